@@ -1,0 +1,18 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config/config';
+import type { Logger } from '../common/logger';
+import type { SecretBox } from '../security/secret-box';
+import type { TargetPolicy } from '../security/target-guard';
+import type { DeliveryQueue } from '../delivery/delivery-queue';
+import type { DeliveryLogFeed } from '../delivery/delivery-log.feed';
+
+/** The long-lived collaborators of one process, built once at start-up. */
+export interface AppServices {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+  secretBox: SecretBox;
+  targetPolicy: TargetPolicy;
+  deliveryQueue: DeliveryQueue;
+  deliveryLogFeed: DeliveryLogFeed;
+}

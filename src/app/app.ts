@@ -1,0 +1,125 @@
+import path from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config/config';
+import { createLogger, type Logger } from '../common/logger';
+import { openDatabase } from '../database/orm';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedded-postgres';
+import { SecretBox, loadOrCreateServerKey } from '../security/secret-box';
+import { createTargetPolicy, type Resolver } from '../security/target-guard';
+import { AgendaQueue } from '../jobs/agenda-queue';
+import { DeliveryLogFeed } from '../delivery/delivery-log.feed';
+import { deliverMessage, type DeliveryDeps } from '../delivery/delivery.pipeline';
+import { sendWebhook } from '../delivery/http-sender';
+import { buildDocpushSchema } from '../graphql/schema';
+import { startHttpServer, GRAPHQL_PATH, type RunningHttpServer } from '../server/http-server';
+import { ensureFirstWorkspace } from '../workspace/workspace.service';
+import type { AppServices } from './app-services';
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Replaces DNS resolution of listener hosts; tests use it to map names to chosen addresses. */
+  resolve?: Resolver;
+}
+
+export interface RunningApp {
+  services: AppServices;
+  queue: AgendaQueue;
+  databaseUrl: string;
+  /** Set when the process serves the API. */
+  url: string | null;
+  port: number | null;
+  /** Clear text of the admin key created on a first start, else null. */
+  firstAdminKey: string | null;
+  stop(): Promise<void>;
+}
+
+/** Starts docpush: database (embedded when no URL is configured), migrations, job queue and the roles configured. */
+export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const embedded = config.databaseUrl ? null : await startEmbedded(config, logger);
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  logger.info({ database: describeDatabase(databaseUrl, embedded !== null), role: config.role }, 'starting docpush');
+
+  const orm = await openDatabase(databaseUrl, logger);
+  const firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
+  const secretBox = new SecretBox(loadOrCreateServerKey({ keyFromEnv: config.secretKey ?? undefined, dataDir: config.dataDir, logger }));
+  const targetPolicy = createTargetPolicy({ ...config.delivery, resolve: options.resolve });
+  const queue = await AgendaQueue.create(config, databaseUrl, logger);
+  const deliveryLogFeed = new DeliveryLogFeed(databaseUrl, orm, logger);
+  const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue: queue, deliveryLogFeed };
+
+  await queue.start();
+  if (config.role !== 'api') await startWorker(services, queue);
+  let http: RunningHttpServer | null = null;
+  if (config.role !== 'worker') {
+    await deliveryLogFeed.start();
+    http = await startHttpServer(await buildDocpushSchema(), services);
+  }
+
+  const url = http ? `http://${config.host}:${http.port}${GRAPHQL_PATH}` : null;
+  logger.info({ url, port: http?.port ?? null, role: config.role }, 'docpush is ready');
+  return {
+    services,
+    queue,
+    databaseUrl,
+    url,
+    port: http?.port ?? null,
+    firstAdminKey: firstWorkspace?.adminKey ?? null,
+    stop: () => stopApp({ logger, http, queue, deliveryLogFeed, orm, embedded, config }),
+  };
+}
+
+async function startWorker(services: AppServices, queue: AgendaQueue): Promise<void> {
+  const { config, logger } = services;
+  const deps: DeliveryDeps = {
+    orm: services.orm,
+    secretBox: services.secretBox,
+    queue,
+    logger,
+    retryPolicy: { scheduleMs: config.delivery.retryScheduleMs, jitter: config.delivery.retryJitter },
+    staleAfterMs: config.jobs.lockLifetimeMs,
+    send: (request) =>
+      sendWebhook(
+        { ...request, timeoutMs: config.delivery.attemptTimeoutMs, maxResponseBytes: config.delivery.maxResponseBytes },
+        services.targetPolicy,
+      ),
+  };
+  await queue.startProcessing(
+    async ({ messageId, force }) => {
+      await deliverMessage(messageId, deps, { force });
+    },
+    { concurrency: config.jobs.concurrency, lockLifetimeMs: config.jobs.lockLifetimeMs },
+  );
+}
+
+async function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedDatabase> {
+  const dataDir = path.join(config.dataDir, 'postgres');
+  logger.info({ dataDir }, 'no DATABASE_URL set; starting embedded PostgreSQL');
+  const embedded = await startEmbeddedPostgres({ dataDir, logger });
+  return embedded;
+}
+
+async function stopApp(parts: {
+  logger: Logger;
+  http: RunningHttpServer | null;
+  queue: AgendaQueue;
+  deliveryLogFeed: DeliveryLogFeed;
+  orm: MikroORM;
+  embedded: EmbeddedDatabase | null;
+  config: Config;
+}): Promise<void> {
+  parts.logger.info('stopping docpush');
+  await parts.http?.stop();
+  await parts.queue.stop(parts.config.delivery.attemptTimeoutMs + 1000);
+  await parts.deliveryLogFeed.stop();
+  await parts.orm.close(true);
+  await parts.embedded?.stop();
+  parts.logger.info('docpush stopped');
+}
+
+/** Describes the database without its password. */
+function describeDatabase(url: string, embedded: boolean): string {
+  const parsed = new URL(url);
+  parsed.password = parsed.password ? '***' : '';
+  return `${embedded ? 'embedded ' : ''}${parsed.toString()}`;
+}

@@ -1,0 +1,40 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Template } from './template.entity';
+import { TemplateConnection } from './catalog.type';
+import { CreateTemplateInput, UpdateTemplateInput } from './template.input';
+import { TemplateService } from './template.service';
+import { PageArgs } from '../graphql/pagination';
+import { scopeOf, type RequestContext } from '../graphql/context';
+
+@Resolver(() => Template)
+@Authorized()
+export class TemplateResolver {
+  @Query(() => TemplateConnection, { description: 'Templates of the workspace, newest first; of one template suite when templateSuiteId is given.' })
+  templates(
+    @Arg('templateSuiteId', () => ID, { nullable: true }) templateSuiteId: string | null,
+    @Args() { first, after }: PageArgs,
+    @Ctx() context: RequestContext,
+  ) {
+    return new TemplateService(scopeOf(context)).list(templateSuiteId, first, after);
+  }
+
+  @Query(() => Template)
+  template(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    return new TemplateService(scopeOf(context)).get(id);
+  }
+
+  @FieldResolver(() => ID)
+  templateSuiteId(@Root() template: Template): number {
+    return template.templateSuite.id;
+  }
+
+  @Mutation(() => Template)
+  createTemplate(@Arg('input') input: CreateTemplateInput, @Ctx() context: RequestContext) {
+    return new TemplateService(scopeOf(context)).create(input);
+  }
+
+  @Mutation(() => Template)
+  updateTemplate(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateTemplateInput, @Ctx() context: RequestContext) {
+    return new TemplateService(scopeOf(context)).update(id, input);
+  }
+}

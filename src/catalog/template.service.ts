@@ -1,0 +1,55 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { Template } from './template.entity';
+import { TemplateSuite } from './template-suite.entity';
+import type { CreateTemplateInput, UpdateTemplateInput } from './template.input';
+import { applyLayoutInput } from './template-layout';
+import { checkName, findReferenced } from '../common/input-checks';
+import type { WorkspaceScope } from '../common/workspace-scope';
+import { DEFAULT_LAYOUT } from '../rendering/document-content';
+import { findPage } from '../graphql/page-query';
+import type { Page } from '../graphql/pagination';
+
+/** Manages the templates of one workspace; each belongs to a template suite of the same workspace. */
+export class TemplateService {
+  constructor(private readonly scope: WorkspaceScope) {}
+
+  get(id: string | number): Promise<Template> {
+    return this.scope.get(Template, 'Template', id);
+  }
+
+  /** Lists templates newest first, of one template suite when `templateSuiteId` is given. */
+  async list(templateSuiteId: string | null | undefined, first: number, after?: string | null): Promise<Page<Template>> {
+    const where: FilterQuery<Template> = { workspace: this.scope.workspaceId };
+    if (templateSuiteId !== null && templateSuiteId !== undefined) {
+      where.templateSuite = await findReferenced(this.scope, TemplateSuite, 'templateSuiteId', 'template suite', templateSuiteId);
+    }
+    return findPage(this.scope.em, Template, where, { first, after });
+  }
+
+  async create(input: CreateTemplateInput): Promise<Template> {
+    const name = checkName('name', input.name, 'Purchase agreement');
+    const layout = applyLayoutInput(DEFAULT_LAYOUT, input.layout);
+    const templateSuite = await findReferenced(this.scope, TemplateSuite, 'templateSuiteId', 'template suite', input.templateSuiteId);
+
+    const template = this.scope.em.create(Template, { workspace: this.scope.workspace, templateSuite, name, layout });
+    await this.scope.em.flush();
+    return template;
+  }
+
+  async update(id: string, input: UpdateTemplateInput): Promise<Template> {
+    const template = await this.get(id);
+    const name = isSet(input.name) ? checkName('name', input.name, 'Purchase agreement') : template.name;
+    const layout = applyLayoutInput(template.layout, input.layout);
+    const templateSuite = isSet(input.templateSuiteId)
+      ? await findReferenced(this.scope, TemplateSuite, 'templateSuiteId', 'template suite', input.templateSuiteId)
+      : template.templateSuite;
+
+    Object.assign(template, { name, layout, templateSuite });
+    await this.scope.em.flush();
+    return template;
+  }
+}
+
+function isSet<T>(value: T | null | undefined): value is T {
+  return value !== undefined && value !== null;
+}

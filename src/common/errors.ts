@@ -1,0 +1,54 @@
+import { GraphQLError } from 'graphql';
+
+/** GraphQL `extensions.code` values that docpush returns. */
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+
+/**
+ * Base class of every error that is safe to show to an API caller. The message names the
+ * field, the value and the fix; `field` repeats the field's path for clients that act on it.
+ */
+export abstract class DocpushError extends Error {
+  abstract readonly code: ErrorCode;
+
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  toGraphQLError(): GraphQLError {
+    const extensions: Record<string, unknown> = { code: this.code };
+    if (this.field) extensions.field = this.field;
+    return new GraphQLError(this.message, { extensions });
+  }
+}
+
+export class ValidationError extends DocpushError {
+  readonly code = 'BAD_USER_INPUT' as const;
+
+  constructor(field: string, message: string) {
+    super(message, field);
+  }
+}
+
+export class NotFoundError extends DocpushError {
+  readonly code = 'NOT_FOUND' as const;
+
+  static of(entity: string, id: string | number): NotFoundError {
+    return new NotFoundError(`${entity} ${JSON.stringify(String(id))} was not found in this workspace.`, 'id');
+  }
+}
+
+export class UnauthenticatedError extends DocpushError {
+  readonly code = 'UNAUTHENTICATED' as const;
+}
+
+export class ForbiddenError extends DocpushError {
+  readonly code = 'FORBIDDEN' as const;
+}
+
+export class ConflictError extends DocpushError {
+  readonly code = 'CONFLICT' as const;
+}

@@ -1,0 +1,80 @@
+import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import { ValidationError } from './errors';
+import type { WorkspaceScope } from './workspace-scope';
+
+/** Maximum length of user, catalog and API key names; the columns are varchar(200). */
+export const MAX_NAME_LENGTH = 200;
+
+/** Maximum length of an email address (RFC 5321: 64 for the local part, 255 for the domain). */
+export const MAX_EMAIL_LENGTH = 320;
+
+/**
+ * A form check, not a deliverability check: one "@", no spaces, and a dot inside the domain.
+ * Full RFC 5322 syntax allows forms (quoted local parts, IP literals) that no listener expects.
+ */
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+/** Trims a required name and rejects it when empty or longer than `maxLength`. */
+export function checkName(field: string, value: string, example: string, maxLength: number = MAX_NAME_LENGTH): string {
+  const trimmed = value.trim();
+  if (trimmed === '') throw new ValidationError(field, `${field} is empty: give a name, such as ${JSON.stringify(example)}.`);
+  if (trimmed.length > maxLength) {
+    throw new ValidationError(field, `${field} is ${trimmed.length} characters long; the maximum is ${maxLength}. Shorten it.`);
+  }
+  return trimmed;
+}
+
+/** Trims optional text; an empty result becomes null. Rejects text longer than `maxLength`. */
+export function checkOptionalText(field: string, value: string | null | undefined, maxLength: number): string | null {
+  if (value === null || value === undefined) return null;
+  const trimmed = value.trim();
+  if (trimmed.length > maxLength) {
+    throw new ValidationError(field, `${field} is ${trimmed.length} characters long; the maximum is ${maxLength}. Shorten it.`);
+  }
+  return trimmed === '' ? null : trimmed;
+}
+
+/** Trims an email address and rejects it unless it has the form name@example.com. */
+export function checkEmail(field: string, value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.length > MAX_EMAIL_LENGTH) {
+    throw new ValidationError(field, `${field} is ${trimmed.length} characters long; an email address has at most ${MAX_EMAIL_LENGTH}.`);
+  }
+  if (!EMAIL_PATTERN.test(trimmed)) {
+    throw new ValidationError(field, `${field} ${JSON.stringify(value)} is not an email address: use the form name@example.com.`);
+  }
+  return trimmed;
+}
+
+/**
+ * Loads the row of this workspace that an input field refers to by id. An unknown id, or an id
+ * of another workspace, is the caller's mistake: BAD_USER_INPUT naming the field and the id.
+ */
+export async function findReferenced<T extends object>(
+  scope: WorkspaceScope,
+  entity: EntityName<T>,
+  field: string,
+  label: string,
+  id: string | number,
+): Promise<T> {
+  const numericId = Number(id);
+  const found = Number.isSafeInteger(numericId) && numericId > 0
+    ? await scope.em.findOne(entity, { id: numericId, workspace: scope.workspaceId } as FilterQuery<T>)
+    : null;
+  if (!found) {
+    throw new ValidationError(field, `${field} ${JSON.stringify(String(id))} matches no ${label} of this workspace: pass the id of an existing ${label}, or create one first.`);
+  }
+  return found;
+}
+
+/** Like findReferenced, for an optional reference: null and undefined give null. */
+export async function findOptionalReferenced<T extends object>(
+  scope: WorkspaceScope,
+  entity: EntityName<T>,
+  field: string,
+  label: string,
+  id: string | number | null | undefined,
+): Promise<T | null> {
+  if (id === null || id === undefined) return null;
+  return findReferenced(scope, entity, field, label, id);
+}

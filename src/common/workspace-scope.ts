@@ -1,0 +1,31 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import { Workspace } from '../workspace/workspace.entity';
+import { NotFoundError } from './errors';
+
+/**
+ * The one place where tenant isolation lives: every service reads and writes through a scope
+ * built from the authenticated caller, and every lookup here adds the caller's workspace.
+ * An id of another workspace therefore behaves exactly like an id that does not exist.
+ */
+export class WorkspaceScope {
+  constructor(
+    readonly em: EntityManager,
+    readonly workspaceId: number,
+  ) {}
+
+  get workspace(): Workspace {
+    return this.em.getReference(Workspace, this.workspaceId);
+  }
+
+  /** Finds one row of this workspace by id, or raises NOT_FOUND naming the entity and the id. */
+  async get<T extends object>(entity: EntityName<T>, label: string, id: string | number, extra: object = {}): Promise<T> {
+    const numericId = typeof id === 'number' ? id : Number(id);
+    if (!Number.isSafeInteger(numericId) || numericId <= 0) throw NotFoundError.of(label, id);
+
+    const where = { id: numericId, workspace: this.workspaceId, ...extra } as FilterQuery<T>;
+    const found = await this.em.findOne(entity, where);
+    if (!found) throw NotFoundError.of(label, id);
+    return found;
+  }
+}

@@ -1,0 +1,99 @@
+import { ValidationError } from '../common/errors';
+
+/** The user fields a header variable can name, as in Legito's User resource. */
+const USER_FIELDS = ['id', 'name', 'email', 'position', 'customData'] as const;
+
+/** Every variable a header value may contain, written `{{name}}`. */
+export const HEADER_VARIABLES: readonly string[] = [
+  'documentBuilder.event',
+  ...USER_FIELDS.map((field) => `LEGITO.currentUser.${field}`),
+  ...USER_FIELDS.map((field) => `LEGITO.defaultApiUser.${field}`),
+  'event.id',
+  'event.type',
+  'event.created',
+  'event.documentRecordId',
+  ...USER_FIELDS.map((field) => `event.author.${field}`),
+];
+
+const VARIABLE_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** RFC 9110 token characters: the only ones allowed in a header name. */
+const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Headers that docpush sets itself; a custom header may not replace them. */
+const RESERVED_HEADER_NAMES = ['content-type', 'content-length', 'host', 'transfer-encoding', 'connection', 'user-agent'];
+
+export interface HeaderUser {
+  id: number;
+  name: string;
+  email: string;
+  position: string | null;
+  customData: string | null;
+}
+
+/** Values available while a header is resolved for one message. */
+export interface HeaderVariableSource {
+  eventType: string;
+  event: { id: number; type: string; created: string; documentRecordId: number };
+  eventAuthor: HeaderUser | null;
+  currentUser: HeaderUser | null;
+  defaultApiUser: HeaderUser | null;
+}
+
+export function listVariables(template: string): string[] {
+  return [...template.matchAll(VARIABLE_PATTERN)].map((match) => match[1]);
+}
+
+/** Rejects a header whose name is not a token, is reserved, or whose value has CR, LF or an unknown variable. */
+export function validateHeader(header: { name: string; value: string }, field: string): void {
+  if (!HEADER_NAME_PATTERN.test(header.name)) {
+    throw new ValidationError(
+      `${field}.name`,
+      `Header name ${JSON.stringify(header.name)} is invalid: use letters, digits and !#$%&'*+-.^_\`|~ only, with no spaces or colons.`,
+    );
+  }
+  const lower = header.name.toLowerCase();
+  if (lower.startsWith('webhook-') || RESERVED_HEADER_NAMES.includes(lower)) {
+    throw new ValidationError(
+      `${field}.name`,
+      `Header name ${JSON.stringify(header.name)} is reserved: docpush sets it itself. Choose another name.`,
+    );
+  }
+  if (/[\r\n\0]/.test(header.value)) {
+    throw new ValidationError(`${field}.value`, `Header ${JSON.stringify(header.name)} has a value with a line break or NUL character; remove it.`);
+  }
+  for (const variable of listVariables(header.value)) {
+    if (!HEADER_VARIABLES.includes(variable)) {
+      throw new ValidationError(
+        `${field}.value`,
+        `Header ${JSON.stringify(header.name)} uses unknown variable {{${variable}}}. Known variables: ${HEADER_VARIABLES.join(', ')}.`,
+      );
+    }
+  }
+}
+
+/**
+ * Replaces each `{{variable}}` with its value; a variable without a value becomes empty text.
+ * Returns null when the result would contain CR or LF, so the header is never sent.
+ */
+export function renderHeaderValue(template: string, source: HeaderVariableSource): string | null {
+  const rendered = template.replace(VARIABLE_PATTERN, (_match, name: string) => lookUpVariable(name, source));
+  return /[\r\n\0]/.test(rendered) ? null : rendered;
+}
+
+function lookUpVariable(name: string, source: HeaderVariableSource): string {
+  if (name === 'documentBuilder.event') return source.eventType;
+
+  const [scope, second, third] = name.split('.');
+  if (scope === 'LEGITO' && second === 'currentUser') return userField(source.currentUser, third);
+  if (scope === 'LEGITO' && second === 'defaultApiUser') return userField(source.defaultApiUser, third);
+  if (scope === 'event' && second === 'author') return userField(source.eventAuthor, third);
+  if (scope === 'event' && second in source.event) return String(source.event[second as keyof HeaderVariableSource['event']]);
+  return '';
+}
+
+function userField(user: HeaderUser | null, field: string | undefined): string {
+  if (!user || !field || !(USER_FIELDS as readonly string[]).includes(field)) return '';
+  const value = user[field as keyof HeaderUser];
+  return value === null || value === undefined ? '' : String(value);
+}

@@ -1,0 +1,72 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { PushConnectionConnection, PushConnectionType, toPushConnectionType } from './push-connection.type';
+import { CreatePushConnectionInput, UpdatePushConnectionInput } from './push-connection.input';
+import { PushConnectionService } from './push-connection.service';
+import { PageArgs } from '../graphql/pagination';
+import { scopeOf, type RequestContext } from '../graphql/context';
+import { ApiKeyRole } from '../workspace/api-key.entity';
+
+function connectionService(context: RequestContext): PushConnectionService {
+  const { secretBox, targetPolicy } = context.services;
+  return new PushConnectionService(scopeOf(context), { secretBox, targetPolicy });
+}
+
+@Resolver(() => PushConnectionType)
+@Authorized(ApiKeyRole.ADMIN)
+export class PushConnectionResolver {
+  @Query(() => PushConnectionConnection, { description: 'Push connections of the workspace, newest first.' })
+  async pushConnections(@Args() { first, after }: PageArgs, @Ctx() context: RequestContext) {
+    const page = await connectionService(context).list(first, after);
+    return { ...page, edges: page.edges.map((edge) => ({ ...edge, node: toPushConnectionType(edge.node) })) };
+  }
+
+  @Query(() => PushConnectionType)
+  async pushConnection(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    return toPushConnectionType(await connectionService(context).get(id));
+  }
+
+  @FieldResolver(() => String, { description: 'The current Standard Webhooks signing secret (whsec_...).' })
+  async signingSecret(@Root() root: PushConnectionType, @Ctx() context: RequestContext) {
+    const service = connectionService(context);
+    return service.currentSigningSecret(await service.get(root.id));
+  }
+
+  @Mutation(() => PushConnectionType, { description: 'Creates a disabled push connection; enable it to start pushing.' })
+  async createPushConnection(@Arg('input') input: CreatePushConnectionInput, @Ctx() context: RequestContext) {
+    return toPushConnectionType(await connectionService(context).create(input));
+  }
+
+  @Mutation(() => PushConnectionType)
+  async updatePushConnection(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdatePushConnectionInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return toPushConnectionType(await connectionService(context).update(id, input));
+  }
+
+  @Mutation(() => PushConnectionType, { description: 'Enables the connection and resumes delivery of its messages that are due.' })
+  async enablePushConnection(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    const { connection, dueMessageIds } = await connectionService(context).enable(id);
+    await context.services.deliveryQueue.enqueue(dueMessageIds);
+    return toPushConnectionType(connection);
+  }
+
+  @Mutation(() => PushConnectionType)
+  async disablePushConnection(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    return toPushConnectionType(await connectionService(context).disable(id));
+  }
+
+  @Mutation(() => PushConnectionType, { description: 'Deletes the connection and cancels its undelivered messages; its logs stay.' })
+  async deletePushConnection(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    return toPushConnectionType(await connectionService(context).delete(id));
+  }
+
+  @Mutation(() => PushConnectionType, {
+    description: 'Replaces the signing secret; the previous one keeps signing alongside it for the configured grace period.',
+  })
+  async rotatePushConnectionSecret(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    const graceMs = context.services.config.signing.rotationGraceMs;
+    return toPushConnectionType(await connectionService(context).rotateSigningSecret(id, graceMs));
+  }
+}

@@ -1,0 +1,241 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { PushConnection, type PushHeaderData, type SigningSecretData } from './push-connection.entity';
+import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
+import { validateHeader } from './header-template';
+import { MASKED_VALUE } from './push-connection.type';
+import { ValidationError } from '../common/errors';
+import { newSystemName } from '../common/ids';
+import type { WorkspaceScope } from '../common/workspace-scope';
+import { TemplateSuite } from '../catalog/template-suite.entity';
+import { DocumentRecordType } from '../catalog/document-record-type.entity';
+import { EVENT_TYPES } from '../records/event-type';
+import { FILE_TYPES } from '../rendering/document-content';
+import { assertDeliverableUrl, type TargetPolicy } from '../security/target-guard';
+import type { SecretBox } from '../security/secret-box';
+import { generateSigningSecret } from '../signing/webhook-signature';
+import { PushMessage, PushMessageState } from '../delivery/push-message.entity';
+import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
+
+export interface ConnectionServiceDeps {
+  secretBox: SecretBox;
+  targetPolicy: TargetPolicy;
+}
+
+const MAX_NAME_LENGTH = 200;
+const MAX_HEADERS = 50;
+
+/** Manages push connections of one workspace; every method works through the caller's scope. */
+export class PushConnectionService {
+  constructor(
+    private readonly scope: WorkspaceScope,
+    private readonly deps: ConnectionServiceDeps,
+  ) {}
+
+  get(id: string | number): Promise<PushConnection> {
+    return this.scope.get(PushConnection, 'Push connection', id, { deletedAt: null });
+  }
+
+  async list(first: number, after?: string | null): Promise<Page<PushConnection>> {
+    checkPageSize(first);
+    const afterId = decodeCursor(after);
+    const where: FilterQuery<PushConnection> = { workspace: this.scope.workspaceId, deletedAt: null };
+    const rows = await this.scope.em.find(
+      PushConnection,
+      afterId === null ? where : { workspace: this.scope.workspaceId, deletedAt: null, id: { $lt: afterId } },
+      { orderBy: { id: 'desc' }, limit: first + 1 },
+    );
+    const total = await this.scope.em.count(PushConnection, where);
+    return toPage(rows, first, total);
+  }
+
+  async create(input: CreatePushConnectionInput): Promise<PushConnection> {
+    await this.validate(input);
+
+    const connection = this.scope.em.create(PushConnection, {
+      workspace: this.scope.workspace,
+      systemName: newSystemName(),
+      name: input.name.trim(),
+      url: input.url.trim(),
+      enabled: false,
+      headers: this.sealHeaders(input.headers, []),
+      eventTypes: [...new Set(input.eventTypes)],
+      templateSuiteAll: input.templateSuiteAll,
+      templateSuiteIds: toIds(input.templateSuites),
+      documentRecordTypeAll: input.documentRecordTypeAll,
+      documentRecordTypeIds: toIds(input.documentRecordTypes),
+      attachFilesUploaded: input.attachFilesUploaded,
+      attachFilesGenerated: input.attachFilesGenerated,
+      fileTypes: [...new Set(input.fileTypes)],
+      signingSecrets: [this.newSigningSecret()],
+    });
+    await this.scope.em.flush();
+    return connection;
+  }
+
+  async update(id: string, input: UpdatePushConnectionInput): Promise<PushConnection> {
+    const connection = await this.get(id);
+    await this.validate(withoutNulls(input));
+
+    if (input.name !== undefined && input.name !== null) connection.name = input.name.trim();
+    if (input.url !== undefined && input.url !== null) connection.url = input.url.trim();
+    if (input.headers) connection.headers = this.sealHeaders(input.headers, connection.headers);
+    if (input.eventTypes) connection.eventTypes = [...new Set(input.eventTypes)];
+    if (isSet(input.templateSuiteAll)) connection.templateSuiteAll = input.templateSuiteAll;
+    if (input.templateSuites) connection.templateSuiteIds = toIds(input.templateSuites);
+    if (isSet(input.documentRecordTypeAll)) connection.documentRecordTypeAll = input.documentRecordTypeAll;
+    if (input.documentRecordTypes) connection.documentRecordTypeIds = toIds(input.documentRecordTypes);
+    if (isSet(input.attachFilesUploaded)) connection.attachFilesUploaded = input.attachFilesUploaded;
+    if (isSet(input.attachFilesGenerated)) connection.attachFilesGenerated = input.attachFilesGenerated;
+    if (input.fileTypes) connection.fileTypes = [...new Set(input.fileTypes)];
+
+    await this.scope.em.flush();
+    return connection;
+  }
+
+  /** Enables the connection and returns the ids of its messages that are due again. */
+  async enable(id: string): Promise<{ connection: PushConnection; dueMessageIds: string[] }> {
+    const connection = await this.get(id);
+    connection.enabled = true;
+    connection.disabledReason = null;
+    connection.disabledAt = null;
+    await this.scope.em.flush();
+
+    const due = await this.scope.em.find(
+      PushMessage,
+      { connection, state: { $in: [PushMessageState.PENDING, PushMessageState.RETRY_SCHEDULED] } },
+      { fields: ['id'] },
+    );
+    return { connection, dueMessageIds: due.map((message) => message.id) };
+  }
+
+  async disable(id: string): Promise<PushConnection> {
+    const connection = await this.get(id);
+    connection.enabled = false;
+    connection.disabledReason = null;
+    connection.disabledAt = new Date();
+    await this.scope.em.flush();
+    return connection;
+  }
+
+  /** Soft-deletes the connection and cancels its undelivered messages; logs keep its id and name. */
+  async delete(id: string): Promise<PushConnection> {
+    const connection = await this.get(id);
+    await this.scope.em.transactional(async (em) => {
+      connection.deletedAt = new Date();
+      connection.enabled = false;
+      await em.nativeUpdate(
+        PushMessage,
+        { connection, state: { $in: [PushMessageState.PENDING, PushMessageState.RETRY_SCHEDULED] } },
+        { state: PushMessageState.CANCELLED, nextAttemptAt: null, lastError: 'Push connection was deleted.' },
+      );
+    });
+    return connection;
+  }
+
+  /** Returns the current signing secret in clear text, for admins and for the signer. */
+  currentSigningSecret(connection: PushConnection): string {
+    const current = connection.signingSecrets.find((secret) => secret.expiresAt === null) ?? connection.signingSecrets.at(-1);
+    if (!current) throw new Error(`Push connection ${connection.id} has no signing secret.`);
+    return this.deps.secretBox.open(current.sealed);
+  }
+
+  /**
+   * Replaces the signing secret. The previous one stays valid until `graceMs` from now, and
+   * messages are signed with both meanwhile, so listeners can switch without dropping any.
+   */
+  async rotateSigningSecret(id: string, graceMs: number, now = new Date()): Promise<PushConnection> {
+    const connection = await this.get(id);
+    const expiresAt = new Date(now.getTime() + graceMs).toISOString();
+    const kept = connection.signingSecrets
+      .filter((secret) => secret.expiresAt === null || new Date(secret.expiresAt) > now)
+      .map((secret) => (secret.expiresAt === null ? { ...secret, expiresAt } : secret));
+    connection.signingSecrets = [...kept, this.newSigningSecret(now)];
+    await this.scope.em.flush();
+    return connection;
+  }
+
+  private newSigningSecret(now = new Date()): SigningSecretData {
+    return { sealed: this.deps.secretBox.seal(generateSigningSecret()), createdAt: now.toISOString(), expiresAt: null };
+  }
+
+  /** Seals secret header values; a secret header sent back with the mask keeps its stored value. */
+  private sealHeaders(headers: PushConnectionHeaderInput[], previous: PushHeaderData[]): PushHeaderData[] {
+    return headers.map((header) => {
+      const old = previous.find((candidate) => candidate.secret && candidate.name.toLowerCase() === header.name.toLowerCase());
+      const keepOld = header.secret && old && header.value === MASKED_VALUE;
+      const value = keepOld ? old.value : header.secret ? this.deps.secretBox.seal(header.value) : header.value;
+      return { name: header.name, value, useDefaultApiUser: header.useDefaultApiUser, secret: header.secret };
+    });
+  }
+
+  private async validate(input: Partial<CreatePushConnectionInput>): Promise<void> {
+    if (input.name !== undefined) validateName(input.name);
+    if (input.url !== undefined) await validateUrl(input.url, this.deps.targetPolicy);
+    if (input.eventTypes !== undefined) validateEventTypes(input.eventTypes);
+    if (input.headers !== undefined) validateHeaders(input.headers);
+    if (input.fileTypes !== undefined) validateFileTypes(input.fileTypes);
+    if (input.templateSuites !== undefined) await this.checkIdsExist(TemplateSuite, 'templateSuites', 'Template suite', input.templateSuites);
+    if (input.documentRecordTypes !== undefined) {
+      await this.checkIdsExist(DocumentRecordType, 'documentRecordTypes', 'Document record type', input.documentRecordTypes);
+    }
+  }
+
+  private async checkIdsExist(entity: typeof TemplateSuite | typeof DocumentRecordType, field: string, label: string, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const numericId = Number(id);
+      const found = Number.isSafeInteger(numericId) && (await this.scope.em.count(entity as typeof TemplateSuite, { id: numericId, workspace: this.scope.workspaceId })) > 0;
+      if (!found) {
+        throw new ValidationError(field, `${field} contains ${JSON.stringify(id)}, but no ${label.toLowerCase()} with that id exists in this workspace. Create it first or remove the id.`);
+      }
+    }
+  }
+}
+
+function validateName(name: string): void {
+  if (name.trim() === '') throw new ValidationError('name', 'name is missing: give the connection a name, such as "CRM sync".');
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new ValidationError('name', `name is ${name.length} characters long; the maximum is ${MAX_NAME_LENGTH}.`);
+  }
+}
+
+async function validateUrl(url: string, policy: TargetPolicy): Promise<void> {
+  if (url.trim() === '') throw new ValidationError('url', 'url is missing: give the listener URL, such as https://example.com/webhooks/docpush.');
+  await assertDeliverableUrl(url.trim(), policy);
+}
+
+function validateEventTypes(eventTypes: string[]): void {
+  if (eventTypes.length === 0) {
+    throw new ValidationError('eventTypes', 'eventTypes is empty: select at least one event type, such as DocumentRecordUpdated.');
+  }
+  const unknown = eventTypes.find((type) => !(EVENT_TYPES as string[]).includes(type));
+  if (unknown) throw new ValidationError('eventTypes', `eventTypes contains unknown type ${JSON.stringify(unknown)}.`);
+}
+
+function validateHeaders(headers: PushConnectionHeaderInput[]): void {
+  if (headers.length > MAX_HEADERS) throw new ValidationError('headers', `headers has ${headers.length} entries; the maximum is ${MAX_HEADERS}.`);
+  const seen = new Set<string>();
+  headers.forEach((header, index) => {
+    validateHeader(header, `headers[${index}]`);
+    const key = header.name.toLowerCase();
+    if (seen.has(key)) throw new ValidationError(`headers[${index}].name`, `Header ${JSON.stringify(header.name)} is listed twice; keep one.`);
+    seen.add(key);
+  });
+}
+
+function validateFileTypes(fileTypes: string[]): void {
+  const unknown = fileTypes.find((type) => !(FILE_TYPES as readonly string[]).includes(type));
+  if (unknown) throw new ValidationError('fileTypes', `fileTypes contains unknown type ${JSON.stringify(unknown)}; use ${FILE_TYPES.join(', ')}.`);
+}
+
+function toIds(ids: string[]): number[] {
+  return [...new Set(ids.map(Number))];
+}
+
+function isSet<T>(value: T | null | undefined): value is T {
+  return value !== undefined && value !== null;
+}
+
+/** Drops null fields, which an update treats like omitted ones. */
+function withoutNulls<T extends object>(input: T): Partial<CreatePushConnectionInput> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as Partial<CreatePushConnectionInput>;
+}

@@ -1,0 +1,370 @@
+import { STATUS_CODES } from 'node:http';
+import { isIP, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import { buildConnector, Client } from 'undici';
+import { TargetLookupError, TargetRejectedError, type TargetPolicy, type VettedTarget, vetTarget } from '../security/target-guard';
+
+export interface WebhookRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** One deadline for the whole attempt: DNS, connect, TLS, response headers and body. */
+  timeoutMs: number;
+  /** Maximum number of response body bytes kept. The rest of the body is not read. */
+  maxResponseBytes: number;
+}
+
+export type AttemptErrorKind = 'rejected_target' | 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'http_status' | 'network';
+
+export interface AttemptResult {
+  /** HTTP status, or 0 when no response headers were received. */
+  statusCode: number;
+  /** Headers with lower-case names. Repeated headers are joined with ', '. */
+  responseHeaders: Record<string, string>;
+  /** At most `maxResponseBytes` bytes, as Base64 when they are not UTF-8 text or contain NUL. */
+  responseBody: string;
+  responseBodyEncoding: 'utf8' | 'base64';
+  responseBodyTruncated: boolean;
+  /** Null on a 2xx response read in full or up to the limit. */
+  error: string | null;
+  errorKind: AttemptErrorKind | null;
+  durationMs: number;
+  /** The vetted address that the attempt connected or tried to connect to. */
+  remoteAddress: string | null;
+}
+
+type Stage = 'resolve' | 'connect' | 'tls' | 'headers' | 'body';
+
+/** Progress of one attempt. A failure at any stage keeps the status, headers and body read before it. */
+interface AttemptState {
+  stage: Stage;
+  target: VettedTarget | null;
+  remoteAddress: string | null;
+  statusCode: number;
+  responseHeaders: Record<string, string>;
+  bodyChunks: Buffer[];
+  bodySize: number;
+  bodyTruncated: boolean;
+}
+
+interface Failure {
+  kind: AttemptErrorKind;
+  message: string;
+}
+
+// The sender frames the request itself and connects to the vetted address, so these request
+// headers from a connection's custom headers are dropped instead of sent.
+const HEADERS_SET_BY_SENDER = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+]);
+
+// Codes that Node's TLS layer uses for certificate and protocol failures (OpenSSL 3).
+const TLS_ERROR_CODE = /^(ERR_SSL_|ERR_TLS_|EPROTO$)|CERT|UNABLE_TO_|_SIGNED_/;
+
+/** Overall time limit of an attempt, whose signal aborts the DNS wait, the connect and the request at once. */
+class AttemptDeadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  expired = false;
+
+  constructor(readonly timeoutMs: number) {
+    // setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort(new Error(`Timed out after ${timeoutMs} ms`));
+    }, Math.min(timeoutMs, 2 ** 31 - 1));
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** Settles with `promise`, or rejects when the deadline passes first. */
+  race<T>(promise: Promise<T>): Promise<T> {
+    const signal = this.signal;
+    return new Promise<T>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      promise.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+}
+
+/**
+ * POSTs one webhook message and returns the outcome. Rejected targets, DNS, network and HTTP
+ * failures are returned as results, not thrown.
+ *
+ * The URL is vetted on every call and the socket goes to the vetted address only, so a host
+ * name that resolves elsewhere later (DNS rebinding) cannot redirect the attempt. TLS still
+ * verifies the certificate against the URL's host name, and the Host header keeps it.
+ * Redirects are returned, not followed. Framing and hop-by-hop request headers (host,
+ * content-length, transfer-encoding, connection and similar) are set by the sender, and
+ * values for them in `request.headers` are dropped.
+ */
+export async function sendWebhook(request: WebhookRequest, policy: TargetPolicy): Promise<AttemptResult> {
+  const startedAt = performance.now();
+  const deadline = new AttemptDeadline(request.timeoutMs);
+  const state: AttemptState = {
+    stage: 'resolve',
+    target: null,
+    remoteAddress: null,
+    statusCode: 0,
+    responseHeaders: {},
+    bodyChunks: [],
+    bodySize: 0,
+    bodyTruncated: false,
+  };
+
+  let failure: Failure | null = null;
+  try {
+    state.target = await deadline.race(vetTarget(request.url, policy));
+    state.remoteAddress = state.target.address;
+    await exchange(state.target, request, state, deadline);
+  } catch (error) {
+    failure = describeFailure(error, state, deadline, request.url);
+  } finally {
+    deadline.clear();
+  }
+
+  if (!failure && (state.statusCode < 200 || state.statusCode > 299)) {
+    failure = { kind: 'http_status', message: describeStatus(state.statusCode, state.responseHeaders) };
+  }
+  const body = encodeResponseBody(Buffer.concat(state.bodyChunks), state.bodyTruncated);
+  return {
+    statusCode: state.statusCode,
+    responseHeaders: state.responseHeaders,
+    responseBody: body.text,
+    responseBodyEncoding: body.encoding,
+    responseBodyTruncated: state.bodyTruncated,
+    error: failure ? failure.message.replace(/\u0000/g, '\uFFFD') : null,
+    errorKind: failure ? failure.kind : null,
+    durationMs: Math.round(performance.now() - startedAt),
+    remoteAddress: state.remoteAddress,
+  };
+}
+
+/**
+ * Creates a connector that ignores the URL's host and opens the socket to the vetted address.
+ * Every socket it opens is added to `sockets`, so the caller can destroy one that is still
+ * connecting when the attempt ends.
+ */
+function pinnedConnector(target: VettedTarget, state: AttemptState, timeoutMs: number, sockets: Set<Socket>): buildConnector.connector {
+  const connect = buildConnector({ timeout: timeoutMs, autoSelectFamily: false });
+  const servername = isIP(target.hostname) === 0 ? target.hostname : undefined;
+
+  return (options, callback) => {
+    state.stage = 'connect';
+    const socket = connect({ ...options, hostname: target.address, servername }, (error, connected) => {
+      if (error || !connected) {
+        callback(error ?? new Error(`Connecting to ${target.address} failed without an error`), null);
+        return;
+      }
+      state.stage = 'headers';
+      state.remoteAddress = connected.remoteAddress ?? target.address;
+      callback(null, connected);
+    }) as unknown as Socket | undefined;
+    if (socket) sockets.add(socket);
+    // A TLS socket emits 'connect' when TCP is up and 'secureConnect' after the handshake.
+    if (options.protocol === 'https:') socket?.once('connect', () => (state.stage = 'tls'));
+  };
+}
+
+async function exchange(target: VettedTarget, request: WebhookRequest, state: AttemptState, deadline: AttemptDeadline): Promise<void> {
+  state.stage = 'connect';
+  const sockets = new Set<Socket>();
+  const client = new Client(target.url.origin, {
+    connect: pinnedConnector(target, state, request.timeoutMs, sockets),
+    // Backstops only: the attempt deadline normally fires first.
+    headersTimeout: request.timeoutMs,
+    bodyTimeout: request.timeoutMs,
+  });
+
+  try {
+    // undici applies an abort to a request only once it is dispatched on a connected socket,
+    // so the race ends the wait during connect and the TLS handshake.
+    const response = await deadline.race(
+      client.request({
+        method: 'POST',
+        path: `${target.url.pathname}${target.url.search}`,
+        headers: requestHeaders(request.headers),
+        body: request.body,
+        signal: deadline.signal,
+      }),
+    );
+    state.stage = 'body';
+    state.statusCode = response.statusCode;
+    state.responseHeaders = normalizeHeaders(response.headers);
+    await readBodyCapped(response.body, request.maxResponseBytes, state, deadline.signal);
+  } finally {
+    // Client.destroy() waits for a pending connect (up to undici's connect timeout) before it
+    // closes that socket, so sockets are destroyed first.
+    for (const socket of sockets) socket.destroy();
+    await client.destroy().catch(() => undefined);
+  }
+}
+
+function requestHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HEADERS_SET_BY_SENDER.has(name.toLowerCase())));
+}
+
+function normalizeHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const normalized: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    normalized[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return normalized;
+}
+
+/**
+ * Keeps the first `limit` bytes of the body and destroys the stream (and with it the socket) as
+ * soon as more arrive, so memory stays near the limit however large the response is.
+ */
+async function readBodyCapped(body: Readable, limit: number, state: AttemptState, signal: AbortSignal): Promise<void> {
+  const onAbort = () => body.destroy(signal.reason as Error);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      const room = limit - state.bodySize;
+      if (chunk.length > room) {
+        if (room > 0) state.bodyChunks.push(chunk.subarray(0, room));
+        state.bodySize = limit;
+        state.bodyTruncated = true;
+        break;
+      }
+      state.bodyChunks.push(chunk);
+      state.bodySize += chunk.length;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    body.destroy();
+  }
+}
+
+/**
+ * Returns the body as UTF-8 text when it is valid UTF-8 without NUL, else as Base64.
+ * PostgreSQL `text` cannot store U+0000, so a body with NUL bytes is Base64 as well. When the
+ * limit cut a multi-byte character in two, the partial character is dropped before decoding.
+ */
+export function encodeResponseBody(bytes: Buffer, truncated: boolean): { text: string; encoding: 'utf8' | 'base64' } {
+  if (bytes.includes(0)) return { text: bytes.toString('base64'), encoding: 'base64' };
+  const complete = truncated ? withoutPartialUtf8Tail(bytes) : bytes;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(complete);
+    return { text, encoding: 'utf8' };
+  } catch {
+    return { text: bytes.toString('base64'), encoding: 'base64' };
+  }
+}
+
+/** Drops an incomplete UTF-8 sequence (at most 3 bytes) from the end of `bytes`. */
+function withoutPartialUtf8Tail(bytes: Buffer): Buffer {
+  for (let index = bytes.length - 1; index >= Math.max(0, bytes.length - 4); index--) {
+    const byte = bytes[index];
+    const isContinuationByte = (byte & 0xc0) === 0x80;
+    if (isContinuationByte) continue;
+    return bytes.length - index < utf8SequenceLength(byte) ? bytes.subarray(0, index) : bytes;
+  }
+  return bytes;
+}
+
+/** Returns the length of the UTF-8 sequence that `leadByte` starts. */
+function utf8SequenceLength(leadByte: number): number {
+  if (leadByte >= 0xf0) return 4;
+  if (leadByte >= 0xe0) return 3;
+  if (leadByte >= 0xc0) return 2;
+  return 1;
+}
+
+function describeStatus(statusCode: number, headers: Record<string, string>): string {
+  const status = `HTTP ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`.trimEnd();
+  if (statusCode >= 300 && statusCode <= 399) {
+    const location = headers.location === undefined ? 'none' : headers.location.slice(0, 500);
+    return `${status}: redirects are not followed (Location: ${location})`;
+  }
+  return status;
+}
+
+function endpoint(state: AttemptState): string {
+  const target = state.target;
+  if (!target) return 'the target';
+  return target.family === 6 ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`;
+}
+
+function describeTimeout(state: AttemptState, timeoutMs: number, url: string): string {
+  const prefix = `Timed out after ${timeoutMs} ms`;
+  switch (state.stage) {
+    case 'resolve':
+      return `${prefix} resolving the host of ${hostOf(url)}`;
+    case 'connect':
+      return `${prefix} connecting to ${endpoint(state)}`;
+    case 'tls':
+      return `${prefix} during the TLS handshake with ${endpoint(state)}`;
+    case 'headers':
+      return `${prefix} waiting for response headers`;
+    case 'body':
+      return `${prefix} reading the response body`;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the URL';
+  }
+}
+
+/** Turns anything thrown during an attempt into an error kind and a message for the push log. */
+function describeFailure(error: unknown, state: AttemptState, deadline: AttemptDeadline, url: string): Failure {
+  if (error instanceof TargetRejectedError) return { kind: 'rejected_target', message: error.message };
+  if (error instanceof TargetLookupError) return { kind: 'dns', message: error.message };
+  if (deadline.expired) return { kind: 'timeout', message: describeTimeout(state, deadline.timeoutMs, url) };
+
+  const code = String((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+  const message = error instanceof Error ? error.message : String(error);
+  const during = state.stage === 'body' ? ' while reading the response body' : '';
+
+  if (code === 'ECONNREFUSED') return { kind: 'refused', message: `Connection refused by ${endpoint(state)}` };
+  if (code === 'ECONNRESET' || code === 'EPIPE') return { kind: 'reset', message: `Connection reset by ${endpoint(state)}${during}` };
+  if (code === 'UND_ERR_SOCKET') {
+    return { kind: 'reset', message: `Connection closed by ${endpoint(state)} before the response was complete` };
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return { kind: 'timeout', message: describeTimeout(state, deadline.timeoutMs, url) };
+  }
+  if (state.stage === 'tls' || TLS_ERROR_CODE.test(code)) {
+    // OpenSSL errors put a long "library:function:file:line" message on the error and the
+    // short text in `reason`.
+    const reason = String((error as { reason?: unknown }).reason ?? message).trim();
+    return { kind: 'tls', message: `TLS handshake failed with ${endpoint(state)}: ${reason}${code ? ` (${code})` : ''}` };
+  }
+  if (code === 'UND_ERR_INVALID_ARG') return { kind: 'network', message: `Request was not sent: ${message}` };
+  if (code.startsWith('HPE_') || (error as Error | undefined)?.name === 'HTTPParserError') {
+    return { kind: 'network', message: `Invalid HTTP response from ${endpoint(state)}: ${message}` };
+  }
+  return { kind: 'network', message: `Request to ${endpoint(state)} failed: ${message}${code ? ` (${code})` : ''}` };
+}

@@ -1,0 +1,47 @@
+import { Arg, Args, Authorized, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { PushLogConnection, PushLogFilter, PushLogType, toPushLogType } from './push-log.type';
+import { PushLogService } from './push-log.service';
+import { DeliveryOutcome, type PushLog } from './push-log.entity';
+import { PageArgs } from '../graphql/pagination';
+import { scopeOf, type RequestContext } from '../graphql/context';
+import { ApiKeyRole } from '../workspace/api-key.entity';
+import { UnauthenticatedError } from '../common/errors';
+
+@Resolver(() => PushLogType)
+@Authorized(ApiKeyRole.ADMIN)
+export class PushLogResolver {
+  @Query(() => PushLogConnection, { description: 'Delivery attempts of the workspace, newest first.' })
+  async pushLogs(
+    @Arg('filter', () => PushLogFilter, { nullable: true }) filter: PushLogFilter | null,
+    @Args() { first, after }: PageArgs,
+    @Ctx() context: RequestContext,
+  ) {
+    const page = await new PushLogService(scopeOf(context)).list(filter ?? {}, first, after);
+    return { ...page, edges: page.edges.map((edge) => ({ ...edge, node: toPushLogType(edge.node) })) };
+  }
+
+  @Query(() => PushLogType)
+  async pushLog(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    return toPushLogType(await new PushLogService(scopeOf(context)).get(id));
+  }
+
+  @Subscription(() => PushLogType, {
+    description: 'Streams each push log row of the workspace as it is written, optionally for one connection or outcome.',
+    subscribe: ({ args, context }) => {
+      const { caller, services } = context as RequestContext;
+      if (!caller) throw new UnauthenticatedError('An API key is required in the connection_init payload: { "authorization": "Bearer <key>" }.');
+      return services.deliveryLogFeed.subscribe({
+        workspaceId: caller.workspaceId,
+        connectionId: args.connectionId ? Number(args.connectionId) : undefined,
+        outcome: args.outcome ?? undefined,
+      });
+    },
+  })
+  deliveryLog(
+    @Root() log: PushLog,
+    @Arg('connectionId', () => ID, { nullable: true }) _connectionId: string | null,
+    @Arg('outcome', () => DeliveryOutcome, { nullable: true }) _outcome: DeliveryOutcome | null,
+  ): PushLogType {
+    return toPushLogType(log);
+  }
+}

@@ -1,0 +1,48 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { PushLog } from './push-log.entity';
+import type { PushLogFilter } from './push-log.type';
+import type { WorkspaceScope } from '../common/workspace-scope';
+import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
+import { ValidationError } from '../common/errors';
+
+/** Reads the push log of one workspace. */
+export class PushLogService {
+  constructor(private readonly scope: WorkspaceScope) {}
+
+  get(id: string): Promise<PushLog> {
+    return this.scope.get(PushLog, 'Push log', id);
+  }
+
+  async list(filter: PushLogFilter, first: number, after?: string | null): Promise<Page<PushLog>> {
+    checkPageSize(first);
+    const where = this.buildWhere(filter);
+    const afterId = decodeCursor(after);
+    const pageWhere = afterId === null ? where : { $and: [where, { id: { $lt: afterId } }] };
+
+    const rows = await this.scope.em.find(PushLog, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1 });
+    const total = await this.scope.em.count(PushLog, where);
+    return toPage(rows, first, total);
+  }
+
+  private buildWhere(filter: PushLogFilter): FilterQuery<PushLog> {
+    const where: Record<string, unknown> = { workspace: this.scope.workspaceId };
+    if (filter.connectionId !== undefined && filter.connectionId !== null) where.connectionId = toId('filter.connectionId', filter.connectionId);
+    if (filter.messageId) where.messageId = filter.messageId;
+    if (filter.eventType) where.eventType = filter.eventType;
+    if (filter.outcome) where.outcome = filter.outcome;
+    if (filter.responseCode !== undefined && filter.responseCode !== null) where.responseCode = filter.responseCode;
+    if (filter.from || filter.to) {
+      if (filter.from && filter.to && filter.from > filter.to) {
+        throw new ValidationError('filter.from', `filter.from (${filter.from.toISOString()}) is after filter.to (${filter.to.toISOString()}); swap them.`);
+      }
+      where.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+    }
+    return where as FilterQuery<PushLog>;
+  }
+}
+
+function toId(field: string, value: string): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(field, `${field}=${JSON.stringify(value)} is not a valid id.`);
+  return id;
+}

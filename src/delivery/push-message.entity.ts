@@ -1,0 +1,61 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Opt } from '@mikro-orm/core';
+import { registerEnumType } from 'type-graphql';
+import { Workspace } from '../workspace/workspace.entity';
+import { PushConnection } from '../connections/push-connection.entity';
+import { DocumentRecordEvent } from '../records/document-record-event.entity';
+
+/** Where a push message stands in its delivery lifecycle. */
+export enum PushMessageState {
+  PENDING = 'PENDING',
+  DELIVERING = 'DELIVERING',
+  SUCCEEDED = 'SUCCEEDED',
+  RETRY_SCHEDULED = 'RETRY_SCHEDULED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+}
+
+registerEnumType(PushMessageState, { name: 'PushMessageState' });
+
+/** One event × triggered connection; every attempt of it carries the same `webhook-id`. */
+@Entity({ tableName: 'push_messages' })
+@Index({ properties: ['state', 'nextAttemptAt'] })
+@Index({ properties: ['connection', 'state', 'createdAt'] })
+export class PushMessage {
+  /** `msg_` + 26 random base32 characters; sent as `webhook-id`. */
+  @PrimaryKey({ type: 'string', length: 40 })
+  id!: string;
+
+  @ManyToOne(() => Workspace, { deleteRule: 'cascade' })
+  workspace!: Workspace;
+
+  @ManyToOne(() => PushConnection, { deleteRule: 'cascade' })
+  connection!: PushConnection;
+
+  @ManyToOne(() => DocumentRecordEvent, { deleteRule: 'cascade' })
+  event!: DocumentRecordEvent;
+
+  @Enum({ items: () => PushMessageState, nativeEnumName: 'push_message_state' })
+  state: Opt<PushMessageState> = PushMessageState.PENDING;
+
+  @Property({ type: 'integer' })
+  attempts: Opt<number> = 0;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  nextAttemptAt: Date | null = new Date();
+
+  @Property({ type: 'integer', nullable: true })
+  lastResponseCode: number | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  lastError: string | null = null;
+
+  /** A sample message sent by `sendTestMessage`. */
+  @Property({ type: 'boolean' })
+  isTest: Opt<boolean> = false;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt: Opt<Date> = new Date();
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Opt<Date> = new Date();
+}

@@ -1,0 +1,82 @@
+import type { DocumentRecord } from '../records/document-record.entity';
+import type { DocumentRecordEvent } from '../records/document-record-event.entity';
+import type { PushConnection } from '../connections/push-connection.entity';
+
+/** A generated document attached to a message (Legito's DocumentVersionDocumentFile plus `data`). */
+export interface GeneratedFilePayload {
+  fileName: string;
+  documentRecordId: number;
+  documentRecordCode: string;
+  templateId: number;
+  size: number;
+  data: string;
+}
+
+/** An uploaded file attached to a message (Legito's File plus `data`). */
+export interface UploadedFilePayload {
+  id: number;
+  fileName: string;
+  documentRecordId: number;
+  documentRecordCode: string;
+  uploadedDate: string;
+  size: number;
+  data: string;
+}
+
+/** The JSON body of a push, in the shape of Legito's PushResponse. */
+export interface PushPayload {
+  pushConnectionSystemName: string;
+  eventType: string;
+  event: { id: number; type: string; created: string; authorId: number | null; parameters: Record<string, unknown> };
+  documentRecord: Record<string, unknown>;
+  files?: { generated?: GeneratedFilePayload[]; uploaded?: UploadedFilePayload[] };
+}
+
+/** The text that stands in for file data in logs and subscriptions. */
+export const REDACTED_FILE_DATA = 'Base64 encoded file data is not present in logs.';
+
+/** Formats a time as ISO 8601 with an explicit UTC offset and no fraction, as Legito does. */
+export function formatTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+export function buildPushPayload(connection: PushConnection, event: DocumentRecordEvent, record: DocumentRecord): PushPayload {
+  return {
+    pushConnectionSystemName: connection.systemName,
+    eventType: event.type,
+    event: {
+      id: event.id,
+      type: event.type,
+      created: formatTimestamp(event.createdAt),
+      authorId: event.author?.id ?? null,
+      parameters: event.parameters,
+    },
+    documentRecord: {
+      id: record.id,
+      code: record.code,
+      name: record.name,
+      created: formatTimestamp(record.createdAt),
+      lastModified: formatTimestamp(record.lastModifiedAt),
+      templateSuiteId: record.templateSuite?.id ?? null,
+      documentRecordTypeId: record.documentRecordType?.id ?? null,
+      authorId: record.author.id,
+      ownerId: record.owner.id,
+      workflowStage: record.workflowStage ?? undefined,
+      locked: record.locked,
+      deleted: record.deleted,
+      properties: record.properties,
+      persons: record.persons,
+      detailLink: `/document-records/${record.code}`,
+    },
+  };
+}
+
+/** Returns a copy of the payload with every file's `data` replaced by the redaction notice. */
+export function redactFileData(payload: PushPayload): PushPayload {
+  if (!payload.files) return payload;
+  const redact = <T extends { data: string }>(file: T): T => ({ ...file, data: REDACTED_FILE_DATA });
+  const files: PushPayload['files'] = {};
+  if (payload.files.generated) files.generated = payload.files.generated.map(redact);
+  if (payload.files.uploaded) files.uploaded = payload.files.uploaded.map(redact);
+  return { ...payload, files };
+}

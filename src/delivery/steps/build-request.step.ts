@@ -1,0 +1,91 @@
+import type { PushMessage } from '../push-message.entity';
+import type { PushConnection } from '../../connections/push-connection.entity';
+import type { User } from '../../workspace/user.entity';
+import { renderHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
+import { MASKED_VALUE } from '../../connections/push-connection.type';
+import { buildPushPayload, formatTimestamp, redactFileData, type PushPayload } from '../push-payload';
+import { buildSignatureHeaders } from '../../signing/webhook-signature';
+import type { SecretBox } from '../../security/secret-box';
+
+export const USER_AGENT = 'docpush/0.1 (+https://www.standardwebhooks.com)';
+
+/** One HTTP request, plus the copies of body and headers that are safe to log. */
+export interface DeliveryRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  loggedHeaders: Record<string, string>;
+  loggedBody: string;
+  /** Names of custom headers left out because their value would contain a line break. */
+  droppedHeaders: string[];
+}
+
+/** Builds the payload (without attachments; the attachment step adds them). */
+export function buildPayload(message: PushMessage): PushPayload {
+  return buildPushPayload(message.connection, message.event, message.event.documentRecord);
+}
+
+/** Serialises and signs the payload and resolves the connection's custom headers. */
+export function buildRequest(message: PushMessage, payload: PushPayload, secretBox: SecretBox, now: Date): DeliveryRequest {
+  const body = JSON.stringify(payload);
+  const custom = resolveCustomHeaders(message, secretBox);
+  const signature = buildSignatureHeaders({
+    messageId: message.id,
+    timestamp: now,
+    body,
+    secrets: activeSigningSecrets(message.connection, secretBox, now),
+  });
+
+  const fixed = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature };
+  return {
+    url: message.connection.url,
+    headers: { ...custom.sent, ...fixed },
+    body,
+    loggedHeaders: { ...custom.logged, ...fixed },
+    loggedBody: payload.files ? JSON.stringify(redactFileData(payload)) : body,
+    droppedHeaders: custom.dropped,
+  };
+}
+
+/** The current secret and any rotated-out secret still inside its grace period. */
+function activeSigningSecrets(connection: PushConnection, secretBox: SecretBox, now: Date): string[] {
+  return connection.signingSecrets
+    .filter((secret) => secret.expiresAt === null || new Date(secret.expiresAt) > now)
+    .map((secret) => secretBox.open(secret.sealed));
+}
+
+function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
+  const source = headerVariableSource(message);
+  const sent: Record<string, string> = {};
+  const logged: Record<string, string> = {};
+  const dropped: string[] = [];
+
+  for (const header of message.connection.headers) {
+    const template = header.secret ? secretBox.open(header.value) : header.value;
+    const currentUser = header.useDefaultApiUser ? source.defaultApiUser : (source.eventAuthor ?? source.defaultApiUser);
+    const value = renderHeaderValue(template, { ...source, currentUser });
+    if (value === null) {
+      dropped.push(header.name);
+      continue;
+    }
+    sent[header.name.toLowerCase()] = value;
+    logged[header.name.toLowerCase()] = header.secret ? MASKED_VALUE : value;
+  }
+  return { sent, logged, dropped };
+}
+
+function headerVariableSource(message: PushMessage): HeaderVariableSource {
+  const event = message.event;
+  return {
+    eventType: event.type,
+    event: { id: event.id, type: event.type, created: formatTimestamp(event.createdAt), documentRecordId: event.documentRecord.id },
+    eventAuthor: toHeaderUser(event.author),
+    currentUser: null,
+    defaultApiUser: toHeaderUser(message.workspace.defaultApiUser),
+  };
+}
+
+function toHeaderUser(user: User | null): HeaderUser | null {
+  if (!user) return null;
+  return { id: user.id, name: user.name, email: user.email, position: user.position, customData: user.customData };
+}

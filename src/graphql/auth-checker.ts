@@ -1,0 +1,16 @@
+import type { AuthChecker } from 'type-graphql';
+import { ForbiddenError, UnauthenticatedError } from '../common/errors';
+import type { RequestContext } from './context';
+
+/**
+ * Enforces `@Authorized(...roles)`: no caller is UNAUTHENTICATED, a caller without one of the
+ * roles is FORBIDDEN. `@Authorized()` with no roles admits any valid key.
+ */
+export const authChecker: AuthChecker<RequestContext> = ({ context, info }, roles) => {
+  const caller = context.caller;
+  if (!caller) throw new UnauthenticatedError('An API key is required: send it as "Authorization: Bearer <key>".');
+  if (roles.length > 0 && !roles.includes(caller.role)) {
+    throw new ForbiddenError(`${info.parentType.name}.${info.fieldName} requires a key with role ${roles.join(' or ')}; this key has role ${caller.role}.`);
+  }
+  return true;
+};

@@ -1,0 +1,32 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityName, FilterQuery, FindOptions } from '@mikro-orm/core';
+import { checkPageSize, decodeCursor, toPage, type Page } from './pagination';
+
+/**
+ * Loads one page of rows that match `where`, newest (highest id) first, with the total count.
+ * `after` is the endCursor of the previous page; `first` must be 1 to MAX_PAGE_SIZE.
+ */
+export async function findPage<T extends { id: number }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  page: { first: number; after?: string | null },
+  options: Pick<FindOptions<T>, 'populate'> = {},
+): Promise<Page<T>> {
+  checkPageSize(page.first);
+  const afterId = decodeCursor(page.after);
+  const pageWhere = afterId === null ? where : ({ $and: [where, { id: { $lt: afterId } }] } as FilterQuery<T>);
+
+  const rows = await em.find(entity, pageWhere, {
+    ...options,
+    orderBy: { id: 'desc' },
+    limit: page.first + 1,
+  } as FindOptions<T>);
+  const total = await em.count(entity, where);
+  return toPage(rows, page.first, total);
+}
+
+/** Converts the nodes of a page, keeping cursors, pageInfo and totalCount. */
+export function mapPage<T, U>(page: Page<T>, convert: (node: T) => U): Page<U> {
+  return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: convert(edge.node) })) };
+}

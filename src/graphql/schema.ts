@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
+import { authChecker } from './auth-checker';
+import { RESOLVERS } from './resolvers';
+
+/** Builds the executable schema from the type-graphql resolvers. */
+export function buildDocpushSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS as unknown as NonEmptyArray<Function>,
+    authChecker,
+    authMode: 'error',
+    validate: false,
+    // Subscriptions use their own `subscribe` functions fed by PostgreSQL NOTIFY; type-graphql
+    // still requires a PubSub to build any subscription field.
+    pubSub: createPubSub(),
+  });
+}

@@ -1,0 +1,191 @@
+import PDFDocument from 'pdfkit';
+import { escapeXml, rejectUnknownBlock } from '../content-text';
+import type { ContentBlock, RenderInput, RenderProperty, TemplateLayout } from '../document-content';
+import { mmToPoints } from '../page-layout';
+import { HEADING_SCALES, MARGIN_TEXT_SCALE, NAME_COLUMN_SHARE, PARAGRAPH_GAP, TITLE_SCALE } from '../typography';
+
+/** DejaVu TrueType files (npm `dejavu-fonts-ttf`) for each font family, regular and bold. */
+const DEJAVU_FILES: Record<TemplateLayout['fontFamily'], { regular: string; bold: string }> = {
+  sans: { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' },
+  serif: { regular: 'DejaVuSerif.ttf', bold: 'DejaVuSerif-Bold.ttf' },
+  mono: { regular: 'DejaVuSansMono.ttf', bold: 'DejaVuSansMono-Bold.ttf' },
+};
+
+interface PdfFonts {
+  regular: string;
+  bold: string;
+}
+
+interface PdfContext {
+  doc: PDFKit.PDFDocument;
+  layout: TemplateLayout;
+  fonts: PdfFonts;
+  properties: RenderProperty[];
+}
+
+/** Returns the absolute paths of the family's DejaVu font files, so pdfkit embeds them. */
+function resolveFonts(family: TemplateLayout['fontFamily']): PdfFonts {
+  const files = DEJAVU_FILES[family];
+  return {
+    regular: require.resolve(`dejavu-fonts-ttf/ttf/${files.regular}`),
+    bold: require.resolve(`dejavu-fonts-ttf/ttf/${files.bold}`),
+  };
+}
+
+/**
+ * Renders the document as PDF 1.7 with embedded subsets of the DejaVu fonts, so Latin with
+ * diacritics, Greek and Cyrillic text displays on any reader.
+ * NOTE: DejaVu has no CJK glyphs, so Chinese, Japanese and Korean characters render as
+ * blank boxes in both PDF variants.
+ */
+export async function renderPdf(input: RenderInput): Promise<Buffer> {
+  return renderWithPdfKit(input, { pdfVersion: '1.7' });
+}
+
+/**
+ * Renders the document as PDF/A-2b (ISO 19005-2, level B: visual appearance): pdfkit adds
+ * the XMP metadata with pdfaid:part and pdfaid:conformance and an sRGB output intent, and
+ * every font is embedded. The file is not tagged, so it does not meet level A.
+ */
+export async function renderPdfA(input: RenderInput): Promise<Buffer> {
+  return renderWithPdfKit(input, { pdfVersion: '1.7', subset: 'PDF/A-2b' });
+}
+
+async function renderWithPdfKit(input: RenderInput, options: PDFKit.PDFDocumentOptions): Promise<Buffer> {
+  const { layout } = input.template;
+  const fonts = resolveFonts(layout.fontFamily);
+  const doc = new PDFDocument({
+    ...options,
+    size: layout.pageSize,
+    layout: layout.orientation,
+    margins: {
+      top: mmToPoints(layout.margins.top),
+      right: mmToPoints(layout.margins.right),
+      bottom: mmToPoints(layout.margins.bottom),
+      left: mmToPoints(layout.margins.left),
+    },
+    // The default would be the standard Helvetica, which is never embedded.
+    font: fonts.regular,
+    bufferPages: true,
+    displayTitle: true,
+    info: { Title: input.document.content.title },
+  });
+  escapeXmpInfo(doc);
+  const output = collectOutput(doc);
+
+  const context: PdfContext = { doc, layout, fonts, properties: input.record.properties };
+  writeText(context, input.document.content.title, { bold: true, scale: TITLE_SCALE, gap: 1 });
+  for (const block of input.document.content.blocks) writeBlock(context, block);
+  drawHeaderAndFooter(context);
+  doc.end();
+  return output;
+}
+
+function collectOutput(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
+/**
+ * Makes pdfkit XML-escape the document information it copies into the XMP metadata.
+ * NOTE: pdfkit 0.20.2 inserts Title, Author, Subject and Keywords into the XMP packet
+ * unescaped, so a title with `&` or `<` would make the metadata malformed XML. This wraps
+ * pdfkit's internal `_addInfo` step and must be rechecked when pdfkit is upgraded.
+ */
+function escapeXmpInfo(doc: PDFKit.PDFDocument): void {
+  const internals = doc as unknown as { info: Record<string, unknown>; _addInfo?: () => void };
+  const addInfo = internals._addInfo;
+  if (typeof addInfo !== 'function') return;
+  internals._addInfo = function addEscapedInfo(this: typeof internals) {
+    const info = this.info;
+    const escaped = Object.fromEntries(Object.entries(info).map(([key, value]) => [key, typeof value === 'string' ? escapeXml(value) : value]));
+    this.info = escaped;
+    try {
+      addInfo.call(this);
+    } finally {
+      this.info = info;
+    }
+  };
+}
+
+function writeText(context: PdfContext, text: string, style: { bold?: boolean; scale?: number; gap?: number; keepWithNext?: boolean }): void {
+  const { doc, layout, fonts } = context;
+  const size = layout.fontSize * (style.scale ?? 1);
+  doc.font(style.bold ? fonts.bold : fonts.regular).fontSize(size);
+  if (style.keepWithNext) keepWithNextLines(context, doc.heightOfString(text) + size * 3);
+  doc.text(text, doc.page.margins.left, doc.y, { paragraphGap: layout.fontSize * (style.gap ?? PARAGRAPH_GAP) });
+}
+
+/** Starts a new page when less than `height` points are left, so a heading stays with the text after it. */
+function keepWithNextLines(context: PdfContext, height: number): void {
+  const { doc } = context;
+  const bottom = doc.page.height - doc.page.margins.bottom;
+  if (doc.y + height > bottom && doc.y > doc.page.margins.top) doc.addPage();
+}
+
+function writeBlock(context: PdfContext, block: ContentBlock): void {
+  switch (block.kind) {
+    case 'heading':
+      context.doc.moveDown(0.4);
+      return writeText(context, block.text, { bold: true, scale: HEADING_SCALES[block.level], gap: 0.4, keepWithNext: true });
+    case 'paragraph':
+      return writeText(context, block.text, {});
+    case 'list':
+      return writeList(context, block.items, block.ordered);
+    case 'propertyTable':
+      return writeTable(context, block.caption);
+    default:
+      return rejectUnknownBlock(block);
+  }
+}
+
+function writeList(context: PdfContext, items: string[], ordered: boolean): void {
+  const { doc, layout, fonts } = context;
+  doc.font(fonts.regular).fontSize(layout.fontSize);
+  doc.list(items, doc.page.margins.left + layout.fontSize, doc.y, {
+    listType: ordered ? 'numbered' : 'bullet',
+    paragraphGap: layout.fontSize * 0.3,
+  });
+  doc.moveDown(PARAGRAPH_GAP);
+}
+
+function writeTable(context: PdfContext, caption: string | undefined): void {
+  const { doc, layout, fonts, properties } = context;
+  if (caption) writeText(context, caption, { bold: true, gap: 0.3, keepWithNext: true });
+  if (properties.length === 0) return;
+
+  const textWidth = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  doc.font(fonts.regular).fontSize(layout.fontSize);
+  doc.table({
+    position: { x: doc.page.margins.left, y: doc.y },
+    columnStyles: [textWidth * NAME_COLUMN_SHARE, '*'],
+    defaultStyle: { border: 0.5, borderColor: '#999999', padding: { top: 3, right: 5, bottom: 3, left: 5 } },
+    data: properties.map((p) => [{ text: p.name, font: { src: fonts.bold } }, p.value]),
+  });
+  doc.x = doc.page.margins.left;
+  doc.moveDown(0.8);
+}
+
+/** Writes the layout's header and footer text centred in the top and bottom margin of every page. */
+function drawHeaderAndFooter(context: PdfContext): void {
+  const { doc, layout, fonts } = context;
+  if (!layout.headerText && !layout.footerText) return;
+  const range = doc.bufferedPageRange();
+  for (let index = range.start; index < range.start + range.count; index++) {
+    doc.switchToPage(index);
+    doc.font(fonts.regular).fontSize(layout.fontSize * MARGIN_TEXT_SCALE);
+    const { margins, width, height } = doc.page;
+    const bottomMargin = margins.bottom;
+    const lineHeight = doc.currentLineHeight();
+    const options = { width: width - margins.left - margins.right, align: 'center' as const, lineBreak: false };
+    // pdfkit adds a page when text starts below the bottom margin, so the margin is lifted while writing.
+    margins.bottom = 0;
+    if (layout.headerText) doc.text(layout.headerText, margins.left, Math.max(0, margins.top / 2 - lineHeight / 2), options);
+    if (layout.footerText) doc.text(layout.footerText, margins.left, height - bottomMargin / 2 - lineHeight / 2, options);
+    margins.bottom = bottomMargin;
+  }
+}

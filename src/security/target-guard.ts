@@ -1,0 +1,177 @@
+import { promises as dns } from 'node:dns';
+import { isIP } from 'node:net';
+import { ValidationError } from '../common/errors';
+import { type AllowList, classifyAddress, describeRule, isOnAllowList, parseAllowList } from './address-policy';
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Resolves a host name to every address it has, in the resolver's order. */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+/** Rules that a webhook URL must pass before docpush connects to it. */
+export interface TargetPolicy {
+  /** Allows plain `http:` URLs as well as `https:` (development and tests only). */
+  allowHttp: boolean;
+  /** Ranges opened although they are loopback, private or otherwise forbidden. */
+  allowList: AllowList;
+  resolve: Resolver;
+}
+
+/** A URL that passed every rule, with the one address the sender must connect to. */
+export interface VettedTarget {
+  /** The parsed URL, with one trailing dot removed from its host name. */
+  url: URL;
+  /** Host name without brackets or trailing dot; for an IP literal, the address itself. */
+  hostname: string;
+  address: string;
+  family: 4 | 6;
+  port: number;
+}
+
+/** Resolves through the operating system (getaddrinfo), like other programs on the host. */
+export const systemResolver: Resolver = async (hostname) => {
+  const results = await dns.lookup(hostname, { all: true, verbatim: true });
+  return results.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+};
+
+/** Builds the policy from the `DOCPUSH_ALLOW_HTTP` and `DOCPUSH_ALLOWED_CIDRS` settings. */
+export function createTargetPolicy(options: { allowHttp: boolean; allowedCidrs: string[]; resolve?: Resolver }): TargetPolicy {
+  return {
+    allowHttp: options.allowHttp,
+    allowList: parseAllowList(options.allowedCidrs),
+    resolve: options.resolve ?? systemResolver,
+  };
+}
+
+/**
+ * A webhook URL that docpush will not deliver to. `rule` names the broken rule (an address
+ * rule from `classifyAddress`, or `invalidUrl`, `scheme` or `userinfo`), and `address` is the
+ * forbidden address when an address rule was broken.
+ */
+export class TargetRejectedError extends ValidationError {
+  constructor(
+    message: string,
+    readonly rule: string,
+    readonly address: string | null = null,
+  ) {
+    super('url', message);
+  }
+}
+
+/** A failed DNS lookup of the URL's host name. `lookupCode` is the resolver's error code, such as ENOTFOUND. */
+export class TargetLookupError extends ValidationError {
+  constructor(
+    message: string,
+    readonly hostname: string,
+    readonly lookupCode: string,
+  ) {
+    super('url', message);
+  }
+}
+
+/** Returns the URL for messages, without user name and password. */
+function displayUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return raw;
+  }
+}
+
+function parseTargetUrl(raw: string, policy: TargetPolicy): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new TargetRejectedError(
+      `URL ${JSON.stringify(raw)} is invalid: expected an absolute https:// URL such as https://hooks.example.com/docpush.`,
+      'invalidUrl',
+    );
+  }
+  const quotedUrl = JSON.stringify(displayUrl(raw));
+  if (url.protocol === 'http:' && !policy.allowHttp) {
+    throw new TargetRejectedError(
+      `URL ${quotedUrl} uses plain http, which this server rejects: use https:// (DOCPUSH_ALLOW_HTTP=true allows http for development).`,
+      'scheme',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TargetRejectedError(`URL ${quotedUrl} uses ${url.protocol}, but webhook URLs must use https://.`, 'scheme');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new TargetRejectedError(
+      `URL ${quotedUrl} contains a user name or password, which docpush does not send: remove it and pass credentials in a custom header instead.`,
+      'userinfo',
+    );
+  }
+  if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
+  if (url.hostname === '') {
+    throw new TargetRejectedError(`URL ${quotedUrl} has no host name.`, 'invalidUrl');
+  }
+  return url;
+}
+
+async function resolveHost(hostname: string, policy: TargetPolicy): Promise<ResolvedAddress[]> {
+  const family = isIP(hostname);
+  if (family !== 0) return [{ address: hostname, family: family === 6 ? 6 : 4 }];
+
+  let addresses: ResolvedAddress[];
+  try {
+    addresses = await policy.resolve(hostname);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new TargetLookupError(`DNS lookup failed for host ${hostname}: ${code}`, hostname, code);
+  }
+  if (addresses.length === 0) {
+    throw new TargetLookupError(`DNS lookup failed for host ${hostname}: no addresses returned`, hostname, 'ENODATA');
+  }
+  return addresses;
+}
+
+function rejectAddress(url: URL, address: string, rule: string): TargetRejectedError {
+  return new TargetRejectedError(
+    `URL ${JSON.stringify(url.href)} points to ${address}, which is ${describeRule(rule)} (rule ${rule}). ` +
+      'docpush only delivers to public addresses. For development, add the range to DOCPUSH_ALLOWED_CIDRS.',
+    rule,
+    address,
+  );
+}
+
+/**
+ * Checks a webhook URL and resolves its host, and returns the address to connect to.
+ *
+ * The URL must be https (http only with `allowHttp`) without user name or password. IP literals
+ * skip DNS; WHATWG URL parsing has already turned shorthand such as `0x7f.1` or `2130706433`
+ * into dotted form. EVERY resolved address must be allowed, because a rebinding name may
+ * return a public and a private address together. Throws TargetRejectedError or, when DNS
+ * fails, TargetLookupError.
+ */
+export async function vetTarget(rawUrl: string, policy: TargetPolicy): Promise<VettedTarget> {
+  const url = parseTargetUrl(rawUrl, policy);
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const addresses = await resolveHost(hostname, policy);
+
+  for (const { address } of addresses) {
+    if (isOnAllowList(address, policy.allowList)) continue;
+    const rule = classifyAddress(address);
+    if (rule !== null) throw rejectAddress(url, address, rule);
+  }
+  const [first] = addresses;
+  return { url, hostname, address: first.address, family: first.family, port: portOf(url) };
+}
+
+function portOf(url: URL): number {
+  if (url.port !== '') return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
+}
+
+/** Validates a webhook URL when a connection is saved, with the same rules and errors as `vetTarget`. */
+export async function assertDeliverableUrl(rawUrl: string, policy: TargetPolicy): Promise<void> {
+  await vetTarget(rawUrl, policy);
+}

@@ -1,0 +1,29 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { ApiKey, ApiKeyRole } from './api-key.entity';
+import { CreatedApiKey } from './api-key.type';
+import { CreateApiKeyInput } from './api-key.input';
+import { ApiKeyService } from './api-key.service';
+import { scopeOf, type RequestContext } from '../graphql/context';
+
+function apiKeyService(context: RequestContext): ApiKeyService {
+  return new ApiKeyService(scopeOf(context), context.logger);
+}
+
+@Resolver(() => ApiKey)
+@Authorized(ApiKeyRole.ADMIN)
+export class ApiKeyResolver {
+  @Query(() => [ApiKey], { description: 'API keys of the workspace, revoked ones included, newest first. Keys themselves are never listed.' })
+  apiKeys(@Ctx() context: RequestContext) {
+    return apiKeyService(context).list();
+  }
+
+  @Mutation(() => CreatedApiKey, { description: 'Creates an API key; the response holds the key, which is never shown again.' })
+  createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() context: RequestContext) {
+    return apiKeyService(context).create(input);
+  }
+
+  @Mutation(() => ApiKey, { description: 'Revokes an API key at once. The last active ADMIN key cannot be revoked.' })
+  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    return apiKeyService(context).revoke(id);
+  }
+}

@@ -1,0 +1,35 @@
+import { Entity, ManyToOne, PrimaryKey, Property, Opt } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Workspace } from './workspace.entity';
+
+/** A person of the document platform, as Legito's User resource describes one. */
+@ObjectType({ description: 'A user of the workspace; events name their acting user.' })
+@Entity({ tableName: 'users' })
+export class User {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => Workspace, { deleteRule: 'cascade' })
+  workspace!: Workspace;
+
+  @Field()
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Field()
+  @Property({ type: 'string', length: 320 })
+  email!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 200, nullable: true })
+  position: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Free text, as in Legito.' })
+  @Property({ type: 'text', nullable: true })
+  customData: string | null = null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt: Opt<Date> = new Date();
+}

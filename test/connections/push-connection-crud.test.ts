@@ -1,0 +1,75 @@
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import {
+  CreatePushConnectionDocument,
+  PushConnectionDocument,
+  PushConnectionsDocument,
+  UpdatePushConnectionDocument,
+  EnablePushConnectionDocument,
+  DeletePushConnectionDocument,
+} from '../generated/graphql';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+const validInput = {
+  name: 'CRM sync',
+  url: 'http://127.0.0.1:9/webhook',
+  eventTypes: ['DocumentRecordUpdated' as const],
+};
+
+describe('push connection mutations', () => {
+  it('creates a disabled connection with Legito defaults', async () => {
+    const created = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
+
+    expect(created.enabled).toBe(false);
+    expect(created.systemName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(created.templateSuiteAll).toBe(true);
+    expect(created.documentRecordTypeAll).toBe(true);
+    expect(created.attachFilesUploaded).toBe(false);
+    expect(created.attachFilesGenerated).toBe(false);
+    expect(created.fileTypes).toEqual(['docx', 'pdf']);
+    expect(created.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it('reads, updates, enables and deletes a connection', async () => {
+    const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
+
+    const updated = dataOf(await app.request(UpdatePushConnectionDocument, { id, input: { name: 'Renamed', fileTypes: ['pdfa'] } }));
+    expect(updated.updatePushConnection.name).toBe('Renamed');
+    expect(updated.updatePushConnection.url).toBe(validInput.url);
+    expect(updated.updatePushConnection.fileTypes).toEqual(['pdfa']);
+
+    const enabled = dataOf(await app.request(EnablePushConnectionDocument, { id }));
+    expect(enabled.enablePushConnection.enabled).toBe(true);
+
+    dataOf(await app.request(DeletePushConnectionDocument, { id }));
+    const afterDelete = await app.request(PushConnectionDocument, { id });
+    expect(afterDelete.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('pages through connections newest first', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      dataOf(await app.request(CreatePushConnectionDocument, { input: { ...validInput, name: `page ${i}` } }));
+    }
+    const first = dataOf(await app.request(PushConnectionsDocument, { first: 2 })).pushConnections;
+    expect(first.edges).toHaveLength(2);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+
+    const second = dataOf(await app.request(PushConnectionsDocument, { first: 100, after: first.pageInfo.endCursor })).pushConnections;
+    const seen = [...first.edges, ...second.edges].map((edge) => Number(edge.node.id));
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    expect(seen).toHaveLength(first.totalCount);
+  });
+
+  it('rejects a page larger than 100', async () => {
+    const result = await app.request(PushConnectionsDocument, { first: 101 });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+});

@@ -1,0 +1,183 @@
+import type { Client } from 'graphql-ws';
+import { Webhook } from 'standardwebhooks';
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
+import { validatePushResponse } from '../support/push-response-schema';
+import { waitFor } from '../support/wait';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import {
+  CreatePushConnectionDocument,
+  EnablePushConnectionDocument,
+  PushLogsDocument,
+  DeliveryLogDocument,
+  type DeliveryLogSubscription,
+  type CreatePushConnectionInput,
+} from '../generated/graphql';
+import { print } from 'graphql';
+
+let app: TestApp;
+let seeded: SeededWorkspace;
+let listener: TestListener;
+
+beforeAll(async () => {
+  app = await startTestApp(process.env.TEST_LOG_LEVEL ? { LOG_LEVEL: process.env.TEST_LOG_LEVEL } : {});
+  seeded = await seedWorkspace(app);
+  listener = await startListener();
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.stop();
+});
+
+async function createEnabledConnection(input: Partial<CreatePushConnectionInput> & { url: string }) {
+  const created = dataOf(
+    await app.request(CreatePushConnectionDocument, {
+      input: { name: 'Listener', eventTypes: ['DocumentRecordUpdated'], ...input },
+    }),
+  ).createPushConnection;
+  dataOf(await app.request(EnablePushConnectionDocument, { id: created.id }));
+  return created;
+}
+
+/** Subscribes to deliveryLog and collects what arrives until the test disposes the client. */
+function collectDeliveryLog(client: Client, variables: { connectionId?: string; outcome?: 'SUCCEEDED' | 'FAILED' } = {}) {
+  const received: DeliveryLogSubscription['deliveryLog'][] = [];
+  let subscribed = false;
+  const unsubscribe = client.subscribe<DeliveryLogSubscription>(
+    { query: print(DeliveryLogDocument), variables },
+    {
+      next: (value) => {
+        if (value.data) received.push(value.data.deliveryLog);
+      },
+      error: (error) => {
+        throw new Error(`deliveryLog subscription failed: ${JSON.stringify(error)}`);
+      },
+      complete: () => undefined,
+    },
+  );
+  subscribed = true;
+  return { received, unsubscribe, subscribed };
+}
+
+describe('delivery of a matching event', () => {
+  it('posts the exact message, logs the attempt and streams the log', async () => {
+    const connection = await createEnabledConnection({
+      url: listener.url,
+      headers: [{ name: 'X-Actor', value: '{{LEGITO.currentUser.email}} via {{documentBuilder.event}}' }],
+    });
+    const client = app.wsClient();
+    const stream = collectDeliveryLog(client, { connectionId: connection.id });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const record = await seedRecord(app, seeded);
+
+    const sentAt = Date.now();
+    const { eventId, messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author, {
+      ownerId: seeded.author.id,
+    });
+    expect(messageIds).toHaveLength(1);
+
+    const [request] = await listener.waitForRequests(1);
+    expect(request.receivedAt - sentAt).toBeLessThan(1000);
+    expect(request.method).toBe('POST');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['x-actor']).toBe('jana@example.com via DocumentRecordUpdated');
+    expect(request.headers['webhook-id']).toBe(messageIds[0]);
+
+    const body = JSON.parse(request.body);
+    expect(body).toEqual({
+      pushConnectionSystemName: connection.systemName,
+      eventType: 'DocumentRecordUpdated',
+      event: {
+        id: eventId,
+        type: 'DocumentRecordUpdated',
+        created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/),
+        authorId: seeded.author.id,
+        parameters: { ownerId: seeded.author.id },
+      },
+      documentRecord: {
+        id: record.id,
+        code: record.code,
+        name: 'Service Agreement',
+        created: expect.any(String),
+        lastModified: expect.any(String),
+        templateSuiteId: seeded.suite.id,
+        documentRecordTypeId: seeded.recordType.id,
+        authorId: seeded.author.id,
+        ownerId: seeded.author.id,
+        workflowStage: { id: 1, name: 'Draft', position: 1, start: true, color: '#74c078' },
+        locked: false,
+        deleted: false,
+        properties: [{ id: 15, name: 'Contract value', type: 'number', value: 1500 }],
+        persons: [{ definition: 'Customer', name: 'ACME s.r.o.', email: 'legal@acme.example' }],
+        detailLink: `/document-records/${record.code}`,
+      },
+    });
+    expect(body).not.toHaveProperty('files');
+    expect(validatePushResponse(body)).toEqual({ valid: true, errors: [] });
+    expect(() => new Webhook(connection.signingSecret).verify(request.body, request.headers as Record<string, string>)).not.toThrow();
+
+    await waitFor(() => stream.received.length >= 1, { description: 'the deliveryLog subscription to stream the attempt' });
+    const streamed = stream.received[0];
+    expect(streamed).toMatchObject({ messageId: messageIds[0], attempt: 1, responseCode: 200, outcome: 'SUCCEEDED', responseBody: 'ok', responseError: '' });
+    expect(streamed.requestBody).toBe(request.body);
+
+    const logs = dataOf(await app.request(PushLogsDocument, { filter: { connectionId: connection.id } })).pushLogs;
+    expect(logs.totalCount).toBe(1);
+    expect(logs.edges[0].node).toMatchObject({ id: streamed.id, eventId: String(eventId), connectionName: 'Listener' });
+    stream.unsubscribe();
+  });
+
+  it('logs a 500 answer as a failure with its body', async () => {
+    const failing = await startListener((_request, response) => {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('database on fire');
+    });
+    try {
+      const connection = await createEnabledConnection({ url: failing.url });
+      const record = await seedRecord(app, seeded);
+      await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+
+      await failing.waitForRequests(1);
+      const log = await waitForFirstLog(connection.id);
+      expect(log.outcome).toBe('FAILED');
+      expect(log.responseCode).toBe(500);
+      expect(log.responseBody).toBe('database on fire');
+      expect(log.responseError).toMatch(/500/);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('logs response code 0 when nothing listens on the port', async () => {
+    const closed = await startListener();
+    const url = closed.url;
+    await closed.close();
+
+    const connection = await createEnabledConnection({ url });
+    const record = await seedRecord(app, seeded);
+    await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+
+    const log = await waitForFirstLog(connection.id);
+    expect(log.outcome).toBe('FAILED');
+    expect(log.responseCode).toBe(0);
+    expect(log.responseError).toMatch(/refused/i);
+  });
+});
+
+async function waitForFirstLog(connectionId: string) {
+  let found: Awaited<ReturnType<typeof fetchLogs>>[number] | undefined;
+  await waitFor(
+    async () => {
+      found = (await fetchLogs(connectionId)).find((log) => log.attempt === 1);
+      return found !== undefined;
+    },
+    { description: `the first push log row of connection ${connectionId}` },
+  );
+  return found!;
+}
+
+async function fetchLogs(connectionId: string) {
+  return dataOf(await app.request(PushLogsDocument, { filter: { connectionId } })).pushLogs.edges.map((edge) => edge.node);
+}

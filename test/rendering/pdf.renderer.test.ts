@@ -1,0 +1,102 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { renderDocument } from '../../src/rendering/render.service';
+import { CONTRACT_PROPERTIES } from './contract.fixture';
+import { inspectPdfs, pdfText, type PdfInspection } from './pdf-inspect';
+import { CYRILLIC_PARAGRAPH, CZECH_PARAGRAPH, buildSampleInput, withBlocks } from './sample-input';
+
+/** The 14 standard PDF fonts, which readers supply themselves and PDF/A forbids unembedded. */
+const STANDARD_14 = /\/BaseFont\s*\/(Times-|Helvetica|Courier|Symbol|ZapfDingbats)/;
+
+describe('PDF renderer', () => {
+  let pdf: Buffer;
+  let pdfa: Buffer;
+  let pdfInspection: PdfInspection;
+  let pdfaInspection: PdfInspection;
+
+  beforeAll(async () => {
+    const input = buildSampleInput();
+    [pdf, pdfa] = await Promise.all([renderDocument(input, 'pdf'), renderDocument(input, 'pdfa')]);
+    [pdfInspection, pdfaInspection] = await inspectPdfs([pdf, pdfa]);
+  });
+
+  test.each(['pdf', 'pdfa'])('%s text contains title, paragraph and property', (format) => {
+    const text = pdfText(format === 'pdf' ? pdfInspection : pdfaInspection);
+    expect(text).toContain('Service Agreement');
+    expect(text).toContain('The Client engages the Provider to operate its document automation platform.');
+    expect(text).toContain(CONTRACT_PROPERTIES[4].value);
+    expect(text).toContain('Hosting and operation of the platform in two availability zones');
+  });
+
+  test.each(['pdf', 'pdfa'])('%s keeps Cyrillic and Czech text', (format) => {
+    const text = pdfText(format === 'pdf' ? pdfInspection : pdfaInspection);
+    expect(text).toContain(CYRILLIC_PARAGRAPH);
+    expect(text).toContain(CZECH_PARAGRAPH);
+  });
+
+  test('header and footer on every page', () => {
+    expect(pdfInspection.numPages).toBeGreaterThan(1);
+    for (const page of pdfInspection.pages) {
+      expect(page).toContain('Northwind Consulting – Service Agreement');
+      expect(page).toContain('Confidential');
+    }
+  });
+
+  test('A4 portrait page size', () => {
+    const [width, height] = pdfInspection.pageSizes[0];
+    expect(width).toBeCloseTo(595.28, 1);
+    expect(height).toBeCloseTo(841.89, 1);
+  });
+
+  test.each(['pdf', 'pdfa'])('%s embeds every font', (format) => {
+    const inspection = format === 'pdf' ? pdfInspection : pdfaInspection;
+    expect(inspection.fonts.length).toBeGreaterThan(0);
+    for (const font of inspection.fonts) {
+      expect(font).toEqual(expect.objectContaining({ embedded: true }));
+      expect(font.name).toMatch(/DejaVuSans/);
+    }
+    const raw = (format === 'pdf' ? pdf : pdfa).toString('latin1');
+    expect(raw).not.toMatch(STANDARD_14);
+    expect(raw).toContain('/FontFile2');
+  });
+
+  test('PDF/A XMP declares part 2, conformance B', () => {
+    expect(pdfaInspection.xmp).not.toBeNull();
+    const xmp = pdfaInspection.xmp as string;
+    expect(XMLValidator.validate(xmp)).toBe(true);
+    expect(xmp).toMatch(/<pdfaid:part>2<\/pdfaid:part>/);
+    expect(xmp).toMatch(/<pdfaid:conformance>B<\/pdfaid:conformance>/);
+    expect(pdfaInspection.info.PDFFormatVersion).toBe('1.7');
+    expect(pdfa.toString('latin1')).toContain('/OutputIntents');
+  });
+
+  test('plain PDF has no PDF/A claim', () => {
+    expect(pdfInspection.xmp ?? '').not.toContain('pdfaid');
+  });
+});
+
+describe('PDF renderer layout', () => {
+  test('landscape Letter, serif font, no header', async () => {
+    const input = withBlocks(buildSampleInput({ pageSize: 'LETTER', orientation: 'landscape', fontFamily: 'serif', headerText: null }), [
+      { kind: 'paragraph', text: 'Landscape body text' },
+    ]);
+    const [inspection] = await inspectPdfs([await renderDocument(input, 'pdf')]);
+
+    expect(inspection.pageSizes[0][0]).toBeCloseTo(792, 1);
+    expect(inspection.pageSizes[0][1]).toBeCloseTo(612, 1);
+    expect(inspection.fonts.map((font) => font.name).join(' ')).toMatch(/DejaVuSerif/);
+    expect(pdfText(inspection)).toContain('Landscape body text');
+    expect(pdfText(inspection)).not.toContain('Northwind Consulting – Service Agreement');
+  });
+
+  test('XML special characters in PDF/A title', async () => {
+    const input = buildSampleInput();
+    input.document.content.title = 'Terms & <Conditions>';
+    const [inspection] = await inspectPdfs([await renderDocument(input, 'pdfa')]);
+    const xmp = inspection.xmp as string;
+
+    expect(XMLValidator.validate(xmp)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: true }).parse(xmp) as Record<string, unknown>;
+    expect(JSON.stringify(parsed)).toContain('Terms & <Conditions>');
+    expect(inspection.info.Title).toBe('Terms & <Conditions>');
+  });
+});
