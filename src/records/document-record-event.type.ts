@@ -1,0 +1,48 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import type { DocumentRecordEvent } from './document-record-event.entity';
+import { DocumentRecordEventType } from './event-type';
+import { ConnectionType } from '../graphql/pagination';
+
+@ObjectType('DocumentRecordEvent', { description: "An entry of a record's timeline, with the field names of Legito's DocumentRecordEvent." })
+export class DocumentRecordEventObject {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => DocumentRecordEventType)
+  type!: DocumentRecordEventType;
+
+  @Field()
+  created!: Date;
+
+  @Field(() => ID, { nullable: true, description: 'The acting user; null for a system event.' })
+  authorId!: number | null;
+
+  @Field(() => ID)
+  documentRecordId!: number;
+
+  @Field(() => GraphQLJSONObject)
+  parameters!: Record<string, unknown>;
+}
+
+export const DocumentRecordEventConnection = ConnectionType(DocumentRecordEventObject, 'DocumentRecordEvent');
+
+@ObjectType({ description: 'A recorded event and the push messages it created, one per matching enabled connection.' })
+export class RecordedDocumentEvent {
+  @Field(() => DocumentRecordEventObject)
+  event!: DocumentRecordEventObject;
+
+  @Field(() => [ID], { description: 'Ids of the push messages queued for delivery (the webhook-id of each).' })
+  pushMessageIds!: string[];
+}
+
+export function toDocumentRecordEventObject(event: DocumentRecordEvent): DocumentRecordEventObject {
+  return {
+    id: event.id,
+    type: event.type,
+    created: event.createdAt,
+    authorId: event.author?.id ?? null,
+    documentRecordId: event.documentRecord.id,
+    parameters: event.parameters,
+  };
+}

@@ -1,0 +1,119 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+
+@InputType({ description: "A workflow stage in the shape of Legito's WorkflowStage resource." })
+export class WorkflowStageInput {
+  @Field(() => Int, { description: 'Workflow stage id, a positive integer.' })
+  id!: number;
+
+  @Field({ description: 'Stage name, such as "Ready to sign"; 1 to 200 characters.' })
+  name!: string;
+
+  @Field(() => Int, { nullable: true })
+  workflowRevisionId?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  workflowElementId?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  workflowElementPersistId?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Position of the stage in the stage list.' })
+  position?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True for the start stage.' })
+  start?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Display color, such as "#74c078"; up to 32 characters.' })
+  color?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  notify?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True when the stage locks its documents to editing.' })
+  locked?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  sign?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  share?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  shareExternal?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  download?: boolean | null;
+}
+
+@InputType({ description: 'A person named on a record, such as a signing party.' })
+export class DocumentRecordPersonInput {
+  @Field(() => String, { nullable: true, description: 'The role of the person, such as "First sign party"; up to 200 characters.' })
+  definition?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Up to 200 characters.' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'An email address in the form name@example.com.' })
+  email?: string | null;
+}
+
+@InputType({ description: 'A new document record; creating it records a DocumentRecordCreated event by its author.' })
+export class CreateDocumentRecordInput {
+  @Field({ description: 'Record name, 1 to 500 characters.' })
+  name!: string;
+
+  @Field(() => ID, { nullable: true, description: 'A template suite of this workspace.' })
+  templateSuiteId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'A document record type of this workspace.' })
+  documentRecordTypeId?: string | null;
+
+  @Field(() => ID, { description: 'The user who creates the record; also the author of its DocumentRecordCreated event.' })
+  authorId!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The owner; the author when omitted.' })
+  ownerId?: string | null;
+
+  @Field(() => WorkflowStageInput, { nullable: true })
+  workflowStage?: WorkflowStageInput | null;
+
+  @Field(() => [GraphQLJSONObject], {
+    nullable: true,
+    description: "Property values in the shape of Legito's DocumentRecord.properties: {id, name, type, value, ...}; at most 500.",
+  })
+  properties?: Array<Record<string, unknown>> | null;
+
+  @Field(() => [DocumentRecordPersonInput], { nullable: true, description: 'At most 3 persons.' })
+  persons?: DocumentRecordPersonInput[] | null;
+}
+
+@InputType({
+  description:
+    'Changes to a document record; they record one DocumentRecordUpdated event. Omitted fields keep their value; null clears templateSuiteId, documentRecordTypeId and workflowStage.',
+})
+export class UpdateDocumentRecordInput {
+  @Field(() => ID, { nullable: true, description: 'The user who makes the change: the author of the DocumentRecordUpdated event. Omit it for a change without an acting user.' })
+  actingUserId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  templateSuiteId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  documentRecordTypeId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  ownerId?: string | null;
+
+  @Field(() => WorkflowStageInput, { nullable: true })
+  workflowStage?: WorkflowStageInput | null;
+
+  @Field(() => [GraphQLJSONObject], { nullable: true, description: 'Replaces all properties.' })
+  properties?: Array<Record<string, unknown>> | null;
+
+  @Field(() => [DocumentRecordPersonInput], { nullable: true, description: 'Replaces all persons; at most 3.' })
+  persons?: DocumentRecordPersonInput[] | null;
+}

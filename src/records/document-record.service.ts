@@ -1,0 +1,121 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DocumentRecord } from './document-record.entity';
+import type { CreateDocumentRecordInput, UpdateDocumentRecordInput } from './document-record.input';
+import { DocumentRecordEventType } from './event-type';
+import { recordEventWithMessages } from './event-recorder.service';
+import { checkProperties } from './record-property';
+import { checkPersons, checkWorkflowStage } from './record-fields';
+import { ConflictError, ValidationError } from '../common/errors';
+import { newRecordCode } from '../common/ids';
+import { checkName, findOptionalReferenced, findReferenced } from '../common/input-checks';
+import { WorkspaceScope } from '../common/workspace-scope';
+import { User } from '../workspace/user.entity';
+import { TemplateSuite } from '../catalog/template-suite.entity';
+import { DocumentRecordType } from '../catalog/document-record-type.entity';
+import { findPage } from '../graphql/page-query';
+import type { Page } from '../graphql/pagination';
+
+/** Record names are varchar(500), as Legito allows long agreement titles. */
+const MAX_RECORD_NAME_LENGTH = 500;
+
+/** A changed record and the push messages its event created; enqueue them after the commit. */
+export interface RecordChange {
+  record: DocumentRecord;
+  messageIds: string[];
+}
+
+/**
+ * Manages the document records of one workspace. Each create or update stores the record, its
+ * timeline event and the event's push messages in one transaction, so a listener never hears of
+ * a change that was rolled back, and no change is stored without its messages.
+ */
+export class DocumentRecordService {
+  constructor(private readonly scope: WorkspaceScope) {}
+
+  get(id: string | number): Promise<DocumentRecord> {
+    return this.scope.get(DocumentRecord, 'Document record', id);
+  }
+
+  list(first: number, after?: string | null): Promise<Page<DocumentRecord>> {
+    return findPage(this.scope.em, DocumentRecord, { workspace: this.scope.workspaceId }, { first, after });
+  }
+
+  async create(input: CreateDocumentRecordInput): Promise<RecordChange> {
+    const name = checkName('name', input.name, 'Purchase Agreement', MAX_RECORD_NAME_LENGTH);
+    const workflowStage = input.workflowStage ? checkWorkflowStage(input.workflowStage) : null;
+    const properties = checkProperties('properties', input.properties ?? []);
+    const persons = checkPersons(input.persons ?? []);
+
+    return this.inTransaction(async (scope, tx) => {
+      const author = await findReferenced(scope, User, 'authorId', 'user', input.authorId);
+      const owner = (await findOptionalReferenced(scope, User, 'ownerId', 'user', input.ownerId)) ?? author;
+      const templateSuite = await findOptionalReferenced(scope, TemplateSuite, 'templateSuiteId', 'template suite', input.templateSuiteId);
+      const documentRecordType = await findOptionalReferenced(scope, DocumentRecordType, 'documentRecordTypeId', 'document record type', input.documentRecordTypeId);
+
+      const record = tx.create(DocumentRecord, {
+        workspace: scope.workspace,
+        code: newRecordCode(),
+        name,
+        templateSuite,
+        documentRecordType,
+        author,
+        owner,
+        workflowStage,
+        properties,
+        persons,
+      });
+      const { messageIds } = await recordEventWithMessages(tx, { record, type: DocumentRecordEventType.DocumentRecordCreated, author });
+      return { record, messageIds };
+    });
+  }
+
+  async update(id: string, input: UpdateDocumentRecordInput): Promise<RecordChange> {
+    checkSomethingChanges(input);
+    const name = isSet(input.name) ? checkName('name', input.name, 'Purchase Agreement', MAX_RECORD_NAME_LENGTH) : undefined;
+    const workflowStage = input.workflowStage ? checkWorkflowStage(input.workflowStage) : input.workflowStage;
+    const properties = isSet(input.properties) ? checkProperties('properties', input.properties) : undefined;
+    const persons = isSet(input.persons) ? checkPersons(input.persons) : undefined;
+
+    return this.inTransaction(async (scope, tx) => {
+      const record = await scope.get(DocumentRecord, 'Document record', id);
+      if (record.locked) {
+        throw new ConflictError(`Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then update it.`, 'id');
+      }
+      const actingUser = await findOptionalReferenced(scope, User, 'actingUserId', 'user', input.actingUserId);
+      const owner = await findOptionalReferenced(scope, User, 'ownerId', 'user', input.ownerId);
+      const templateSuite = await findOptionalReferenced(scope, TemplateSuite, 'templateSuiteId', 'template suite', input.templateSuiteId);
+      const documentRecordType = await findOptionalReferenced(scope, DocumentRecordType, 'documentRecordTypeId', 'document record type', input.documentRecordTypeId);
+
+      if (name !== undefined) record.name = name;
+      if (owner) record.owner = owner;
+      if (input.templateSuiteId !== undefined) record.templateSuite = templateSuite;
+      if (input.documentRecordTypeId !== undefined) record.documentRecordType = documentRecordType;
+      if (workflowStage !== undefined) record.workflowStage = workflowStage;
+      if (properties) record.properties = properties;
+      if (persons) record.persons = persons;
+      const { messageIds } = await recordEventWithMessages(tx, { record, type: DocumentRecordEventType.DocumentRecordUpdated, author: actingUser });
+      return { record, messageIds };
+    });
+  }
+
+  private inTransaction<T>(work: (scope: WorkspaceScope, tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.scope.em.transactional((tx) => work(new WorkspaceScope(tx, this.scope.workspaceId), tx));
+  }
+}
+
+/** Fields that null clears; on the other fields null means "keep", like an omitted field. */
+const CLEARABLE_FIELDS = ['templateSuiteId', 'documentRecordTypeId', 'workflowStage'] as const;
+const NON_NULLABLE_FIELDS = ['name', 'ownerId', 'properties', 'persons'] as const;
+const CHANGEABLE_FIELDS = [...NON_NULLABLE_FIELDS, ...CLEARABLE_FIELDS];
+
+/** Rejects an update that sets no field, because it would push a DocumentRecordUpdated event for nothing. */
+function checkSomethingChanges(input: UpdateDocumentRecordInput): void {
+  const clears = CLEARABLE_FIELDS.some((field) => input[field] !== undefined);
+  if (!clears && NON_NULLABLE_FIELDS.every((field) => !isSet(input[field]))) {
+    throw new ValidationError('input', `input changes nothing: set at least one of ${CHANGEABLE_FIELDS.join(', ')}.`);
+  }
+}
+
+function isSet<T>(value: T | null | undefined): value is T {
+  return value !== undefined && value !== null;
+}
