@@ -166,6 +166,58 @@ describe('delivery of a matching event', () => {
   });
 });
 
+describe('custom header variables', () => {
+  it('resolve for the acting user, the default API user and the event', async () => {
+    const headerListener = await startListener();
+    try {
+      await createEnabledConnection({
+        url: headerListener.url,
+        eventTypes: ['WorkflowStatusChanged'],
+        headers: [
+          { name: 'X-Current', value: '{{LEGITO.currentUser.name}} <{{LEGITO.currentUser.email}}> {{LEGITO.currentUser.position}}' },
+          { name: 'X-Api-User', value: '{{LEGITO.currentUser.id}}', useDefaultApiUser: true },
+          { name: 'X-Default', value: '{{LEGITO.defaultApiUser.name}}' },
+          { name: 'X-Event', value: '{{documentBuilder.event}} #{{event.id}} by {{event.author.customData}}' },
+          { name: 'X-Secret', value: 'token-{{event.documentRecordId}}', secret: true },
+        ],
+      });
+      const record = await seedRecord(app, seeded);
+
+      const acted = await recordEvent(app, record, DocumentRecordEventType.WorkflowStatusChanged, seeded.author);
+      const [withActor] = await headerListener.waitForRequests(1);
+      expect(withActor.headers['x-current']).toBe('Jana Nováková <jana@example.com> Counsel');
+      expect(withActor.headers['x-api-user']).toBe(String(seeded.defaultApiUser.id));
+      expect(withActor.headers['x-default']).toBe('API');
+      expect(withActor.headers['x-event']).toBe(`WorkflowStatusChanged #${acted.eventId} by team=legal`);
+      expect(withActor.headers['x-secret']).toBe(`token-${record.id}`);
+
+      await recordEvent(app, record, DocumentRecordEventType.WorkflowStatusChanged, null);
+      const [, withoutActor] = await headerListener.waitForRequests(2);
+      // HTTP drops the trailing space that the empty position and author leave.
+      expect(withoutActor.headers['x-current']).toBe('API <api@docpush.invalid>');
+      expect(withoutActor.headers['x-event']).toMatch(/^WorkflowStatusChanged #\d+ by$/);
+
+      const log = (await fetchLogsFor(withActor.headers['webhook-id'] as string))[0];
+      expect(log.requestHeaders['x-secret']).toBe('********');
+      expect(log.requestHeaders['x-current']).toBe('Jana Nováková <jana@example.com> Counsel');
+    } finally {
+      await headerListener.close();
+    }
+  });
+});
+
+async function fetchLogsFor(messageId: string) {
+  let logs: Awaited<ReturnType<typeof fetchLogs>> = [];
+  await waitFor(
+    async () => {
+      logs = dataOf(await app.request(PushLogsDocument, { filter: { messageId } })).pushLogs.edges.map((edge) => edge.node);
+      return logs.length > 0;
+    },
+    { description: `a push log row for message ${messageId}` },
+  );
+  return logs;
+}
+
 async function waitForFirstLog(connectionId: string) {
   let found: Awaited<ReturnType<typeof fetchLogs>>[number] | undefined;
   await waitFor(
