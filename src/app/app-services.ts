@@ -5,6 +5,8 @@ import type { SecretBox } from '../security/secret-box';
 import type { TargetPolicy } from '../security/target-guard';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import type { DeliveryLogFeed } from '../delivery/delivery-log.feed';
+import type { ConnectionStatusFeed } from '../delivery/connection-status.feed';
+import type { Monitoring } from '../observability/monitoring.routes';
 
 /** The long-lived collaborators of one process, built once at start-up. */
 export interface AppServices {
@@ -15,4 +17,8 @@ export interface AppServices {
   targetPolicy: TargetPolicy;
   deliveryQueue: DeliveryQueue;
   deliveryLogFeed: DeliveryLogFeed;
+  /** Streams connection status changes to `pushConnectionStatus` subscribers. */
+  connectionStatusFeed: ConnectionStatusFeed;
+  /** Metrics and readiness checks served on /metrics and /readyz. */
+  monitoring: Monitoring;
 }

@@ -8,12 +8,17 @@ import { SecretBox, loadOrCreateServerKey } from '../security/secret-box';
 import { createTargetPolicy, type Resolver } from '../security/target-guard';
 import { AgendaQueue } from '../jobs/agenda-queue';
 import { DeliveryLogFeed } from '../delivery/delivery-log.feed';
+import { ConnectionStatusFeed } from '../delivery/connection-status.feed';
+import { maintenanceJobs } from '../jobs/maintenance';
 import { deliverMessage, type DeliveryDeps } from '../delivery/delivery.pipeline';
 import { sendWebhook } from '../delivery/http-sender';
 import { buildDocpushSchema } from '../graphql/schema';
 import { startHttpServer, GRAPHQL_PATH, type RunningHttpServer } from '../server/http-server';
 import { ensureFirstWorkspace } from '../workspace/workspace.service';
 import type { AppServices } from './app-services';
+import { AppMetrics } from '../observability/metrics';
+import { ReadinessProbe } from '../observability/health';
+import { startMonitoringServer, type Monitoring, type RunningMonitoringServer } from '../observability/monitoring.routes';
 
 export interface AppOptions {
   logger?: Logger;
@@ -28,6 +33,8 @@ export interface RunningApp {
   /** Set when the process serves the API. */
   url: string | null;
   port: number | null;
+  /** Base URL of /healthz, /readyz and /metrics; every role serves them. */
+  monitoringUrl: string;
   /** Clear text of the admin key created on a first start, else null. */
   firstAdminKey: string | null;
   stop(): Promise<void>;
@@ -46,26 +53,34 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const targetPolicy = createTargetPolicy({ ...config.delivery, resolve: options.resolve });
   const queue = await AgendaQueue.create(config, databaseUrl, logger);
   const deliveryLogFeed = new DeliveryLogFeed(databaseUrl, orm, logger);
-  const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue: queue, deliveryLogFeed };
+  const connectionStatusFeed = new ConnectionStatusFeed(databaseUrl, orm, logger);
+  const monitoring = createMonitoring(config, orm, queue, deliveryLogFeed, logger);
+  const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue: queue, deliveryLogFeed, connectionStatusFeed, monitoring };
 
   await queue.start();
   if (config.role !== 'api') await startWorker(services, queue);
   let http: RunningHttpServer | null = null;
+  let monitoringServer: RunningMonitoringServer | null = null;
   if (config.role !== 'worker') {
     await deliveryLogFeed.start();
+    await connectionStatusFeed.start();
     http = await startHttpServer(await buildDocpushSchema(), services);
+  } else {
+    monitoringServer = await startMonitoringServer(monitoring, { host: config.host, port: config.port, logger });
   }
 
   const url = http ? `http://${config.host}:${http.port}${GRAPHQL_PATH}` : null;
-  logger.info({ url, port: http?.port ?? null, role: config.role }, 'docpush is ready');
+  const monitoringUrl = `http://${config.host}:${http?.port ?? monitoringServer!.port}`;
+  logger.info({ url, port: http?.port ?? null, monitoringUrl, role: config.role }, 'docpush is ready');
   return {
     services,
     queue,
     databaseUrl,
     url,
     port: http?.port ?? null,
+    monitoringUrl,
     firstAdminKey: firstWorkspace?.adminKey ?? null,
-    stop: () => stopApp({ logger, http, queue, deliveryLogFeed, orm, embedded, config }),
+    stop: () => stopApp({ logger, http, monitoringServer, queue, deliveryLogFeed, connectionStatusFeed, orm, embedded, config }),
   };
 }
 
@@ -78,6 +93,11 @@ async function startWorker(services: AppServices, queue: AgendaQueue): Promise<v
     logger,
     retryPolicy: { scheduleMs: config.delivery.retryScheduleMs, jitter: config.delivery.retryJitter },
     staleAfterMs: config.jobs.lockLifetimeMs,
+    connectionConcurrency: config.delivery.connectionConcurrency,
+    connectionBusyDelayMs: config.delivery.connectionBusyDelayMs,
+    disableAfterMs: config.delivery.disableAfterMs,
+    messageSizeLimitBytes: config.attachments.messageSizeLimitBytes,
+    metrics: services.monitoring.metrics,
     send: (request) =>
       sendWebhook(
         { ...request, timeoutMs: config.delivery.attemptTimeoutMs, maxResponseBytes: config.delivery.maxResponseBytes },
@@ -86,10 +106,20 @@ async function startWorker(services: AppServices, queue: AgendaQueue): Promise<v
   };
   await queue.startProcessing(
     async ({ messageId, force }) => {
-      await deliverMessage(messageId, deps, { force });
+      const outcome = await deliverMessage(messageId, deps, { force });
+      if (outcome.kind === 'attempted' && outcome.connectionDisabled?.cause === 'failing') {
+        services.monitoring.metrics.recordConnectionDisabled('failing');
+      }
     },
     { concurrency: config.jobs.concurrency, lockLifetimeMs: config.jobs.lockLifetimeMs },
   );
+  await queue.scheduleRecurring(maintenanceJobs({ config, orm: services.orm, queue, logger }), { lockLifetimeMs: config.jobs.lockLifetimeMs });
+}
+
+function createMonitoring(config: Config, orm: MikroORM, queue: AgendaQueue, deliveryLogFeed: DeliveryLogFeed, logger: Logger): Monitoring {
+  const metrics = new AppMetrics({ orm, deliveryLogFeed, logger });
+  const jobProcessorRunning = config.role === 'api' ? null : () => queue.agenda.isActiveJobProcessor();
+  return { metrics, readiness: new ReadinessProbe({ orm, jobProcessorRunning, logger }) };
 }
 
 async function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedDatabase> {
@@ -102,17 +132,21 @@ async function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedDa
 async function stopApp(parts: {
   logger: Logger;
   http: RunningHttpServer | null;
+  monitoringServer: RunningMonitoringServer | null;
   queue: AgendaQueue;
   deliveryLogFeed: DeliveryLogFeed;
+  connectionStatusFeed: ConnectionStatusFeed;
   orm: MikroORM;
   embedded: EmbeddedDatabase | null;
   config: Config;
 }): Promise<void> {
   parts.logger.info('stopping docpush');
   await parts.http?.stop();
-  parts.logger.debug('API server stopped');
+  await parts.monitoringServer?.stop();
+  parts.logger.debug('HTTP server stopped');
   await parts.queue.stop(parts.config.delivery.attemptTimeoutMs + 1000);
   await parts.deliveryLogFeed.stop();
+  await parts.connectionStatusFeed.stop();
   await parts.orm.close(true);
   parts.logger.debug('database connections closed');
   await parts.embedded?.stop();

@@ -38,7 +38,7 @@ function applyMargins(base: TemplateLayout['margins'], input: PageMarginsInput |
     const value = input?.[side];
     if (value === undefined || value === null) continue;
     if (!Number.isFinite(value) || value < 0) {
-      throw new ValidationError(`layout.margins.${side}`, `layout.margins.${side} is ${value} mm: a margin must be 0 mm or more.`);
+      throw new ValidationError(`layout.margins.${side}`, `layout.margins.${side} is ${value} mm: give a margin of 0 mm or more.`);
     }
     margins[side] = value;
   }

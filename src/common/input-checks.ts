@@ -1,16 +1,16 @@
-import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import { LockMode, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import { ValidationError } from './errors';
 import type { WorkspaceScope } from './workspace-scope';
 
 /** Maximum length of user, catalog and API key names; the columns are varchar(200). */
 export const MAX_NAME_LENGTH = 200;
 
-/** Maximum length of an email address (RFC 5321: 64 for the local part, 255 for the domain). */
+/** Maximum length of an email address (RFC 5321 limits: 64 for the local part, 1 for the @, 255 for the domain). */
 export const MAX_EMAIL_LENGTH = 320;
 
 /**
  * A form check, not a deliverability check: one "@", no spaces, and a dot inside the domain.
- * Full RFC 5322 syntax allows forms (quoted local parts, IP literals) that no listener expects.
+ * RFC 5322 also allows quoted local parts and IP literals, which this check rejects on purpose.
  */
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
@@ -49,6 +49,7 @@ export function checkEmail(field: string, value: string): string {
 /**
  * Loads the row of this workspace that an input field refers to by id. An unknown id, or an id
  * of another workspace, is the caller's mistake: BAD_USER_INPUT naming the field and the id.
+ * With `forUpdate`, the row stays locked until the caller's transaction ends.
  */
 export async function findReferenced<T extends object>(
   scope: WorkspaceScope,
@@ -56,11 +57,12 @@ export async function findReferenced<T extends object>(
   field: string,
   label: string,
   id: string | number,
+  options: { forUpdate?: boolean } = {},
 ): Promise<T> {
   const numericId = Number(id);
-  const found = Number.isSafeInteger(numericId) && numericId > 0
-    ? await scope.em.findOne(entity, { id: numericId, workspace: scope.workspaceId } as FilterQuery<T>)
-    : null;
+  const where = { id: numericId, workspace: scope.workspaceId } as FilterQuery<T>;
+  const lockMode = options.forUpdate ? LockMode.PESSIMISTIC_WRITE : undefined;
+  const found = Number.isSafeInteger(numericId) && numericId > 0 ? await scope.em.findOne(entity, where, { lockMode }) : null;
   if (!found) {
     throw new ValidationError(field, `${field} ${JSON.stringify(String(id))} matches no ${label} of this workspace: pass the id of an existing ${label}, or create one first.`);
   }

@@ -25,26 +25,72 @@ export interface Config {
     concurrency: number;
     /** How long a running job stays locked before another worker may take it over. */
     lockLifetimeMs: number;
+    /** How often the sweeper looks for due messages that have no job, and for abandoned attempts. */
+    sweepIntervalMs: number;
+    /** How long past its due time a message waits for its own job before the sweeper queues it again. */
+    sweepGraceMs: number;
   };
   delivery: {
     attemptTimeoutMs: number;
+    /** Largest number of attempts in flight to one connection at a time, across all workers. */
+    connectionConcurrency: number;
+    /** Wait before a message of a connection at its concurrency limit is tried again (±20%). */
+    connectionBusyDelayMs: number;
+    /** A connection whose every attempt has failed for this long is disabled. */
+    disableAfterMs: number;
     maxResponseBytes: number;
     retryScheduleMs: number[];
     retryJitter: number;
     allowHttp: boolean;
     allowedCidrs: string[];
   };
-  retention: { pushLogMs: number };
+  retention: {
+    /** Age after which push logs, finished messages and finished job rows are deleted. */
+    pushLogMs: number;
+    /** How often the purge runs. */
+    intervalMs: number;
+    /** Rows deleted per statement, so that no purge statement holds its locks for long. */
+    batchSize: number;
+  };
+  attachments: {
+    /** Largest uploaded file in bytes (DOCPUSH_UPLOAD_LIMIT). */
+    uploadLimitBytes: number;
+    /** Largest pushed JSON body in bytes, files included (DOCPUSH_MESSAGE_SIZE_LIMIT); a larger message is failed unsent. */
+    messageSizeLimitBytes: number;
+  };
   signing: {
     /** How long a rotated-out signing secret keeps signing alongside the new one. */
     rotationGraceMs: number;
+  };
+  api: {
+    /** Largest HTTP request body, in bytes; also the largest graphql-ws message. */
+    maxRequestBodyBytes: number;
+    /** Deepest field nesting an operation may select; introspection fields are not counted. */
+    maxQueryDepth: number;
+    maxQueryAliases: number;
+    /** Largest estimated cost of an operation: 1 per field, times `first` inside a page. */
+    maxQueryComplexity: number;
+    /** How often open graphql-ws connections re-check that their API key is still active. */
+    authRecheckIntervalMs: number;
   };
 }
 
 type Env = Record<string, string | undefined>;
 
+const MIB = 1024 * 1024;
+
+/**
+ * An upload travels as Base64 inside a GraphQL request body of at most 40 MiB, and Base64 makes
+ * data a third larger, so files above 29 MiB could never arrive, whatever this limit is set to.
+ */
+const MAX_UPLOAD_LIMIT_BYTES = 29 * MIB;
+
+/** The pushed body is one JavaScript string, and V8 (Node 20) caps strings at 2^29 - 24 characters, about 512 MiB. */
+const MAX_MESSAGE_SIZE_LIMIT_BYTES = 500 * MIB;
+
 export function loadConfig(env: Env = process.env): Config {
   const attemptTimeoutMs = duration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
+  const processEveryMs = positiveDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '30s');
   return {
     databaseUrl: env.DATABASE_URL || null,
     dataDir: path.resolve(env.DOCPUSH_DATA_DIR || '.data'),
@@ -56,15 +102,20 @@ export function loadConfig(env: Env = process.env): Config {
     jobs: {
       backend: oneOf(env, 'DOCPUSH_JOB_BACKEND', ['postgres', 'mongodb'] as const, 'postgres'),
       mongoUrl: env.DOCPUSH_MONGODB_URL || null,
-      processEveryMs: duration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '30s'),
+      processEveryMs,
       concurrency: integer(env, 'DOCPUSH_JOB_CONCURRENCY', 50, 1, 10000),
-      // The lock must outlive the longest attempt, or a second worker would start the same
-      // delivery while the first still waits on the listener; four times the attempt
-      // time-out leaves room for rendering and the log write.
-      lockLifetimeMs: duration(env, 'DOCPUSH_JOB_LOCK_LIFETIME', `${Math.max(attemptTimeoutMs * 4, 1000)}ms`),
+      lockLifetimeMs: lockLifetime(env, attemptTimeoutMs),
+      sweepIntervalMs: positiveDuration(env, 'DOCPUSH_SWEEP_INTERVAL', '30s'),
+      // A due message is normally taken within one poll interval (at once when NOTIFY wakes a
+      // worker), so the grace of two intervals, at least a minute, keeps the sweeper from
+      // queuing duplicate jobs for messages whose own job is merely a little late.
+      sweepGraceMs: duration(env, 'DOCPUSH_SWEEP_GRACE', `${Math.max(processEveryMs * 2, 60_000)}ms`),
     },
     delivery: {
       attemptTimeoutMs,
+      connectionConcurrency: integer(env, 'DOCPUSH_CONNECTION_CONCURRENCY', 10, 1, 10000),
+      connectionBusyDelayMs: positiveDuration(env, 'DOCPUSH_CONNECTION_BUSY_DELAY', '2s'),
+      disableAfterMs: positiveDuration(env, 'DOCPUSH_DISABLE_AFTER', '5d'),
       maxResponseBytes: integer(env, 'DOCPUSH_RESPONSE_BODY_LIMIT', 64 * 1024, 0, 16 * 1024 * 1024),
       retryScheduleMs: env.DOCPUSH_RETRY_SCHEDULE
         ? parseDurationList(env.DOCPUSH_RETRY_SCHEDULE, 'DOCPUSH_RETRY_SCHEDULE')
@@ -76,13 +127,54 @@ export function loadConfig(env: Env = process.env): Config {
         .map((cidr) => cidr.trim())
         .filter(Boolean),
     },
-    retention: { pushLogMs: duration(env, 'DOCPUSH_LOG_RETENTION', '30d') },
+    retention: {
+      pushLogMs: positiveDuration(env, 'DOCPUSH_LOG_RETENTION', '30d'),
+      intervalMs: positiveDuration(env, 'DOCPUSH_RETENTION_INTERVAL', '1h'),
+      batchSize: integer(env, 'DOCPUSH_RETENTION_BATCH_SIZE', 1000, 1, 100000),
+    },
+    attachments: {
+      uploadLimitBytes: integer(env, 'DOCPUSH_UPLOAD_LIMIT', 25 * MIB, 1, MAX_UPLOAD_LIMIT_BYTES),
+      messageSizeLimitBytes: integer(env, 'DOCPUSH_MESSAGE_SIZE_LIMIT', 50 * MIB, 1, MAX_MESSAGE_SIZE_LIMIT_BYTES),
+    },
     signing: { rotationGraceMs: duration(env, 'DOCPUSH_SECRET_ROTATION_GRACE', '24h') },
+    api: {
+      // File uploads travel as Base64 inside the GraphQL request, so the default leaves room for them.
+      maxRequestBodyBytes: integer(env, 'DOCPUSH_REQUEST_BODY_LIMIT', 40 * MIB, 1024, 1024 * MIB),
+      maxQueryDepth: integer(env, 'DOCPUSH_MAX_QUERY_DEPTH', 12, 1, 100),
+      maxQueryAliases: integer(env, 'DOCPUSH_MAX_QUERY_ALIASES', 20, 0, 10_000),
+      // About twice the estimate of graphql-js 16's full introspection query (about 52,000).
+      maxQueryComplexity: integer(env, 'DOCPUSH_MAX_QUERY_COMPLEXITY', 100_000, 1, 1_000_000_000),
+      authRecheckIntervalMs: duration(env, 'DOCPUSH_AUTH_RECHECK_INTERVAL', '30s'),
+    },
   };
 }
 
 function duration(env: Env, name: string, fallback: string): number {
   return parseDuration(env[name] || fallback, name);
+}
+
+/** A duration that must be above zero, such as an interval that a timer repeats. */
+function positiveDuration(env: Env, name: string, fallback: string): number {
+  const value = duration(env, name, fallback);
+  if (value <= 0) throw new ValidationError(name, `${name}=${JSON.stringify(env[name])} is invalid: expected a duration above zero, such as ${fallback}.`);
+  return value;
+}
+
+/**
+ * The lock must outlive the longest attempt, or a second worker would start the same delivery
+ * while the first still waits on the listener; four times the attempt time-out leaves room for
+ * rendering and the log write. A value set by hand must still exceed the attempt time-out.
+ */
+function lockLifetime(env: Env, attemptTimeoutMs: number): number {
+  const value = duration(env, 'DOCPUSH_JOB_LOCK_LIFETIME', `${Math.max(attemptTimeoutMs * 4, 1000)}ms`);
+  if (value <= attemptTimeoutMs) {
+    throw new ValidationError(
+      'DOCPUSH_JOB_LOCK_LIFETIME',
+      `DOCPUSH_JOB_LOCK_LIFETIME=${JSON.stringify(env.DOCPUSH_JOB_LOCK_LIFETIME)} (${value} ms) must be longer than DOCPUSH_ATTEMPT_TIMEOUT (${attemptTimeoutMs} ms); ` +
+        'leave it unset to get four times the attempt time-out.',
+    );
+  }
+  return value;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -82,6 +82,13 @@ export class PushConnection {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   disabledAt: Date | null = null;
 
+  /**
+   * Time of the first failed attempt after the last successful one; null while the latest
+   * attempt succeeded. The connection is disabled once this is older than DOCPUSH_DISABLE_AFTER.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  failingSince: Date | null = null;
+
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
 

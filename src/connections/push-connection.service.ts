@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { PushConnection, type PushHeaderData, type SigningSecretData } from './push-connection.entity';
 import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
 import { validateHeader } from './header-template';
@@ -14,6 +15,7 @@ import { assertDeliverableUrl, type TargetPolicy } from '../security/target-guar
 import type { SecretBox } from '../security/secret-box';
 import { generateSigningSecret } from '../signing/webhook-signature';
 import { PushMessage, PushMessageState } from '../delivery/push-message.entity';
+import { notifyConnectionStatus, PushConnectionStatusChange } from '../delivery/connection-status';
 import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
 
 export interface ConnectionServiceDeps {
@@ -92,28 +94,41 @@ export class PushConnectionService {
     return connection;
   }
 
-  /** Enables the connection and returns the ids of its messages that are due again. */
+  /**
+   * Enables a disabled connection and makes its waiting messages (PENDING and RETRY_SCHEDULED)
+   * due now; returns their ids for the caller to queue. The failure streak starts afresh, so a
+   * listener that comes back gets the whole DOCPUSH_DISABLE_AFTER period again. Enabling an
+   * enabled connection changes nothing and returns no ids, because its messages have jobs.
+   */
   async enable(id: string): Promise<{ connection: PushConnection; dueMessageIds: string[] }> {
     const connection = await this.get(id);
-    connection.enabled = true;
-    connection.disabledReason = null;
-    connection.disabledAt = null;
-    await this.scope.em.flush();
+    if (connection.enabled) return { connection, dueMessageIds: [] };
 
-    const due = await this.scope.em.find(
-      PushMessage,
-      { connection, state: { $in: [PushMessageState.PENDING, PushMessageState.RETRY_SCHEDULED] } },
-      { fields: ['id'] },
-    );
+    const now = new Date();
+    const due = await this.scope.em.transactional(async (em) => {
+      connection.enabled = true;
+      connection.disabledReason = null;
+      connection.disabledAt = null;
+      connection.failingSince = null;
+      await em.flush();
+      const rows: Array<{ id: string }> = await em.execute(
+        `update push_messages set next_attempt_at = ? where connection_id = ? and state in ('PENDING', 'RETRY_SCHEDULED') returning id`,
+        [now, connection.id],
+      );
+      await this.notifyStatus(em, connection, PushConnectionStatusChange.ENABLED);
+      return rows;
+    });
     return { connection, dueMessageIds: due.map((message) => message.id) };
   }
 
   async disable(id: string): Promise<PushConnection> {
     const connection = await this.get(id);
+    const wasEnabled = connection.enabled;
     connection.enabled = false;
     connection.disabledReason = null;
     connection.disabledAt = new Date();
     await this.scope.em.flush();
+    if (wasEnabled) await this.notifyStatus(this.scope.em, connection, PushConnectionStatusChange.DISABLED);
     return connection;
   }
 
@@ -128,8 +143,13 @@ export class PushConnectionService {
         { connection, state: { $in: [PushMessageState.PENDING, PushMessageState.RETRY_SCHEDULED] } },
         { state: PushMessageState.CANCELLED, nextAttemptAt: null, lastError: 'Push connection was deleted.' },
       );
+      await this.notifyStatus(em, connection, PushConnectionStatusChange.DELETED);
     });
     return connection;
+  }
+
+  private notifyStatus(em: EntityManager, connection: PushConnection, change: PushConnectionStatusChange): Promise<void> {
+    return notifyConnectionStatus(em, { connectionId: connection.id, workspaceId: this.scope.workspaceId, change });
   }
 
   /** Returns the current signing secret in clear text, for admins and for the signer. */

@@ -11,6 +11,7 @@ import { UploadedFile } from '../documents/uploaded-file.entity';
 import { PushConnection } from '../connections/push-connection.entity';
 import { PushMessage } from '../delivery/push-message.entity';
 import { PushLog } from '../delivery/push-log.entity';
+import { TestMessageSample } from '../delivery/test-message-sample.entity';
 
 /** Every MikroORM entity; listed explicitly so no folder scan depends on compiled or source paths. */
 export const ENTITIES = [
@@ -27,4 +28,5 @@ export const ENTITIES = [
   PushConnection,
   PushMessage,
   PushLog,
+  TestMessageSample,
 ];

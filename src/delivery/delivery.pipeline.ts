@@ -1,12 +1,17 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import type { SecretBox } from '../security/secret-box';
 import type { DeliveryQueue } from './delivery-queue';
 import type { AttemptResult } from './http-sender';
 import type { RetryPolicyConfig } from './retry-policy';
+import type { DeliveryMetrics } from '../observability/metrics';
 import { claimMessage } from './steps/claim-message.step';
 import { buildPayload, buildRequest, type DeliveryRequest } from './steps/build-request.step';
 import { recordAttempt, type AttemptRecord } from './steps/record-attempt.step';
+import { attachFiles, recordNotSentAttempt } from './steps/attach-files.step';
+import { deferBusyMessage } from './steps/defer-busy.step';
+import type { PushMessage } from './push-message.entity';
+import type { PushPayload } from './push-payload';
 
 /** What the pipeline needs from the process; it knows nothing of GraphQL or Agenda. */
 export interface DeliveryDeps {
@@ -17,36 +22,72 @@ export interface DeliveryDeps {
   retryPolicy: RetryPolicyConfig;
   /** A DELIVERING message untouched for this long was left by a crashed worker. */
   staleAfterMs: number;
+  /** Largest number of attempts in flight to one connection; more wait `connectionBusyDelayMs`. */
+  connectionConcurrency: number;
+  connectionBusyDelayMs: number;
+  /** A connection whose every attempt has failed for this long is disabled. */
+  disableAfterMs: number;
+  /** Largest JSON body in bytes, files included; a larger message is failed without being sent. */
+  messageSizeLimitBytes: number;
   send(request: DeliveryRequest): Promise<AttemptResult>;
+  /** Counts attempts and render times for /metrics; absent in tests that do not read them. */
+  metrics?: DeliveryMetrics;
   now?: () => Date;
 }
 
-export type DeliveryOutcomeSummary = { kind: 'skipped'; reason: string } | ({ kind: 'attempted' } & AttemptRecord);
+export type DeliveryOutcomeSummary =
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'deferred'; reason: string; retryAt: Date }
+  | ({ kind: 'attempted' } & AttemptRecord);
 
 /**
- * Delivers one attempt of a push message: claim it, build and sign the request, send it,
- * record the attempt, and schedule the next one when the retry policy asks for it.
+ * Delivers one attempt of a push message: claim it, build the payload and attach its files,
+ * sign the request, send it, record the attempt, and schedule the next one when the retry
+ * policy asks for it. When a file fails to render or the message is over the size limit, the
+ * attempt is recorded without sending anything.
  */
 export async function deliverMessage(messageId: string, deps: DeliveryDeps, options: { force?: boolean } = {}): Promise<DeliveryOutcomeSummary> {
   const now = deps.now ?? (() => new Date());
   const em = deps.orm.em.fork();
 
-  const claim = await claimMessage(em, messageId, { force: options.force ?? false, staleAfterMs: deps.staleAfterMs, now: now() });
+  const force = options.force ?? false;
+  const claim = await claimMessage(em, messageId, { force, staleAfterMs: deps.staleAfterMs, connectionConcurrency: deps.connectionConcurrency, now: now() });
+  if (claim.kind === 'busy') {
+    const deferred = await deferBusyMessage(em, { messageId, force, delayMs: deps.connectionBusyDelayMs, now: now(), queue: deps.queue });
+    deps.logger.debug({ messageId, ...deferred }, 'delivery deferred; the connection is busy');
+    return deferred;
+  }
   if (claim.kind === 'skipped') {
     deps.logger.debug({ messageId, reason: claim.reason }, 'delivery skipped');
     return claim;
   }
   const { message } = claim;
-  const ids = { messageId, connectionId: message.connection.id, workspaceId: message.workspace.id, attempt: message.attempts };
+  const ids = { messageId, connectionId: message.connection.id, workspaceId: message.workspace.id, eventId: message.event.id, attempt: message.attempts };
 
-  const payload = buildPayload(message);
+  try {
+    const payload = buildPayload(message);
+    const attached = await attachFiles(em, message, payload, { messageSizeLimitBytes: deps.messageSizeLimitBytes, metrics: deps.metrics });
+    const { result, record } = attached.kind === 'ready'
+      ? await sendAndRecord(em, message, attached.payload, deps, now)
+      : await recordNotSentAttempt(em, { message, payload, failure: attached, retryPolicy: deps.retryPolicy, now: now() });
+    deps.metrics?.recordAttempt(result, record.decision);
+
+    logAttempt(deps.logger, ids, result, record);
+    if (record.retryAt) await deps.queue.enqueue([messageId], record.retryAt);
+    return { kind: 'attempted', ...record };
+  } catch (error) {
+    // Re-raised so the job queue marks the job failed; logged here because only here are the ids known.
+    deps.logger.error({ ...ids, err: error }, 'delivery attempt raised an error');
+    throw error;
+  }
+}
+
+/** Signs and sends the request, then records the attempt. */
+async function sendAndRecord(em: EntityManager, message: PushMessage, payload: PushPayload, deps: DeliveryDeps, now: () => Date) {
   const request = buildRequest(message, payload, deps.secretBox, now());
   const result = await deps.send(request);
-  const record = await recordAttempt(em, { message, request, result, retryPolicy: deps.retryPolicy, now: now() });
-
-  logAttempt(deps.logger, ids, result, record);
-  if (record.retryAt) await deps.queue.enqueue([messageId], record.retryAt);
-  return { kind: 'attempted', ...record };
+  const record = await recordAttempt(em, { message, request, result, retryPolicy: deps.retryPolicy, disableAfterMs: deps.disableAfterMs, now: now() });
+  return { result, record };
 }
 
 function logAttempt(logger: Logger, ids: Record<string, unknown>, result: AttemptResult, record: AttemptRecord): void {
@@ -64,5 +105,8 @@ function logAttempt(logger: Logger, ids: Record<string, unknown>, result: Attemp
     case 'disable_connection':
       logger.warn({ ...fields, reason: record.decision.reason }, 'push connection disabled by the listener');
       break;
+  }
+  if (record.connectionDisabled?.cause === 'failing') {
+    logger.warn({ ...ids, reason: record.connectionDisabled.reason }, 'push connection disabled after failing too long');
   }
 }

@@ -11,17 +11,12 @@ export async function findPage<T extends { id: number }>(
   entity: EntityName<T>,
   where: FilterQuery<T>,
   page: { first: number; after?: string | null },
-  options: Pick<FindOptions<T>, 'populate'> = {},
 ): Promise<Page<T>> {
   checkPageSize(page.first);
   const afterId = decodeCursor(page.after);
   const pageWhere = afterId === null ? where : ({ $and: [where, { id: { $lt: afterId } }] } as FilterQuery<T>);
 
-  const rows = await em.find(entity, pageWhere, {
-    ...options,
-    orderBy: { id: 'desc' },
-    limit: page.first + 1,
-  } as FindOptions<T>);
+  const rows = await em.find(entity, pageWhere, { orderBy: { id: 'desc' }, limit: page.first + 1 } as FindOptions<T>);
   const total = await em.count(entity, where);
   return toPage(rows, page.first, total);
 }

@@ -1,11 +1,15 @@
+import os from 'node:os';
 import { Agenda, type AgendaBackend, type Job } from 'agenda';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+import { PostgresBackend, PostgresJobRepository } from '@agendajs/postgres-backend';
 import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { ValidationError } from '../common/errors';
 
 export const DELIVER_JOB = 'deliver-push-message';
+
+/** Agenda's table (PostgreSQL) or collection (MongoDB) of jobs. */
+export const JOB_TABLE = 'agenda_jobs';
 
 export interface DeliverJobData {
   messageId: string;
@@ -14,16 +18,23 @@ export interface DeliverJobData {
 
 export type JobHandler = (data: DeliverJobData) => Promise<void>;
 
+/** A maintenance job that one worker of the whole deployment runs every `intervalMs`. */
+export interface RecurringJob {
+  name: string;
+  intervalMs: number;
+  run(): Promise<void>;
+}
+
 /** Creates Agenda's job store: PostgreSQL on the main database by default, MongoDB when configured. */
 async function createBackend(config: Config, databaseUrl: string): Promise<AgendaBackend> {
   if (config.jobs.backend === 'postgres') {
-    return new PostgresBackend({ connectionString: databaseUrl, tableName: 'agenda_jobs', ensureSchema: true });
+    return new PostgresBackend({ connectionString: databaseUrl, tableName: JOB_TABLE, ensureSchema: true });
   }
   if (!config.jobs.mongoUrl) {
     throw new ValidationError('DOCPUSH_MONGODB_URL', 'DOCPUSH_JOB_BACKEND=mongodb needs DOCPUSH_MONGODB_URL, such as mongodb://127.0.0.1:27017/docpush.');
   }
   const { MongoBackend } = await import('@agendajs/mongo-backend');
-  return new MongoBackend({ address: config.jobs.mongoUrl, collection: 'agenda_jobs' });
+  return new MongoBackend({ address: config.jobs.mongoUrl, collection: JOB_TABLE });
 }
 
 /**
@@ -46,7 +57,9 @@ export class AgendaQueue implements DeliveryQueue {
     const backend = await createBackend(config, databaseUrl);
     const agenda = new Agenda({
       backend,
-      name: `docpush-${process.pid}`,
+      // Agenda stores the name as the lock owner, so it must differ between hosts whose
+      // processes share a pid (pid 1 in every container).
+      name: `docpush-${os.hostname()}-${process.pid}`,
       processEvery: config.jobs.processEveryMs,
       maxConcurrency: config.jobs.concurrency,
       defaultConcurrency: config.jobs.concurrency,
@@ -54,6 +67,13 @@ export class AgendaQueue implements DeliveryQueue {
       removeOnComplete: true,
     });
     agenda.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+    // The LISTEN connection emits 'error' when the database goes away; without a listener Node
+    // would throw it and end the process. The channel reconnects by itself.
+    backend.notificationChannel?.on('error', (error) => logger.warn({ err: error }, 'job queue notification channel error'));
+    // The same holds for an idle connection of the backend's pool; the pool replaces it on next use.
+    if (backend.repository instanceof PostgresJobRepository) {
+      backend.repository.getPool().on('error', (error: Error) => logger.warn({ err: error }, 'job queue database connection lost'));
+    }
     agenda.on('fail', (error: Error | string, job: { attrs?: { name?: string; data?: unknown } }) => {
       logger.error({ err: error, job: job?.attrs?.name, data: job?.attrs?.data }, 'job failed');
     });
@@ -79,9 +99,11 @@ export class AgendaQueue implements DeliveryQueue {
     }
   }
 
-  /** Queues an operator resend, which attempts the message whatever its state. */
-  async enqueueResend(messageId: string): Promise<void> {
-    await this.agenda.now(DELIVER_JOB, { messageId, force: true } satisfies DeliverJobData);
+  /** Queues an operator resend, which attempts the message whatever its state, at `at` or now. */
+  async enqueueResend(messageId: string, at?: Date): Promise<void> {
+    const data: DeliverJobData = { messageId, force: true };
+    if (at && at.getTime() > Date.now()) await this.agenda.schedule(at, DELIVER_JOB, data);
+    else await this.agenda.now(DELIVER_JOB, data);
   }
 
   /** Registers the delivery handler and starts taking jobs. */
@@ -106,22 +128,50 @@ export class AgendaQueue implements DeliveryQueue {
   }
 
   /**
-   * Stops taking jobs and waits up to `drainTimeoutMs` for running ones. Jobs still running at
-   * the deadline are unlocked, so another worker takes them over at once instead of after the
-   * lock lifetime. Closes the job store's connections.
+   * Registers maintenance jobs and stores their schedules. Each is one job row (Agenda's
+   * `single` type) shared by all workers, so one worker at a time runs it; a failed run is
+   * logged and the next one follows at the usual interval.
+   */
+  async scheduleRecurring(jobs: RecurringJob[], options: { lockLifetimeMs: number }): Promise<void> {
+    for (const job of jobs) {
+      this.agenda.define(job.name, () => job.run(), { concurrency: 1, lockLifetime: options.lockLifetimeMs });
+      await this.agenda.every(job.intervalMs, job.name);
+    }
+  }
+
+  /**
+   * Stops taking jobs and waits up to `drainTimeoutMs` for running ones. Then every job this
+   * process still holds is unlocked: those running at the deadline, and those it had locked
+   * ahead of their run time, which Agenda's drain leaves locked. Another worker takes them over
+   * at once instead of after the lock lifetime. Closes the job store's connections.
    */
   async stop(drainTimeoutMs: number): Promise<void> {
     if (this.processing) {
+      const held = await this.lockedJobIds();
       const result = await this.agenda.drain({ timeout: drainTimeoutMs, closeConnection: false });
       if (result.timedOut && this.running.size > 0) {
         this.logger.warn({ running: this.running.size }, 'deliveries still running at the shutdown deadline; unlocking their jobs');
-        await this.backend.repository.unlockJobs([...this.running]);
       }
+      const unlock = [...new Set([...held, ...this.running])];
+      if (unlock.length > 0) await this.backend.repository.unlockJobs(unlock);
       this.processing = false;
     } else {
       await this.backend.notificationChannel?.disconnect();
     }
     await this.backend.disconnect();
     this.logger.debug('job queue stopped');
+  }
+
+  /** Ids of the jobs that this process has locked, running or waiting for their run time. */
+  private async lockedJobIds(): Promise<string[]> {
+    try {
+      const stats = await this.agenda.getRunningStats(true);
+      const locked = Array.isArray(stats.lockedJobs) ? stats.lockedJobs : [];
+      return locked.map((job) => String(job._id));
+    } catch (error) {
+      // Reading the stats also counts the queue in the database, which fails while it is down.
+      this.logger.warn({ err: error }, 'could not list the locked jobs before shutdown; only running deliveries are unlocked');
+      return [];
+    }
   }
 }

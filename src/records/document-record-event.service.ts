@@ -40,15 +40,16 @@ export class DocumentRecordEventService {
 
   /**
    * Stores the event, the record changes it implies (lock, delete and owner flags) and one push
-   * message per matching enabled connection, in one transaction. Enqueue the returned message ids
-   * only after this resolves, when the transaction has committed.
+   * message per matching enabled connection, in one transaction that locks the record row, so
+   * events and updates of one record apply in order. Enqueue the returned message ids only after
+   * this resolves, when the transaction has committed.
    */
   async record(input: RecordDocumentEventInput): Promise<RecordedEvent> {
     const parameters = checkParameters(input.parameters);
 
     return this.scope.em.transactional(async (tx) => {
       const scope = new WorkspaceScope(tx, this.scope.workspaceId);
-      const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId);
+      const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId, { forUpdate: true });
       const author = await findOptionalReferenced(scope, User, 'authorId', 'user', input.authorId);
       await applyEventToRecord(scope, record, input.type, parameters);
 

@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DocumentRecord } from './document-record.entity';
 import type { CreateDocumentRecordInput, UpdateDocumentRecordInput } from './document-record.input';
@@ -5,7 +6,7 @@ import { DocumentRecordEventType } from './event-type';
 import { recordEventWithMessages } from './event-recorder.service';
 import { checkProperties } from './record-property';
 import { checkPersons, checkWorkflowStage } from './record-fields';
-import { ConflictError, ValidationError } from '../common/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { newRecordCode } from '../common/ids';
 import { checkName, findOptionalReferenced, findReferenced } from '../common/input-checks';
 import { WorkspaceScope } from '../common/workspace-scope';
@@ -15,7 +16,7 @@ import { DocumentRecordType } from '../catalog/document-record-type.entity';
 import { findPage } from '../graphql/page-query';
 import type { Page } from '../graphql/pagination';
 
-/** Record names are varchar(500), as Legito allows long agreement titles. */
+/** The name column of document_records is varchar(500). */
 const MAX_RECORD_NAME_LENGTH = 500;
 
 /** A changed record and the push messages its event created; enqueue them after the commit. */
@@ -27,7 +28,8 @@ export interface RecordChange {
 /**
  * Manages the document records of one workspace. Each create or update stores the record, its
  * timeline event and the event's push messages in one transaction, so a listener never hears of
- * a change that was rolled back, and no change is stored without its messages.
+ * a change that was rolled back, and no change is stored without its messages. An update locks
+ * the record row, so a concurrent lock event cannot slip in between its check and its write.
  */
 export class DocumentRecordService {
   constructor(private readonly scope: WorkspaceScope) {}
@@ -77,7 +79,7 @@ export class DocumentRecordService {
     const persons = isSet(input.persons) ? checkPersons(input.persons) : undefined;
 
     return this.inTransaction(async (scope, tx) => {
-      const record = await scope.get(DocumentRecord, 'Document record', id);
+      const record = await lockRecord(tx, scope.workspaceId, id);
       if (record.locked) {
         throw new ConflictError(`Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then update it.`, 'id');
       }
@@ -101,6 +103,16 @@ export class DocumentRecordService {
   private inTransaction<T>(work: (scope: WorkspaceScope, tx: EntityManager) => Promise<T>): Promise<T> {
     return this.scope.em.transactional((tx) => work(new WorkspaceScope(tx, this.scope.workspaceId), tx));
   }
+}
+
+/** Loads a record of the workspace and locks its row until the transaction ends, or raises NOT_FOUND. */
+async function lockRecord(tx: EntityManager, workspaceId: number, id: string): Promise<DocumentRecord> {
+  const numericId = Number(id);
+  const record = Number.isSafeInteger(numericId)
+    ? await tx.findOne(DocumentRecord, { id: numericId, workspace: workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+    : null;
+  if (!record) throw NotFoundError.of('Document record', id);
+  return record;
 }
 
 /** Fields that null clears; on the other fields null means "keep", like an omitted field. */

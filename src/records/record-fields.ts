@@ -6,7 +6,7 @@ import { checkEmail, checkName, checkOptionalText, MAX_NAME_LENGTH } from '../co
 /** Legito allows at most three persons on a record. */
 export const MAX_PERSONS = 3;
 
-/** The largest event `parameters` object, measured as JSON text; Legito's parameters are a few ids. */
+/** The largest event `parameters` object as UTF-8 JSON; Legito documents only ids, dates and links there. */
 export const MAX_PARAMETERS_BYTES = 64 * 1024;
 
 const MAX_COLOR_LENGTH = 32;
@@ -18,9 +18,9 @@ export function checkWorkflowStage(stage: WorkflowStageInput): WorkflowStageData
   const color = checkOptionalText('workflowStage.color', stage.color, MAX_COLOR_LENGTH);
 
   const data: WorkflowStageData = { id: stage.id, name };
-  const optional = { ...stage, color } as Record<string, unknown>;
   for (const key of OPTIONAL_STAGE_KEYS) {
-    if (optional[key] !== undefined && optional[key] !== null) (data as unknown as Record<string, unknown>)[key] = optional[key];
+    const value = key === 'color' ? color : stage[key];
+    if (value !== undefined && value !== null) Object.assign(data, { [key]: value });
   }
   return data;
 }
@@ -37,11 +37,10 @@ export function checkPersons(persons: DocumentRecordPersonInput[]): RecordPerson
   }
   return persons.map((person, index) => {
     const path = `persons[${index}]`;
-    const email = checkOptionalText(`${path}.email`, person.email, Number.MAX_SAFE_INTEGER);
     return {
       definition: checkOptionalText(`${path}.definition`, person.definition, MAX_NAME_LENGTH),
       name: checkOptionalText(`${path}.name`, person.name, MAX_NAME_LENGTH),
-      email: email === null ? null : checkEmail(`${path}.email`, email),
+      email: person.email?.trim() ? checkEmail(`${path}.email`, person.email) : null,
     };
   });
 }

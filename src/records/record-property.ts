@@ -43,7 +43,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const orNull = (test: (value: unknown) => boolean) => (value: unknown) => value === null || test(value);
 const listOf = (test: (value: unknown) => boolean) => (value: unknown) => Array.isArray(value) && value.every(test);
 
-/** A choice item: optional id, systemName, value, label, priority and color, with Legito's types. */
+/** Reports whether `value` is a choice item: optional integer id and priority, optional string systemName, value, label and color. */
 function isChoiceItem(value: unknown): boolean {
   if (!isObject(value)) return false;
   const { id, systemName, label, priority, color } = value;
@@ -106,7 +106,7 @@ export function checkProperties(field: string, properties: Array<Record<string, 
 function checkProperty(path: string, property: Record<string, unknown>): void {
   const unknownKey = Object.keys(property).find((key) => !PROPERTY_KEYS.includes(key));
   if (unknownKey) {
-    throw new ValidationError(`${path}.${unknownKey}`, `${path} has the unknown key ${JSON.stringify(unknownKey)}: use only ${PROPERTY_KEYS.join(', ')}.`);
+    throw new ValidationError(`${path}.${unknownKey}`, `${path}.${unknownKey} is not a property key: use only ${PROPERTY_KEYS.join(', ')}.`);
   }
   if (!isInteger(property.id) || (property.id as number) <= 0) {
     throw new ValidationError(`${path}.id`, `${path}.id is ${JSON.stringify(property.id)}: give a positive integer property id.`);
@@ -121,8 +121,8 @@ function checkProperty(path: string, property: Record<string, unknown>): void {
 
   const shape = VALUE_SHAPES[property.type as PropertyType];
   if (!('value' in property) || !shape.test(property.value)) {
-    const given = 'value' in property ? JSON.stringify(property.value) : 'missing';
-    throw new ValidationError(`${path}.value`, `${path}.value is ${given}, but a ${String(property.type)} property needs ${shape.expected}.`);
+    const received = 'value' in property ? JSON.stringify(property.value) : 'missing';
+    throw new ValidationError(`${path}.value`, `${path}.value is ${received}, but a ${String(property.type)} property needs ${shape.expected}.`);
   }
 }
 

@@ -1,77 +1,82 @@
 import http from 'node:http';
 import express from 'express';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { AppServices } from '../app/app-services';
 import type { RequestContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/format-error';
+import { MAX_QUERY_TOKENS, checkQueryCost, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
 import { authenticate } from '../workspace/auth.service';
-import { GraphQLError } from 'graphql';
 import { DocpushError } from '../common/errors';
+import { createRequestErrorHandler } from './request-errors';
+import { startGraphqlWs } from './graphql-ws.server';
+import { WsSessions } from './ws-sessions';
+import { createMonitoringRouter } from '../observability/monitoring.routes';
 
 export const GRAPHQL_PATH = '/graphql';
-
-/** Largest GraphQL request body; file uploads travel as Base64 inside it. */
-const MAX_BODY_BYTES = 40 * 1024 * 1024;
 
 export interface RunningHttpServer {
   server: http.Server;
   port: number;
+  /** The open graphql-ws connections, by API key. */
+  sessions: WsSessions;
   stop(): Promise<void>;
 }
 
 /** Serves GraphQL over HTTP (POST /graphql) and graphql-ws (same path) on one port. */
 export async function startHttpServer(schema: GraphQLSchema, services: AppServices): Promise<RunningHttpServer> {
+  const { config, logger } = services;
+  const limits: QueryLimits = { maxDepth: config.api.maxQueryDepth, maxAliases: config.api.maxQueryAliases, maxComplexity: config.api.maxQueryComplexity };
+  const formatError = createErrorFormatter(logger);
+
   const app = express();
+  app.disable('x-powered-by');
   const server = http.createServer(app);
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
-  const wsCleanup = useServer(
-    {
-      schema,
-      context: (ctx) => (ctx.extra as { context?: RequestContext }).context,
-      onConnect: async (ctx) => {
-        const authorization = readConnectionAuthorization(ctx.connectionParams);
-        try {
-          const em = services.orm.em.fork();
-          const caller = await authenticate(em, authorization);
-          if (!caller) return false;
-          (ctx.extra as { context?: RequestContext }).context = { em, caller, services, logger: services.logger };
-          return true;
-        } catch (error) {
-          if (error instanceof DocpushError) return false;
-          throw error;
-        }
-      },
-      onSubscribe: (ctx) => {
-        const context = (ctx.extra as { context?: RequestContext }).context;
-        if (context) context.em = services.orm.em.fork();
-      },
-    },
-    wsServer,
-  );
+
+  const sessions = new WsSessions({
+    orm: services.orm,
+    logger,
+    connectionString: services.orm.config.get('clientUrl')!,
+    recheckIntervalMs: config.api.authRecheckIntervalMs,
+  });
+  await sessions.start();
+  const ws = startGraphqlWs({ server, path: GRAPHQL_PATH, schema, services, sessions, limits, formatError });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    formatError: createErrorFormatter(services.logger),
+    formatError,
+    logger,
     includeStacktraceInErrorResponses: false,
+    validationRules: queryLimitRules(limits),
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // main.ts owns SIGINT/SIGTERM and stops every part in order; Apollo's own handlers would race it.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      queryCostPlugin(schema, limits.maxComplexity),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await ws.dispose();
+              await sessions.stop();
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();
 
+  // Probes and scrapes carry no API key, so the monitoring routes come before the GraphQL handler.
+  app.use(createMonitoringRouter(services.monitoring, logger));
   app.use(
     GRAPHQL_PATH,
-    express.json({ limit: MAX_BODY_BYTES }),
+    express.json({ limit: config.api.maxRequestBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const em = services.orm.em.fork();
@@ -79,21 +84,31 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
           if (error instanceof DocpushError) throw withHttpStatus(error.toGraphQLError(), 401);
           throw error;
         });
-        return { em, caller, services, logger: services.logger };
+        return { em, caller, services, logger };
       },
     }),
   );
+  app.use(createRequestErrorHandler(logger));
 
-  await new Promise<void>((resolve) => server.listen(services.config.port, services.config.host, resolve));
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : services.config.port;
+  const port = typeof address === 'object' && address ? address.port : config.port;
 
-  return { server, port, stop: () => apollo.stop() };
+  return { server, port, sessions, stop: () => apollo.stop() };
 }
 
-function readConnectionAuthorization(params: Record<string, unknown> | undefined): string | undefined {
-  const value = params?.authorization ?? params?.Authorization;
-  return typeof value === 'string' ? value : undefined;
+/** Rejects an operation whose estimated cost, with its variables, is above the limit, before it runs. */
+function queryCostPlugin(schema: GraphQLSchema, maxComplexity: number): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const error = checkQueryCost(schema, document, request.operationName, request.variables, maxComplexity);
+          if (error) throw error;
+        },
+      };
+    },
+  };
 }
 
 /** Apollo Server answers errors raised while building the context with this HTTP status. */

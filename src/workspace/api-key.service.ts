@@ -4,6 +4,7 @@ import { ApiKey, ApiKeyRole } from './api-key.entity';
 import { Workspace } from './workspace.entity';
 import type { CreateApiKeyInput } from './api-key.input';
 import { createApiKey } from './workspace.service';
+import { publishApiKeyRevoked } from './auth.service';
 import { ConflictError } from '../common/errors';
 import { checkName } from '../common/input-checks';
 import type { Logger } from '../common/logger';
@@ -43,6 +44,8 @@ export class ApiKeyService {
       await tx.findOneOrFail(Workspace, this.scope.workspaceId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (apiKey.role === ApiKeyRole.ADMIN) await this.checkOtherAdminKeyExists(tx, apiKey);
       apiKey.revokedAt = new Date();
+      // Delivered on commit: every API process then closes the key's open graphql-ws connections.
+      await publishApiKeyRevoked(tx, apiKey.id);
     });
     this.logger.info({ workspaceId: this.scope.workspaceId, apiKeyId: apiKey.id }, 'api key revoked');
     return apiKey;

@@ -7,6 +7,12 @@ import type { Caller } from '../graphql/context';
 /** `lastUsedAt` is written at most once per this interval per key, to keep reads cheap. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** PostgreSQL NOTIFY channel that carries `{ apiKeyId }` of each revoked key to every API process. */
+export const API_KEY_REVOKED_CHANNEL = 'docpush_api_key_revoked';
+
+export const MALFORMED_KEY_MESSAGE = 'The Authorization header is invalid: send "Authorization: Bearer dpk_..." with an API key of this server.';
+export const UNKNOWN_KEY_MESSAGE = 'The API key is unknown or revoked; create a new key with an admin key.';
+
 /**
  * Returns the caller behind an `Authorization` header value, null when there is none, or raises
  * UNAUTHENTICATED for a malformed, unknown or revoked key. The message never repeats the key.
@@ -15,11 +21,9 @@ export async function authenticate(em: EntityManager, authorization: string | un
   if (authorization === undefined || authorization === '') return null;
 
   const key = parseBearer(authorization);
-  if (!key || !isApiKeyFormat(key)) {
-    throw new UnauthenticatedError('The Authorization header is invalid: send "Authorization: Bearer dpk_..." with an API key of this server.');
-  }
+  if (!key || !isApiKeyFormat(key)) throw new UnauthenticatedError(MALFORMED_KEY_MESSAGE);
   const apiKey = await em.findOne(ApiKey, { hash: hashApiKey(key), revokedAt: null });
-  if (!apiKey) throw new UnauthenticatedError('The API key is unknown or revoked; create a new key with an admin key.');
+  if (!apiKey) throw new UnauthenticatedError(UNKNOWN_KEY_MESSAGE);
 
   const now = Date.now();
   if (!apiKey.lastUsedAt || now - apiKey.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
@@ -31,4 +35,20 @@ export async function authenticate(em: EntityManager, authorization: string | un
 /** True while the key exists and is not revoked; open subscriptions check it periodically. */
 export async function isKeyActive(em: EntityManager, apiKeyId: number): Promise<boolean> {
   return (await em.count(ApiKey, { id: apiKeyId, revokedAt: null })) > 0;
+}
+
+/** Returns the ids among `apiKeyIds` whose keys still exist and are not revoked, in one query. */
+export async function findActiveKeyIds(em: EntityManager, apiKeyIds: readonly number[]): Promise<Set<number>> {
+  if (apiKeyIds.length === 0) return new Set();
+  const active = await em.find(ApiKey, { id: { $in: [...apiKeyIds] }, revokedAt: null }, { fields: ['id'] });
+  return new Set(active.map((apiKey) => apiKey.id));
+}
+
+/**
+ * Tells every API process that a key was revoked, so they close its open graphql-ws
+ * connections. Called inside the revoking transaction, PostgreSQL delivers the notification
+ * only when that transaction commits, and drops it on a rollback.
+ */
+export async function publishApiKeyRevoked(em: EntityManager, apiKeyId: number): Promise<void> {
+  await em.execute('select pg_notify(?, ?)', [API_KEY_REVOKED_CHANNEL, JSON.stringify({ apiKeyId })]);
 }

@@ -6,33 +6,46 @@ export interface ClaimOptions {
   force: boolean;
   /** A DELIVERING message older than this was left by a crashed worker and may be taken over. */
   staleAfterMs: number;
+  /** Largest number of DELIVERING messages of one connection, counting only those not stale. */
+  connectionConcurrency: number;
   now: Date;
 }
 
 export type ClaimResult =
   | { kind: 'claimed'; message: PushMessage }
-  | { kind: 'skipped'; reason: string };
+  | { kind: 'skipped'; reason: string }
+  /** The message could be attempted, but its connection already has the maximum number of attempts in flight. */
+  | { kind: 'busy'; reason: string };
+
+/** First key of the two-key advisory lock that serialises the claims of one connection. */
+const CLAIM_LOCK_KEY = 0x64707368;
 
 /**
  * Atomically moves a message to DELIVERING and counts the attempt, so two workers (a retry
- * and a resend, or a sweeper's duplicate job) never send the same attempt twice. Loads the
- * message with everything the later steps need.
+ * and a resend, or a sweeper's duplicate job) never send the same attempt twice. Returns
+ * `busy` without counting an attempt when the connection already has `connectionConcurrency`
+ * attempts in flight. Loads the message with everything the later steps need.
  */
 export async function claimMessage(em: EntityManager, messageId: string, options: ClaimOptions): Promise<ClaimResult> {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
-  const claimable = options.force
-    ? `m.state <> 'DELIVERING' or m.updated_at < ?`
-    : `m.state = 'PENDING' or (m.state = 'RETRY_SCHEDULED' and m.next_attempt_at <= ?) or (m.state = 'DELIVERING' and m.updated_at < ?)`;
+  const claimable = claimableCondition(options.force);
   const params = options.force ? [staleBefore] : [options.now, staleBefore];
 
-  const claimed: Array<{ id: string }> = await em.execute(
-    `update push_messages m set state = 'DELIVERING', attempts = attempts + 1, updated_at = ?
-       from push_connections c
-      where m.id = ? and c.id = m.connection_id and c.enabled and c.deleted_at is null and (${claimable})
-      returning m.id`,
-    [options.now, messageId, ...params],
-  );
-  if (claimed.length === 0) return { kind: 'skipped', reason: await explainSkip(em, messageId) };
+  // The advisory lock makes the count and the update one step per connection: without it, two
+  // workers could both count one free slot and both take it.
+  const claimed: Array<{ id: string }> = await em.transactional(async (tx) => {
+    await tx.execute(`select pg_advisory_xact_lock(?, connection_id) from push_messages where id = ?`, [CLAIM_LOCK_KEY, messageId]);
+    return tx.execute(
+      `update push_messages m set state = 'DELIVERING', attempts = attempts + 1, updated_at = ?
+         from push_connections c
+        where m.id = ? and c.id = m.connection_id and c.enabled and c.deleted_at is null and (${claimable})
+          and (select count(*) from push_messages d
+                where d.connection_id = m.connection_id and d.state = 'DELIVERING' and d.updated_at >= ? and d.id <> m.id) < ?
+        returning m.id`,
+      [options.now, messageId, ...params, staleBefore, options.connectionConcurrency],
+    );
+  });
+  if (claimed.length === 0) return explainSkip(em, messageId, options, staleBefore);
 
   const message = await em.findOneOrFail(PushMessage, messageId, {
     populate: [
@@ -52,19 +65,38 @@ export async function claimMessage(em: EntityManager, messageId: string, options
   return { kind: 'claimed', message };
 }
 
-/** Describes why a message was not claimed, cancelling it when its connection is gone. */
-async function explainSkip(em: EntityManager, messageId: string): Promise<string> {
+/** Rows of push_messages `m` that an attempt may take; `?` placeholders as claimMessage fills them. */
+function claimableCondition(force: boolean): string {
+  return force
+    ? `m.state <> 'DELIVERING' or m.updated_at < ?`
+    : `m.state = 'PENDING' or (m.state = 'RETRY_SCHEDULED' and m.next_attempt_at <= ?) or (m.state = 'DELIVERING' and m.updated_at < ?)`;
+}
+
+/** Says why a message was not claimed, cancelling it when its connection is gone. */
+async function explainSkip(em: EntityManager, messageId: string, options: ClaimOptions, staleBefore: Date): Promise<ClaimResult> {
   const message = await em.findOne(PushMessage, messageId, { populate: ['connection'], refresh: true });
-  if (!message) return 'message no longer exists';
+  if (!message) return { kind: 'skipped', reason: 'message no longer exists' };
 
   if (message.connection.deletedAt && !isFinished(message.state)) {
     message.state = PushMessageState.CANCELLED;
     message.nextAttemptAt = null;
     await em.flush();
-    return 'connection was deleted; message cancelled';
+    return { kind: 'skipped', reason: 'connection was deleted; message cancelled' };
   }
-  if (!message.connection.enabled) return 'connection is disabled; the message waits until it is enabled again';
-  return `message is ${message.state}${message.nextAttemptAt ? ` until ${message.nextAttemptAt.toISOString()}` : ''}`;
+  if (!message.connection.enabled) return { kind: 'skipped', reason: 'connection is disabled; the message waits until it is enabled again' };
+  if (isClaimable(message, options, staleBefore)) {
+    return { kind: 'busy', reason: `connection already has ${options.connectionConcurrency} attempts in flight` };
+  }
+  return { kind: 'skipped', reason: `message is ${message.state}${message.nextAttemptAt ? ` until ${message.nextAttemptAt.toISOString()}` : ''}` };
+}
+
+/** The claim condition of claimableCondition, evaluated on a loaded message. */
+function isClaimable(message: PushMessage, options: ClaimOptions, staleBefore: Date): boolean {
+  const stale = message.state === PushMessageState.DELIVERING && message.updatedAt < staleBefore;
+  if (options.force) return message.state !== PushMessageState.DELIVERING || stale;
+  if (message.state === PushMessageState.PENDING) return true;
+  if (message.state === PushMessageState.RETRY_SCHEDULED) return message.nextAttemptAt !== null && message.nextAttemptAt <= options.now;
+  return stale;
 }
 
 export function isFinished(state: PushMessageState): boolean {

@@ -5,17 +5,22 @@ import type { DeliveryRequest } from './build-request.step';
 import type { AttemptResult } from '../http-sender';
 import { decideRetry, type RetryDecision, type RetryPolicyConfig } from '../retry-policy';
 import { DELIVERY_LOG_CHANNEL } from '../delivery-log.feed';
+import { updateConnectionHealth, type ConnectionDisabled } from './connection-health.step';
 
 export interface AttemptRecord {
   log: PushLog;
   /** When the next attempt is due, or null when the message is finished. */
   retryAt: Date | null;
   decision: RetryDecision | { kind: 'succeeded' };
+  /** Set when this attempt made docpush disable the connection (410 Gone, or failing too long). */
+  connectionDisabled: ConnectionDisabled | null;
 }
 
 /**
- * Writes the push log row and the message's new state in one transaction, and notifies
- * `deliveryLog` subscribers in every process through PostgreSQL NOTIFY when it commits.
+ * Writes the push log row, the message's new state and the connection's failure streak in one
+ * transaction, and notifies `deliveryLog` subscribers in every process through PostgreSQL NOTIFY
+ * when it commits. An attempt that sent nothing (a file failed to render, the message was too
+ * large) says nothing about the listener, so it leaves the failure streak alone.
  */
 export async function recordAttempt(
   em: EntityManager,
@@ -26,33 +31,45 @@ export async function recordAttempt(
     retryPolicy: RetryPolicyConfig;
     now: Date;
     random?: () => number;
+    /** Fails the message for good with this reason instead of asking the retry policy, for a failure that every retry would repeat. */
+    giveUpReason?: string;
+    /** DOCPUSH_DISABLE_AFTER; without it a failing connection is disabled only by a 410 Gone answer. */
+    disableAfterMs?: number;
   },
 ): Promise<AttemptRecord> {
   const { message, result } = input;
   const succeeded = result.statusCode >= 200 && result.statusCode < 300;
   const decision: AttemptRecord['decision'] = succeeded
     ? { kind: 'succeeded' }
-    : decideRetry({
-        attempt: message.attempts,
-        statusCode: result.statusCode === 0 ? null : result.statusCode,
-        retryAfter: result.responseHeaders['retry-after'],
-        timedOut: result.errorKind === 'timeout',
-        now: input.now,
-        random: input.random ?? Math.random,
-        config: input.retryPolicy,
-      });
+    : input.giveUpReason !== undefined
+      ? { kind: 'give_up', reason: input.giveUpReason }
+      : decideRetry({
+          attempt: message.attempts,
+          statusCode: result.statusCode === 0 ? null : result.statusCode,
+          retryAfter: result.responseHeaders['retry-after'],
+          timedOut: result.errorKind === 'timeout',
+          now: input.now,
+          random: input.random ?? Math.random,
+          config: input.retryPolicy,
+        });
 
   return em.transactional(async (tx) => {
     const log = tx.create(PushLog, buildLogRow(message, input.request, result, succeeded));
     applyDecision(message, decision, result);
-    if (decision.kind === 'disable_connection') {
-      message.connection.enabled = false;
-      message.connection.disabledReason = decision.reason;
-      message.connection.disabledAt = input.now;
-    }
     await tx.flush();
+    const sentSomething = result.statusCode !== 0 || result.errorKind !== null;
+    const connectionDisabled = sentSomething
+      ? await updateConnectionHealth(tx, {
+          connectionId: message.connection.id,
+          workspaceId: message.workspace.id,
+          succeeded,
+          goneReason: decision.kind === 'disable_connection' ? decision.reason : null,
+          disableAfterMs: input.disableAfterMs ?? Number.POSITIVE_INFINITY,
+          now: input.now,
+        })
+      : null;
     await tx.execute(`select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, JSON.stringify({ id: log.id, workspaceId: message.workspace.id })]);
-    return { log, decision, retryAt: decision.kind === 'retry' ? decision.retryAt : null };
+    return { log, decision, retryAt: decision.kind === 'retry' ? decision.retryAt : null, connectionDisabled };
   });
 }
 

@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+const READY_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 45_000;
+
+export interface DocpushProcess {
+  role: 'all' | 'api' | 'worker';
+  pid: number;
+  /** GraphQL URL; null for a worker. */
+  graphqlUrl: string | null;
+  monitoringUrl: string;
+  /** The admin key printed on the first start against an empty database, else null. */
+  adminKey: string | null;
+  /** Count of warn and error log lines by message, for the report. */
+  problems: Map<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  role: DocpushProcess['role'];
+  databaseUrl: string;
+  /** Shared by API and worker processes, so both can open the encrypted signing secrets. */
+  secretKey: string;
+  dataDir: string;
+  env: Record<string, string>;
+  /** Folder for a V8 CPU profile written at exit; no profile when null. */
+  cpuProfileDir: string | null;
+  log: (line: string) => void;
+}
+
+/**
+ * Starts `src/main.ts` under ts-node, as `npm start` does, and resolves once it logs that it is
+ * ready (and, for a role with the API, printed its first admin key, because the benchmark always
+ * starts on an empty database). Logs are JSON lines on stdout at level info, so no per-delivery
+ * line is written.
+ */
+export async function startDocpush(options: StartOptions): Promise<DocpushProcess> {
+  const nodeArgs = ['-r', 'ts-node/register/transpile-only'];
+  if (options.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=docpush-${options.role}-${Date.now()}.cpuprofile`);
+  const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      DATABASE_URL: options.databaseUrl,
+      DOCPUSH_ROLE: options.role,
+      DOCPUSH_SECRET_KEY: options.secretKey,
+      DOCPUSH_DATA_DIR: options.dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      // The benchmark's listener runs on this machine, which the default target policy rejects.
+      DOCPUSH_ALLOW_HTTP: 'true',
+      DOCPUSH_ALLOWED_CIDRS: '127.0.0.1/32',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  const problems = new Map<string, number>();
+  const recentOutput: string[] = [];
+  const remember = (line: string) => {
+    recentOutput.push(line);
+    if (recentOutput.length > 40) recentOutput.shift();
+  };
+  readline.createInterface({ input: child.stderr! }).on('line', remember);
+
+  const ready = waitForReady(child, options, problems, remember);
+  const exited = new Promise<never>((_resolve, reject) => {
+    child.once('exit', (code, signal) => reject(new Error(`docpush (${options.role}) exited with ${signal ?? code} before it was ready:\n${recentOutput.join('\n')}`)));
+  });
+  const timeout = new Promise<never>((_resolve, reject) => {
+    setTimeout(() => reject(new Error(`docpush (${options.role}) was not ready within ${READY_TIMEOUT_MS} ms:\n${recentOutput.join('\n')}`)), READY_TIMEOUT_MS).unref();
+  });
+  const started = await Promise.race([ready, exited, timeout]).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  exited.catch(() => undefined);
+
+  options.log(`docpush ${options.role} is ready (pid ${child.pid}, ${started.graphqlUrl ?? started.monitoringUrl})`);
+  return { role: options.role, pid: child.pid!, ...started, problems, stop: () => stopChild(child) };
+}
+
+interface ReadyFields {
+  graphqlUrl: string | null;
+  monitoringUrl: string;
+  adminKey: string | null;
+}
+
+function waitForReady(child: ChildProcess, options: StartOptions, problems: Map<string, number>, remember: (line: string) => void): Promise<ReadyFields> {
+  return new Promise((resolve) => {
+    let readyLine: { url: string | null; monitoringUrl: string } | null = null;
+    let adminKey: string | null = null;
+    let expectKey = false;
+
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      remember(line);
+      const entry = parseLogLine(line);
+      if (entry) {
+        if (entry.level >= 40) problems.set(entry.msg, (problems.get(entry.msg) ?? 0) + 1);
+        if (entry.msg === 'docpush is ready') readyLine = { url: entry.url ?? null, monitoringUrl: entry.monitoringUrl! };
+      } else if (line.startsWith('First start:')) {
+        expectKey = true;
+      } else if (expectKey && /^ {4}\S+$/.test(line)) {
+        adminKey = line.trim();
+        expectKey = false;
+      }
+      // On a first start main.ts prints the admin key right after the ready line.
+      const expectAdminKey = options.role !== 'worker';
+      if (readyLine && (!expectAdminKey || adminKey !== null)) resolve({ graphqlUrl: readyLine.url, monitoringUrl: readyLine.monitoringUrl, adminKey });
+    });
+  });
+}
+
+interface LogEntry {
+  level: number;
+  msg: string;
+  url?: string | null;
+  monitoringUrl?: string;
+}
+
+function parseLogLine(line: string): LogEntry | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    return JSON.parse(line) as LogEntry;
+  } catch {
+    return null;
+  }
+}
+
+/** Sends SIGTERM, which main.ts answers with a clean stop, and SIGKILL after the deadline. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface ProcessMemory {
+  rssBytes: number;
+  /** Highest RSS since the process started (VmHWM). */
+  peakRssBytes: number;
+}
+
+/** Reads the resident set size of a process from /proc (Linux); null elsewhere or after it exited. */
+export function readProcessMemory(pid: number): ProcessMemory | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    return { rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM') };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,103 @@
+import { EventEmitter } from 'node:events';
+import { Repeater } from '@graphql-yoga/subscription';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../common/logger';
+import { PgChannelListener } from '../common/pg-channel-listener';
+import { PushConnection } from '../connections/push-connection.entity';
+import { CONNECTION_STATUS_CHANNEL, PushConnectionStatusChange, type ConnectionStatusNotice } from './connection-status';
+
+/** One change of a connection's status, with the connection's state after it. */
+export interface ConnectionStatusEvent {
+  connectionId: number;
+  workspaceId: number;
+  name: string;
+  change: PushConnectionStatusChange;
+  enabled: boolean;
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  failingSince: Date | null;
+  /** When this process received the change. */
+  receivedAt: Date;
+}
+
+export interface ConnectionStatusFilter {
+  workspaceId: number;
+  connectionId?: number;
+}
+
+/**
+ * Streams connection status changes to subscribers in this process, whichever process made
+ * them: a dedicated PostgreSQL connection LISTENs on the channel, each notification loads its
+ * connection once, and every matching subscriber receives the event. Changes made while that
+ * connection is being re-established are not streamed; `pushConnection` still shows the state.
+ */
+export class ConnectionStatusFeed {
+  private readonly emitter = new EventEmitter();
+  private readonly listener: PgChannelListener;
+
+  constructor(
+    databaseUrl: string,
+    private readonly orm: MikroORM,
+    private readonly logger: Logger,
+  ) {
+    this.emitter.setMaxListeners(0);
+    this.listener = new PgChannelListener({
+      connectionString: databaseUrl,
+      channel: CONNECTION_STATUS_CHANNEL,
+      onPayload: (payload) => void this.onNotification(payload),
+      logger,
+    });
+  }
+
+  get subscriberCount(): number {
+    return this.emitter.listenerCount('status');
+  }
+
+  start(): Promise<void> {
+    return this.listener.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.listener.stop();
+    this.emitter.emit('stop');
+  }
+
+  /** Returns an async iterator of the status changes that match the filter; it ends when the feed stops. */
+  subscribe(filter: ConnectionStatusFilter): AsyncIterableIterator<ConnectionStatusEvent> {
+    return new Repeater<ConnectionStatusEvent>(async (push, stop) => {
+      const onStatus = (event: ConnectionStatusEvent) => {
+        if (event.workspaceId !== filter.workspaceId) return;
+        if (filter.connectionId !== undefined && event.connectionId !== filter.connectionId) return;
+        void push(event);
+      };
+      const onStop = () => stop();
+      this.emitter.on('status', onStatus);
+      this.emitter.once('stop', onStop);
+      await stop;
+      this.emitter.off('status', onStatus);
+      this.emitter.off('stop', onStop);
+    });
+  }
+
+  private async onNotification(payload: string): Promise<void> {
+    if (this.subscriberCount === 0) return;
+    try {
+      const notice = JSON.parse(payload) as ConnectionStatusNotice;
+      const connection = await this.orm.em.fork().findOne(PushConnection, notice.connectionId);
+      if (!connection) return;
+      this.emitter.emit('status', {
+        connectionId: connection.id,
+        workspaceId: notice.workspaceId,
+        name: connection.name,
+        change: notice.change,
+        enabled: connection.enabled,
+        disabledReason: connection.disabledReason,
+        disabledAt: connection.disabledAt,
+        failingSince: connection.failingSince,
+        receivedAt: new Date(),
+      } satisfies ConnectionStatusEvent);
+    } catch (error) {
+      this.logger.error({ err: error }, 'failed to load the connection of a status notification');
+    }
+  }
+}

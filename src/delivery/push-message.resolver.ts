@@ -1,0 +1,64 @@
+import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { PushMessageConnection, PushMessageFilter, PushMessageType, toPushMessageType } from './push-message.type';
+import { PushMessageService } from './push-message.service';
+import { createTestMessage } from './test-message.service';
+import { PageArgs } from '../graphql/pagination';
+import { scopeOf, type RequestContext } from '../graphql/context';
+import { ApiKeyRole } from '../workspace/api-key.entity';
+
+function messageService(context: RequestContext): PushMessageService {
+  const { deliveryQueue, config } = context.services;
+  return new PushMessageService(scopeOf(context), { queue: deliveryQueue, staleAfterMs: config.jobs.lockLifetimeMs });
+}
+
+@Resolver(() => PushMessageType)
+@Authorized(ApiKeyRole.ADMIN)
+export class PushMessageResolver {
+  @Query(() => PushMessageConnection, { description: 'Push messages of the workspace, newest first.' })
+  async pushMessages(
+    @Arg('filter', () => PushMessageFilter, { nullable: true }) filter: PushMessageFilter | null,
+    @Args() { first, after }: PageArgs,
+    @Ctx() context: RequestContext,
+  ) {
+    const page = await messageService(context).list(filter ?? {}, first, after);
+    return { ...page, edges: page.edges.map((edge) => ({ ...edge, node: toPushMessageType(edge.node) })) };
+  }
+
+  @Query(() => PushMessageType)
+  async pushMessage(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    return toPushMessageType(await messageService(context).get(id));
+  }
+
+  @Mutation(() => PushMessageType, {
+    description:
+      'Queues one more attempt of the message now, whatever its state, with the same webhook-id. ' +
+      'CONFLICT when an attempt is in flight or the connection is disabled or deleted.',
+  })
+  async resendPushMessage(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+    return toPushMessageType(await messageService(context).resend(id));
+  }
+
+  @Mutation(() => Int, {
+    description:
+      'Queues again every FAILED message of the connection whose last attempt was at or after `since` (at most 14 days back), ' +
+      'keeping their attempt counts, so each gets one more attempt. Test messages are left out. Returns how many were queued.',
+  })
+  async recoverFailedMessages(
+    @Arg('connectionId', () => ID) connectionId: string,
+    @Arg('since', () => Date) since: Date,
+    @Ctx() context: RequestContext,
+  ) {
+    return messageService(context).recoverFailed(connectionId, since);
+  }
+
+  @Mutation(() => PushMessageType, {
+    description:
+      "Sends a sample message of the connection's first event type, built from an internal sample record, and logs it like any other " +
+      'with isTest true. CONFLICT when the connection is disabled.',
+  })
+  async sendTestMessage(@Arg('connectionId', () => ID) connectionId: string, @Ctx() context: RequestContext) {
+    const message = await createTestMessage(scopeOf(context), connectionId);
+    await context.services.deliveryQueue.enqueue([message.id]);
+    return toPushMessageType(message);
+  }
+}

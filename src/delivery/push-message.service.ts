@@ -1,0 +1,151 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { PushMessage, PushMessageState } from './push-message.entity';
+import type { PushMessageFilter } from './push-message.type';
+import type { DeliveryQueue } from './delivery-queue';
+import { PushConnection } from '../connections/push-connection.entity';
+import type { WorkspaceScope } from '../common/workspace-scope';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
+import { checkPageSize, toPage, type Page } from '../graphql/pagination';
+
+/** How far back recoverFailedMessages may reach. */
+export const MAX_RECOVERY_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+
+/**
+ * Recovered messages queued by the mutation itself; the sweeper queues the rest, which keeps
+ * one request from writing an unbounded number of jobs.
+ */
+export const RECOVERY_QUEUE_LIMIT = 1000;
+
+const MESSAGE_ID_PATTERN = /^msg_[0-9A-Z]{26}$/;
+
+export interface PushMessageServiceDeps {
+  queue: DeliveryQueue;
+  /** A DELIVERING message untouched for this long was abandoned; a resend may take it over. */
+  staleAfterMs: number;
+  now?: () => Date;
+}
+
+/** Reads the push messages of one workspace and carries out the operator actions on them. */
+export class PushMessageService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly scope: WorkspaceScope,
+    private readonly deps: PushMessageServiceDeps,
+  ) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async get(id: string): Promise<PushMessage> {
+    const message = MESSAGE_ID_PATTERN.test(id)
+      ? await this.scope.em.findOne(PushMessage, { id, workspace: this.scope.workspaceId }, { populate: ['connection', 'event'] })
+      : null;
+    if (!message) throw NotFoundError.of('Push message', id);
+    return message;
+  }
+
+  async list(filter: PushMessageFilter, first: number, after?: string | null): Promise<Page<PushMessage>> {
+    checkPageSize(first);
+    const where = this.buildWhere(filter);
+    const afterId = decodeMessageCursor(after);
+    const pageWhere = afterId === null ? where : { $and: [where, { id: { $lt: afterId } }] };
+
+    const rows = await this.scope.em.find(PushMessage, pageWhere as FilterQuery<PushMessage>, {
+      populate: ['connection', 'event'],
+      orderBy: { id: 'desc' },
+      limit: first + 1,
+    });
+    const total = await this.scope.em.count(PushMessage, where);
+    return toPage(rows, first, total);
+  }
+
+  /**
+   * Queues one more attempt of the message now, whatever its state; the attempt keeps the
+   * message id. Rejects a message whose attempt is in flight, and one whose connection is
+   * disabled or deleted, since nothing would be sent.
+   */
+  async resend(id: string): Promise<PushMessage> {
+    const message = await this.get(id);
+    const connection = message.connection;
+    if (connection.deletedAt) {
+      throw new ConflictError(`Push message ${id} belongs to push connection ${connection.id}, which was deleted; it cannot be sent again.`, 'id');
+    }
+    if (!connection.enabled) {
+      throw new ConflictError(`Push connection ${connection.id} of push message ${id} is disabled; enable it, then resend the message.`, 'id');
+    }
+    const staleBefore = this.now().getTime() - this.deps.staleAfterMs;
+    if (message.state === PushMessageState.DELIVERING && message.updatedAt.getTime() >= staleBefore) {
+      throw new ConflictError(`Push message ${id} is being delivered right now (attempt ${message.attempts}); wait for that attempt to finish.`, 'id');
+    }
+
+    await this.deps.queue.enqueueResend(message.id);
+    return message;
+  }
+
+  /**
+   * Queues again every FAILED message of the connection whose last attempt was at or after
+   * `since`, at most 14 days back. Each becomes PENDING with its attempt count kept, so it gets
+   * one more attempt and fails again without retries if that attempt fails. Test messages are
+   * left out. Returns how many messages were recovered.
+   */
+  async recoverFailed(connectionId: string, since: Date): Promise<number> {
+    const connection = await this.scope.get(PushConnection, 'Push connection', connectionId, { deletedAt: null });
+    const now = this.now();
+    checkRecoverySince(since, now);
+
+    const rows: Array<{ id: string }> = await this.scope.em.execute(
+      `update push_messages set state = 'PENDING', next_attempt_at = ?, updated_at = ?
+        where connection_id = ? and workspace_id = ? and state = 'FAILED' and not is_test and updated_at >= ?
+        returning id`,
+      [now, now, connection.id, this.scope.workspaceId, since],
+    );
+    const ids = rows.map((row) => row.id).sort();
+    await this.deps.queue.enqueue(ids.slice(0, RECOVERY_QUEUE_LIMIT));
+    return ids.length;
+  }
+
+  private buildWhere(filter: PushMessageFilter): FilterQuery<PushMessage> {
+    const where: Record<string, unknown> = { workspace: this.scope.workspaceId };
+    if (filter.connectionId !== undefined && filter.connectionId !== null) where.connection = toId('filter.connectionId', filter.connectionId);
+    if (filter.state) where.state = filter.state;
+    if (filter.isTest !== undefined && filter.isTest !== null) where.isTest = filter.isTest;
+    if (filter.from && filter.to && filter.from > filter.to) {
+      throw new ValidationError('filter.from', `filter.from (${filter.from.toISOString()}) is after filter.to (${filter.to.toISOString()}); swap them.`);
+    }
+    if (filter.from || filter.to) {
+      where.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+    }
+    return where as FilterQuery<PushMessage>;
+  }
+}
+
+function checkRecoverySince(since: Date, now: Date): void {
+  if (Number.isNaN(since.getTime())) throw new ValidationError('since', 'since is not a valid time; give an ISO 8601 time such as 2026-01-31T08:00:00Z.');
+  if (since > now) {
+    throw new ValidationError('since', `since=${since.toISOString()} is in the future; give a time in the last 14 days.`);
+  }
+  const earliest = new Date(now.getTime() - MAX_RECOVERY_WINDOW_MS);
+  if (since < earliest) {
+    throw new ValidationError(
+      'since',
+      `since=${since.toISOString()} is more than 14 days ago; recover at most 14 days back, from ${earliest.toISOString()} or later.`,
+    );
+  }
+}
+
+function toId(field: string, value: string): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(field, `${field}=${JSON.stringify(value)} is not a valid id.`);
+  return id;
+}
+
+/** Reads a cursor made by toPage for a message: base64url of "id:" and the message id. */
+function decodeMessageCursor(cursor: string | null | undefined): string | null {
+  if (!cursor) return null;
+  const decoded = Buffer.from(cursor, 'base64url').toString();
+  const id = decoded.startsWith('id:') ? decoded.slice(3) : '';
+  if (!MESSAGE_ID_PATTERN.test(id)) {
+    throw new ValidationError('after', `Cursor ${JSON.stringify(cursor)} is invalid: pass the endCursor of a previous page, or omit it.`);
+  }
+  return id;
+}

@@ -1,0 +1,124 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { DocumentRecordEventType } from '../records/event-type';
+import { ConnectionType } from '../graphql/pagination';
+import { PushMessageState, type PushMessage } from './push-message.entity';
+import { PushConnectionStatusChange } from './connection-status';
+import type { ConnectionStatusEvent } from './connection-status.feed';
+
+@ObjectType('PushMessage', { description: 'One event pushed to one connection; every attempt of it carries its id as webhook-id.' })
+export class PushMessageType {
+  @Field(() => ID, { description: 'The webhook-id header of every attempt.' })
+  id!: string;
+
+  @Field(() => ID)
+  connectionId!: number;
+
+  @Field(() => ID, { description: 'The event pushed; for a test message, an event of the internal sample record.' })
+  eventId!: number;
+
+  @Field(() => DocumentRecordEventType)
+  eventType!: DocumentRecordEventType;
+
+  @Field(() => PushMessageState)
+  state!: PushMessageState;
+
+  @Field(() => Int, { description: 'Attempts started so far, including one in flight or abandoned by a stopped worker.' })
+  attempts!: number;
+
+  @Field(() => Date, { nullable: true, description: 'When the next attempt is due; null once the message is finished.' })
+  nextAttemptAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Response code of the last recorded attempt; 0 when no response was received.' })
+  lastResponseCode!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the last recorded attempt failed; null after a success.' })
+  lastError!: string | null;
+
+  @Field({ description: 'True for messages sent by sendTestMessage.' })
+  isTest!: boolean;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  updatedAt!: Date;
+}
+
+@InputType({ description: 'Conditions on push messages; all given conditions must hold.' })
+export class PushMessageFilter {
+  @Field(() => ID, { nullable: true })
+  connectionId?: string;
+
+  @Field(() => PushMessageState, { nullable: true })
+  state?: PushMessageState;
+
+  @Field({ nullable: true, description: 'True for test messages only, false for real ones only.' })
+  isTest?: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'Messages created at or after this time.' })
+  from?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Messages created before this time.' })
+  to?: Date;
+}
+
+export const PushMessageConnection = ConnectionType(PushMessageType, 'PushMessage');
+
+export function toPushMessageType(message: PushMessage): PushMessageType {
+  return {
+    id: message.id,
+    connectionId: message.connection.id,
+    eventId: message.event.id,
+    eventType: message.event.type,
+    state: message.state,
+    attempts: message.attempts,
+    nextAttemptAt: message.nextAttemptAt,
+    lastResponseCode: message.lastResponseCode,
+    lastError: message.lastError,
+    isTest: message.isTest,
+    createdAt: message.createdAt,
+    updatedAt: message.updatedAt,
+  };
+}
+
+@ObjectType('PushConnectionStatus', {
+  description: "A change of a push connection's enabled state, with the connection's state as read when the change was streamed.",
+})
+export class PushConnectionStatusType {
+  @Field(() => ID)
+  connectionId!: number;
+
+  @Field()
+  name!: string;
+
+  @Field(() => PushConnectionStatusChange)
+  change!: PushConnectionStatusChange;
+
+  @Field()
+  enabled!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why docpush disabled the connection itself; null after an admin action.' })
+  disabledReason!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  disabledAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Time of the first failed attempt since the last success; null while attempts succeed.' })
+  failingSince!: Date | null;
+
+  @Field()
+  receivedAt!: Date;
+}
+
+export function toPushConnectionStatusType(event: ConnectionStatusEvent): PushConnectionStatusType {
+  return {
+    connectionId: event.connectionId,
+    name: event.name,
+    change: event.change,
+    enabled: event.enabled,
+    disabledReason: event.disabledReason,
+    disabledAt: event.disabledAt,
+    failingSince: event.failingSince,
+    receivedAt: event.receivedAt,
+  };
+}

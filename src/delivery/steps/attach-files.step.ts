@@ -1,0 +1,212 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PushMessage } from '../push-message.entity';
+import { formatTimestamp, redactFileData, type GeneratedFilePayload, type PushPayload, type UploadedFilePayload } from '../push-payload';
+import type { RetryPolicyConfig } from '../retry-policy';
+import type { DeliveryRequest } from './build-request.step';
+import { recordAttempt, type AttemptRecord } from './record-attempt.step';
+import type { AttemptResult } from '../http-sender';
+import type { DeliveryMetrics } from '../../observability/metrics';
+import { Document } from '../../documents/document.entity';
+import { UploadedFile } from '../../documents/uploaded-file.entity';
+import { buildRenderInput, loadPropertyUserNames } from '../../documents/render-input';
+import { describeBytes } from '../../documents/byte-size';
+import type { DocumentRecord } from '../../records/document-record.entity';
+import { RenderError, generatedFileName, renderDocument } from '../../rendering/render.service';
+
+export type AttachResult =
+  | { kind: 'ready'; payload: PushPayload }
+  | { kind: 'render_failed'; error: RenderError; durationMs: number }
+  | { kind: 'too_large'; sizeBytes: number; limitBytes: number; loggedBody: string; durationMs: number };
+
+export type NotSentResult = Exclude<AttachResult, { kind: 'ready' }>;
+
+/**
+ * Adds the `files` of a message to its payload: each current document of the record rendered to
+ * each of the connection's file types (with attachFilesGenerated), and each uploaded file of the
+ * record (with attachFilesUploaded). `files` is left out when both options are off.
+ *
+ * Returns `render_failed` when any file fails to render, because a message must not go out
+ * without one of its files. Returns `too_large` when the JSON body would exceed
+ * `messageSizeLimitBytes`, found before the uploaded files' bytes are read.
+ */
+export async function attachFiles(
+  em: EntityManager,
+  message: PushMessage,
+  payload: PushPayload,
+  options: { messageSizeLimitBytes: number; metrics?: Pick<DeliveryMetrics, 'observeRender'> },
+): Promise<AttachResult> {
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  const connection = message.connection;
+  const record = message.event.documentRecord;
+  // One set per message, so that every file name in it differs from the others, ignoring case.
+  const takenNames = new Set<string>();
+
+  const uploadedRows = connection.attachFilesUploaded
+    ? await em.find(UploadedFile, { documentRecord: record.id }, { orderBy: { id: 'asc' } })
+    : [];
+  // Uploaded files keep the names their uploaders gave, so they claim their names first.
+  const uploaded = uploadedRows.map((row) => toUploadedEntry(row, record, claimName(row.fileName, takenNames)));
+
+  let generated: GeneratedFilePayload[] = [];
+  if (connection.attachFilesGenerated) {
+    try {
+      generated = await renderGeneratedFiles(em, record, connection.fileTypes, takenNames, options.metrics);
+    } catch (error) {
+      if (error instanceof RenderError) return { kind: 'render_failed', error, durationMs: elapsed() };
+      throw error;
+    }
+  }
+
+  const withFiles = addFiles(payload, connection, generated, uploaded);
+  const sizeBytes = messageSize(withFiles, uploadedRows);
+  if (sizeBytes > options.messageSizeLimitBytes) {
+    const loggedBody = JSON.stringify(redactFileData(withFiles));
+    return { kind: 'too_large', sizeBytes, limitBytes: options.messageSizeLimitBytes, loggedBody, durationMs: elapsed() };
+  }
+
+  await fillUploadedData(em, uploadedRows, uploaded);
+  return { kind: 'ready', payload: withFiles };
+}
+
+async function renderGeneratedFiles(
+  em: EntityManager,
+  record: DocumentRecord,
+  fileTypes: PushMessage['connection']['fileTypes'],
+  takenNames: Set<string>,
+  metrics: Pick<DeliveryMetrics, 'observeRender'> | undefined,
+): Promise<GeneratedFilePayload[]> {
+  const documents = await em.find(Document, { documentRecord: record.id }, { populate: ['template'], orderBy: { id: 'asc' } });
+  if (documents.length === 0) return [];
+  const userNames = await loadPropertyUserNames(em, record);
+
+  const files: GeneratedFilePayload[] = [];
+  for (const document of documents) {
+    const input = buildRenderInput(record, document, document.template, userNames);
+    for (const fileType of fileTypes) {
+      const renderStarted = performance.now();
+      const bytes = await renderDocument(input, fileType);
+      metrics?.observeRender(fileType, (performance.now() - renderStarted) / 1000);
+      files.push({
+        fileName: generatedFileName(record.name, document.template.name, fileType, takenNames),
+        documentRecordId: record.id,
+        documentRecordCode: record.code,
+        templateId: document.template.id,
+        size: bytes.length,
+        data: bytes.toString('base64'),
+      });
+    }
+  }
+  return files;
+}
+
+/** Builds an uploaded file's entry without its bytes; `data` is filled in once the message is known to fit. */
+function toUploadedEntry(row: UploadedFile, record: DocumentRecord, fileName: string): UploadedFilePayload {
+  return {
+    id: row.id,
+    fileName,
+    documentRecordId: record.id,
+    documentRecordCode: record.code,
+    uploadedDate: formatTimestamp(row.uploadedAt),
+    size: row.size,
+    data: '',
+  };
+}
+
+function addFiles(
+  payload: PushPayload,
+  connection: PushMessage['connection'],
+  generated: GeneratedFilePayload[],
+  uploaded: UploadedFilePayload[],
+): PushPayload {
+  if (!connection.attachFilesGenerated && !connection.attachFilesUploaded) return payload;
+  const files: NonNullable<PushPayload['files']> = {};
+  if (connection.attachFilesGenerated) files.generated = generated;
+  if (connection.attachFilesUploaded) files.uploaded = uploaded;
+  return { ...payload, files };
+}
+
+/**
+ * Returns the exact byte length of the JSON body. Uploaded entries still have empty `data`, and
+ * Base64 text needs no JSON escaping, so each adds the Base64 length of its stored size.
+ */
+function messageSize(payload: PushPayload, uploadedRows: UploadedFile[]): number {
+  const base64Bytes = uploadedRows.reduce((sum, row) => sum + 4 * Math.ceil(row.size / 3), 0);
+  return Buffer.byteLength(JSON.stringify(payload)) + base64Bytes;
+}
+
+/**
+ * Reads the uploaded files' bytes, which the entity loads only on request. They are read through
+ * a fork, so the bytes stay out of the identity map that recordAttempt later flushes. A file
+ * deleted since the first query is dropped from the message, which only makes it smaller.
+ */
+async function fillUploadedData(em: EntityManager, rows: UploadedFile[], entries: UploadedFilePayload[]): Promise<void> {
+  if (rows.length === 0) return;
+  const loaded = await em.fork().find(UploadedFile, { id: { $in: rows.map((row) => row.id) } }, { populate: ['data'] });
+  const dataById = new Map(loaded.map((row) => [row.id, row.data]));
+  for (let index = entries.length - 1; index >= 0; index--) {
+    const data = dataById.get(entries[index].id);
+    if (data) entries[index].data = data.toString('base64');
+    else entries.splice(index, 1);
+  }
+}
+
+/**
+ * Returns `name`, or when another file of the message already has it (ignoring case), the name
+ * with -2, -3 … before its extension. Uploads through the API already have unique names per
+ * record, so this only renames when a generated file came first or rows were written otherwise.
+ */
+function claimName(name: string, takenNames: Set<string>): string {
+  const takenLowercase = new Set([...takenNames].map((entry) => entry.toLowerCase()));
+  const dot = name.lastIndexOf('.');
+  const [base, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  let candidate = name;
+  for (let counter = 2; takenLowercase.has(candidate.toLowerCase()); counter++) candidate = `${base}-${counter}${extension}`;
+  takenNames.add(candidate);
+  return candidate;
+}
+
+/**
+ * Records an attempt that stopped before sending, in the push log and on the message, with
+ * response code 0. A render failure is retried like a failed delivery, because a renderer can
+ * fail for a passing reason and a corrected document is picked up by the retry. A message over
+ * the size limit fails for good, since each retry would build the same message.
+ */
+export async function recordNotSentAttempt(
+  em: EntityManager,
+  input: { message: PushMessage; payload: PushPayload; failure: NotSentResult; retryPolicy: RetryPolicyConfig; now: Date },
+): Promise<{ record: AttemptRecord; result: AttemptResult }> {
+  const { message, failure } = input;
+  const request: DeliveryRequest = {
+    url: message.connection.url,
+    headers: {},
+    body: '',
+    loggedHeaders: {},
+    loggedBody: failure.kind === 'too_large' ? failure.loggedBody : JSON.stringify(input.payload),
+    droppedHeaders: [],
+  };
+  // Status 0 with a null errorKind marks an attempt that sent nothing, and `error` states why.
+  const result: AttemptResult = {
+    statusCode: 0,
+    responseHeaders: {},
+    responseBody: '',
+    responseBodyEncoding: 'utf8',
+    responseBodyTruncated: false,
+    error: describeNotSent(failure),
+    errorKind: null,
+    durationMs: failure.durationMs,
+    remoteAddress: null,
+  };
+  const giveUpReason = failure.kind === 'too_large' ? 'Retries would build the same message, so it is failed without retrying.' : undefined;
+  const record = await recordAttempt(em, { message, request, result, retryPolicy: input.retryPolicy, now: input.now, giveUpReason });
+  return { record, result };
+}
+
+function describeNotSent(failure: NotSentResult): string {
+  if (failure.kind === 'render_failed') return `Not sent. ${failure.error.message}.`;
+  return (
+    `Not sent. The message would be ${describeBytes(failure.sizeBytes)}, over the message size limit of ` +
+    `${describeBytes(failure.limitBytes)} set by DOCPUSH_MESSAGE_SIZE_LIMIT. ` +
+    'Turn off file attachments of the connection, remove files from the record or raise the limit, then resend the message.'
+  );
+}

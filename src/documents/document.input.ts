@@ -1,0 +1,83 @@
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import type { ContentBlock } from '../rendering/document-content';
+
+type ContentBlockKind = ContentBlock['kind'];
+
+/** The GraphQL enum of content block kinds, with the same names as the stored `kind` values. */
+export const ContentBlockKindEnum: { [K in ContentBlockKind]: K } = {
+  heading: 'heading',
+  paragraph: 'paragraph',
+  list: 'list',
+  propertyTable: 'propertyTable',
+};
+
+registerEnumType(ContentBlockKindEnum, {
+  name: 'ContentBlockKind',
+  description: 'What a content block is: a heading, a paragraph, a list, or a table of the record properties.',
+  valuesConfig: {
+    heading: { description: 'A heading; needs `level` (1 to 3) and `text`.' },
+    paragraph: { description: 'A paragraph; needs `text`.' },
+    list: { description: 'A bulleted or numbered list; needs `items` and takes `ordered` (false when omitted).' },
+    propertyTable: { description: "The record's properties as a two-column table (name, value); takes an optional `caption`." },
+  },
+});
+
+@InputType({
+  description:
+    'One block of document content. `kind` decides which other fields apply; a field that the kind does not use must be omitted or null.',
+})
+export class ContentBlockInput {
+  @Field(() => ContentBlockKindEnum)
+  kind!: ContentBlockKind;
+
+  @Field(() => Int, { nullable: true, description: 'Heading level 1, 2 or 3; headings only.' })
+  level?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Text of a heading or a paragraph; line breaks are kept.' })
+  text?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True for a numbered list, false (the default) for bullets; lists only.' })
+  ordered?: boolean | null;
+
+  @Field(() => [String], { nullable: true, description: 'List items, at least one; lists only.' })
+  items?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Caption above the property table; property tables only.' })
+  caption?: string | null;
+}
+
+@InputType({ description: 'The structured content of a generated document, rendered to every file type a push connection asks for.' })
+export class DocumentContentInput {
+  @Field({ description: 'Document title, printed above the first block.' })
+  title!: string;
+
+  @Field(() => [ContentBlockInput])
+  blocks!: ContentBlockInput[];
+}
+
+@InputType({ description: "A generated document of a record, made from one template of the record's template suite." })
+export class CreateDocumentInput {
+  @Field(() => ID)
+  documentRecordId!: string;
+
+  @Field(() => ID, { description: "A template of the record's template suite; a record has at most one document per template." })
+  templateId!: string;
+
+  @Field(() => DocumentContentInput)
+  content!: DocumentContentInput;
+}
+
+@InputType({ description: 'A file to store on a record; it is pushed to connections that attach uploaded files.' })
+export class UploadFileInput {
+  @Field(() => ID)
+  documentRecordId!: string;
+
+  @Field({ description: 'File name with extension, such as "signed-contract.pdf"; unique within the record, ignoring case.' })
+  fileName!: string;
+
+  @Field({ description: 'Media type, such as "application/pdf".' })
+  mimeType!: string;
+
+  @Field({ description: 'The file bytes as standard Base64 (RFC 4648 section 4, with padding, no line breaks).' })
+  contentBase64!: string;
+}

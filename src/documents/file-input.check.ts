@@ -1,0 +1,72 @@
+import { ValidationError } from '../common/errors';
+import { describeBytes } from './byte-size';
+
+/** The column is varchar(255). */
+const MAX_FILE_NAME_LENGTH = 255;
+const MAX_MIME_TYPE_LENGTH = 255;
+
+/** Path separators and control characters, which would let a listener that saves files by name write elsewhere. */
+const FILE_NAME_FORBIDDEN = /[/\\\u0000-\u001F\u007F]/;
+
+/** RFC 6838 type/subtype names, optionally followed by parameters such as `; charset=utf-8`. */
+const RESTRICTED_NAME = "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}";
+const MIME_TYPE = new RegExp(`^${RESTRICTED_NAME}/${RESTRICTED_NAME}(?:\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|"[^"\\\\]*"))*$`);
+
+const BASE64_ALPHABET = /^[A-Za-z0-9+/]*$/;
+
+/** Trims a file name and rejects an empty one, a path, control characters and the names `.` and `..`. */
+export function checkFileName(field: string, value: string): string {
+  const name = value.trim();
+  if (name === '') throw new ValidationError(field, `${field} is empty: give the file name with its extension, such as "signed-contract.pdf".`);
+  if (name.length > MAX_FILE_NAME_LENGTH) {
+    throw new ValidationError(field, `${field} is ${name.length} characters long; the maximum is ${MAX_FILE_NAME_LENGTH}. Shorten it.`);
+  }
+  const forbidden = FILE_NAME_FORBIDDEN.exec(name);
+  if (forbidden) {
+    throw new ValidationError(field, `${field} ${JSON.stringify(value)} contains ${JSON.stringify(forbidden[0])}: give a plain file name without folders or control characters.`);
+  }
+  if (name === '.' || name === '..') throw new ValidationError(field, `${field} ${JSON.stringify(value)} is not a file name: give a name such as "signed-contract.pdf".`);
+  return name;
+}
+
+export function checkMimeType(field: string, value: string): string {
+  const mimeType = value.trim();
+  if (mimeType.length > MAX_MIME_TYPE_LENGTH || !MIME_TYPE.test(mimeType)) {
+    throw new ValidationError(field, `${field} ${JSON.stringify(value)} is not a media type: give one such as "application/pdf" or "text/plain; charset=utf-8".`);
+  }
+  return mimeType;
+}
+
+/**
+ * Decodes standard Base64 (RFC 4648 section 4) and rejects anything else: the URL-safe
+ * alphabet, whitespace and line breaks, missing or misplaced padding, and non-zero bits in the
+ * last character's unused part. Rejects more than `limitBytes` decoded bytes before decoding.
+ */
+export function decodeStrictBase64(field: string, text: string, limitBytes: number): Buffer {
+  if (text === '') throw new ValidationError(field, `${field} is empty: a file needs at least one byte.`);
+  if (text.length % 4 !== 0) {
+    throw new ValidationError(field, `${field} is ${text.length} characters long, which is not a multiple of 4: send standard Base64 with its = padding.`);
+  }
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const body = text.slice(0, text.length - padding);
+  if (!BASE64_ALPHABET.test(body)) {
+    const position = [...body].findIndex((char) => !/[A-Za-z0-9+/]/.test(char));
+    throw new ValidationError(
+      field,
+      `${field} has ${JSON.stringify(body[position])} at position ${position}, which standard Base64 does not use: encode with A-Z, a-z, 0-9, + and /, = padding and no line breaks.`,
+    );
+  }
+
+  const size = (text.length / 4) * 3 - padding;
+  if (size > limitBytes) {
+    throw new ValidationError(
+      field,
+      `The file is ${describeBytes(size)}, over the upload limit of ${describeBytes(limitBytes)} set by DOCPUSH_UPLOAD_LIMIT: upload a smaller file.`,
+    );
+  }
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64') !== text) {
+    throw new ValidationError(field, `${field} ends in a character with non-zero padding bits, so it is not canonical Base64: encode the file again with a standard encoder.`);
+  }
+  return bytes;
+}

@@ -1,0 +1,42 @@
+import { LockMode } from '@mikro-orm/core';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
+import { findOptionalReferenced } from '../common/input-checks';
+import type { WorkspaceScope } from '../common/workspace-scope';
+import { DocumentRecord } from '../records/document-record.entity';
+import { User } from '../workspace/user.entity';
+
+/**
+ * Loads a record of this workspace and locks its row until the transaction ends, so changes to
+ * its documents and files, and the checks before them, run one at a time per record. Raises
+ * BAD_USER_INPUT naming `field` for an unknown id, and CONFLICT when the record is locked.
+ * Call it inside a transaction.
+ */
+export async function lockRecordForChange(scope: WorkspaceScope, field: string, id: string | number): Promise<DocumentRecord> {
+  const numericId = Number(id);
+  const record = Number.isSafeInteger(numericId) && numericId > 0
+    ? await scope.em.findOne(DocumentRecord, { id: numericId, workspace: scope.workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+    : null;
+  if (!record) {
+    throw new ValidationError(field, `${field} ${JSON.stringify(String(id))} matches no document record of this workspace: pass the id of an existing record.`);
+  }
+  if (record.locked) {
+    throw new ConflictError(`Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then change its documents and files.`, field);
+  }
+  return record;
+}
+
+/** Loads the acting user named by the optional `actingUserId` argument, or null when it is omitted. */
+export function findActingUser(scope: WorkspaceScope, actingUserId: string | null | undefined): Promise<User | null> {
+  return findOptionalReferenced(scope, User, 'actingUserId', 'user', actingUserId);
+}
+
+/** Returns the numeric id of a record of this workspace; an unknown record is NOT_FOUND naming `documentRecordId`. */
+export async function checkRecordExists(scope: WorkspaceScope, documentRecordId: string): Promise<number> {
+  const recordId = Number(documentRecordId);
+  const exists = Number.isSafeInteger(recordId) && recordId > 0
+    && (await scope.em.count(DocumentRecord, { id: recordId, workspace: scope.workspaceId })) > 0;
+  if (!exists) {
+    throw new NotFoundError(`Document record ${JSON.stringify(documentRecordId)} was not found in this workspace: check documentRecordId.`, 'documentRecordId');
+  }
+  return recordId;
+}

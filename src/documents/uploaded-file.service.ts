@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UploadedFile } from './uploaded-file.entity';
+import type { UploadFileInput } from './document.input';
+import { checkFileName, checkMimeType, decodeStrictBase64 } from './file-input.check';
+import { checkRecordExists, findActingUser, lockRecordForChange } from './record-access';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { WorkspaceScope } from '../common/workspace-scope';
+import { DocumentRecordEventType } from '../records/event-type';
+import { recordEventWithMessages } from '../records/event-recorder.service';
+
+/** A stored or deleted file and the push messages of its event; enqueue them after the commit. */
+export interface FileChange {
+  file: UploadedFile;
+  messageIds: string[];
+}
+
+/**
+ * Manages the files uploaded to one workspace's records. An upload or a deletion stores the
+ * change, its FileUpload or FileDeleted event (parameters {fileId}) and the event's push
+ * messages in one transaction.
+ */
+export class UploadedFileService {
+  constructor(
+    private readonly scope: WorkspaceScope,
+    private readonly uploadLimitBytes: number,
+  ) {}
+
+  /** Lists a record's files, oldest first, without their bytes; an unknown record is NOT_FOUND naming `documentRecordId`. */
+  async listOfRecord(documentRecordId: string): Promise<UploadedFile[]> {
+    const recordId = await checkRecordExists(this.scope, documentRecordId);
+    return this.scope.em.find(UploadedFile, { workspace: this.scope.workspaceId, documentRecord: recordId }, { orderBy: { id: 'asc' } });
+  }
+
+  async upload(input: UploadFileInput, actingUserId?: string | null): Promise<FileChange> {
+    const fileName = checkFileName('fileName', input.fileName);
+    const mimeType = checkMimeType('mimeType', input.mimeType);
+    const data = decodeStrictBase64('contentBase64', input.contentBase64, this.uploadLimitBytes);
+
+    return this.inTransaction(async (scope, tx) => {
+      const record = await lockRecordForChange(scope, 'documentRecordId', input.documentRecordId);
+      await checkNameIsFree(tx, record.id, fileName);
+      const author = await findActingUser(scope, actingUserId);
+
+      const file = tx.create(UploadedFile, {
+        workspace: scope.workspace,
+        documentRecord: record,
+        fileName,
+        mimeType,
+        size: data.length,
+        sha256: createHash('sha256').update(data).digest('hex'),
+        data,
+      });
+      await tx.flush();
+      const { messageIds } = await recordEventWithMessages(tx, {
+        record,
+        type: DocumentRecordEventType.FileUpload,
+        author,
+        parameters: { fileId: file.id },
+      });
+      return { file, messageIds };
+    });
+  }
+
+  /** Deletes the file and its bytes; messages queued earlier no longer carry it when they are delivered. */
+  async delete(id: string, actingUserId?: string | null): Promise<FileChange> {
+    return this.inTransaction(async (scope, tx) => {
+      const found = await scope.get(UploadedFile, 'File', id);
+      const record = await lockRecordForChange(scope, 'id', found.documentRecord.id);
+      // Read again under the record lock: a concurrent deletion of the same file ends as NOT_FOUND here.
+      const file = await tx.findOne(UploadedFile, found.id, { refresh: true });
+      if (!file) throw NotFoundError.of('File', id);
+      const author = await findActingUser(scope, actingUserId);
+
+      const fileId = file.id;
+      tx.remove(file);
+      const { messageIds } = await recordEventWithMessages(tx, {
+        record,
+        type: DocumentRecordEventType.FileDeleted,
+        author,
+        parameters: { fileId },
+      });
+      return { file, messageIds };
+    });
+  }
+
+  private inTransaction<T>(work: (scope: WorkspaceScope, tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.scope.em.transactional((tx) => work(new WorkspaceScope(tx, this.scope.workspaceId), tx));
+  }
+}
+
+/**
+ * Rejects a name that another file of the record has, ignoring case, because pushed messages
+ * carry a record's files side by side and listeners often save them by name.
+ */
+async function checkNameIsFree(em: EntityManager, recordId: number, fileName: string): Promise<void> {
+  const files = await em.find(UploadedFile, { documentRecord: recordId }, { fields: ['id', 'fileName'] });
+  const clash = files.find((file) => file.fileName.toLowerCase() === fileName.toLowerCase());
+  if (clash) {
+    throw new ConflictError(
+      `Document record ${recordId} already has file ${clash.id} named ${JSON.stringify(clash.fileName)}: rename the upload, or delete that file first.`,
+      'fileName',
+    );
+  }
+}

@@ -1,0 +1,60 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config/config';
+import type { Logger } from '../common/logger';
+import type { DeliveryQueue } from '../delivery/delivery-queue';
+import { JOB_TABLE, type RecurringJob } from './agenda-queue';
+import { SWEEP_JOB, takeUnqueuedMessages } from './sweeper.job';
+import { RETENTION_JOB, purgeExpiredRows } from './retention.job';
+
+export interface MaintenanceDeps {
+  config: Config;
+  orm: MikroORM;
+  queue: DeliveryQueue;
+  logger: Logger;
+}
+
+/**
+ * The recurring jobs of a worker: the sweeper, which queues due messages that have no job
+ * (every DOCPUSH_SWEEP_INTERVAL), and the purge of rows older than DOCPUSH_LOG_RETENTION
+ * (every DOCPUSH_RETENTION_INTERVAL).
+ */
+export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {
+  return [
+    {
+      name: SWEEP_JOB,
+      intervalMs: deps.config.jobs.sweepIntervalMs,
+      run: async () => {
+        await sweep(deps);
+      },
+    },
+    { name: RETENTION_JOB, intervalMs: deps.config.retention.intervalMs, run: () => purge(deps) },
+  ];
+}
+
+/** Queues the messages that no job is going to deliver; returns how many it queued. */
+export async function sweep(deps: MaintenanceDeps): Promise<number> {
+  const { config } = deps;
+  const swept = await takeUnqueuedMessages(deps.orm.em.fork(), {
+    graceMs: config.jobs.sweepGraceMs,
+    staleAfterMs: config.jobs.lockLifetimeMs,
+    now: new Date(),
+  });
+  if (swept.length === 0) return 0;
+
+  await deps.queue.enqueue(swept.map((message) => message.id));
+  const abandoned = swept.filter((message) => message.previousState === 'DELIVERING').map((message) => message.id);
+  deps.logger.info({ queued: swept.length, abandonedAttempts: abandoned.length, abandonedMessageIds: abandoned.slice(0, 20) }, 'sweeper queued messages that had no job');
+  return swept.length;
+}
+
+/** Deletes the rows older than the retention period. */
+export async function purge(deps: MaintenanceDeps): Promise<void> {
+  const { retention, jobs } = deps.config;
+  const cutoff = new Date(Date.now() - retention.pushLogMs);
+  // NOTE: finished job rows are purged only on the PostgreSQL job backend; on MongoDB they stay.
+  const jobTable = jobs.backend === 'postgres' ? JOB_TABLE : null;
+  const counts = await purgeExpiredRows(deps.orm.em.fork(), { cutoff, batchSize: retention.batchSize, jobTable });
+  if (counts.pushLogs + counts.pushMessages + counts.agendaJobs > 0) {
+    deps.logger.info({ ...counts, cutoff }, 'purged rows older than the retention period');
+  }
+}

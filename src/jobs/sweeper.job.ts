@@ -1,0 +1,62 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export const SWEEP_JOB = 'sweep-push-messages';
+
+/** Messages queued per sweep; a larger backlog is worked off over the next sweeps. */
+export const SWEEP_BATCH_SIZE = 1000;
+
+export interface SweepOptions {
+  /** How long past its due time a message may wait for its own job. */
+  graceMs: number;
+  /** A DELIVERING message untouched for this long was abandoned by a worker that stopped. */
+  staleAfterMs: number;
+  now: Date;
+  batchSize?: number;
+}
+
+export interface SweptMessage {
+  id: string;
+  /** The state before the sweep; DELIVERING means an abandoned attempt. */
+  previousState: string;
+}
+
+/**
+ * Finds the messages of enabled connections that no job is going to deliver and makes them due
+ * now: PENDING and RETRY_SCHEDULED messages more than `graceMs` past `nextAttemptAt` (their job
+ * was lost, or never written because the process stopped between commit and enqueue), and
+ * DELIVERING messages untouched for `staleAfterMs` (their worker stopped mid-attempt). An
+ * abandoned attempt stays counted and its message becomes RETRY_SCHEDULED, with a note in
+ * `lastError`. The caller queues the returned ids.
+ *
+ * Moving `nextAttemptAt` to now keeps the next sweeps from queuing the same message again
+ * before another grace period has passed. Rows locked by a running claim are skipped.
+ */
+export async function takeUnqueuedMessages(em: EntityManager, options: SweepOptions): Promise<SweptMessage[]> {
+  const dueBefore = new Date(options.now.getTime() - options.graceMs);
+  const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
+  const abandonedNote = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
+
+  const rows: Array<{ id: string; previous_state: string }> = await em.execute(
+    `with swept as (
+       select m.id, m.state
+         from push_messages m
+         join push_connections c on c.id = m.connection_id
+        where c.enabled and c.deleted_at is null
+          and ((m.state in ('PENDING', 'RETRY_SCHEDULED') and coalesce(m.next_attempt_at, m.updated_at) <= ?)
+            or (m.state = 'DELIVERING' and m.updated_at < ?))
+        order by coalesce(m.next_attempt_at, m.updated_at)
+        limit ?
+        for update of m skip locked
+     )
+     update push_messages m
+        set state = case when swept.state = 'DELIVERING' then 'RETRY_SCHEDULED'::push_message_state else m.state end,
+            last_error = case when swept.state = 'DELIVERING' then ? else m.last_error end,
+            next_attempt_at = ?,
+            updated_at = ?
+       from swept
+      where m.id = swept.id
+     returning m.id, swept.state::text as previous_state`,
+    [dueBefore, staleBefore, options.batchSize ?? SWEEP_BATCH_SIZE, abandonedNote, options.now, options.now],
+  );
+  return rows.map((row) => ({ id: row.id, previousState: row.previous_state }));
+}

@@ -1,0 +1,102 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../common/logger';
+import { withTimeout } from './timeout';
+
+export type ReadinessCheckName = 'database' | 'migrations' | 'jobs';
+
+export interface CheckResult {
+  status: 'ok' | 'failed';
+  /** Why the check failed, without addresses or credentials. */
+  reason?: string;
+}
+
+export interface ReadinessReport {
+  status: 'ready' | 'unavailable';
+  /** Names of the failed checks, in check order. */
+  failed: ReadinessCheckName[];
+  checks: Partial<Record<ReadinessCheckName, CheckResult>>;
+}
+
+/** Longest wait for one check; a probe that hangs would itself time out in the orchestrator. */
+const CHECK_TIMEOUT_MS = 2000;
+
+export interface ReadinessSources {
+  orm: MikroORM;
+  /** Reports whether the job processor runs; null in a process without the worker role. */
+  jobProcessorRunning: (() => boolean) | null;
+  logger: Logger;
+}
+
+/**
+ * Decides whether this process can do its work: the database answers `select 1`, no migration
+ * is pending, and in a process with the worker role the job processor runs.
+ */
+export class ReadinessProbe {
+  private lastStatus: ReadinessReport['status'] | null = null;
+
+  constructor(private readonly sources: ReadinessSources) {}
+
+  async check(): Promise<ReadinessReport> {
+    const errors: Partial<Record<ReadinessCheckName, unknown>> = {};
+    const checks: ReadinessReport['checks'] = {};
+    checks.database = await this.run(() => this.checkDatabase(), (error) => (errors.database = error));
+    checks.migrations =
+      checks.database.status === 'ok'
+        ? await this.run(() => this.checkMigrations(), (error) => (errors.migrations = error))
+        : { status: 'failed', reason: 'not checked: the database did not answer' };
+    if (this.sources.jobProcessorRunning) checks.jobs = this.checkJobs(this.sources.jobProcessorRunning);
+
+    const failed = (Object.keys(checks) as ReadinessCheckName[]).filter((name) => checks[name]?.status === 'failed');
+    const report: ReadinessReport = { status: failed.length === 0 ? 'ready' : 'unavailable', failed, checks };
+    this.logTransition(report, errors);
+    return report;
+  }
+
+  private async checkDatabase(): Promise<CheckResult> {
+    await this.sources.orm.em.fork().execute('select 1');
+    return { status: 'ok' };
+  }
+
+  private async checkMigrations(): Promise<CheckResult> {
+    const pending = await this.sources.orm.getMigrator().getPendingMigrations();
+    if (pending.length === 0) return { status: 'ok' };
+    return { status: 'failed', reason: `${pending.length} pending migration(s): ${pending.map((migration) => migration.name).join(', ')}` };
+  }
+
+  private checkJobs(jobProcessorRunning: () => boolean): CheckResult {
+    if (jobProcessorRunning()) return { status: 'ok' };
+    return { status: 'failed', reason: 'the job processor is not running, so no delivery starts in this process' };
+  }
+
+  private async run(check: () => Promise<CheckResult>, onError: (error: unknown) => void): Promise<CheckResult> {
+    try {
+      return await withTimeout(check(), CHECK_TIMEOUT_MS, 'the check');
+    } catch (error) {
+      onError(error);
+      return { status: 'failed', reason: describeCheckError(error) };
+    }
+  }
+
+  /** Logs changes of readiness only, because orchestrators probe every few seconds. */
+  private logTransition(report: ReadinessReport, errors: Partial<Record<ReadinessCheckName, unknown>>): void {
+    if (report.status === this.lastStatus) return;
+    const previous = this.lastStatus;
+    this.lastStatus = report.status;
+    if (report.status === 'unavailable') {
+      this.sources.logger.warn({ failed: report.failed, checks: report.checks, err: errors.database ?? errors.migrations }, 'readiness check failed');
+    } else if (previous !== null) {
+      this.sources.logger.info('readiness checks pass again');
+    }
+  }
+}
+
+/**
+ * Describes a failure by its kind and error code only: the probe answers without authentication,
+ * and driver messages can carry host names and SQL.
+ */
+function describeCheckError(error: unknown): string {
+  if (!(error instanceof Error)) return 'failed';
+  if (error.message.startsWith('Timed out')) return `no answer within ${CHECK_TIMEOUT_MS} ms`;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `failed with error code ${code}` : `failed with ${error.name}`;
+}

@@ -1,0 +1,103 @@
+import type http from 'node:http';
+import { WebSocketServer } from 'ws';
+import { CloseCode, type Disposable, type SubscribePayload } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { AppServices } from '../app/app-services';
+import type { Caller, RequestContext } from '../graphql/context';
+import { MAX_QUERY_TOKENS, checkQueryCost, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
+import { UnauthenticatedError } from '../common/errors';
+import { authenticate, isKeyActive } from '../workspace/auth.service';
+import { revokedReason, type WsSessions } from './ws-sessions';
+
+type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** What graphql-ws keeps per connection besides the socket: the caller that connection_init authenticated. */
+interface ConnectionExtra extends Record<PropertyKey, unknown> {
+  caller?: Caller;
+}
+
+const MISSING_KEY_REASON = 'Unauthorized: send {"authorization": "Bearer <API key>"} as the connection_init payload.';
+
+/**
+ * Serves graphql-ws on `path` of the HTTP server. connection_init must carry a valid key, else
+ * the socket closes with 4401 and a reason. Each operation is checked like an HTTP request
+ * (token, depth, alias and cost limits) and re-checks that the key is still active; errors are
+ * formatted by `formatError`, as on HTTP, so no internal message leaves the server.
+ */
+export function startGraphqlWs(options: {
+  server: http.Server;
+  path: string;
+  schema: GraphQLSchema;
+  services: AppServices;
+  sessions: WsSessions;
+  limits: QueryLimits;
+  formatError: ErrorFormatter;
+}): Disposable {
+  const { services, sessions, schema, limits, formatError } = options;
+  const wsServer = new WebSocketServer({ server: options.server, path: options.path, maxPayload: services.config.api.maxRequestBodyBytes });
+  const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+
+  return useServer<Record<string, unknown>, ConnectionExtra>(
+    {
+      schema,
+      // Close reasons of internal errors carry no error message.
+      isProd: true,
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        const caller = await authenticateConnection(services, ctx.connectionParams).catch((error: unknown) => {
+          if (error instanceof UnauthenticatedError) return error;
+          throw error;
+        });
+        if (caller instanceof UnauthenticatedError || caller === null) {
+          // graphql-ws would close with 4403 Forbidden; a missing or invalid key is 4401.
+          socket.close(CloseCode.Unauthorized, caller === null ? MISSING_KEY_REASON : `Unauthorized: ${caller.message}`.slice(0, 123));
+          return false;
+        }
+        ctx.extra.caller = caller;
+        sessions.add(caller.apiKeyId, socket);
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const caller = ctx.extra.caller!;
+        const em = services.orm.em.fork();
+        if (!(await isKeyActive(em, caller.apiKeyId))) {
+          sessions.closeKey(caller.apiKeyId, revokedReason(caller.apiKeyId));
+          return [new GraphQLError(revokedReason(caller.apiKeyId), { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        const prepared = prepareOperation(schema, payload, limits);
+        if (Array.isArray(prepared)) return prepared;
+        const contextValue: RequestContext = { em, caller, services, logger: services.logger };
+        return { ...(prepared as ExecutionArgs), contextValue };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wsServer,
+  );
+}
+
+async function authenticateConnection(services: AppServices, params: Record<string, unknown> | undefined): Promise<Caller | null> {
+  const value = params?.authorization ?? params?.Authorization;
+  return authenticate(services.orm.em.fork(), typeof value === 'string' ? value : undefined);
+}
+
+/** Parses and validates one operation with the limits of HTTP requests; returns its execution arguments or the errors. */
+function prepareOperation(schema: GraphQLSchema, payload: SubscribePayload, limits: QueryLimits): ExecutionArgs | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, { maxTokens: MAX_QUERY_TOKENS });
+  } catch (error) {
+    const message = error instanceof GraphQLError ? error.message : 'The query could not be parsed.';
+    return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+  }
+
+  const invalid = validate(schema, document, [...specifiedRules, ...queryLimitRules(limits)]);
+  if (invalid.length > 0) {
+    return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  }
+  const costError = checkQueryCost(schema, document, payload.operationName, payload.variables, limits.maxComplexity);
+  if (costError) return [costError];
+
+  return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+}

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { recordEvent, seedWorkspace, type SeededWorkspace } from '../support/fixtures';
+import { createEnabledConnection, errorOf, loadMessage, seedContractRecord, waitForLogs } from './attachment-helpers';
+import { UploadFileDocument } from '../generated/graphql';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { PushMessageState } from '../../src/delivery/push-message.entity';
+import { REDACTED_FILE_DATA } from '../../src/delivery/push-payload';
+import type { DocumentRecord } from '../../src/records/document-record.entity';
+
+const UPLOAD_LIMIT = 4096;
+const MESSAGE_SIZE_LIMIT = 6000;
+
+let app: TestApp;
+let seeded: SeededWorkspace;
+let listener: TestListener;
+
+beforeAll(async () => {
+  app = await startTestApp({
+    DOCPUSH_UPLOAD_LIMIT: String(UPLOAD_LIMIT),
+    DOCPUSH_MESSAGE_SIZE_LIMIT: String(MESSAGE_SIZE_LIMIT),
+    ...(process.env.TEST_LOG_LEVEL ? { LOG_LEVEL: process.env.TEST_LOG_LEVEL } : {}),
+  });
+  seeded = await seedWorkspace(app);
+  listener = await startListener();
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.stop();
+});
+
+function uploadInput(record: DocumentRecord, fileName: string, bytes: Buffer) {
+  return { documentRecordId: String(record.id), fileName, mimeType: 'application/octet-stream', contentBase64: bytes.toString('base64') };
+}
+
+describe('upload size limit', () => {
+  test('rejects a file over the limit', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    const error = errorOf(await app.request(UploadFileDocument, { input: uploadInput(record, 'big.bin', randomBytes(UPLOAD_LIMIT + 1)) }));
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contentBase64' });
+    expect(error.message).toContain(`${UPLOAD_LIMIT + 1} bytes`);
+    expect(error.message).toContain(`limit of ${UPLOAD_LIMIT} bytes`);
+    expect(error.message).toContain('DOCPUSH_UPLOAD_LIMIT');
+  });
+
+  test('accepts a file at the limit', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    const uploaded = dataOf(await app.request(UploadFileDocument, { input: uploadInput(record, 'exact.bin', randomBytes(UPLOAD_LIMIT)) })).uploadFile;
+    expect(uploaded.size).toBe(UPLOAD_LIMIT);
+  });
+});
+
+describe('message size limit', () => {
+  test('fails an oversized message unsent, without retries', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url, attachFilesUploaded: true });
+    const bigRecord = await seedContractRecord(app, seeded, seeded.suite);
+    const file = randomBytes(UPLOAD_LIMIT);
+    dataOf(await app.request(UploadFileDocument, { input: uploadInput(bigRecord, 'annex.bin', file) }));
+
+    const { messageIds: [bigMessageId] } = await recordEvent(app, bigRecord, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const [log] = await waitForLogs(app, { messageId: bigMessageId }, 1);
+    // The body that would have been sent is the logged one with the file's data put back.
+    const fullSize = Buffer.byteLength(log.requestBody.replace(JSON.stringify(REDACTED_FILE_DATA), JSON.stringify(file.toString('base64'))));
+    expect(fullSize).toBeGreaterThan(MESSAGE_SIZE_LIMIT);
+    expect(log).toMatchObject({ responseCode: 0, outcome: 'FAILED', requestHeaders: {} });
+    expect(log.responseError).toContain(`would be ${fullSize} bytes`);
+    expect(log.responseError).toContain(`limit of ${MESSAGE_SIZE_LIMIT} bytes`);
+    expect(log.responseError).toContain('DOCPUSH_MESSAGE_SIZE_LIMIT');
+
+    const failed = await loadMessage(app, bigMessageId);
+    expect(failed.state).toBe(PushMessageState.FAILED);
+    expect(failed.nextAttemptAt).toBeNull();
+    expect(failed.lastError).toContain(`would be ${fullSize} bytes`);
+
+    // A message of a record without files goes through the same connection afterwards.
+    const smallRecord = await seedContractRecord(app, seeded, seeded.suite);
+    const { messageIds: [smallMessageId] } = await recordEvent(app, smallRecord, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const [request] = await listener.waitForRequests(1);
+    expect(request.headers['webhook-id']).toBe(smallMessageId);
+    expect(JSON.parse(request.body).files).toEqual({ uploaded: [] });
+
+    const [smallLog] = await waitForLogs(app, { messageId: smallMessageId }, 1);
+    expect(smallLog.outcome).toBe('SUCCEEDED');
+    expect(listener.requests).toHaveLength(1);
+    expect(await waitForLogs(app, { messageId: bigMessageId }, 1)).toHaveLength(1);
+    expect((await loadMessage(app, bigMessageId)).attempts).toBe(1);
+  });
+});

@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import { parse } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { recordEvent, seedWorkspace, type SeededWorkspace } from '../support/fixtures';
+import { validatePushResponse } from '../support/push-response-schema';
+import {
+  bodyOf,
+  createEnabledConnection,
+  decodeData,
+  disableConnection,
+  errorOf,
+  redactedCopy,
+  seedContractRecord,
+  seedTemplate,
+  sha256,
+  waitForLogs,
+} from './attachment-helpers';
+import { CreateDocumentDocument, DeleteFileDocument, FilesDocument, UploadFileDocument } from '../generated/graphql';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
+import type { DocumentRecord } from '../../src/records/document-record.entity';
+
+/** A binary file with NUL bytes at the start, inside and at the end, and every byte value once. */
+const BINARY = Buffer.concat([Buffer.from([0, 0, 0x50, 0x4b, 0, 0xff]), Buffer.from(Array.from({ length: 256 }, (_, byte) => byte)), randomBytes(3000), Buffer.alloc(17)]);
+const TEXT = Buffer.from('Příloha č. 1 – ceník služeb\nПриложение 1\n', 'utf8');
+
+let app: TestApp;
+let seeded: SeededWorkspace;
+let listener: TestListener;
+let connectionIds: string[] = [];
+
+beforeAll(async () => {
+  app = await startTestApp(process.env.TEST_LOG_LEVEL ? { LOG_LEVEL: process.env.TEST_LOG_LEVEL } : {});
+  seeded = await seedWorkspace(app);
+  listener = await startListener();
+});
+
+afterEach(async () => {
+  for (const id of connectionIds) await disableConnection(app, id);
+  connectionIds = [];
+  listener.requests.length = 0;
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.stop();
+});
+
+async function connect(input: Omit<Parameters<typeof createEnabledConnection>[1], 'url'>) {
+  const connection = await createEnabledConnection(app, { url: listener.url, ...input });
+  connectionIds.push(connection.id);
+  return connection;
+}
+
+async function upload(record: DocumentRecord, fileName: string, bytes: Buffer, mimeType = 'application/octet-stream') {
+  const input = { documentRecordId: String(record.id), fileName, mimeType, contentBase64: bytes.toString('base64') };
+  return dataOf(await app.request(UploadFileDocument, { input, actingUserId: String(seeded.author.id) })).uploadFile;
+}
+
+describe('uploaded files in a push', () => {
+  test('arrive byte-identical, binary included', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    const binary = await upload(record, 'scan.bin', BINARY);
+    const text = await upload(record, 'Příloha 1.txt', TEXT, 'text/plain; charset=utf-8');
+    expect(binary).toMatchObject({ fileName: 'scan.bin', size: BINARY.length, sha256: sha256(BINARY), documentRecordId: String(record.id) });
+    expect(text).toMatchObject({ fileName: 'Příloha 1.txt', mimeType: 'text/plain; charset=utf-8', size: TEXT.length, sha256: sha256(TEXT) });
+
+    await connect({ attachFilesUploaded: true });
+    const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const [request] = await listener.waitForRequests(1);
+    expect(request.headers['webhook-id']).toBe(messageIds[0]);
+
+    const body = bodyOf(request);
+    expect(validatePushResponse(body)).toEqual({ valid: true, errors: [] });
+    expect(Object.keys(body.files!)).toEqual(['uploaded']);
+    const [first, second] = body.files!.uploaded!;
+    expect(first).toMatchObject({
+      id: Number(binary.id),
+      fileName: 'scan.bin',
+      documentRecordId: record.id,
+      documentRecordCode: record.code,
+      uploadedDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/),
+      size: BINARY.length,
+    });
+    expect(sha256(decodeData(first.data))).toBe(sha256(BINARY));
+    expect(decodeData(first.data).equals(BINARY)).toBe(true);
+    expect(second.fileName).toBe('Příloha 1.txt');
+    expect(sha256(decodeData(second.data))).toBe(text.sha256);
+  });
+
+  test('FileUpload and FileDeleted events carry fileId', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    await connect({ eventTypes: ['FileUpload', 'FileDeleted'], attachFilesUploaded: true });
+
+    const keptFile = await upload(record, 'kept.pdf', Buffer.from('%PDF-1.7 kept'));
+    const [uploadRequest] = await listener.waitForRequests(1);
+    const uploadBody = bodyOf(uploadRequest);
+    expect(uploadBody.event).toMatchObject({ type: 'FileUpload', parameters: { fileId: Number(keptFile.id) }, authorId: seeded.author.id });
+
+    const removedFile = await upload(record, 'removed.pdf', Buffer.from('%PDF-1.7 removed'));
+    await listener.waitForRequests(2);
+    const deleted = dataOf(await app.request(DeleteFileDocument, { id: removedFile.id })).deleteFile;
+    expect(deleted).toMatchObject({ id: removedFile.id, fileName: 'removed.pdf' });
+
+    const requests = await listener.waitForRequests(3);
+    const deleteBody = requests.map(bodyOf).find((body) => body.eventType === 'FileDeleted')!;
+    expect(deleteBody.event).toMatchObject({ parameters: { fileId: Number(removedFile.id) }, authorId: null });
+    expect(deleteBody.files!.uploaded!.map((file) => file.fileName)).toEqual(['kept.pdf']);
+
+    const files = dataOf(await app.request(FilesDocument, { documentRecordId: String(record.id) })).files;
+    expect(files.map((file) => file.fileName)).toEqual(['kept.pdf']);
+    const events = await app.app.services.orm.em.fork().find(DocumentRecordEvent, { documentRecord: record.id }, { orderBy: { id: 'asc' } });
+    expect(events.map((event) => [event.type, event.parameters])).toEqual([
+      ['FileUpload', { fileId: Number(keptFile.id) }],
+      ['FileUpload', { fileId: Number(removedFile.id) }],
+      ['FileDeleted', { fileId: Number(removedFile.id) }],
+    ]);
+  });
+
+  test('both options give unique names and a redacted log', async () => {
+    const template = await seedTemplate(app, seeded, seeded.suite, 'Service Agreement');
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    const content = { title: 'Service Agreement', blocks: [{ kind: 'paragraph' as const, text: 'Short agreement.' }] };
+    dataOf(await app.request(CreateDocumentDocument, { input: { documentRecordId: String(record.id), templateId: String(template.id), content } }));
+    // The name that the generated PDF would take, in other letter case.
+    await upload(record, 'Service-Agreement.PDF', Buffer.from('%PDF-1.4 uploaded'), 'application/pdf');
+
+    const connection = await connect({ attachFilesUploaded: true, attachFilesGenerated: true, fileTypes: ['pdf', 'txt'] });
+    await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const [request] = await listener.waitForRequests(1);
+    const body = bodyOf(request);
+    expect(validatePushResponse(body)).toEqual({ valid: true, errors: [] });
+    expect(body.files!.uploaded!.map((file) => file.fileName)).toEqual(['Service-Agreement.PDF']);
+    expect(body.files!.generated!.map((file) => file.fileName)).toEqual(['service-agreement-2.pdf', 'service-agreement.txt']);
+
+    const [log] = await waitForLogs(app, { connectionId: connection.id }, 1);
+    expect(JSON.parse(log.requestBody)).toEqual(redactedCopy(body));
+    expect(log.requestBody).toBe(JSON.stringify(redactedCopy(body)));
+  });
+
+  test('no file option, no files key', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    await upload(record, 'ignored.bin', BINARY);
+    await connect({ fileTypes: ['docx'] });
+    await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const [request] = await listener.waitForRequests(1);
+    expect(bodyOf(request)).not.toHaveProperty('files');
+  });
+
+  test('empty upload list still has uploaded', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    await connect({ attachFilesUploaded: true });
+    await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const [request] = await listener.waitForRequests(1);
+    expect(bodyOf(request).files).toEqual({ uploaded: [] });
+  });
+});
+
+describe('uploadFile input checks', () => {
+  let record: DocumentRecord;
+
+  beforeAll(async () => {
+    record = await seedContractRecord(app, seeded, seeded.suite);
+  });
+
+  async function uploadError(overrides: Partial<{ fileName: string; mimeType: string; contentBase64: string; documentRecordId: string }>) {
+    const input = { documentRecordId: String(record.id), fileName: 'file.bin', mimeType: 'application/octet-stream', contentBase64: 'AAEC', ...overrides };
+    return errorOf(await app.request(UploadFileDocument, { input }));
+  }
+
+  test.each([
+    ['URL-safe alphabet', '-_8A', '"-" at position 0'],
+    ['line break', 'AAEC\nAAEC', 'not a multiple of 4'],
+    ['space inside', 'AA EC AA', '" " at position 2'],
+    ['missing padding', 'AAE', 'not a multiple of 4'],
+    ['padding inside', 'AA=C', '"=" at position 2'],
+    ['non-zero padding bits', 'AAF=', 'not canonical'],
+    ['empty', '', 'is empty'],
+  ])('rejects Base64 with %s', async (_case, contentBase64, expected) => {
+    const error = await uploadError({ contentBase64 });
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contentBase64' });
+    expect(error.message).toContain(expected);
+  });
+
+  test.each([
+    ['a path', '../etc/passwd', '"/"'],
+    ['a backslash', 'dir\\file.txt', '"\\\\"'],
+    ['a control character', 'file\u0000.txt', '"\\u0000"'],
+    ['only spaces', '   ', 'is empty'],
+    ['a dot-dot name', '..', 'not a file name'],
+  ])('rejects a file name with %s', async (_case, fileName, expected) => {
+    const error = await uploadError({ fileName });
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
+    expect(error.message).toContain(expected);
+  });
+
+  test('rejects a malformed media type', async () => {
+    const error = await uploadError({ mimeType: 'pdf' });
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'mimeType' });
+    expect(error.message).toContain('"pdf" is not a media type');
+  });
+
+  test('rejects a name taken in other case', async () => {
+    await upload(record, 'Contract.pdf', Buffer.from('one'));
+    const error = await uploadError({ fileName: 'CONTRACT.PDF' });
+    expect(error).toMatchObject({ code: 'CONFLICT', field: 'fileName' });
+    expect(error.message).toContain('"Contract.pdf"');
+  });
+
+  test('rejects an unknown record and acting user', async () => {
+    expect(await uploadError({ documentRecordId: '999999' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'documentRecordId' });
+    const input = { documentRecordId: String(record.id), fileName: 'x.bin', mimeType: 'application/octet-stream', contentBase64: 'AAEC' };
+    const error = errorOf(await app.request(UploadFileDocument, { input, actingUserId: '424242' }));
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'actingUserId' });
+    expect(error.message).toContain('"424242"');
+  });
+
+  test('File type has no data field', async () => {
+    const query = parse('{ __type(name: "File") { fields { name } } }') as TypedDocumentNode<{ __type: { fields: Array<{ name: string }> } }, Record<string, never>>;
+    const fields = dataOf(await app.request(query, {})).__type.fields.map((field) => field.name);
+    expect(fields.sort()).toEqual(['documentRecordId', 'fileName', 'id', 'mimeType', 'sha256', 'size', 'uploadedDate']);
+  });
+});

@@ -1,0 +1,190 @@
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { countRows, expectFieldError, onlyError } from './api-assertions';
+import { Template } from '../../src/catalog/template.entity';
+import { TemplateSuite } from '../../src/catalog/template-suite.entity';
+import { DocumentRecordType } from '../../src/catalog/document-record-type.entity';
+import { createWorkspace } from '../../src/workspace/workspace.service';
+import { DEFAULT_LAYOUT } from '../../src/rendering/document-content';
+import {
+  CreateApiKeyDocument,
+  CreateDocumentRecordTypeDocument,
+  CreateTemplateDocument,
+  CreateTemplateSuiteDocument,
+  DocumentRecordTypeDocument,
+  DocumentRecordTypesDocument,
+  TemplateDocument,
+  TemplatesDocument,
+  TemplateSuiteDocument,
+  TemplateSuitesDocument,
+  UpdateDocumentRecordTypeDocument,
+  UpdateTemplateDocument,
+  UpdateTemplateSuiteDocument,
+  type TemplateLayoutInput,
+} from '../generated/graphql';
+
+let app: TestApp;
+let memberKey: string;
+let suiteId: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  memberKey = dataOf(await app.request(CreateApiKeyDocument, { input: { name: 'Member', role: 'MEMBER' } })).createApiKey.key;
+  suiteId = dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name: 'Sales contracts' } })).createTemplateSuite.id;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function createTemplate(name: string, layout?: TemplateLayoutInput) {
+  return dataOf(await app.request(CreateTemplateDocument, { input: { templateSuiteId: suiteId, name, layout } })).createTemplate;
+}
+
+describe('template suites', () => {
+  it('creates, renames and reads a suite', async () => {
+    const created = dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name: ' NDAs ' } })).createTemplateSuite;
+    expect(created.name).toBe('NDAs');
+
+    dataOf(await app.request(UpdateTemplateSuiteDocument, { id: created.id, input: { name: 'Mutual NDAs' } }));
+
+    expect(dataOf(await app.request(TemplateSuiteDocument, { id: created.id })).templateSuite).toEqual({ id: created.id, name: 'Mutual NDAs' });
+  });
+
+  it('rejects an empty suite name', async () => {
+    const before = await countRows(app, TemplateSuite);
+
+    const error = expectFieldError(await app.request(CreateTemplateSuiteDocument, { input: { name: '' } }), 'name');
+
+    expect(error.message).toContain('name is empty');
+    expect(await countRows(app, TemplateSuite)).toBe(before);
+  });
+
+  it('pages suites with a total count', async () => {
+    for (const name of ['Suite A', 'Suite B', 'Suite C']) dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name } }));
+    const total = await countRows(app, TemplateSuite);
+
+    const first = dataOf(await app.request(TemplateSuitesDocument, { first: 2 })).templateSuites;
+    const second = dataOf(await app.request(TemplateSuitesDocument, { first: 100, after: first.pageInfo.endCursor })).templateSuites;
+
+    expect(first.totalCount).toBe(total);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const ids = [...first.edges, ...second.edges].map((edge) => edge.node.id);
+    expect(new Set(ids).size).toBe(total);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    expectFieldError(await app.request(TemplateSuitesDocument, { first: 101 }), 'first');
+  });
+});
+
+describe('templates', () => {
+  it('gives a new template the default layout', async () => {
+    const template = await createTemplate('Purchase agreement');
+
+    expect(template).toMatchObject({ name: 'Purchase agreement', templateSuiteId: suiteId, layout: DEFAULT_LAYOUT });
+  });
+
+  it('merges partial layouts', async () => {
+    const template = await createTemplate('Letter', { pageSize: 'LETTER', margins: { left: 30 }, headerText: 'ACME' });
+    expect(template.layout).toEqual({ ...DEFAULT_LAYOUT, pageSize: 'LETTER', margins: { ...DEFAULT_LAYOUT.margins, left: 30 }, headerText: 'ACME' });
+
+    const input = { layout: { orientation: 'landscape' as const, fontFamily: 'serif' as const, fontSize: 12.5, headerText: null } };
+    const updated = dataOf(await app.request(UpdateTemplateDocument, { id: template.id, input })).updateTemplate;
+
+    expect(updated.layout).toEqual({
+      ...DEFAULT_LAYOUT,
+      pageSize: 'LETTER',
+      orientation: 'landscape',
+      margins: { ...DEFAULT_LAYOUT.margins, left: 30 },
+      fontFamily: 'serif',
+      fontSize: 12.5,
+      headerText: null,
+    });
+    expect(dataOf(await app.request(TemplateDocument, { id: template.id })).template).toEqual(updated);
+  });
+
+  it.each<[string, TemplateLayoutInput]>([
+    ['layout.fontSize', { fontSize: 3.5 }],
+    ['layout.fontSize', { fontSize: 73 }],
+    ['layout.margins.left', { margins: { left: -1 } }],
+    ['layout.margins', { margins: { left: 90, right: 90 } }],
+    ['layout.margins', { orientation: 'landscape', margins: { top: 90, bottom: 90 } }],
+    ['layout.headerText', { headerText: 'h'.repeat(501) }],
+    ['layout.footerText', { footerText: 'f'.repeat(501) }],
+  ])('rejects %s out of range and stores nothing', async (field, layout) => {
+    const before = await countRows(app, Template);
+
+    const result = await app.request(CreateTemplateDocument, { input: { templateSuiteId: suiteId, name: 'Broken', layout } });
+
+    const error = expectFieldError(result, field);
+    expect(error.message).toMatch(/use|give|Shorten/);
+    expect(await countRows(app, Template)).toBe(before);
+  });
+
+  it('rejects an unknown page size', async () => {
+    const layout = { pageSize: 'A5' } as unknown as TemplateLayoutInput;
+    const result = await app.request(CreateTemplateDocument, { input: { templateSuiteId: suiteId, name: 'A5', layout } });
+
+    expect(onlyError(result).extensions?.code).toBe('BAD_USER_INPUT');
+    expect(onlyError(result).message).toContain('A5');
+  });
+
+  it('keeps the layout when an update is rejected', async () => {
+    const template = await createTemplate('Stable');
+
+    expectFieldError(await app.request(UpdateTemplateDocument, { id: template.id, input: { name: 'Renamed', layout: { fontSize: 100 } } }), 'layout.fontSize');
+
+    expect(dataOf(await app.request(TemplateDocument, { id: template.id })).template).toEqual(template);
+  });
+
+  it('rejects an unknown template suite', async () => {
+    const before = await countRows(app, Template);
+
+    const error = expectFieldError(await app.request(CreateTemplateDocument, { input: { templateSuiteId: '31337', name: 'Orphan' } }), 'templateSuiteId');
+
+    expect(error.message).toContain('31337');
+    expect(await countRows(app, Template)).toBe(before);
+  });
+
+  it('treats a suite of another workspace as unknown', async () => {
+    const other = await createWorkspace(app.app.services.orm.em.fork(), 'Other tenant');
+    const foreignSuite = dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name: 'Foreign' } }, other.adminKey)).createTemplateSuite;
+    const before = await countRows(app, Template);
+
+    expectFieldError(await app.request(CreateTemplateDocument, { input: { templateSuiteId: foreignSuite.id, name: 'Cross' } }), 'templateSuiteId');
+    expectFieldError(await app.request(TemplateSuiteDocument, { id: foreignSuite.id }), 'id', 'NOT_FOUND');
+
+    expect(await countRows(app, Template)).toBe(before);
+    expect(dataOf(await app.request(TemplateSuitesDocument, { first: 100 }, other.adminKey)).templateSuites.totalCount).toBe(1);
+  });
+
+  it('moves a template between suites', async () => {
+    const otherSuite = dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name: 'Leases' } })).createTemplateSuite;
+    const template = await createTemplate('Lease');
+
+    dataOf(await app.request(UpdateTemplateDocument, { id: template.id, input: { templateSuiteId: otherSuite.id } }));
+
+    const listed = dataOf(await app.request(TemplatesDocument, { templateSuiteId: otherSuite.id })).templates;
+    expect(listed.totalCount).toBe(1);
+    expect(listed.edges[0].node).toMatchObject({ id: template.id, templateSuiteId: otherSuite.id });
+    expectFieldError(await app.request(TemplatesDocument, { templateSuiteId: '999999' }), 'templateSuiteId');
+  });
+});
+
+describe('document record types', () => {
+  it('MEMBER key manages record types', async () => {
+    const created = dataOf(await app.request(CreateDocumentRecordTypeDocument, { input: { name: 'Contract' } }, memberKey)).createDocumentRecordType;
+
+    dataOf(await app.request(UpdateDocumentRecordTypeDocument, { id: created.id, input: { name: 'Invoice' } }, memberKey));
+
+    expect(dataOf(await app.request(DocumentRecordTypeDocument, { id: created.id }, memberKey)).documentRecordType.name).toBe('Invoice');
+    const listed = dataOf(await app.request(DocumentRecordTypesDocument, { first: 10 }, memberKey)).documentRecordTypes;
+    expect(listed.edges.map((edge) => edge.node.id)).toContain(created.id);
+  });
+
+  it('rejects a long record type name', async () => {
+    const before = await countRows(app, DocumentRecordType);
+
+    expectFieldError(await app.request(CreateDocumentRecordTypeDocument, { input: { name: 'n'.repeat(201) } }), 'name');
+
+    expect(await countRows(app, DocumentRecordType)).toBe(before);
+  });
+});

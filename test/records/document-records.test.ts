@@ -1,0 +1,250 @@
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { startListener, type TestListener, type ReceivedRequest } from '../support/listener';
+import { validatePushResponse } from '../support/push-response-schema';
+import { waitFor } from '../support/wait';
+import { countRows, expectFieldError, onlyError } from './api-assertions';
+import { createEnabledConnection, setUpWorkspaceThroughApi, type ApiWorkspace } from './api-setup';
+import { DocumentRecord } from '../../src/records/document-record.entity';
+import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
+import { PushMessage } from '../../src/delivery/push-message.entity';
+import { createWorkspace } from '../../src/workspace/workspace.service';
+import {
+  CreateDocumentRecordDocument,
+  DocumentRecordDocument,
+  DocumentRecordEventsDocument,
+  DocumentRecordsDocument,
+  UpdateDocumentRecordDocument,
+  type CreateDocumentRecordInput,
+  type UpdateDocumentRecordInput,
+} from '../generated/graphql';
+
+let app: TestApp;
+let listener: TestListener;
+let ws: ApiWorkspace;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  listener = await startListener();
+  ws = await setUpWorkspaceThroughApi(app);
+  await createEnabledConnection(app, listener.url, ['DocumentRecordCreated', 'DocumentRecordUpdated']);
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.stop();
+});
+
+function fullInput(): CreateDocumentRecordInput {
+  return {
+    name: 'Service Agreement ACME',
+    templateSuiteId: ws.suiteId,
+    documentRecordTypeId: ws.recordTypeId,
+    authorId: ws.authorId,
+    ownerId: ws.ownerId,
+    workflowStage: { id: 24, name: 'Ready to sign', position: 2, start: false, color: '#74c078', sign: true },
+    properties: [
+      { id: 15, name: 'Contract value', type: 'number', value: 1500 },
+      { id: 16, name: 'Signing date', type: 'date', value: '2026-01-15T10:00:00+01:00' },
+      { id: 17, name: 'Approver', type: 'user', value: 7 },
+      { id: 18, name: 'Total', type: 'currency', value: { value: 1500.5, currencyId: 2 }, propertyGroupId: 6, priority: 1 },
+    ],
+    persons: [{ definition: 'Customer', name: 'ACME s.r.o.', email: 'legal@acme.example' }],
+  };
+}
+
+async function createRecord(input: CreateDocumentRecordInput = fullInput()) {
+  return dataOf(await app.request(CreateDocumentRecordDocument, { input }, ws.memberKey)).createDocumentRecord;
+}
+
+async function countStored() {
+  return { records: await countRows(app, DocumentRecord), events: await countRows(app, DocumentRecordEvent), messages: await countRows(app, PushMessage) };
+}
+
+async function waitForPush(recordId: string, eventType: string): Promise<ReceivedRequest> {
+  const matches = (request: ReceivedRequest) => {
+    const body = JSON.parse(request.body);
+    return body.documentRecord.id === Number(recordId) && body.eventType === eventType;
+  };
+  await waitFor(() => listener.requests.some(matches), { description: `a ${eventType} push for record ${recordId}` });
+  return listener.requests.find(matches)!;
+}
+
+describe('createDocumentRecord', () => {
+  it('records DocumentRecordCreated by the author', async () => {
+    const record = await createRecord();
+
+    expect(record).toMatchObject({
+      name: 'Service Agreement ACME',
+      templateSuiteId: ws.suiteId,
+      documentRecordTypeId: ws.recordTypeId,
+      authorId: ws.authorId,
+      ownerId: ws.ownerId,
+      locked: false,
+      deleted: false,
+      properties: fullInput().properties,
+      persons: fullInput().persons,
+    });
+    expect(record.code).toMatch(/^[A-Za-z0-9]{40}$/);
+    const unsetStageFields = { workflowRevisionId: null, workflowElementId: null, workflowElementPersistId: null, notify: null, locked: null, share: null, shareExternal: null, download: null };
+    expect(record.workflowStage).toEqual({ id: 24, name: 'Ready to sign', position: 2, start: false, color: '#74c078', sign: true, ...unsetStageFields });
+
+    const read = dataOf(await app.request(DocumentRecordDocument, { id: record.id }, ws.memberKey)).documentRecord;
+    expect(read.events.totalCount).toBe(1);
+    expect(read.events.edges[0].node).toMatchObject({ type: 'DocumentRecordCreated', authorId: ws.authorId, documentRecordId: record.id, parameters: {} });
+  });
+
+  it('pushes a valid Legito message', async () => {
+    const record = await createRecord();
+
+    const request = await waitForPush(record.id, 'DocumentRecordCreated');
+
+    const body = JSON.parse(request.body);
+    expect(body.documentRecord).toMatchObject({ code: record.code, ownerId: Number(ws.ownerId), workflowStage: { id: 24, name: 'Ready to sign' } });
+    expect(body.documentRecord.workflowStage).not.toHaveProperty('notify');
+    expect(validatePushResponse(body)).toEqual({ valid: true, errors: [] });
+  });
+
+  it('defaults the owner to the author', async () => {
+    const record = await createRecord({ name: 'Minimal', authorId: ws.authorId });
+
+    expect(record).toMatchObject({ ownerId: ws.authorId, templateSuiteId: null, documentRecordTypeId: null, workflowStage: null, properties: [], persons: [] });
+  });
+
+  const invalidCases: Array<[string, string, Partial<CreateDocumentRecordInput>]> = [
+    ['an unknown author', 'authorId', { authorId: '999999' }],
+    ['an unknown owner', 'ownerId', { ownerId: '999999' }],
+    ['an unknown template suite', 'templateSuiteId', { templateSuiteId: '999999' }],
+    ['an unknown record type', 'documentRecordTypeId', { documentRecordTypeId: '999999' }],
+    ['a blank name', 'name', { name: '  ' }],
+    ['a name over 500 characters', 'name', { name: 'n'.repeat(501) }],
+    ['four persons', 'persons', { persons: [{}, {}, {}, {}] }],
+    ['a person with a malformed email', 'persons[1].email', { persons: [{ name: 'A' }, { email: 'not-an-email' }] }],
+    ['a workflow stage without a name', 'workflowStage.name', { workflowStage: { id: 1, name: '' } }],
+    ['a workflow stage id of 0', 'workflowStage.id', { workflowStage: { id: 0, name: 'Draft' } }],
+    ['a property of an unknown type', 'properties[0].type', { properties: [{ id: 1, name: 'Size', type: 'length', value: 3 }] }],
+    ['a number property holding text', 'properties[0].value', { properties: [{ id: 1, name: 'Value', type: 'number', value: 'many' }] }],
+    ['a property without a value', 'properties[0].value', { properties: [{ id: 1, name: 'Value', type: 'text' }] }],
+    ['a user property holding null', 'properties[0].value', { properties: [{ id: 1, name: 'Approver', type: 'user', value: null }] }],
+    ['a property without an id', 'properties[0].id', { properties: [{ name: 'Value', type: 'text', value: 'x' }] }],
+    ['two properties with one id', 'properties[1].id', { properties: [{ id: 1, name: 'A', type: 'text', value: 'a' }, { id: 1, name: 'B', type: 'text', value: 'b' }] }],
+    ['a property with an unknown key', 'properties[0].colour', { properties: [{ id: 1, name: 'A', type: 'text', value: 'a', colour: 'red' }] }],
+  ];
+
+  it.each(invalidCases)('rejects %s and stores nothing', async (_case, field, overrides) => {
+    const before = await countStored();
+
+    const error = expectFieldError(await app.request(CreateDocumentRecordDocument, { input: { ...fullInput(), ...overrides } }, ws.memberKey), field);
+
+    expect(error.message).toContain(field);
+    expect(await countStored()).toEqual(before);
+  });
+});
+
+describe('updateDocumentRecord', () => {
+  it('records DocumentRecordUpdated by the acting user', async () => {
+    const record = await createRecord();
+
+    const input: UpdateDocumentRecordInput = { actingUserId: ws.ownerId, name: 'Renamed', ownerId: ws.authorId, persons: [] };
+    const updated = dataOf(await app.request(UpdateDocumentRecordDocument, { id: record.id, input }, ws.memberKey)).updateDocumentRecord;
+
+    expect(updated).toMatchObject({ id: record.id, code: record.code, name: 'Renamed', ownerId: ws.authorId, persons: [], properties: record.properties });
+    expect(Date.parse(updated.lastModified)).toBeGreaterThanOrEqual(Date.parse(record.lastModified));
+    const events = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id })).documentRecordEvents;
+    expect(events.edges.map((edge) => [edge.node.type, edge.node.authorId])).toEqual([
+      ['DocumentRecordUpdated', ws.ownerId],
+      ['DocumentRecordCreated', ws.authorId],
+    ]);
+    const pushed = JSON.parse((await waitForPush(record.id, 'DocumentRecordUpdated')).body);
+    expect(pushed.documentRecord.name).toBe('Renamed');
+  });
+
+  it('clears optional links with null', async () => {
+    const record = await createRecord();
+
+    const input = { templateSuiteId: null, documentRecordTypeId: null, workflowStage: null };
+    const updated = dataOf(await app.request(UpdateDocumentRecordDocument, { id: record.id, input })).updateDocumentRecord;
+
+    expect(updated).toMatchObject({ templateSuiteId: null, documentRecordTypeId: null, workflowStage: null, name: record.name });
+    const events = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id, first: 1 })).documentRecordEvents;
+    expect(events.edges[0].node).toMatchObject({ type: 'DocumentRecordUpdated', authorId: null });
+  });
+
+  const invalidUpdates: Array<[string, string, UpdateDocumentRecordInput]> = [
+    ['no change', 'input', { actingUserId: '1' }],
+    ['only null for fields that cannot be cleared', 'input', { name: null, ownerId: null }],
+    ['an unknown acting user', 'actingUserId', { actingUserId: '999999', name: 'X' }],
+    ['an unknown owner', 'ownerId', { ownerId: '999999' }],
+    ['an unknown template suite', 'templateSuiteId', { templateSuiteId: '999999' }],
+    ['an unknown record type', 'documentRecordTypeId', { documentRecordTypeId: '999999' }],
+    ['four persons', 'persons', { persons: [{}, {}, {}, {}] }],
+    ['a text property holding a number', 'properties[0].value', { properties: [{ id: 1, name: 'Note', type: 'text', value: 5 }] }],
+  ];
+
+  it.each(invalidUpdates)('rejects %s and changes nothing', async (_case, field, input) => {
+    const record = await createRecord();
+    const before = await countStored();
+
+    expectFieldError(await app.request(UpdateDocumentRecordDocument, { id: record.id, input }, ws.memberKey), field);
+
+    expect(await countStored()).toEqual(before);
+    const read = dataOf(await app.request(DocumentRecordDocument, { id: record.id })).documentRecord;
+    expect({ ...read, events: undefined }).toEqual({ ...record, events: undefined });
+  });
+
+  it('reports an unknown record as NOT_FOUND', async () => {
+    expectFieldError(await app.request(UpdateDocumentRecordDocument, { id: '999999', input: { name: 'X' } }), 'id', 'NOT_FOUND');
+    expectFieldError(await app.request(DocumentRecordDocument, { id: '999999' }), 'id', 'NOT_FOUND');
+    expectFieldError(await app.request(DocumentRecordEventsDocument, { documentRecordId: '999999' }), 'documentRecordId', 'NOT_FOUND');
+  });
+});
+
+describe('listing records and events', () => {
+  it('pages records newest first', async () => {
+    for (let i = 0; i < 3; i += 1) await createRecord({ name: `Paged ${i}`, authorId: ws.authorId });
+    const total = await countRows(app, DocumentRecord);
+
+    const first = dataOf(await app.request(DocumentRecordsDocument, { first: 2 }, ws.memberKey)).documentRecords;
+    const rest = dataOf(await app.request(DocumentRecordsDocument, { first: 50, after: first.pageInfo.endCursor }, ws.memberKey)).documentRecords;
+
+    expect(first.totalCount).toBe(total);
+    expect(first.edges.map((edge) => edge.node.name)).toEqual(['Paged 2', 'Paged 1']);
+    expect(first.pageInfo).toEqual({ hasNextPage: true, endCursor: first.edges[1].cursor });
+    expect(rest.edges[0].node.name).toBe('Paged 0');
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    expect(first.edges.length + rest.edges.length).toBe(total);
+  });
+
+  it('pages the events of one record', async () => {
+    const record = await createRecord();
+    for (const name of ['One', 'Two']) dataOf(await app.request(UpdateDocumentRecordDocument, { id: record.id, input: { name } }));
+
+    const page1 = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id, first: 2 })).documentRecordEvents;
+    const page2 = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id, first: 2, after: page1.pageInfo.endCursor })).documentRecordEvents;
+
+    expect(page1.totalCount).toBe(3);
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    expect(page1.edges.map((edge) => edge.node.type)).toEqual(['DocumentRecordUpdated', 'DocumentRecordUpdated']);
+    expect(page2.edges.map((edge) => edge.node.type)).toEqual(['DocumentRecordCreated']);
+    expect(page2.pageInfo).toEqual({ hasNextPage: false, endCursor: page2.edges[0].cursor });
+    expect([...page1.edges, ...page2.edges].every((edge) => edge.node.documentRecordId === record.id)).toBe(true);
+  });
+
+  it('rejects page sizes above 100', async () => {
+    expectFieldError(await app.request(DocumentRecordsDocument, { first: 101 }), 'first');
+    const record = await createRecord({ name: 'Events page size', authorId: ws.authorId });
+    expectFieldError(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id, first: 101 }), 'first');
+    const nested = await app.request(DocumentRecordDocument, { id: record.id, eventsFirst: 101 });
+    expect(onlyError(nested).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
+  it('hides records of another workspace', async () => {
+    const record = await createRecord();
+    const other = await createWorkspace(app.app.services.orm.em.fork(), 'Other tenant');
+
+    expectFieldError(await app.request(DocumentRecordDocument, { id: record.id }, other.adminKey), 'id', 'NOT_FOUND');
+    expectFieldError(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id }, other.adminKey), 'documentRecordId', 'NOT_FOUND');
+    expect(dataOf(await app.request(DocumentRecordsDocument, {}, other.adminKey)).documentRecords.totalCount).toBe(0);
+    const input = { name: 'Cross-tenant', authorId: ws.authorId };
+    expectFieldError(await app.request(CreateDocumentRecordDocument, { input }, other.adminKey), 'authorId');
+  });
+});

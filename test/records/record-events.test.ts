@@ -1,0 +1,195 @@
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { startListener, type ReceivedRequest, type TestListener } from '../support/listener';
+import { waitFor } from '../support/wait';
+import { validatePushResponse } from '../support/push-response-schema';
+import { countRows, expectFieldError, onlyError } from './api-assertions';
+import { createEnabledConnection, setUpWorkspaceThroughApi, type ApiWorkspace } from './api-setup';
+import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
+import { PushMessage } from '../../src/delivery/push-message.entity';
+import { createWorkspace } from '../../src/workspace/workspace.service';
+import {
+  CreateDocumentRecordDocument,
+  DocumentRecordDocument,
+  DocumentRecordEventsDocument,
+  RecordDocumentEventDocument,
+  UpdateDocumentRecordDocument,
+  type DocumentRecordEventType,
+  type RecordDocumentEventInput,
+} from '../generated/graphql';
+
+let app: TestApp;
+let listener: TestListener;
+let ws: ApiWorkspace;
+
+const PUSHED_TYPES: DocumentRecordEventType[] = [
+  'SignCompleted',
+  'DocumentRecordLocked',
+  'DocumentRecordUnlocked',
+  'DocumentRecordDeleted',
+  'DocumentRecordRestored',
+  'DocumentOwnerChanged',
+];
+
+beforeAll(async () => {
+  app = await startTestApp();
+  listener = await startListener();
+  ws = await setUpWorkspaceThroughApi(app);
+  await createEnabledConnection(app, listener.url, PUSHED_TYPES);
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.stop();
+});
+
+async function createRecord() {
+  const input = { name: 'Lease 2026', authorId: ws.authorId, templateSuiteId: ws.suiteId, documentRecordTypeId: ws.recordTypeId };
+  return dataOf(await app.request(CreateDocumentRecordDocument, { input }, ws.memberKey)).createDocumentRecord;
+}
+
+async function recordEvent(input: RecordDocumentEventInput, key = ws.memberKey) {
+  return dataOf(await app.request(RecordDocumentEventDocument, { input }, key)).recordDocumentEvent;
+}
+
+async function readRecord(id: string) {
+  return dataOf(await app.request(DocumentRecordDocument, { id })).documentRecord;
+}
+
+/** Waits for the listener to receive the push message with this id (its webhook-id header). */
+async function waitForMessage(messageId: string): Promise<ReceivedRequest> {
+  const isMessage = (request: ReceivedRequest) => request.headers['webhook-id'] === messageId;
+  await waitFor(() => listener.requests.some(isMessage), { description: `push message ${messageId} at the listener` });
+  return listener.requests.find(isMessage)!;
+}
+
+async function countStored() {
+  return { events: await countRows(app, DocumentRecordEvent), messages: await countRows(app, PushMessage) };
+}
+
+describe('recordDocumentEvent', () => {
+  it('pushes the stored event after commit', async () => {
+    const record = await createRecord();
+
+    const recorded = await recordEvent({ documentRecordId: record.id, type: 'SignCompleted', authorId: ws.ownerId, parameters: { documentVersionId: 5 } });
+
+    expect(recorded.event).toMatchObject({ type: 'SignCompleted', authorId: ws.ownerId, documentRecordId: record.id, parameters: { documentVersionId: 5 } });
+    expect(recorded.pushMessageIds).toHaveLength(1);
+    expect(recorded.pushMessageIds[0]).toMatch(/^msg_[0-9A-Z]{26}$/);
+
+    const request = await waitForMessage(recorded.pushMessageIds[0]);
+    const body = JSON.parse(request.body);
+    expect(body.event).toMatchObject({ id: Number(recorded.event.id), type: 'SignCompleted', authorId: Number(ws.ownerId), parameters: { documentVersionId: 5 } });
+    expect(body.documentRecord).toMatchObject({ id: Number(record.id), code: record.code, templateSuiteId: Number(ws.suiteId) });
+    expect(validatePushResponse(body)).toEqual({ valid: true, errors: [] });
+
+    const events = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id }, ws.memberKey)).documentRecordEvents;
+    expect(events.edges.map((edge) => edge.node.id)).toEqual([recorded.event.id, expect.any(String)]);
+  });
+
+  it('returns no ids without a matching connection', async () => {
+    const record = await createRecord();
+    const before = await countStored();
+
+    const recorded = await recordEvent({ documentRecordId: record.id, type: 'FileDownload', authorId: ws.authorId });
+
+    expect(recorded.pushMessageIds).toEqual([]);
+    expect(await countStored()).toEqual({ events: before.events + 1, messages: before.messages });
+  });
+
+  it('stores a system event without author', async () => {
+    const record = await createRecord();
+
+    const recorded = await recordEvent({ documentRecordId: record.id, type: 'DateExpiration' });
+
+    expect(recorded.event).toMatchObject({ type: 'DateExpiration', authorId: null, parameters: {} });
+  });
+
+  it('lets an ADMIN key record events too', async () => {
+    const record = await createRecord();
+
+    const recorded = await recordEvent({ documentRecordId: record.id, type: 'DocumentDownload', authorId: ws.authorId }, app.adminKey);
+
+    expect(recorded.event.type).toBe('DocumentDownload');
+  });
+
+  const invalidEvents: Array<[string, string, (recordId: string) => RecordDocumentEventInput]> = [
+    ['an unknown record', 'documentRecordId', () => ({ documentRecordId: '999999', type: 'SignCompleted' })],
+    ['an unknown author', 'authorId', (id) => ({ documentRecordId: id, type: 'SignCompleted', authorId: '999999' })],
+    ['parameters over 64 KiB', 'parameters', (id) => ({ documentRecordId: id, type: 'SignCompleted', parameters: { note: 'x'.repeat(70_000) } })],
+    ['an unknown new owner', 'parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: 999999 } })],
+    ['a new owner id given as text', 'parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: '5' } })],
+  ];
+
+  it.each(invalidEvents)('rejects %s and stores no event or message', async (_case, field, inputFor) => {
+    const record = await createRecord();
+    const before = await countStored();
+
+    const error = expectFieldError(await app.request(RecordDocumentEventDocument, { input: inputFor(record.id) }, ws.memberKey), field);
+
+    expect(error.message).toContain(field);
+    expect(await countStored()).toEqual(before);
+    expect((await readRecord(record.id)).ownerId).toBe(record.ownerId);
+  });
+
+  it('rejects an unknown event type', async () => {
+    const record = await createRecord();
+    const input = { documentRecordId: record.id, type: 'DocumentPrinted' } as unknown as RecordDocumentEventInput;
+
+    const error = onlyError(await app.request(RecordDocumentEventDocument, { input }, ws.memberKey));
+
+    expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error.message).toContain('DocumentPrinted');
+  });
+
+  it('treats a record of another workspace as unknown', async () => {
+    const record = await createRecord();
+    const other = await createWorkspace(app.app.services.orm.em.fork(), 'Other tenant');
+    const before = await countStored();
+
+    const result = await app.request(RecordDocumentEventDocument, { input: { documentRecordId: record.id, type: 'SignCompleted' } }, other.adminKey);
+
+    expectFieldError(result, 'documentRecordId');
+    expect(await countStored()).toEqual(before);
+  });
+});
+
+describe('events that change the record', () => {
+  it('lock blocks updates until unlock', async () => {
+    const record = await createRecord();
+
+    const locked = await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId });
+
+    expect((await readRecord(record.id)).locked).toBe(true);
+    const pushed = await waitForMessage(locked.pushMessageIds[0]);
+    expect(JSON.parse(pushed.body).documentRecord.locked).toBe(true);
+
+    const before = await countStored();
+    const rejected = await app.request(UpdateDocumentRecordDocument, { id: record.id, input: { name: 'While locked' } }, ws.memberKey);
+    const error = expectFieldError(rejected, 'id', 'CONFLICT');
+    expect(error.message).toContain('DocumentRecordUnlocked');
+    expect(await countStored()).toEqual(before);
+
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordUnlocked', authorId: ws.authorId });
+    const updated = dataOf(await app.request(UpdateDocumentRecordDocument, { id: record.id, input: { name: 'After unlock' } }, ws.memberKey));
+    expect(updated.updateDocumentRecord).toMatchObject({ locked: false, name: 'After unlock' });
+  });
+
+  it('marks the record deleted and restored', async () => {
+    const record = await createRecord();
+
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordDeleted', authorId: ws.authorId });
+    expect((await readRecord(record.id)).deleted).toBe(true);
+
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordRestored', authorId: ws.authorId });
+    expect((await readRecord(record.id)).deleted).toBe(false);
+  });
+
+  it('DocumentOwnerChanged sets the new owner', async () => {
+    const record = await createRecord();
+    expect(record.ownerId).toBe(ws.authorId);
+
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters: { ownerId: Number(ws.ownerId) } });
+
+    expect((await readRecord(record.id)).ownerId).toBe(ws.ownerId);
+  });
+});

@@ -1,0 +1,161 @@
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { countRows, expectFieldError, onlyError } from '../records/api-assertions';
+import { User } from '../../src/workspace/user.entity';
+import {
+  CreateApiKeyDocument,
+  CreateUserDocument,
+  SetDefaultApiUserDocument,
+  UpdateUserDocument,
+  UserDocument,
+  UsersDocument,
+  WorkspaceDocument,
+  type CreateUserInput,
+  type UsersQuery,
+} from '../generated/graphql';
+
+let app: TestApp;
+let memberKey: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const created = dataOf(await app.request(CreateApiKeyDocument, { input: { name: 'Records app', role: 'MEMBER' } }));
+  memberKey = created.createApiKey.key;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function createUser(input: CreateUserInput) {
+  return dataOf(await app.request(CreateUserDocument, { input })).createUser;
+}
+
+describe('users', () => {
+  it('creates a user and reads it back', async () => {
+    const created = await createUser({ name: '  Jana Nováková ', email: 'jana@example.com', position: 'Counsel', customData: 'team=legal' });
+
+    expect(created).toMatchObject({ name: 'Jana Nováková', email: 'jana@example.com', position: 'Counsel', customData: 'team=legal' });
+    const read = dataOf(await app.request(UserDocument, { id: created.id })).user;
+    expect(read).toEqual(created);
+  });
+
+  it.each([
+    ['name', { name: '   ', email: 'empty-name@example.com' }],
+    ['name', { name: 'x'.repeat(201), email: 'long-name@example.com' }],
+    ['email', { name: 'No Email', email: 'not-an-email' }],
+    ['email', { name: 'No Domain Dot', email: 'jana@localhost' }],
+    ['email', { name: 'Spaces', email: 'jana novak@example.com' }],
+    ['position', { name: 'Long Position', email: 'long-position@example.com', position: 'p'.repeat(201) }],
+  ])('rejects invalid %s and stores nothing', async (field, input) => {
+    const before = await countRows(app, User);
+
+    const error = expectFieldError(await app.request(CreateUserDocument, { input }), field);
+
+    expect(error.message).toContain(field);
+    expect(await countRows(app, User)).toBe(before);
+  });
+
+  it('rejects a duplicate email in any case', async () => {
+    await createUser({ name: 'Petr Dvořák', email: 'petr@example.com' });
+    const before = await countRows(app, User);
+
+    const error = expectFieldError(await app.request(CreateUserDocument, { input: { name: 'Petr 2', email: 'PETR@example.com' } }), 'email', 'CONFLICT');
+
+    expect(error.message).toContain('PETR@example.com');
+    expect(await countRows(app, User)).toBe(before);
+  });
+
+  it('updates name and clears position', async () => {
+    const user = await createUser({ name: 'Eva', email: 'eva@example.com', position: 'Clerk', customData: 'x' });
+
+    const updated = dataOf(await app.request(UpdateUserDocument, { id: user.id, input: { name: 'Eva Svobodová', position: null } })).updateUser;
+
+    expect(updated).toMatchObject({ id: user.id, name: 'Eva Svobodová', email: 'eva@example.com', position: null, customData: 'x' });
+  });
+
+  it('rejects update to a taken email', async () => {
+    const user = await createUser({ name: 'Karel', email: 'karel@example.com' });
+
+    expectFieldError(await app.request(UpdateUserDocument, { id: user.id, input: { name: 'Changed', email: 'jana@example.com' } }), 'email', 'CONFLICT');
+
+    const read = dataOf(await app.request(UserDocument, { id: user.id })).user;
+    expect(read).toMatchObject({ name: 'Karel', email: 'karel@example.com' });
+  });
+
+  it('reports an unknown user id as NOT_FOUND', async () => {
+    const error = expectFieldError(await app.request(UserDocument, { id: '999999' }), 'id', 'NOT_FOUND');
+    expect(error.message).toContain('999999');
+  });
+
+  it('pages users newest first', async () => {
+    for (let i = 0; i < 5; i += 1) await createUser({ name: `Page user ${i}`, email: `page${i}@example.com` });
+    const total = await countRows(app, User);
+
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: UsersQuery['users'] = dataOf(await app.request(UsersDocument, { first: 3, after })).users;
+      expect(page.totalCount).toBe(total);
+      expect(page.edges.length).toBeLessThanOrEqual(3);
+      seen.push(...page.edges.map((edge) => edge.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor!;
+    }
+
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    expect(seen.map(Number)).toEqual([...seen.map(Number)].sort((a, b) => b - a));
+  });
+
+  it('rejects bad page size and cursor', async () => {
+    expectFieldError(await app.request(UsersDocument, { first: 101 }), 'first');
+    expectFieldError(await app.request(UsersDocument, { first: 0 }), 'first');
+    expectFieldError(await app.request(UsersDocument, { first: 5, after: 'not-a-cursor' }), 'after');
+  });
+
+  it('MEMBER key reads but cannot write', async () => {
+    const read = await app.request(UsersDocument, { first: 1 }, memberKey);
+    expect(dataOf(read).users.edges).toHaveLength(1);
+
+    const before = await countRows(app, User);
+    const create = await app.request(CreateUserDocument, { input: { name: 'Blocked', email: 'blocked@example.com' } }, memberKey);
+    expect(onlyError(create).extensions?.code).toBe('FORBIDDEN');
+    expect(await countRows(app, User)).toBe(before);
+
+    const update = await app.request(UpdateUserDocument, { id: '1', input: { name: 'Blocked' } }, memberKey);
+    expect(onlyError(update).extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('rejects a request without key', async () => {
+    const result = await app.request(UsersDocument, { first: 1 }, null);
+    expect(onlyError(result).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('workspace', () => {
+  it('replaces the default API user', async () => {
+    const initial = dataOf(await app.request(WorkspaceDocument, {}, memberKey)).workspace;
+    expect(initial.defaultApiUser).toMatchObject({ name: 'API' });
+
+    const robot = await createUser({ name: 'Integration robot', email: 'robot@example.com' });
+    const changed = dataOf(await app.request(SetDefaultApiUserDocument, { userId: robot.id })).setDefaultApiUser;
+
+    expect(changed).toEqual({ id: initial.id, defaultApiUser: { id: robot.id } });
+    const read = dataOf(await app.request(WorkspaceDocument, {})).workspace;
+    expect(read.defaultApiUser?.id).toBe(robot.id);
+  });
+
+  it('rejects an unknown default API user', async () => {
+    const before = dataOf(await app.request(WorkspaceDocument, {})).workspace.defaultApiUser?.id;
+
+    const error = expectFieldError(await app.request(SetDefaultApiUserDocument, { userId: '424242' }), 'userId');
+
+    expect(error.message).toContain('424242');
+    expect(dataOf(await app.request(WorkspaceDocument, {})).workspace.defaultApiUser?.id).toBe(before);
+  });
+
+  it('forbids MEMBER keys to set it', async () => {
+    const result = await app.request(SetDefaultApiUserDocument, { userId: '1' }, memberKey);
+    expect(onlyError(result).extensions?.code).toBe('FORBIDDEN');
+  });
+});
