@@ -7,7 +7,9 @@ import { startListener, type ReceivedRequest, type TestListener } from '../suppo
 import { waitFor } from '../support/wait';
 import {
   CreatePushConnectionDocument,
+  DeletePushConnectionDocument,
   EnablePushConnectionDocument,
+  PushConnectionsDocument,
   PushLogsDocument,
   PushMessageDocument,
   type CreatePushConnectionInput,
@@ -25,6 +27,12 @@ export async function createEnabledConnection(app: TestApp, input: Partial<Creat
   ).createPushConnection;
   dataOf(await app.request(EnablePushConnectionDocument, { id: created.id }));
   return created;
+}
+
+/** Deletes every connection of the workspace, so that the next test's events trigger only its own. */
+export async function deleteAllConnections(app: TestApp): Promise<void> {
+  const page = dataOf(await app.request(PushConnectionsDocument, { first: 100 })).pushConnections;
+  for (const edge of page.edges) dataOf(await app.request(DeletePushConnectionDocument, { id: edge.node.id }));
 }
 
 export async function fetchMessage(app: TestApp, id: string) {

@@ -7,6 +7,7 @@ import { PushConnectionDocument, PushConnectionStatusDocument } from '../generat
 import {
   collectSubscription,
   createEnabledConnection,
+  deleteAllConnections,
   fetchLogsOfMessage,
   fetchMessage,
   waitForMessageState,
@@ -21,6 +22,10 @@ let seeded: SeededWorkspace;
 beforeAll(async () => {
   app = await startTestApp({ DOCPUSH_RETRY_SCHEDULE: SCHEDULE_MS.map((step) => `${step}ms`).join(','), DOCPUSH_RETRY_JITTER: '0' });
   seeded = await seedWorkspace(app);
+});
+
+afterEach(async () => {
+  await deleteAllConnections(app);
 });
 
 afterAll(async () => {

@@ -19,7 +19,6 @@ import {
   okData,
   openWs,
   postGraphQL,
-  waitForFeedSubscribers,
   type OtherWorkspace,
   type RawResponse,
 } from './security-support';
@@ -54,6 +53,20 @@ interface ForeignProbe {
   id: (a: Seeded) => string;
   /** The variables, with `target` in the place of the probed id and B's ids elsewhere. */
   variables: (target: string, b: Seeded) => Variables;
+  /** A filter argument: the answer is an empty list, not an error. */
+  filter?: true;
+}
+
+/** How a subscription is fed and how its payload names the object that caused it. */
+interface SubscriptionCase {
+  /** Current number of subscribers of the feed behind the subscription. */
+  subscribers: () => number;
+  /** Makes the workspace of `adminKey` emit one event and returns the id the payload carries. */
+  trigger: (adminKey: string, seeded: Seeded) => Promise<string>;
+  /** Reads that id from a payload. */
+  idOf: (data: Record<string, any>) => string;
+  /** Variables that restrict the subscription to one object of workspace A. */
+  onlyA: (a: Seeded) => Variables;
 }
 
 interface OperationCase {
@@ -95,8 +108,8 @@ const OPERATIONS: Record<string, OperationCase> = {
       'query ($filter: PushLogFilter) { pushLogs(first: 100, filter: $filter) { totalCount edges { node { id connectionId connectionName messageId requestUrl requestHeaders requestBody } } } }',
     own: () => ({}),
     foreign: [
-      { id: (a) => a.connectionId, variables: (connectionId) => ({ filter: { connectionId } }) },
-      { id: (a) => a.messageId, variables: (messageId) => ({ filter: { messageId } }) },
+      { id: (a) => a.connectionId, variables: (connectionId) => ({ filter: { connectionId } }), filter: true },
+      { id: (a) => a.messageId, variables: (messageId) => ({ filter: { messageId } }), filter: true },
     ],
   },
   'Query.pushLog': {
@@ -379,11 +392,65 @@ const OPERATIONS: Record<string, OperationCase> = {
     ],
   },
 
-  // The subscription is probed over graphql-ws in its own tests below.
+  'Query.pushMessages': {
+    role: 'ADMIN',
+    query: 'query ($filter: PushMessageFilter) { pushMessages(first: 100, filter: $filter) { totalCount edges { node { id connectionId eventId state } } } }',
+    own: () => ({}),
+    foreign: [{ id: (a) => a.connectionId, variables: (connectionId) => ({ filter: { connectionId } }), filter: true }],
+  },
+  'Query.pushMessage': {
+    role: 'ADMIN',
+    query: 'query ($id: ID!) { pushMessage(id: $id) { id connectionId state } }',
+    own: (b) => ({ id: b.messageId }),
+    foreign: [{ id: (a) => a.messageId, variables: (id) => ({ id }) }],
+  },
+  'Mutation.resendPushMessage': {
+    role: 'ADMIN',
+    query: 'mutation ($id: ID!) { resendPushMessage(id: $id) { id state } }',
+    own: (b) => ({ id: b.messageId }),
+    foreign: [{ id: (a) => a.messageId, variables: (id) => ({ id }) }],
+  },
+  'Mutation.recoverFailedMessages': {
+    role: 'ADMIN',
+    query: 'mutation ($connectionId: ID!, $since: DateTimeISO!) { recoverFailedMessages(connectionId: $connectionId, since: $since) }',
+    own: (b) => ({ connectionId: b.connectionId, since: new Date(Date.now() - 3_600_000).toISOString() }),
+    foreign: [{ id: (a) => a.connectionId, variables: (connectionId) => ({ connectionId, since: new Date(Date.now() - 3_600_000).toISOString() }) }],
+  },
+  'Mutation.sendTestMessage': {
+    role: 'ADMIN',
+    query: 'mutation ($connectionId: ID!) { sendTestMessage(connectionId: $connectionId) { id connectionId } }',
+    own: (b) => ({ connectionId: b.connectionId }),
+    foreign: [{ id: (a) => a.connectionId, variables: (connectionId) => ({ connectionId }) }],
+  },
+
+  // Subscriptions are probed over graphql-ws by the tests of SUBSCRIPTIONS.
   'Subscription.deliveryLog': {
     role: 'ADMIN',
     query: 'subscription ($connectionId: ID) { deliveryLog(connectionId: $connectionId) { id connectionId connectionName messageId requestBody requestHeaders } }',
     own: () => ({}),
+  },
+  'Subscription.pushConnectionStatus': {
+    role: 'ADMIN',
+    query: 'subscription ($connectionId: ID) { pushConnectionStatus(connectionId: $connectionId) { connectionId name change enabled } }',
+    own: () => ({}),
+  },
+};
+
+const SUBSCRIPTIONS: Record<string, SubscriptionCase> = {
+  'Subscription.deliveryLog': {
+    subscribers: () => app.app.services.deliveryLogFeed.subscriberCount,
+    trigger: recordUpdate,
+    idOf: (data) => data.deliveryLog.messageId,
+    onlyA: (a) => ({ connectionId: a.connectionId }),
+  },
+  'Subscription.pushConnectionStatus': {
+    subscribers: () => app.app.services.connectionStatusFeed.subscriberCount,
+    trigger: async (adminKey, seeded) => {
+      okData(await call(adminKey, 'mutation ($id: ID!) { enablePushConnection(id: $id) { id } }', { id: seeded.spareConnectionId }));
+      return seeded.spareConnectionId;
+    },
+    idOf: (data) => data.pushConnectionStatus.connectionId,
+    onlyA: (a) => ({ connectionId: a.spareConnectionId }),
   },
 };
 
@@ -610,7 +677,7 @@ describe('workspace isolation', () => {
         expectNothingOfA(foreign, label);
         const foreignShape = errorShape(foreign, foreignId);
         expect({ label, ...foreignShape }).toEqual({ label, ...errorShape(missing, MISSING_ID) });
-        expect({ label, errorCount: foreignShape.errorCount }).toEqual({ label, errorCount: 1 });
+        expect({ label, errorCount: foreignShape.errorCount }).toEqual({ label, errorCount: probe.filter ? 0 : 1 });
       }
     }
   });
@@ -692,56 +759,62 @@ describe('roles and keys over HTTP', () => {
   });
 });
 
-describe('deliveryLog subscription', () => {
-  const subscription = OPERATIONS['Subscription.deliveryLog'].query;
+const subscriptionCases = () => Object.entries(OPERATIONS).filter(([name]) => name.startsWith('Subscription.'));
+
+describe('subscriptions over graphql-ws', () => {
+  it('has a feed and trigger for every subscription', () => {
+    expect(subscriptionCases().map(([name]) => name).filter((name) => !(name in SUBSCRIPTIONS))).toEqual([]);
+  });
 
   it.each([
     ['no connection_init payload', {}],
     ['a malformed key', { authorization: 'Bearer not-a-docpush-key' }],
     ['an unknown key', { authorization: bearer(generateApiKey().key) }],
   ])('closes the socket with 4401 for %s', async (_description, params) => {
-    const probe = openWs(app, params);
-    const operation = collect(probe.client, subscription);
+    for (const [name, operation] of subscriptionCases()) {
+      const probe = openWs(app, params);
+      const stream = collect(probe.client, operation.query);
 
-    const closed = await probe.closed;
-    await operation.ended;
+      const closed = await probe.closed;
+      await stream.ended;
 
-    expect(closed.code).toBe(4401);
-    expect(closed.reason).toMatch(/^Unauthorized: /);
-    expect(operation.results).toEqual([]);
-    await probe.client.dispose();
+      expect({ name, code: closed.code }).toEqual({ name, code: 4401 });
+      expect(closed.reason).toMatch(/^Unauthorized: /);
+      expect(stream.results).toEqual([]);
+      await probe.client.dispose();
+    }
   });
 
-  it('rejects a MEMBER key with FORBIDDEN', async () => {
+  it.each(subscriptionCases().filter(([, operation]) => operation.role === 'ADMIN'))('%s rejects a MEMBER key with FORBIDDEN', async (name, operation) => {
     const probe = openWs(app, { authorization: bearer(other.memberKey) });
-    const operation = collect(probe.client, subscription);
+    const stream = collect(probe.client, operation.query);
 
-    await operation.ended;
+    await stream.ended;
 
-    const errors = operation.results.flatMap((result) => result.errors ?? []);
-    expect(errors.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
-    expect(operation.results.filter((result) => result.data?.deliveryLog)).toEqual([]);
+    const errors = stream.results.flatMap((result) => result.errors ?? []);
+    expect({ name, codes: errors.map((error) => error.extensions?.code) }).toEqual({ name, codes: ['FORBIDDEN'] });
+    expect(stream.results.filter((result) => result.data)).toEqual([]);
     await probe.client.dispose();
   });
 
-  it('streams nothing of A to B', async () => {
-    const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
+  it.each(subscriptionCases())('%s streams nothing of A to B', async (name, operation) => {
+    const feed = SUBSCRIPTIONS[name];
+    const subscribersBefore = feed.subscribers();
     const aClient = openWs(app, { authorization: bearer(app.adminKey) });
     const bClient = openWs(app, { authorization: bearer(other.adminKey) });
-    const aStream = collect(aClient.client, subscription);
-    const bAll = collect(bClient.client, subscription);
-    const bOnA = collect(bClient.client, subscription, { connectionId: a.connectionId });
-    await waitForFeedSubscribers(app, subscribersBefore + 3);
+    const aStream = collect(aClient.client, operation.query);
+    const bAll = collect(bClient.client, operation.query);
+    const bOnA = collect(bClient.client, operation.query, feed.onlyA(a));
+    await waitFor(() => feed.subscribers() >= subscribersBefore + 3, { description: `three ${name} subscribers` });
 
-    const aEvent = await recordUpdate(app.adminKey, a);
-    await waitFor(() => aStream.results.some((result) => result.data?.deliveryLog.messageId === aEvent), { description: "A's own delivery on A's stream" });
-    const bEvent = await recordUpdate(other.adminKey, b);
-    await waitFor(() => bAll.results.some((result) => result.data?.deliveryLog.messageId === bEvent), { description: "B's own delivery on B's stream" });
+    const aId = await feed.trigger(app.adminKey, a);
+    await waitFor(() => aStream.results.some((result) => result.data && feed.idOf(result.data) === aId), { description: `A's own event on A's ${name}` });
+    const bId = await feed.trigger(other.adminKey, b);
+    await waitFor(() => bAll.results.some((result) => result.data && feed.idOf(result.data) === bId), { description: `B's own event on B's ${name}` });
 
     for (const stream of [bAll, bOnA]) {
-      const logs = stream.results.map((result) => result.data?.deliveryLog);
-      expect(logs.filter((log) => log?.connectionId === a.connectionId)).toEqual([]);
-      expect(JSON.stringify(stream.results)).not.toContain(aEvent);
+      expect(stream.results.filter((result) => !result.data)).toEqual([]);
+      expect(stream.results.map((result) => feed.idOf(result.data!))).not.toContain(aId);
       expect(JSON.stringify(stream.results)).not.toContain(A_TAG);
     }
     expect(bOnA.results).toEqual([]);

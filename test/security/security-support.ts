@@ -95,7 +95,7 @@ export function openWs(app: TestApp, connectionParams: Record<string, unknown>):
 
 /** Everything one graphql-ws operation delivered. */
 export interface CollectedOperation {
-  results: FormattedExecutionResult<Record<string, any>>[];
+  results: FormattedExecutionResult<Record<string, any>, unknown>[];
   /** The error sink's argument: GraphQL errors, or the close event of a closed socket. */
   error: unknown;
   completed: boolean;

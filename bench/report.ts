@@ -1,0 +1,236 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { CeilingResult } from './ceiling';
+import type { ProfileSummary } from './cpu-profile-summary';
+import type { BenchOptions, Topology } from './options';
+import type { AttachmentPoint, LatencyPoint, MemoryCheckpoint, ThroughputPoint } from './scenarios';
+import { formatMiB, formatMs, formatPercent, formatRate } from './stats';
+
+export interface TopologyResult {
+  topology: Topology;
+  throughput: ThroughputPoint[];
+  latency: LatencyPoint[];
+  attachments: AttachmentPoint | null;
+  memory: MemoryCheckpoint[] | null;
+  peakRssBytesByRole: Record<string, number>;
+  /** Warn and error log lines of the docpush processes, counted by message. */
+  problems: Array<{ role: string; message: string; count: number }>;
+  duplicates: number;
+  failedLogs: number;
+  /** Set when the topology stopped early, with the reason. */
+  error: string | null;
+}
+
+export interface Machine {
+  cores: number;
+  cpuModel: string;
+  memoryBytes: number;
+  node: string;
+  postgres: string;
+  database: string;
+  /** 1-minute load average when the run started; other work on the machine skews the numbers. */
+  loadAverageAtStart: number;
+}
+
+export interface BenchResults {
+  startedAt: Date;
+  finishedAt: Date;
+  command: string;
+  machine: Machine;
+  options: BenchOptions;
+  topologies: TopologyResult[];
+  ceiling: CeilingResult | null;
+  profiles: ProfileSummary[];
+}
+
+export const RESULTS_START = '<!-- bench:results:start -->';
+export const RESULTS_END = '<!-- bench:results:end -->';
+
+/** Replaces the generated section of the benchmark page, keeping the hand-written text around it. */
+export function writeResultsSection(file: string, results: BenchResults): void {
+  const section = `${RESULTS_START}\n${renderMarkdown(results)}\n${RESULTS_END}`;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const start = current.indexOf(RESULTS_START);
+  const end = current.indexOf(RESULTS_END);
+  const next = start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + RESULTS_END.length) : `${current}${current ? '\n' : ''}${section}\n`;
+  writeFileSync(file, next);
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+/** Renders the results as Markdown: run facts, then one table per scenario. */
+export function renderMarkdown(results: BenchResults): string {
+  const { machine, options } = results;
+  const parts = [
+    '## Latest recorded run',
+    '',
+    `- Date: ${results.startedAt.toISOString()} (took ${((results.finishedAt.getTime() - results.startedAt.getTime()) / 60000).toFixed(1)} min)`,
+    `- Command: \`${results.command}\``,
+    `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${formatMiB(machine.memoryBytes)} memory, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}); 1-minute load average ${machine.loadAverageAtStart.toFixed(2)} at the start`,
+    `- Points: ${options.durationMs / 1000} s measured after ${options.warmupMs / 1000} s warm-up${options.quick ? ' (--quick: a check of the script, not a full measurement)' : ''}`,
+    `- docpush settings: defaults${Object.keys(options.docpushEnv).length ? ` plus ${Object.entries(options.docpushEnv).map(([key, value]) => `${key}=${value}`).join(', ')}` : ''}`,
+    '',
+    renderTargets(results),
+    renderThroughput(results),
+    renderLatency(results),
+    renderAttachments(results),
+    renderMemory(results),
+    renderProblems(results),
+    renderProfiles(results.profiles),
+  ];
+  return parts.filter((part) => part !== '').join('\n');
+}
+
+function singleRoute(result: TopologyResult): ThroughputPoint | undefined {
+  return result.throughput.find((point) => point.connectionsPerEvent === 1);
+}
+
+function renderTargets(results: BenchResults): string {
+  const rows: string[][] = [];
+  for (const result of results.topologies) {
+    const best = Math.max(...result.throughput.map((point) => point.deliveriesPerSecond), Number.NaN);
+    const at200 = result.latency.find((point) => point.ratePerSecond === 200);
+    const single = singleRoute(result);
+    const ratio = single && results.ceiling ? single.deliveriesPerSecond / results.ceiling.operationsPerSecond : Number.NaN;
+    const memory = result.memory && result.memory.length === 2 ? memoryGrowth(result.memory) : Number.NaN;
+    rows.push(
+      [result.topology, 'deliveries/s (best point)', '≥ 2000', formatRate(best), verdict(best >= 2000, best)],
+      [result.topology, 'p99 event→listener at 200 events/s', '≤ 50 ms', formatMs(at200?.toListener.p99 ?? Number.NaN), verdict((at200?.toListener.p99 ?? Infinity) <= 50 && at200?.undelivered === 0, at200?.toListener.p99)],
+      [result.topology, 'share of the raw ceiling (1 connection)', '≥ 0.5', Number.isFinite(ratio) ? ratio.toFixed(2) : 'n/a', verdict(ratio >= 0.5, ratio)],
+      [result.topology, 'DOCX+PDF messages/s', '≥ 100', formatRate(result.attachments?.messagesPerSecond ?? Number.NaN), verdict((result.attachments?.messagesPerSecond ?? 0) >= 100, result.attachments?.messagesPerSecond)],
+      [result.topology, 'RSS growth between memory checkpoints', '≤ 10% (flat)', formatPercent(memory), verdict(memory <= 0.1, memory)],
+    );
+  }
+  return `### Targets\n\n${table(['topology', 'measure', 'target', 'measured', 'met'], rows)}\n`;
+}
+
+function verdict(met: boolean, value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return 'not measured';
+  return met ? 'yes' : 'no';
+}
+
+/** Largest relative RSS growth of any process between the two checkpoints. */
+function memoryGrowth(checkpoints: MemoryCheckpoint[]): number {
+  const [first, second] = checkpoints;
+  return Math.max(...Object.keys(first.rssBytesByRole).map((role) => second.rssBytesByRole[role] / first.rssBytesByRole[role] - 1));
+}
+
+function renderThroughput(results: BenchResults): string {
+  const rows = results.topologies.flatMap((result) =>
+    result.throughput.map((point) => [
+      result.topology,
+      String(point.connectionsPerEvent),
+      formatRate(point.deliveriesPerSecond),
+      formatRate(point.eventsPerSecond),
+      Number.isFinite(point.meanDueBacklog) ? point.meanDueBacklog.toFixed(0) : 'n/a',
+      Object.entries(point.cpuCores).map(([role, cores]) => `${role} ${cores.toFixed(2)}`).join(', '),
+      formatPercent(point.machineBusy),
+      String(point.undelivered),
+    ]),
+  );
+  if (rows.length === 0) return '';
+  const ceiling = results.ceiling;
+  const ceilingLine = ceiling
+    ? `\nRaw ceiling: ${formatRate(ceiling.operationsPerSecond)} POST + INSERT per second with ${ceiling.concurrency} concurrent loops (body ${ceiling.bodyBytes} bytes, log row about ${ceiling.logRowBytes} bytes). ` +
+      results.topologies
+        .map((result) => {
+          const single = singleRoute(result);
+          return single ? `${result.topology}: ${(single.deliveriesPerSecond / ceiling.operationsPerSecond).toFixed(2)} of it` : '';
+        })
+        .filter(Boolean)
+        .join('; ') +
+      '.\n'
+    : '';
+  return `### Throughput (closed loop, counted when the subscriber received the committed log row)\n\n${table(
+    ['topology', 'connections per event', 'deliveries/s', 'events/s', 'mean due backlog', 'CPU cores used', 'machine busy', 'undelivered'],
+    rows,
+  )}\n${ceilingLine}`;
+}
+
+function renderLatency(results: BenchResults): string {
+  const rows = results.topologies.flatMap((result) =>
+    result.latency.map((point) => [
+      result.topology,
+      String(point.ratePerSecond),
+      formatRate(point.achievedEventsPerSecond),
+      `${formatMs(point.toListener.p50)} / ${formatMs(point.toListener.p95)} / ${formatMs(point.toListener.p99)}`,
+      `${formatMs(point.toSubscriber.p50)} / ${formatMs(point.toSubscriber.p95)} / ${formatMs(point.toSubscriber.p99)}`,
+      String(point.undelivered),
+      String(point.failedEvents),
+    ]),
+  );
+  if (rows.length === 0) return '';
+  return `### Latency (open loop, from the scheduled send of recordDocumentEvent)\n\n${table(
+    ['topology', 'events/s asked', 'events/s sent', 'to listener p50 / p95 / p99', 'to subscriber p50 / p95 / p99', 'undelivered', 'failed events'],
+    rows,
+  )}\n`;
+}
+
+function renderAttachments(results: BenchResults): string {
+  const rows = results.topologies
+    .filter((result) => result.attachments)
+    .map((result) => {
+      const point = result.attachments!;
+      return [result.topology, formatRate(point.messagesPerSecond), String(point.delivered), point.receivedFiles || 'none', formatMiB(point.meanFileBytes), point.error ?? ''];
+    });
+  if (rows.length === 0) return '';
+  return `### Attachments (two-page contract as DOCX and PDF, one connection)\n\n${table(['topology', 'messages/s', 'delivered in window', 'files in a message', 'file bytes per message', 'problem'], rows)}\n`;
+}
+
+function renderMemory(results: BenchResults): string {
+  const rows = results.topologies.flatMap((result) =>
+    Object.keys(result.peakRssBytesByRole).map((role) => [
+      result.topology,
+      role,
+      ...results.options.memoryCheckpoints.map((_count, index) => {
+        const checkpoint = result.memory?.[index];
+        return checkpoint ? `${formatMiB(checkpoint.rssBytesByRole[role])} (at ${checkpoint.deliveries})` : 'n/a';
+      }),
+      formatMiB(result.peakRssBytesByRole[role]),
+    ]),
+  );
+  if (rows.length === 0) return '';
+  const header = ['topology', 'process', ...results.options.memoryCheckpoints.map((count) => `RSS at ≥ ${count} deliveries`), 'peak RSS'];
+  return `### Memory\n\n${table(header, rows)}\n`;
+}
+
+function renderProblems(results: BenchResults): string {
+  const lines = results.topologies.flatMap((result) => [
+    ...(result.error ? [`- ${result.topology}: stopped early: ${result.error}`] : []),
+    ...result.problems.map((problem) => `- ${result.topology}, ${problem.role}: ${problem.count} × "${problem.message}"`),
+    ...(result.duplicates ? [`- ${result.topology}: ${result.duplicates} duplicate requests at the listener`] : []),
+    ...(result.failedLogs ? [`- ${result.topology}: ${result.failedLogs} FAILED log rows streamed`] : []),
+  ]);
+  return lines.length ? `### Warnings and errors seen\n\n${lines.join('\n')}\n` : '';
+}
+
+function renderProfiles(profiles: ProfileSummary[]): string {
+  return profiles
+    .map(
+      (profile) =>
+        `### CPU profile ${profile.file} (${(profile.totalMs / 1000).toFixed(1)} s sampled)\n\n` +
+        `${table(['area', 'self time', 'share'], profile.areas.map((row) => [row.name, `${row.selfMs.toFixed(0)} ms`, formatPercent(row.share)]))}\n\n` +
+        `${table(['function', 'self time', 'share'], profile.functions.map((row) => [`\`${row.name}\``, `${row.selfMs.toFixed(0)} ms`, formatPercent(row.share)]))}\n`,
+    )
+    .join('\n');
+}
+
+/** Prints the key numbers as a plain table for the terminal. */
+export function renderConsoleTable(results: BenchResults): string {
+  const lines: string[] = ['', 'topology  measure                                   value'];
+  const add = (topology: string, measure: string, value: string) => lines.push(`${topology.padEnd(9)} ${measure.padEnd(41)} ${value}`);
+  for (const result of results.topologies) {
+    for (const point of result.throughput) add(result.topology, `deliveries/s, ${point.connectionsPerEvent} connection(s) per event`, formatRate(point.deliveriesPerSecond));
+    for (const point of result.latency) {
+      add(result.topology, `latency p50/p95/p99 at ${point.ratePerSecond}/s (listener)`, `${formatMs(point.toListener.p50)} / ${formatMs(point.toListener.p95)} / ${formatMs(point.toListener.p99)}`);
+      add(result.topology, `latency p50/p95/p99 at ${point.ratePerSecond}/s (subscriber)`, `${formatMs(point.toSubscriber.p50)} / ${formatMs(point.toSubscriber.p95)} / ${formatMs(point.toSubscriber.p99)}`);
+    }
+    if (result.attachments) add(result.topology, 'DOCX+PDF messages/s', `${formatRate(result.attachments.messagesPerSecond)}${result.attachments.error ? ` (${result.attachments.error})` : ''}`);
+    for (const checkpoint of result.memory ?? []) add(result.topology, `RSS after ${checkpoint.deliveries} deliveries`, Object.entries(checkpoint.rssBytesByRole).map(([role, bytes]) => `${role} ${formatMiB(bytes)}`).join(', '));
+    add(result.topology, 'peak RSS', Object.entries(result.peakRssBytesByRole).map(([role, bytes]) => `${role} ${formatMiB(bytes)}`).join(', '));
+    if (result.error) add(result.topology, 'stopped early', result.error);
+  }
+  if (results.ceiling) add('-', 'raw ceiling (POST + INSERT)/s', formatRate(results.ceiling.operationsPerSecond));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,265 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FAN_OUT_CONNECTIONS, ROUTES, type ApiClient, type BenchWorkspace } from './api-client';
+import type { BenchListener } from './bench-listener';
+import { readProcessMemory, type DocpushProcess } from './docpush-processes';
+import { runClosedLoop, runOpenLoop, waitForDelivery, type LoadTarget, type SentEvent } from './load';
+import type { LogSubscriber } from './log-subscriber';
+import type { BenchOptions } from './options';
+import { countBetween, cpuBetween, formatRate, summariseLatencies, takeCpuSnapshot, type LatencySummary } from './stats';
+
+/** Everything a scenario needs from a started topology. */
+export interface ScenarioContext {
+  options: BenchOptions;
+  api: ApiClient;
+  listener: BenchListener;
+  subscriber: LogSubscriber;
+  workspace: BenchWorkspace;
+  processes: DocpushProcess[];
+  log(line: string): void;
+}
+
+export interface ThroughputPoint {
+  connectionsPerEvent: number;
+  windowSeconds: number;
+  /** Messages whose success reached the subscriber inside the window, per second. */
+  deliveriesPerSecond: number;
+  eventsPerSecond: number;
+  /** Mean of docpush_push_messages_due sampled each second; above 0 means the workers were the limit. */
+  meanDueBacklog: number;
+  /** CPU cores used inside the window, by docpush role and by the benchmark process itself. */
+  cpuCores: Record<string, number>;
+  machineBusy: number;
+  undelivered: number;
+  failedEvents: number;
+  firstError: string | null;
+}
+
+export interface LatencyPoint {
+  ratePerSecond: number;
+  achievedEventsPerSecond: number;
+  toListener: LatencySummary;
+  toSubscriber: LatencySummary;
+  undelivered: number;
+  failedEvents: number;
+  firstError: string | null;
+}
+
+export interface AttachmentPoint {
+  messagesPerSecond: number;
+  delivered: number;
+  /** File names of a received message, such as "service-agreement-1.docx, service-agreement-1.pdf". */
+  receivedFiles: string;
+  meanFileBytes: number;
+  error: string | null;
+}
+
+export interface MemoryCheckpoint {
+  deliveries: number;
+  rssBytesByRole: Record<string, number>;
+}
+
+/** Producer settings: enough requests in flight to keep 50 worker slots busy without a runaway backlog. */
+const CLOSED_LOOP = { inFlight: 16, maxBacklogPerConnection: 1500 };
+const PROGRESS_EVERY_MS = 2_000;
+const WARM_UP_ATTEMPTS = 5;
+
+function target(context: ScenarioContext, route: keyof typeof ROUTES, recordIds = context.workspace.plainRecordIds): LoadTarget {
+  return { api: context.api, subscriber: context.subscriber, eventType: ROUTES[route].eventType, recordIds, authorId: context.workspace.authorId };
+}
+
+/**
+ * Sends events on the single route until one success reaches the subscriber, which shows that the
+ * subscription is active and the whole path works before anything is measured.
+ */
+export async function warmUp(context: ScenarioContext): Promise<void> {
+  for (let attempt = 1; attempt <= WARM_UP_ATTEMPTS; attempt += 1) {
+    const [messageId] = await context.api.recordEvent(context.workspace.plainRecordIds[0], ROUTES.single.eventType, context.workspace.authorId);
+    const deadline = performance.now() + 3_000;
+    while (performance.now() < deadline) {
+      if (context.subscriber.succeeded.has(messageId)) return;
+      await sleep(20);
+    }
+  }
+  throw new Error(`No delivery reached the deliveryLog subscriber after ${WARM_UP_ATTEMPTS} warm-up events; subscription errors: ${context.subscriber.errors.join('; ') || 'none'}.`);
+}
+
+/** Measures deliveries per second with 1 or 10 connections per event, with the workers kept busy. */
+export async function measureThroughput(context: ScenarioContext, connectionsPerEvent: 1 | 10): Promise<ThroughputPoint> {
+  const { options } = context;
+  const route = connectionsPerEvent === 1 ? 'single' : 'fanOut';
+  const label = `throughput, ${connectionsPerEvent} connection(s) per event`;
+  const windowStart = performance.now() + options.warmupMs;
+  const windowEnd = windowStart + options.durationMs;
+  const maxBacklog = CLOSED_LOOP.maxBacklogPerConnection * Math.min(connectionsPerEvent, FAN_OUT_CONNECTIONS);
+
+  const backlogSamples: number[] = [];
+  let before = takeCpuSnapshot([]);
+  const sampler = startSampler(context, label, windowStart, windowEnd, backlogSamples, () => (before = takeCpuSnapshot(pidsOf(context))));
+  const load = await runClosedLoop(target(context, route), { inFlight: CLOSED_LOOP.inFlight, maxBacklog, until: windowEnd });
+  const after = takeCpuSnapshot(pidsOf(context));
+  sampler.stop();
+
+  const delivered = countBetween(context.subscriber.succeededTimes, windowStart, windowEnd);
+  const eventsInWindow = countBetween(load.events.map((event) => event.scheduledAt), windowStart, windowEnd);
+  const undelivered = await waitForDelivery(context.subscriber, load.events, options.drainTimeoutMs);
+  const cpu = cpuBetween(before, after);
+  const windowSeconds = options.durationMs / 1000;
+
+  return {
+    connectionsPerEvent,
+    windowSeconds,
+    deliveriesPerSecond: delivered / windowSeconds,
+    eventsPerSecond: eventsInWindow / windowSeconds,
+    meanDueBacklog: backlogSamples.length ? backlogSamples.reduce((sum, value) => sum + value, 0) / backlogSamples.length : Number.NaN,
+    cpuCores: cpuByRole(context, cpu.coresByPid),
+    machineBusy: cpu.machineBusy,
+    undelivered,
+    failedEvents: load.failedEvents,
+    firstError: load.firstError,
+  };
+}
+
+/** Measures event→listener and event→subscriber latency at a fixed event rate, one connection per event. */
+export async function measureLatency(context: ScenarioContext, ratePerSecond: number): Promise<LatencyPoint> {
+  const { options } = context;
+  context.log(`latency at ${ratePerSecond} events/s for ${options.durationMs / 1000} s`);
+  const started = performance.now();
+  const load = await runOpenLoop(target(context, 'single'), { ratePerSecond, durationMs: options.durationMs });
+  const achievedEventsPerSecond = load.events.length / ((performance.now() - started) / 1000);
+  const undelivered = await waitForDelivery(context.subscriber, load.events, options.drainTimeoutMs);
+
+  const toListener = latencies(load.events, context.listener.firstArrival);
+  const toSubscriber = latencies(load.events, context.subscriber.succeeded);
+  context.log(`  p50 ${toListener.p50.toFixed(1)} ms, p99 ${toListener.p99.toFixed(1)} ms to the listener; ${undelivered} undelivered`);
+  return { ratePerSecond, achievedEventsPerSecond, toListener: summariseLatencies(toListener), toSubscriber: summariseLatencies(toSubscriber), undelivered, failedEvents: load.failedEvents, firstError: load.firstError };
+}
+
+function latencies(events: SentEvent[], arrivals: Map<string, number>): number[] {
+  const values: number[] = [];
+  for (const event of events) {
+    for (const messageId of event.messageIds) {
+      const arrivedAt = arrivals.get(messageId);
+      if (arrivedAt !== undefined) values.push(arrivedAt - event.scheduledAt);
+    }
+  }
+  return values;
+}
+
+/** Measures messages per second that carry the record's two-page contract as DOCX and PDF. */
+export async function measureAttachments(context: ScenarioContext): Promise<AttachmentPoint> {
+  const { options, workspace } = context;
+  if (workspace.attachmentSetupError) {
+    return { messagesPerSecond: Number.NaN, delivered: 0, receivedFiles: '', meanFileBytes: Number.NaN, error: `set-up failed: ${workspace.attachmentSetupError}` };
+  }
+  const windowStart = performance.now() + options.warmupMs;
+  const windowEnd = windowStart + options.durationMs;
+  const sampler = startSampler(context, 'attachments', windowStart, windowEnd, [], () => undefined);
+  const load = await runClosedLoop(target(context, 'attachments', workspace.documentRecordIds), { inFlight: 4, maxBacklog: 200, until: windowEnd });
+  sampler.stop();
+
+  const delivered = countBetween(context.subscriber.succeededTimes, windowStart, windowEnd);
+  await waitForDelivery(context.subscriber, load.events, options.drainTimeoutMs);
+  const samples = context.listener.attachmentSamples;
+  const withFiles = samples.filter((sample) => sample.fileNames.length > 0);
+  const error = samples.length === 0 ? 'no attachment message arrived' : withFiles.length === 0 ? 'messages arrived without generated files' : load.firstError;
+  return {
+    messagesPerSecond: delivered / (options.durationMs / 1000),
+    delivered,
+    receivedFiles: withFiles[0]?.fileNames.join(', ') ?? '',
+    meanFileBytes: withFiles.length ? withFiles.reduce((sum, sample) => sum + sample.bytes, 0) / withFiles.length : Number.NaN,
+    error,
+  };
+}
+
+/**
+ * Delivers fan-out events until the process has delivered the larger checkpoint count, sampling
+ * the RSS of each docpush process when the delivery count first reaches each checkpoint.
+ */
+export async function measureMemory(context: ScenarioContext): Promise<MemoryCheckpoint[]> {
+  const checkpoints = [...context.options.memoryCheckpoints];
+  const samples: MemoryCheckpoint[] = [];
+  const takeSample = () => {
+    const deliveries = context.subscriber.succeeded.size;
+    while (checkpoints.length > 0 && deliveries >= checkpoints[0]) {
+      checkpoints.shift();
+      samples.push({ deliveries, rssBytesByRole: rssByRole(context) });
+      context.log(`memory: ${deliveries} deliveries, RSS ${JSON.stringify(samples.at(-1)!.rssBytesByRole)}`);
+    }
+  };
+  const timer = setInterval(takeSample, 200);
+  const goal = context.options.memoryCheckpoints[1];
+  const progress = setInterval(() => context.log(`memory: ${context.subscriber.succeeded.size} of ${goal} deliveries`), PROGRESS_EVERY_MS * 5);
+  try {
+    takeSample();
+    while (checkpoints.length > 0) {
+      const load = await runClosedLoop(target(context, 'fanOut'), {
+        inFlight: CLOSED_LOOP.inFlight,
+        maxBacklog: CLOSED_LOOP.maxBacklogPerConnection * FAN_OUT_CONNECTIONS,
+        until: performance.now() + 10_000,
+      });
+      if (load.events.length === 0) throw new Error(`memory scenario: no event was recorded: ${load.firstError}`);
+    }
+  } finally {
+    clearInterval(timer);
+    clearInterval(progress);
+  }
+  return samples;
+}
+
+function pidsOf(context: ScenarioContext): number[] {
+  return [...context.processes.map((process) => process.pid), process.pid];
+}
+
+function cpuByRole(context: ScenarioContext, coresByPid: Map<number, number>): Record<string, number> {
+  const cores: Record<string, number> = {};
+  for (const docpush of context.processes) cores[`docpush ${docpush.role}`] = coresByPid.get(docpush.pid) ?? Number.NaN;
+  cores.benchmark = coresByPid.get(process.pid) ?? Number.NaN;
+  return cores;
+}
+
+export function rssByRole(context: Pick<ScenarioContext, 'processes'>): Record<string, number> {
+  const rss: Record<string, number> = {};
+  for (const docpush of context.processes) rss[docpush.role] = readProcessMemory(docpush.pid)?.rssBytes ?? Number.NaN;
+  return rss;
+}
+
+/**
+ * Prints progress every two seconds and, inside the measured window, samples the due backlog from
+ * /metrics once a second. `onWindowStart` runs once when the window opens.
+ */
+function startSampler(context: ScenarioContext, label: string, windowStart: number, windowEnd: number, backlogSamples: number[], onWindowStart: () => void) {
+  let lastCount = context.subscriber.succeeded.size;
+  let lastAt = performance.now();
+  const progress = setInterval(() => {
+    const count = context.subscriber.succeeded.size;
+    const now = performance.now();
+    const phase = now < windowStart ? 'warm-up' : now < windowEnd ? `${((now - windowStart) / 1000).toFixed(0)} s` : 'draining';
+    context.log(`${label} [${phase}]: ${formatRate(((count - lastCount) * 1000) / (now - lastAt))} deliveries/s, due backlog ${backlogSamples.at(-1) ?? 'n/a'}`);
+    lastCount = count;
+    lastAt = now;
+  }, PROGRESS_EVERY_MS);
+  const opening = setTimeout(onWindowStart, Math.max(0, windowStart - performance.now()));
+  const backlog = setInterval(async () => {
+    const now = performance.now();
+    if (now < windowStart || now >= windowEnd) return;
+    const due = await readDueBacklog(context.processes[0].monitoringUrl);
+    if (Number.isFinite(due)) backlogSamples.push(due);
+  }, 1_000);
+  return {
+    stop: () => {
+      clearTimeout(opening);
+      clearInterval(progress);
+      clearInterval(backlog);
+    },
+  };
+}
+
+async function readDueBacklog(monitoringUrl: string): Promise<number> {
+  try {
+    const text = await (await fetch(`${monitoringUrl}/metrics`)).text();
+    return Number(/^docpush_push_messages_due (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
