@@ -17,18 +17,30 @@ export interface ProfileRow {
 
 export interface ProfileSummary {
   file: string;
+  /** Start-up time left out of the summary. */
+  skippedMs: number;
   totalMs: number;
   /** Self time by area: a package under node_modules, a src/ folder, Node internals, GC or idle. */
   areas: ProfileRow[];
   functions: ProfileRow[];
 }
 
-/** Sums the self time of each sampled function of a CPU profile, and of each code area. */
-export function summariseCpuProfile(file: string, top = 15): ProfileSummary {
+/**
+ * Sums the self time of each sampled function of a CPU profile, and of each code area, leaving
+ * out the samples of the first `skipMs` (start-up: ts-node compiling, migrations, seeding).
+ */
+export function summariseCpuProfile(file: string, options: { skipMs?: number; top?: number } = {}): ProfileSummary {
+  const top = options.top ?? 15;
+  const skipUs = (options.skipMs ?? 0) * 1000;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfByNode = new Map<number, number>();
-  profile.samples.forEach((nodeId, index) => selfByNode.set(nodeId, (selfByNode.get(nodeId) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  let elapsedUs = 0;
+  profile.samples.forEach((nodeId, index) => {
+    const deltaUs = profile.timeDeltas[index] ?? 0;
+    elapsedUs += deltaUs;
+    if (elapsedUs >= skipUs) selfByNode.set(nodeId, (selfByNode.get(nodeId) ?? 0) + deltaUs);
+  });
 
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();
@@ -46,7 +58,7 @@ export function summariseCpuProfile(file: string, top = 15): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, selfMs: us / 1000, share: us / totalUs }));
-  return { file: path.basename(file), totalMs: totalUs / 1000, areas: rows(byArea), functions: rows(byFunction) };
+  return { file: path.basename(file), skippedMs: options.skipMs ?? 0, totalMs: totalUs / 1000, areas: rows(byArea), functions: rows(byFunction) };
 }
 
 function shortLocation(url: string, lineNumber: number): string {
@@ -67,10 +79,11 @@ function areaOf(url: string, functionName: string): string {
   return source ? source[1] : 'other';
 }
 
-/** Runs standalone: `npx ts-node --transpile-only bench/cpu-profile-summary.ts FILE.cpuprofile`. */
+/** Runs standalone: `npx ts-node --transpile-only bench/cpu-profile-summary.ts [--skip=MS] FILE.cpuprofile...`. */
 if (require.main === module) {
-  for (const file of process.argv.slice(2)) {
-    const summary = summariseCpuProfile(file);
+  const skip = process.argv.find((argument) => argument.startsWith('--skip='));
+  for (const file of process.argv.slice(2).filter((argument) => !argument.startsWith('--'))) {
+    const summary = summariseCpuProfile(file, { skipMs: skip ? Number(skip.slice('--skip='.length)) : 0 });
     process.stdout.write(`\n${summary.file}: ${summary.totalMs.toFixed(0)} ms sampled\n`);
     for (const row of [...summary.areas, { name: '---', selfMs: 0, share: 0 }, ...summary.functions]) {
       process.stdout.write(`${(row.share * 100).toFixed(1).padStart(5)}%  ${row.selfMs.toFixed(0).padStart(7)} ms  ${row.name}\n`);

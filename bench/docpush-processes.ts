@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { performance } from 'node:perf_hooks';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
@@ -17,6 +18,10 @@ export interface DocpushProcess {
   adminKey: string | null;
   /** Count of warn and error log lines by message, for the report. */
   problems: Map<string, number>;
+  /** performance.now() when the process was spawned; its CPU profile's sample times count from about here. */
+  spawnedAt: number;
+  /** File name of its CPU profile, written at exit; null without profiling. */
+  cpuProfileName: string | null;
   stop(): Promise<void>;
 }
 
@@ -29,6 +34,8 @@ export interface StartOptions {
   env: Record<string, string>;
   /** Folder for a V8 CPU profile written at exit; no profile when null. */
   cpuProfileDir: string | null;
+  /** Name of the profile file, such as docpush-single-all.cpuprofile. */
+  cpuProfileName: string;
   log: (line: string) => void;
 }
 
@@ -40,7 +47,8 @@ export interface StartOptions {
  */
 export async function startDocpush(options: StartOptions): Promise<DocpushProcess> {
   const nodeArgs = ['-r', 'ts-node/register/transpile-only'];
-  if (options.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=docpush-${options.role}-${Date.now()}.cpuprofile`);
+  if (options.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${options.cpuProfileName}`);
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
     cwd: PROJECT_ROOT,
     env: {
@@ -85,7 +93,8 @@ export async function startDocpush(options: StartOptions): Promise<DocpushProces
   exited.catch(() => undefined);
 
   options.log(`docpush ${options.role} is ready (pid ${child.pid}, ${started.graphqlUrl ?? started.monitoringUrl})`);
-  return { role: options.role, pid: child.pid!, ...started, problems, stop: () => stopChild(child) };
+  const cpuProfileName = options.cpuProfileDir ? options.cpuProfileName : null;
+  return { role: options.role, pid: child.pid!, ...started, problems, spawnedAt, cpuProfileName, stop: () => stopChild(child) };
 }
 
 interface ReadyFields {
@@ -105,6 +114,7 @@ function waitForReady(child: ChildProcess, options: StartOptions, problems: Map<
       const entry = parseLogLine(line);
       if (entry) {
         if (entry.level >= 40) problems.set(entry.msg, (problems.get(entry.msg) ?? 0) + 1);
+        if (process.env.BENCH_ECHO_LOGS) process.stderr.write(`${options.role}: ${line.slice(0, 300)}\n`);
         if (entry.msg === 'docpush is ready') readyLine = { url: entry.url ?? null, monitoringUrl: entry.monitoringUrl! };
       } else if (line.startsWith('First start:')) {
         expectKey = true;

@@ -35,7 +35,7 @@ deliveryLog subscriber, and measures throughput, latency, the raw ceiling, attac
 messages and memory. Results go to the terminal and to docs/benchmarks.md.
 
 Options:
-  --quick                 short run to check the script: 5 s points, memory checkpoints 1000 and 5000
+  --quick                 short run to check the script: 5 s points, memory checkpoints 1000 and 4000
   --duration=20s          measured time of each point (default 20s; 5s with --quick)
   --only=a,b              scenarios to run: ${SCENARIOS.join(', ')} (default all)
   --topology=a,b          single (one process, all roles) and/or split (API + worker) (default both)
@@ -72,7 +72,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     scenarios: listOf(last('only'), SCENARIOS, '--only') ?? [...SCENARIOS],
     topologies: listOf(last('topology'), TOPOLOGIES, '--topology') ?? [...TOPOLOGIES],
     latencyRates: last('rates') ? parseRates(last('rates')!) : [50, 200, 1000],
-    memoryCheckpoints: quick ? [1_000, 5_000] : [10_000, 100_000],
+    memoryCheckpoints: quick ? [1_000, 4_000] : [10_000, 100_000],
     adminDatabaseUrl: last('database-url') || 'postgres://postgres@127.0.0.1:5432/postgres',
     docpushEnv: parseEnv(flags.get('docpush-env') ?? []),
     cpuProfile: flags.has('cpu-prof'),

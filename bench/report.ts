@@ -3,7 +3,7 @@ import type { CeilingResult } from './ceiling';
 import type { ProfileSummary } from './cpu-profile-summary';
 import type { BenchOptions, Topology } from './options';
 import type { AttachmentPoint, LatencyPoint, MemoryCheckpoint, ThroughputPoint } from './scenarios';
-import { formatMiB, formatMs, formatPercent, formatRate } from './stats';
+import { formatMiB, formatMs, formatPercent, formatRate, type LatencySummary } from './stats';
 
 export interface TopologyResult {
   topology: Topology;
@@ -29,6 +29,8 @@ export interface Machine {
   database: string;
   /** 1-minute load average when the run started; other work on the machine skews the numbers. */
   loadAverageAtStart: number;
+  /** Round trip of a single-row INSERT in its own transaction: the cost floor of each commit. */
+  commitLatency: LatencySummary;
 }
 
 export interface BenchResults {
@@ -68,11 +70,13 @@ export function renderMarkdown(results: BenchResults): string {
     `- Date: ${results.startedAt.toISOString()} (took ${((results.finishedAt.getTime() - results.startedAt.getTime()) / 60000).toFixed(1)} min)`,
     `- Command: \`${results.command}\``,
     `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${formatMiB(machine.memoryBytes)} memory, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}); 1-minute load average ${machine.loadAverageAtStart.toFixed(2)} at the start`,
+    `- One single-row INSERT commit on this server: p50 ${formatMs(machine.commitLatency.p50)}, p99 ${formatMs(machine.commitLatency.p99)}`,
     `- Points: ${options.durationMs / 1000} s measured after ${options.warmupMs / 1000} s warm-up${options.quick ? ' (--quick: a check of the script, not a full measurement)' : ''}`,
     `- docpush settings: defaults${Object.keys(options.docpushEnv).length ? ` plus ${Object.entries(options.docpushEnv).map(([key, value]) => `${key}=${value}`).join(', ')}` : ''}`,
     '',
     renderTargets(results),
     renderThroughput(results),
+    renderWaits(results),
     renderLatency(results),
     renderAttachments(results),
     renderMemory(results),
@@ -126,7 +130,8 @@ function renderThroughput(results: BenchResults): string {
       Number.isFinite(point.meanDueBacklog) ? point.meanDueBacklog.toFixed(0) : 'n/a',
       Object.entries(point.cpuCores).map(([role, cores]) => `${role} ${cores.toFixed(2)}`).join(', '),
       formatPercent(point.machineBusy),
-      String(point.undelivered),
+      point.perDelivery ? `${point.perDelivery.commits.toFixed(1)} / ${point.perDelivery.rowsInserted.toFixed(1)} / ${point.perDelivery.rowsUpdated.toFixed(1)} / ${point.perDelivery.rowsDeleted.toFixed(1)}` : 'n/a',
+      String(point.cancelledAfterWindow),
     ]),
   );
   if (rows.length === 0) return '';
@@ -143,9 +148,26 @@ function renderThroughput(results: BenchResults): string {
       '.\n'
     : '';
   return `### Throughput (closed loop, counted when the subscriber received the committed log row)\n\n${table(
-    ['topology', 'connections per event', 'deliveries/s', 'events/s', 'mean due backlog', 'CPU cores used', 'machine busy', 'undelivered'],
+    ['topology', 'connections per event', 'deliveries/s', 'events/s', 'mean due backlog', 'CPU cores used', 'machine busy', 'commits / inserts / updates / deletes per delivery', 'backlog cancelled after the window'],
     rows,
   )}\n${ceilingLine}`;
+}
+
+function renderWaits(results: BenchResults): string {
+  const sections = results.topologies.flatMap((result) =>
+    result.throughput
+      .filter((point) => point.waits && point.waits.samples > 0)
+      .map((point) => {
+        const waits = point.waits!;
+        const perSample = (count: number) => (count / waits.samples).toFixed(1);
+        return (
+          `${result.topology}, ${point.connectionsPerEvent} connection(s) per event (${waits.samples} samples of pg_stat_activity; backends per sample):\n\n` +
+          `${table(['backend state', 'backends'], waits.byState.map((row) => [row.state, perSample(row.count)]))}\n\n` +
+          `${table(['statement of a busy backend', 'backends'], waits.byStatement.map((row) => [`\`${row.statement.replace(/\|/g, '\\|')}\``, perSample(row.count)]))}\n`
+        );
+      }),
+  );
+  return sections.length ? `### Database backends during the throughput windows\n\n${sections.join('\n')}` : '';
 }
 
 function renderLatency(results: BenchResults): string {
@@ -209,7 +231,7 @@ function renderProfiles(profiles: ProfileSummary[]): string {
   return profiles
     .map(
       (profile) =>
-        `### CPU profile ${profile.file} (${(profile.totalMs / 1000).toFixed(1)} s sampled)\n\n` +
+        `### CPU profile ${profile.file} (${(profile.totalMs / 1000).toFixed(1)} s of samples after the first ${(profile.skippedMs / 1000).toFixed(1)} s of start-up and warm-up)\n\n` +
         `${table(['area', 'self time', 'share'], profile.areas.map((row) => [row.name, `${row.selfMs.toFixed(0)} ms`, formatPercent(row.share)]))}\n\n` +
         `${table(['function', 'self time', 'share'], profile.functions.map((row) => [`\`${row.name}\``, `${row.selfMs.toFixed(0)} ms`, formatPercent(row.share)]))}\n`,
     )
@@ -230,6 +252,7 @@ export function renderConsoleTable(results: BenchResults): string {
     for (const checkpoint of result.memory ?? []) add(result.topology, `RSS after ${checkpoint.deliveries} deliveries`, Object.entries(checkpoint.rssBytesByRole).map(([role, bytes]) => `${role} ${formatMiB(bytes)}`).join(', '));
     add(result.topology, 'peak RSS', Object.entries(result.peakRssBytesByRole).map(([role, bytes]) => `${role} ${formatMiB(bytes)}`).join(', '));
     if (result.error) add(result.topology, 'stopped early', result.error);
+    for (const problem of result.problems) add(result.topology, `${problem.role} logged ${problem.count} ×`, problem.message);
   }
   if (results.ceiling) add('-', 'raw ceiling (POST + INSERT)/s', formatRate(results.ceiling.operationsPerSecond));
   return `${lines.join('\n')}\n`;

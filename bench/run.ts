@@ -13,6 +13,8 @@ import { readProcessMemory, startDocpush, type DocpushProcess } from './docpush-
 import { subscribeToDeliveryLog, type LogSubscriber } from './log-subscriber';
 import { parseBenchOptions, USAGE, wantsHelp, type BenchOptions, type Topology } from './options';
 import { renderConsoleTable, writeResultsSection, type BenchResults, type Machine, type TopologyResult } from './report';
+import { measureCommitLatency } from './database-probe';
+import { formatMs, type LatencySummary } from './stats';
 import { measureAttachments, measureLatency, measureMemory, measureThroughput, warmUp, type ScenarioContext } from './scenarios';
 
 const DOCS_FILE = path.resolve(__dirname, '..', 'docs', 'benchmarks.md');
@@ -20,6 +22,8 @@ const PLAIN_RECORDS = 200;
 const DOCUMENT_RECORDS = 20;
 
 const runStart = performance.now();
+/** Per CPU profile file, the milliseconds from process start to the end of the warm-up. */
+const steadyStateFromMs = new Map<string, number>();
 function log(line: string): void {
   process.stderr.write(`[${((performance.now() - runStart) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 }
@@ -34,6 +38,8 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg()[0];
   const server = await openBenchServer(options.adminDatabaseUrl, log);
+  const commitLatency = await measureCommitLatency(await server.recreateDatabase());
+  log(`single-row INSERT commit on this server: p50 ${formatMs(commitLatency.p50)}, p99 ${formatMs(commitLatency.p99)}`);
   const profileDir = options.cpuProfile ? mkdtempSync(path.join(os.tmpdir(), 'docpush-bench-profiles-')) : null;
 
   const topologies: TopologyResult[] = [];
@@ -50,13 +56,17 @@ async function main(): Promise<void> {
     await server.stop();
   }
 
-  const profiles = profileDir ? readdirSync(profileDir).filter((file) => file.endsWith('.cpuprofile')).map((file) => summariseCpuProfile(path.join(profileDir, file))) : [];
+  const profiles = profileDir
+    ? readdirSync(profileDir)
+        .filter((file) => file.endsWith('.cpuprofile'))
+        .map((file) => summariseCpuProfile(path.join(profileDir, file), { skipMs: steadyStateFromMs.get(file) }))
+    : [];
   if (profileDir) log(`CPU profiles are in ${profileDir}`);
   const results: BenchResults = {
     startedAt,
     finishedAt: new Date(),
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
-    machine: describeMachine(server, loadAverageAtStart),
+    machine: describeMachine(server, loadAverageAtStart, commitLatency),
     options,
     topologies,
     ceiling,
@@ -87,14 +97,18 @@ async function runTopology(
     const databaseUrl = await server.recreateDatabase();
     const shared = { databaseUrl, secretKey: randomBytes(32).toString('base64'), env: options.docpushEnv, cpuProfileDir: profileDir, log };
     for (const role of topology === 'single' ? (['all'] as const) : (['api', 'worker'] as const)) {
-      processes.push(await startDocpush({ ...shared, role, dataDir: mkdtempSync(path.join(os.tmpdir(), `docpush-bench-${role}-`)) }));
+      const cpuProfileName = `docpush-${topology}-${role}.cpuprofile`;
+      processes.push(await startDocpush({ ...shared, role, cpuProfileName, dataDir: mkdtempSync(path.join(os.tmpdir(), `docpush-bench-${role}-`)) }));
     }
     api = new ApiClient(processes[0].graphqlUrl!, processes[0].adminKey!);
     log('seeding records, documents and connections through the API');
     const workspace = await seedBenchWorkspace(api, listener.url, { plainRecords: PLAIN_RECORDS, documentRecords: options.scenarios.includes('attachments') ? DOCUMENT_RECORDS : 0 });
     subscriber = subscribeToDeliveryLog(api.openWebSocket());
-    const context: ScenarioContext = { options, api, listener, subscriber, workspace, processes, log };
+    const context: ScenarioContext = { options, databaseUrl, api, listener, subscriber, workspace, processes, log };
     await warmUp(context);
+    for (const docpush of processes) {
+      if (docpush.cpuProfileName) steadyStateFromMs.set(docpush.cpuProfileName, performance.now() - docpush.spawnedAt);
+    }
     await runScenarios(context, result);
   } catch (error) {
     result.error = (error as Error).message;
@@ -147,7 +161,7 @@ async function runCeiling(options: BenchOptions, server: BenchServer, request: C
   }
 }
 
-function describeMachine(server: BenchServer, loadAverageAtStart: number): Machine {
+function describeMachine(server: BenchServer, loadAverageAtStart: number, commitLatency: LatencySummary): Machine {
   const cpus = os.cpus();
   return {
     cores: cpus.length,
@@ -157,6 +171,7 @@ function describeMachine(server: BenchServer, loadAverageAtStart: number): Machi
     postgres: server.serverVersion,
     database: server.description,
     loadAverageAtStart,
+    commitLatency,
   };
 }
 

@@ -6,11 +6,14 @@ import { readProcessMemory, type DocpushProcess } from './docpush-processes';
 import { runClosedLoop, runOpenLoop, waitForDelivery, type LoadTarget, type SentEvent } from './load';
 import type { LogSubscriber } from './log-subscriber';
 import type { BenchOptions } from './options';
-import { countBetween, cpuBetween, formatRate, summariseLatencies, takeCpuSnapshot, type LatencySummary } from './stats';
+import { cancelWaitingMessages, countersBetween, readDatabaseCounters, sampleDatabaseWaits, type DatabaseCounters, type WaitProfile } from './database-probe';
+import { countBetween, cpuBetween, formatMs, formatRate, summariseLatencies, takeCpuSnapshot, type LatencySummary } from './stats';
 
 /** Everything a scenario needs from a started topology. */
 export interface ScenarioContext {
   options: BenchOptions;
+  /** The docpush_bench database, for its activity counters. */
+  databaseUrl: string;
   api: ApiClient;
   listener: BenchListener;
   subscriber: LogSubscriber;
@@ -30,7 +33,12 @@ export interface ThroughputPoint {
   /** CPU cores used inside the window, by docpush role and by the benchmark process itself. */
   cpuCores: Record<string, number>;
   machineBusy: number;
-  undelivered: number;
+  /** Database commits and row writes per delivery inside the window, from pg_stat_database. */
+  perDelivery: DatabaseCounters | null;
+  /** What the database backends were doing inside the window. */
+  waits: WaitProfile | null;
+  /** Messages still waiting when the window closed; cancelled so the next point starts clean. */
+  cancelledAfterWindow: number;
   failedEvents: number;
   firstError: string | null;
 }
@@ -63,6 +71,8 @@ export interface MemoryCheckpoint {
 const CLOSED_LOOP = { inFlight: 16, maxBacklogPerConnection: 1500 };
 const PROGRESS_EVERY_MS = 2_000;
 const WARM_UP_ATTEMPTS = 5;
+/** Longest wait for attempts in flight to finish after a backlog was cancelled. */
+const SETTLE_MS = 30_000;
 
 function target(context: ScenarioContext, route: keyof typeof ROUTES, recordIds = context.workspace.plainRecordIds): LoadTarget {
   return { api: context.api, subscriber: context.subscriber, eventType: ROUTES[route].eventType, recordIds, authorId: context.workspace.authorId };
@@ -95,14 +105,22 @@ export async function measureThroughput(context: ScenarioContext, connectionsPer
 
   const backlogSamples: number[] = [];
   let before = takeCpuSnapshot([]);
-  const sampler = startSampler(context, label, windowStart, windowEnd, backlogSamples, () => (before = takeCpuSnapshot(pidsOf(context))));
+  let countersBefore: Promise<DatabaseCounters | null> = Promise.resolve(null);
+  let waitSampler: ReturnType<typeof sampleDatabaseWaits> | null = null;
+  const sampler = startSampler(context, label, windowStart, windowEnd, backlogSamples, () => {
+    before = takeCpuSnapshot(pidsOf(context));
+    countersBefore = readDatabaseCounters(context.databaseUrl);
+    waitSampler = sampleDatabaseWaits(context.databaseUrl);
+  });
   const load = await runClosedLoop(target(context, route), { inFlight: CLOSED_LOOP.inFlight, maxBacklog, until: windowEnd });
   const after = takeCpuSnapshot(pidsOf(context));
+  const databaseWork = countersBetween(await countersBefore, await readDatabaseCounters(context.databaseUrl));
+  const waits = waitSampler ? await (waitSampler as ReturnType<typeof sampleDatabaseWaits>).stop() : null;
   sampler.stop();
 
   const delivered = countBetween(context.subscriber.succeededTimes, windowStart, windowEnd);
   const eventsInWindow = countBetween(load.events.map((event) => event.scheduledAt), windowStart, windowEnd);
-  const undelivered = await waitForDelivery(context.subscriber, load.events, options.drainTimeoutMs);
+  const cancelledAfterWindow = await cancelWaitingMessages(context.databaseUrl, SETTLE_MS);
   const cpu = cpuBetween(before, after);
   const windowSeconds = options.durationMs / 1000;
 
@@ -114,7 +132,9 @@ export async function measureThroughput(context: ScenarioContext, connectionsPer
     meanDueBacklog: backlogSamples.length ? backlogSamples.reduce((sum, value) => sum + value, 0) / backlogSamples.length : Number.NaN,
     cpuCores: cpuByRole(context, cpu.coresByPid),
     machineBusy: cpu.machineBusy,
-    undelivered,
+    perDelivery: databaseWork && delivered > 0 ? perDelivery(databaseWork, delivered) : null,
+    waits,
+    cancelledAfterWindow,
     failedEvents: load.failedEvents,
     firstError: load.firstError,
   };
@@ -127,12 +147,31 @@ export async function measureLatency(context: ScenarioContext, ratePerSecond: nu
   const started = performance.now();
   const load = await runOpenLoop(target(context, 'single'), { ratePerSecond, durationMs: options.durationMs });
   const achievedEventsPerSecond = load.events.length / ((performance.now() - started) / 1000);
-  const undelivered = await waitForDelivery(context.subscriber, load.events, options.drainTimeoutMs);
+  const undelivered = await drain(context, load.events);
 
-  const toListener = latencies(load.events, context.listener.firstArrival);
-  const toSubscriber = latencies(load.events, context.subscriber.succeeded);
-  context.log(`  p50 ${toListener.p50.toFixed(1)} ms, p99 ${toListener.p99.toFixed(1)} ms to the listener; ${undelivered} undelivered`);
-  return { ratePerSecond, achievedEventsPerSecond, toListener: summariseLatencies(toListener), toSubscriber: summariseLatencies(toSubscriber), undelivered, failedEvents: load.failedEvents, firstError: load.firstError };
+  const toListener = summariseLatencies(latencies(load.events, context.listener.firstArrival));
+  const toSubscriber = summariseLatencies(latencies(load.events, context.subscriber.succeeded));
+  context.log(`latency at ${ratePerSecond} events/s: p50 ${formatMs(toListener.p50)}, p99 ${formatMs(toListener.p99)} to the listener; ${undelivered} undelivered`);
+  return { ratePerSecond, achievedEventsPerSecond, toListener, toSubscriber, undelivered, failedEvents: load.failedEvents, firstError: load.firstError };
+}
+
+/** Waits for the messages of a point to arrive; cancels the rest after the drain time-out and returns their count. */
+async function drain(context: ScenarioContext, events: SentEvent[]): Promise<number> {
+  const undelivered = await waitForDelivery(context.subscriber, events, context.options.drainTimeoutMs);
+  if (undelivered > 0) {
+    context.log(`${undelivered} message(s) not delivered within ${context.options.drainTimeoutMs / 1000} s; cancelling the backlog`);
+    await cancelWaitingMessages(context.databaseUrl, SETTLE_MS);
+  }
+  return undelivered;
+}
+
+function perDelivery(work: DatabaseCounters, delivered: number): DatabaseCounters {
+  return {
+    commits: work.commits / delivered,
+    rowsInserted: work.rowsInserted / delivered,
+    rowsUpdated: work.rowsUpdated / delivered,
+    rowsDeleted: work.rowsDeleted / delivered,
+  };
 }
 
 function latencies(events: SentEvent[], arrivals: Map<string, number>): number[] {
@@ -159,7 +198,7 @@ export async function measureAttachments(context: ScenarioContext): Promise<Atta
   sampler.stop();
 
   const delivered = countBetween(context.subscriber.succeededTimes, windowStart, windowEnd);
-  await waitForDelivery(context.subscriber, load.events, options.drainTimeoutMs);
+  await drain(context, load.events);
   const samples = context.listener.attachmentSamples;
   const withFiles = samples.filter((sample) => sample.fileNames.length > 0);
   const error = samples.length === 0 ? 'no attachment message arrived' : withFiles.length === 0 ? 'messages arrived without generated files' : load.firstError;
@@ -203,6 +242,7 @@ export async function measureMemory(context: ScenarioContext): Promise<MemoryChe
   } finally {
     clearInterval(timer);
     clearInterval(progress);
+    await cancelWaitingMessages(context.databaseUrl, SETTLE_MS);
   }
   return samples;
 }
@@ -230,13 +270,17 @@ export function rssByRole(context: Pick<ScenarioContext, 'processes'>): Record<s
  */
 function startSampler(context: ScenarioContext, label: string, windowStart: number, windowEnd: number, backlogSamples: number[], onWindowStart: () => void) {
   let lastCount = context.subscriber.succeeded.size;
+  let lastArrivals = context.listener.firstArrival.size;
   let lastAt = performance.now();
   const progress = setInterval(() => {
     const count = context.subscriber.succeeded.size;
+    const arrivals = context.listener.firstArrival.size;
     const now = performance.now();
+    const perSecond = (delta: number) => formatRate((delta * 1000) / (now - lastAt));
     const phase = now < windowStart ? 'warm-up' : now < windowEnd ? `${((now - windowStart) / 1000).toFixed(0)} s` : 'draining';
-    context.log(`${label} [${phase}]: ${formatRate(((count - lastCount) * 1000) / (now - lastAt))} deliveries/s, due backlog ${backlogSamples.at(-1) ?? 'n/a'}`);
+    context.log(`${label} [${phase}]: ${perSecond(count - lastCount)} deliveries/s at the subscriber, ${perSecond(arrivals - lastArrivals)}/s at the listener, due backlog ${backlogSamples.at(-1) ?? 'n/a'}`);
     lastCount = count;
+    lastArrivals = arrivals;
     lastAt = now;
   }, PROGRESS_EVERY_MS);
   const opening = setTimeout(onWindowStart, Math.max(0, windowStart - performance.now()));

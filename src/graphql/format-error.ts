@@ -20,7 +20,7 @@ export function createErrorFormatter(logger: Logger) {
     const code = formatted.extensions?.code;
     if (code && code !== 'INTERNAL_SERVER_ERROR') {
       // Parse and validation errors from graphql-js and Apollo Server are safe to show as they are.
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      return { message: withFix(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
 
     logger.error({ err: original, path: formatted.path }, 'resolver failed');
@@ -30,4 +30,12 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/** graphql-js 16 names the token limit but not the way around it. Its message reads "more that". */
+const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th(?:at|an) \d+ tokens\. Parsing aborted\.$/;
+
+function withFix(message: string): string {
+  if (!TOKEN_LIMIT_MESSAGE.test(message)) return message;
+  return `${message} Send a shorter query: pass long values as variables, and split a large operation into several requests.`;
 }

@@ -84,8 +84,8 @@ function depthLimitRule(maxDepth: number): ValidationRule {
 
 /**
  * Returns a function that measures the depth of a selection set. The depth below each fragment
- * is computed once, so fragments spread many times cost no more than fragments spread once; a
- * fragment cycle (which the standard NoFragmentCycles rule reports) counts as depth 0.
+ * is computed once, so fragments spread many times cost no more than fragments spread once. A
+ * fragment cycle counts as depth 0, because the standard NoFragmentCycles rule reports it.
  */
 function createDepthMeasure(fragments: Map<string, FragmentDefinitionNode>): (selectionSet: SelectionSetNode) => number {
   const fragmentDepths = new Map<string, number>();

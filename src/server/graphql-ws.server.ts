@@ -12,7 +12,7 @@ import { revokedReason, type WsSessions } from './ws-sessions';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-/** What graphql-ws keeps per connection besides the socket: the caller that connection_init authenticated. */
+/** Per-connection data that graphql-ws keeps besides the socket: the caller that connection_init authenticated. */
 interface ConnectionExtra extends Record<PropertyKey, unknown> {
   caller?: Caller;
 }
@@ -21,9 +21,9 @@ const MISSING_KEY_REASON = 'Unauthorized: send {"authorization": "Bearer <API ke
 
 /**
  * Serves graphql-ws on `path` of the HTTP server. connection_init must carry a valid key, else
- * the socket closes with 4401 and a reason. Each operation is checked like an HTTP request
- * (token, depth, alias and cost limits) and re-checks that the key is still active; errors are
- * formatted by `formatError`, as on HTTP, so no internal message leaves the server.
+ * the socket closes with 4401 and a reason. Each operation passes the token, depth, alias and
+ * cost limits of HTTP requests and re-checks that the key is still active. Errors go through
+ * `formatError`, as on HTTP, so no internal message leaves the server.
  */
 export function startGraphqlWs(options: {
   server: http.Server;

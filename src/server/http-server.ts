@@ -111,7 +111,7 @@ function queryCostPlugin(schema: GraphQLSchema, maxComplexity: number): ApolloSe
   };
 }
 
-/** Apollo Server answers errors raised while building the context with this HTTP status. */
+/** Returns a copy of the error that Apollo Server sends with this HTTP status when the context function raises it. */
 function withHttpStatus(error: GraphQLError, status: number): GraphQLError {
   return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
 }

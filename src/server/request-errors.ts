@@ -17,7 +17,7 @@ interface GraphQLErrorBody {
 }
 
 /**
- * Answers errors raised before GraphQL sees a request (body too large, malformed JSON, an
+ * Responds to errors raised before GraphQL sees a request (body too large, malformed JSON, an
  * unsupported encoding) with a GraphQL-shaped body `{ errors: [{ message, extensions: { code } }] }`,
  * and any other error with a generic 500. Express's default handler would answer with an HTML
  * page that carries the stack trace outside production.

@@ -111,7 +111,7 @@ export class WsSessions {
   }
 }
 
-/** The close reason for a revoked key; WebSocket close reasons are limited to 123 bytes. */
+/** Returns the close reason for a revoked key, within the 123-byte limit of WebSocket close reasons. */
 export function revokedReason(apiKeyId: number): string {
   return `Unauthorized: API key ${apiKeyId} was revoked; connect again with an active key.`;
 }

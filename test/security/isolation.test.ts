@@ -53,7 +53,7 @@ interface ForeignProbe {
   id: (a: Seeded) => string;
   /** The variables, with `target` in the place of the probed id and B's ids elsewhere. */
   variables: (target: string, b: Seeded) => Variables;
-  /** A filter argument: the answer is an empty list, not an error. */
+  /** True for a filter argument, whose result is an empty list, not an error. */
   filter?: true;
 }
 
@@ -772,7 +772,7 @@ describe('subscriptions over graphql-ws', () => {
     ['an unknown key', { authorization: bearer(generateApiKey().key) }],
   ])('closes the socket with 4401 for %s', async (_description, params) => {
     for (const [name, operation] of subscriptionCases()) {
-      const probe = openWs(app, params);
+      const probe = openWs(app.url, params);
       const stream = collect(probe.client, operation.query);
 
       const closed = await probe.closed;
@@ -786,7 +786,7 @@ describe('subscriptions over graphql-ws', () => {
   });
 
   it.each(subscriptionCases().filter(([, operation]) => operation.role === 'ADMIN'))('%s rejects a MEMBER key with FORBIDDEN', async (name, operation) => {
-    const probe = openWs(app, { authorization: bearer(other.memberKey) });
+    const probe = openWs(app.url, { authorization: bearer(other.memberKey) });
     const stream = collect(probe.client, operation.query);
 
     await stream.ended;
@@ -800,8 +800,8 @@ describe('subscriptions over graphql-ws', () => {
   it.each(subscriptionCases())('%s streams nothing of A to B', async (name, operation) => {
     const feed = SUBSCRIPTIONS[name];
     const subscribersBefore = feed.subscribers();
-    const aClient = openWs(app, { authorization: bearer(app.adminKey) });
-    const bClient = openWs(app, { authorization: bearer(other.adminKey) });
+    const aClient = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const bClient = openWs(app.url, { authorization: bearer(other.adminKey) });
     const aStream = collect(aClient.client, operation.query);
     const bAll = collect(bClient.client, operation.query);
     const bOnA = collect(bClient.client, operation.query, feed.onlyA(a));

@@ -70,14 +70,14 @@ export interface WsProbe {
   connected: Promise<void>;
 }
 
-/** Opens a graphql-ws client that sends `connectionParams` in connection_init and never reconnects. */
-export function openWs(app: TestApp, connectionParams: Record<string, unknown>): WsProbe {
+/** Opens a graphql-ws client to the API at `httpUrl` that sends `connectionParams` in connection_init and never reconnects. */
+export function openWs(httpUrl: string, connectionParams: Record<string, unknown>): WsProbe {
   let resolveClosed!: (event: { code: number; reason: string }) => void;
   let resolveConnected!: () => void;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => (resolveClosed = resolve));
   const connected = new Promise<void>((resolve) => (resolveConnected = resolve));
   const client = createClient({
-    url: app.url.replace(/^http/, 'ws'),
+    url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     connectionParams,
     retryAttempts: 0,
@@ -136,7 +136,7 @@ export async function waitForFeedSubscribers(app: TestApp, count: number): Promi
   await waitFor(() => feed.subscriberCount >= count, { description: `${count} deliveryLog subscriber(s)` });
 }
 
-/** A pino logger at level trace that keeps every line in memory, so tests can search the log text. */
+/** Creates a pino logger at level trace that keeps every line in memory, so tests can search the log text. */
 export function captureLogs(): { logger: Logger; text(): string } {
   const chunks: string[] = [];
   const stream = new Writable({

@@ -1,0 +1,146 @@
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { startListener } from '../support/listener';
+import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
+import { waitFor } from '../support/wait';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { PushConnection } from '../../src/connections/push-connection.entity';
+import { updateConnectionHealth } from '../../src/delivery/steps/connection-health.step';
+import { DisablePushConnectionDocument, EnablePushConnectionDocument, PushConnectionDocument, PushConnectionStatusDocument } from '../generated/graphql';
+import { collectSubscription, createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState } from './reliability-support';
+
+const DISABLE_AFTER_MS = 800;
+
+let app: TestApp;
+let seeded: SeededWorkspace;
+
+beforeAll(async () => {
+  app = await startTestApp({
+    DOCPUSH_DISABLE_AFTER: `${DISABLE_AFTER_MS}ms`,
+    DOCPUSH_RETRY_SCHEDULE: Array(10).fill('150ms').join(','),
+    DOCPUSH_RETRY_JITTER: '0',
+  });
+  seeded = await seedWorkspace(app);
+});
+
+afterEach(async () => {
+  await deleteAllConnections(app);
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function loadConnection(id: string | number): Promise<PushConnection> {
+  return app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
+}
+
+async function subscribeToStatus(connectionId: string) {
+  const status = collectSubscription(app.wsClient(), PushConnectionStatusDocument, { connectionId });
+  await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > 0, { description: 'the status subscription to register' });
+  return status;
+}
+
+describe('automatic disabling', () => {
+  it('disables a connection failing too long, and enabling resumes delivery', async () => {
+    let failing = true;
+    const listener = await startListener((_request, response) => {
+      response.writeHead(failing ? 500 : 200);
+      response.end(failing ? 'down' : 'ok');
+    });
+    try {
+      const connection = await createEnabledConnection(app, { url: listener.url });
+      const status = await subscribeToStatus(connection.id);
+      const record = await seedRecord(app, seeded);
+      const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+      const [messageId] = messageIds;
+
+      const [disabled] = await status.waitForCount(1);
+      expect(disabled.pushConnectionStatus).toMatchObject({ connectionId: connection.id, change: 'DISABLED_BY_DOCPUSH', enabled: false });
+      expect(disabled.pushConnectionStatus.disabledReason).toMatch(/Every delivery attempt has failed since .*longer than 800ms/);
+
+      const stored = dataOf(await app.request(PushConnectionDocument, { id: connection.id })).pushConnection;
+      expect(stored.enabled).toBe(false);
+      expect(stored.disabledReason).toBe(disabled.pushConnectionStatus.disabledReason);
+      const logs = await fetchLogsOfMessage(app, messageId);
+      const streakMs = new Date(stored.disabledAt!).getTime() - new Date(logs[0].createdAt).getTime();
+      expect(streakMs).toBeGreaterThanOrEqual(DISABLE_AFTER_MS);
+      expect(logs.length).toBeLessThan(10);
+      expect((await loadConnection(connection.id)).failingSince).toEqual(new Date(disabled.pushConnectionStatus.failingSince!));
+
+      // The message keeps waiting while the connection is disabled, and goes out once it is enabled.
+      await waitForMessageState(app, messageId, 'RETRY_SCHEDULED');
+      failing = false;
+      dataOf(await app.request(EnablePushConnectionDocument, { id: connection.id }));
+      const [, enabled] = await status.waitForCount(2);
+      expect(enabled.pushConnectionStatus).toMatchObject({ change: 'ENABLED', enabled: true, disabledReason: null, failingSince: null });
+
+      const delivered = await waitForMessageState(app, messageId, 'SUCCEEDED');
+      expect(delivered.attempts).toBe(logs.length + 1);
+      expect((await loadConnection(connection.id)).failingSince).toBeNull();
+      status.unsubscribe();
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('streams admin disable and enable', async () => {
+    const listener = await startListener();
+    try {
+      const connection = await createEnabledConnection(app, { url: listener.url });
+      const status = await subscribeToStatus(connection.id);
+
+      dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
+      dataOf(await app.request(EnablePushConnectionDocument, { id: connection.id }));
+      const events = await status.waitForCount(2);
+      expect(events.map((event) => event.pushConnectionStatus.change)).toEqual(['DISABLED', 'ENABLED']);
+      expect(events[0].pushConnectionStatus.disabledReason).toBeNull();
+      status.unsubscribe();
+    } finally {
+      await listener.close();
+    }
+  });
+});
+
+describe('failure streak rule', () => {
+  const WINDOW_MS = 5 * 24 * 60 * 60 * 1000;
+  const start = new Date('2026-03-02T08:00:00Z');
+  const at = (fraction: number) => new Date(start.getTime() + fraction * WINDOW_MS);
+
+  async function recordOutcome(connection: PushConnection, succeeded: boolean, now: Date) {
+    const em = app.app.services.orm.em.fork();
+    return em.transactional((tx) =>
+      updateConnectionHealth(tx, { connectionId: connection.id, workspaceId: seeded.workspaceId, succeeded, goneReason: null, disableAfterMs: WINDOW_MS, now }),
+    );
+  }
+
+  it('counts from the first failure after the last success', async () => {
+    const listener = await startListener();
+    try {
+      const created = await createEnabledConnection(app, { url: listener.url });
+      const connection = await loadConnection(created.id);
+
+      expect(await recordOutcome(connection, false, at(0))).toBeNull();
+      expect(await recordOutcome(connection, false, at(0.5))).toBeNull();
+      expect((await loadConnection(created.id)).failingSince).toEqual(at(0));
+
+      expect(await recordOutcome(connection, true, at(0.6))).toBeNull();
+      expect((await loadConnection(created.id)).failingSince).toBeNull();
+
+      expect(await recordOutcome(connection, false, at(1.2))).toBeNull();
+      expect(await recordOutcome(connection, false, at(2.19))).toBeNull();
+      expect((await loadConnection(created.id)).enabled).toBe(true);
+
+      const disabled = await recordOutcome(connection, false, at(2.2));
+      expect(disabled?.cause).toBe('failing');
+      expect(disabled?.reason).toContain(at(1.2).toISOString());
+      expect(disabled?.reason).toContain('longer than 5d');
+      const stored = await loadConnection(created.id);
+      expect(stored.enabled).toBe(false);
+      expect(stored.disabledAt).toEqual(at(2.2));
+
+      expect(await recordOutcome(connection, false, at(2.3))).toBeNull();
+    } finally {
+      await listener.close();
+    }
+  });
+});

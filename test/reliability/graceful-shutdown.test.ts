@@ -1,0 +1,108 @@
+import { startTestApp, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
+import { waitFor } from '../support/wait';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { SWEEP_JOB } from '../../src/jobs/sweeper.job';
+import { RETENTION_JOB } from '../../src/jobs/retention.job';
+import { createEnabledConnection, fetchLogsOfMessage, fetchMessage } from './reliability-support';
+import { newSecretKey, startDocpushProcess, type DocpushProcess } from './docpush-process';
+
+const RESPONSE_DELAY_MS = 1500;
+const ATTEMPT_TIMEOUT_MS = 5000;
+
+let app: TestApp;
+let seeded: SeededWorkspace;
+let listener: TestListener;
+let worker: DocpushProcess | null = null;
+const secretKey = newSecretKey();
+
+beforeAll(async () => {
+  app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_SECRET_KEY: secretKey });
+  seeded = await seedWorkspace(app);
+  // Answers each request after a delay, long enough for the test to stop the worker meanwhile.
+  listener = await startListener((_request, response) => {
+    setTimeout(() => {
+      response.writeHead(200);
+      response.end('ok');
+    }, RESPONSE_DELAY_MS);
+  });
+});
+
+afterEach(async () => {
+  await worker?.kill('SIGKILL');
+  worker = null;
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.stop();
+});
+
+function workerEnv(): Record<string, string> {
+  return {
+    DATABASE_URL: app.databaseUrl,
+    DOCPUSH_SECRET_KEY: secretKey,
+    DOCPUSH_ROLE: 'worker',
+    DOCPUSH_ALLOW_HTTP: 'true',
+    DOCPUSH_ALLOWED_CIDRS: '127.0.0.0/8',
+    DOCPUSH_ATTEMPT_TIMEOUT: `${ATTEMPT_TIMEOUT_MS}ms`,
+    // A poll locks the jobs due before the next poll and runs them on a timer. With a sweep
+    // interval that is no multiple of the poll interval, the worker holds the sweeper job locked
+    // ahead of its run for a few hundred milliseconds of each sweep interval.
+    DOCPUSH_JOB_POLL_INTERVAL: '500ms',
+    DOCPUSH_SWEEP_INTERVAL: '1250ms',
+  };
+}
+
+async function readJobs(): Promise<Array<{ name: string; locked_at: Date | null }>> {
+  return app.app.services.orm.em.fork().execute(`select name, locked_at from agenda_jobs`);
+}
+
+describe('graceful shutdown', () => {
+  it('finishes the attempt in flight on SIGTERM', async () => {
+    await createEnabledConnection(app, { url: listener.url });
+    const record = await seedRecord(app, seeded);
+    worker = await startDocpushProcess(workerEnv());
+
+    const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const [messageId] = messageIds;
+    await listener.waitForRequests(1, 10_000);
+    const stoppedAt = Date.now();
+    const exit = await worker.kill('SIGTERM');
+
+    expect(exit).toEqual({ code: 0, signal: null });
+    // The process exits once the attempt is recorded, well before the drain deadline.
+    expect(Date.now() - stoppedAt).toBeLessThan(ATTEMPT_TIMEOUT_MS);
+    expect(worker.output()).toContain('"msg":"docpush stopped"');
+
+    const message = await fetchMessage(app, messageId);
+    expect(message.state).toBe('SUCCEEDED');
+    const [log] = await fetchLogsOfMessage(app, messageId);
+    expect(log.outcome).toBe('SUCCEEDED');
+    expect(log.durationMs).toBeGreaterThanOrEqual(RESPONSE_DELAY_MS - 100);
+
+    const jobs = await readJobs();
+    expect(jobs.map((job) => job.name)).toEqual(expect.arrayContaining([SWEEP_JOB, RETENTION_JOB]));
+    expect(jobs.filter((job) => job.locked_at !== null)).toEqual([]);
+  });
+
+  it('unlocks jobs held ahead of their run time', async () => {
+    worker = await startDocpushProcess(workerEnv());
+    const lockedAhead = async () => {
+      const rows: unknown[] = await app.app.services.orm.em
+        .fork()
+        .execute(
+          `select id from agenda_jobs
+            where name = ? and locked_at is not null and (last_run_at is null or last_run_at < locked_at)
+              and next_run_at > now() + interval '150 milliseconds'`,
+          [SWEEP_JOB],
+        );
+      return rows.length > 0;
+    };
+    await waitFor(lockedAhead, { description: 'the worker to lock the sweeper job ahead of its run time' });
+
+    expect(await worker.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect((await readJobs()).filter((job) => job.locked_at !== null)).toEqual([]);
+  });
+});

@@ -1,0 +1,103 @@
+import { startTestApp, type TestApp } from '../support/test-app';
+import { startListener } from '../support/listener';
+import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
+import { waitFor } from '../support/wait';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import {
+  createEnabledConnection,
+  deleteAllConnections,
+  fetchLogsOfMessage,
+  fetchMessage,
+  startHoldingListener,
+  waitForMessageState,
+} from './reliability-support';
+
+const ATTEMPT_TIMEOUT_MS = 2000;
+const CONNECTION_CONCURRENCY = 2;
+
+let app: TestApp;
+let seeded: SeededWorkspace;
+
+beforeAll(async () => {
+  app = await startTestApp({
+    DOCPUSH_ATTEMPT_TIMEOUT: `${ATTEMPT_TIMEOUT_MS}ms`,
+    DOCPUSH_CONNECTION_CONCURRENCY: String(CONNECTION_CONCURRENCY),
+    DOCPUSH_CONNECTION_BUSY_DELAY: '150ms',
+    // Fewer worker slots than hanging messages: without the per-connection limit the hanging
+    // listener would take every slot.
+    DOCPUSH_JOB_CONCURRENCY: '3',
+    DOCPUSH_RETRY_SCHEDULE: '10s',
+  });
+  seeded = await seedWorkspace(app);
+});
+
+afterEach(async () => {
+  await deleteAllConnections(app);
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function pushEvents(type: DocumentRecordEventType, count: number): Promise<string[]> {
+  const record = await seedRecord(app, seeded);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) ids.push(...(await recordEvent(app, record, type, seeded.author)).messageIds);
+  return ids;
+}
+
+describe('hostile listeners', () => {
+  it('ends an attempt without response headers at the time-out', async () => {
+    const silent = await startHoldingListener();
+    try {
+      await createEnabledConnection(app, { url: silent.url });
+      const [messageId] = await pushEvents(DocumentRecordEventType.DocumentRecordUpdated, 1);
+
+      const message = await waitForMessageState(app, messageId, 'RETRY_SCHEDULED');
+      expect(message.attempts).toBe(1);
+      expect(message.lastResponseCode).toBe(0);
+      const [log] = await fetchLogsOfMessage(app, messageId);
+      expect(log.responseCode).toBe(0);
+      expect(log.outcome).toBe('FAILED');
+      expect(log.responseError).toMatch(/timed out/i);
+      expect(log.durationMs).toBeGreaterThanOrEqual(ATTEMPT_TIMEOUT_MS - 50);
+      expect(log.durationMs).toBeLessThan(ATTEMPT_TIMEOUT_MS + 1000);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('keeps a hanging listener from blocking other connections', async () => {
+    const hanging = await startHoldingListener();
+    const healthy = await startListener();
+    try {
+      await createEnabledConnection(app, { url: hanging.url, eventTypes: ['DocumentRecordUpdated'] });
+      await createEnabledConnection(app, { url: healthy.url, eventTypes: ['DocumentRecordLocked'] });
+
+      const hangingIds = await pushEvents(DocumentRecordEventType.DocumentRecordUpdated, 4);
+      await waitFor(() => hanging.held.length >= CONNECTION_CONCURRENCY, { description: 'the hanging listener to hold its first requests' });
+      const heldSince = Date.now();
+      const [healthyId] = await pushEvents(DocumentRecordEventType.DocumentRecordLocked, 1);
+
+      await healthy.waitForRequests(1, ATTEMPT_TIMEOUT_MS);
+      expect(healthy.requests[0].receivedAt - heldSince).toBeLessThan(ATTEMPT_TIMEOUT_MS / 2);
+      expect(hanging.held).toHaveLength(CONNECTION_CONCURRENCY);
+      await waitForMessageState(app, healthyId, 'SUCCEEDED');
+
+      // The waiting messages were not attempted: their attempt counts are still 0.
+      const waiting = await Promise.all(hangingIds.map((id) => fetchMessage(app, id)));
+      expect(waiting.filter((message) => message.attempts === 0)).toHaveLength(hangingIds.length - CONNECTION_CONCURRENCY);
+
+      hanging.release(200);
+      for (const id of hangingIds) {
+        const message = await waitForMessageState(app, id, 'SUCCEEDED');
+        expect(message.attempts).toBe(1);
+      }
+      expect(hanging.requests).toHaveLength(hangingIds.length);
+      expect(hanging.maxOpen()).toBe(CONNECTION_CONCURRENCY);
+    } finally {
+      await hanging.close();
+      await healthy.close();
+    }
+  });
+});

@@ -1,0 +1,137 @@
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { seedWorkspace, seedRecord, type SeededWorkspace } from '../support/fixtures';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { DocumentRecord } from '../../src/records/document-record.entity';
+import { recordEventWithMessages } from '../../src/records/event-recorder.service';
+import { takeUnqueuedMessages } from '../../src/jobs/sweeper.job';
+import { DisablePushConnectionDocument } from '../generated/graphql';
+import { createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState } from './reliability-support';
+
+/** Records an event and its messages in one transaction, like the API, but queues no job. */
+async function recordEventWithoutJob(app: TestApp, record: DocumentRecord): Promise<string[]> {
+  const em = app.app.services.orm.em.fork();
+  const { messageIds } = await em.transactional(async (tx) => {
+    const managed = await tx.findOneOrFail(DocumentRecord, record.id, { populate: ['templateSuite', 'documentRecordType'] });
+    return recordEventWithMessages(tx, { record: managed, type: DocumentRecordEventType.DocumentRecordUpdated, author: null });
+  });
+  return messageIds;
+}
+
+describe('sweeper in a worker', () => {
+  let app: TestApp;
+  let seeded: SeededWorkspace;
+  let listener: TestListener;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      DOCPUSH_SWEEP_INTERVAL: '200ms',
+      DOCPUSH_SWEEP_GRACE: '100ms',
+      DOCPUSH_JOB_POLL_INTERVAL: '300ms',
+      DOCPUSH_ATTEMPT_TIMEOUT: '1s',
+      DOCPUSH_JOB_LOCK_LIFETIME: '2s',
+    });
+    seeded = await seedWorkspace(app);
+    listener = await startListener();
+    await createEnabledConnection(app, { url: listener.url });
+  });
+
+  afterAll(async () => {
+    await listener?.close();
+    await app?.stop();
+  });
+
+  it('delivers a message that has no job', async () => {
+    const [messageId] = await recordEventWithoutJob(app, await seedRecord(app, seeded));
+
+    const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
+    expect(message.attempts).toBe(1);
+    const received = listener.requests.filter((request) => request.headers['webhook-id'] === messageId);
+    expect(received).toHaveLength(1);
+  });
+
+  it('takes over an attempt abandoned by a stopped worker', async () => {
+    const [messageId] = await recordEventWithoutJob(app, await seedRecord(app, seeded));
+    // What a worker killed mid-request leaves: the attempt counted, the message DELIVERING.
+    const abandonedAt = new Date(Date.now() - 60_000);
+    await app.app.services.orm.em
+      .fork()
+      .execute(`update push_messages set state = 'DELIVERING', attempts = 1, updated_at = ? where id = ?`, [abandonedAt, messageId]);
+
+    const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
+    expect(message.attempts).toBe(2);
+    expect(message.lastError).toBeNull();
+    const logs = await fetchLogsOfMessage(app, messageId);
+    expect(logs.map((log) => log.attempt)).toEqual([2]);
+    expect(listener.requests.filter((request) => request.headers['webhook-id'] === messageId)).toHaveLength(1);
+  });
+});
+
+describe('sweeper rule', () => {
+  let app: TestApp;
+  let seeded: SeededWorkspace;
+  let listener: TestListener;
+
+  // An API-only process runs no jobs, so only the calls below touch the messages.
+  beforeAll(async () => {
+    app = await startTestApp({ DOCPUSH_ROLE: 'api' });
+    seeded = await seedWorkspace(app);
+    listener = await startListener();
+  });
+
+  afterEach(async () => {
+    await deleteAllConnections(app);
+  });
+
+  afterAll(async () => {
+    await listener?.close();
+    await app?.stop();
+  });
+
+  const em = () => app.app.services.orm.em.fork();
+  const setMessage = (id: string, state: string, nextAttemptAt: Date | null, updatedAt: Date) =>
+    em().execute(`update push_messages set state = ?::push_message_state, next_attempt_at = ?, updated_at = ? where id = ?`, [state, nextAttemptAt, updatedAt, id]);
+
+  it('takes due and abandoned messages of enabled connections only', async () => {
+    await createEnabledConnection(app, { url: listener.url });
+    const record = await seedRecord(app, seeded);
+    const [overdue, withinGrace, future, abandoned, inFlight, finished] = await Promise.all(
+      Array.from({ length: 6 }, () => recordEventWithoutJob(app, record).then((ids) => ids[0])),
+    );
+    const now = new Date('2030-01-01T12:00:00Z');
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    await setMessage(overdue, 'RETRY_SCHEDULED', ago(120_000), ago(600_000));
+    await setMessage(withinGrace, 'PENDING', ago(30_000), ago(30_000));
+    await setMessage(future, 'RETRY_SCHEDULED', new Date(now.getTime() + 60_000), ago(600_000));
+    await setMessage(abandoned, 'DELIVERING', null, ago(600_000));
+    await setMessage(inFlight, 'DELIVERING', null, ago(5_000));
+    await setMessage(finished, 'FAILED', null, ago(600_000));
+
+    const swept = await takeUnqueuedMessages(em(), { graceMs: 60_000, staleAfterMs: 60_000, now });
+    expect(swept.map((message) => message.id).sort()).toEqual([overdue, abandoned].sort());
+    expect(swept.find((message) => message.id === abandoned)?.previousState).toBe('DELIVERING');
+
+    const rows: Array<{ id: string; state: string; next_attempt_at: Date; last_error: string | null }> = await em().execute(
+      `select id, state, next_attempt_at, last_error from push_messages where id in (?, ?)`,
+      [overdue, abandoned],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(abandoned)?.state).toBe('RETRY_SCHEDULED');
+    expect(byId.get(abandoned)?.last_error).toMatch(/worker stopped during this attempt/);
+    expect(byId.get(overdue)?.state).toBe('RETRY_SCHEDULED');
+    expect(new Date(byId.get(overdue)!.next_attempt_at)).toEqual(now);
+
+    // Swept messages are due at `now`, so the next sweep leaves them alone for another grace period.
+    expect(await takeUnqueuedMessages(em(), { graceMs: 60_000, staleAfterMs: 60_000, now: new Date(now.getTime() + 1000) })).toEqual([]);
+  });
+
+  it('leaves messages of a disabled connection alone', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const [messageId] = await recordEventWithoutJob(app, await seedRecord(app, seeded));
+    dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
+    const now = new Date('2030-01-01T12:00:00Z');
+    await setMessage(messageId, 'PENDING', new Date(now.getTime() - 3_600_000), new Date(now.getTime() - 3_600_000));
+
+    expect(await takeUnqueuedMessages(em(), { graceMs: 60_000, staleAfterMs: 60_000, now })).toEqual([]);
+  });
+});

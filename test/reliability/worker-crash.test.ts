@@ -1,0 +1,95 @@
+import { startTestApp, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
+import { waitFor } from '../support/wait';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { createEnabledConnection, fetchLogsOfMessage, fetchMessage, waitForMessageState } from './reliability-support';
+import { newSecretKey, startDocpushProcess, type DocpushProcess } from './docpush-process';
+
+const LOCK_LIFETIME_MS = 3000;
+
+let app: TestApp;
+let seeded: SeededWorkspace;
+let listener: TestListener;
+const secretKey = newSecretKey();
+const workers: DocpushProcess[] = [];
+
+function workerEnv(): Record<string, string> {
+  return {
+    DATABASE_URL: app.databaseUrl,
+    DOCPUSH_SECRET_KEY: secretKey,
+    DOCPUSH_ROLE: 'worker',
+    DOCPUSH_ALLOW_HTTP: 'true',
+    DOCPUSH_ALLOWED_CIDRS: '127.0.0.0/8',
+    DOCPUSH_ATTEMPT_TIMEOUT: '2s',
+    DOCPUSH_JOB_LOCK_LIFETIME: `${LOCK_LIFETIME_MS}ms`,
+    DOCPUSH_JOB_POLL_INTERVAL: '500ms',
+    DOCPUSH_SWEEP_INTERVAL: '500ms',
+    DOCPUSH_SWEEP_GRACE: '500ms',
+  };
+}
+
+beforeAll(async () => {
+  // This process serves the API only; the deliveries run in the child processes.
+  app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_SECRET_KEY: secretKey });
+  seeded = await seedWorkspace(app);
+  listener = await startListener();
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.kill('SIGKILL')));
+  await listener?.close();
+  await app?.stop();
+});
+
+async function jobRowsOfMessage(messageId: string): Promise<number> {
+  const rows: Array<{ count: number }> = await app.app.services.orm.em
+    .fork()
+    .execute(`select count(*)::int as count from agenda_jobs where data->>'messageId' = ?`, [messageId]);
+  return rows[0].count;
+}
+
+describe('worker crash', () => {
+  it('redelivers with the same webhook-id after SIGKILL mid-request', async () => {
+    // The first request is never answered; later ones get 200.
+    listener.respondWith((_request, response) => {
+      listener.respondWith((_next, ok) => {
+        ok.writeHead(200);
+        ok.end('ok');
+      });
+      void response;
+    });
+    await createEnabledConnection(app, { url: listener.url });
+    const record = await seedRecord(app, seeded);
+
+    const first = await startDocpushProcess(workerEnv());
+    workers.push(first);
+    const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const [messageId] = messageIds;
+    await listener.waitForRequests(1, 10_000);
+    expect(await first.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+
+    const abandoned = await fetchMessage(app, messageId);
+    expect(abandoned.state).toBe('DELIVERING');
+    expect(abandoned.attempts).toBe(1);
+
+    const second = await startDocpushProcess(workerEnv());
+    workers.push(second);
+    const [crashed, redelivered] = await listener.waitForRequests(2, 20_000);
+    expect(redelivered.headers['webhook-id']).toBe(messageId);
+    expect(crashed.headers['webhook-id']).toBe(messageId);
+    expect(redelivered.body).toBe(crashed.body);
+    expect(redelivered.receivedAt - crashed.receivedAt).toBeGreaterThanOrEqual(LOCK_LIFETIME_MS);
+
+    const delivered = await waitForMessageState(app, messageId, 'SUCCEEDED');
+    expect(delivered.attempts).toBe(2);
+    const logs = await fetchLogsOfMessage(app, messageId);
+    expect(logs.map((log) => [log.attempt, log.outcome])).toEqual([[2, 'SUCCEEDED']]);
+
+    // Once every job of the message has run, no further request may have arrived.
+    await waitFor(async () => (await jobRowsOfMessage(messageId)) === 0, { timeoutMs: 10_000, description: 'the jobs of the message to finish' });
+    expect(listener.requests).toHaveLength(2);
+
+    expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+});

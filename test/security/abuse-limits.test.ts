@@ -1,0 +1,364 @@
+import http from 'node:http';
+import WebSocket from 'ws';
+import { getIntrospectionQuery, getNamedType, getNullableType, isListType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { loadConfig } from '../../src/config/config';
+import { buildDocpushSchema } from '../../src/graphql/schema';
+import { MAX_PAGE_SIZE } from '../../src/graphql/pagination';
+import { bearer, collect, okData, openWs, postGraphQL, type RawResponse } from './security-support';
+
+const BODY_LIMIT = 100_000;
+// Low enough to reach with the schema's deepest path (records, edges, node, events, ...).
+const DEPTH_LIMIT = 4;
+const ALIAS_LIMIT = 3;
+
+let app: TestApp;
+let schema: GraphQLSchema;
+let recordId: string;
+
+beforeAll(async () => {
+  app = await startTestApp({
+    DOCPUSH_REQUEST_BODY_LIMIT: String(BODY_LIMIT),
+    DOCPUSH_MAX_QUERY_DEPTH: String(DEPTH_LIMIT),
+    DOCPUSH_MAX_QUERY_ALIASES: String(ALIAS_LIMIT),
+  });
+  schema = await buildDocpushSchema();
+  const user = okData(await call('mutation { createUser(input: { name: "Limit Tester", email: "limits@example.com" }) { id } }')).createUser;
+  const record = okData(await call('mutation ($authorId: ID!) { createDocumentRecord(input: { name: "Limits", authorId: $authorId }) { id } }', { authorId: user.id }));
+  recordId = record.createDocumentRecord.id;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+function call(query: string, variables: Record<string, unknown> = {}): Promise<RawResponse> {
+  return postGraphQL(app.url, query, variables, bearer(app.adminKey));
+}
+
+/** Posts raw bytes; with `chunked`, the body is sent without Content-Length. */
+function postRaw(body: string, options: { chunked?: boolean; contentType?: string } = {}): Promise<{ status: number; contentType: string; text: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(app.url);
+    const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json', authorization: bearer(app.adminKey) };
+    if (!options.chunked) headers['content-length'] = String(Buffer.byteLength(body));
+    const request = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type']), text: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    request.on('error', reject);
+    if (options.chunked) {
+      for (let offset = 0; offset < body.length; offset += 16_384) request.write(body.slice(offset, offset + 16_384));
+      request.end();
+    } else {
+      request.end(body);
+    }
+  });
+}
+
+function onlyError(response: RawResponse) {
+  expect(response.body.errors).toHaveLength(1);
+  return response.body.errors![0];
+}
+
+describe('defaults', () => {
+  it('match the documented limits', () => {
+    const config = loadConfig({});
+
+    expect(config.api).toEqual({
+      maxRequestBodyBytes: 40 * 1024 * 1024,
+      maxQueryDepth: 12,
+      maxQueryAliases: 20,
+      maxQueryComplexity: 100_000,
+      authRecheckIntervalMs: 30_000,
+    });
+  });
+
+  it('reject limits out of range', () => {
+    expect(() => loadConfig({ DOCPUSH_MAX_QUERY_DEPTH: '0' })).toThrow(/DOCPUSH_MAX_QUERY_DEPTH="0" is invalid/);
+    expect(() => loadConfig({ DOCPUSH_REQUEST_BODY_LIMIT: 'lots' })).toThrow(/DOCPUSH_REQUEST_BODY_LIMIT="lots" is invalid/);
+  });
+});
+
+describe('request body size', () => {
+  const oversized = JSON.stringify({ query: 'query ($x: String) { workspace { id } }', variables: { x: 'x'.repeat(BODY_LIMIT) } });
+
+  it('answers 413 with a GraphQL error naming the limit', async () => {
+    const response = await postRaw(oversized);
+
+    expect(response.status).toBe(413);
+    expect(response.contentType).toMatch(/^application\/json/);
+    const error = JSON.parse(response.text).errors[0];
+    expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(error.message).toBe(
+      `The request body is ${Buffer.byteLength(oversized)} bytes; the limit is ${BODY_LIMIT} bytes (DOCPUSH_REQUEST_BODY_LIMIT). ` +
+        'Send less data per request, such as fewer or smaller files, or ask the operator to raise the limit.',
+    );
+  });
+
+  it('answers 413 to a chunked body without Content-Length', async () => {
+    const response = await postRaw(oversized, { chunked: true });
+
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.text).errors[0].message).toMatch(new RegExp(`^The request body is more than ${BODY_LIMIT} bytes; the limit is ${BODY_LIMIT} bytes`));
+  });
+
+  it('passes a body just under the limit on to GraphQL', async () => {
+    const fits = JSON.stringify({ query: 'query ($x: String) { users(first: 1, after: $x) { totalCount } }', variables: { x: 'x'.repeat(BODY_LIMIT - 200) } });
+
+    const response = await postRaw(fits);
+
+    // The resolver itself rejects the made-up cursor, so the whole body reached it.
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.text).errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  it('answers malformed JSON with a GraphQL error, not an HTML page', async () => {
+    const response = await postRaw('{"query": "{ workspace { id } }"');
+
+    expect(response.status).toBe(400);
+    expect(response.contentType).toMatch(/^application\/json/);
+    expect(JSON.parse(response.text)).toEqual({
+      errors: [{ message: expect.stringMatching(/^The request body is not valid JSON/), extensions: { code: 'BAD_REQUEST' } }],
+    });
+    expect(response.text).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('closes a graphql-ws socket whose message is above the limit', async () => {
+    const socket = new WebSocket(app.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: bearer(app.adminKey), padding: 'x'.repeat(BODY_LIMIT) } }));
+
+    expect(await closed).toBe(1009);
+  });
+});
+
+describe('query depth', () => {
+  const tooDeep = 'query Deep { documentRecords(first: 1) { edges { node { events(first: 1) { totalCount } } } } }';
+
+  it('rejects a query nested deeper than the limit', async () => {
+    const response = await call(tooDeep);
+
+    expect(response.status).toBe(400);
+    const error = onlyError(response);
+    expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(error.message).toBe(
+      `Operation "Deep" nests fields 5 levels deep; the limit is ${DEPTH_LIMIT} (DOCPUSH_MAX_QUERY_DEPTH). ` +
+        'Select fewer nested levels, and fetch deeper objects in a separate request by their id.',
+    );
+  });
+
+  it('counts levels inside fragments and inline fragments', async () => {
+    const response = await call(
+      'query { documentRecords(first: 1) { ...Edges } } fragment Edges on DocumentRecordConnection { edges { ... on DocumentRecordEdge { node { events(first: 1) { totalCount } } } } }',
+    );
+
+    expect(onlyError(response).message).toMatch(/^The operation nests fields 5 levels deep/);
+  });
+
+  it('accepts a query at the limit', async () => {
+    const response = await call('{ documentRecords(first: 1) { edges { node { id } } } }');
+
+    expect(response.body.errors).toBeUndefined();
+  });
+
+  it('does not count introspection fields', async () => {
+    const response = await call(getIntrospectionQuery());
+
+    expect(response.body.errors).toBeUndefined();
+    expect(okData(response).__schema.queryType.name).toBe('Query');
+  });
+
+  it('applies to graphql-ws operations', async () => {
+    const probe = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const operation = collect(probe.client, tooDeep);
+
+    await operation.ended;
+
+    expect(operation.error).toEqual([expect.objectContaining({ message: expect.stringMatching(/nests fields 5 levels deep/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    await probe.client.dispose();
+  });
+});
+
+describe('aliases', () => {
+  it('rejects more aliases than the limit', async () => {
+    const response = await call('{ a: workspace { id } b: workspace { id } c: workspace { id } d: workspace { id } }');
+
+    const error = onlyError(response);
+    expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(error.message).toBe(
+      `The request uses 4 field aliases; the limit is ${ALIAS_LIMIT} (DOCPUSH_MAX_QUERY_ALIASES). Split the work into several requests, or use list fields with paging.`,
+    );
+  });
+
+  it('accepts aliases up to the limit', async () => {
+    const response = await call('{ a: workspace { id } b: workspace { id } c: workspace { id } }');
+
+    expect(response.body.errors).toBeUndefined();
+  });
+});
+
+describe('query cost', () => {
+  /** An app with the default depth and alias limits, which the operations here need. */
+  let defaults: TestApp;
+
+  beforeAll(async () => {
+    defaults = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await defaults?.stop();
+  });
+
+  const callDefaults = (query: string, variables: Record<string, unknown> = {}) => postGraphQL(defaults.url, query, variables, bearer(defaults.adminKey));
+  const pageOfPages =
+    'query ($outer: Int!, $inner: Int!) { a: documentRecords(first: $outer) { edges { node { events(first: $inner) { edges { node { id type created authorId parameters } } } } } } ' +
+    'b: documentRecords(first: $outer) { edges { node { events(first: $inner) { edges { node { id type created authorId parameters } } } } } } }';
+
+  it('rejects pages of pages above the limit, using the variables', async () => {
+    const response = await callDefaults(pageOfPages, { outer: 100, inner: 100 });
+
+    expect(response.status).toBe(400);
+    const error = onlyError(response);
+    expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error.message).toMatch(/^The operation's estimated cost is \d+; the limit is 100000 \(DOCPUSH_MAX_QUERY_COMPLEXITY\)\. .*Ask for smaller pages \(lower first\) or fewer fields\.$/);
+    expect(Number(/cost is (\d+)/.exec(error.message)![1])).toBeGreaterThan(100_000);
+  });
+
+  it('accepts the same operation with small pages', async () => {
+    const response = await callDefaults(pageOfPages, { outer: 10, inner: 10 });
+
+    expect(response.body.errors).toBeUndefined();
+  });
+
+  it('rejects fragments that multiply into too many selections', async () => {
+    const levels = Array.from({ length: 16 }, (_, level) => `fragment F${level} on Workspace { ...F${level + 1} ...F${level + 1} }`);
+    const query = `{ workspace { ...F0 } } ${levels.join(' ')} fragment F16 on Workspace { id name }`;
+
+    const response = await callDefaults(query);
+
+    expect(onlyError(response).message).toMatch(/estimated cost is above 100000 \(more than 20000 selections after expanding fragments\)/);
+  });
+
+  it('applies to graphql-ws operations', async () => {
+    const probe = openWs(defaults.url, { authorization: bearer(defaults.adminKey) });
+    const operation = collect(probe.client, pageOfPages, { outer: 100, inner: 100 });
+
+    await operation.ended;
+
+    expect(operation.error).toEqual([expect.objectContaining({ message: expect.stringMatching(/^The operation's estimated cost is \d+/), extensions: { code: 'BAD_USER_INPUT' } })]);
+    await probe.client.dispose();
+  });
+});
+
+describe('query size', () => {
+  const longQuery = `{ ${Array.from({ length: 3000 }, () => 'workspace { id }').join(' ')} }`;
+
+  it('stops parsing a query with too many tokens', async () => {
+    const response = await call(longQuery);
+
+    const error = onlyError(response);
+    expect(error.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(error.message).toBe(
+      // "more that" is graphql-js 16's own wording.
+      'Syntax Error: Document contains more that 5000 tokens. Parsing aborted. Send a shorter query: pass long values as variables, and split a large operation into several requests.',
+    );
+  });
+
+  it('applies to graphql-ws operations', async () => {
+    const probe = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const operation = collect(probe.client, longQuery);
+
+    await operation.ended;
+
+    expect(operation.error).toEqual([expect.objectContaining({ message: expect.stringMatching(/more that 5000 tokens.*Send a shorter query/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+    await probe.client.dispose();
+  });
+});
+
+/** A paged field and where it sits: on Query, or on a type that `PARENT_PATHS` can reach. */
+interface PagedField {
+  parent: string;
+  field: GraphQLField<unknown, unknown>;
+}
+
+/** How to reach one object of each type that has paged fields below the root. */
+const PARENT_PATHS: Record<string, (inner: string) => string> = {
+  DocumentRecord: (inner) => `documentRecord(id: "${recordId}") { ${inner} }`,
+};
+
+/** Root list fields that return the whole list without paging, each with the reason it stays small. */
+const UNPAGED_ROOT_LISTS: Record<string, string> = {
+  apiKeys: 'keys are created one by one by admins',
+  documents: 'at most one document per template of the record',
+  files: 'files of one record',
+};
+
+function pagedFields(): PagedField[] {
+  const fields: PagedField[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || type === schema.getMutationType() || type === schema.getSubscriptionType()) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.args.some((arg) => arg.name === 'first')) fields.push({ parent: type.name, field });
+    }
+  }
+  return fields;
+}
+
+/** Builds a query for the field with `first` and placeholder values for its other required arguments. */
+function pageQuery({ parent, field }: PagedField, first: number): string {
+  const args = [`first: ${first}`];
+  for (const arg of field.args) {
+    if (arg.name === 'first' || !String(arg.type).endsWith('!')) continue;
+    if (arg.name === 'documentRecordId') args.push(`documentRecordId: "${recordId}"`);
+    else throw new Error(`${parent}.${field.name} has required argument ${arg.name}: add a value for it to pageQuery.`);
+  }
+  const selection = `${field.name}(${args.join(', ')}) { totalCount }`;
+  if (parent === 'Query') return `{ ${selection} }`;
+  const path = PARENT_PATHS[parent];
+  if (!path) throw new Error(`${parent}.${field.name} is a paged field below the root: add a way to reach ${parent} to PARENT_PATHS.`);
+  return `{ ${path(selection)} }`;
+}
+
+describe('page size', () => {
+  it('every paged field rejects first above the maximum', async () => {
+    const fields = pagedFields();
+    expect(fields.length).toBeGreaterThan(5);
+
+    for (const paged of fields) {
+      for (const first of [MAX_PAGE_SIZE + 1, 0, -1]) {
+        const response = await call(pageQuery(paged, first));
+
+        const error = response.body.errors?.[0];
+        expect({ field: `${paged.parent}.${paged.field.name}`, first, code: error?.extensions?.code, argument: error?.extensions?.field }).toEqual({
+          field: `${paged.parent}.${paged.field.name}`,
+          first,
+          code: 'BAD_USER_INPUT',
+          argument: 'first',
+        });
+        expect(error?.message).toBe(`first=${first} is invalid: ask for 1 to ${MAX_PAGE_SIZE} items per page and follow pageInfo.endCursor for more.`);
+      }
+    }
+  });
+
+  it('every paged field accepts the maximum', async () => {
+    for (const paged of pagedFields()) {
+      const response = await call(pageQuery(paged, MAX_PAGE_SIZE));
+
+      expect({ field: `${paged.parent}.${paged.field.name}`, errors: response.body.errors ?? [] }).toEqual({ field: `${paged.parent}.${paged.field.name}`, errors: [] });
+    }
+  });
+
+  it('lists without paging are only the known small ones', () => {
+    const unpaged = Object.values(schema.getQueryType()!.getFields())
+      .filter((field) => isListType(getNullableType(field.type)) && !field.args.some((arg) => arg.name === 'first'))
+      .map((field) => `${field.name}: ${getNamedType(field.type).name}`);
+
+    expect(unpaged.map((entry) => entry.split(':')[0]).sort()).toEqual(Object.keys(UNPAGED_ROOT_LISTS).sort());
+  });
+});
