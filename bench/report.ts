@@ -178,13 +178,14 @@ function renderLatency(results: BenchResults): string {
       formatRate(point.achievedEventsPerSecond),
       `${formatMs(point.toListener.p50)} / ${formatMs(point.toListener.p95)} / ${formatMs(point.toListener.p99)}`,
       `${formatMs(point.toSubscriber.p50)} / ${formatMs(point.toSubscriber.p95)} / ${formatMs(point.toSubscriber.p99)}`,
+      point.perDelivery ? `${point.perDelivery.commits.toFixed(1)} / ${point.perDelivery.rowsInserted.toFixed(1)} / ${point.perDelivery.rowsUpdated.toFixed(1)} / ${point.perDelivery.rowsDeleted.toFixed(1)}` : 'n/a',
       String(point.undelivered),
       String(point.failedEvents),
     ]),
   );
   if (rows.length === 0) return '';
   return `### Latency (open loop, from the scheduled send of recordDocumentEvent)\n\n${table(
-    ['topology', 'events/s asked', 'events/s sent', 'to listener p50 / p95 / p99', 'to subscriber p50 / p95 / p99', 'undelivered', 'failed events'],
+    ['topology', 'events/s asked', 'events/s sent', 'to listener p50 / p95 / p99', 'to subscriber p50 / p95 / p99', 'commits / inserts / updates / deletes per delivery', 'undelivered (cancelled)', 'failed events'],
     rows,
   )}\n`;
 }

@@ -48,6 +48,8 @@ export interface LatencyPoint {
   achievedEventsPerSecond: number;
   toListener: LatencySummary;
   toSubscriber: LatencySummary;
+  /** Database commits and row writes per delivered message over the point, drain included. */
+  perDelivery: DatabaseCounters | null;
   undelivered: number;
   failedEvents: number;
   firstError: string | null;
@@ -145,24 +147,39 @@ export async function measureLatency(context: ScenarioContext, ratePerSecond: nu
   const { options } = context;
   context.log(`latency at ${ratePerSecond} events/s for ${options.durationMs / 1000} s`);
   const started = performance.now();
+  const countersBefore = await readDatabaseCounters(context.databaseUrl);
   const load = await runOpenLoop(target(context, 'single'), { ratePerSecond, durationMs: options.durationMs });
   const achievedEventsPerSecond = load.events.length / ((performance.now() - started) / 1000);
-  const undelivered = await drain(context, load.events);
+  const undelivered = await waitForDelivery(context.subscriber, load.events, options.drainTimeoutMs);
+  const databaseWork = countersBetween(countersBefore, await readDatabaseCounters(context.databaseUrl));
+  if (undelivered > 0) await cancelBacklog(context, undelivered);
+  const delivered = load.events.reduce((sum, event) => sum + event.messageIds.length, 0) - undelivered;
 
   const toListener = summariseLatencies(latencies(load.events, context.listener.firstArrival));
   const toSubscriber = summariseLatencies(latencies(load.events, context.subscriber.succeeded));
   context.log(`latency at ${ratePerSecond} events/s: p50 ${formatMs(toListener.p50)}, p99 ${formatMs(toListener.p99)} to the listener; ${undelivered} undelivered`);
-  return { ratePerSecond, achievedEventsPerSecond, toListener, toSubscriber, undelivered, failedEvents: load.failedEvents, firstError: load.firstError };
+  return {
+    ratePerSecond,
+    achievedEventsPerSecond,
+    toListener,
+    toSubscriber,
+    perDelivery: databaseWork && delivered > 0 ? perDelivery(databaseWork, delivered) : null,
+    undelivered,
+    failedEvents: load.failedEvents,
+    firstError: load.firstError,
+  };
 }
 
 /** Waits for the messages of a point to arrive; cancels the rest after the drain time-out and returns their count. */
 async function drain(context: ScenarioContext, events: SentEvent[]): Promise<number> {
   const undelivered = await waitForDelivery(context.subscriber, events, context.options.drainTimeoutMs);
-  if (undelivered > 0) {
-    context.log(`${undelivered} message(s) not delivered within ${context.options.drainTimeoutMs / 1000} s; cancelling the backlog`);
-    await cancelWaitingMessages(context.databaseUrl, SETTLE_MS);
-  }
+  if (undelivered > 0) await cancelBacklog(context, undelivered);
   return undelivered;
+}
+
+async function cancelBacklog(context: ScenarioContext, undelivered: number): Promise<void> {
+  context.log(`${undelivered} message(s) not delivered within ${context.options.drainTimeoutMs / 1000} s; cancelling the backlog`);
+  await cancelWaitingMessages(context.databaseUrl, SETTLE_MS);
 }
 
 function perDelivery(work: DatabaseCounters, delivered: number): DatabaseCounters {

@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { ApiKeyRole } from '../workspace/api-key.entity';
 import { TemplateSuite } from './template-suite.entity';
 import { TemplateSuiteConnection } from './catalog.type';
 import { TemplateSuiteInput } from './template-suite.input';
@@ -6,6 +7,7 @@ import { TemplateSuiteService } from './template-suite.service';
 import { PageArgs } from '../graphql/pagination';
 import { scopeOf, type RequestContext } from '../graphql/context';
 
+/** Catalog reads are open to every key; changing the catalog is workspace set-up, for ADMIN keys. */
 @Resolver(() => TemplateSuite)
 @Authorized()
 export class TemplateSuiteResolver {
@@ -19,11 +21,13 @@ export class TemplateSuiteResolver {
     return new TemplateSuiteService(scopeOf(context)).get(id);
   }
 
+  @Authorized(ApiKeyRole.ADMIN)
   @Mutation(() => TemplateSuite)
   createTemplateSuite(@Arg('input') input: TemplateSuiteInput, @Ctx() context: RequestContext) {
     return new TemplateSuiteService(scopeOf(context)).create(input);
   }
 
+  @Authorized(ApiKeyRole.ADMIN)
   @Mutation(() => TemplateSuite)
   updateTemplateSuite(@Arg('id', () => ID) id: string, @Arg('input') input: TemplateSuiteInput, @Ctx() context: RequestContext) {
     return new TemplateSuiteService(scopeOf(context)).update(id, input);

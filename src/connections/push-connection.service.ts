@@ -180,9 +180,15 @@ export class PushConnectionService {
 
   /** Seals secret header values; a secret header sent back with the mask keeps its stored value. */
   private sealHeaders(headers: PushConnectionHeaderInput[], previous: PushHeaderData[]): PushHeaderData[] {
-    return headers.map((header) => {
+    return headers.map((header, index) => {
       const old = previous.find((candidate) => candidate.secret && candidate.name.toLowerCase() === header.name.toLowerCase());
       const keepOld = header.secret && old && header.value === MASKED_VALUE;
+      if (header.value === MASKED_VALUE && !keepOld) {
+        throw new ValidationError(
+          `headers[${index}].value`,
+          `Header ${JSON.stringify(header.name)} has the mask ${MASKED_VALUE} as its value, but no secret header of that name is stored to keep; send the real value.`,
+        );
+      }
       const value = keepOld ? old.value : header.secret ? this.deps.secretBox.seal(header.value) : header.value;
       return { name: header.name, value, useDefaultApiUser: header.useDefaultApiUser, secret: header.secret };
     });

@@ -106,6 +106,9 @@ function logAttempt(logger: Logger, ids: Record<string, unknown>, result: Attemp
       logger.warn({ ...fields, reason: record.decision.reason }, 'push connection disabled by the listener');
       break;
   }
+  if (record.superseded) {
+    logger.info(ids, 'a later attempt of the message was claimed meanwhile; this attempt was logged but leaves the message state alone');
+  }
   if (record.connectionDisabled?.cause === 'failing') {
     logger.warn({ ...ids, reason: record.connectionDisabled.reason }, 'push connection disabled after failing too long');
   }

@@ -33,6 +33,7 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['header value with LF', { headers: [{ name: 'X-Ok', value: 'a\nb' }] }, 'headers[0].value', /line break/],
   ['unknown header variable', { headers: [{ name: 'X-User', value: '{{LEGITO.currentUser.phone}}' }] }, 'headers[0].value', /\{\{LEGITO\.currentUser\.phone\}\}/],
   ['reserved header', { headers: [{ name: 'Webhook-Signature', value: 'forged' }] }, 'headers[0].name', /reserved/],
+  ['mask without a stored secret', { headers: [{ name: 'X-Token', value: '********', secret: true }] }, 'headers[0].value', /no secret header of that name is stored/],
   ['duplicate header', { headers: [{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }] }, 'headers[1].name', /listed twice/],
 ];
 

@@ -170,14 +170,22 @@ describe('templates', () => {
 });
 
 describe('document record types', () => {
-  it('MEMBER key manages record types', async () => {
-    const created = dataOf(await app.request(CreateDocumentRecordTypeDocument, { input: { name: 'Contract' } }, memberKey)).createDocumentRecordType;
+  it('ADMIN key manages record types and MEMBER key reads them', async () => {
+    const created = dataOf(await app.request(CreateDocumentRecordTypeDocument, { input: { name: 'Contract' } })).createDocumentRecordType;
 
-    dataOf(await app.request(UpdateDocumentRecordTypeDocument, { id: created.id, input: { name: 'Invoice' } }, memberKey));
+    dataOf(await app.request(UpdateDocumentRecordTypeDocument, { id: created.id, input: { name: 'Invoice' } }));
 
     expect(dataOf(await app.request(DocumentRecordTypeDocument, { id: created.id }, memberKey)).documentRecordType.name).toBe('Invoice');
     const listed = dataOf(await app.request(DocumentRecordTypesDocument, { first: 10 }, memberKey)).documentRecordTypes;
     expect(listed.edges.map((edge) => edge.node.id)).toContain(created.id);
+  });
+
+  it('MEMBER key cannot change the catalog', async () => {
+    const suite = await app.request(CreateTemplateSuiteDocument, { input: { name: 'Member suite' } }, memberKey);
+    const type = await app.request(CreateDocumentRecordTypeDocument, { input: { name: 'Member type' } }, memberKey);
+
+    expect(suite.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(type.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
   it('rejects a long record type name', async () => {

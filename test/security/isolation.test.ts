@@ -284,24 +284,24 @@ const OPERATIONS: Record<string, OperationCase> = {
     foreign: [{ id: (a) => a.spareKeyId, variables: (id) => ({ id }) }],
   },
   'Mutation.createTemplateSuite': {
-    role: 'MEMBER',
+    role: 'ADMIN',
     query: 'mutation ($input: TemplateSuiteInput!) { createTemplateSuite(input: $input) { id name } }',
     own: () => ({ input: { name: unique('B suite') } }),
   },
   'Mutation.updateTemplateSuite': {
-    role: 'MEMBER',
+    role: 'ADMIN',
     query: 'mutation ($id: ID!, $input: TemplateSuiteInput!) { updateTemplateSuite(id: $id, input: $input) { id name } }',
     own: (b) => ({ id: b.suiteId, input: { name: unique('B suite') } }),
     foreign: [{ id: (a) => a.suiteId, variables: (id) => ({ id, input: { name: 'taken over' } }) }],
   },
   'Mutation.createTemplate': {
-    role: 'MEMBER',
+    role: 'ADMIN',
     query: 'mutation ($input: CreateTemplateInput!) { createTemplate(input: $input) { id name templateSuiteId } }',
     own: (b) => ({ input: { templateSuiteId: b.suiteId, name: unique('B template') } }),
     foreign: [{ id: (a) => a.suiteId, variables: (templateSuiteId) => ({ input: { templateSuiteId, name: 'probe' } }) }],
   },
   'Mutation.updateTemplate': {
-    role: 'MEMBER',
+    role: 'ADMIN',
     query: 'mutation ($id: ID!, $input: UpdateTemplateInput!) { updateTemplate(id: $id, input: $input) { id name templateSuiteId } }',
     own: (b) => ({ id: b.templateId, input: { name: unique('B template') } }),
     foreign: [
@@ -310,12 +310,12 @@ const OPERATIONS: Record<string, OperationCase> = {
     ],
   },
   'Mutation.createDocumentRecordType': {
-    role: 'MEMBER',
+    role: 'ADMIN',
     query: 'mutation ($input: DocumentRecordTypeInput!) { createDocumentRecordType(input: $input) { id name } }',
     own: () => ({ input: { name: unique('B type') } }),
   },
   'Mutation.updateDocumentRecordType': {
-    role: 'MEMBER',
+    role: 'ADMIN',
     query: 'mutation ($id: ID!, $input: DocumentRecordTypeInput!) { updateDocumentRecordType(id: $id, input: $input) { id name } }',
     own: (b) => ({ id: b.recordTypeId, input: { name: unique('B type') } }),
     foreign: [{ id: (a) => a.recordTypeId, variables: (id) => ({ id, input: { name: 'taken over' } }) }],

@@ -14,6 +14,11 @@ export interface AttemptRecord {
   decision: RetryDecision | { kind: 'succeeded' };
   /** Set when this attempt made docpush disable the connection (410 Gone, or failing too long). */
   connectionDisabled: ConnectionDisabled | null;
+  /**
+   * True when a later attempt of the message was claimed while this one ran (its worker seemed
+   * gone). The log row is written, but the message state is left to the later attempt.
+   */
+  superseded: boolean;
 }
 
 /**
@@ -21,6 +26,11 @@ export interface AttemptRecord {
  * transaction, and notifies `deliveryLog` subscribers in every process through PostgreSQL NOTIFY
  * when it commits. An attempt that sent nothing (a file failed to render, the message was too
  * large) says nothing about the listener, so it leaves the failure streak alone.
+ *
+ * The message row is updated with SQL, not through the loaded entity, and only while its
+ * attempt count is still this attempt's number. A slow attempt whose message the sweeper or a
+ * resend has meanwhile taken over thus cannot overwrite the newer attempt's state, and every
+ * column is written even where the loaded entity already held the same value.
  */
 export async function recordAttempt(
   em: EntityManager,
@@ -55,8 +65,8 @@ export async function recordAttempt(
 
   return em.transactional(async (tx) => {
     const log = tx.create(PushLog, buildLogRow(message, input.request, result, succeeded));
-    applyDecision(message, decision, result);
     await tx.flush();
+    const superseded = !(await writeMessageState(tx, message, stateAfter(decision, result), input.now));
     const sentSomething = result.statusCode !== 0 || result.errorKind !== null;
     const connectionDisabled = sentSomething
       ? await updateConnectionHealth(tx, {
@@ -69,7 +79,8 @@ export async function recordAttempt(
         })
       : null;
     await tx.execute(`select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, JSON.stringify({ id: log.id, workspaceId: message.workspace.id })]);
-    return { log, decision, retryAt: decision.kind === 'retry' ? decision.retryAt : null, connectionDisabled };
+    const retryAt = decision.kind === 'retry' && !superseded ? decision.retryAt : null;
+    return { log, decision, retryAt, connectionDisabled, superseded };
   });
 }
 
@@ -98,23 +109,27 @@ function buildLogRow(message: PushMessage, request: DeliveryRequest, result: Att
   };
 }
 
-function applyDecision(message: PushMessage, decision: AttemptRecord['decision'], result: AttemptResult): void {
-  message.lastResponseCode = result.statusCode;
-  message.lastError = result.error;
+type MessageState = Pick<PushMessage, 'state' | 'nextAttemptAt' | 'lastResponseCode' | 'lastError'>;
+
+function stateAfter(decision: AttemptRecord['decision'], result: AttemptResult): MessageState {
+  const recorded = { lastResponseCode: result.statusCode, lastError: result.error };
   switch (decision.kind) {
     case 'succeeded':
-      message.state = PushMessageState.SUCCEEDED;
-      message.nextAttemptAt = null;
-      break;
+      return { ...recorded, state: PushMessageState.SUCCEEDED, nextAttemptAt: null };
     case 'retry':
-      message.state = PushMessageState.RETRY_SCHEDULED;
-      message.nextAttemptAt = decision.retryAt;
-      break;
+      return { ...recorded, state: PushMessageState.RETRY_SCHEDULED, nextAttemptAt: decision.retryAt };
     case 'give_up':
     case 'disable_connection':
-      message.state = PushMessageState.FAILED;
-      message.nextAttemptAt = null;
-      message.lastError = `${result.error ?? ''} ${decision.reason}`.trim();
-      break;
+      return { ...recorded, state: PushMessageState.FAILED, nextAttemptAt: null, lastError: `${result.error ?? ''} ${decision.reason}`.trim() };
   }
+}
+
+/** Writes the state unless a later attempt was claimed since; returns whether it wrote. */
+async function writeMessageState(tx: EntityManager, message: PushMessage, state: MessageState, now: Date): Promise<boolean> {
+  const written: Array<{ id: string }> = await tx.execute(
+    `update push_messages set state = ?::push_message_state, next_attempt_at = ?, last_response_code = ?, last_error = ?, updated_at = ?
+      where id = ? and attempts = ? returning id`,
+    [state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, now, message.id, message.attempts],
+  );
+  return written.length > 0;
 }
