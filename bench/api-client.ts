@@ -50,6 +50,8 @@ export class ApiClient {
       connectionParams: { authorization: `Bearer ${this.adminKey}` },
       retryAttempts: 0,
       lazy: false,
+      // The subscription's own error callback records a lost connection; the default prints it to the console.
+      onNonLazyError: () => undefined,
     });
   }
 
@@ -70,7 +72,7 @@ export const ROUTES = {
 
 export const FAN_OUT_CONNECTIONS = 10;
 
-/** What the scenarios need from the seeded workspace. */
+/** Ids of the seeded workspace that the scenarios use. */
 export interface BenchWorkspace {
   authorId: string;
   /** Records without documents, used round-robin so events rarely wait for one record's row lock. */

@@ -8,7 +8,7 @@ export const BENCH_DATABASE = 'docpush_bench';
 
 /** The PostgreSQL server of a run and how to get a fresh `docpush_bench` database on it. */
 export interface BenchServer {
-  /** Where the server came from, for the report: the URL without password, or "embedded". */
+  /** Origin of the server, for the report: its URL without the password, or the embedded server. */
   description: string;
   serverVersion: string;
   /** Drops and creates `docpush_bench`, and returns its URL. */
@@ -17,8 +17,8 @@ export interface BenchServer {
 }
 
 /**
- * Connects to the PostgreSQL server at `adminUrl`, or starts an embedded one when that server
- * does not answer within a few seconds.
+ * Connects to the PostgreSQL server at `adminUrl`, or starts an embedded one when connecting to
+ * that server fails or times out after 5 s.
  */
 export async function openBenchServer(adminUrl: string, log: (line: string) => void): Promise<BenchServer> {
   let embedded: EmbeddedDatabase | null = null;
@@ -26,7 +26,7 @@ export async function openBenchServer(adminUrl: string, log: (line: string) => v
   try {
     await runAdminQuery(url, 'select 1');
   } catch (error) {
-    log(`PostgreSQL at ${withoutPassword(adminUrl)} did not answer (${(error as Error).message}); starting an embedded one.`);
+    log(`PostgreSQL at ${withoutPassword(adminUrl)} is unreachable (${(error as Error).message}); starting an embedded PostgreSQL instead.`);
     const parent = mkdtempSync(path.join(os.tmpdir(), 'docpush-bench-'));
     // When the benchmark runs as root, PostgreSQL runs as the `postgres` user, which must reach the folder.
     chmodSync(parent, 0o755);

@@ -30,7 +30,7 @@ export interface BenchListener {
 
 const ATTACHMENT_SAMPLES = 20;
 
-/** Starts a webhook listener on 127.0.0.1 that answers 200 as soon as a request body has arrived. */
+/** Starts a webhook listener on 127.0.0.1 that responds 200 as soon as a request body has arrived. */
 export async function startBenchListener(): Promise<BenchListener> {
   const firstArrival = new Map<string, number>();
   const firstRequestByPath = new Map<string, CapturedRequest>();

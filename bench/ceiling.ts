@@ -32,9 +32,9 @@ const INSERT_ROW = `
   values ($1, $2, $3, $4, $5, $6, $7, $8)`;
 
 /**
- * Measures the raw ceiling of one delivery on this machine: `concurrency` loops that each POST
- * the captured webhook body to the listener with undici and then INSERT one row of the size of a
- * push log row, with nothing else (no job queue, no claim, no ORM, no NOTIFY).
+ * Measures the raw ceiling of one delivery on this machine. `concurrency` loops each POST the
+ * captured webhook body to the listener with undici and then INSERT one row of the size of a push
+ * log row. Nothing else runs: no job queue, no claim, no ORM and no NOTIFY.
  */
 export async function measureCeiling(options: {
   databaseUrl: string;

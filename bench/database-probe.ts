@@ -67,8 +67,8 @@ export async function measureCommitLatency(url: string, count = 200): Promise<La
 
 /**
  * Cancels the messages still waiting after a point and deletes their unclaimed jobs, so the next
- * point starts without the previous one's backlog; then waits up to `settleMs` for the attempts
- * in flight to finish. Returns the number of messages cancelled.
+ * point starts without the previous one's backlog. Then waits up to `settleMs` for the attempts
+ * in flight to finish, and returns the number of messages cancelled.
  */
 export async function cancelWaitingMessages(url: string, settleMs: number): Promise<number> {
   const client = new pg.Client({ connectionString: url });

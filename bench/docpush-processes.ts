@@ -22,6 +22,8 @@ export interface DocpushProcess {
   spawnedAt: number;
   /** File name of its CPU profile, written at exit; null without profiling. */
   cpuProfileName: string | null;
+  /** True once the process has ended, for whatever reason. */
+  readonly exited: boolean;
   stop(): Promise<void>;
 }
 
@@ -91,10 +93,28 @@ export async function startDocpush(options: StartOptions): Promise<DocpushProces
     throw error;
   });
   exited.catch(() => undefined);
+  child.once('exit', (code, signal) => {
+    if (!stopping) options.log(`docpush ${options.role} exited unexpectedly with ${signal ?? `code ${code}`}; its last output:\n${recentOutput.slice(-15).join('\n')}`);
+  });
+  let stopping = false;
 
   options.log(`docpush ${options.role} is ready (pid ${child.pid}, ${started.graphqlUrl ?? started.monitoringUrl})`);
   const cpuProfileName = options.cpuProfileDir ? options.cpuProfileName : null;
-  return { role: options.role, pid: child.pid!, ...started, problems, spawnedAt, cpuProfileName, stop: () => stopChild(child) };
+  return {
+    role: options.role,
+    pid: child.pid!,
+    ...started,
+    problems,
+    spawnedAt,
+    cpuProfileName,
+    get exited() {
+      return child.exitCode !== null || child.signalCode !== null;
+    },
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
 }
 
 interface ReadyFields {
@@ -145,7 +165,7 @@ function parseLogLine(line: string): LogEntry | null {
   }
 }
 
-/** Sends SIGTERM, which main.ts answers with a clean stop, and SIGKILL after the deadline. */
+/** Sends SIGTERM, on which main.ts stops cleanly, and SIGKILL after the deadline. */
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {

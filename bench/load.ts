@@ -78,9 +78,9 @@ export async function runClosedLoop(
 }
 
 /**
- * Records events at a fixed rate for `durationMs`, whatever the answers take (an open loop, so a
- * slow server cannot slow the load down and hide its own latency). Each event's latency is
- * measured from its scheduled time, not from when it was actually sent.
+ * Records events at a fixed rate for `durationMs`, however long the responses take. In this open
+ * loop a slow server cannot slow the load down and so hide its own latency. Each event's latency
+ * is measured from its scheduled time, not from when it was actually sent.
  */
 export async function runOpenLoop(target: LoadTarget, options: { ratePerSecond: number; durationMs: number }): Promise<LoadResult> {
   const result: LoadResult = { events: [], failedEvents: 0, firstError: null };

@@ -13,13 +13,15 @@ export interface BenchOptions {
   durationMs: number;
   /** Time before each measured window, so start-up and JIT warm-up are left out. */
   warmupMs: number;
-  /** Longest wait for the last messages of a point to arrive after the load stops. */
+  /** Maximum wait for the last messages of a point to arrive after the load stops. */
   drainTimeoutMs: number;
   scenarios: Scenario[];
   topologies: Topology[];
   latencyRates: number[];
   /** Delivery counts at which the memory scenario samples the RSS of each docpush process. */
   memoryCheckpoints: [number, number];
+  /** Maximum run time of the memory scenario. Checkpoints not reached by then are reported as missing. */
+  memoryTimeLimitMs: number;
   /** PostgreSQL server on which the benchmark creates its own database. */
   adminDatabaseUrl: string;
   /** Extra environment of the docpush processes, such as DOCPUSH_JOB_CONCURRENCY=100. */
@@ -73,6 +75,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     topologies: listOf(last('topology'), TOPOLOGIES, '--topology') ?? [...TOPOLOGIES],
     latencyRates: last('rates') ? parseRates(last('rates')!) : [50, 200, 1000],
     memoryCheckpoints: quick ? [1_000, 4_000] : [10_000, 100_000],
+    memoryTimeLimitMs: quick ? 3 * 60_000 : 3 * 3_600_000,
     adminDatabaseUrl: last('database-url') || 'postgres://postgres@127.0.0.1:5432/postgres',
     docpushEnv: parseEnv(flags.get('docpush-env') ?? []),
     cpuProfile: flags.has('cpu-prof'),

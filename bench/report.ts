@@ -27,7 +27,7 @@ export interface Machine {
   node: string;
   postgres: string;
   database: string;
-  /** 1-minute load average when the run started; other work on the machine skews the numbers. */
+  /** 1-minute load average when the run started, because other work on the machine skews the numbers. */
   loadAverageAtStart: number;
   /** Round trip of a single-row INSERT in its own transaction: the cost floor of each commit. */
   commitLatency: LatencySummary;
@@ -114,7 +114,7 @@ function verdict(met: boolean, value: number | undefined): string {
   return met ? 'yes' : 'no';
 }
 
-/** Largest relative RSS growth of any process between the two checkpoints. */
+/** Maximum relative RSS growth of any process between the two checkpoints. */
 function memoryGrowth(checkpoints: MemoryCheckpoint[]): number {
   const [first, second] = checkpoints;
   return Math.max(...Object.keys(first.rssBytesByRole).map((role) => second.rssBytesByRole[role] / first.rssBytesByRole[role] - 1));

@@ -15,7 +15,7 @@ import { parseBenchOptions, USAGE, wantsHelp, type BenchOptions, type Topology }
 import { renderConsoleTable, writeResultsSection, type BenchResults, type Machine, type TopologyResult } from './report';
 import { measureCommitLatency } from './database-probe';
 import { formatMs, type LatencySummary } from './stats';
-import { measureAttachments, measureLatency, measureMemory, measureThroughput, warmUp, type ScenarioContext } from './scenarios';
+import { assertProcessesRunning, measureAttachments, measureLatency, measureMemory, measureThroughput, warmUp, type ScenarioContext } from './scenarios';
 
 const DOCS_FILE = path.resolve(__dirname, '..', 'docs', 'benchmarks.md');
 const PLAIN_RECORDS = 200;
@@ -126,16 +126,27 @@ async function runTopology(
   return { result, request: listener.firstRequestByPath.get(ROUTES.single.path) };
 }
 
+/** Runs the chosen scenarios in order, stopping at the first one after which a docpush process has ended. */
 async function runScenarios(context: ScenarioContext, result: TopologyResult): Promise<void> {
   const { scenarios, latencyRates } = context.options;
   if (scenarios.includes('throughput')) {
-    for (const connectionsPerEvent of [1, 10] as const) result.throughput.push(await measureThroughput(context, connectionsPerEvent));
+    for (const connectionsPerEvent of [1, 10] as const) {
+      result.throughput.push(await measureThroughput(context, connectionsPerEvent));
+      assertProcessesRunning(context);
+    }
   }
   if (scenarios.includes('latency')) {
-    for (const rate of latencyRates) result.latency.push(await measureLatency(context, rate));
+    for (const rate of latencyRates) {
+      result.latency.push(await measureLatency(context, rate));
+      assertProcessesRunning(context);
+    }
   }
-  if (scenarios.includes('attachments')) result.attachments = await measureAttachments(context);
+  if (scenarios.includes('attachments')) {
+    result.attachments = await measureAttachments(context);
+    assertProcessesRunning(context);
+  }
   if (scenarios.includes('memory')) result.memory = await measureMemory(context);
+  assertProcessesRunning(context);
 }
 
 /** Runs the raw ceiling on a fresh database with a listener of its own, replaying a captured delivery. */

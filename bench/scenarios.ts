@@ -35,7 +35,7 @@ export interface ThroughputPoint {
   machineBusy: number;
   /** Database commits and row writes per delivery inside the window, from pg_stat_database. */
   perDelivery: DatabaseCounters | null;
-  /** What the database backends were doing inside the window. */
+  /** Activity of the database backends inside the window. */
   waits: WaitProfile | null;
   /** Messages still waiting when the window closed; cancelled so the next point starts clean. */
   cancelledAfterWindow: number;
@@ -73,8 +73,14 @@ export interface MemoryCheckpoint {
 const CLOSED_LOOP = { inFlight: 16, maxBacklogPerConnection: 1500 };
 const PROGRESS_EVERY_MS = 2_000;
 const WARM_UP_ATTEMPTS = 5;
-/** Longest wait for attempts in flight to finish after a backlog was cancelled. */
+/** Maximum wait for attempts in flight to finish after a backlog was cancelled. */
 const SETTLE_MS = 30_000;
+
+/** Throws when a docpush process has ended, because every later number would be meaningless. */
+export function assertProcessesRunning(context: Pick<ScenarioContext, 'processes'>): void {
+  const ended = context.processes.filter((docpush) => docpush.exited).map((docpush) => docpush.role);
+  if (ended.length > 0) throw new Error(`docpush process(es) ended during the run: ${ended.join(', ')}; see the log above for their last output.`);
+}
 
 function target(context: ScenarioContext, route: keyof typeof ROUTES, recordIds = context.workspace.plainRecordIds): LoadTarget {
   return { api: context.api, subscriber: context.subscriber, eventType: ROUTES[route].eventType, recordIds, authorId: context.workspace.authorId };
@@ -218,7 +224,9 @@ export async function measureAttachments(context: ScenarioContext): Promise<Atta
   await drain(context, load.events);
   const samples = context.listener.attachmentSamples;
   const withFiles = samples.filter((sample) => sample.fileNames.length > 0);
-  const error = samples.length === 0 ? 'no attachment message arrived' : withFiles.length === 0 ? 'messages arrived without generated files' : load.firstError;
+  let error = load.firstError;
+  if (samples.length === 0) error = 'no attachment message arrived';
+  else if (withFiles.length === 0) error = 'messages arrived without generated files';
   return {
     messagesPerSecond: delivered / (options.durationMs / 1000),
     delivered,
@@ -229,8 +237,9 @@ export async function measureAttachments(context: ScenarioContext): Promise<Atta
 }
 
 /**
- * Delivers fan-out events until the process has delivered the larger checkpoint count, sampling
- * the RSS of each docpush process when the delivery count first reaches each checkpoint.
+ * Delivers fan-out events until the process has delivered the larger checkpoint count (or the
+ * time limit passes), sampling the RSS of each docpush process when the delivery count first
+ * reaches each checkpoint.
  */
 export async function measureMemory(context: ScenarioContext): Promise<MemoryCheckpoint[]> {
   const checkpoints = [...context.options.memoryCheckpoints];
@@ -246,9 +255,14 @@ export async function measureMemory(context: ScenarioContext): Promise<MemoryChe
   const timer = setInterval(takeSample, 200);
   const goal = context.options.memoryCheckpoints[1];
   const progress = setInterval(() => context.log(`memory: ${context.subscriber.succeeded.size} of ${goal} deliveries`), PROGRESS_EVERY_MS * 5);
+  const deadline = performance.now() + context.options.memoryTimeLimitMs;
   try {
     takeSample();
     while (checkpoints.length > 0) {
+      if (performance.now() > deadline) {
+        context.log(`memory: stopped after ${context.options.memoryTimeLimitMs / 60_000} min at ${context.subscriber.succeeded.size} deliveries`);
+        break;
+      }
       const load = await runClosedLoop(target(context, 'fanOut'), {
         inFlight: CLOSED_LOOP.inFlight,
         maxBacklog: CLOSED_LOOP.maxBacklogPerConnection * FAN_OUT_CONNECTIONS,
@@ -294,7 +308,9 @@ function startSampler(context: ScenarioContext, label: string, windowStart: numb
     const arrivals = context.listener.firstArrival.size;
     const now = performance.now();
     const perSecond = (delta: number) => formatRate((delta * 1000) / (now - lastAt));
-    const phase = now < windowStart ? 'warm-up' : now < windowEnd ? `${((now - windowStart) / 1000).toFixed(0)} s` : 'draining';
+    let phase = 'draining';
+    if (now < windowStart) phase = 'warm-up';
+    else if (now < windowEnd) phase = `${((now - windowStart) / 1000).toFixed(0)} s`;
     context.log(`${label} [${phase}]: ${perSecond(count - lastCount)} deliveries/s at the subscriber, ${perSecond(arrivals - lastArrivals)}/s at the listener, due backlog ${backlogSamples.at(-1) ?? 'n/a'}`);
     lastCount = count;
     lastArrivals = arrivals;

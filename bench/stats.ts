@@ -8,7 +8,7 @@ export interface LatencySummary {
   max: number;
 }
 
-/** Returns p50, p95, p99 and max of `values` (nearest-rank percentiles); NaN fields when empty. */
+/** Returns p50, p95, p99 and max of `values` as nearest-rank percentiles. Every field is NaN when `values` is empty. */
 export function summariseLatencies(values: number[]): LatencySummary {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = (p: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
@@ -31,7 +31,7 @@ export interface CpuSnapshot {
   machine: { busy: number; total: number };
 }
 
-// Linux reports process CPU times in clock ticks; 100 per second on every common kernel build.
+// Linux reports process CPU times in clock ticks (USER_HZ), 100 per second on x86-64 and arm64; `getconf CLK_TCK` prints it.
 const CLOCK_TICKS_PER_SECOND = 100;
 
 export function takeCpuSnapshot(pids: number[]): CpuSnapshot {

@@ -1,28 +1,26 @@
 import 'reflect-metadata';
 import { loadConfig } from './config/config';
 import { createLogger } from './common/logger';
-import { startApp } from './app/app';
+import { startApp, type RunningApp } from './app/app';
 
-/** Longest wait for a clean stop after SIGINT/SIGTERM before the process exits anyway. */
+/** Longest wait for a clean stop after a signal before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 30_000;
+
+/** Signals that end docpush cleanly: Ctrl-C, a service manager's stop, a closed terminal. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const app = await startApp(config, { logger });
 
-  if (app.firstAdminKey) {
-    // Printed once, outside the structured log, which never carries keys.
-    process.stdout.write(
-      `\nFirst start: created a workspace and its admin API key:\n\n    ${app.firstAdminKey}\n\n` +
-        'Keep it now: only its hash is stored, so it cannot be shown again.\n' +
-        `Use it as "Authorization: Bearer <key>" on ${app.url ?? 'the API'}.\n\n`,
-    );
-  }
-
+  // Signals are handled from the very start: one that arrives during start-up stops the app as
+  // soon as it is up, so the embedded PostgreSQL never outlives the process.
+  let app: RunningApp | null = null;
+  let stopRequested: string | null = null;
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    stopRequested = signal;
+    if (!app || stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutdown requested');
     const deadline = setTimeout(() => {
@@ -30,6 +28,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
+    // NOTE: exit explicitly after a clean stop: Agenda 6.2.6 leaves a lock-check timer per job
+    // that would otherwise keep the process alive for minutes.
     app
       .stop()
       .then(() => process.exit(0))
@@ -38,14 +38,26 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  // NOTE: exit explicitly after a clean stop: Agenda 6.2.6 leaves a lock-check timer per job
-  // that would otherwise keep the process alive for minutes.
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => shutdown(signal));
+
+  app = await startApp(config, { logger });
+  if (app.firstAdminKey) printFirstAdminKey(app.firstAdminKey, app.url);
+  if (stopRequested) shutdown(stopRequested);
 }
 
-main().catch((error: unknown) => {
+function printFirstAdminKey(key: string, url: string | null): void {
+  // Printed once, outside the structured log, which never carries keys.
+  process.stdout.write(
+    `\nFirst start: created a workspace and its admin API key:\n\n    ${key}\n\n` +
+      'Keep it now: only its hash is stored, so it cannot be shown again.\n' +
+      `Use it as "Authorization: Bearer <key>" on ${url ?? 'the API'}.\n\n`,
+  );
+}
+
+function failStart(error: unknown): never {
   process.stderr.write(`docpush failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   if (error instanceof Error && error.stack && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${error.stack}\n`);
   process.exit(1);
-});
+}
+
+main().catch(failStart);

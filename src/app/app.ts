@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../common/logger';
 import { openDatabase } from '../database/orm';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedded-postgres';
 import { SecretBox, loadOrCreateServerKey } from '../security/secret-box';
-import { createTargetPolicy, type Resolver } from '../security/target-guard';
+import { createTargetPolicy, type Resolver, type TargetPolicy } from '../security/target-guard';
 import { AgendaQueue } from '../jobs/agenda-queue';
 import { DeliveryLogFeed } from '../delivery/delivery-log.feed';
 import { ConnectionStatusFeed } from '../delivery/connection-status.feed';
@@ -43,14 +43,30 @@ export interface RunningApp {
 /** Starts docpush: database (embedded when no URL is configured), migrations, job queue and the roles configured. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Settings that can be wrong are checked before anything starts, so a typo leaves nothing running.
+  const targetPolicy = createTargetPolicy({ ...config.delivery, resolve: options.resolve });
+  const secretBox = new SecretBox(loadOrCreateServerKey({ keyFromEnv: config.secretKey ?? undefined, dataDir: config.dataDir, logger }));
+  warnAboutOpenedTargets(config, logger);
+
   const embedded = config.databaseUrl ? null : await startEmbedded(config, logger);
+  try {
+    return await startOnDatabase(config, { logger, embedded, targetPolicy, secretBox });
+  } catch (error) {
+    await embedded?.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'failed to stop embedded PostgreSQL'));
+    throw error;
+  }
+}
+
+async function startOnDatabase(
+  config: Config,
+  parts: { logger: Logger; embedded: EmbeddedDatabase | null; targetPolicy: TargetPolicy; secretBox: SecretBox },
+): Promise<RunningApp> {
+  const { logger, embedded, targetPolicy, secretBox } = parts;
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   logger.info({ database: describeDatabase(databaseUrl, embedded !== null), role: config.role }, 'starting docpush');
 
   const orm = await openDatabase(databaseUrl, logger);
   const firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
-  const secretBox = new SecretBox(loadOrCreateServerKey({ keyFromEnv: config.secretKey ?? undefined, dataDir: config.dataDir, logger }));
-  const targetPolicy = createTargetPolicy({ ...config.delivery, resolve: options.resolve });
   const queue = await AgendaQueue.create(config, databaseUrl, logger);
   const deliveryLogFeed = new DeliveryLogFeed(databaseUrl, orm, logger);
   const connectionStatusFeed = new ConnectionStatusFeed(databaseUrl, orm, logger);
@@ -120,6 +136,14 @@ function createMonitoring(config: Config, orm: MikroORM, queue: AgendaQueue, del
   const metrics = new AppMetrics({ orm, deliveryLogFeed, logger });
   const jobProcessorRunning = config.role === 'api' ? null : () => queue.agenda.isActiveJobProcessor();
   return { metrics, readiness: new ReadinessProbe({ orm, jobProcessorRunning, logger }) };
+}
+
+/** Says at start-up when listener targets beyond public HTTPS addresses are allowed. */
+function warnAboutOpenedTargets(config: Config, logger: Logger): void {
+  const { allowHttp, allowedCidrs } = config.delivery;
+  if (allowHttp || allowedCidrs.length > 0) {
+    logger.warn({ allowHttp, allowedCidrs }, 'listener targets are opened beyond public HTTPS addresses; use this for development only');
+  }
 }
 
 async function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedDatabase> {

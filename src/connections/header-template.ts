@@ -62,6 +62,13 @@ export function validateHeader(header: { name: string; value: string }, field: s
   if (/[\r\n\0]/.test(header.value)) {
     throw new ValidationError(`${field}.value`, `Header ${JSON.stringify(header.name)} has a value with a line break or NUL character; remove it.`);
   }
+  const leftover = header.value.replace(VARIABLE_PATTERN, '');
+  if (leftover.includes('{{') || leftover.includes('}}')) {
+    throw new ValidationError(
+      `${field}.value`,
+      `Header ${JSON.stringify(header.name)} has an unclosed or malformed variable in ${JSON.stringify(header.value)}: write variables as {{name}}, such as {{event.id}}.`,
+    );
+  }
   for (const variable of listVariables(header.value)) {
     if (!HEADER_VARIABLES.includes(variable)) {
       throw new ValidationError(

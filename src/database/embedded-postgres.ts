@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, statSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +46,7 @@ export async function startEmbeddedPostgres(options: {
   const binaries = await loadBinaries();
   const owner = prepareDataDir(dataDir);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) initialise(binaries.initdb, dataDir, owner);
+  await stopOrphanedServer(dataDir, options.logger);
 
   const port = options.port ?? (await findFreePort());
   const child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'], {
@@ -92,6 +93,11 @@ function prepareDataDir(dataDir: string): Owner {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (process.getuid?.() !== 0) return null;
 
+  // The `postgres` user must be able to pass through the parent folder (which may hold the
+  // server key with mode 0600): add search permission only, not the right to list it.
+  const parent = path.dirname(dataDir);
+  chmodSync(parent, statSync(parent).mode | 0o011);
+
   let owner = lookUpUser(SUPERUSER);
   if (!owner) {
     execFileSync('sh', ['-c', `getent group ${SUPERUSER} >/dev/null || groupadd ${SUPERUSER}; useradd -g ${SUPERUSER} ${SUPERUSER}`]);
@@ -113,7 +119,7 @@ function lookUpUser(name: string): Owner {
 }
 
 function initialise(initdb: string, dataDir: string, owner: Owner): void {
-  const passwordFile = path.join(path.dirname(dataDir), `.pgpass-${process.pid}`);
+  const passwordFile = path.join(os.tmpdir(), `docpush-pgpass-${process.pid}-${Date.now()}`);
   writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
   if (owner) chownSync(passwordFile, owner.uid, owner.gid);
   try {
@@ -127,6 +133,46 @@ function initialise(initdb: string, dataDir: string, owner: Owner): void {
     throw new Error(`initdb failed for ${dataDir}: ${stderr || (error as Error).message}`);
   } finally {
     rmSync(passwordFile, { force: true });
+  }
+}
+
+/**
+ * Stops a PostgreSQL left running on this data folder by a docpush process that died without
+ * stopping it (killed with SIGKILL, say). The folder belongs to docpush alone, so a server on it
+ * is an orphan; without this, every later start would fail on PostgreSQL's lock file.
+ */
+async function stopOrphanedServer(dataDir: string, logger?: Logger): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isPostgresOf(pid, dataDir)) return;
+
+  logger?.warn({ pid, dataDir }, 'stopping an embedded PostgreSQL left running by an earlier docpush process');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (isRunning(pid)) {
+    if (Date.now() > deadline) throw new Error(`PostgreSQL (PID ${pid}) on ${dataDir} did not stop; stop it by hand and start docpush again.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** True when `pid` is a running postgres server whose command line names this data folder. */
+function isPostgresOf(pid: number, dataDir: string): boolean {
+  try {
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return path.basename(commandLine[0] ?? '') === 'postgres' && commandLine.includes(dataDir);
+  } catch {
+    // No /proc (macOS) or no such process: PostgreSQL itself removes a stale lock file.
+    return false;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

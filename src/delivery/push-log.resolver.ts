@@ -6,6 +6,7 @@ import { PageArgs } from '../graphql/pagination';
 import { scopeOf, type RequestContext } from '../graphql/context';
 import { ApiKeyRole } from '../workspace/api-key.entity';
 import { UnauthenticatedError } from '../common/errors';
+import { PushConnection } from '../connections/push-connection.entity';
 
 @Resolver(() => PushLogType)
 @Authorized(ApiKeyRole.ADMIN)
@@ -27,12 +28,14 @@ export class PushLogResolver {
 
   @Subscription(() => PushLogType, {
     description: 'Streams each push log row of the workspace as it is written, optionally for one connection or outcome.',
-    subscribe: ({ args, context }) => {
+    subscribe: async ({ args, context }) => {
       const { caller, services } = context as RequestContext;
       if (!caller) throw new UnauthenticatedError('An API key is required in the connection_init payload: { "authorization": "Bearer <key>" }.');
+      // An unknown connection id is an error, as in every other operation, not a silent stream.
+      const connection = args.connectionId ? await scopeOf(context as RequestContext).get(PushConnection, 'Push connection', args.connectionId, { deletedAt: null }) : null;
       return services.deliveryLogFeed.subscribe({
         workspaceId: caller.workspaceId,
-        connectionId: args.connectionId ? Number(args.connectionId) : undefined,
+        connectionId: connection?.id,
         outcome: args.outcome ?? undefined,
       });
     },

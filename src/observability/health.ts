@@ -6,7 +6,7 @@ export type ReadinessCheckName = 'database' | 'migrations' | 'jobs';
 
 export interface CheckResult {
   status: 'ok' | 'failed';
-  /** Why the check failed, without addresses or credentials. */
+  /** Reason for the failure, without addresses or credentials. */
   reason?: string;
 }
 
@@ -17,7 +17,7 @@ export interface ReadinessReport {
   checks: Partial<Record<ReadinessCheckName, CheckResult>>;
 }
 
-/** Longest wait for one check; a probe that hangs would itself time out in the orchestrator. */
+/** Maximum wait for one check, because a probe that hangs would itself time out in the orchestrator. */
 const CHECK_TIMEOUT_MS = 2000;
 
 export interface ReadinessSources {
@@ -28,8 +28,8 @@ export interface ReadinessSources {
 }
 
 /**
- * Decides whether this process can do its work: the database answers `select 1`, no migration
- * is pending, and in a process with the worker role the job processor runs.
+ * Decides whether this process can do its work: `select 1` succeeds on the database, no
+ * migration is pending, and in a process with the worker role the job processor runs.
  */
 export class ReadinessProbe {
   private lastStatus: ReadinessReport['status'] | null = null;
@@ -91,7 +91,7 @@ export class ReadinessProbe {
 }
 
 /**
- * Describes a failure by its kind and error code only: the probe answers without authentication,
+ * Describes a failure by its kind and error code only, because the probe needs no authentication
  * and driver messages can carry host names and SQL.
  */
 function describeCheckError(error: unknown): string {

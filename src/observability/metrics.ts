@@ -7,7 +7,7 @@ import type { FileType } from '../rendering/document-content';
 import { readDeliveryBacklog } from './delivery-backlog';
 import { withTimeout } from './timeout';
 
-/** What the delivery pipeline reports; an interface, so the pipeline does not depend on prom-client. */
+/** Measurements that the delivery pipeline reports. An interface, so the pipeline does not depend on prom-client. */
 export interface DeliveryMetrics {
   /** Counts one recorded attempt by outcome and response class, with its duration and what follows it. */
   recordAttempt(result: AttemptResult, decision: AttemptRecord['decision']): void;
@@ -15,12 +15,12 @@ export interface DeliveryMetrics {
   observeRender(fileType: FileType, seconds: number): void;
 }
 
-/** Why docpush disabled a connection by itself. */
+/** Reason for which docpush disabled a connection by itself. */
 export type AutoDisableReason = 'gone' | 'failing';
 
 export type ResponseClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'none' | 'other';
 
-/** Longest wait for the backlog query of a scrape; a scrape must answer even when the database does not. */
+/** Maximum wait for the backlog query of a scrape, so that a scrape returns even while the database hangs. */
 const BACKLOG_QUERY_TIMEOUT_MS = 2000;
 
 // Attempt durations range from a sub-millisecond local listener up to the 15 s default time-out.

@@ -106,7 +106,7 @@ function parseTargetUrl(raw: string, policy: TargetPolicy): URL {
   }
   if (url.username !== '' || url.password !== '') {
     throw new TargetRejectedError(
-      `URL ${quotedUrl} contains a user name or password, which docpush does not send: remove it and pass credentials in a custom header instead.`,
+      `URL ${quotedUrl} (credentials removed) contains a user name or password, which docpush does not send: remove it and pass credentials in a custom header instead.`,
       'userinfo',
     );
   }
@@ -126,10 +126,10 @@ async function resolveHost(hostname: string, policy: TargetPolicy): Promise<Reso
     addresses = await policy.resolve(hostname);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new TargetLookupError(`DNS lookup failed for host ${hostname}: ${code}`, hostname, code);
+    throw new TargetLookupError(`DNS lookup failed for host ${hostname}: ${code}. Check the host name and that this server can resolve it.`, hostname, code);
   }
   if (addresses.length === 0) {
-    throw new TargetLookupError(`DNS lookup failed for host ${hostname}: no addresses returned`, hostname, 'ENODATA');
+    throw new TargetLookupError(`DNS lookup failed for host ${hostname}: no addresses returned. Check the host name and its DNS records.`, hostname, 'ENODATA');
   }
   return addresses;
 }

@@ -90,7 +90,7 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
   );
   app.use(createRequestErrorHandler(logger));
 
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await listen(server, config.host, config.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -114,4 +114,19 @@ function queryCostPlugin(schema: GraphQLSchema, maxComplexity: number): ApolloSe
 /** Returns a copy of the error that Apollo Server sends with this HTTP status when the context function raises it. */
 function withHttpStatus(error: GraphQLError, status: number): GraphQLError {
   return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
+}
+
+/** Starts listening, turning a taken or forbidden port into an error that names the fix. */
+function listen(server: http.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be opened (${error.code ?? error.message})`;
+      reject(new Error(`Port ${port} on ${host} ${reason}: stop the other process or set PORT to a free port.`));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
 }

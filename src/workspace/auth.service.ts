@@ -10,7 +10,9 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** PostgreSQL NOTIFY channel that carries `{ apiKeyId }` of each revoked key to every API process. */
 export const API_KEY_REVOKED_CHANNEL = 'docpush_api_key_revoked';
 
-export const MALFORMED_KEY_MESSAGE = 'The Authorization header is invalid: send "Authorization: Bearer dpk_..." with an API key of this server.';
+export const MALFORMED_KEY_MESSAGE =
+  'The API key is malformed or not sent as a bearer token: send "Authorization: Bearer dpk_..." over HTTP, ' +
+  'or {"authorization": "Bearer dpk_..."} as the graphql-ws connection_init payload.';
 export const UNKNOWN_KEY_MESSAGE = 'The API key is unknown or revoked; create a new key with an admin key.';
 
 /**

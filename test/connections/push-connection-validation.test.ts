@@ -32,6 +32,7 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['header value with CR LF', { headers: [{ name: 'X-Ok', value: 'a\r\nInjected: 1' }] }, 'headers[0].value', /line break/],
   ['header value with LF', { headers: [{ name: 'X-Ok', value: 'a\nb' }] }, 'headers[0].value', /line break/],
   ['unknown header variable', { headers: [{ name: 'X-User', value: '{{LEGITO.currentUser.phone}}' }] }, 'headers[0].value', /\{\{LEGITO\.currentUser\.phone\}\}/],
+  ['unclosed header variable', { headers: [{ name: 'X-Event', value: 'id {{event.id' }] }, 'headers[0].value', /unclosed or malformed variable/],
   ['reserved header', { headers: [{ name: 'Webhook-Signature', value: 'forged' }] }, 'headers[0].name', /reserved/],
   ['mask without a stored secret', { headers: [{ name: 'X-Token', value: '********', secret: true }] }, 'headers[0].value', /no secret header of that name is stored/],
   ['duplicate header', { headers: [{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }] }, 'headers[1].name', /listed twice/],

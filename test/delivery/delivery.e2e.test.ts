@@ -166,6 +166,25 @@ describe('delivery of a matching event', () => {
   });
 });
 
+describe('deliveryLog subscription', () => {
+  it('rejects an unknown connection id with NOT_FOUND', async () => {
+    const client = app.wsClient();
+    const errors = await new Promise<readonly { message: string; extensions?: Record<string, unknown> }[]>((resolve, reject) => {
+      client.subscribe(
+        { query: print(DeliveryLogDocument), variables: { connectionId: '987654' } },
+        {
+          // graphql-ws sends an error raised while subscribing as a result with `errors`.
+          next: (result) => (result.errors ? resolve(result.errors as never) : reject(new Error('expected no log for an unknown connection'))),
+          error: (error) => resolve(error as never),
+          complete: () => reject(new Error('expected an error, got completion')),
+        },
+      );
+    });
+    expect(errors[0].extensions?.code).toBe('NOT_FOUND');
+    expect(errors[0].message).toMatch(/"987654"/);
+  });
+});
+
 describe('custom header variables', () => {
   it('resolve for the acting user, the default API user and the event', async () => {
     const headerListener = await startListener();

@@ -31,8 +31,8 @@ function parseSampleValue(text: string): number {
 }
 
 /**
- * Returns the value of the one sample named `name` whose labels include `labels`; throws when
- * none or several match, so a test never reads the wrong series.
+ * Returns the value of the one sample named `name` whose labels include `labels`. Throws when
+ * none or several match, so that a test never reads the wrong series.
  */
 export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const matching = samples.filter(

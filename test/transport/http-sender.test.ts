@@ -333,7 +333,7 @@ describe('sendWebhook connection failures', () => {
 
       expect(result.statusCode).toBe(0);
       expect(result.errorKind).toBe('dns');
-      expect(result.error).toBe('DNS lookup failed for host nowhere.example.test: ENOTFOUND');
+      expect(result.error).toBe('DNS lookup failed for host nowhere.example.test: ENOTFOUND. Check the host name and that this server can resolve it.');
       expect(result.remoteAddress).toBeNull();
       expect(attempts.count()).toBe(0);
     } finally {

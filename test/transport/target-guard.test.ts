@@ -156,7 +156,7 @@ describe('vetTarget DNS failures', () => {
     const error = await vetTarget('https://nowhere.example.test/hook', strictPolicy(resolve)).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(TargetLookupError);
-    expect((error as TargetLookupError).message).toBe('DNS lookup failed for host nowhere.example.test: ENOTFOUND');
+    expect((error as TargetLookupError).message).toBe('DNS lookup failed for host nowhere.example.test: ENOTFOUND. Check the host name and that this server can resolve it.');
     expect((error as TargetLookupError).field).toBe('url');
     expect((error as TargetLookupError).lookupCode).toBe('ENOTFOUND');
   });

@@ -1,0 +1,232 @@
+import { Webhook } from 'standardwebhooks';
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
+import { validatePushResponse } from '../support/push-response-schema';
+import { waitFor } from '../support/wait';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import {
+  DisablePushConnectionDocument,
+  PushLogsDocument,
+  PushMessagesDocument,
+  RecoverFailedMessagesDocument,
+  ResendPushMessageDocument,
+  SampleIsolationRecordDocument,
+  SampleIsolationRecordsDocument,
+  SendTestMessageDocument,
+} from '../generated/graphql';
+import {
+  createEnabledConnection,
+  deleteAllConnections,
+  fetchLogsOfMessage,
+  fetchMessage,
+  startHoldingListener,
+  waitForMessageState,
+} from './reliability-support';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+let app: TestApp;
+let seeded: SeededWorkspace;
+let listener: TestListener;
+let failing = false;
+
+beforeAll(async () => {
+  app = await startTestApp({ DOCPUSH_RETRY_SCHEDULE: '100ms', DOCPUSH_RETRY_JITTER: '0' });
+  seeded = await seedWorkspace(app);
+  listener = await startListener((_request, response) => {
+    response.writeHead(failing ? 500 : 200);
+    response.end(failing ? 'down' : 'ok');
+  });
+});
+
+beforeEach(() => {
+  failing = false;
+});
+
+afterEach(async () => {
+  await deleteAllConnections(app);
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.stop();
+});
+
+async function pushOneEvent(): Promise<string> {
+  const record = await seedRecord(app, seeded);
+  const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+  expect(messageIds).toHaveLength(1);
+  return messageIds[0];
+}
+
+function requestsOf(messageId: string) {
+  return listener.requests.filter((request) => request.headers['webhook-id'] === messageId);
+}
+
+function errorOf(result: { errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }) {
+  expect(result.errors).toHaveLength(1);
+  return { code: result.errors![0].extensions?.code, field: result.errors![0].extensions?.field, message: result.errors![0].message };
+}
+
+describe('resendPushMessage', () => {
+  it('attempts a delivered message again with the same id', async () => {
+    await createEnabledConnection(app, { url: listener.url });
+    const messageId = await pushOneEvent();
+    await waitForMessageState(app, messageId, 'SUCCEEDED');
+
+    const resent = dataOf(await app.request(ResendPushMessageDocument, { id: messageId })).resendPushMessage;
+    expect(resent.id).toBe(messageId);
+    await waitFor(() => requestsOf(messageId).length === 2, { description: 'the resent request' });
+
+    const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
+    expect(message.attempts).toBe(2);
+    expect((await fetchLogsOfMessage(app, messageId)).map((log) => log.attempt)).toEqual([1, 2]);
+    const [first, second] = requestsOf(messageId);
+    expect(second.body).toBe(first.body);
+  });
+
+  it('attempts a failed message again', async () => {
+    failing = true;
+    await createEnabledConnection(app, { url: listener.url });
+    const messageId = await pushOneEvent();
+    expect((await waitForMessageState(app, messageId, 'FAILED')).attempts).toBe(2);
+
+    failing = false;
+    dataOf(await app.request(ResendPushMessageDocument, { id: messageId }));
+    const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
+    expect(message.attempts).toBe(3);
+    expect(message.lastError).toBeNull();
+  });
+
+  it('rejects unknown, in-flight and disabled cases', async () => {
+    const unknown = errorOf(await app.request(ResendPushMessageDocument, { id: 'msg_00000000000000000000000000' }));
+    expect(unknown.code).toBe('NOT_FOUND');
+
+    const holding = await startHoldingListener();
+    try {
+      const connection = await createEnabledConnection(app, { url: holding.url });
+      const messageId = await pushOneEvent();
+      await waitFor(() => holding.held.length === 1, { description: 'the attempt to be in flight' });
+      const inFlight = errorOf(await app.request(ResendPushMessageDocument, { id: messageId }));
+      expect(inFlight.code).toBe('CONFLICT');
+      expect(inFlight.message).toMatch(/being delivered right now/);
+
+      holding.release(200);
+      await waitForMessageState(app, messageId, 'SUCCEEDED');
+      dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
+      const disabled = errorOf(await app.request(ResendPushMessageDocument, { id: messageId }));
+      expect(disabled.code).toBe('CONFLICT');
+      expect(disabled.message).toMatch(/is disabled; enable it/);
+    } finally {
+      await holding.close();
+    }
+  });
+});
+
+describe('recoverFailedMessages', () => {
+  it('gives each failed message since the time one more attempt', async () => {
+    failing = true;
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const recent = [await pushOneEvent(), await pushOneEvent()];
+    const old = await pushOneEvent();
+    for (const id of [...recent, old]) await waitForMessageState(app, id, 'FAILED');
+    await app.app.services.orm.em.fork().execute(`update push_messages set updated_at = ? where id = ?`, [new Date(Date.now() - 3 * DAY_MS), old]);
+    const since = new Date(Date.now() - DAY_MS).toISOString();
+
+    // Still failing: one more attempt each, then FAILED again without retries.
+    const firstCount = dataOf(await app.request(RecoverFailedMessagesDocument, { connectionId: connection.id, since })).recoverFailedMessages;
+    expect(firstCount).toBe(2);
+    for (const id of recent) {
+      await waitFor(async () => (await fetchMessage(app, id)).attempts === 3 && (await fetchMessage(app, id)).state === 'FAILED', {
+        description: `message ${id} to fail its recovery attempt`,
+      });
+    }
+
+    failing = false;
+    const secondCount = dataOf(await app.request(RecoverFailedMessagesDocument, { connectionId: connection.id, since })).recoverFailedMessages;
+    expect(secondCount).toBe(2);
+    for (const id of recent) expect((await waitForMessageState(app, id, 'SUCCEEDED')).attempts).toBe(4);
+    const untouched = await fetchMessage(app, old);
+    expect(untouched.state).toBe('FAILED');
+    expect(untouched.attempts).toBe(2);
+  });
+
+  it('rejects a time more than 14 days back or in the future', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const tooOld = errorOf(
+      await app.request(RecoverFailedMessagesDocument, { connectionId: connection.id, since: new Date(Date.now() - 15 * DAY_MS).toISOString() }),
+    );
+    expect(tooOld).toMatchObject({ code: 'BAD_USER_INPUT', field: 'since' });
+    expect(tooOld.message).toMatch(/more than 14 days ago/);
+
+    const future = errorOf(
+      await app.request(RecoverFailedMessagesDocument, { connectionId: connection.id, since: new Date(Date.now() + DAY_MS).toISOString() }),
+    );
+    expect(future).toMatchObject({ code: 'BAD_USER_INPUT', field: 'since' });
+
+    const unknown = errorOf(await app.request(RecoverFailedMessagesDocument, { connectionId: '999999', since: new Date().toISOString() }));
+    expect(unknown.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('sendTestMessage', () => {
+  it('delivers a signed sample message and logs it as a test', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url, eventTypes: ['WorkflowStatusChanged', 'DocumentRecordUpdated'] });
+    const recordsBefore = dataOf(await app.request(SampleIsolationRecordsDocument, {})).documentRecords.totalCount;
+
+    const sent = dataOf(await app.request(SendTestMessageDocument, { connectionId: connection.id })).sendTestMessage;
+    expect(sent).toMatchObject({ isTest: true, eventType: 'WorkflowStatusChanged', connectionId: connection.id });
+    await waitFor(() => requestsOf(sent.id).length === 1, { description: 'the test message at the listener' });
+    const [request] = requestsOf(sent.id);
+    const body = JSON.parse(request.body);
+    expect(body.eventType).toBe('WorkflowStatusChanged');
+    expect(body.pushConnectionSystemName).toBe(connection.systemName);
+    expect(body.documentRecord.name).toMatch(/Sample document record/);
+    expect(validatePushResponse(body)).toEqual({ valid: true, errors: [] });
+    expect(() => new Webhook(connection.signingSecret).verify(request.body, request.headers as Record<string, string>)).not.toThrow();
+
+    await waitForMessageState(app, sent.id, 'SUCCEEDED');
+    const logs = dataOf(await app.request(PushLogsDocument, { filter: { messageId: sent.id } })).pushLogs.edges;
+    expect(logs.map((edge) => edge.node.isTest)).toEqual([true]);
+    const tests = dataOf(await app.request(PushMessagesDocument, { filter: { isTest: true, connectionId: connection.id } })).pushMessages;
+    expect(tests.edges.map((edge) => edge.node.id)).toEqual([sent.id]);
+
+    // The sample record belongs to no customer workspace.
+    expect(dataOf(await app.request(SampleIsolationRecordsDocument, {})).documentRecords.totalCount).toBe(recordsBefore);
+    const lookup = errorOf(await app.request(SampleIsolationRecordDocument, { id: String(body.documentRecord.id) }));
+    expect(lookup.code).toBe('NOT_FOUND');
+
+    // A second test message reuses the sample record.
+    const again = dataOf(await app.request(SendTestMessageDocument, { connectionId: connection.id })).sendTestMessage;
+    await waitFor(() => requestsOf(again.id).length === 1, { description: 'the second test message' });
+    expect(JSON.parse(requestsOf(again.id)[0].body).documentRecord.id).toBe(body.documentRecord.id);
+  });
+
+  it('rejects a disabled connection', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
+    const rejected = errorOf(await app.request(SendTestMessageDocument, { connectionId: connection.id }));
+    expect(rejected).toMatchObject({ code: 'CONFLICT', field: 'connectionId' });
+  });
+});
+
+describe('pushMessages', () => {
+  it('pages through messages newest first', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const ids = [await pushOneEvent(), await pushOneEvent(), await pushOneEvent()];
+    for (const id of ids) await waitForMessageState(app, id, 'SUCCEEDED');
+
+    const filter = { connectionId: connection.id, state: 'SUCCEEDED' as const };
+    const first = dataOf(await app.request(PushMessagesDocument, { filter, first: 2 })).pushMessages;
+    expect(first.totalCount).toBe(3);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = dataOf(await app.request(PushMessagesDocument, { filter, first: 2, after: first.pageInfo.endCursor })).pushMessages;
+    expect([...first.edges, ...second.edges].map((edge) => edge.node.id)).toEqual([...ids].reverse());
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    expect(first.edges[0].node).toMatchObject({ attempts: 1, lastResponseCode: 200, nextAttemptAt: null, lastError: null, isTest: false });
+
+    const badCursor = errorOf(await app.request(PushMessagesDocument, { filter, after: 'not-a-cursor' }));
+    expect(badCursor).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+});
