@@ -154,3 +154,19 @@ function describeBackend(row: { state: string | null; wait_event_type: string | 
   if (row.wait_event_type) return `waiting: ${row.wait_event_type}/${row.wait_event}`;
   return 'running';
 }
+
+/**
+ * Cancels every unfinished message and deletes every delivery job. Call it only while no docpush
+ * process runs: it leaves the next start an empty queue, without jobs that a stopped worker had
+ * locked into its memory.
+ */
+export async function resetDeliveryQueue(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`update push_messages set state = 'CANCELLED', next_attempt_at = null where state in ('PENDING', 'DELIVERING', 'RETRY_SCHEDULED')`);
+    await client.query('delete from agenda_jobs where name = $1', [DELIVER_JOB]);
+  } finally {
+    await client.end();
+  }
+}

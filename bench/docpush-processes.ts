@@ -36,16 +36,17 @@ export interface StartOptions {
   env: Record<string, string>;
   /** Folder for a V8 CPU profile written at exit; no profile when null. */
   cpuProfileDir: string | null;
-  /** Name of the profile file, such as docpush-single-all.cpuprofile. */
+  /** Name of the profile file, such as docpush-single-throughput-all.cpuprofile. */
   cpuProfileName: string;
+  /** True for the first start on an empty database, after which an API process prints its admin key. */
+  firstStart: boolean;
   log: (line: string) => void;
 }
 
 /**
  * Starts `src/main.ts` under ts-node, as `npm start` does, and resolves once it logs that it is
- * ready (and, for a role with the API, printed its first admin key, because the benchmark always
- * starts on an empty database). Logs are JSON lines on stdout at level info, so no per-delivery
- * line is written.
+ * ready and, on a first start with the API role, has printed its admin key. Logs are JSON lines
+ * on stdout at level info, so no per-delivery line is written.
  */
 export async function startDocpush(options: StartOptions): Promise<DocpushProcess> {
   const nodeArgs = ['-r', 'ts-node/register/transpile-only'];
@@ -133,7 +134,10 @@ function waitForReady(child: ChildProcess, options: StartOptions, problems: Map<
       remember(line);
       const entry = parseLogLine(line);
       if (entry) {
-        if (entry.level >= 40) problems.set(entry.msg, (problems.get(entry.msg) ?? 0) + 1);
+        if (entry.level >= 40) {
+          const key = entry.err?.message ? `${entry.msg}: ${entry.err.message.slice(0, 160)}` : entry.msg;
+          problems.set(key, (problems.get(key) ?? 0) + 1);
+        }
         if (process.env.BENCH_ECHO_LOGS) process.stderr.write(`${options.role}: ${line.slice(0, 300)}\n`);
         if (entry.msg === 'docpush is ready') readyLine = { url: entry.url ?? null, monitoringUrl: entry.monitoringUrl! };
       } else if (line.startsWith('First start:')) {
@@ -143,7 +147,7 @@ function waitForReady(child: ChildProcess, options: StartOptions, problems: Map<
         expectKey = false;
       }
       // On a first start main.ts prints the admin key right after the ready line.
-      const expectAdminKey = options.role !== 'worker';
+      const expectAdminKey = options.firstStart && options.role !== 'worker';
       if (readyLine && (!expectAdminKey || adminKey !== null)) resolve({ graphqlUrl: readyLine.url, monitoringUrl: readyLine.monitoringUrl, adminKey });
     });
   });
@@ -152,6 +156,7 @@ function waitForReady(child: ChildProcess, options: StartOptions, problems: Map<
 interface LogEntry {
   level: number;
   msg: string;
+  err?: { message?: string };
   url?: string | null;
   monitoringUrl?: string;
 }

@@ -106,9 +106,9 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: integer(env, 'DOCPUSH_JOB_CONCURRENCY', 50, 1, 10000),
       lockLifetimeMs: lockLifetime(env, attemptTimeoutMs),
       sweepIntervalMs: positiveDuration(env, 'DOCPUSH_SWEEP_INTERVAL', '30s'),
-      // A due message is normally taken within one poll interval (at once when NOTIFY wakes a
-      // worker), so the grace of two intervals, at least a minute, keeps the sweeper from
-      // queuing duplicate jobs for messages whose own job is merely a little late.
+      // A worker normally takes a due message within one poll interval, and at once when NOTIFY
+      // wakes it. A grace of two intervals, at least a minute, keeps the sweeper from queuing
+      // duplicate jobs for messages whose own job is merely a little late.
       sweepGraceMs: duration(env, 'DOCPUSH_SWEEP_GRACE', `${Math.max(processEveryMs * 2, 60_000)}ms`),
     },
     delivery: {
@@ -162,7 +162,7 @@ function positiveDuration(env: Env, name: string, fallback: string): number {
 
 /**
  * The lock must outlive the longest attempt, or a second worker would start the same delivery
- * while the first still waits on the listener; four times the attempt time-out leaves room for
+ * while the first still waits on the listener. Four times the attempt time-out leaves room for
  * rendering and the log write. A value set by hand must still exceed the attempt time-out.
  */
 function lockLifetime(env: Env, attemptTimeoutMs: number): number {

@@ -16,6 +16,7 @@ import type { SecretBox } from '../security/secret-box';
 import { generateSigningSecret } from '../signing/webhook-signature';
 import { PushMessage, PushMessageState } from '../delivery/push-message.entity';
 import { notifyConnectionStatus, PushConnectionStatusChange } from '../delivery/connection-status';
+import { REQUEST_QUEUE_LIMIT } from '../delivery/delivery-queue';
 import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
 
 export interface ConnectionServiceDeps {
@@ -96,9 +97,10 @@ export class PushConnectionService {
 
   /**
    * Enables a disabled connection and makes its waiting messages (PENDING and RETRY_SCHEDULED)
-   * due now; returns their ids for the caller to queue. The failure streak starts afresh, so a
-   * listener that comes back gets the whole DOCPUSH_DISABLE_AFTER period again. Enabling an
-   * enabled connection changes nothing and returns no ids, because its messages have jobs.
+   * due now. Returns the ids of the oldest REQUEST_QUEUE_LIMIT of them for the caller to queue;
+   * the sweeper queues any others. The failure streak starts afresh, so a listener that comes
+   * back gets the whole DOCPUSH_DISABLE_AFTER period again. Enabling an enabled connection
+   * changes nothing and returns no ids, because its messages have jobs.
    */
   async enable(id: string): Promise<{ connection: PushConnection; dueMessageIds: string[] }> {
     const connection = await this.get(id);
@@ -118,7 +120,8 @@ export class PushConnectionService {
       await this.notifyStatus(em, connection, PushConnectionStatusChange.ENABLED);
       return rows;
     });
-    return { connection, dueMessageIds: due.map((message) => message.id) };
+    const dueMessageIds = due.map((message) => message.id).sort();
+    return { connection, dueMessageIds: dueMessageIds.slice(0, REQUEST_QUEUE_LIMIT) };
   }
 
   async disable(id: string): Promise<PushConnection> {

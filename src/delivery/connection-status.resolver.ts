@@ -1,7 +1,8 @@
 import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { PushConnectionStatusType, toPushConnectionStatusType } from './push-message.type';
 import type { ConnectionStatusEvent } from './connection-status.feed';
-import type { RequestContext } from '../graphql/context';
+import { scopeOf, type RequestContext } from '../graphql/context';
+import { PushConnection } from '../connections/push-connection.entity';
 import { ApiKeyRole } from '../workspace/api-key.entity';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 
@@ -12,16 +13,17 @@ export class PushConnectionStatusResolver {
       'Streams each change of a push connection of the workspace (optionally of one connection): enabled, disabled or deleted by an admin, ' +
       'and DISABLED_BY_DOCPUSH when the listener answered 410 Gone or every attempt failed for DOCPUSH_DISABLE_AFTER (5 days by default). ' +
       'ADMIN keys only.',
-    subscribe: ({ args, context }) => {
+    subscribe: async ({ args, context }) => {
       const { caller, services } = context as RequestContext;
       if (!caller) throw new UnauthenticatedError('An API key is required in the connection_init payload: { "authorization": "Bearer <key>" }.');
       if (caller.role !== ApiKeyRole.ADMIN) {
         throw new ForbiddenError(`Subscription.pushConnectionStatus requires a key with role ADMIN; this key has role ${caller.role}.`);
       }
-      return services.connectionStatusFeed.subscribe({
-        workspaceId: caller.workspaceId,
-        connectionId: args.connectionId ? Number(args.connectionId) : undefined,
-      });
+      // An unknown connection id is an error, as in every other operation, not a silent stream.
+      const connection = args.connectionId
+        ? await scopeOf(context as RequestContext).get(PushConnection, 'Push connection', args.connectionId, { deletedAt: null })
+        : null;
+      return services.connectionStatusFeed.subscribe({ workspaceId: caller.workspaceId, connectionId: connection?.id });
     },
   })
   pushConnectionStatus(

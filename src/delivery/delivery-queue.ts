@@ -1,6 +1,13 @@
 /**
- * Where committed push messages go to be delivered. The Agenda adapter implements it; the
- * pipeline and the services only know this interface.
+ * Maximum number of messages that one API request queues itself, such as a recovery or the
+ * enabling of a connection. The sweeper queues the rest, which are due already, so that one
+ * request never writes an unbounded number of jobs.
+ */
+export const REQUEST_QUEUE_LIMIT = 1000;
+
+/**
+ * The queue that delivers committed push messages. The Agenda adapter implements it, and the
+ * pipeline and the services use only this interface.
  */
 export interface DeliveryQueue {
   /** Schedules one delivery attempt of each message, at `at` or now. */

@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { PushMessage, PushMessageState } from './push-message.entity';
 import type { PushMessageFilter } from './push-message.type';
-import type { DeliveryQueue } from './delivery-queue';
+import { REQUEST_QUEUE_LIMIT, type DeliveryQueue } from './delivery-queue';
 import { PushConnection } from '../connections/push-connection.entity';
 import type { WorkspaceScope } from '../common/workspace-scope';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
@@ -9,12 +9,6 @@ import { checkPageSize, toPage, type Page } from '../graphql/pagination';
 
 /** How far back recoverFailedMessages may reach. */
 export const MAX_RECOVERY_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
-
-/**
- * Recovered messages queued by the mutation itself; the sweeper queues the rest, which keeps
- * one request from writing an unbounded number of jobs.
- */
-export const RECOVERY_QUEUE_LIMIT = 1000;
 
 const MESSAGE_ID_PATTERN = /^msg_[0-9A-Z]{26}$/;
 
@@ -100,7 +94,7 @@ export class PushMessageService {
       [now, now, connection.id, this.scope.workspaceId, since],
     );
     const ids = rows.map((row) => row.id).sort();
-    await this.deps.queue.enqueue(ids.slice(0, RECOVERY_QUEUE_LIMIT));
+    await this.deps.queue.enqueue(ids.slice(0, REQUEST_QUEUE_LIMIT));
     return ids.length;
   }
 

@@ -5,8 +5,12 @@ import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { ValidationError } from '../common/errors';
+import { throttledWarning } from './throttled-warning';
 
 export const DELIVER_JOB = 'deliver-push-message';
+
+/** Shortest time between two warnings about the job store's lost database connections. */
+const WARNING_INTERVAL_MS = 30_000;
 
 /** How often a shutdown checks whether the last running job has finished. */
 const DRAIN_POLL_INTERVAL_MS = 50;
@@ -72,10 +76,10 @@ export class AgendaQueue implements DeliveryQueue {
     agenda.on('error', (error) => logger.error({ err: error }, 'job queue error'));
     // The LISTEN connection emits 'error' when the database goes away; without a listener Node
     // would throw it and end the process. The channel reconnects by itself.
-    backend.notificationChannel?.on('error', (error) => logger.warn({ err: error }, 'job queue notification channel error'));
+    backend.notificationChannel?.on('error', throttledWarning(logger, 'job queue notification channel error', WARNING_INTERVAL_MS));
     // The same holds for an idle connection of the backend's pool; the pool replaces it on next use.
     if (backend.repository instanceof PostgresJobRepository) {
-      backend.repository.getPool().on('error', (error: Error) => logger.warn({ err: error }, 'job queue database connection lost'));
+      backend.repository.getPool().on('error', throttledWarning(logger, 'job queue database connection lost', WARNING_INTERVAL_MS));
     }
     agenda.on('fail', (error: Error | string, job: { attrs?: { name?: string; data?: unknown } }) => {
       logger.error({ err: error, job: job?.attrs?.name, data: job?.attrs?.data }, 'job failed');
@@ -132,8 +136,8 @@ export class AgendaQueue implements DeliveryQueue {
 
   /**
    * Registers maintenance jobs and stores their schedules. Each is one job row (Agenda's
-   * `single` type) shared by all workers, so one worker at a time runs it; a failed run is
-   * logged and the next one follows at the usual interval.
+   * `single` type) shared by all workers, so one worker at a time runs it. A failed run is
+   * logged, and the next run follows at the usual interval.
    */
   async scheduleRecurring(jobs: RecurringJob[], options: { lockLifetimeMs: number }): Promise<void> {
     for (const job of jobs) {
@@ -150,12 +154,12 @@ export class AgendaQueue implements DeliveryQueue {
    */
   async stop(drainTimeoutMs: number): Promise<void> {
     if (this.processing) {
-      const held = await this.lockedJobIds();
+      const lockedIds = await this.lockedJobIds();
       const result = await this.drain(drainTimeoutMs);
       if (result.timedOut && this.running.size > 0) {
         this.logger.warn({ running: this.running.size }, 'deliveries still running at the shutdown deadline; unlocking their jobs');
       }
-      const unlock = [...new Set([...held, ...this.running])];
+      const unlock = [...new Set([...lockedIds, ...this.running])];
       if (unlock.length > 0) await this.backend.repository.unlockJobs(unlock);
       this.processing = false;
     } else {
@@ -167,8 +171,9 @@ export class AgendaQueue implements DeliveryQueue {
 
   /**
    * Runs Agenda's drain, ending it as soon as no job runs. Agenda 6.2.6 checks for the end of a
-   * drain on each 'complete' event, which it emits before it deletes the finished job; the last
-   * job still counts as running at that check, so drain() alone waits for its whole timeout.
+   * drain on each 'complete' event, which it emits before it deletes the finished job. The last
+   * job therefore still counts as running at that check, and drain() alone waits for its whole
+   * timeout.
    */
   private async drain(timeoutMs: number): Promise<{ timedOut: boolean }> {
     const abort = new AbortController();

@@ -14,8 +14,8 @@ export interface MaintenanceDeps {
 }
 
 /**
- * The recurring jobs of a worker: the sweeper, which queues due messages that have no job
- * (every DOCPUSH_SWEEP_INTERVAL), and the purge of rows older than DOCPUSH_LOG_RETENTION
+ * Returns the recurring jobs of a worker: the sweeper, which queues due messages that have no
+ * job (every DOCPUSH_SWEEP_INTERVAL), and the purge of rows older than DOCPUSH_LOG_RETENTION
  * (every DOCPUSH_RETENTION_INTERVAL).
  */
 export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {

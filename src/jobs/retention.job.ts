@@ -20,9 +20,9 @@ export interface PurgeCounts {
 /**
  * Deletes push logs created before the cutoff, finished messages (SUCCEEDED, FAILED, CANCELLED)
  * last changed before it, with the sample events of purged test messages, and Agenda's
- * finished one-time job rows. Each statement deletes at most `batchSize` rows in its own
- * transaction and skips rows that others have locked, so the purge never holds many locks for
- * long and never waits for a running delivery.
+ * finished one-time job rows. Each statement deletes at most `batchSize` rows of its table in
+ * its own transaction, so it holds its row locks only briefly. It skips rows that other
+ * transactions have locked, so it never waits for a delivery that holds one.
  */
 export async function purgeExpiredRows(em: EntityManager, options: PurgeOptions): Promise<PurgeCounts> {
   const { cutoff, batchSize } = options;
@@ -77,7 +77,7 @@ function purgeFinishedJobs(em: EntityManager, jobTable: string, cutoff: Date, ba
   );
 }
 
-/** Runs `deleteBatch` until a batch comes back smaller than `batchSize`; returns the rows deleted. */
+/** Runs `deleteBatch` until a batch comes back smaller than `batchSize`, and returns the number of rows deleted. */
 async function deleteInBatches(batchSize: number, deleteBatch: () => Promise<unknown[]>): Promise<number> {
   let total = 0;
   for (;;) {

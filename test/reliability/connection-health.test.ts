@@ -6,7 +6,10 @@ import { DocumentRecordEventType } from '../../src/records/event-type';
 import { PushConnection } from '../../src/connections/push-connection.entity';
 import { updateConnectionHealth } from '../../src/delivery/steps/connection-health.step';
 import { DisablePushConnectionDocument, EnablePushConnectionDocument, PushConnectionDocument, PushConnectionStatusDocument } from '../generated/graphql';
-import { collectSubscription, createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState } from './reliability-support';
+import { collectSubscription, createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState, WAIT_TIMEOUT_MS } from './reliability-support';
+
+// Each test waits for deliveries with deadlines of its own; this bounds the whole test.
+jest.setTimeout(90_000);
 
 const DISABLE_AFTER_MS = 800;
 
@@ -36,7 +39,7 @@ async function loadConnection(id: string | number): Promise<PushConnection> {
 
 async function subscribeToStatus(connectionId: string) {
   const status = collectSubscription(app.wsClient(), PushConnectionStatusDocument, { connectionId });
-  await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > 0, { description: 'the status subscription to register' });
+  await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > 0, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the status subscription to register' });
   return status;
 }
 
@@ -81,6 +84,11 @@ describe('automatic disabling', () => {
     } finally {
       await listener.close();
     }
+  });
+
+  it('rejects an unknown connection id with NOT_FOUND', async () => {
+    const status = collectSubscription(app.wsClient(), PushConnectionStatusDocument, { connectionId: '999999' });
+    await expect(status.waitForCount(1)).rejects.toThrow(/NOT_FOUND/);
   });
 
   it('streams admin disable and enable', async () => {

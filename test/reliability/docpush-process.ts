@@ -7,8 +7,8 @@ import { waitFor } from '../support/wait';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-/** Time to load the TypeScript sources with ts-node and start; about 4 s on a 2-core machine. */
-const START_TIMEOUT_MS = 30_000;
+/** Deadline for loading the TypeScript sources with ts-node and starting, which takes about 4 s on an idle 2-core machine. */
+const START_TIMEOUT_MS = 60_000;
 
 export interface DocpushProcess {
   child: ChildProcess;
@@ -20,7 +20,7 @@ export interface DocpushProcess {
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** A fresh base64 server key, shared by the test's in-process app and its docpush processes. */
+/** Returns a fresh base64 server key, to share between the test's in-process app and its docpush processes. */
 export function newSecretKey(): string {
   return randomBytes(32).toString('base64');
 }

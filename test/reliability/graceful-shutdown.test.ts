@@ -5,8 +5,11 @@ import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { SWEEP_JOB } from '../../src/jobs/sweeper.job';
 import { RETENTION_JOB } from '../../src/jobs/retention.job';
-import { createEnabledConnection, fetchLogsOfMessage, fetchMessage } from './reliability-support';
+import { createEnabledConnection, fetchLogsOfMessage, fetchMessage, WAIT_TIMEOUT_MS } from './reliability-support';
 import { newSecretKey, startDocpushProcess, type DocpushProcess } from './docpush-process';
+
+// Each test waits for deliveries and child processes with deadlines of its own; this bounds the whole test.
+jest.setTimeout(180_000);
 
 const RESPONSE_DELAY_MS = 1500;
 const ATTEMPT_TIMEOUT_MS = 5000;
@@ -20,7 +23,7 @@ const secretKey = newSecretKey();
 beforeAll(async () => {
   app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_SECRET_KEY: secretKey });
   seeded = await seedWorkspace(app);
-  // Answers each request after a delay, long enough for the test to stop the worker meanwhile.
+  // Responds to each request after a delay, long enough for the test to stop the worker meanwhile.
   listener = await startListener((_request, response) => {
     setTimeout(() => {
       response.writeHead(200);
@@ -67,7 +70,7 @@ describe('graceful shutdown', () => {
 
     const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
     const [messageId] = messageIds;
-    await listener.waitForRequests(1, 10_000);
+    await listener.waitForRequests(1, WAIT_TIMEOUT_MS);
     const stoppedAt = Date.now();
     const exit = await worker.kill('SIGTERM');
 
@@ -100,7 +103,7 @@ describe('graceful shutdown', () => {
         );
       return rows.length > 0;
     };
-    await waitFor(lockedAhead, { description: 'the worker to lock the sweeper job ahead of its run time' });
+    await waitFor(lockedAhead, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the worker to lock the sweeper job ahead of its run time' });
 
     expect(await worker.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect((await readJobs()).filter((job) => job.locked_at !== null)).toEqual([]);

@@ -22,7 +22,11 @@ import {
   fetchMessage,
   startHoldingListener,
   waitForMessageState,
+  WAIT_TIMEOUT_MS,
 } from './reliability-support';
+
+// Each test waits for deliveries with deadlines of its own; this bounds the whole test.
+jest.setTimeout(90_000);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -77,7 +81,7 @@ describe('resendPushMessage', () => {
 
     const resent = dataOf(await app.request(ResendPushMessageDocument, { id: messageId })).resendPushMessage;
     expect(resent.id).toBe(messageId);
-    await waitFor(() => requestsOf(messageId).length === 2, { description: 'the resent request' });
+    await waitFor(() => requestsOf(messageId).length === 2, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the resent request' });
 
     const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
     expect(message.attempts).toBe(2);
@@ -107,7 +111,7 @@ describe('resendPushMessage', () => {
     try {
       const connection = await createEnabledConnection(app, { url: holding.url });
       const messageId = await pushOneEvent();
-      await waitFor(() => holding.held.length === 1, { description: 'the attempt to be in flight' });
+      await waitFor(() => holding.heldResponses.length === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the attempt to be in flight' });
       const inFlight = errorOf(await app.request(ResendPushMessageDocument, { id: messageId }));
       expect(inFlight.code).toBe('CONFLICT');
       expect(inFlight.message).toMatch(/being delivered right now/);
@@ -139,6 +143,7 @@ describe('recoverFailedMessages', () => {
     expect(firstCount).toBe(2);
     for (const id of recent) {
       await waitFor(async () => (await fetchMessage(app, id)).attempts === 3 && (await fetchMessage(app, id)).state === 'FAILED', {
+        timeoutMs: WAIT_TIMEOUT_MS,
         description: `message ${id} to fail its recovery attempt`,
       });
     }
@@ -177,7 +182,7 @@ describe('sendTestMessage', () => {
 
     const sent = dataOf(await app.request(SendTestMessageDocument, { connectionId: connection.id })).sendTestMessage;
     expect(sent).toMatchObject({ isTest: true, eventType: 'WorkflowStatusChanged', connectionId: connection.id });
-    await waitFor(() => requestsOf(sent.id).length === 1, { description: 'the test message at the listener' });
+    await waitFor(() => requestsOf(sent.id).length === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the test message at the listener' });
     const [request] = requestsOf(sent.id);
     const body = JSON.parse(request.body);
     expect(body.eventType).toBe('WorkflowStatusChanged');
@@ -199,7 +204,7 @@ describe('sendTestMessage', () => {
 
     // A second test message reuses the sample record.
     const again = dataOf(await app.request(SendTestMessageDocument, { connectionId: connection.id })).sendTestMessage;
-    await waitFor(() => requestsOf(again.id).length === 1, { description: 'the second test message' });
+    await waitFor(() => requestsOf(again.id).length === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the second test message' });
     expect(JSON.parse(requestsOf(again.id)[0].body).documentRecord.id).toBe(body.documentRecord.id);
   });
 

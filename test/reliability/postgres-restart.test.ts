@@ -13,8 +13,12 @@ import { TEST_ENV, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
 import { waitFor } from '../support/wait';
+import { WAIT_TIMEOUT_MS } from './reliability-support';
 import { CreatePushConnectionDocument, EnablePushConnectionDocument } from '../generated/graphql';
 import { newSecretKey, startDocpushProcess, startPostgresProcess, type DocpushProcess, type PostgresProcess } from './docpush-process';
+
+// Each test waits for deliveries and child processes with deadlines of its own; this bounds the whole test.
+jest.setTimeout(180_000);
 
 const EVENTS_BEFORE_RESTART = 8;
 const EVENTS_AFTER_RESTART = 4;
@@ -75,7 +79,7 @@ beforeAll(async () => {
     DOCPUSH_ALLOW_HTTP: 'true',
     DOCPUSH_ALLOWED_CIDRS: '127.0.0.0/8',
   });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await worker?.kill('SIGKILL');
@@ -105,7 +109,7 @@ describe('PostgreSQL restart', () => {
     for (let i = 0; i < EVENTS_BEFORE_RESTART; i += 1) {
       messageIds.push(...(await recordEvent(fixtureApp, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author)).messageIds);
     }
-    await listener.waitForRequests(2);
+    await listener.waitForRequests(2, WAIT_TIMEOUT_MS);
 
     await postgres!.stop();
     postgres = await startPostgres();
@@ -117,7 +121,7 @@ describe('PostgreSQL restart', () => {
     expect(messageIds).toHaveLength(EVENTS_BEFORE_RESTART + EVENTS_AFTER_RESTART);
 
     await waitFor(async () => (await countByState()).get(PushMessageState.SUCCEEDED) === messageIds.length, {
-      timeoutMs: 40_000,
+      timeoutMs: 2 * WAIT_TIMEOUT_MS,
       intervalMs: 200,
       description: 'every message to be SUCCEEDED',
     }).catch(async (error: Error) => {
@@ -133,5 +137,5 @@ describe('PostgreSQL restart', () => {
     // The worker survived the restart and still stops cleanly.
     expect(worker!.child.exitCode).toBeNull();
     expect(await worker!.kill('SIGTERM')).toEqual({ code: 0, signal: null });
-  }, 90_000);
+  });
 });

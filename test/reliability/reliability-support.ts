@@ -39,16 +39,24 @@ export async function fetchMessage(app: TestApp, id: string) {
   return dataOf(await app.request(PushMessageDocument, { id })).pushMessage;
 }
 
+/**
+ * Deadline of the waits in these tests. Passing tests return as soon as their condition holds;
+ * the deadline is long because other test runs may share the machine's two cores.
+ */
+export const WAIT_TIMEOUT_MS = 30_000;
+
 /** Polls the message through the API until it reaches `state`, and returns it. */
-export async function waitForMessageState(app: TestApp, id: string, state: PushMessageState, timeoutMs = 10_000) {
+export async function waitForMessageState(app: TestApp, id: string, state: PushMessageState, timeoutMs = WAIT_TIMEOUT_MS) {
   let message = await fetchMessage(app, id);
   await waitFor(
     async () => {
       message = await fetchMessage(app, id);
       return message.state === state;
     },
-    { timeoutMs, intervalMs: 50, description: `message ${id} to become ${state} (it is ${message.state})` },
-  );
+    { timeoutMs, intervalMs: 50, description: `message ${id} to become ${state}` },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message} It is ${message.state} after ${message.attempts} attempt(s).`);
+  });
   return message;
 }
 
@@ -85,7 +93,7 @@ export function collectSubscription<TResult, TVariables extends Record<string, u
   return {
     received,
     unsubscribe,
-    waitForCount: async (count: number, timeoutMs = 10_000) => {
+    waitForCount: async (count: number, timeoutMs = WAIT_TIMEOUT_MS) => {
       await waitFor(
         () => {
           if (failure) throw new Error(`Subscription failed: ${JSON.stringify(failure)}`);
@@ -98,17 +106,19 @@ export function collectSubscription<TResult, TVariables extends Record<string, u
   };
 }
 
-/** A listener that keeps requests open until the test answers them. */
+/** A listener that keeps requests open until the test releases them. */
 export interface HoldingListener extends TestListener {
-  /** Responses not answered yet, oldest first. */
-  held: http.ServerResponse[];
+  /** Responses held back so far, oldest first, including those whose client has given up. */
+  heldResponses: http.ServerResponse[];
+  /** Number of held requests whose client still waits. */
+  openCount(): number;
   /** Largest number of requests that were open at the same time. */
   maxOpen(): number;
-  /** Answers every held request with `status` and answers later requests at once. */
+  /** Responds to every held request with `status`, and to later requests at once. */
   release(status?: number): void;
 }
 
-/** Starts a listener that answers nothing until `release`, counting how many requests it holds at once. */
+/** Starts a listener that sends no response until `release`, counting how many requests are open at once. */
 export async function startHoldingListener(): Promise<HoldingListener> {
   const held: http.ServerResponse[] = [];
   let open = 0;
@@ -129,7 +139,8 @@ export async function startHoldingListener(): Promise<HoldingListener> {
 
   return {
     ...listener,
-    held,
+    heldResponses: held,
+    openCount: () => open,
     maxOpen: () => maxOpen,
     release: (status = 200) => {
       releasedWith = status;

@@ -7,7 +7,10 @@ import { DeliveryOutcome, PushLog } from '../../src/delivery/push-log.entity';
 import { purgeExpiredRows } from '../../src/jobs/retention.job';
 import { JOB_TABLE } from '../../src/jobs/agenda-queue';
 import { SendTestMessageDocument } from '../generated/graphql';
-import { createEnabledConnection, waitForMessageState } from './reliability-support';
+import { createEnabledConnection, waitForMessageState, WAIT_TIMEOUT_MS } from './reliability-support';
+
+// Each test waits for deliveries with deadlines of its own; this bounds the whole test.
+jest.setTimeout(90_000);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -149,6 +152,6 @@ describe('retention job in a worker', () => {
     await waitFor(async () => {
       const rows = await remaining();
       return rows.logs === 0 && rows.messages === 0;
-    }, { timeoutMs: 10_000, description: 'the retention job to purge the message and its log' });
+    }, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the retention job to purge the message and its log' });
   });
 });

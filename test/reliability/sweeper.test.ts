@@ -8,6 +8,9 @@ import { takeUnqueuedMessages } from '../../src/jobs/sweeper.job';
 import { DisablePushConnectionDocument } from '../generated/graphql';
 import { createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState } from './reliability-support';
 
+// Each test waits for deliveries with deadlines of its own; this bounds the whole test.
+jest.setTimeout(90_000);
+
 /** Records an event and its messages in one transaction, like the API, but queues no job. */
 async function recordEventWithoutJob(app: TestApp, record: DocumentRecord): Promise<string[]> {
   const em = app.app.services.orm.em.fork();

@@ -25,7 +25,7 @@ export interface AttemptRecord {
  * Writes the push log row, the message's new state and the connection's failure streak in one
  * transaction, and notifies `deliveryLog` subscribers in every process through PostgreSQL NOTIFY
  * when it commits. An attempt that sent nothing (a file failed to render, the message was too
- * large) says nothing about the listener, so it leaves the failure streak alone.
+ * large) shows nothing about the listener, so it leaves the failure streak alone.
  *
  * The message row is updated with SQL, not through the loaded entity, and only while its
  * attempt count is still this attempt's number. A slow attempt whose message the sweeper or a
@@ -43,7 +43,7 @@ export async function recordAttempt(
     random?: () => number;
     /** Fails the message for good with this reason instead of asking the retry policy, for a failure that every retry would repeat. */
     giveUpReason?: string;
-    /** DOCPUSH_DISABLE_AFTER; without it a failing connection is disabled only by a 410 Gone answer. */
+    /** DOCPUSH_DISABLE_AFTER. Without it, only a 410 Gone response disables a failing connection. */
     disableAfterMs?: number;
   },
 ): Promise<AttemptRecord> {
