@@ -27,6 +27,8 @@ export function ormOptions(databaseUrl: string, logger?: Logger): Options {
       allOrNothing: true,
       snapshot: false,
     },
+    // Agenda creates and owns its tables; without this, `migration:create` would drop them.
+    schemaGenerator: { skipTables: ['agenda_jobs', 'agenda_logs'] },
     pool: { min: 0, max: 20 },
     debug: false,
     logger: (message: string) => logger?.debug({ orm: message }, 'mikro-orm'),

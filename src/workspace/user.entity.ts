@@ -1,10 +1,14 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Opt } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Opt } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Workspace } from './workspace.entity';
 
 /** A person of the document platform, as Legito's User resource describes one. */
 @ObjectType({ description: 'A user of the workspace; events name their acting user.' })
 @Entity({ tableName: 'users' })
+@Index({
+  name: 'users_workspace_email_unique',
+  expression: 'create unique index "users_workspace_email_unique" on "users" ("workspace_id", lower("email"))',
+})
 export class User {
   @Field(() => ID)
   @PrimaryKey({ type: 'integer', autoincrement: true })

@@ -1,4 +1,4 @@
-import { raw } from '@mikro-orm/core';
+import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { User } from './user.entity';
 import type { CreateUserInput, UpdateUserInput } from './user.input';
 import { ConflictError } from '../common/errors';
@@ -30,7 +30,7 @@ export class UserService {
     await this.checkEmailFree(email, null);
 
     const user = this.scope.em.create(User, { workspace: this.scope.workspace, name, email, position, customData });
-    await this.scope.em.flush();
+    await this.flushUniqueEmail(email);
     return user;
   }
 
@@ -44,13 +44,23 @@ export class UserService {
     if (email !== user.email) await this.checkEmailFree(email, user.id);
 
     Object.assign(user, { name, email, position, customData });
-    await this.scope.em.flush();
+    await this.flushUniqueEmail(email);
     return user;
+  }
+
+  /** Flushes, reporting a violation of the unique (workspace, lower(email)) index as CONFLICT. */
+  private async flushUniqueEmail(email: string): Promise<void> {
+    try {
+      await this.scope.em.flush();
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      throw new ConflictError(`email ${JSON.stringify(email)} already belongs to another user of this workspace: use another address.`, 'email');
+    }
   }
 
   /** Rejects an email address that another user of the workspace has, ignoring letter case. */
   private async checkEmailFree(email: string, exceptUserId: number | null): Promise<void> {
-    // NOTE: no unique index backs this check, so two concurrent requests can still both pass it.
+    // The unique index on (workspace_id, lower(email)) catches a concurrent request that passes this check too.
     const taken = await this.scope.em.findOne(User, {
       workspace: this.scope.workspaceId,
       [raw((alias) => `lower(${alias}.email)`)]: email.toLowerCase(),

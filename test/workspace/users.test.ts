@@ -65,6 +65,19 @@ describe('users', () => {
     expect(await countRows(app, User)).toBe(before);
   });
 
+  it('keeps one of two concurrent users with one email', async () => {
+    const before = await countRows(app, User);
+    const requests = ['race@example.com', 'RACE@example.com', 'Race@Example.com'].map((email, index) =>
+      app.request(CreateUserDocument, { input: { name: `Racer ${index}`, email } }),
+    );
+
+    const results = await Promise.all(requests);
+
+    expect(results.filter((result) => !result.errors)).toHaveLength(1);
+    expect(results.flatMap((result) => result.errors ?? []).map((error) => error.extensions?.code)).toEqual(['CONFLICT', 'CONFLICT']);
+    expect(await countRows(app, User)).toBe(before + 1);
+  });
+
   it('updates name and clears position', async () => {
     const user = await createUser({ name: 'Eva', email: 'eva@example.com', position: 'Clerk', customData: 'x' });
 
