@@ -41,7 +41,28 @@ async function createBackend(config: Config, databaseUrl: string): Promise<Agend
     throw new ValidationError('DOCPUSH_MONGODB_URL', 'DOCPUSH_JOB_BACKEND=mongodb needs DOCPUSH_MONGODB_URL, such as mongodb://127.0.0.1:27017/docpush.');
   }
   const { MongoBackend } = await import('@agendajs/mongo-backend');
+  await checkMongoReachable(config.jobs.mongoUrl);
   return new MongoBackend({ address: config.jobs.mongoUrl, collection: JOB_TABLE });
+}
+
+/**
+ * Connects once before Agenda does. Agenda 6.2.6 starts connecting its backend in the
+ * constructor without handling a failure, so an unreachable MongoDB would otherwise crash the
+ * process with an unhandled rejection instead of a start-up error.
+ */
+async function checkMongoReachable(url: string): Promise<void> {
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new ValidationError(
+      'DOCPUSH_MONGODB_URL',
+      `MongoDB at DOCPUSH_MONGODB_URL is unreachable (${(error as Error).message}): start it, fix the URL, or unset DOCPUSH_JOB_BACKEND to keep jobs in PostgreSQL.`,
+    );
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 /**
