@@ -21,7 +21,24 @@ const VARIABLE_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Headers that docpush sets itself; a custom header may not replace them. */
-const RESERVED_HEADER_NAMES = ['content-type', 'content-length', 'host', 'transfer-encoding', 'connection', 'user-agent'];
+const RESERVED_HEADER_NAMES = [
+  'content-type',
+  'content-length',
+  'host',
+  'transfer-encoding',
+  'connection',
+  'user-agent',
+  // Hop-by-hop headers belong to one HTTP connection; the sender sets or drops them itself.
+  'keep-alive',
+  'te',
+  'trailer',
+  'proxy-connection',
+  'upgrade',
+  'expect',
+];
+
+/** Control characters that no header value may contain (tab is allowed, as in RFC 9110). */
+const FORBIDDEN_VALUE_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 export interface HeaderUser {
   id: number;
@@ -59,8 +76,11 @@ export function validateHeader(header: { name: string; value: string }, field: s
       `Header name ${JSON.stringify(header.name)} is reserved: docpush sets it itself. Choose another name.`,
     );
   }
-  if (/[\r\n\0]/.test(header.value)) {
-    throw new ValidationError(`${field}.value`, `Header ${JSON.stringify(header.name)} has a value with a line break or NUL character; remove it.`);
+  if (FORBIDDEN_VALUE_CHARACTERS.test(header.value)) {
+    throw new ValidationError(
+      `${field}.value`,
+      `Header ${JSON.stringify(header.name)} has a value with a line break or another control character; remove it.`,
+    );
   }
   const leftover = header.value.replace(VARIABLE_PATTERN, '');
   if (leftover.includes('{{') || leftover.includes('}}')) {
@@ -81,11 +101,22 @@ export function validateHeader(header: { name: string; value: string }, field: s
 
 /**
  * Replaces each `{{variable}}` with its value; a variable without a value becomes empty text.
- * Returns null when the result would contain CR or LF, so the header is never sent.
+ * Returns null when the result would contain CR, LF or another control character, so the
+ * header is never sent.
  */
 export function renderHeaderValue(template: string, source: HeaderVariableSource): string | null {
   const rendered = template.replace(VARIABLE_PATTERN, (_match, name: string) => lookUpVariable(name, source));
-  return /[\r\n\0]/.test(rendered) ? null : rendered;
+  return FORBIDDEN_VALUE_CHARACTERS.test(rendered) ? null : rendered;
+}
+
+/**
+ * Returns the value as it goes on the wire. HTTP header values are bytes, and Node's HTTP
+ * client writes a string as Latin-1, rejecting characters above U+00FF ("Jiří"). Every value
+ * with non-ASCII text is therefore sent as its UTF-8 bytes, the same for "é" as for "ř", which
+ * is what listeners that decode headers as UTF-8 expect.
+ */
+export function toWireHeaderValue(value: string): string {
+  return /[^\x00-\x7f]/.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
 }
 
 function lookUpVariable(name: string, source: HeaderVariableSource): string {

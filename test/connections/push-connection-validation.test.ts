@@ -31,6 +31,8 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['header name with a colon', { headers: [{ name: 'X-Bad:', value: 'v' }] }, 'headers[0].name', /"X-Bad:" is invalid/],
   ['header value with CR LF', { headers: [{ name: 'X-Ok', value: 'a\r\nInjected: 1' }] }, 'headers[0].value', /line break/],
   ['header value with LF', { headers: [{ name: 'X-Ok', value: 'a\nb' }] }, 'headers[0].value', /line break/],
+  ['header value with a vertical tab', { headers: [{ name: 'X-Ok', value: 'a\u000bb' }] }, 'headers[0].value', /control character/],
+  ['hop-by-hop header', { headers: [{ name: 'Expect', value: '100-continue' }] }, 'headers[0].name', /reserved/],
   ['unknown header variable', { headers: [{ name: 'X-User', value: '{{LEGITO.currentUser.phone}}' }] }, 'headers[0].value', /\{\{LEGITO\.currentUser\.phone\}\}/],
   ['unclosed header variable', { headers: [{ name: 'X-Event', value: 'id {{event.id' }] }, 'headers[0].value', /unclosed or malformed variable/],
   ['reserved header', { headers: [{ name: 'Webhook-Signature', value: 'forged' }] }, 'headers[0].name', /reserved/],

@@ -2,7 +2,7 @@ import type { Client } from 'graphql-ws';
 import { Webhook } from 'standardwebhooks';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
-import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
+import { seedWorkspace, seedRecord, seedUser, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { validatePushResponse } from '../support/push-response-schema';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
@@ -204,7 +204,8 @@ describe('custom header variables', () => {
 
       const acted = await recordEvent(app, record, DocumentRecordEventType.WorkflowStatusChanged, seeded.author);
       const [withActor] = await headerListener.waitForRequests(1);
-      expect(withActor.headers['x-current']).toBe('Jana Nováková <jana@example.com> Counsel');
+      // Non-ASCII header text travels as UTF-8 bytes, which Node's HTTP server reads as Latin-1.
+      expect(Buffer.from(withActor.headers['x-current'] as string, 'latin1').toString('utf8')).toBe('Jana Nováková <jana@example.com> Counsel');
       expect(withActor.headers['x-api-user']).toBe(String(seeded.defaultApiUser.id));
       expect(withActor.headers['x-default']).toBe('API');
       expect(withActor.headers['x-event']).toBe(`WorkflowStatusChanged #${acted.eventId} by team=legal`);
@@ -212,6 +213,11 @@ describe('custom header variables', () => {
 
       await recordEvent(app, record, DocumentRecordEventType.WorkflowStatusChanged, null);
       const [, withoutActor] = await headerListener.waitForRequests(2);
+
+      const jiri = await seedUser(app, seeded, 'Jiří Šťastný');
+      await recordEvent(app, record, DocumentRecordEventType.WorkflowStatusChanged, jiri);
+      const [, , withCzechName] = await headerListener.waitForRequests(3);
+      expect(Buffer.from(withCzechName.headers['x-current'] as string, 'latin1').toString('utf8')).toMatch(/^Jiří Šťastný </);
       // HTTP drops the trailing space that the empty position and author leave.
       expect(withoutActor.headers['x-current']).toBe('API <api@docpush.invalid>');
       expect(withoutActor.headers['x-event']).toMatch(/^WorkflowStatusChanged #\d+ by$/);

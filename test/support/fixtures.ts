@@ -31,6 +31,13 @@ export async function seedWorkspace(app: TestApp): Promise<SeededWorkspace> {
   return { workspaceId: workspace.id, author, defaultApiUser: workspace.defaultApiUser!, suite, otherSuite, recordType, otherRecordType };
 }
 
+export async function seedUser(app: TestApp, seeded: SeededWorkspace, name: string): Promise<User> {
+  const em = app.app.services.orm.em.fork();
+  const user = em.create(User, { workspace: seeded.workspaceId, name, email: `user-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com` });
+  await em.flush();
+  return user;
+}
+
 export async function seedRecord(
   app: TestApp,
   seeded: SeededWorkspace,

@@ -1,7 +1,7 @@
 import type { PushMessage } from '../push-message.entity';
 import type { PushConnection } from '../../connections/push-connection.entity';
 import type { User } from '../../workspace/user.entity';
-import { renderHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
+import { renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
 import { MASKED_VALUE } from '../../connections/push-connection.type';
 import { buildPushPayload, formatTimestamp, redactFileData, type PushPayload } from '../push-payload';
 import { buildSignatureHeaders } from '../../signing/webhook-signature';
@@ -68,7 +68,7 @@ function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
       dropped.push(header.name);
       continue;
     }
-    sent[header.name.toLowerCase()] = value;
+    sent[header.name.toLowerCase()] = toWireHeaderValue(value);
     logged[header.name.toLowerCase()] = header.secret ? MASKED_VALUE : value;
   }
   return { sent, logged, dropped };

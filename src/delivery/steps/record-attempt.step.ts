@@ -85,7 +85,10 @@ export async function recordAttempt(
 }
 
 function buildLogRow(message: PushMessage, request: DeliveryRequest, result: AttemptResult, succeeded: boolean) {
-  const dropped = request.droppedHeaders.length > 0 ? ` Headers not sent because their value contained a line break: ${request.droppedHeaders.join(', ')}.` : '';
+  const dropped =
+    request.droppedHeaders.length > 0
+      ? `Headers not sent because their value contained a line break or another control character: ${request.droppedHeaders.join(', ')}.`
+      : '';
   return {
     workspace: message.workspace,
     connectionId: message.connection.id,
@@ -102,7 +105,7 @@ function buildLogRow(message: PushMessage, request: DeliveryRequest, result: Att
     responseBody: result.responseBody,
     responseBodyEncoding: result.responseBodyEncoding,
     responseBodyTruncated: result.responseBodyTruncated,
-    responseError: succeeded ? dropped.trim() : `${result.error ?? `HTTP ${result.statusCode}`}${dropped}`,
+    responseError: succeeded ? dropped : joinSentences(result.error ?? `HTTP ${result.statusCode}`, dropped),
     durationMs: Math.round(result.durationMs),
     outcome: succeeded ? DeliveryOutcome.SUCCEEDED : DeliveryOutcome.FAILED,
     isTest: message.isTest,
@@ -132,4 +135,10 @@ async function writeMessageState(tx: EntityManager, message: PushMessage, state:
     [state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, now, message.id, message.attempts],
   );
   return written.length > 0;
+}
+
+/** Joins two messages as sentences, adding the full stop the first one may lack. */
+function joinSentences(first: string, second: string): string {
+  if (!second) return first;
+  return `${/[.!?]$/.test(first) ? first : `${first}.`} ${second}`;
 }
