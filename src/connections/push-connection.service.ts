@@ -1,4 +1,4 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PushConnection, type PushHeaderData, type SigningSecretData } from './push-connection.entity';
 import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
@@ -167,14 +167,21 @@ export class PushConnectionService {
    * messages are signed with both meanwhile, so listeners can switch without dropping any.
    */
   async rotateSigningSecret(id: string, graceMs: number, now = new Date()): Promise<PushConnection> {
-    const connection = await this.get(id);
-    const expiresAt = new Date(now.getTime() + graceMs).toISOString();
-    const kept = connection.signingSecrets
-      .filter((secret) => secret.expiresAt === null || new Date(secret.expiresAt) > now)
-      .map((secret) => (secret.expiresAt === null ? { ...secret, expiresAt } : secret));
-    connection.signingSecrets = [...kept, this.newSigningSecret(now)];
-    await this.scope.em.flush();
-    return connection;
+    await this.get(id);
+    // The row lock serialises concurrent rotations, so each one keeps the secret the previous one created.
+    return this.scope.em.transactional(async (em) => {
+      const connection = await em.findOneOrFail(PushConnection, { id: Number(id), workspace: this.scope.workspaceId }, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        refresh: true,
+      });
+      const expiresAt = new Date(now.getTime() + graceMs).toISOString();
+      const kept = connection.signingSecrets
+        .filter((secret) => secret.expiresAt === null || new Date(secret.expiresAt) > now)
+        .map((secret) => (secret.expiresAt === null ? { ...secret, expiresAt } : secret));
+      connection.signingSecrets = [...kept, this.newSigningSecret(now)];
+      await em.flush();
+      return connection;
+    });
   }
 
   private newSigningSecret(now = new Date()): SigningSecretData {

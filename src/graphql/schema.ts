@@ -3,6 +3,7 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { authChecker } from './auth-checker';
+import { rejectUnstorableArguments } from './reject-nul.middleware';
 import { RESOLVERS } from './resolvers';
 
 /** Builds the executable schema from the type-graphql resolvers. */
@@ -12,6 +13,7 @@ export function buildDocpushSchema(): Promise<GraphQLSchema> {
     authChecker,
     authMode: 'error',
     validate: false,
+    globalMiddlewares: [rejectUnstorableArguments],
     // Subscriptions use their own `subscribe` functions fed by PostgreSQL NOTIFY; type-graphql
     // still requires a PubSub to build any subscription field.
     pubSub: createPubSub(),

@@ -58,6 +58,7 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       queryCostPlugin(schema, limits.maxComplexity),
+      subscriptionsOverWebSocketOnly,
       {
         async serverWillStart() {
           return {
@@ -130,3 +131,17 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
     });
   });
 }
+
+/** Answers a subscription sent as an HTTP request with an error that points to graphql-ws. */
+const subscriptionsOverWebSocketOnly: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return;
+        throw new GraphQLError(`Subscriptions run over graphql-ws only: open a WebSocket to ${GRAPHQL_PATH} and send the subscription there.`, {
+          extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+        });
+      },
+    };
+  },
+};

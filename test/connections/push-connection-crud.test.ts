@@ -6,7 +6,9 @@ import {
   UpdatePushConnectionDocument,
   EnablePushConnectionDocument,
   DeletePushConnectionDocument,
+  RotatePushConnectionSecretDocument,
 } from '../generated/graphql';
+import { PushConnection } from '../../src/connections/push-connection.entity';
 
 let app: TestApp;
 
@@ -66,6 +68,20 @@ describe('push connection mutations', () => {
     const seen = [...first.edges, ...second.edges].map((edge) => Number(edge.node.id));
     expect(seen).toEqual([...seen].sort((a, b) => b - a));
     expect(seen).toHaveLength(first.totalCount);
+  });
+
+  it('keeps every secret of concurrent rotations', async () => {
+    const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
+
+    const results = await Promise.all(Array.from({ length: 6 }, () => app.request(RotatePushConnectionSecretDocument, { id })));
+
+    const returned = results.map((result) => dataOf(result).rotatePushConnectionSecret.signingSecret);
+    const stored = await app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
+    const opened = stored.signingSecrets.map((secret) => app.app.services.secretBox.open(secret.sealed));
+    expect(new Set(returned).size).toBe(6);
+    expect(opened).toHaveLength(7);
+    for (const secret of returned) expect(opened).toContain(secret);
+    expect(stored.signingSecrets.filter((secret) => secret.expiresAt === null)).toHaveLength(1);
   });
 
   it('rejects a page larger than 100', async () => {

@@ -1,0 +1,36 @@
+import type { MiddlewareFn } from 'type-graphql';
+import { ValidationError } from '../common/errors';
+
+/** Deepest argument nesting checked; deeper values are rejected before any resolver sees them. */
+const MAX_ARGUMENT_DEPTH = 32;
+
+/**
+ * Rejects arguments that PostgreSQL cannot store: text with a NUL character (U+0000), which
+ * neither `text` nor `jsonb` accepts, and values nested deeper than MAX_ARGUMENT_DEPTH. Runs
+ * before every resolver, so each field reports BAD_USER_INPUT with the argument's path instead
+ * of a database error.
+ */
+export const rejectUnstorableArguments: MiddlewareFn = async ({ args }, next) => {
+  for (const [name, value] of Object.entries(args)) findUnstorable(value, name, 0);
+  return next();
+};
+
+function findUnstorable(value: unknown, path: string, depth: number): void {
+  if (depth > MAX_ARGUMENT_DEPTH) {
+    throw new ValidationError(path, `${path} is nested more than ${MAX_ARGUMENT_DEPTH} levels deep; flatten the value.`);
+  }
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new ValidationError(path, `${path} contains a NUL character (U+0000), which cannot be stored; remove it.`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => findUnstorable(item, `${path}[${index}]`, depth + 1));
+    return;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) throw new ValidationError(path, `${path} has a key with a NUL character (U+0000), which cannot be stored; remove it.`);
+      findUnstorable(item, `${path}.${key}`, depth + 1);
+    }
+  }
+}
