@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 45_000;
+const UUID_PATTERN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 export interface DocpushProcess {
   role: 'all' | 'api' | 'worker';
@@ -135,7 +136,9 @@ function waitForReady(child: ChildProcess, options: StartOptions, problems: Map<
       const entry = parseLogLine(line);
       if (entry) {
         if (entry.level >= 40) {
-          const key = entry.err?.message ? `${entry.msg}: ${entry.err.message.slice(0, 160)}` : entry.msg;
+          // Ids are replaced, so that repeats of one error count as one line.
+          const detail = entry.err?.message?.replace(UUID_PATTERN, '<id>').slice(0, 160);
+          const key = detail ? `${entry.msg}: ${detail}` : entry.msg;
           problems.set(key, (problems.get(key) ?? 0) + 1);
         }
         if (process.env.BENCH_ECHO_LOGS) process.stderr.write(`${options.role}: ${line.slice(0, 300)}\n`);

@@ -1,6 +1,6 @@
 import { LockMode, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import { ValidationError } from './errors';
-import type { WorkspaceScope } from './workspace-scope';
+import { parseId, type WorkspaceScope } from './workspace-scope';
 
 /** Maximum length of user, catalog and API key names; the columns are varchar(200). */
 export const MAX_NAME_LENGTH = 200;
@@ -59,7 +59,7 @@ export async function findReferenced<T extends object>(
   id: string | number,
   options: { forUpdate?: boolean } = {},
 ): Promise<T> {
-  const numericId = Number(id);
+  const numericId = parseId(String(id));
   const where = { id: numericId, workspace: scope.workspaceId } as FilterQuery<T>;
   const lockMode = options.forUpdate ? LockMode.PESSIMISTIC_WRITE : undefined;
   const found = Number.isSafeInteger(numericId) && numericId > 0 ? await scope.em.findOne(entity, where, { lockMode }) : null;

@@ -1,4 +1,5 @@
-import pino, { type Logger } from 'pino';
+import pino, { stdSerializers, type Logger } from 'pino';
+import { DriverException } from '@mikro-orm/core';
 
 /**
  * Fields censored wherever a log call puts them, at the top level or one object down (such as
@@ -17,8 +18,22 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
     level,
     base: { service: 'docpush' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
     transport: pretty ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
   });
+}
+
+/**
+ * Serialises an error for the log. A MikroORM driver error's message starts with the SQL and
+ * its parameters, which can hold user data, sealed secrets and key hashes, so only the
+ * database's own message and codes are kept.
+ */
+export function serializeError(error: unknown): unknown {
+  if (error instanceof DriverException) {
+    const databaseMessage = error.message.split(' - ').pop();
+    return { type: error.name, message: databaseMessage, code: error.code, sqlState: error.sqlState };
+  }
+  return error instanceof Error ? stdSerializers.err(error) : error;
 }
 
 export type { Logger };

@@ -20,7 +20,7 @@ export class WorkspaceScope {
 
   /** Finds one row of this workspace by id, or raises NOT_FOUND naming the entity and the id. */
   async get<T extends object>(entity: EntityName<T>, label: string, id: string | number, extra: object = {}): Promise<T> {
-    const numericId = typeof id === 'number' ? id : Number(id);
+    const numericId = typeof id === 'number' ? id : parseId(id);
     if (!Number.isSafeInteger(numericId) || numericId <= 0) throw NotFoundError.of(label, id);
 
     const where = { id: numericId, workspace: this.workspaceId, ...extra } as FilterQuery<T>;
@@ -28,4 +28,9 @@ export class WorkspaceScope {
     if (!found) throw NotFoundError.of(label, id);
     return found;
   }
+}
+
+/** Parses a decimal id such as "42"; forms that Number() would also accept ("1e0", "0x1", " 1 ") give NaN. */
+export function parseId(id: string): number {
+  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : Number.NaN;
 }

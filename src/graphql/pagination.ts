@@ -62,7 +62,8 @@ export function encodeCursor(id: number | string): string {
 export function decodeCursor(cursor: string | null | undefined): number | null {
   if (!cursor) return null;
   const decoded = Buffer.from(cursor, 'base64url').toString();
-  const id = Number(decoded.startsWith('id:') ? decoded.slice(3) : NaN);
+  const match = /^id:([1-9][0-9]{0,15})$/.exec(decoded);
+  const id = match ? Number(match[1]) : Number.NaN;
   if (!Number.isSafeInteger(id)) {
     throw new ValidationError('after', `Cursor ${JSON.stringify(cursor)} is invalid: pass the endCursor of a previous page, or omit it.`);
   }
