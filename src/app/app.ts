@@ -123,8 +123,8 @@ async function startWorker(services: AppServices, queue: AgendaQueue): Promise<v
   await queue.startProcessing(
     async ({ messageId, force }) => {
       const outcome = await deliverMessage(messageId, deps, { force });
-      if (outcome.kind === 'attempted' && outcome.connectionDisabled?.cause === 'failing') {
-        services.monitoring.metrics.recordConnectionDisabled('failing');
+      if (outcome.kind === 'attempted' && outcome.connectionDisabled) {
+        services.monitoring.metrics.recordConnectionDisabled(outcome.connectionDisabled.cause);
       }
     },
     { concurrency: config.jobs.concurrency, lockLifetimeMs: config.jobs.lockLifetimeMs },

@@ -27,6 +27,8 @@ export class PushConnectionResolver {
 
   @FieldResolver(() => String, { description: 'The current Standard Webhooks signing secret (whsec_...).' })
   async signingSecret(@Root() root: PushConnectionType, @Ctx() context: RequestContext) {
+    // The secret of the row this result was built from: reloading could return a newer rotation's.
+    if (root.sealedSigningSecret) return context.services.secretBox.open(root.sealedSigningSecret);
     const service = connectionService(context);
     return service.currentSigningSecret(await service.get(root.id));
   }

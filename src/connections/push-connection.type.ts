@@ -78,6 +78,9 @@ export class PushConnectionType {
 
   @Field()
   updatedAt!: Date;
+
+  /** The sealed current signing secret, kept from the entity for the `signingSecret` field; not in the schema. */
+  sealedSigningSecret!: string | null;
 }
 
 export const PushConnectionConnection = ConnectionType(PushConnectionType, 'PushConnection');
@@ -107,5 +110,6 @@ export function toPushConnectionType(connection: PushConnection): PushConnection
     disabledAt: connection.disabledAt,
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
+    sealedSigningSecret: (connection.signingSecrets.find((secret) => secret.expiresAt === null) ?? connection.signingSecrets.at(-1))?.sealed ?? null,
   };
 }

@@ -9,7 +9,7 @@ import { withTimeout } from './timeout';
 
 /** Measurements that the delivery pipeline reports. An interface, so the pipeline does not depend on prom-client. */
 export interface DeliveryMetrics {
-  /** Counts one recorded attempt by outcome and response class, with its duration and what follows it. */
+  /** Counts one recorded attempt by outcome and response class, with its duration and any scheduled retry. */
   recordAttempt(result: AttemptResult, decision: AttemptRecord['decision']): void;
   /** Observes the time spent rendering one generated file of a message. */
   observeRender(fileType: FileType, seconds: number): void;
@@ -96,14 +96,16 @@ export class AppMetrics implements DeliveryMetrics {
     this.deliveries.inc({ outcome, response_class: responseClassOf(result.statusCode) });
     this.attemptDuration.observe({ outcome }, result.durationMs / 1000);
     if (decision.kind === 'retry') this.retriesScheduled.inc();
-    if (decision.kind === 'disable_connection') this.connectionsDisabled.inc({ reason: 'gone' });
   }
 
   observeRender(fileType: FileType, seconds: number): void {
     this.renderDuration.observe({ file_type: fileType }, seconds);
   }
 
-  /** Counts a connection that docpush disabled outside a delivery attempt, such as one failing for days. */
+  /**
+   * Counts a connection that docpush disabled: after a 410 answer, or after failing for too long.
+   * Call it only when the connection was enabled until then, so concurrent attempts count it once.
+   */
   recordConnectionDisabled(reason: AutoDisableReason): void {
     this.connectionsDisabled.inc({ reason });
   }
