@@ -3,7 +3,7 @@ import type { CeilingResult } from './ceiling';
 import type { ProfileSummary } from './cpu-profile-summary';
 import type { BenchOptions, Topology } from './options';
 import type { AttachmentPoint, LatencyPoint, MemoryCheckpoint, ThroughputPoint } from './scenarios';
-import { formatMiB, formatMs, formatPercent, formatRate, type LatencySummary } from './stats';
+import { formatKiB, formatMiB, formatMs, formatPercent, formatRate, type LatencySummary } from './stats';
 
 export interface TopologyResult {
   topology: Topology;
@@ -195,10 +195,11 @@ function renderAttachments(results: BenchResults): string {
     .filter((result) => result.attachments)
     .map((result) => {
       const point = result.attachments!;
-      return [result.topology, formatRate(point.messagesPerSecond), String(point.delivered), point.receivedFiles || 'none', formatMiB(point.meanFileBytes), point.error ?? ''];
+      const renders = Object.entries(point.meanRenderMs).map(([fileType, ms]) => `${fileType} ${formatMs(ms)}`).join(', ') || 'n/a';
+      return [result.topology, formatRate(point.messagesPerSecond), String(point.delivered), point.receivedFiles || 'none', formatKiB(point.meanFileBytes), renders, point.error ?? ''];
     });
   if (rows.length === 0) return '';
-  return `### Attachments (two-page contract as DOCX and PDF, one connection)\n\n${table(['topology', 'messages/s', 'delivered in window', 'files in a message', 'file bytes per message', 'problem'], rows)}\n`;
+  return `### Attachments (two-page contract as DOCX and PDF, one connection)\n\n${table(['topology', 'messages/s', 'delivered in window', 'files in a message', 'file bytes per message', 'mean render time', 'problem'], rows)}\n`;
 }
 
 function renderMemory(results: BenchResults): string {

@@ -61,6 +61,8 @@ export interface AttachmentPoint {
   /** File names of a received message, such as "service-agreement-1.docx, service-agreement-1.pdf". */
   receivedFiles: string;
   meanFileBytes: number;
+  /** Mean render time per file type inside the window, from docpush_render_duration_seconds. */
+  meanRenderMs: Record<string, number>;
   error: string | null;
 }
 
@@ -214,12 +216,14 @@ function latencies(events: SentEvent[], arrivals: Map<string, number>): number[]
 export async function measureAttachments(context: ScenarioContext): Promise<AttachmentPoint> {
   const { options, workspace } = context;
   if (workspace.attachmentSetupError) {
-    return { messagesPerSecond: Number.NaN, delivered: 0, receivedFiles: '', meanFileBytes: Number.NaN, error: `set-up failed: ${workspace.attachmentSetupError}` };
+    return { messagesPerSecond: Number.NaN, delivered: 0, receivedFiles: '', meanFileBytes: Number.NaN, meanRenderMs: {}, error: `set-up failed: ${workspace.attachmentSetupError}` };
   }
   const windowStart = performance.now() + options.warmupMs;
   const windowEnd = windowStart + options.durationMs;
-  const sampler = startSampler(context, 'attachments', windowStart, windowEnd, [], () => undefined);
+  let renderBefore: Promise<RenderTotals> = Promise.resolve(new Map());
+  const sampler = startSampler(context, 'attachments', windowStart, windowEnd, [], () => (renderBefore = readRenderTotals(context)));
   const load = await runClosedLoop(target(context, 'attachments', workspace.documentRecordIds), { inFlight: 4, maxBacklog: 200, until: windowEnd });
+  const renderAfter = await readRenderTotals(context);
   sampler.stop();
 
   const delivered = countBetween(context.subscriber.succeededTimes, windowStart, windowEnd);
@@ -234,6 +238,7 @@ export async function measureAttachments(context: ScenarioContext): Promise<Atta
     delivered,
     receivedFiles: withFiles[0]?.fileNames.join(', ') ?? '',
     meanFileBytes: withFiles.length ? withFiles.reduce((sum, sample) => sum + sample.bytes, 0) / withFiles.length : Number.NaN,
+    meanRenderMs: meanRenderMs(await renderBefore, renderAfter),
     error,
   };
 }
@@ -274,6 +279,33 @@ export async function measureMemory(context: ScenarioContext): Promise<MemoryChe
     await cancelWaitingMessages(context.databaseUrl, SETTLE_MS);
   }
   return samples;
+}
+
+/** Sum of seconds and count of renders per file type, over the docpush processes that deliver. */
+type RenderTotals = Map<string, { seconds: number; count: number }>;
+
+async function readRenderTotals(context: ScenarioContext): Promise<RenderTotals> {
+  const totals: RenderTotals = new Map();
+  for (const docpush of context.processes.filter((candidate) => candidate.role !== 'api')) {
+    const text = await fetchMetrics(docpush.monitoringUrl);
+    for (const match of text.matchAll(/^docpush_render_duration_seconds_(sum|count)\{file_type="([^"]+)"\} (\S+)$/gm)) {
+      const entry = totals.get(match[2]) ?? { seconds: 0, count: 0 };
+      if (match[1] === 'sum') entry.seconds += Number(match[3]);
+      else entry.count += Number(match[3]);
+      totals.set(match[2], entry);
+    }
+  }
+  return totals;
+}
+
+function meanRenderMs(before: RenderTotals, after: RenderTotals): Record<string, number> {
+  const means: Record<string, number> = {};
+  for (const [fileType, total] of after) {
+    const previous = before.get(fileType) ?? { seconds: 0, count: 0 };
+    const count = total.count - previous.count;
+    if (count > 0) means[fileType] = ((total.seconds - previous.seconds) * 1000) / count;
+  }
+  return means;
 }
 
 function pidsOf(context: ScenarioContext): number[] {
@@ -331,10 +363,15 @@ function startSampler(context: ScenarioContext, label: string, windowStart: numb
 }
 
 async function readDueBacklog(monitoringUrl: string): Promise<number> {
+  const text = await fetchMetrics(monitoringUrl);
+  return Number(/^docpush_push_messages_due (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+}
+
+/** Returns the /metrics text of a docpush process, or an empty text when the scrape fails. */
+async function fetchMetrics(monitoringUrl: string): Promise<string> {
   try {
-    const text = await (await fetch(`${monitoringUrl}/metrics`)).text();
-    return Number(/^docpush_push_messages_due (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+    return await (await fetch(`${monitoringUrl}/metrics`)).text();
   } catch {
-    return Number.NaN;
+    return '';
   }
 }

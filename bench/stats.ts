@@ -84,6 +84,10 @@ export function formatMiB(bytes: number | null | undefined): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }
 
+export function formatKiB(bytes: number): string {
+  return Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(0)} KiB` : 'n/a';
+}
+
 export function formatPercent(fraction: number): string {
   return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(0)}%` : 'n/a';
 }

@@ -11,9 +11,14 @@ const MAX_ARGUMENT_DEPTH = 32;
  * of a database error.
  */
 export const rejectUnstorableArguments: MiddlewareFn = async ({ args }, next) => {
-  for (const [name, value] of Object.entries(args)) findUnstorable(value, name, 0);
+  // Field paths leave out the `input` argument itself, as the services' own errors do (`name`, `headers[0].value`).
+  for (const [name, value] of Object.entries(args)) findUnstorable(value, name === 'input' ? '' : name, 0);
   return next();
 };
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
 
 function findUnstorable(value: unknown, path: string, depth: number): void {
   if (depth > MAX_ARGUMENT_DEPTH) {
@@ -29,8 +34,8 @@ function findUnstorable(value: unknown, path: string, depth: number): void {
   }
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) throw new ValidationError(path, `${path} has a key with a NUL character (U+0000), which cannot be stored; remove it.`);
-      findUnstorable(item, `${path}.${key}`, depth + 1);
+      if (key.includes('\u0000')) throw new ValidationError(path || 'input', `${path || 'input'} has a key with a NUL character (U+0000), which cannot be stored; remove it.`);
+      findUnstorable(item, join(path, key), depth + 1);
     }
   }
 }

@@ -187,7 +187,8 @@ describe('uploadFile input checks', () => {
   test.each([
     ['a path', '../etc/passwd', '"/"'],
     ['a backslash', 'dir\\file.txt', '"\\\\"'],
-    ['a control character', 'file\u0000.txt', '"\\u0000"'],
+    ['a NUL character', 'file\u0000.txt', 'NUL character'],
+    ['a control character', 'file\u0007.txt', '"\\u0007"'],
     ['only spaces', '   ', 'is empty'],
     ['a dot-dot name', '..', 'not a file name'],
   ])('rejects a file name with %s', async (_case, fileName, expected) => {

@@ -20,16 +20,16 @@ export interface ApiWorkspace {
   recordTypeId: string;
 }
 
-/** Creates a MEMBER key, two users, a template suite with a template, and a record type. */
+/** Creates a MEMBER key, two users, a template suite with a template, and a record type (the catalog with the ADMIN key). */
 export async function setUpWorkspaceThroughApi(app: TestApp): Promise<ApiWorkspace> {
   const memberKey = dataOf(await app.request(CreateApiKeyDocument, { input: { name: 'Document platform', role: 'MEMBER' } })).createApiKey.key;
   const author = dataOf(await app.request(CreateUserDocument, { input: { name: 'Jana Nováková', email: 'jana@example.com', position: 'Counsel' } })).createUser;
   const owner = dataOf(await app.request(CreateUserDocument, { input: { name: 'Petr Dvořák', email: 'petr@example.com' } })).createUser;
-  const suite = dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name: 'Service agreements' } }, memberKey)).createTemplateSuite;
+  const suite = dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name: 'Service agreements' } })).createTemplateSuite;
   const template = dataOf(
-    await app.request(CreateTemplateDocument, { input: { templateSuiteId: suite.id, name: 'Service agreement', layout: { fontSize: 10 } } }, memberKey),
+    await app.request(CreateTemplateDocument, { input: { templateSuiteId: suite.id, name: 'Service agreement', layout: { fontSize: 10 } } }),
   ).createTemplate;
-  const recordType = dataOf(await app.request(CreateDocumentRecordTypeDocument, { input: { name: 'Contract' } }, memberKey)).createDocumentRecordType;
+  const recordType = dataOf(await app.request(CreateDocumentRecordTypeDocument, { input: { name: 'Contract' } })).createDocumentRecordType;
   return { memberKey, authorId: author.id, ownerId: owner.id, suiteId: suite.id, templateId: template.id, recordTypeId: recordType.id };
 }
 
