@@ -5,6 +5,7 @@
 # have been started with DOCPUSH_ALLOW_HTTP=true DOCPUSH_ALLOWED_CIDRS=127.0.0.0/8, because the
 # listener is plain HTTP on a loopback address, which docpush rejects by default.
 set -euo pipefail
+shopt -s inherit_errexit
 
 API="${DOCPUSH_URL:-http://127.0.0.1:4000/graphql}"
 LISTENER="${LISTENER_URL:-http://127.0.0.1:8787/webhook}"
@@ -30,7 +31,7 @@ pick() {
 }
 
 user=$(gql 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }' \
-  '{"input":{"name":"Jana Novak","email":"jana@example.com","position":"Counsel"}}')
+  "{\"input\":{\"name\":\"Jana Novak\",\"email\":\"jana+$(date +%s)@example.com\",\"position\":\"Counsel\"}}")
 user_id=$(pick "$user" data.createUser.id)
 echo "created user $user_id"
 
