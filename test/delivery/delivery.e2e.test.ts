@@ -68,8 +68,9 @@ describe('delivery of a matching event', () => {
       headers: [{ name: 'X-Actor', value: '{{LEGITO.currentUser.email}} via {{documentBuilder.event}}' }],
     });
     const client = app.wsClient();
+    const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
     const stream = collectDeliveryLog(client, { connectionId: connection.id });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => app.app.services.deliveryLogFeed.subscriberCount > subscribersBefore, { description: 'the deliveryLog subscriber' });
     const record = await seedRecord(app, seeded);
 
     const sentAt = Date.now();
@@ -147,6 +148,33 @@ describe('delivery of a matching event', () => {
       expect(log.responseError).toMatch(/500/);
     } finally {
       await failing.close();
+    }
+  });
+
+  it('logs a binary answer with NUL bytes as Base64 and streams it', async () => {
+    const binary = Buffer.from([0x00, 0xff, 0x10, 0x00, 0x41]);
+    const answering = await startListener((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.end(binary);
+    });
+    try {
+      const connection = await createEnabledConnection({ url: answering.url, eventTypes: ['DocumentDownload'] });
+      const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
+      const stream = collectDeliveryLog(app.wsClient(), { connectionId: connection.id });
+      await waitFor(() => app.app.services.deliveryLogFeed.subscriberCount > subscribersBefore, { description: 'the deliveryLog subscriber' });
+      const record = await seedRecord(app, seeded);
+
+      await recordEvent(app, record, DocumentRecordEventType.DocumentDownload, seeded.author);
+
+      const log = await waitForFirstLog(connection.id);
+      expect(log.outcome).toBe('SUCCEEDED');
+      expect(log.responseBodyEncoding).toBe('base64');
+      expect(Buffer.from(log.responseBody, 'base64').equals(binary)).toBe(true);
+      await waitFor(() => stream.received.length > 0, { description: 'the streamed log row' });
+      expect(stream.received[0].responseBody).toBe(log.responseBody);
+      stream.unsubscribe();
+    } finally {
+      await answering.close();
     }
   });
 
