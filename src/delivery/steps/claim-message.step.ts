@@ -17,9 +17,6 @@ export type ClaimResult =
   /** The message could be attempted, but its connection already has the maximum number of attempts in flight. */
   | { kind: 'busy'; reason: string };
 
-/** First key of the two-key advisory lock that serialises the claims of one connection. */
-const CLAIM_LOCK_KEY = 0x64707368;
-
 /**
  * Atomically moves a message to DELIVERING and counts the attempt, so two workers (a retry
  * and a resend, or a sweeper's duplicate job) never send the same attempt twice. Returns
@@ -31,20 +28,20 @@ export async function claimMessage(em: EntityManager, messageId: string, options
   const claimable = claimableCondition(options.force);
   const params = options.force ? [staleBefore] : [options.now, staleBefore];
 
-  // The advisory lock makes the count and the update one step per connection: without it, two
-  // workers could both count one free slot and both take it.
-  const claimed: Array<{ id: string }> = await em.transactional(async (tx) => {
-    await tx.execute(`select pg_advisory_xact_lock(?, connection_id) from push_messages where id = ?`, [CLAIM_LOCK_KEY, messageId]);
-    return tx.execute(
-      `update push_messages m set state = 'DELIVERING', attempts = attempts + 1, updated_at = ?
-         from push_connections c
-        where m.id = ? and c.id = m.connection_id and c.enabled and c.deleted_at is null and (${claimable})
-          and (select count(*) from push_messages d
-                where d.connection_id = m.connection_id and d.state = 'DELIVERING' and d.updated_at >= ? and d.id <> m.id) < ?
-        returning m.id`,
-      [options.now, messageId, ...params, staleBefore, options.connectionConcurrency],
-    );
-  });
+  // One statement, no transaction: the count of in-flight attempts and the claim run together.
+  // NOTE: two workers claiming for one connection at the same moment can both see the last free
+  // slot, so the limit can be exceeded by the number of simultaneous claims. An advisory lock
+  // around count and update made it exact, but serialised every claim of a connection and cut
+  // single-connection throughput to a few deliveries per second (docs/benchmarks.md).
+  const claimed: Array<{ id: string }> = await em.execute(
+    `update push_messages m set state = 'DELIVERING', attempts = attempts + 1, updated_at = ?
+       from push_connections c
+      where m.id = ? and c.id = m.connection_id and c.enabled and c.deleted_at is null and (${claimable})
+        and (select count(*) from push_messages d
+              where d.connection_id = m.connection_id and d.state = 'DELIVERING' and d.updated_at >= ? and d.id <> m.id) < ?
+      returning m.id`,
+    [options.now, messageId, ...params, staleBefore, options.connectionConcurrency],
+  );
   if (claimed.length === 0) return explainSkip(em, messageId, options, staleBefore);
 
   const message = await em.findOneOrFail(PushMessage, messageId, {
