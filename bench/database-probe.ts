@@ -12,9 +12,9 @@ export interface DatabaseCounters {
 }
 
 /**
- * Reads the counters of the database that `url` names. PostgreSQL 15 publishes a backend's
- * counts when its transaction ends, at most about once a second, so a difference over a window
- * of several seconds is accurate to about a second's worth of work.
+ * Reads the counters of the database that `url` names. PostgreSQL 15 publishes a backend's counts
+ * in batches, about once a second while it is busy, so differences over a window of several
+ * seconds are approximate.
  */
 export async function readDatabaseCounters(url: string): Promise<DatabaseCounters | null> {
   const client = new pg.Client({ connectionString: url });

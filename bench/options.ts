@@ -48,6 +48,8 @@ Options:
   --cpu-prof              write a V8 CPU profile of each docpush process and summarise its top frames
   --no-docs               leave docs/benchmarks.md unchanged
   --help                  print this text
+
+Environment: BENCH_ECHO_LOGS=1 copies every log line of the docpush processes to stderr.
 `;
 
 /** Parses the command-line flags; throws with the flag and the expected form on an invalid one. */

@@ -64,7 +64,8 @@ function table(header: string[], rows: string[][]): string {
 /** Renders the results as Markdown: run facts, then one table per scenario. */
 export function renderMarkdown(results: BenchResults): string {
   const { machine, options } = results;
-  const parts = [
+  const settings = Object.entries(options.docpushEnv).map(([key, value]) => `${key}=${value}`);
+  const facts = [
     '## Latest recorded run',
     '',
     `- Date: ${results.startedAt.toISOString()} (took ${((results.finishedAt.getTime() - results.startedAt.getTime()) / 60000).toFixed(1)} min)`,
@@ -72,8 +73,10 @@ export function renderMarkdown(results: BenchResults): string {
     `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${formatMiB(machine.memoryBytes)} memory, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}); 1-minute load average ${machine.loadAverageAtStart.toFixed(2)} at the start`,
     `- One single-row INSERT commit on this server: p50 ${formatMs(machine.commitLatency.p50)}, p99 ${formatMs(machine.commitLatency.p99)}`,
     `- Points: ${options.durationMs / 1000} s measured after ${options.warmupMs / 1000} s warm-up${options.quick ? ' (--quick: a check of the script, not a full measurement)' : ''}`,
-    `- docpush settings: defaults${Object.keys(options.docpushEnv).length ? ` plus ${Object.entries(options.docpushEnv).map(([key, value]) => `${key}=${value}`).join(', ')}` : ''}`,
+    `- docpush settings: defaults${settings.length ? ` plus ${settings.join(', ')}` : ''}`,
     '',
+  ].join('\n');
+  const sections = [
     renderTargets(results),
     renderThroughput(results),
     renderWaits(results),
@@ -83,7 +86,8 @@ export function renderMarkdown(results: BenchResults): string {
     renderProblems(results),
     renderProfiles(results.profiles),
   ];
-  return parts.filter((part) => part !== '').join('\n');
+  // Every section ends with a line break, so joining with another one leaves a blank line between them.
+  return [facts, ...sections.filter((section) => section !== '')].join('\n');
 }
 
 function singleRoute(result: TopologyResult): ThroughputPoint | undefined {
@@ -93,7 +97,8 @@ function singleRoute(result: TopologyResult): ThroughputPoint | undefined {
 function renderTargets(results: BenchResults): string {
   const rows: string[][] = [];
   for (const result of results.topologies) {
-    const best = Math.max(...result.throughput.map((point) => point.deliveriesPerSecond), Number.NaN);
+    const rates = result.throughput.map((point) => point.deliveriesPerSecond);
+    const best = rates.length > 0 ? Math.max(...rates) : Number.NaN;
     const at200 = result.latency.find((point) => point.ratePerSecond === 200);
     const single = singleRoute(result);
     const ratio = single && results.ceiling ? single.deliveriesPerSecond / results.ceiling.operationsPerSecond : Number.NaN;
@@ -101,12 +106,18 @@ function renderTargets(results: BenchResults): string {
     rows.push(
       [result.topology, 'deliveries/s (best point)', '≥ 2000', formatRate(best), verdict(best >= 2000, best)],
       [result.topology, 'p99 event→listener at 200 events/s', '≤ 50 ms', formatMs(at200?.toListener.p99 ?? Number.NaN), verdict((at200?.toListener.p99 ?? Infinity) <= 50 && at200?.undelivered === 0, at200?.toListener.p99)],
-      [result.topology, 'share of the raw ceiling (1 connection)', '≥ 0.5', Number.isFinite(ratio) ? ratio.toFixed(2) : 'n/a', verdict(ratio >= 0.5, ratio)],
+      [result.topology, 'share of the raw ceiling (1 connection)', '≥ 0.5', formatShare(ratio), verdict(ratio >= 0.5, ratio)],
       [result.topology, 'DOCX+PDF messages/s', '≥ 100', formatRate(result.attachments?.messagesPerSecond ?? Number.NaN), verdict((result.attachments?.messagesPerSecond ?? 0) >= 100, result.attachments?.messagesPerSecond)],
       [result.topology, 'RSS growth between memory checkpoints', '≤ 10% (flat)', formatPercent(memory), verdict(memory <= 0.1, memory)],
     );
   }
   return `### Targets\n\n${table(['topology', 'measure', 'target', 'measured', 'met'], rows)}\n`;
+}
+
+/** Formats a share with two significant digits below 0.01, so that 0.0008 does not print as 0.00. */
+function formatShare(share: number): string {
+  if (!Number.isFinite(share)) return 'n/a';
+  return share < 0.01 ? share.toPrecision(2) : share.toFixed(2);
 }
 
 function verdict(met: boolean, value: number | undefined): string {
@@ -141,7 +152,7 @@ function renderThroughput(results: BenchResults): string {
       results.topologies
         .map((result) => {
           const single = singleRoute(result);
-          return single ? `${result.topology}: ${(single.deliveriesPerSecond / ceiling.operationsPerSecond).toFixed(2)} of it` : '';
+          return single ? `${result.topology}: ${formatShare(single.deliveriesPerSecond / ceiling.operationsPerSecond)} of it` : '';
         })
         .filter(Boolean)
         .join('; ') +
@@ -249,8 +260,13 @@ export function renderConsoleTable(results: BenchResults): string {
     for (const point of result.latency) {
       add(result.topology, `latency p50/p95/p99 at ${point.ratePerSecond}/s (listener)`, `${formatMs(point.toListener.p50)} / ${formatMs(point.toListener.p95)} / ${formatMs(point.toListener.p99)}`);
       add(result.topology, `latency p50/p95/p99 at ${point.ratePerSecond}/s (subscriber)`, `${formatMs(point.toSubscriber.p50)} / ${formatMs(point.toSubscriber.p95)} / ${formatMs(point.toSubscriber.p99)}`);
+      if (point.perDelivery) add(result.topology, `commits per delivery at ${point.ratePerSecond}/s`, point.perDelivery.commits.toFixed(1));
     }
-    if (result.attachments) add(result.topology, 'DOCX+PDF messages/s', `${formatRate(result.attachments.messagesPerSecond)}${result.attachments.error ? ` (${result.attachments.error})` : ''}`);
+    if (result.attachments) {
+      const point = result.attachments;
+      add(result.topology, 'DOCX+PDF messages/s', `${formatRate(point.messagesPerSecond)}${point.error ? ` (${point.error})` : ''}`);
+      add(result.topology, 'mean render time', Object.entries(point.meanRenderMs).map(([fileType, ms]) => `${fileType} ${formatMs(ms)}`).join(', ') || 'n/a');
+    }
     for (const checkpoint of result.memory ?? []) add(result.topology, `RSS after ${checkpoint.deliveries} deliveries`, Object.entries(checkpoint.rssBytesByRole).map(([role, bytes]) => `${role} ${formatMiB(bytes)}`).join(', '));
     add(result.topology, 'peak RSS', Object.entries(result.peakRssBytesByRole).map(([role, bytes]) => `${role} ${formatMiB(bytes)}`).join(', '));
     if (result.error) add(result.topology, 'stopped early', result.error);

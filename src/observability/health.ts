@@ -20,6 +20,8 @@ export interface ReadinessReport {
 /** Maximum wait for one check, because a probe that hangs would itself time out in the orchestrator. */
 const CHECK_TIMEOUT_MS = 2000;
 
+export const NOT_CHECKED_WITHOUT_DATABASE = 'not checked, because the database check failed';
+
 export interface ReadinessSources {
   orm: MikroORM;
   /** Reports whether the job processor runs; null in a process without the worker role. */
@@ -40,10 +42,11 @@ export class ReadinessProbe {
     const errors: Partial<Record<ReadinessCheckName, unknown>> = {};
     const checks: ReadinessReport['checks'] = {};
     checks.database = await this.run(() => this.checkDatabase(), (error) => (errors.database = error));
-    checks.migrations =
-      checks.database.status === 'ok'
-        ? await this.run(() => this.checkMigrations(), (error) => (errors.migrations = error))
-        : { status: 'failed', reason: 'not checked: the database did not answer' };
+    if (checks.database.status === 'ok') {
+      checks.migrations = await this.run(() => this.checkMigrations(), (error) => (errors.migrations = error));
+    } else {
+      checks.migrations = { status: 'failed', reason: NOT_CHECKED_WITHOUT_DATABASE };
+    }
     if (this.sources.jobProcessorRunning) checks.jobs = this.checkJobs(this.sources.jobProcessorRunning);
 
     const failed = (Object.keys(checks) as ReadinessCheckName[]).filter((name) => checks[name]?.status === 'failed');

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/config';
 import { startApp, type RunningApp } from '../../src/app/app';
+import { NOT_CHECKED_WITHOUT_DATABASE } from '../../src/observability/health';
 import { startTestApp, TEST_ENV, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait';
@@ -60,7 +61,7 @@ describe('readiness with the database behind a proxy', () => {
     expect(outage.body.failed).toEqual(['database', 'migrations']);
     expect(outage.body.checks.database.status).toBe('failed');
     expect(outage.body.checks.database.reason).toMatch(/error code|no answer/);
-    expect(outage.body.checks.migrations.reason).toBe('not checked: the database did not answer');
+    expect(outage.body.checks.migrations.reason).toBe(NOT_CHECKED_WITHOUT_DATABASE);
     expect(outage.body.checks.jobs).toEqual({ status: 'ok' });
     expect(JSON.stringify(outage.body)).not.toContain(String(proxy.port));
   });
