@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 
 /**
  * A local webhook listener for trying docpush out: prints each delivery's headers and body and
- * answers 200. With WEBHOOK_SECRET set to the connection's signing secret it also verifies the
+ * responds 200. With WEBHOOK_SECRET set to the connection's signing secret it also verifies the
  * Standard Webhooks signature. Usage: npx ts-node --transpile-only scripts/listener.ts [port]
  */
 const port = Number(process.argv[2] ?? 8787);

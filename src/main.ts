@@ -3,7 +3,7 @@ import { loadConfig } from './config/config';
 import { createLogger } from './common/logger';
 import { startApp, type RunningApp } from './app/app';
 
-/** Longest wait for a clean stop after a signal before the process exits anyway. */
+/** Maximum wait for a clean stop after a signal before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 30_000;
 
 /** Signals that end docpush cleanly: Ctrl-C, a service manager's stop, a closed terminal. */

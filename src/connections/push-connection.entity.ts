@@ -21,7 +21,7 @@ export interface SigningSecretData {
   expiresAt: string | null;
 }
 
-/** Where and when a workspace's events are pushed (Legito's PushConnection). */
+/** A listener that a workspace's matching events are pushed to (Legito's PushConnection). */
 @Entity({ tableName: 'push_connections' })
 @Index({ properties: ['workspace', 'enabled'] })
 export class PushConnection {
@@ -75,7 +75,7 @@ export class PushConnection {
   @Property({ type: 'json', hidden: true })
   signingSecrets: Opt<SigningSecretData[]> = [];
 
-  /** Why the connection was last disabled by docpush itself (410 Gone, failing too long); null when an admin did it. */
+  /** Reason docpush gave when it disabled the connection itself (410 Gone, failing too long); null when an admin disabled it. */
   @Property({ type: 'text', nullable: true })
   disabledReason: string | null = null;
 

@@ -199,7 +199,10 @@ export class PushConnectionService {
           `Header ${JSON.stringify(header.name)} has the mask ${MASKED_VALUE} as its value, but no secret header of that name is stored to keep; send the real value.`,
         );
       }
-      const value = keepOld ? old.value : header.secret ? this.deps.secretBox.seal(header.value) : header.value;
+      let value = header.value;
+      if (keepOld) value = old.value;
+      else if (header.secret) value = this.deps.secretBox.seal(header.value);
+
       return { name: header.name, value, useDefaultApiUser: header.useDefaultApiUser, secret: header.secret };
     });
   }

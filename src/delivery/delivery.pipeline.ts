@@ -13,7 +13,7 @@ import { deferBusyMessage } from './steps/defer-busy.step';
 import type { PushMessage } from './push-message.entity';
 import type { PushPayload } from './push-payload';
 
-/** What the pipeline needs from the process; it knows nothing of GraphQL or Agenda. */
+/** Collaborators the pipeline needs from the process. It depends on neither GraphQL nor Agenda. */
 export interface DeliveryDeps {
   orm: MikroORM;
   secretBox: SecretBox;
@@ -43,7 +43,7 @@ export type DeliveryOutcomeSummary =
 /**
  * Delivers one attempt of a push message: claim it, build the payload and attach its files,
  * sign the request, send it, record the attempt, and schedule the next one when the retry
- * policy asks for it. When a file fails to render or the message is over the size limit, the
+ * policy returns one. When a file fails to render or the message is over the size limit, the
  * attempt is recorded without sending anything.
  */
 export async function deliverMessage(messageId: string, deps: DeliveryDeps, options: { force?: boolean } = {}): Promise<DeliveryOutcomeSummary> {

@@ -4,7 +4,7 @@ import { Workspace } from '../workspace/workspace.entity';
 import { PushConnection } from '../connections/push-connection.entity';
 import { DocumentRecordEvent } from '../records/document-record-event.entity';
 
-/** Where a push message stands in its delivery lifecycle. */
+/** State of a push message in its delivery lifecycle. */
 export enum PushMessageState {
   PENDING = 'PENDING',
   DELIVERING = 'DELIVERING',

@@ -32,7 +32,7 @@ export interface PushPayload {
   files?: { generated?: GeneratedFilePayload[]; uploaded?: UploadedFilePayload[] };
 }
 
-/** The text that stands in for file data in logs and subscriptions. */
+/** Text that replaces file data in logs and subscriptions. */
 export const REDACTED_FILE_DATA = 'Base64 encoded file data is not present in logs.';
 
 /** Formats a time as ISO 8601 with an explicit UTC offset and no fraction, as Legito does. */

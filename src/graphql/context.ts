@@ -12,7 +12,7 @@ export interface Caller {
   role: ApiKeyRole;
 }
 
-/** What every resolver receives: a fresh EntityManager fork, the caller and the services. */
+/** Context of every resolver: a fresh EntityManager fork, the caller and the services. */
 export interface RequestContext {
   em: EntityManager;
   caller: Caller | null;

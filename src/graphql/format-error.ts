@@ -4,9 +4,9 @@ import { DocpushError } from '../common/errors';
 import type { Logger } from '../common/logger';
 
 /**
- * Maps errors to what clients see: our own errors keep their message, code and field; any other
- * error thrown by a resolver is logged and replaced by a generic message, so no stack trace,
- * SQL or secret leaves the server.
+ * Maps errors to what clients receive. Our own errors keep their message, code and field. Any
+ * other error thrown by a resolver is logged and replaced by a generic message, so no stack
+ * trace, SQL or secret leaves the server.
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {

@@ -1,7 +1,7 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { ValidationError } from '../common/errors';
 
-/** Deepest argument nesting checked; deeper values are rejected before any resolver sees them. */
+/** Maximum argument nesting. Deeper values are rejected before any resolver runs. */
 const MAX_ARGUMENT_DEPTH = 32;
 
 /**

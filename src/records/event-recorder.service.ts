@@ -15,7 +15,7 @@ export interface RecordedEvent {
 /**
  * Stores a timeline event and one push message per enabled connection it triggers. Call it inside
  * the caller's transaction, so an event is never stored without its messages nor a message
- * without its event; enqueue the returned message ids only after that transaction commits.
+ * without its event. Enqueue the returned message ids only after that transaction commits.
  */
 export async function recordEventWithMessages(
   em: EntityManager,

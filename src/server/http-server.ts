@@ -132,7 +132,7 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
   });
 }
 
-/** Answers a subscription sent as an HTTP request with an error that points to graphql-ws. */
+/** Rejects a subscription sent as an HTTP request with an error that points to graphql-ws. */
 const subscriptionsOverWebSocketOnly: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {

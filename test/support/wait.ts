@@ -1,4 +1,4 @@
-/** Polls `condition` until it holds or the deadline passes; the error names what was awaited. */
+/** Polls `condition` until it is true or the deadline passes. The error names what was awaited. */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
   options: { timeoutMs?: number; intervalMs?: number; description: string },

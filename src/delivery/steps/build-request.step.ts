@@ -47,7 +47,7 @@ export function buildRequest(message: PushMessage, payload: PushPayload, secretB
   };
 }
 
-/** The current secret and any rotated-out secret still inside its grace period. */
+/** Returns the current secret and any rotated-out secret still inside its grace period. */
 function activeSigningSecrets(connection: PushConnection, secretBox: SecretBox, now: Date): string[] {
   return connection.signingSecrets
     .filter((secret) => secret.expiresAt === null || new Date(secret.expiresAt) > now)

@@ -87,7 +87,7 @@ async function explainSkip(em: EntityManager, messageId: string, options: ClaimO
   return { kind: 'skipped', reason: `message is ${message.state}${message.nextAttemptAt ? ` until ${message.nextAttemptAt.toISOString()}` : ''}` };
 }
 
-/** The claim condition of claimableCondition, evaluated on a loaded message. */
+/** Evaluates the condition of claimableCondition on a loaded message. */
 function isClaimable(message: PushMessage, options: ClaimOptions, staleBefore: Date): boolean {
   const stale = message.state === PushMessageState.DELIVERING && message.updatedAt < staleBefore;
   if (options.force) return message.state !== PushMessageState.DELIVERING || stale;
