@@ -10,8 +10,13 @@ import { AgendaQueue } from '../jobs/agenda-queue';
 import { DeliveryLogFeed } from '../delivery/delivery-log.feed';
 import { ConnectionStatusFeed } from '../delivery/connection-status.feed';
 import { maintenanceJobs } from '../jobs/maintenance';
-import { deliverMessage, type DeliveryDeps } from '../delivery/delivery.pipeline';
+import { deliverClaimedMessage, deliverMessage, type DeliveryDeps, type DeliveryOutcomeSummary } from '../delivery/delivery.pipeline';
+import { DeliveryDispatcher } from '../delivery/delivery.dispatcher';
+import { PushMessageQueue } from '../delivery/push-message.queue';
+import { RenderCache } from '../rendering/render-cache';
+import { AttemptBatcher } from '../delivery/attempt-batcher';
 import { sendWebhook } from '../delivery/http-sender';
+import { ListenerConnections } from '../delivery/listener-connections';
 import { buildDocpushSchema } from '../graphql/schema';
 import { startHttpServer, GRAPHQL_PATH, type RunningHttpServer } from '../server/http-server';
 import { ensureFirstWorkspace } from '../workspace/workspace.service';
@@ -29,6 +34,8 @@ export interface AppOptions {
 export interface RunningApp {
   services: AppServices;
   queue: AgendaQueue;
+  /** Claims and runs due deliveries; null in a process without the worker role. */
+  dispatcher: DeliveryDispatcher | null;
   databaseUrl: string;
   /** Set when the process serves the API. */
   url: string | null;
@@ -68,13 +75,15 @@ async function startOnDatabase(
   const orm = await openDatabase(databaseUrl, logger);
   const firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
   const queue = await AgendaQueue.create(config, databaseUrl, logger);
+  const deliveryQueue = new PushMessageQueue(orm, queue, logger);
   const deliveryLogFeed = new DeliveryLogFeed(databaseUrl, orm, logger);
   const connectionStatusFeed = new ConnectionStatusFeed(databaseUrl, orm, logger);
-  const monitoring = createMonitoring(config, orm, queue, deliveryLogFeed, logger);
-  const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue: queue, deliveryLogFeed, connectionStatusFeed, monitoring };
+  const worker: WorkerParts = { dispatcher: null, listenerConnections: null };
+  const monitoring = createMonitoring(config, orm, queue, worker, deliveryLogFeed, logger);
+  const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue, deliveryLogFeed, connectionStatusFeed, monitoring };
 
   await queue.start();
-  if (config.role !== 'api') await startWorker(services, queue);
+  if (config.role !== 'api') await startWorker(services, { queue, deliveryQueue, databaseUrl, worker });
   let http: RunningHttpServer | null = null;
   let monitoringServer: RunningMonitoringServer | null = null;
   if (config.role !== 'worker') {
@@ -91,21 +100,41 @@ async function startOnDatabase(
   return {
     services,
     queue,
+    dispatcher: worker.dispatcher,
     databaseUrl,
     url,
     port: http?.port ?? null,
     monitoringUrl,
     firstAdminKey: firstWorkspace?.adminKey ?? null,
-    stop: () => stopApp({ logger, http, monitoringServer, queue, deliveryLogFeed, connectionStatusFeed, orm, embedded, config }),
+    stop: () => stopApp({ logger, http, monitoringServer, queue, worker, deliveryLogFeed, connectionStatusFeed, orm, embedded, config }),
   };
 }
 
-async function startWorker(services: AppServices, queue: AgendaQueue): Promise<void> {
+/** The worker's parts that exist once the worker role has started. */
+interface WorkerParts {
+  dispatcher: DeliveryDispatcher | null;
+  /** Keep-alive connections to listeners, shared by the attempts of this process. */
+  listenerConnections: ListenerConnections | null;
+}
+
+/**
+ * Starts the worker role: the dispatcher that claims due messages, the job handler for operator
+ * resends, and the recurring maintenance jobs.
+ */
+async function startWorker(
+  services: AppServices,
+  parts: { queue: AgendaQueue; deliveryQueue: PushMessageQueue; databaseUrl: string; worker: WorkerParts },
+): Promise<void> {
   const { config, logger } = services;
+  const { queue, deliveryQueue, databaseUrl, worker } = parts;
+  const listenerConnections = new ListenerConnections({ maxConnectionsPerListener: config.delivery.connectionConcurrency });
+  worker.listenerConnections = listenerConnections;
+  const renderCache = new RenderCache({ maxBytes: config.attachments.renderCacheBytes });
+  services.monitoring.metrics.trackRenderCache(() => renderCache.stats());
   const deps: DeliveryDeps = {
     orm: services.orm,
     secretBox: services.secretBox,
-    queue,
+    queue: deliveryQueue,
     logger,
     retryPolicy: { scheduleMs: config.delivery.retryScheduleMs, jitter: config.delivery.retryJitter },
     staleAfterMs: config.jobs.lockLifetimeMs,
@@ -113,28 +142,54 @@ async function startWorker(services: AppServices, queue: AgendaQueue): Promise<v
     connectionBusyDelayMs: config.delivery.connectionBusyDelayMs,
     disableAfterMs: config.delivery.disableAfterMs,
     messageSizeLimitBytes: config.attachments.messageSizeLimitBytes,
+    renderCache,
+    attemptBatcher: new AttemptBatcher(services.orm, logger),
     metrics: services.monitoring.metrics,
     send: (request) =>
       sendWebhook(
         { ...request, timeoutMs: config.delivery.attemptTimeoutMs, maxResponseBytes: config.delivery.maxResponseBytes },
         services.targetPolicy,
+        listenerConnections,
       ),
   };
-  await queue.startProcessing(
-    async ({ messageId, force }) => {
-      const outcome = await deliverMessage(messageId, deps, { force });
-      if (outcome.kind === 'attempted' && outcome.connectionDisabled) {
-        services.monitoring.metrics.recordConnectionDisabled(outcome.connectionDisabled.cause);
-      }
-    },
-    { concurrency: config.jobs.concurrency, lockLifetimeMs: config.jobs.lockLifetimeMs },
-  );
-  await queue.scheduleRecurring(maintenanceJobs({ config, orm: services.orm, queue, logger }), { lockLifetimeMs: config.jobs.lockLifetimeMs });
+  const countDisabled = (outcome: DeliveryOutcomeSummary) => {
+    if (outcome.kind === 'attempted' && outcome.connectionDisabled) {
+      services.monitoring.metrics.recordConnectionDisabled(outcome.connectionDisabled.cause);
+    }
+  };
+
+  const dispatcher = new DeliveryDispatcher({
+    orm: services.orm,
+    logger,
+    databaseUrl,
+    concurrency: config.jobs.concurrency,
+    batchSize: config.jobs.claimBatchSize,
+    connectionConcurrency: config.delivery.connectionConcurrency,
+    staleAfterMs: config.jobs.lockLifetimeMs,
+    pollIntervalMs: config.jobs.processEveryMs,
+    deliver: async (message) => countDisabled(await deliverClaimedMessage(services.orm.em.fork(), message, deps)),
+  });
+  deliveryQueue.useLocalDispatcher(dispatcher);
+  worker.dispatcher = dispatcher;
+  await dispatcher.start();
+
+  await queue.startProcessing(async ({ messageId, force }) => countDisabled(await deliverMessage(messageId, deps, { force })), {
+    concurrency: config.jobs.concurrency,
+    lockLifetimeMs: config.jobs.lockLifetimeMs,
+  });
+  await queue.scheduleRecurring(maintenanceJobs({ config, orm: services.orm, queue: deliveryQueue, logger }), { lockLifetimeMs: config.jobs.lockLifetimeMs });
 }
 
-function createMonitoring(config: Config, orm: MikroORM, queue: AgendaQueue, deliveryLogFeed: DeliveryLogFeed, logger: Logger): Monitoring {
+function createMonitoring(
+  config: Config,
+  orm: MikroORM,
+  queue: AgendaQueue,
+  worker: WorkerParts,
+  deliveryLogFeed: DeliveryLogFeed,
+  logger: Logger,
+): Monitoring {
   const metrics = new AppMetrics({ orm, deliveryLogFeed, logger });
-  const jobProcessorRunning = config.role === 'api' ? null : () => queue.agenda.isActiveJobProcessor();
+  const jobProcessorRunning = config.role === 'api' ? null : () => queue.agenda.isActiveJobProcessor() && (worker.dispatcher?.isRunning ?? false);
   return { metrics, readiness: new ReadinessProbe({ orm, jobProcessorRunning, logger }) };
 }
 
@@ -158,6 +213,7 @@ async function stopApp(parts: {
   http: RunningHttpServer | null;
   monitoringServer: RunningMonitoringServer | null;
   queue: AgendaQueue;
+  worker: WorkerParts;
   deliveryLogFeed: DeliveryLogFeed;
   connectionStatusFeed: ConnectionStatusFeed;
   orm: MikroORM;
@@ -168,7 +224,10 @@ async function stopApp(parts: {
   await parts.http?.stop();
   await parts.monitoringServer?.stop();
   parts.logger.debug('HTTP server stopped');
-  await parts.queue.stop(parts.config.delivery.attemptTimeoutMs + 1000);
+  // Both drain at once, so a stop waits for the longer of the two, not their sum.
+  const drainTimeoutMs = parts.config.delivery.attemptTimeoutMs + 1000;
+  await Promise.all([parts.worker.dispatcher?.stop(drainTimeoutMs), parts.queue.stop(drainTimeoutMs)]);
+  await parts.worker.listenerConnections?.close();
   await parts.deliveryLogFeed.stop();
   await parts.connectionStatusFeed.stop();
   await parts.orm.close(true);

@@ -22,7 +22,10 @@ export interface Config {
     mongoUrl: string | null;
     /** Safety-net poll interval; LISTEN/NOTIFY wakes workers at once. */
     processEveryMs: number;
+    /** Largest number of delivery attempts in flight in one worker process. */
     concurrency: number;
+    /** Largest number of due messages one claim statement takes. */
+    claimBatchSize: number;
     /** How long a running job stays locked before another worker may take it over. */
     lockLifetimeMs: number;
     /** How often the sweeper looks for due messages that have no job, and for abandoned attempts. */
@@ -57,6 +60,8 @@ export interface Config {
     uploadLimitBytes: number;
     /** Largest pushed JSON body in bytes, files included (DOCPUSH_MESSAGE_SIZE_LIMIT); a larger message is failed unsent. */
     messageSizeLimitBytes: number;
+    /** Bytes of rendered files a worker keeps for reuse by other messages and retries; 0 keeps none. */
+    renderCacheBytes: number;
   };
   signing: {
     /** How long a rotated-out signing secret keeps signing alongside the new one. */
@@ -90,7 +95,7 @@ const MAX_MESSAGE_SIZE_LIMIT_BYTES = 500 * MIB;
 
 export function loadConfig(env: Env = process.env): Config {
   const attemptTimeoutMs = duration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
-  const processEveryMs = positiveDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '30s');
+  const processEveryMs = positiveDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
   return {
     databaseUrl: env.DATABASE_URL || null,
     dataDir: path.resolve(env.DOCPUSH_DATA_DIR || '.data'),
@@ -104,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
       mongoUrl: env.DOCPUSH_MONGODB_URL || null,
       processEveryMs,
       concurrency: integer(env, 'DOCPUSH_JOB_CONCURRENCY', 50, 1, 10000),
+      claimBatchSize: integer(env, 'DOCPUSH_CLAIM_BATCH_SIZE', 50, 1, 1000),
       lockLifetimeMs: lockLifetime(env, attemptTimeoutMs),
       sweepIntervalMs: positiveDuration(env, 'DOCPUSH_SWEEP_INTERVAL', '30s'),
       // A worker normally takes a due message within one poll interval, and at once when NOTIFY
@@ -135,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     attachments: {
       uploadLimitBytes: integer(env, 'DOCPUSH_UPLOAD_LIMIT', 25 * MIB, 1, MAX_UPLOAD_LIMIT_BYTES),
       messageSizeLimitBytes: integer(env, 'DOCPUSH_MESSAGE_SIZE_LIMIT', 50 * MIB, 1, MAX_MESSAGE_SIZE_LIMIT_BYTES),
+      renderCacheBytes: integer(env, 'DOCPUSH_RENDER_CACHE_SIZE', 64 * MIB, 0, 16 * 1024 * MIB),
     },
     signing: { rotationGraceMs: duration(env, 'DOCPUSH_SECRET_ROTATION_GRACE', '24h') },
     api: {

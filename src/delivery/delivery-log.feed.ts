@@ -1,14 +1,36 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { Repeater } from '@graphql-yoga/subscription';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { QueryOrder, type MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
+import { throttledWarning } from '../jobs/throttled-warning';
 import { PushLog } from './push-log.entity';
 
-/** PostgreSQL NOTIFY channel that carries `{ id, workspaceId }` of each new push log row. */
+/**
+ * PostgreSQL NOTIFY channel that announces new push log rows. Each payload is `{"ids":[…]}`
+ * with push_logs ids in ascending order, as deliveryLogNotifications builds it. The feed also
+ * accepts `{"id": n, "workspaceId": m}`, one row per notification, which earlier versions send.
+ */
 export const DELIVERY_LOG_CHANNEL = 'docpush_delivery_log';
 
+/**
+ * Maximum length of a payload that deliveryLogNotifications builds. PostgreSQL rejects a NOTIFY
+ * payload of 8000 bytes or more ("payload string too long", NOTIFY_PAYLOAD_MAX_LENGTH in a build
+ * with the default 8 kB block size). Ids are ASCII digits, so characters and bytes are the same.
+ */
+const MAX_PAYLOAD_BYTES = 7500;
+
+const EMPTY_PAYLOAD = JSON.stringify({ ids: [] });
+
+/**
+ * Maximum number of rows that one load fetches and emits at once. A subscriber receives them all
+ * before its consumer can run, so this must stay well below Repeater's limit of 1024 waiting values.
+ */
+const MAX_IDS_PER_LOAD = 500;
+
 const RECONNECT_DELAY_MS = { first: 100, max: 5000 };
+
+const INVALID_PAYLOAD_WARNING_INTERVAL_MS = 30_000;
 
 export interface DeliveryLogFilter {
   workspaceId: number;
@@ -17,9 +39,44 @@ export interface DeliveryLogFilter {
 }
 
 /**
+ * Builds the NOTIFY payloads that announce the push log rows `ids` on DELIVERY_LOG_CHANNEL.
+ * Each payload is `{"ids":[…]}` with ascending ids and is at most 7500 bytes long. Together
+ * the payloads name every distinct id once. Send each one with
+ * `select pg_notify('docpush_delivery_log', payload)` in the transaction that writes the rows,
+ * so that PostgreSQL delivers them only when the rows are committed. Returns an empty list for
+ * no ids, and throws a RangeError when an id is not a positive safe integer.
+ */
+export function deliveryLogNotifications(ids: readonly number[]): string[] {
+  for (const id of ids) {
+    if (!isPushLogId(id)) throw new RangeError(`Push log id ${String(id)} is invalid: expected a positive safe integer.`);
+  }
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+
+  const payloads: string[] = [];
+  let batch: number[] = [];
+  // Characters of the batch's ids and the commas between them.
+  let batchLength = 0;
+  for (const id of sorted) {
+    const digits = String(id).length;
+    if (batch.length > 0 && EMPTY_PAYLOAD.length + batchLength + 1 + digits > MAX_PAYLOAD_BYTES) {
+      payloads.push(JSON.stringify({ ids: batch }));
+      batch = [];
+      batchLength = 0;
+    }
+    batchLength += batch.length > 0 ? digits + 1 : digits;
+    batch.push(id);
+  }
+  if (batch.length > 0) payloads.push(JSON.stringify({ ids: batch }));
+  return payloads;
+}
+
+/**
  * Streams push log rows to subscribers in this process, whichever process wrote them: a
- * dedicated PostgreSQL connection LISTENs on the channel, each notification loads its row once,
- * and every matching subscriber receives it. The connection is re-established after a failure.
+ * dedicated PostgreSQL connection LISTENs on the channel, and every matching subscriber
+ * receives each notified row. Ids that arrive within one event loop turn are loaded together
+ * with one query, at most 500 per query and one query at a time. Ids that arrive during a load
+ * wait for the next one. Rows are emitted in ascending id order within a load, and loads
+ * follow the order in which the ids arrived. The connection is re-established after a failure.
  */
 export class DeliveryLogFeed {
   private readonly emitter = new EventEmitter();
@@ -27,6 +84,16 @@ export class DeliveryLogFeed {
   private stopped = false;
   private reconnectDelay = RECONNECT_DELAY_MS.first;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /**
+   * Notified ids not loaded yet, in the order they arrived.
+   * NOTE: It has no size limit. While loads stay slower than notifications it keeps growing, until the last subscriber leaves.
+   */
+  private readonly pendingIds = new Set<number>();
+  /** Subscriber count per workspace id, so that a load skips rows that no subscriber may see. */
+  private readonly workspaceSubscribers = new Map<number, number>();
+  private loadScheduled = false;
+  private loading: Promise<void> | null = null;
+  private readonly warnInvalidPayload: (error: unknown) => void;
 
   constructor(
     private readonly databaseUrl: string,
@@ -34,6 +101,7 @@ export class DeliveryLogFeed {
     private readonly logger: Logger,
   ) {
     this.emitter.setMaxListeners(0);
+    this.warnInvalidPayload = throttledWarning(logger, 'ignored an invalid delivery log notification', INVALID_PAYLOAD_WARNING_INTERVAL_MS);
   }
 
   get subscriberCount(): number {
@@ -48,30 +116,50 @@ export class DeliveryLogFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.pendingIds.clear();
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);
+    // The caller closes the ORM next, so a load in flight finishes first. Its rows are not emitted.
+    await this.loading;
     this.emitter.emit('stop');
   }
 
   /** Returns an async iterator of the push logs that match the filter; it ends when the feed stops. */
   subscribe(filter: DeliveryLogFilter): AsyncIterableIterator<PushLog> {
     return new Repeater<PushLog>(async (push, stop) => {
+      let attached = true;
+      const detach = () => {
+        if (!attached) return;
+        attached = false;
+        this.emitter.off('log', onLog);
+        this.emitter.off('stop', onStop);
+        this.removeWorkspaceSubscriber(filter.workspaceId);
+      };
       const onLog = (log: PushLog) => {
-        if (matches(log, filter)) void push(log);
+        if (!matches(log, filter)) return;
+        try {
+          void push(log);
+        } catch (error) {
+          // Repeater throws once 1024 values wait for a consumer that reads too slowly. Ending
+          // only this subscription lets the other subscribers receive the rest of the load.
+          detach();
+          this.logger.warn({ err: error, workspaceId: filter.workspaceId }, 'ended a deliveryLog subscription whose client read too slowly');
+          stop(new Error('The deliveryLog subscription ended because its client read push logs more slowly than they were written.', { cause: error }));
+        }
       };
       const onStop = () => stop();
       this.emitter.on('log', onLog);
       this.emitter.once('stop', onStop);
+      this.addWorkspaceSubscriber(filter.workspaceId);
       await stop;
-      this.emitter.off('log', onLog);
-      this.emitter.off('stop', onStop);
+      detach();
     });
   }
 
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on('notification', (notification) => void this.onNotification(notification.payload));
+    client.on('notification', (notification) => this.onNotification(notification.payload));
     client.on('error', (error) => this.onConnectionLost(client, error));
     client.on('end', () => this.onConnectionLost(client, new Error('connection ended')));
     await client.connect();
@@ -101,16 +189,104 @@ export class DeliveryLogFeed {
     }, this.reconnectDelay);
   }
 
-  private async onNotification(payload: string | undefined): Promise<void> {
+  private onNotification(payload: string | undefined): void {
     if (!payload || this.subscriberCount === 0) return;
-    try {
-      const { id } = JSON.parse(payload) as { id: number };
-      const log = await this.orm.em.fork().findOne(PushLog, id);
-      if (log) this.emitter.emit('log', log);
-    } catch (error) {
-      this.logger.error({ err: error }, 'failed to load a notified push log row');
+    const ids = parseNotifiedIds(payload);
+    if (!ids) {
+      this.warnInvalidPayload(new Error(`Payload ${JSON.stringify(payload.slice(0, 200))} is neither {"ids":[…]} nor {"id":…} with positive integer ids.`));
+      return;
+    }
+    for (const id of ids) this.pendingIds.add(id);
+    this.scheduleLoad();
+  }
+
+  /**
+   * Starts loading the pending ids on the next event loop turn, unless a load is already
+   * scheduled or running, because that load picks them up. pg emits every notification of one
+   * socket read synchronously, so a burst that arrives together is loaded together.
+   */
+  private scheduleLoad(): void {
+    if (this.loadScheduled || this.loading) return;
+    this.loadScheduled = true;
+    setImmediate(() => {
+      this.loadScheduled = false;
+      this.loading = this.loadPendingIds().finally(() => {
+        this.loading = null;
+        if (this.pendingIds.size > 0) this.scheduleLoad();
+      });
+    });
+  }
+
+  private async loadPendingIds(): Promise<void> {
+    while (this.pendingIds.size > 0) {
+      if (this.subscriberCount === 0) {
+        this.pendingIds.clear();
+        return;
+      }
+      await this.loadAndEmit(this.takePendingIds());
     }
   }
+
+  /** Removes up to MAX_IDS_PER_LOAD of the earliest pending ids and returns them in ascending order. */
+  private takePendingIds(): number[] {
+    const ids: number[] = [];
+    for (const id of this.pendingIds) {
+      ids.push(id);
+      if (ids.length === MAX_IDS_PER_LOAD) break;
+    }
+    for (const id of ids) this.pendingIds.delete(id);
+    return ids.sort((a, b) => a - b);
+  }
+
+  /** Loads the rows with one query and emits them. A failed load is logged, and its rows are not streamed. */
+  private async loadAndEmit(ids: number[]): Promise<void> {
+    let logs: PushLog[];
+    try {
+      logs = await this.orm.em.fork().find(
+        PushLog,
+        { id: { $in: ids }, workspace: { $in: [...this.workspaceSubscribers.keys()] } },
+        { orderBy: { id: QueryOrder.ASC } },
+      );
+    } catch (error) {
+      this.logger.error(
+        { err: error, count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1] },
+        'failed to load notified push log rows; subscribers miss them',
+      );
+      return;
+    }
+    if (this.stopped) return;
+    for (const log of logs) this.emitter.emit('log', log);
+  }
+
+  private addWorkspaceSubscriber(workspaceId: number): void {
+    this.workspaceSubscribers.set(workspaceId, (this.workspaceSubscribers.get(workspaceId) ?? 0) + 1);
+  }
+
+  private removeWorkspaceSubscriber(workspaceId: number): void {
+    const count = (this.workspaceSubscribers.get(workspaceId) ?? 0) - 1;
+    if (count > 0) this.workspaceSubscribers.set(workspaceId, count);
+    else this.workspaceSubscribers.delete(workspaceId);
+  }
+}
+
+/** Returns the push log ids that a notification payload names, or null when it has neither accepted form. */
+function parseNotifiedIds(payload: string): number[] | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+
+  const { ids, id } = parsed as { ids?: unknown; id?: unknown };
+  if (Array.isArray(ids)) return ids.every(isPushLogId) ? ids : null;
+  if (isPushLogId(id)) return [id];
+  return null;
+}
+
+function isPushLogId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 function matches(log: PushLog, filter: DeliveryLogFilter): boolean {

@@ -12,6 +12,8 @@ import { attachFiles, recordNotSentAttempt } from './steps/attach-files.step';
 import { deferBusyMessage } from './steps/defer-busy.step';
 import type { PushMessage } from './push-message.entity';
 import type { PushPayload } from './push-payload';
+import type { RenderCache } from '../rendering/render-cache';
+import type { AttemptBatcher } from './attempt-batcher';
 
 /** Collaborators the pipeline needs from the process. It depends on neither GraphQL nor Agenda. */
 export interface DeliveryDeps {
@@ -30,6 +32,10 @@ export interface DeliveryDeps {
   /** Largest JSON body in bytes, files included; a larger message is failed without being sent. */
   messageSizeLimitBytes: number;
   send(request: DeliveryRequest): Promise<AttemptResult>;
+  /** Writes the attempts of concurrent deliveries in shared transactions; absent, each attempt commits alone. */
+  attemptBatcher?: AttemptBatcher;
+  /** Serves rendered files of a document version to every message and retry; absent, every attempt renders. */
+  renderCache?: RenderCache;
   /** Counts attempts and render times for /metrics; absent in tests that do not read them. */
   metrics?: DeliveryMetrics;
   now?: () => Date;
@@ -41,10 +47,9 @@ export type DeliveryOutcomeSummary =
   | ({ kind: 'attempted' } & AttemptRecord);
 
 /**
- * Delivers one attempt of a push message: claim it, build the payload and attach its files,
- * sign the request, send it, record the attempt, and schedule the next one when the retry
- * policy returns one. When a file fails to render or the message is over the size limit, the
- * attempt is recorded without sending anything.
+ * Delivers one attempt of a push message that a job names: claim it, then run the claimed
+ * attempt. The dispatcher claims due messages in batches instead; this path serves operator
+ * resends (`force`), which may attempt a finished message.
  */
 export async function deliverMessage(messageId: string, deps: DeliveryDeps, options: { force?: boolean } = {}): Promise<DeliveryOutcomeSummary> {
   const now = deps.now ?? (() => new Date());
@@ -61,22 +66,36 @@ export async function deliverMessage(messageId: string, deps: DeliveryDeps, opti
     deps.logger.debug({ messageId, reason: claim.reason }, 'delivery skipped');
     return claim;
   }
-  const { message } = claim;
-  const ids = { messageId, connectionId: message.connection.id, workspaceId: message.workspace.id, eventId: message.event.id, attempt: message.attempts };
+  return deliverClaimedMessage(em, claim.message, deps);
+}
+
+/**
+ * Runs one claimed attempt: build the payload, attach its files, sign and send the request,
+ * record the attempt, and schedule the next one when the retry policy returns one. When a file
+ * fails to render or the message is over the size limit, the attempt is recorded without
+ * sending anything. `message` must be loaded with DELIVERY_RELATIONS.
+ */
+export async function deliverClaimedMessage(em: EntityManager, message: PushMessage, deps: DeliveryDeps): Promise<DeliveryOutcomeSummary> {
+  const now = deps.now ?? (() => new Date());
+  const ids = { messageId: message.id, connectionId: message.connection.id, workspaceId: message.workspace.id, eventId: message.event.id, attempt: message.attempts };
 
   try {
     const payload = buildPayload(message);
-    const attached = await attachFiles(em, message, payload, { messageSizeLimitBytes: deps.messageSizeLimitBytes, metrics: deps.metrics });
+    const attached = await attachFiles(em, message, payload, {
+      messageSizeLimitBytes: deps.messageSizeLimitBytes,
+      metrics: deps.metrics,
+      renderCache: deps.renderCache,
+    });
     const { result, record } = attached.kind === 'ready'
       ? await sendAndRecord(em, message, attached.payload, deps, now)
       : await recordNotSentAttempt(em, { message, payload, failure: attached, retryPolicy: deps.retryPolicy, now: now() });
     deps.metrics?.recordAttempt(result, record.decision);
 
     logAttempt(deps.logger, ids, result, record);
-    if (record.retryAt) await deps.queue.enqueue([messageId], record.retryAt);
+    if (record.retryAt) await deps.queue.enqueue([message.id], record.retryAt);
     return { kind: 'attempted', ...record };
   } catch (error) {
-    // Re-raised so the job queue marks the job failed; logged here because only here are the ids known.
+    // Re-raised so the caller marks the job failed; logged here because only here are the ids known.
     deps.logger.error({ ...ids, err: error }, 'delivery attempt raised an error');
     throw error;
   }
@@ -86,7 +105,8 @@ export async function deliverMessage(messageId: string, deps: DeliveryDeps, opti
 async function sendAndRecord(em: EntityManager, message: PushMessage, payload: PushPayload, deps: DeliveryDeps, now: () => Date) {
   const request = buildRequest(message, payload, deps.secretBox, now());
   const result = await deps.send(request);
-  const record = await recordAttempt(em, { message, request, result, retryPolicy: deps.retryPolicy, disableAfterMs: deps.disableAfterMs, now: now() });
+  const input = { message, request, result, retryPolicy: deps.retryPolicy, disableAfterMs: deps.disableAfterMs, now: now() };
+  const record = deps.attemptBatcher ? await deps.attemptBatcher.record(input) : await recordAttempt(em, input);
   return { result, record };
 }
 

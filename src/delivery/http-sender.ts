@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import { isIP, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { buildConnector, Client } from 'undici';
+import { buildConnector, type Client } from 'undici';
 import { TargetLookupError, TargetRejectedError, type TargetPolicy, type VettedTarget, vetTarget } from '../security/target-guard';
+import { type AttemptStage, type ListenerConnections, PinnedConnection } from './listener-connections';
 
 export interface WebhookRequest {
   url: string;
@@ -33,7 +33,7 @@ export interface AttemptResult {
   remoteAddress: string | null;
 }
 
-type Stage = 'resolve' | 'connect' | 'tls' | 'headers' | 'body';
+type Stage = AttemptStage;
 
 /** Progress of one attempt. A failure at any stage keeps the status, headers and body read before it. */
 interface AttemptState {
@@ -123,8 +123,12 @@ class AttemptDeadline {
  * Redirects are returned, not followed. Framing and hop-by-hop request headers (host,
  * content-length, transfer-encoding, connection and similar) are set by the sender, and
  * values for them in `request.headers` are dropped.
+ *
+ * With `connections`, the attempt takes a keep-alive connection to the listener from that pool,
+ * keyed by the vetted address, and gives it back afterwards. Without it, the attempt opens its
+ * own connection and closes it at the end.
  */
-export async function sendWebhook(request: WebhookRequest, policy: TargetPolicy): Promise<AttemptResult> {
+export async function sendWebhook(request: WebhookRequest, policy: TargetPolicy, connections?: ListenerConnections): Promise<AttemptResult> {
   const startedAt = performance.now();
   const deadline = new AttemptDeadline(request.timeoutMs);
   const state: AttemptState = {
@@ -142,7 +146,8 @@ export async function sendWebhook(request: WebhookRequest, policy: TargetPolicy)
   try {
     state.target = await deadline.race(vetTarget(request.url, policy));
     state.remoteAddress = state.target.address;
-    await exchange(state.target, request, state, deadline);
+    if (connections) await exchangeOnPooledConnection(connections, state.target, request, state, deadline);
+    else await exchangeOnNewConnection(state.target, request, state, deadline);
   } catch (error) {
     failure = describeFailure(error, state, deadline, request.url);
   } finally {
@@ -166,64 +171,73 @@ export async function sendWebhook(request: WebhookRequest, policy: TargetPolicy)
   };
 }
 
-/**
- * Creates a connector that ignores the URL's host and opens the socket to the vetted address.
- * Every socket it opens is added to `sockets`, so the caller can destroy one that is still
- * connecting when the attempt ends.
- */
-function pinnedConnector(target: VettedTarget, state: AttemptState, timeoutMs: number, sockets: Set<Socket>): buildConnector.connector {
-  const connect = buildConnector({ timeout: timeoutMs, autoSelectFamily: false });
-  const servername = isIP(target.hostname) === 0 ? target.hostname : undefined;
-
-  return (options, callback) => {
-    state.stage = 'connect';
-    const socket = connect({ ...options, hostname: target.address, servername }, (error, connected) => {
-      if (error || !connected) {
-        callback(error ?? new Error(`Connecting to ${target.address} failed without an error`), null);
-        return;
-      }
-      state.stage = 'headers';
-      state.remoteAddress = connected.remoteAddress ?? target.address;
-      callback(null, connected);
-    }) as unknown as Socket | undefined;
-    if (socket) sockets.add(socket);
-    // A TLS socket emits 'connect' when TCP is up and 'secureConnect' after the handshake.
-    if (options.protocol === 'https:') socket?.once('connect', () => (state.stage = 'tls'));
-  };
+/** Sends the request on a connection of its own and closes it afterwards. */
+async function exchangeOnNewConnection(target: VettedTarget, request: WebhookRequest, state: AttemptState, deadline: AttemptDeadline): Promise<void> {
+  state.stage = 'connect';
+  const connection = new PinnedConnection(target, buildConnector({ timeout: request.timeoutMs, autoSelectFamily: false }));
+  connection.progress = state;
+  try {
+    await exchange(connection.client, target, request, state, deadline);
+  } finally {
+    await connection.destroy();
+  }
 }
 
-async function exchange(target: VettedTarget, request: WebhookRequest, state: AttemptState, deadline: AttemptDeadline): Promise<void> {
-  state.stage = 'connect';
-  const sockets = new Set<Socket>();
-  const client = new Client(target.url.origin, {
-    connect: pinnedConnector(target, state, request.timeoutMs, sockets),
-    // Backstops only: the attempt deadline normally fires first.
-    headersTimeout: request.timeoutMs,
-    bodyTimeout: request.timeoutMs,
-  });
-
+/**
+ * Sends the request on a pooled keep-alive connection. The deadline covers the wait for a free
+ * connection as well. The connection goes back to the pool only when the response was read to
+ * its end. After a failure, or when the size limit cut the body short (destroying the body
+ * stream makes undici close that socket), the connection is closed instead, so no socket with
+ * unread response bytes is reused.
+ */
+async function exchangeOnPooledConnection(
+  connections: ListenerConnections,
+  target: VettedTarget,
+  request: WebhookRequest,
+  state: AttemptState,
+  deadline: AttemptDeadline,
+): Promise<void> {
+  state.stage = 'queue';
+  const lease = await connections.acquire(target, deadline.signal);
+  let reusable = false;
   try {
-    // undici applies an abort to a request only once it is dispatched on a connected socket,
-    // so the race ends the wait during connect and the TLS handshake.
-    const response = await deadline.race(
-      client.request({
-        method: 'POST',
-        path: `${target.url.pathname}${target.url.search}`,
-        headers: requestHeaders(request.headers),
-        body: request.body,
-        signal: deadline.signal,
-      }),
-    );
-    state.stage = 'body';
-    state.statusCode = response.statusCode;
-    state.responseHeaders = normalizeHeaders(response.headers);
-    await readBodyCapped(response.body, request.maxResponseBytes, state, deadline.signal);
+    // undici would queue a request whose signal has already aborted and destroy the socket it
+    // reaches, so a deadline that passed during the hand-over ends the attempt here.
+    deadline.signal.throwIfAborted();
+    // A connect, if the socket has closed meanwhile, sets the stage again.
+    state.stage = lease.connection.connected ? 'headers' : 'connect';
+    lease.connection.progress = state;
+    // NOTE: a listener may close an idle keep-alive socket just as a request is written to it.
+    // The attempt then fails as a reset, and the retry schedule resends the message later. The
+    // request is not repeated on a new socket here.
+    await exchange(lease.connection.client, target, request, state, deadline);
+    // After an abort, undici 7.30 reconnects the Client at once only to drop the aborted
+    // request, so a connection whose body was cut short is closed rather than kept.
+    reusable = !state.bodyTruncated;
   } finally {
-    // Client.destroy() waits for a pending connect (up to undici's connect timeout) before it
-    // closes that socket, so sockets are destroyed first.
-    for (const socket of sockets) socket.destroy();
-    await client.destroy().catch(() => undefined);
+    await lease.release(reusable);
   }
+}
+
+async function exchange(client: Client, target: VettedTarget, request: WebhookRequest, state: AttemptState, deadline: AttemptDeadline): Promise<void> {
+  // undici applies an abort to a request only once it is dispatched on a connected socket,
+  // so the race ends the wait during connect and the TLS handshake.
+  const response = await deadline.race(
+    client.request({
+      method: 'POST',
+      path: `${target.url.pathname}${target.url.search}`,
+      headers: requestHeaders(request.headers),
+      body: request.body,
+      signal: deadline.signal,
+      // Backstops only: the attempt deadline normally fires first.
+      headersTimeout: request.timeoutMs,
+      bodyTimeout: request.timeoutMs,
+    }),
+  );
+  state.stage = 'body';
+  state.statusCode = response.statusCode;
+  state.responseHeaders = normalizeHeaders(response.headers);
+  await readBodyCapped(response.body, request.maxResponseBytes, state, deadline.signal);
 }
 
 function requestHeaders(headers: Record<string, string>): Record<string, string> {
@@ -319,6 +333,8 @@ function describeTimeout(state: AttemptState, timeoutMs: number, url: string): s
   switch (state.stage) {
     case 'resolve':
       return `${prefix} resolving the host of ${hostOf(url)}`;
+    case 'queue':
+      return `${prefix} waiting for a free connection to ${endpoint(state)}`;
     case 'connect':
       return `${prefix} connecting to ${endpoint(state)}`;
     case 'tls':

@@ -101,5 +101,9 @@ function describeCheckError(error: unknown): string {
   if (!(error instanceof Error)) return 'failed';
   if (error.message.startsWith('Timed out')) return `no answer within ${CHECK_TIMEOUT_MS} ms`;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `failed with error code ${code}` : `failed with ${error.name}`;
+  if (typeof code === 'string') return `failed with error code ${code}`;
+  // `select 1` cannot fail on its own, so a driver error without an SQLSTATE is a lost or refused
+  // connection, such as "Connection terminated unexpectedly".
+  if (error.name.endsWith('Exception') || error.name === 'Error') return `the database connection failed (${error.name})`;
+  return `failed with ${error.name}`;
 }

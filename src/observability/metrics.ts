@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger';
 import type { AttemptResult } from '../delivery/http-sender';
 import type { AttemptRecord } from '../delivery/steps/record-attempt.step';
 import type { FileType } from '../rendering/document-content';
+import type { RenderCacheStats } from '../rendering/render-cache';
 import { readDeliveryBacklog } from './delivery-backlog';
 import { withTimeout } from './timeout';
 
@@ -100,6 +101,31 @@ export class AppMetrics implements DeliveryMetrics {
 
   observeRender(fileType: FileType, seconds: number): void {
     this.renderDuration.observe({ file_type: fileType }, seconds);
+  }
+
+  /** Exports the hit, miss and size figures of this process's render cache on each scrape. */
+  trackRenderCache(readStats: () => RenderCacheStats): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'docpush_render_cache_lookups',
+      help: 'Rendered-file lookups since start, by result: hit (stored file), miss (rendered), coalesced (waited for a render in progress).',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        const stats = readStats();
+        this.set({ result: 'hit' }, stats.hits);
+        this.set({ result: 'miss' }, stats.misses);
+        this.set({ result: 'coalesced' }, stats.coalesced);
+      },
+    });
+    new Gauge({
+      name: 'docpush_render_cache_bytes',
+      help: 'Bytes of rendered files held by the render cache.',
+      registers,
+      collect() {
+        this.set(readStats().bytes);
+      },
+    });
   }
 
   /**

@@ -12,6 +12,8 @@ import { buildRenderInput, loadPropertyUserNames } from '../../documents/render-
 import { describeBytes } from '../../documents/byte-size';
 import type { DocumentRecord } from '../../records/document-record.entity';
 import { RenderError, generatedFileName, renderDocument } from '../../rendering/render.service';
+import type { RenderCache } from '../../rendering/render-cache';
+import type { FileType, RenderInput } from '../../rendering/document-content';
 
 export type AttachResult =
   | { kind: 'ready'; payload: PushPayload }
@@ -20,6 +22,15 @@ export type AttachResult =
 
 export type NotSentResult = Exclude<AttachResult, { kind: 'ready' }>;
 
+export interface AttachFilesOptions {
+  /** Largest JSON body in bytes, files included. */
+  messageSizeLimitBytes: number;
+  /** Observes each real render, but not the files that `renderCache` serves. */
+  metrics?: Pick<DeliveryMetrics, 'observeRender'>;
+  /** Shares rendered files between messages and attempts. Without it, every attempt renders every file. */
+  renderCache?: RenderCache;
+}
+
 /**
  * Adds the `files` of a message to its payload: each current document of the record rendered to
  * each of the connection's file types (with attachFilesGenerated), and each uploaded file of the
@@ -27,13 +38,14 @@ export type NotSentResult = Exclude<AttachResult, { kind: 'ready' }>;
  *
  * Returns `render_failed` when any file fails to render, because a message must not go out
  * without one of its files. Returns `too_large` when the JSON body would exceed
- * `messageSizeLimitBytes`, found before the uploaded files' bytes are read.
+ * `messageSizeLimitBytes`, found before the uploaded files' bytes are read. With a render cache
+ * a file is rendered once per render input and file type, however many messages carry it.
  */
 export async function attachFiles(
   em: EntityManager,
   message: PushMessage,
   payload: PushPayload,
-  options: { messageSizeLimitBytes: number; metrics?: Pick<DeliveryMetrics, 'observeRender'> },
+  options: AttachFilesOptions,
 ): Promise<AttachResult> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
@@ -51,7 +63,7 @@ export async function attachFiles(
   let generated: GeneratedFilePayload[] = [];
   if (connection.attachFilesGenerated) {
     try {
-      generated = await renderGeneratedFiles(em, record, connection.fileTypes, takenNames, options.metrics);
+      generated = await renderGeneratedFiles(em, record, connection.fileTypes, takenNames, options);
     } catch (error) {
       if (error instanceof RenderError) return { kind: 'render_failed', error, durationMs: elapsed() };
       throw error;
@@ -74,7 +86,7 @@ async function renderGeneratedFiles(
   record: DocumentRecord,
   fileTypes: PushMessage['connection']['fileTypes'],
   takenNames: Set<string>,
-  metrics: Pick<DeliveryMetrics, 'observeRender'> | undefined,
+  options: Pick<AttachFilesOptions, 'metrics' | 'renderCache'>,
 ): Promise<GeneratedFilePayload[]> {
   const documents = await em.find(Document, { documentRecord: record.id }, { populate: ['template'], orderBy: { id: 'asc' } });
   if (documents.length === 0) return [];
@@ -84,9 +96,8 @@ async function renderGeneratedFiles(
   for (const document of documents) {
     const input = buildRenderInput(record, document, document.template, userNames);
     for (const fileType of fileTypes) {
-      const renderStarted = performance.now();
-      const bytes = await renderDocument(input, fileType);
-      metrics?.observeRender(fileType, (performance.now() - renderStarted) / 1000);
+      const render = () => renderObserved(input, fileType, options.metrics);
+      const bytes = options.renderCache ? await options.renderCache.getOrRender(input, fileType, render) : await render();
       files.push({
         fileName: generatedFileName(record.name, document.template.name, fileType, takenNames),
         documentRecordId: record.id,
@@ -98,6 +109,13 @@ async function renderGeneratedFiles(
     }
   }
   return files;
+}
+
+async function renderObserved(input: RenderInput, fileType: FileType, metrics: AttachFilesOptions['metrics']): Promise<Buffer> {
+  const started = performance.now();
+  const bytes = await renderDocument(input, fileType);
+  metrics?.observeRender(fileType, (performance.now() - started) / 1000);
+  return bytes;
 }
 
 /** Builds an uploaded file's entry without its bytes; `data` is filled in once the message is known to fit. */

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PushMessage, PushMessageState } from '../push-message.entity';
+import { DELIVERY_RELATIONS } from './claim-batch.step';
 
 export interface ClaimOptions {
   /** Operator resend: attempt the message whatever its state. */
@@ -45,18 +46,7 @@ export async function claimMessage(em: EntityManager, messageId: string, options
   if (claimed.length === 0) return explainSkip(em, messageId, options, staleBefore);
 
   const message = await em.findOneOrFail(PushMessage, messageId, {
-    populate: [
-      'connection',
-      'event',
-      'event.author',
-      'event.documentRecord',
-      'event.documentRecord.author',
-      'event.documentRecord.owner',
-      'event.documentRecord.templateSuite',
-      'event.documentRecord.documentRecordType',
-      'workspace',
-      'workspace.defaultApiUser',
-    ],
+    populate: [...DELIVERY_RELATIONS],
     refresh: true,
   });
   return { kind: 'claimed', message };

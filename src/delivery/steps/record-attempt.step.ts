@@ -1,14 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { PushMessage, PushMessageState } from '../push-message.entity';
-import { DeliveryOutcome, PushLog } from '../push-log.entity';
+import { PushMessageState, type PushMessage } from '../push-message.entity';
+import { DeliveryOutcome } from '../push-log.entity';
 import type { DeliveryRequest } from './build-request.step';
 import type { AttemptResult } from '../http-sender';
 import { decideRetry, type RetryDecision, type RetryPolicyConfig } from '../retry-policy';
-import { DELIVERY_LOG_CHANNEL } from '../delivery-log.feed';
+import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../delivery-log.feed';
 import { updateConnectionHealth, type ConnectionDisabled } from './connection-health.step';
 
 export interface AttemptRecord {
-  log: PushLog;
+  /** Id of the push log row written for the attempt. */
+  logId: number;
   /** When the next attempt is due, or null when the message is finished. */
   retryAt: Date | null;
   decision: RetryDecision | { kind: 'succeeded' };
@@ -21,76 +22,199 @@ export interface AttemptRecord {
   superseded: boolean;
 }
 
-/**
- * Writes the push log row, the message's new state and the connection's failure streak in one
- * transaction, and notifies `deliveryLog` subscribers in every process through PostgreSQL NOTIFY
- * when it commits. An attempt that sent nothing (a file failed to render, the message was too
- * large) shows nothing about the listener, so it leaves the failure streak alone.
- *
- * The message row is updated with SQL, not through the loaded entity, and only while its
- * attempt count is still this attempt's number. A slow attempt whose message the sweeper or a
- * resend has meanwhile taken over thus cannot overwrite the newer attempt's state, and every
- * column is written even where the loaded entity already held the same value.
- */
-export async function recordAttempt(
-  em: EntityManager,
-  input: {
-    message: PushMessage;
-    request: DeliveryRequest;
-    result: AttemptResult;
-    retryPolicy: RetryPolicyConfig;
-    now: Date;
-    random?: () => number;
-    /** Fails the message for good with this reason instead of asking the retry policy, for a failure that every retry would repeat. */
-    giveUpReason?: string;
-    /** DOCPUSH_DISABLE_AFTER. Without it, only a 410 Gone response disables a failing connection. */
-    disableAfterMs?: number;
-  },
-): Promise<AttemptRecord> {
-  const { message, result } = input;
-  const succeeded = result.statusCode >= 200 && result.statusCode < 300;
-  const decision: AttemptRecord['decision'] = succeeded
-    ? { kind: 'succeeded' }
-    : input.giveUpReason !== undefined
-      ? { kind: 'give_up', reason: input.giveUpReason }
-      : decideRetry({
-          attempt: message.attempts,
-          statusCode: result.statusCode === 0 ? null : result.statusCode,
-          retryAfter: result.responseHeaders['retry-after'],
-          timedOut: result.errorKind === 'timeout',
-          now: input.now,
-          random: input.random ?? Math.random,
-          config: input.retryPolicy,
-        });
+export interface AttemptInput {
+  message: PushMessage;
+  request: DeliveryRequest;
+  result: AttemptResult;
+  retryPolicy: RetryPolicyConfig;
+  now: Date;
+  random?: () => number;
+  /** Fails the message for good with this reason instead of asking the retry policy, for a failure that every retry would repeat. */
+  giveUpReason?: string;
+  /** DOCPUSH_DISABLE_AFTER. Without it, only a 410 Gone response disables a failing connection. */
+  disableAfterMs?: number;
+}
 
-  return em.transactional(async (tx) => {
-    const log = tx.create(PushLog, buildLogRow(message, input.request, result, succeeded));
-    await tx.flush();
-    const superseded = !(await writeMessageState(tx, message, stateAfter(decision, result), input.now));
-    const sentSomething = result.statusCode !== 0 || result.errorKind !== null;
-    const connectionDisabled = sentSomething
-      ? await updateConnectionHealth(tx, {
-          connectionId: message.connection.id,
-          workspaceId: message.workspace.id,
-          succeeded,
-          goneReason: decision.kind === 'disable_connection' ? decision.reason : null,
-          disableAfterMs: input.disableAfterMs ?? Number.POSITIVE_INFINITY,
-          now: input.now,
-        })
-      : null;
-    await tx.execute(`select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, JSON.stringify({ id: log.id, workspaceId: message.workspace.id })]);
-    const retryAt = decision.kind === 'retry' && !superseded ? decision.retryAt : null;
-    return { log, decision, retryAt, connectionDisabled, superseded };
+/** Records one attempt in a transaction of its own; see writeAttempts. */
+export async function recordAttempt(em: EntityManager, input: AttemptInput): Promise<AttemptRecord> {
+  const [record] = await em.transactional((tx) => writeAttempts(tx, [input]));
+  return record;
+}
+
+/**
+ * Writes the push log rows of a batch of attempts, their messages' new states and their
+ * connections' failure streaks, inside the caller's transaction, and notifies `deliveryLog`
+ * subscribers in every process through PostgreSQL NOTIFY when it commits. An attempt that sent
+ * nothing (a file failed to render, the message was too large) shows nothing about the listener,
+ * so it leaves the failure streak alone. Returns one record per input, in input order.
+ *
+ * A message row is updated only while its attempt count is still this attempt's number. A slow
+ * attempt whose message the sweeper or a resend has meanwhile taken over thus cannot overwrite
+ * the newer attempt's state.
+ */
+export async function writeAttempts(tx: EntityManager, inputs: AttemptInput[]): Promise<AttemptRecord[]> {
+  const decisions = inputs.map(decide);
+  const logIds = await insertLogRows(tx, inputs);
+  const written = await writeMessageStates(tx, inputs, decisions);
+  const disabled = await updateHealthOfBatch(tx, inputs, decisions);
+  for (const payload of deliveryLogNotifications(logIds)) {
+    await tx.execute(`select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, payload]);
+  }
+  return inputs.map((input, index) => {
+    const decision = decisions[index];
+    const superseded = !written.has(input.message.id);
+    return {
+      logId: logIds[index],
+      decision,
+      retryAt: decision.kind === 'retry' && !superseded ? decision.retryAt : null,
+      connectionDisabled: disabled.get(index) ?? null,
+      superseded,
+    };
   });
 }
 
+function decide(input: AttemptInput): AttemptRecord['decision'] {
+  const { message, result } = input;
+  if (isSuccess(result)) return { kind: 'succeeded' };
+  if (input.giveUpReason !== undefined) return { kind: 'give_up', reason: input.giveUpReason };
+  return decideRetry({
+    attempt: message.attempts,
+    statusCode: result.statusCode === 0 ? null : result.statusCode,
+    retryAfter: result.responseHeaders['retry-after'],
+    timedOut: result.errorKind === 'timeout',
+    now: input.now,
+    random: input.random ?? Math.random,
+    config: input.retryPolicy,
+  });
+}
+
+function isSuccess(result: AttemptResult): boolean {
+  return result.statusCode >= 200 && result.statusCode < 300;
+}
+
+const LOG_COLUMNS = [
+  'workspace_id',
+  'connection_id',
+  'connection_name',
+  'event_id',
+  'event_type',
+  'message_id',
+  'attempt',
+  'request_url',
+  'request_headers',
+  'request_body',
+  'response_code',
+  'response_headers',
+  'response_body',
+  'response_body_encoding',
+  'response_body_truncated',
+  'response_error',
+  'duration_ms',
+  'outcome',
+  'is_test',
+  'created_at',
+];
+
+/** Inserts one push log row per attempt with one statement; returns their ids in input order. */
+async function insertLogRows(tx: EntityManager, inputs: AttemptInput[]): Promise<number[]> {
+  const placeholders = `(${LOG_COLUMNS.map(() => '?').join(', ')})`;
+  const values = inputs.flatMap((input) => {
+    const row = buildLogRow(input.message, input.request, input.result, isSuccess(input.result));
+    return [
+      row.workspaceId,
+      row.connectionId,
+      row.connectionName,
+      row.eventId,
+      row.eventType,
+      row.messageId,
+      row.attempt,
+      row.requestUrl,
+      JSON.stringify(row.requestHeaders),
+      row.requestBody,
+      row.responseCode,
+      JSON.stringify(row.responseHeaders),
+      row.responseBody,
+      row.responseBodyEncoding,
+      row.responseBodyTruncated,
+      row.responseError,
+      row.durationMs,
+      row.outcome,
+      row.isTest,
+      input.now,
+    ];
+  });
+  const rows: Array<{ id: string | number; message_id: string; attempt: number }> = await tx.execute(
+    `insert into push_logs (${LOG_COLUMNS.join(', ')}) values ${inputs.map(() => placeholders).join(', ')} returning id, message_id, attempt`,
+    values,
+  );
+  const idByAttempt = new Map(rows.map((row) => [`${row.message_id}:${row.attempt}`, Number(row.id)]));
+  return inputs.map((input) => idByAttempt.get(`${input.message.id}:${input.message.attempts}`)!);
+}
+
+/** Writes each message's state unless a later attempt was claimed since; returns the ids it wrote. */
+async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): Promise<Set<string>> {
+  const values = inputs.flatMap((input, index) => {
+    const state = stateAfter(decisions[index], input.result);
+    return [input.message.id, input.message.attempts, state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, input.now];
+  });
+  const rows: Array<{ id: string }> = await tx.execute(
+    `update push_messages m
+        set state = v.state::push_message_state, next_attempt_at = v.next_attempt_at, last_response_code = v.last_response_code,
+            last_error = v.last_error, updated_at = v.updated_at
+       from (values ${inputs.map(() => '(?::text, ?::int, ?::text, ?::timestamptz, ?::int, ?::text, ?::timestamptz)').join(', ')})
+            as v(id, attempts, state, next_attempt_at, last_response_code, last_error, updated_at)
+      where m.id = v.id and m.attempts = v.attempts
+     returning m.id`,
+    values,
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * Updates the failure streak of each connection in the batch. Within one connection only the
+ * last attempt that reached the listener decides the streak, because a success resets it and a
+ * failure keeps the earliest start; a 410 Gone disables the connection wherever it is in the
+ * batch. Returns, by input index, the attempts that disabled their connection.
+ */
+async function updateHealthOfBatch(
+  tx: EntityManager,
+  inputs: AttemptInput[],
+  decisions: Array<AttemptRecord['decision']>,
+): Promise<Map<number, ConnectionDisabled>> {
+  const deciding = new Map<number, number>();
+  const gone: number[] = [];
+  inputs.forEach((input, index) => {
+    const sentSomething = input.result.statusCode !== 0 || input.result.errorKind !== null;
+    if (!sentSomething) return;
+    if (decisions[index].kind === 'disable_connection') gone.push(index);
+    else deciding.set(input.message.connection.id, index);
+  });
+
+  const disabled = new Map<number, ConnectionDisabled>();
+  for (const index of [...gone, ...deciding.values()]) {
+    const input = inputs[index];
+    const decision = decisions[index];
+    const outcome = await updateConnectionHealth(tx, {
+      connectionId: input.message.connection.id,
+      workspaceId: input.message.workspace.id,
+      succeeded: isSuccess(input.result),
+      goneReason: decision.kind === 'disable_connection' ? decision.reason : null,
+      disableAfterMs: input.disableAfterMs ?? Number.POSITIVE_INFINITY,
+      now: input.now,
+    });
+    if (outcome) disabled.set(index, outcome);
+  }
+  return disabled;
+}
+
+/** The push log row of an attempt, as plain values. */
 function buildLogRow(message: PushMessage, request: DeliveryRequest, result: AttemptResult, succeeded: boolean) {
   const dropped =
     request.droppedHeaders.length > 0
       ? `Headers not sent because their value contained a line break or another control character: ${request.droppedHeaders.join(', ')}.`
       : '';
   return {
-    workspace: message.workspace,
+    workspaceId: message.workspace.id,
     connectionId: message.connection.id,
     connectionName: message.connection.name,
     eventId: message.event.id,
@@ -125,16 +249,6 @@ function stateAfter(decision: AttemptRecord['decision'], result: AttemptResult):
     case 'disable_connection':
       return { ...recorded, state: PushMessageState.FAILED, nextAttemptAt: null, lastError: `${result.error ?? ''} ${decision.reason}`.trim() };
   }
-}
-
-/** Writes the state unless a later attempt was claimed since; returns whether it wrote. */
-async function writeMessageState(tx: EntityManager, message: PushMessage, state: MessageState, now: Date): Promise<boolean> {
-  const written: Array<{ id: string }> = await tx.execute(
-    `update push_messages set state = ?::push_message_state, next_attempt_at = ?, last_response_code = ?, last_error = ?, updated_at = ?
-      where id = ? and attempts = ? returning id`,
-    [state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, now, message.id, message.attempts],
-  );
-  return written.length > 0;
 }
 
 /** Joins two messages as sentences, adding the full stop the first one may lack. */

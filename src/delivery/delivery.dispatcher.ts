@@ -1,0 +1,219 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../common/logger';
+import { PgChannelListener } from '../common/pg-channel-listener';
+import { claimDueMessages, loadClaimedMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
+import type { PushMessage } from './push-message.entity';
+
+/** PostgreSQL NOTIFY channel that wakes the dispatchers of every worker when messages become due. */
+export const DUE_MESSAGES_CHANNEL = 'docpush_messages_due';
+
+/** Maximum delay of a Node timer; setTimeout fires at once for anything above it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Shortest wait before claiming again after a failed claim, doubled up to the poll interval. */
+const FIRST_ERROR_DELAY_MS = 100;
+
+/** How often a stopping dispatcher checks whether its last attempt has ended. */
+const DRAIN_CHECK_MS = 20;
+
+export interface DispatcherOptions {
+  orm: MikroORM;
+  logger: Logger;
+  /** Connection string for the LISTEN connection. */
+  databaseUrl: string;
+  /** Largest number of attempts in flight in this process. */
+  concurrency: number;
+  /** Largest number of messages claimed by one statement. */
+  batchSize: number;
+  /** Largest number of attempts in flight to one connection, across all workers. */
+  connectionConcurrency: number;
+  /** A DELIVERING message untouched for this long was abandoned by a stopped worker. */
+  staleAfterMs: number;
+  /** Fallback claim interval, for notifications lost while the LISTEN connection was down. */
+  pollIntervalMs: number;
+  /** Runs one claimed attempt; the message is loaded with DELIVERY_RELATIONS. */
+  deliver(message: PushMessage): Promise<void>;
+}
+
+/**
+ * Feeds a worker with due push messages. It claims them from `push_messages` in batches, up to
+ * `concurrency` attempts in flight, and claims again when an attempt ends, when a NOTIFY on
+ * DUE_MESSAGES_CHANNEL says messages became due, when the earliest scheduled retry comes due,
+ * and every `pollIntervalMs` as a fallback.
+ *
+ * Claims of one dispatcher run one at a time; a wake-up that arrives during a claim is kept and
+ * served by another claim right after it.
+ */
+export class DeliveryDispatcher {
+  private readonly listener: PgChannelListener;
+  /** Claimed attempts of this process: message id → attempt number. */
+  private readonly inFlight = new Map<string, number>();
+  private running = false;
+  private claiming = false;
+  private wakeRequested = false;
+  private wakeScheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private errorDelayMs = FIRST_ERROR_DELAY_MS;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.listener = new PgChannelListener({
+      connectionString: options.databaseUrl,
+      channel: DUE_MESSAGES_CHANNEL,
+      onPayload: (payload) => this.wake(parseDueTime(payload)),
+      logger: options.logger,
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Number of attempts this process is running. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  async start(): Promise<void> {
+    await this.listener.start();
+    this.running = true;
+    this.wake();
+  }
+
+  /** Claims now, or schedules a claim at `at` when that is earlier than the next planned one. */
+  wake(at?: Date): void {
+    if (!this.running) return;
+    const delay = at ? at.getTime() - Date.now() : 0;
+    if (delay > 0) {
+      this.armTimer(delay);
+      return;
+    }
+    if (this.claiming) {
+      this.wakeRequested = true;
+      return;
+    }
+    void this.claimLoop();
+  }
+
+  /**
+   * Stops claiming and waits up to `drainTimeoutMs` for the attempts in flight. Attempts still
+   * running at the deadline are made due again, so another worker takes them over at once
+   * instead of after the stale period.
+   */
+  async stop(drainTimeoutMs: number): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.clearTimer();
+    await this.listener.stop();
+    const deadline = Date.now() + drainTimeoutMs;
+    while ((this.inFlight.size > 0 || this.claiming) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
+    }
+    if (this.inFlight.size === 0) return;
+
+    const claims = [...this.inFlight].map(([id, attempt]) => ({ id, attempt }));
+    this.options.logger.warn({ running: claims.length }, 'deliveries still running at the shutdown deadline; making them due again');
+    try {
+      await releaseClaims(this.options.orm.em.fork(), claims, new Date());
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not release the running deliveries; they are taken over once stale');
+    }
+  }
+
+  /** Claims batches until the process is full or nothing more is due, then plans the next claim. */
+  private async claimLoop(): Promise<void> {
+    this.claiming = true;
+    try {
+      do {
+        this.wakeRequested = false;
+        while (this.running && this.inFlight.size < this.options.concurrency) {
+          const requested = Math.min(this.options.batchSize, this.options.concurrency - this.inFlight.size);
+          const claimed = await this.claimBatch(requested);
+          if (claimed < requested) break;
+        }
+      } while (this.wakeRequested && this.running);
+      this.errorDelayMs = FIRST_ERROR_DELAY_MS;
+      await this.planNextClaim();
+    } catch (error) {
+      this.options.logger.warn({ err: error, retryInMs: this.errorDelayMs }, 'claiming due push messages failed');
+      this.armTimer(this.errorDelayMs);
+      this.errorDelayMs = Math.min(this.errorDelayMs * 2, this.options.pollIntervalMs);
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  /** Claims and starts up to `requested` attempts; returns how many it claimed. */
+  private async claimBatch(requested: number): Promise<number> {
+    const em = this.options.orm.em.fork();
+    const ids = await claimDueMessages(em, {
+      limit: requested,
+      connectionConcurrency: this.options.connectionConcurrency,
+      staleAfterMs: this.options.staleAfterMs,
+      now: new Date(),
+    });
+    if (ids.length === 0) return 0;
+    const messages = await loadClaimedMessages(em, ids);
+    for (const message of messages) this.startAttempt(message);
+    return ids.length;
+  }
+
+  private startAttempt(message: PushMessage): void {
+    this.inFlight.set(message.id, message.attempts);
+    this.options
+      .deliver(message)
+      .catch(() => {
+        // The pipeline logged the error with the message's ids; the message stays DELIVERING and
+        // is claimed again once stale.
+      })
+      .finally(() => {
+        this.inFlight.delete(message.id);
+        this.wakeSoon();
+      });
+  }
+
+  /** Wakes once after the current burst of callbacks, so attempts ending together cause one claim. */
+  private wakeSoon(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.wake();
+    });
+  }
+
+  /** Arms the timer for the earliest scheduled retry, or the poll interval if that comes first. */
+  private async planNextClaim(): Promise<void> {
+    if (!this.running) return;
+    const next = await nextDueTime(this.options.orm.em.fork(), new Date());
+    const untilNext = next ? Math.max(next.getTime() - Date.now(), 0) : Number.POSITIVE_INFINITY;
+    this.armTimer(Math.min(untilNext, this.options.pollIntervalMs));
+  }
+
+  /** Moves the timer earlier when `delayMs` ends before it; never later. */
+  private armTimer(delayMs: number): void {
+    const at = Date.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      this.wake();
+    }, Math.min(Math.max(delayMs, 0), MAX_TIMER_MS));
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Reads the due time a notification carries; an empty or unreadable payload means now. */
+function parseDueTime(payload: string): Date | undefined {
+  if (!payload) return undefined;
+  const at = new Date(payload);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}

@@ -1,0 +1,45 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../common/logger';
+import type { DeliveryQueue } from './delivery-queue';
+import { DUE_MESSAGES_CHANNEL, type DeliveryDispatcher } from './delivery.dispatcher';
+
+/**
+ * The delivery queue is the `push_messages` table itself: a committed message is due from its
+ * `nextAttemptAt`, and the dispatchers of the workers claim due messages in batches. Queuing a
+ * message therefore only wakes them: a NOTIFY on DUE_MESSAGES_CHANNEL, or the dispatcher's timer
+ * in this process for a retry that this process scheduled. Operator resends go to the job queue,
+ * because they may attempt a finished message, which no claim of due messages takes.
+ */
+export class PushMessageQueue implements DeliveryQueue {
+  private dispatcher: DeliveryDispatcher | null = null;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly resends: Pick<DeliveryQueue, 'enqueueResend'>,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Lets retries scheduled in this process arm the local dispatcher instead of notifying every worker. */
+  useLocalDispatcher(dispatcher: DeliveryDispatcher): void {
+    this.dispatcher = dispatcher;
+  }
+
+  async enqueue(messageIds: string[], at?: Date): Promise<void> {
+    if (messageIds.length === 0) return;
+    const later = at !== undefined && at.getTime() > Date.now();
+    if (later && this.dispatcher?.isRunning) {
+      this.dispatcher.wake(at);
+      return;
+    }
+    try {
+      await this.orm.em.fork().execute(`select pg_notify(?, ?)`, [DUE_MESSAGES_CHANNEL, later ? at.toISOString() : '']);
+    } catch (error) {
+      // The messages are committed and due, so the dispatchers' poll still finds them.
+      this.logger.warn({ err: error, messages: messageIds.length }, 'could not notify the workers of due messages; they find them at their next poll');
+    }
+  }
+
+  enqueueResend(messageId: string, at?: Date): Promise<void> {
+    return this.resends.enqueueResend(messageId, at);
+  }
+}

@@ -1,0 +1,135 @@
+import { LoadStrategy, type EntityManager } from '@mikro-orm/postgresql';
+import { PushMessage } from '../push-message.entity';
+
+export interface BatchClaimOptions {
+  /** Largest number of messages to claim. */
+  limit: number;
+  /** Largest number of DELIVERING messages of one connection, counting only those not stale. */
+  connectionConcurrency: number;
+  /** A DELIVERING message untouched for this long was left by a stopped worker and is claimed again. */
+  staleAfterMs: number;
+  now: Date;
+}
+
+/** Relations that building, attaching and recording an attempt read. */
+export const DELIVERY_RELATIONS = [
+  'connection',
+  'event',
+  'event.author',
+  'event.documentRecord',
+  'event.documentRecord.author',
+  'event.documentRecord.owner',
+  'event.documentRecord.templateSuite',
+  'event.documentRecord.documentRecordType',
+  'workspace',
+  'workspace.defaultApiUser',
+] as const;
+
+/**
+ * Claims up to `limit` due messages of enabled connections in one statement: each moves to
+ * DELIVERING with its attempt counted. Due means PENDING or RETRY_SCHEDULED with
+ * `nextAttemptAt` reached, or DELIVERING and stale. Oldest due first; rows that another
+ * worker's claim holds are skipped, not waited for.
+ *
+ * A connection gets at most as many messages as it has free slots under `connectionConcurrency`,
+ * and connections that have none are left out before the oldest rows are picked, so one busy
+ * connection's backlog cannot fill a claim and hold back the others. Messages that do not fit
+ * stay due and are claimed once an attempt of their connection ends.
+ *
+ * NOTE: two workers claiming at the same moment both count the other's claims as not yet in
+ * flight, so a connection can briefly have up to one extra batch per worker in flight. Making
+ * the limit exact would need a lock per connection, which serialised every claim when it was
+ * tried (docs/benchmarks.md).
+ */
+export async function claimDueMessages(em: EntityManager, options: BatchClaimOptions): Promise<string[]> {
+  const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
+  const rows: Array<{ id: string }> = await em.execute(
+    `with in_flight as (
+       select connection_id, count(*)::int as busy
+         from push_messages
+        where state = 'DELIVERING' and updated_at >= ?
+        group by connection_id
+     ),
+     due as (
+       select m.id, m.connection_id, m.next_attempt_at, m.created_at
+         from push_messages m
+         join push_connections c on c.id = m.connection_id
+         left join in_flight f on f.connection_id = m.connection_id
+        where c.enabled and c.deleted_at is null
+          and coalesce(f.busy, 0) < ?
+          and ((m.state in ('PENDING', 'RETRY_SCHEDULED') and m.next_attempt_at <= ?)
+            or (m.state = 'DELIVERING' and m.updated_at < ?))
+        order by m.next_attempt_at, m.created_at
+        limit ?
+        for update of m skip locked
+     ),
+     ranked as (
+       select due.id, due.next_attempt_at, due.created_at, coalesce(f.busy, 0) as busy,
+              row_number() over (partition by due.connection_id order by due.next_attempt_at, due.created_at) as position
+         from due
+         left join in_flight f on f.connection_id = due.connection_id
+     ),
+     chosen as (
+       select id from ranked where busy + position <= ? order by next_attempt_at, created_at limit ?
+     )
+     update push_messages m
+        set state = 'DELIVERING', attempts = m.attempts + 1, updated_at = ?
+       from chosen
+      where m.id = chosen.id
+     returning m.id`,
+    [
+      staleBefore,
+      options.connectionConcurrency,
+      options.now,
+      staleBefore,
+      // Read more rows than the limit, so that rows beyond a connection's free slots leave room for other connections.
+      options.limit * 2,
+      options.connectionConcurrency,
+      options.limit,
+      options.now,
+    ],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Loads claimed messages with everything the later steps read, in one query for the whole batch. */
+export async function loadClaimedMessages(em: EntityManager, ids: string[]): Promise<PushMessage[]> {
+  if (ids.length === 0) return [];
+  // One joined query instead of a query per relation: with ten relations, a query each made the load the slowest step.
+  return em.find(PushMessage, { id: { $in: ids } }, { populate: [...DELIVERY_RELATIONS], strategy: LoadStrategy.JOINED, refresh: true });
+}
+
+/**
+ * Returns the earliest `nextAttemptAt` after `now` among messages waiting for a retry, or null.
+ * Messages already due are not considered: they wait for a free slot of their connection, and
+ * the end of an attempt wakes the dispatcher for them.
+ */
+export async function nextDueTime(em: EntityManager, now: Date): Promise<Date | null> {
+  const rows: Array<{ next: Date | null }> = await em.execute(
+    `select min(next_attempt_at) as next from push_messages where state in ('PENDING', 'RETRY_SCHEDULED') and next_attempt_at > ?`,
+    [now],
+  );
+  const next = rows[0]?.next;
+  return next ? new Date(next) : null;
+}
+
+/**
+ * Makes messages that this worker claimed but did not finish due again at once, because the
+ * worker is stopping. Only rows still at the claimed attempt are touched, so a row another worker
+ * has taken over meanwhile keeps its state. The attempt stays counted: it may have reached the
+ * listener before the stop.
+ */
+export async function releaseClaims(em: EntityManager, claims: Array<{ id: string; attempt: number }>, now: Date): Promise<number> {
+  if (claims.length === 0) return 0;
+  const note = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
+  const rows: Array<{ id: string }> = await em.execute(
+    `update push_messages m
+        set state = 'RETRY_SCHEDULED', next_attempt_at = ?, last_error = ?, updated_at = ?
+       from (select unnest(array[?]::text[]) as id, unnest(array[?]::int[]) as attempt) claimed
+      where m.id = claimed.id and m.attempts = claimed.attempt and m.state = 'DELIVERING'
+     returning m.id`,
+    [now, note, now, claims.map((claim) => claim.id), claims.map((claim) => claim.attempt)],
+  );
+  return rows.length;
+}
+

@@ -1,0 +1,337 @@
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import pino from 'pino';
+import { print } from 'graphql';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { seedWorkspace } from '../support/fixtures';
+import { waitFor } from '../support/wait';
+import { DeliveryLogDocument, type DeliveryLogSubscription } from '../generated/graphql';
+import { ormOptions } from '../../src/database/orm';
+import { createWorkspace } from '../../src/workspace/workspace.service';
+import { DeliveryOutcome, PushLog } from '../../src/delivery/push-log.entity';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { DELIVERY_LOG_CHANNEL, DeliveryLogFeed, deliveryLogNotifications, type DeliveryLogFilter } from '../../src/delivery/delivery-log.feed';
+
+/** PostgreSQL's NOTIFY payload limit in a default build: a payload must be shorter than this. */
+const POSTGRES_PAYLOAD_LIMIT_BYTES = 8000;
+
+let app: TestApp;
+let workspaceA: number;
+let workspaceB: number;
+let notifier: pg.Client;
+/** A feed of its own, on an ORM that records every SQL statement the feed runs. */
+let feed: DeliveryLogFeed;
+let feedOrm: MikroORM;
+let feedQueries: string[] = [];
+let logText: () => string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  workspaceA = (await seedWorkspace(app)).workspaceId;
+  workspaceB = (await createWorkspace(app.app.services.orm.em.fork(), 'Second workspace')).workspace.id;
+
+  notifier = new pg.Client({ connectionString: app.databaseUrl });
+  await notifier.connect();
+
+  const captured = captureLogs();
+  logText = captured.text;
+  feedOrm = await MikroORM.init({ ...ormOptions(app.databaseUrl), debug: ['query'], logger: (message: string) => feedQueries.push(message) });
+  feed = new DeliveryLogFeed(app.databaseUrl, feedOrm, captured.logger);
+  await feed.start();
+});
+
+afterAll(async () => {
+  await feed?.stop();
+  await feedOrm?.close(true);
+  await notifier?.end();
+  await app?.stop();
+});
+
+beforeEach(() => {
+  feedQueries = [];
+});
+
+describe('deliveryLogNotifications', () => {
+  it('keeps 5,000 ids below the payload limit', async () => {
+    const smallIds = Array.from({ length: 5000 }, (_, index) => index + 1);
+    const largeIds = Array.from({ length: 5000 }, (_, index) => Number.MAX_SAFE_INTEGER - index);
+
+    for (const ids of [smallIds, largeIds]) {
+      const payloads = deliveryLogNotifications(ids);
+      expect(payloads.length).toBeGreaterThan(1);
+      for (const payload of payloads) {
+        expect(Buffer.byteLength(payload, 'utf8')).toBeLessThan(POSTGRES_PAYLOAD_LIMIT_BYTES);
+        const parsed = JSON.parse(payload) as { ids: number[] };
+        expect(Object.keys(parsed)).toEqual(['ids']);
+        expect(parsed.ids).toEqual([...parsed.ids].sort((a, b) => a - b));
+      }
+      const covered = payloads.flatMap((payload) => (JSON.parse(payload) as { ids: number[] }).ids);
+      expect(covered).toEqual([...ids].sort((a, b) => a - b));
+
+      // PostgreSQL itself accepts every payload.
+      await notifier.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', ['docpush_payload_size_check', payloads]);
+    }
+  });
+
+  it('sorts and deduplicates ids', () => {
+    expect(deliveryLogNotifications([30, 10, 20, 10])).toEqual(['{"ids":[10,20,30]}']);
+  });
+
+  it('returns no payload for no ids', () => {
+    expect(deliveryLogNotifications([])).toEqual([]);
+  });
+
+  it('rejects ids that are not positive safe integers', () => {
+    for (const id of [0, -4, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) {
+      expect(() => deliveryLogNotifications([1, id])).toThrow(RangeError);
+    }
+  });
+});
+
+describe('DeliveryLogFeed', () => {
+  it('streams a burst of id lists in id order', async () => {
+    const subscriber = await subscribe({ workspaceId: workspaceA });
+    const ids = await insertPushLogs(workspaceA, 2000);
+
+    await notify(deliveryLogNotifications(ids));
+
+    await waitFor(() => subscriber.received.length >= ids.length, { description: `${ids.length} streamed push logs` });
+    expect(subscriber.received.map((log) => log.id)).toEqual(ids);
+    const loads = pushLogLoads();
+    expect(loads.length).toBeGreaterThanOrEqual(Math.ceil(ids.length / 500));
+    expect(loads.length).toBeLessThanOrEqual(Math.ceil(ids.length / 500) + 4);
+    await subscriber.close();
+  });
+
+  it('coalesces single-id notifications into few loads', async () => {
+    const subscriber = await subscribe({ workspaceId: workspaceA });
+    const ids = await insertPushLogs(workspaceA, 1000);
+
+    // The form that earlier versions send, one notification per row.
+    await notify(ids.map((id) => JSON.stringify({ id, workspaceId: workspaceA })));
+
+    await waitFor(() => subscriber.received.length >= ids.length, { description: `${ids.length} streamed push logs` });
+    expect(subscriber.received.map((log) => log.id)).toEqual(ids);
+    expect(pushLogLoads().length).toBeLessThanOrEqual(10);
+    await subscriber.close();
+  });
+
+  it('streams rows only to their workspace', async () => {
+    const subscriberA = await subscribe({ workspaceId: workspaceA });
+    const subscriberB = await subscribe({ workspaceId: workspaceB });
+    const idsB = await insertPushLogs(workspaceB, 5);
+    const idsA = await insertPushLogs(workspaceA, 5);
+
+    // B's rows come first, so they are emitted before A's rows arrive.
+    await notify([...deliveryLogNotifications(idsB), ...deliveryLogNotifications(idsA)]);
+
+    await waitFor(() => subscriberA.received.length >= idsA.length, { description: "workspace A's push logs" });
+    await waitFor(() => subscriberB.received.length >= idsB.length, { description: "workspace B's push logs" });
+    expect(subscriberA.received.map((log) => log.id)).toEqual(idsA);
+    expect(subscriberB.received.map((log) => log.id)).toEqual(idsB);
+    await subscriberA.close();
+    await subscriberB.close();
+  });
+
+  it('loads only rows of subscribed workspaces', async () => {
+    const subscriber = await subscribe({ workspaceId: workspaceA });
+    const idsB = await insertPushLogs(workspaceB, 3);
+    const idsA = await insertPushLogs(workspaceA, 3);
+
+    await notify(deliveryLogNotifications([...idsB, ...idsA]));
+
+    await waitFor(() => subscriber.received.length >= idsA.length, { description: "workspace A's push logs" });
+    expect(subscriber.received.map((log) => log.id)).toEqual(idsA);
+    const loads = pushLogLoads();
+    expect(loads).toHaveLength(1);
+    // MikroORM logs each query with its row count, "[took 2 ms, 3 results]".
+    expect(loads[0]).toMatch(/\b3 results\b/);
+    await subscriber.close();
+  });
+
+  it('logs a failed load and keeps streaming', async () => {
+    const subscriber = await subscribe({ workspaceId: workspaceA });
+    const lostIds = await insertPushLogs(workspaceA, 3);
+    const laterIds = await insertPushLogs(workspaceA, 2);
+
+    await notifier.query('alter table push_logs rename to push_logs_hidden');
+    try {
+      await notify(deliveryLogNotifications(lostIds));
+      await waitFor(() => logText().includes('failed to load notified push log rows'), { description: 'the failed load in the log' });
+    } finally {
+      await notifier.query('alter table push_logs_hidden rename to push_logs');
+    }
+    await notify(deliveryLogNotifications(laterIds));
+
+    await waitFor(() => subscriber.received.length >= laterIds.length, { description: 'push logs after the failed load' });
+    expect(subscriber.received.map((log) => log.id)).toEqual(laterIds);
+    const failure = logLines().find((line) => line.msg === 'failed to load notified push log rows; subscribers miss them');
+    expect(failure).toMatchObject({ level: 50, count: 3, firstId: lostIds[0], lastId: lostIds[2] });
+    await subscriber.close();
+  });
+
+  it('ignores invalid payloads and keeps streaming', async () => {
+    const subscriber = await subscribe({ workspaceId: workspaceA });
+    const ids = await insertPushLogs(workspaceA, 2);
+
+    await notify(['not json', '{"ids":["1"]}', '{"ids":[0]}', '{"workspaceId":1}', ...deliveryLogNotifications(ids)]);
+
+    await waitFor(() => subscriber.received.length >= ids.length, { description: 'push logs after invalid payloads' });
+    expect(subscriber.received.map((log) => log.id)).toEqual(ids);
+    // Repeats within the warning interval are counted, not logged.
+    const warnings = logLines().filter((line) => line.msg === 'ignored an invalid delivery log notification');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].err.message).toContain('not json');
+    await subscriber.close();
+  });
+
+  it('ends only a subscriber that reads too slowly', async () => {
+    const fast = await subscribe({ workspaceId: workspaceA });
+    const subscribersBefore = feed.subscriberCount;
+    const slow = feed.subscribe({ workspaceId: workspaceA });
+    // The first next() starts the subscription; the test reads nothing more until the burst is over.
+    const firstOfSlow = slow.next();
+    await waitFor(() => feed.subscriberCount > subscribersBefore, { description: 'the slow subscriber' });
+    const ids = await insertPushLogs(workspaceA, 1500);
+
+    await notify(deliveryLogNotifications(ids));
+
+    await waitFor(() => fast.received.length >= ids.length, { description: `${ids.length} push logs for the fast subscriber` });
+    expect(fast.received.map((log) => log.id)).toEqual(ids);
+    expect(feed.subscriberCount).toBe(subscribersBefore);
+    expect(logText()).toContain('ended a deliveryLog subscription whose client read too slowly');
+
+    // The slow subscriber still reads the rows that were waiting for it, in order, then the error.
+    const slowIds = [(await firstOfSlow).value!.id];
+    await expect(
+      (async () => {
+        for await (const log of slow) slowIds.push(log.id);
+      })(),
+    ).rejects.toThrow('its client read push logs more slowly than they were written');
+    expect(slowIds.length).toBeGreaterThan(1000);
+    expect(slowIds).toEqual(ids.slice(0, slowIds.length));
+    await fast.close();
+  });
+
+  it('applies the connection and outcome filters', async () => {
+    const subscriber = await subscribe({ workspaceId: workspaceA, connectionId: 7, outcome: DeliveryOutcome.FAILED });
+    const otherConnection = await insertPushLogs(workspaceA, 2, { connectionId: 8, outcome: DeliveryOutcome.FAILED });
+    const succeeded = await insertPushLogs(workspaceA, 2, { connectionId: 7, outcome: DeliveryOutcome.SUCCEEDED });
+    const matching = await insertPushLogs(workspaceA, 2, { connectionId: 7, outcome: DeliveryOutcome.FAILED });
+
+    await notify(deliveryLogNotifications([...otherConnection, ...succeeded, ...matching]));
+
+    await waitFor(() => subscriber.received.length >= matching.length, { description: 'the matching push logs' });
+    expect(subscriber.received.map((log) => log.id)).toEqual(matching);
+    await subscriber.close();
+  });
+});
+
+describe('deliveryLog subscription', () => {
+  it('streams a burst over graphql-ws in id order', async () => {
+    const feedOfApp = app.app.services.deliveryLogFeed;
+    const subscribersBefore = feedOfApp.subscriberCount;
+    const client = app.wsClient();
+    const received: DeliveryLogSubscription['deliveryLog'][] = [];
+    const failures: unknown[] = [];
+    const unsubscribe = client.subscribe<DeliveryLogSubscription>(
+      { query: print(DeliveryLogDocument) },
+      {
+        next: (value) => {
+          if (value.data) received.push(value.data.deliveryLog);
+        },
+        error: (error) => failures.push(error),
+        complete: () => undefined,
+      },
+    );
+    await waitFor(() => feedOfApp.subscriberCount > subscribersBefore, { description: 'the deliveryLog subscriber' });
+    const ids = await insertPushLogs(workspaceA, 1200);
+
+    await notify(deliveryLogNotifications(ids));
+
+    await waitFor(() => received.length >= ids.length || failures.length > 0, { description: `${ids.length} push logs over graphql-ws` });
+    expect(failures).toEqual([]);
+    expect(received.map((log) => Number(log.id))).toEqual(ids);
+    unsubscribe();
+  });
+});
+
+interface Subscriber {
+  received: PushLog[];
+  close(): Promise<void>;
+}
+
+/** Subscribes to the test's feed, reads every row into `received`, and waits until the subscription is in place. */
+async function subscribe(filter: DeliveryLogFilter): Promise<Subscriber> {
+  const subscribersBefore = feed.subscriberCount;
+  const iterator = feed.subscribe(filter);
+  const received: PushLog[] = [];
+  const reading = (async () => {
+    for await (const log of iterator) received.push(log);
+  })();
+  await waitFor(() => feed.subscriberCount > subscribersBefore, { description: 'the feed subscriber' });
+  return {
+    received,
+    close: async () => {
+      await iterator.return?.();
+      await reading;
+    },
+  };
+}
+
+/** Writes `count` push log rows and returns their ids in ascending order. */
+async function insertPushLogs(
+  workspaceId: number,
+  count: number,
+  overrides: { connectionId?: number; outcome?: DeliveryOutcome } = {},
+): Promise<number[]> {
+  const em = app.app.services.orm.em.fork();
+  const logs = Array.from({ length: count }, (_, index) =>
+    em.create(PushLog, {
+      workspace: workspaceId,
+      connectionId: overrides.connectionId ?? 1,
+      connectionName: 'CRM',
+      eventId: index + 1,
+      eventType: DocumentRecordEventType.DocumentRecordUpdated,
+      messageId: `feed-test-${workspaceId}-${index}`,
+      attempt: 1,
+      requestUrl: 'https://hooks.example.com/docpush',
+      requestBody: '{}',
+      responseCode: 200,
+      durationMs: 12,
+      outcome: overrides.outcome ?? DeliveryOutcome.SUCCEEDED,
+    }),
+  );
+  await em.flush();
+  return logs.map((log) => log.id).sort((a, b) => a - b);
+}
+
+/** Sends the payloads on the delivery log channel in one transaction, in order. */
+async function notify(payloads: string[]): Promise<void> {
+  await notifier.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [DELIVERY_LOG_CHANNEL, payloads]);
+}
+
+/** Returns the SQL statements with which the test's feed loaded push logs since the test began. */
+function pushLogLoads(): string[] {
+  return feedQueries.filter((query) => query.includes('from "push_logs"'));
+}
+
+function logLines(): Array<Record<string, any>> {
+  return logText()
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as Record<string, any>);
+}
+
+/** Creates a pino logger that keeps every line in memory. */
+function captureLogs(): { logger: pino.Logger; text(): string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), text: () => chunks.join('') };
+}
