@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LoadStrategy, type EntityManager } from '@mikro-orm/postgresql';
 import { PushMessage, PushMessageState } from '../push-message.entity';
 import { DELIVERY_RELATIONS } from './claim-batch.step';
 
@@ -45,10 +45,8 @@ export async function claimMessage(em: EntityManager, messageId: string, options
   );
   if (claimed.length === 0) return explainSkip(em, messageId, options, staleBefore);
 
-  const message = await em.findOneOrFail(PushMessage, messageId, {
-    populate: [...DELIVERY_RELATIONS],
-    refresh: true,
-  });
+  // The fork has loaded nothing yet, so the message and its relations come fresh from the database.
+  const message = await em.findOneOrFail(PushMessage, messageId, { populate: [...DELIVERY_RELATIONS], strategy: LoadStrategy.JOINED });
   return { kind: 'claimed', message };
 }
 
