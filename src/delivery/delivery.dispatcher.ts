@@ -131,9 +131,10 @@ export class DeliveryDispatcher {
           const claimed = await this.claimBatch(requested);
           if (claimed < requested) break;
         }
+        // A wake-up that arrives while the next claim is planned is served by another round.
+        if (!this.wakeRequested) await this.planNextClaim();
       } while (this.wakeRequested && this.running);
       this.errorDelayMs = FIRST_ERROR_DELAY_MS;
-      await this.planNextClaim();
     } catch (error) {
       this.options.logger.warn({ err: error, retryInMs: this.errorDelayMs }, 'claiming due push messages failed');
       this.armTimer(this.errorDelayMs);

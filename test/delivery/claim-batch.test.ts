@@ -203,12 +203,9 @@ describe('claimDueMessages', () => {
     expect(sorted(claimed)).toEqual(otherIds);
   });
 
-  // The claim reads the 2 × limit oldest due rows before it applies the per-connection limit. A
-  // connection with one free slot and a long backlog fills that window, so a claim returns one
-  // message although another connection has due messages and free slots. A dispatcher then claims
-  // again after each attempt of the busy connection, with the same result, until the backlog
-  // ahead of the other connection is shorter than the window.
-  it.failing('serves others past a nearly full connection', async () => {
+  // A connection with one free slot and a long, older backlog must not fill the claim: its rows
+  // past the free slot are not candidates, so another connection's due messages are claimed too.
+  it('serves others past a nearly full connection', async () => {
     const busy = await newConnection('Almost full backlog');
     const other = await newConnection('Waiting behind it');
     const now = new Date();

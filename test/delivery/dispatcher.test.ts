@@ -307,11 +307,9 @@ describe('beside an API process', () => {
       return result.rows[0].count;
     }
 
-    // claimLoop serves a wake-up that arrives while it claims, but not one that arrives while it
-    // plans the next claim (planNextClaim awaits nextDueTime after the loop has checked
-    // wakeRequested). Such a wake-up is dropped, and a message that became claimable then waits for
-    // the next timer: the earliest retry or the poll interval. Here an attempt ends during planning.
-    it.failing('serves a wake-up during planning', async () => {
+    // A wake-up that arrives while the dispatcher plans its next claim (the nextDueTime query) must
+    // start another claim rather than wait for the next timer. Here an attempt ends during planning.
+    it('serves a wake-up during planning', async () => {
       const connection = await createEnabledConnection(api, { name: 'Planning', url: 'http://127.0.0.1:9/webhook' });
       const record = await seedRecord(api, seeded);
       // No connection selects DocumentRecordCreated, so this event only gives the inserted messages an event to belong to.

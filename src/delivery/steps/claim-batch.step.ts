@@ -32,9 +32,12 @@ export const DELIVERY_RELATIONS = [
  * worker's claim holds are skipped, not waited for.
  *
  * A connection gets at most as many messages as it has free slots under `connectionConcurrency`,
- * and connections that have none are left out before the oldest rows are picked, so one busy
- * connection's backlog cannot fill a claim and hold back the others. Messages that do not fit
- * stay due and are claimed once an attempt of their connection ends.
+ * and its rows beyond those slots are never candidates, so one connection's backlog cannot fill
+ * a claim and hold back the others. Messages that do not fit stay due and are claimed once an
+ * attempt of their connection ends.
+ *
+ * NOTE: each claim sorts the due rows of every connection with free slots, so a claim slows
+ * down with a very large due backlog on one connection (hundreds of thousands of rows).
  *
  * NOTE: two workers claiming at the same moment both count the other's claims as not yet in
  * flight, so a connection can briefly have up to one extra batch per worker in flight. Making
@@ -43,6 +46,9 @@ export const DELIVERY_RELATIONS = [
  */
 export async function claimDueMessages(em: EntityManager, options: BatchClaimOptions): Promise<string[]> {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
+  // Each connection with free slots contributes at most that many of its oldest due rows (the
+  // lateral subquery, which locks them), and the oldest `limit` of those are claimed. Rows locked
+  // but not claimed are released when the statement ends.
   const rows: Array<{ id: string }> = await em.execute(
     `with in_flight as (
        select connection_id, count(*)::int as busy
@@ -50,44 +56,30 @@ export async function claimDueMessages(em: EntityManager, options: BatchClaimOpt
         where state = 'DELIVERING' and updated_at >= ?
         group by connection_id
      ),
-     due as (
-       select m.id, m.connection_id, m.next_attempt_at, m.created_at
-         from push_messages m
-         join push_connections c on c.id = m.connection_id
-         left join in_flight f on f.connection_id = m.connection_id
-        where c.enabled and c.deleted_at is null
-          and coalesce(f.busy, 0) < ?
-          and ((m.state in ('PENDING', 'RETRY_SCHEDULED') and m.next_attempt_at <= ?)
-            or (m.state = 'DELIVERING' and m.updated_at < ?))
-        order by m.next_attempt_at, m.created_at
+     picked as (
+       select due.id, due.next_attempt_at, due.created_at
+         from push_connections c
+         left join in_flight f on f.connection_id = c.id
+         cross join lateral (
+           select m.id, m.next_attempt_at, m.created_at
+             from push_messages m
+            where m.connection_id = c.id
+              and ((m.state in ('PENDING', 'RETRY_SCHEDULED') and m.next_attempt_at <= ?)
+                or (m.state = 'DELIVERING' and m.updated_at < ?))
+            order by m.next_attempt_at, m.created_at
+            limit greatest(? - coalesce(f.busy, 0), 0)
+            for update of m skip locked
+         ) due
+        where c.enabled and c.deleted_at is null and coalesce(f.busy, 0) < ?
+        order by due.next_attempt_at, due.created_at
         limit ?
-        for update of m skip locked
-     ),
-     ranked as (
-       select due.id, due.next_attempt_at, due.created_at, coalesce(f.busy, 0) as busy,
-              row_number() over (partition by due.connection_id order by due.next_attempt_at, due.created_at) as position
-         from due
-         left join in_flight f on f.connection_id = due.connection_id
-     ),
-     chosen as (
-       select id from ranked where busy + position <= ? order by next_attempt_at, created_at limit ?
      )
      update push_messages m
         set state = 'DELIVERING', attempts = m.attempts + 1, updated_at = ?
-       from chosen
-      where m.id = chosen.id
+       from picked
+      where m.id = picked.id
      returning m.id`,
-    [
-      staleBefore,
-      options.connectionConcurrency,
-      options.now,
-      staleBefore,
-      // Read more rows than the limit, so that rows beyond a connection's free slots leave room for other connections.
-      options.limit * 2,
-      options.connectionConcurrency,
-      options.limit,
-      options.now,
-    ],
+    [staleBefore, options.now, staleBefore, options.connectionConcurrency, options.connectionConcurrency, options.limit, options.now],
   );
   return rows.map((row) => row.id);
 }

@@ -171,40 +171,62 @@ async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], dec
 }
 
 /**
- * Updates the failure streak of each connection in the batch. Within one connection only the
- * last attempt that reached the listener decides the streak, because a success resets it and a
- * failure keeps the earliest start; a 410 Gone disables the connection wherever it is in the
- * batch. Returns, by input index, the attempts that disabled their connection.
+ * Updates the failure streak of each connection in the batch with the result that writing its
+ * attempts one by one, in batch order, would have: the last success resets the streak, the first
+ * failure after it starts a new one, and the last failure checks the disable rule. A 410 Gone
+ * disables the connection wherever it is in the batch. Returns, by input index, the attempts that
+ * disabled their connection.
  */
 async function updateHealthOfBatch(
   tx: EntityManager,
   inputs: AttemptInput[],
   decisions: Array<AttemptRecord['decision']>,
 ): Promise<Map<number, ConnectionDisabled>> {
-  const deciding = new Map<number, number>();
-  const gone: number[] = [];
+  const disabled = new Map<number, ConnectionDisabled>();
+  for (const indexes of sentAttemptsByConnection(inputs).values()) {
+    for (const index of streakDecidingAttempts(indexes, inputs, decisions)) {
+      const input = inputs[index];
+      const decision = decisions[index];
+      const outcome = await updateConnectionHealth(tx, {
+        connectionId: input.message.connection.id,
+        workspaceId: input.message.workspace.id,
+        succeeded: isSuccess(input.result),
+        goneReason: decision.kind === 'disable_connection' ? decision.reason : null,
+        disableAfterMs: input.disableAfterMs ?? Number.POSITIVE_INFINITY,
+        now: input.now,
+      });
+      if (outcome) disabled.set(index, outcome);
+    }
+  }
+  return disabled;
+}
+
+/** Groups the indexes of attempts that reached the listener by connection, in batch order. */
+function sentAttemptsByConnection(inputs: AttemptInput[]): Map<number, number[]> {
+  const byConnection = new Map<number, number[]>();
   inputs.forEach((input, index) => {
     const sentSomething = input.result.statusCode !== 0 || input.result.errorKind !== null;
     if (!sentSomething) return;
-    if (decisions[index].kind === 'disable_connection') gone.push(index);
-    else deciding.set(input.message.connection.id, index);
+    const connectionId = input.message.connection.id;
+    byConnection.set(connectionId, [...(byConnection.get(connectionId) ?? []), index]);
   });
+  return byConnection;
+}
 
-  const disabled = new Map<number, ConnectionDisabled>();
-  for (const index of [...gone, ...deciding.values()]) {
-    const input = inputs[index];
-    const decision = decisions[index];
-    const outcome = await updateConnectionHealth(tx, {
-      connectionId: input.message.connection.id,
-      workspaceId: input.message.workspace.id,
-      succeeded: isSuccess(input.result),
-      goneReason: decision.kind === 'disable_connection' ? decision.reason : null,
-      disableAfterMs: input.disableAfterMs ?? Number.POSITIVE_INFINITY,
-      now: input.now,
-    });
-    if (outcome) disabled.set(index, outcome);
+/** Picks, in batch order, the attempts of one connection whose health update changes the outcome. */
+function streakDecidingAttempts(indexes: number[], inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): number[] {
+  let lastSuccess = -1;
+  indexes.forEach((index, position) => {
+    if (isSuccess(inputs[index].result)) lastSuccess = position;
+  });
+  const failuresAfter = indexes.slice(lastSuccess + 1);
+  const chosen = new Set<number>(indexes.filter((index) => decisions[index].kind === 'disable_connection'));
+  if (lastSuccess >= 0) chosen.add(indexes[lastSuccess]);
+  if (failuresAfter.length > 0) {
+    chosen.add(failuresAfter[0]);
+    chosen.add(failuresAfter[failuresAfter.length - 1]);
   }
-  return disabled;
+  return [...chosen].sort((a, b) => a - b);
 }
 
 /** The push log row of an attempt, as plain values. */
