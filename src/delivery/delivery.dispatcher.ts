@@ -55,6 +55,8 @@ export class DeliveryDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private errorDelayMs = FIRST_ERROR_DELAY_MS;
+  /** Clock time the last claim statement used. */
+  private lastClaimAt = new Date();
 
   constructor(private readonly options: DispatcherOptions) {
     this.listener = new PgChannelListener({
@@ -126,6 +128,8 @@ export class DeliveryDispatcher {
     try {
       do {
         this.wakeRequested = false;
+        // When the process is full and claims nothing, the next claim is planned from now.
+        this.lastClaimAt = new Date();
         while (this.running && this.inFlight.size < this.options.concurrency) {
           const requested = Math.min(this.options.batchSize, this.options.concurrency - this.inFlight.size);
           const claimed = await this.claimBatch(requested);
@@ -147,11 +151,13 @@ export class DeliveryDispatcher {
   /** Claims and starts up to `requested` attempts; returns how many it claimed. */
   private async claimBatch(requested: number): Promise<number> {
     const em = this.options.orm.em.fork();
+    const now = new Date();
+    this.lastClaimAt = now;
     const ids = await claimDueMessages(em, {
       limit: requested,
       connectionConcurrency: this.options.connectionConcurrency,
       staleAfterMs: this.options.staleAfterMs,
-      now: new Date(),
+      now,
     });
     if (ids.length === 0) return 0;
     const messages = await loadClaimedMessages(em, ids);
@@ -183,11 +189,17 @@ export class DeliveryDispatcher {
     });
   }
 
-  /** Arms the timer for the earliest scheduled retry, or the poll interval if that comes first. */
+  /**
+   * Arms the timer for the earliest scheduled retry, or the poll interval if that comes first.
+   * Retries are looked up from the time of the last claim, not from now: a message that came due
+   * between the two (a timer can fire a millisecond early) is claimed at once instead of at the
+   * next poll.
+   */
   private async planNextClaim(): Promise<void> {
     if (!this.running) return;
-    const next = await nextDueTime(this.options.orm.em.fork(), new Date());
-    const untilNext = next ? Math.max(next.getTime() - Date.now(), 0) : Number.POSITIVE_INFINITY;
+    const next = await nextDueTime(this.options.orm.em.fork(), this.lastClaimAt);
+    // One millisecond late, so that the claim's clock has passed the due time when the timer fires.
+    const untilNext = next ? Math.max(next.getTime() - Date.now() + 1, 0) : Number.POSITIVE_INFINITY;
     this.armTimer(Math.min(untilNext, this.options.pollIntervalMs));
   }
 

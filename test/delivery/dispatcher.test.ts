@@ -299,32 +299,15 @@ describe('beside an API process', () => {
       return ids;
     }
 
-    async function countPlanningQueriesWaitingForLocks(): Promise<number> {
-      const result = await pool.query<{ count: number }>(
-        `select count(*)::int as count from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock' and query like '%min(next_attempt_at)%'`,
-      );
-      return result.rows[0].count;
-    }
-
-    // A wake-up that arrives while the dispatcher plans its next claim (the nextDueTime query) must
-    // start another claim rather than wait for the next timer. Here an attempt ends during planning.
-    it('serves a wake-up during planning', async () => {
-      const connection = await createEnabledConnection(api, { name: 'Planning', url: 'http://127.0.0.1:9/webhook' });
+    it('claims a scheduled retry on time', async () => {
+      const connection = await createEnabledConnection(api, { name: 'Timer', url: 'http://127.0.0.1:9/webhook' });
       const record = await seedRecord(api, seeded);
-      // No connection selects DocumentRecordCreated, so this event only gives the inserted messages an event to belong to.
+      // No connection selects DocumentRecordCreated, so this event only gives the inserted message an event to belong to.
       const { eventId } = await recordEvent(api, record, DocumentRecordEventType.DocumentRecordCreated, seeded.author);
-      const [first, second] = await insertDueMessages(Number(connection.id), eventId, 2);
-      const lock = new pg.Client({ connectionString: api.databaseUrl });
-      await lock.connect();
-      await lock.query(`begin`);
+      const [messageId] = await insertDueMessages(Number(connection.id), eventId, 1);
+      await pool.query(`update push_messages set state = 'RETRY_SCHEDULED', next_attempt_at = now() + interval '300 milliseconds' where id = $1`, [messageId]);
 
-      let lockGranted: Promise<unknown> = Promise.resolve();
-      let endFirstAttempt = () => {};
-      const firstAttemptEnded = new Promise<void>((resolve) => {
-        endFirstAttempt = resolve;
-      });
-      const delivered: string[] = [];
+      const delivered: Array<{ id: string; at: number }> = [];
       dispatcher = new DeliveryDispatcher({
         orm: api.app.services.orm,
         logger: api.app.services.logger,
@@ -333,38 +316,18 @@ describe('beside an API process', () => {
         batchSize: 1,
         connectionConcurrency: 10,
         staleAfterMs: 60_000,
-        // Only wake-ups can start a claim within the test.
+        // Only the retry timer can start the claim within the test.
         pollIntervalMs: 3_600_000,
         deliver: async (message) => {
-          delivered.push(message.id);
-          if (message.id !== first) return;
-          // Requested before this claim loop plans its next claim, so that the planning query waits for the lock.
-          lockGranted = lock.query(`lock table push_messages in access exclusive mode`);
-          await firstAttemptEnded;
+          delivered.push({ id: message.id, at: Date.now() });
         },
       });
+      const startedAt = Date.now();
+      await dispatcher.start();
 
-      try {
-        await dispatcher.start();
-        await waitFor(async () => (await countPlanningQueriesWaitingForLocks()) === 1, {
-          timeoutMs: WAIT_TIMEOUT_MS,
-          description: 'the planning query to wait for the table lock',
-        });
-        await lockGranted;
-        expect(delivered).toEqual([first]);
-
-        endFirstAttempt();
-        await waitFor(() => dispatcher!.inFlightCount === 0, { description: 'the first attempt to end' });
-        // The ended attempt wakes the dispatcher on the next turn of the event loop.
-        await new Promise((resolve) => setImmediate(resolve));
-        await lock.query(`commit`);
-
-        await waitFor(() => delivered.length === 2, { timeoutMs: 5000, description: 'the second message to be claimed' });
-        expect(delivered).toEqual([first, second]);
-      } finally {
-        endFirstAttempt();
-        await lock.end();
-      }
+      await waitFor(() => delivered.length === 1, { timeoutMs: 5000, description: 'the retry to be claimed by its timer' });
+      expect(delivered[0].id).toBe(messageId);
+      expect(delivered[0].at - startedAt).toBeGreaterThanOrEqual(250);
     });
   });
 });

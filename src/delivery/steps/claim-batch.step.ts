@@ -93,14 +93,14 @@ export async function loadClaimedMessages(em: EntityManager, ids: string[]): Pro
 }
 
 /**
- * Returns the earliest `nextAttemptAt` after `now` among messages waiting for a retry, or null.
- * Messages already due are not considered: they wait for a free slot of their connection, and
- * the end of an attempt wakes the dispatcher for them.
+ * Returns the earliest `nextAttemptAt` after `since` among PENDING and RETRY_SCHEDULED messages,
+ * or null. Messages due at `since` already are not considered: they wait for a free slot of their
+ * connection, and the end of an attempt wakes the dispatcher for them.
  */
-export async function nextDueTime(em: EntityManager, now: Date): Promise<Date | null> {
+export async function nextDueTime(em: EntityManager, since: Date): Promise<Date | null> {
   const rows: Array<{ next: Date | null }> = await em.execute(
     `select min(next_attempt_at) as next from push_messages where state in ('PENDING', 'RETRY_SCHEDULED') and next_attempt_at > ?`,
-    [now],
+    [since],
   );
   const next = rows[0]?.next;
   return next ? new Date(next) : null;
