@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
-import type { SecretBox } from '../security/secret-box';
+import { SecretBoxError, type SecretBox } from '../security/secret-box';
 import type { DeliveryQueue } from './delivery-queue';
 import type { AttemptResult } from './http-sender';
 import type { RetryPolicyConfig } from './retry-policy';
@@ -103,7 +103,16 @@ export async function deliverClaimedMessage(em: EntityManager, message: PushMess
 
 /** Signs and sends the request, then records the attempt. */
 async function sendAndRecord(em: EntityManager, message: PushMessage, payload: PushPayload, deps: DeliveryDeps, now: () => Date) {
-  const request = buildRequest(message, payload, deps.secretBox, now());
+  let request: DeliveryRequest;
+  try {
+    request = buildRequest(message, payload, deps.secretBox, now());
+  } catch (error) {
+    // A stored secret that this server key cannot decrypt: recorded and retried, so the push log
+    // shows why and the message is delivered once the right DOCPUSH_SECRET_KEY is back.
+    if (!(error instanceof SecretBoxError)) throw error;
+    const failure = { kind: 'secret_unreadable' as const, reason: error.message, durationMs: 0 };
+    return recordNotSentAttempt(em, { message, payload, failure, retryPolicy: deps.retryPolicy, now: now() });
+  }
   const result = await deps.send(request);
   const input = { message, request, result, retryPolicy: deps.retryPolicy, disableAfterMs: deps.disableAfterMs, now: now() };
   const record = deps.attemptBatcher ? await deps.attemptBatcher.record(input) : await recordAttempt(em, input);

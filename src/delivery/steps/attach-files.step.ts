@@ -20,7 +20,8 @@ export type AttachResult =
   | { kind: 'render_failed'; error: RenderError; durationMs: number }
   | { kind: 'too_large'; sizeBytes: number; limitBytes: number; loggedBody: string; durationMs: number };
 
-export type NotSentResult = Exclude<AttachResult, { kind: 'ready' }>;
+/** Why an attempt ended before sending: a file, the size limit, or a stored secret the server key cannot decrypt. */
+export type NotSentResult = Exclude<AttachResult, { kind: 'ready' }> | { kind: 'secret_unreadable'; reason: string; durationMs: number };
 
 export interface AttachFilesOptions {
   /** Largest JSON body in bytes, files included. */
@@ -187,7 +188,8 @@ function claimName(name: string, takenNames: Set<string>): string {
 /**
  * Records an attempt that stopped before sending, in the push log and on the message, with
  * response code 0. A render failure is retried like a failed delivery, because a renderer can
- * fail for a passing reason and a corrected document is picked up by the retry. A message over
+ * fail for a passing reason and a corrected document is picked up by the retry. An unreadable
+ * stored secret is retried as well, since restoring the server key fixes it. A message over
  * the size limit fails for good, since each retry would build the same message.
  */
 export async function recordNotSentAttempt(
@@ -222,6 +224,7 @@ export async function recordNotSentAttempt(
 
 function describeNotSent(failure: NotSentResult): string {
   if (failure.kind === 'render_failed') return `Not sent. ${failure.error.message}.`;
+  if (failure.kind === 'secret_unreadable') return `Not sent. The request could not be signed: ${failure.reason}`;
   return (
     `Not sent. The message would be ${describeBytes(failure.sizeBytes)}, over the message size limit of ` +
     `${describeBytes(failure.limitBytes)} set by DOCPUSH_MESSAGE_SIZE_LIMIT. ` +
