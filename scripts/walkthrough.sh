@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Walks through a first delivery against a running docpush: creates a user, a push connection to
 # the local listener (scripts/listener.ts on port 8787), a document record, records an event, and
-# prints the push log. Needs DOCPUSH_KEY (the admin key printed on first start). The server must
+# prints the push log. A second run reuses the connection. Needs DOCPUSH_KEY (the admin key printed on first start). The server must
 # have been started with DOCPUSH_ALLOW_HTTP=true DOCPUSH_ALLOWED_CIDRS=127.0.0.0/8, because the
 # listener is plain HTTP on a loopback address, which docpush rejects by default.
 set -euo pipefail
@@ -35,10 +35,22 @@ user=$(gql 'mutation($input: CreateUserInput!) { createUser(input: $input) { id 
 user_id=$(pick "$user" data.createUser.id)
 echo "created user $user_id"
 
-connection=$(gql 'mutation($input: CreatePushConnectionInput!) { createPushConnection(input: $input) { id systemName signingSecret } }' \
-  "{\"input\":{\"name\":\"Local listener\",\"url\":\"$LISTENER\",\"eventTypes\":[\"DocumentRecordCreated\",\"SignCompleted\"],\"headers\":[{\"name\":\"X-Actor\",\"value\":\"{{LEGITO.currentUser.email}}\"}]}}")
-connection_id=$(pick "$connection" data.createPushConnection.id)
-echo "created push connection $connection_id; signing secret: $(pick "$connection" data.createPushConnection.signingSecret)"
+# A second run reuses the connection of the first, so the listener gets each event once and keeps
+# verifying signatures with the secret the first run printed.
+existing=$(gql 'query { pushConnections(first: 100) { edges { node { id name url } } } }' |
+  node -e 'let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => {
+    const found = JSON.parse(s).data.pushConnections.edges.map((e) => e.node).find((n) => n.name === "Local listener" && n.url === process.argv[1]);
+    process.stdout.write(found ? found.id : "");
+  })' "$LISTENER")
+if [[ -n "$existing" ]]; then
+  connection_id="$existing"
+  echo "reusing push connection $connection_id; its signing secret was printed when it was created"
+else
+  connection=$(gql 'mutation($input: CreatePushConnectionInput!) { createPushConnection(input: $input) { id systemName signingSecret } }' \
+    "{\"input\":{\"name\":\"Local listener\",\"url\":\"$LISTENER\",\"eventTypes\":[\"DocumentRecordCreated\",\"SignCompleted\"],\"headers\":[{\"name\":\"X-Actor\",\"value\":\"{{LEGITO.currentUser.email}}\"}]}}")
+  connection_id=$(pick "$connection" data.createPushConnection.id)
+  echo "created push connection $connection_id; signing secret: $(pick "$connection" data.createPushConnection.signingSecret)"
+fi
 
 gql 'mutation($id: ID!) { enablePushConnection(id: $id) { id enabled } }' "{\"id\":\"$connection_id\"}" >/dev/null
 echo "enabled push connection $connection_id"
