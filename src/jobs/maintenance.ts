@@ -3,7 +3,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { JOB_TABLE, type RecurringJob } from './agenda-queue';
-import { SWEEP_JOB, takeUnqueuedMessages } from './sweeper.job';
+import { SWEEP_JOB, cancelMessagesOfDeletedConnections, takeUnqueuedMessages } from './sweeper.job';
 import { RETENTION_JOB, purgeExpiredRows } from './retention.job';
 
 export interface MaintenanceDeps {
@@ -14,9 +14,10 @@ export interface MaintenanceDeps {
 }
 
 /**
- * Returns the recurring jobs of a worker: the sweeper, which queues due messages that have no
- * job (every DOCPUSH_SWEEP_INTERVAL), and the purge of rows older than DOCPUSH_LOG_RETENTION
- * (every DOCPUSH_RETENTION_INTERVAL).
+ * Returns the recurring jobs of a worker: the sweeper (every DOCPUSH_SWEEP_INTERVAL), which
+ * notes and requeues abandoned attempts, wakes the workers for overdue messages and cancels the
+ * unfinished messages of deleted connections, and the purge of rows older than
+ * DOCPUSH_LOG_RETENTION (every DOCPUSH_RETENTION_INTERVAL).
  */
 export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {
   return [
@@ -34,6 +35,9 @@ export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {
 /** Queues the messages that no job is going to deliver; returns how many it queued. */
 export async function sweep(deps: MaintenanceDeps): Promise<number> {
   const { config } = deps;
+  const cancelled = await cancelMessagesOfDeletedConnections(deps.orm.em.fork(), { staleAfterMs: config.jobs.lockLifetimeMs, now: new Date() });
+  if (cancelled > 0) deps.logger.info({ cancelled }, 'sweeper cancelled unfinished messages of deleted connections');
+
   const swept = await takeUnqueuedMessages(deps.orm.em.fork(), {
     graceMs: config.jobs.sweepGraceMs,
     staleAfterMs: config.jobs.lockLifetimeMs,

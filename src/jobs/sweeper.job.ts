@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ABANDONED_NOTE } from '../delivery/steps/claim-batch.step';
 
 export const SWEEP_JOB = 'sweep-push-messages';
 
@@ -34,7 +35,6 @@ export interface SweptMessage {
 export async function takeUnqueuedMessages(em: EntityManager, options: SweepOptions): Promise<SweptMessage[]> {
   const dueBefore = new Date(options.now.getTime() - options.graceMs);
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
-  const abandonedNote = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
 
   const rows: Array<{ id: string; previous_state: string }> = await em.execute(
     `with swept as (
@@ -56,7 +56,26 @@ export async function takeUnqueuedMessages(em: EntityManager, options: SweepOpti
        from swept
       where m.id = swept.id
      returning m.id, swept.state::text as previous_state`,
-    [dueBefore, staleBefore, options.batchSize ?? SWEEP_BATCH_SIZE, abandonedNote, options.now, options.now],
+    [dueBefore, staleBefore, options.batchSize ?? SWEEP_BATCH_SIZE, ABANDONED_NOTE, options.now, options.now],
   );
   return rows.map((row) => ({ id: row.id, previousState: row.previous_state }));
+}
+
+/**
+ * Cancels the unfinished messages of deleted connections that the deletion could not cancel:
+ * those whose attempt was in flight then and whose worker stopped before recording it (stale
+ * DELIVERING rows). Returns how many it cancelled.
+ */
+export async function cancelMessagesOfDeletedConnections(em: EntityManager, options: { staleAfterMs: number; now: Date }): Promise<number> {
+  const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
+  const rows: Array<{ id: string }> = await em.execute(
+    `update push_messages m
+        set state = 'CANCELLED', next_attempt_at = null, last_error = 'Push connection was deleted.', updated_at = ?
+       from push_connections c
+      where c.id = m.connection_id and c.deleted_at is not null
+        and (m.state in ('PENDING', 'RETRY_SCHEDULED') or (m.state = 'DELIVERING' and m.updated_at < ?))
+     returning m.id`,
+    [options.now, staleBefore],
+  );
+  return rows.length;
 }

@@ -341,4 +341,18 @@ describe('AttemptBatcher', () => {
     expect(states.get(bad.id)).toMatchObject({ state: 'DELIVERING', attempts: 1 });
     expect(await waitForNotifiedIds(records.map((record) => record.logId))).toBe(4);
   });
+
+  it('cancels the retry of a deleted connection', async () => {
+    const connectionId = await newConnection('Deleted mid-attempt');
+    const [message] = await insertClaimedMessages(connectionId, [1]);
+    await pool.query(`update push_connections set deleted_at = now(), enabled = false where id = $1`, [connectionId]);
+
+    const record = await newBatcher().record(attemptOf(message, 500, new Date()));
+
+    expect(record.decision.kind).toBe('retry');
+    const state = (await readMessages([message.id])).get(message.id);
+    expect(state).toMatchObject({ state: 'CANCELLED', next_attempt_at: null, last_response_code: 500 });
+    expect(state?.last_error).toContain('deleted');
+    expect(await readLogs([message.id])).toEqual([expect.objectContaining({ attempt: 1, response_code: 500, outcome: 'FAILED' })]);
+  });
 });

@@ -3,7 +3,7 @@ import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
 import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { claimDueMessages, nextDueTime, releaseClaims, type BatchClaimOptions } from '../../src/delivery/steps/claim-batch.step';
+import { ABANDONED_NOTE, claimDueMessages, nextDueTime, releaseClaims, type BatchClaimOptions } from '../../src/delivery/steps/claim-batch.step';
 import { DisablePushConnectionDocument } from '../generated/graphql';
 
 // The API role starts no dispatcher, so only the claims of these tests take messages.
@@ -186,7 +186,7 @@ describe('claimDueMessages', () => {
 
     expect(sorted(claimed)).toEqual(sorted([...stale, due[0]]));
     const rows = await readMessages([...stale, ...fresh]);
-    for (const id of stale) expect(rows.get(id)).toMatchObject({ state: 'DELIVERING', attempts: 2, updated_at: now });
+    for (const id of stale) expect(rows.get(id)).toMatchObject({ state: 'DELIVERING', attempts: 2, updated_at: now, last_error: ABANDONED_NOTE });
     expect(rows.get(fresh[0])).toMatchObject({ state: 'DELIVERING', attempts: 1 });
   });
 

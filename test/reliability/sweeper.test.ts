@@ -4,8 +4,8 @@ import { seedWorkspace, seedRecord, type SeededWorkspace } from '../support/fixt
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DocumentRecord } from '../../src/records/document-record.entity';
 import { recordEventWithMessages } from '../../src/records/event-recorder.service';
-import { takeUnqueuedMessages } from '../../src/jobs/sweeper.job';
-import { DisablePushConnectionDocument } from '../generated/graphql';
+import { cancelMessagesOfDeletedConnections, takeUnqueuedMessages } from '../../src/jobs/sweeper.job';
+import { DeletePushConnectionDocument, DisablePushConnectionDocument } from '../generated/graphql';
 import { createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState } from './reliability-support';
 
 // Each test waits for deliveries with deadlines of its own; this bounds the whole test.
@@ -136,5 +136,21 @@ describe('sweeper rule', () => {
     await setMessage(messageId, 'PENDING', new Date(now.getTime() - 3_600_000), new Date(now.getTime() - 3_600_000));
 
     expect(await takeUnqueuedMessages(em(), { graceMs: 60_000, staleAfterMs: 60_000, now })).toEqual([]);
+  });
+
+  it('cancels abandoned messages of a deleted connection', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const record = await seedRecord(app, seeded);
+    const [abandoned, inFlight] = await Promise.all([recordEventWithoutJob(app, record), recordEventWithoutJob(app, record)]).then((ids) => ids.map((pair) => pair[0]));
+    const now = new Date('2030-01-01T12:00:00Z');
+    await setMessage(abandoned, 'DELIVERING', null, new Date(now.getTime() - 600_000));
+    await setMessage(inFlight, 'DELIVERING', null, new Date(now.getTime() - 5_000));
+    dataOf(await app.request(DeletePushConnectionDocument, { id: connection.id }));
+
+    expect(await cancelMessagesOfDeletedConnections(em(), { staleAfterMs: 60_000, now })).toBe(1);
+    const rows: Array<{ id: string; state: string }> = await em().execute(`select id, state from push_messages where id in (?, ?)`, [abandoned, inFlight]);
+    const states = new Map(rows.map((row) => [row.id, row.state]));
+    expect(states.get(abandoned)).toBe('CANCELLED');
+    expect(states.get(inFlight)).toBe('DELIVERING');
   });
 });

@@ -11,6 +11,9 @@ export interface BatchClaimOptions {
   now: Date;
 }
 
+/** Error noted on a message whose attempt a stopped worker left unfinished; it stays until the next attempt ends. */
+export const ABANDONED_NOTE = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
+
 /** Relations that building, attaching and recording an attempt read. */
 export const DELIVERY_RELATIONS = [
   'connection',
@@ -75,11 +78,12 @@ export async function claimDueMessages(em: EntityManager, options: BatchClaimOpt
         limit ?
      )
      update push_messages m
-        set state = 'DELIVERING', attempts = m.attempts + 1, updated_at = ?
+        set state = 'DELIVERING', attempts = m.attempts + 1, updated_at = ?,
+            last_error = case when m.state = 'DELIVERING' then ? else m.last_error end
        from picked
       where m.id = picked.id
      returning m.id`,
-    [staleBefore, options.now, staleBefore, options.connectionConcurrency, options.connectionConcurrency, options.limit, options.now],
+    [staleBefore, options.now, staleBefore, options.connectionConcurrency, options.connectionConcurrency, options.limit, options.now, ABANDONED_NOTE],
   );
   return rows.map((row) => row.id);
 }
@@ -114,14 +118,13 @@ export async function nextDueTime(em: EntityManager, since: Date): Promise<Date 
  */
 export async function releaseClaims(em: EntityManager, claims: Array<{ id: string; attempt: number }>, now: Date): Promise<number> {
   if (claims.length === 0) return 0;
-  const note = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
   const rows: Array<{ id: string }> = await em.execute(
     `update push_messages m
         set state = 'RETRY_SCHEDULED', next_attempt_at = ?, last_error = ?, updated_at = ?
        from (select unnest(array[?]::text[]) as id, unnest(array[?]::int[]) as attempt) claimed
       where m.id = claimed.id and m.attempts = claimed.attempt and m.state = 'DELIVERING'
      returning m.id`,
-    [now, note, now, claims.map((claim) => claim.id), claims.map((claim) => claim.attempt)],
+    [now, ABANDONED_NOTE, now, claims.map((claim) => claim.id), claims.map((claim) => claim.attempt)],
   );
   return rows.length;
 }

@@ -92,6 +92,9 @@ function isSuccess(result: AttemptResult): boolean {
   return result.statusCode >= 200 && result.statusCode < 300;
 }
 
+/** Appended to the error of a message whose connection was deleted while its attempt ran. */
+const CANCELLED_NOTE = 'Push connection was deleted, so no retry follows.';
+
 const LOG_COLUMNS = [
   'workspace_id',
   'connection_id',
@@ -157,15 +160,22 @@ async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], dec
     const state = stateAfter(decisions[index], input.result);
     return [input.message.id, input.message.attempts, state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, input.now];
   });
+  // A retry of a connection deleted during the attempt is cancelled instead, as the deletion
+  // cancelled the connection's other unfinished messages.
   const rows: Array<{ id: string }> = await tx.execute(
     `update push_messages m
-        set state = v.state::push_message_state, next_attempt_at = v.next_attempt_at, last_response_code = v.last_response_code,
-            last_error = v.last_error, updated_at = v.updated_at
+        set state = case when c.deleted_at is not null and v.state = 'RETRY_SCHEDULED' then 'CANCELLED' else v.state end::push_message_state,
+            next_attempt_at = case when c.deleted_at is not null then null else v.next_attempt_at end,
+            last_response_code = v.last_response_code,
+            last_error = case when c.deleted_at is not null and v.state = 'RETRY_SCHEDULED'
+                              then concat_ws(' ', v.last_error, ?::text) else v.last_error end,
+            updated_at = v.updated_at
        from (values ${inputs.map(() => '(?::text, ?::int, ?::text, ?::timestamptz, ?::int, ?::text, ?::timestamptz)').join(', ')})
-            as v(id, attempts, state, next_attempt_at, last_response_code, last_error, updated_at)
-      where m.id = v.id and m.attempts = v.attempts
+            as v(id, attempts, state, next_attempt_at, last_response_code, last_error, updated_at),
+            push_connections c
+      where m.id = v.id and m.attempts = v.attempts and c.id = m.connection_id
      returning m.id`,
-    values,
+    [CANCELLED_NOTE, ...values],
   );
   return new Set(rows.map((row) => row.id));
 }
