@@ -181,11 +181,10 @@ async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], dec
 }
 
 /**
- * Updates the failure streak of each connection in the batch with the result that writing its
- * attempts one by one, in batch order, would have: the last success resets the streak, the first
- * failure after it starts a new one, and the last failure checks the disable rule. A 410 Gone
- * disables the connection wherever it is in the batch. Returns, by input index, the attempts that
- * disabled their connection.
+ * Updates the failure streak of each connection in the batch as writing its attempts one by one,
+ * in batch order, would. The last success resets the streak, the first failure after it starts a
+ * new one, and the last failure checks the disable rule. A 410 Gone disables the connection
+ * wherever it is in the batch. Returns, by input index, the attempts that disabled their connection.
  */
 async function updateHealthOfBatch(
   tx: EntityManager,
@@ -239,7 +238,7 @@ function streakDecidingAttempts(indexes: number[], inputs: AttemptInput[], decis
   return [...chosen].sort((a, b) => a - b);
 }
 
-/** The push log row of an attempt, as plain values. */
+/** Builds the push log row of an attempt as plain values. */
 function buildLogRow(message: PushMessage, request: DeliveryRequest, result: AttemptResult, succeeded: boolean) {
   const dropped =
     request.droppedHeaders.length > 0
