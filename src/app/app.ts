@@ -79,7 +79,7 @@ async function startOnDatabase(
   const deliveryLogFeed = new DeliveryLogFeed(databaseUrl, orm, logger);
   const connectionStatusFeed = new ConnectionStatusFeed(databaseUrl, orm, logger);
   const worker: WorkerParts = { dispatcher: null, listenerConnections: null };
-  const monitoring = createMonitoring(config, orm, queue, worker, deliveryLogFeed, logger);
+  const monitoring = createMonitoring(config, orm, secretBox, queue, worker, deliveryLogFeed, logger);
   const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue, deliveryLogFeed, connectionStatusFeed, monitoring };
 
   await queue.start();
@@ -183,6 +183,7 @@ async function startWorker(
 function createMonitoring(
   config: Config,
   orm: MikroORM,
+  secretBox: SecretBox,
   queue: AgendaQueue,
   worker: WorkerParts,
   deliveryLogFeed: DeliveryLogFeed,
@@ -190,7 +191,7 @@ function createMonitoring(
 ): Monitoring {
   const metrics = new AppMetrics({ orm, deliveryLogFeed, logger });
   const jobProcessorRunning = config.role === 'api' ? null : () => queue.agenda.isActiveJobProcessor() && (worker.dispatcher?.isRunning ?? false);
-  return { metrics, readiness: new ReadinessProbe({ orm, jobProcessorRunning, logger }) };
+  return { metrics, readiness: new ReadinessProbe({ orm, secretBox, jobProcessorRunning, logger }) };
 }
 
 /** Says at start-up when listener targets beyond public HTTPS addresses are allowed. */

@@ -1,8 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import { withTimeout } from './timeout';
+import { SecretBoxError, type SecretBox } from '../security/secret-box';
 
-export type ReadinessCheckName = 'database' | 'migrations' | 'jobs';
+export type ReadinessCheckName = 'database' | 'migrations' | 'secrets' | 'jobs';
 
 export interface CheckResult {
   status: 'ok' | 'failed';
@@ -24,6 +25,8 @@ export const NOT_CHECKED_WITHOUT_DATABASE = 'not checked, because the database c
 
 export interface ReadinessSources {
   orm: MikroORM;
+  /** The server key, checked against a stored signing secret. */
+  secretBox: SecretBox;
   /** Reports whether the job processor runs; null in a process without the worker role. */
   jobProcessorRunning: (() => boolean) | null;
   logger: Logger;
@@ -31,7 +34,8 @@ export interface ReadinessSources {
 
 /**
  * Decides whether this process can do its work: `select 1` succeeds on the database, no
- * migration is pending, and in a process with the worker role the job processor runs.
+ * migration is pending, the server key opens the stored signing secrets, and in a process with
+ * the worker role the job processor runs.
  */
 export class ReadinessProbe {
   private lastStatus: ReadinessReport['status'] | null = null;
@@ -44,8 +48,10 @@ export class ReadinessProbe {
     checks.database = await this.run(() => this.checkDatabase(), (error) => (errors.database = error));
     if (checks.database.status === 'ok') {
       checks.migrations = await this.run(() => this.checkMigrations(), (error) => (errors.migrations = error));
+      checks.secrets = await this.run(() => this.checkServerKey(), (error) => (errors.secrets = error));
     } else {
       checks.migrations = { status: 'failed', reason: NOT_CHECKED_WITHOUT_DATABASE };
+      checks.secrets = { status: 'failed', reason: NOT_CHECKED_WITHOUT_DATABASE };
     }
     if (this.sources.jobProcessorRunning) checks.jobs = this.checkJobs(this.sources.jobProcessorRunning);
 
@@ -64,6 +70,28 @@ export class ReadinessProbe {
     const pending = await this.sources.orm.getMigrator().getPendingMigrations();
     if (pending.length === 0) return { status: 'ok' };
     return { status: 'failed', reason: `${pending.length} pending migration(s): ${pending.map((migration) => migration.name).join(', ')}` };
+  }
+
+  /**
+   * Opens the newest stored signing secret with the server key. A process started with another
+   * DOCPUSH_SECRET_KEY (or secret.key) than the one that sealed the secrets could sign nothing.
+   */
+  private async checkServerKey(): Promise<CheckResult> {
+    const rows: Array<{ sealed: string | null }> = await this.sources.orm.em
+      .fork()
+      .execute(`select signing_secrets -> 0 ->> 'sealed' as sealed from push_connections where jsonb_array_length(signing_secrets) > 0 order by id desc limit 1`);
+    const sealed = rows[0]?.sealed;
+    if (!sealed) return { status: 'ok' };
+    try {
+      this.sources.secretBox.open(sealed);
+      return { status: 'ok' };
+    } catch (error) {
+      if (!(error instanceof SecretBoxError)) throw error;
+      return {
+        status: 'failed',
+        reason: 'the server key cannot decrypt the stored signing secrets, so no delivery can be signed: start this process with the DOCPUSH_SECRET_KEY (or secret.key) of the others',
+      };
+    }
   }
 
   private checkJobs(jobProcessorRunning: () => boolean): CheckResult {
@@ -86,7 +114,7 @@ export class ReadinessProbe {
     const previous = this.lastStatus;
     this.lastStatus = report.status;
     if (report.status === 'unavailable') {
-      this.sources.logger.warn({ failed: report.failed, checks: report.checks, err: errors.database ?? errors.migrations }, 'readiness check failed');
+      this.sources.logger.warn({ failed: report.failed, checks: report.checks, err: errors.database ?? errors.migrations ?? errors.secrets }, 'readiness check failed');
     } else if (previous !== null) {
       this.sources.logger.info('readiness checks pass again');
     }

@@ -71,7 +71,7 @@ describe('monitoring endpoints', () => {
     expect(await response.json()).toEqual({
       status: 'ready',
       failed: [],
-      checks: { database: { status: 'ok' }, migrations: { status: 'ok' }, jobs: { status: 'ok' } },
+      checks: { database: { status: 'ok' }, migrations: { status: 'ok' }, secrets: { status: 'ok' }, jobs: { status: 'ok' } },
     });
   });
 
@@ -214,6 +214,6 @@ describe('backlog gauges of an API-only process', () => {
     const response = await fetch(`${apiOnly.app.monitoringUrl}/readyz`);
 
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { checks: unknown }).checks).toEqual({ database: { status: 'ok' }, migrations: { status: 'ok' } });
+    expect(((await response.json()) as { checks: unknown }).checks).toEqual({ database: { status: 'ok' }, migrations: { status: 'ok' }, secrets: { status: 'ok' } });
   });
 });

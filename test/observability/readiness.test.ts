@@ -58,10 +58,11 @@ describe('readiness with the database behind a proxy', () => {
 
     expect(outage.status).toBe(503);
     expect(outage.body.status).toBe('unavailable');
-    expect(outage.body.failed).toEqual(['database', 'migrations']);
+    expect(outage.body.failed).toEqual(['database', 'migrations', 'secrets']);
     expect(outage.body.checks.database.status).toBe('failed');
     expect(outage.body.checks.database.reason).toMatch(/error code|no answer|connection failed/);
     expect(outage.body.checks.migrations.reason).toBe(NOT_CHECKED_WITHOUT_DATABASE);
+    expect(outage.body.checks.secrets.reason).toBe(NOT_CHECKED_WITHOUT_DATABASE);
     expect(outage.body.checks.jobs).toEqual({ status: 'ok' });
     expect(JSON.stringify(outage.body)).not.toContain(String(proxy.port));
   });

@@ -34,6 +34,11 @@ async function startWorker(key: string): Promise<RunningApp> {
   return startApp(config, { logger: pino({ level: 'silent' }) });
 }
 
+async function readiness(running: RunningApp) {
+  const response = await fetch(`${running.monitoringUrl}/readyz`);
+  return { status: response.status, body: (await response.json()) as { failed: string[]; checks: Record<string, { reason?: string }> } };
+}
+
 beforeAll(async () => {
   // This process serves the API only, so the deliveries run in the worker each test starts.
   app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_SECRET_KEY: secretKey });
@@ -66,9 +71,14 @@ describe('a worker with another server key', () => {
     expect(log.responseCode).toBe(0);
     expect(log.responseError).toContain('DOCPUSH_SECRET_KEY');
     expect(listener.requests).toHaveLength(0);
+    const unready = await readiness(worker);
+    expect(unready.status).toBe(503);
+    expect(unready.body.failed).toEqual(['secrets']);
+    expect(unready.body.checks.secrets.reason).toContain('DOCPUSH_SECRET_KEY');
 
     await worker.stop();
     worker = await startWorker(secretKey);
+    expect((await readiness(worker)).status).toBe(200);
     await waitForMessageState(app, messageIds[0], PushMessageState.SUCCEEDED);
     await waitFor(() => listener.requests.length === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the delivery with the right key' });
     expect(listener.requests[0].headers['webhook-id']).toBe(messageIds[0]);
