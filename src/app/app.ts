@@ -72,7 +72,7 @@ async function startOnDatabase(
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   logger.info({ database: describeDatabase(databaseUrl, embedded !== null), role: config.role }, 'starting docpush');
 
-  const orm = await openDatabase(databaseUrl, logger);
+  const orm = await openDatabase(databaseUrl, logger, config.databasePoolSize);
   const firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
   const queue = await AgendaQueue.create(config, databaseUrl, logger);
   const deliveryQueue = new PushMessageQueue(orm, queue, logger);

@@ -10,6 +10,8 @@ export type JobBackend = 'postgres' | 'mongodb';
 export interface Config {
   /** PostgreSQL connection URL; null starts an embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | null;
+  /** Largest number of connections in the ORM's pool (DOCPUSH_DB_POOL_SIZE). */
+  databasePoolSize: number;
   dataDir: string;
   host: string;
   port: number;
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
   const processEveryMs = positiveDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
   return {
     databaseUrl: env.DATABASE_URL || null,
+    databasePoolSize: integer(env, 'DOCPUSH_DB_POOL_SIZE', 20, 1, 1000),
     dataDir: path.resolve(env.DOCPUSH_DATA_DIR || '.data'),
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 4000, 0, 65535),

@@ -10,7 +10,10 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 /** True when this code runs from TypeScript sources (ts-node, Jest) instead of `dist/`. */
 const RUNNING_FROM_SOURCES = __filename.endsWith('.ts');
 
-export function ormOptions(databaseUrl: string, logger?: Logger): Options {
+/** Connections of the ORM's pool when DOCPUSH_DB_POOL_SIZE is not set. */
+export const DEFAULT_POOL_SIZE = 20;
+
+export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFAULT_POOL_SIZE): Options {
   return {
     driver: PostgreSqlDriver,
     clientUrl: databaseUrl,
@@ -29,7 +32,7 @@ export function ormOptions(databaseUrl: string, logger?: Logger): Options {
     },
     // Agenda creates and owns its tables; without this, `migration:create` would drop them.
     schemaGenerator: { skipTables: ['agenda_jobs', 'agenda_logs'] },
-    pool: { min: 0, max: 20 },
+    pool: { min: 0, max: poolSize },
     debug: false,
     logger: (message: string) => logger?.debug({ orm: message }, 'mikro-orm'),
     forceUtcTimezone: true,
@@ -38,8 +41,8 @@ export function ormOptions(databaseUrl: string, logger?: Logger): Options {
 }
 
 /** Connects MikroORM and applies every pending migration. */
-export async function openDatabase(databaseUrl: string, logger?: Logger): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(databaseUrl, logger));
+export async function openDatabase(databaseUrl: string, logger?: Logger, poolSize?: number): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(databaseUrl, logger, poolSize));
   const migrator = orm.getMigrator();
   const pending = await migrator.getPendingMigrations();
   if (pending.length > 0) {
