@@ -28,11 +28,11 @@ export interface Config {
     concurrency: number;
     /** Largest number of due messages one claim statement takes. */
     claimBatchSize: number;
-    /** How long a running job stays locked before another worker may take it over. */
+    /** How long a claimed attempt or running job stays taken before another worker may take it over. */
     lockLifetimeMs: number;
-    /** How often the sweeper looks for due messages that have no job, and for abandoned attempts. */
+    /** How often the sweeper looks for overdue messages and abandoned attempts. */
     sweepIntervalMs: number;
-    /** How long past its due time a message waits for its own job before the sweeper queues it again. */
+    /** How long past its due time a message waits for a claim before the sweeper queues it again. */
     sweepGraceMs: number;
   };
   delivery: {

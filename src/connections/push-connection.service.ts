@@ -97,10 +97,10 @@ export class PushConnectionService {
 
   /**
    * Enables a disabled connection and makes its waiting messages (PENDING and RETRY_SCHEDULED)
-   * due now. Returns the ids of the oldest REQUEST_QUEUE_LIMIT of them for the caller to queue;
-   * the sweeper queues any others. The failure streak starts afresh, so a listener that comes
-   * back gets the whole DOCPUSH_DISABLE_AFTER period again. Enabling an enabled connection
-   * changes nothing and returns no ids, because its messages have jobs.
+   * due now. Returns the ids of the oldest REQUEST_QUEUE_LIMIT of them for the caller to queue,
+   * which wakes the workers for all of them. The failure streak starts afresh, so a listener that
+   * comes back gets the whole DOCPUSH_DISABLE_AFTER period again. Enabling an enabled connection
+   * changes nothing and returns no ids, because its messages are queued already.
    */
   async enable(id: string): Promise<{ connection: PushConnection; dueMessageIds: string[] }> {
     const connection = await this.get(id);

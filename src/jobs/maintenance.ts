@@ -32,7 +32,7 @@ export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {
   ];
 }
 
-/** Queues the messages that no job is going to deliver; returns how many it queued. */
+/** Queues the overdue messages and abandoned attempts that no worker has taken; returns how many it queued. */
 export async function sweep(deps: MaintenanceDeps): Promise<number> {
   const { config } = deps;
   const cancelled = await cancelMessagesOfDeletedConnections(deps.orm.em.fork(), { staleAfterMs: config.jobs.lockLifetimeMs, now: new Date() });
@@ -47,7 +47,7 @@ export async function sweep(deps: MaintenanceDeps): Promise<number> {
 
   await deps.queue.enqueue(swept.map((message) => message.id));
   const abandoned = swept.filter((message) => message.previousState === 'DELIVERING').map((message) => message.id);
-  deps.logger.info({ queued: swept.length, abandonedAttempts: abandoned.length, abandonedMessageIds: abandoned.slice(0, 20) }, 'sweeper queued messages that had no job');
+  deps.logger.info({ queued: swept.length, abandonedAttempts: abandoned.length, abandonedMessageIds: abandoned.slice(0, 20) }, 'sweeper queued overdue messages and abandoned attempts');
   return swept.length;
 }
 

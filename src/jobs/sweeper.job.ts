@@ -7,7 +7,7 @@ export const SWEEP_JOB = 'sweep-push-messages';
 export const SWEEP_BATCH_SIZE = 1000;
 
 export interface SweepOptions {
-  /** How long past its due time a message may wait for its own job. */
+  /** How long past its due time a message may wait for a claim. */
   graceMs: number;
   /** A DELIVERING message untouched for this long was abandoned by a worker that stopped. */
   staleAfterMs: number;
@@ -22,12 +22,12 @@ export interface SweptMessage {
 }
 
 /**
- * Finds the messages of enabled connections that no job is going to deliver and makes them due
- * now: PENDING and RETRY_SCHEDULED messages more than `graceMs` past `nextAttemptAt` (their job
- * was lost, or never written because the process stopped between commit and enqueue), and
- * DELIVERING messages untouched for `staleAfterMs` (their worker stopped mid-attempt). An
- * abandoned attempt stays counted and its message becomes RETRY_SCHEDULED, with a note in
- * `lastError`. The caller queues the returned ids.
+ * Finds the messages of enabled connections that no worker has taken and makes them due now:
+ * PENDING and RETRY_SCHEDULED messages more than `graceMs` past `nextAttemptAt` (no worker ran,
+ * or its wake-ups were lost), and DELIVERING messages untouched for `staleAfterMs` (their worker
+ * stopped mid-attempt). An abandoned attempt stays counted and its message becomes
+ * RETRY_SCHEDULED, with a note in `lastError`. The caller queues the returned ids, which wakes
+ * the workers.
  *
  * Moving `nextAttemptAt` to now keeps the next sweeps from queuing the same message again
  * before another grace period has passed. Rows locked by a running claim are skipped.
