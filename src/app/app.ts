@@ -127,7 +127,9 @@ async function startWorker(
 ): Promise<void> {
   const { config, logger } = services;
   const { queue, deliveryQueue, databaseUrl, worker } = parts;
-  const listenerConnections = new ListenerConnections({ maxConnectionsPerListener: config.delivery.connectionConcurrency });
+  // The claim keeps each connection within DOCPUSH_CONNECTION_CONCURRENCY; the socket cap is per
+  // listener, which several connections may share, so it matches what the worker runs at once.
+  const listenerConnections = new ListenerConnections({ maxConnectionsPerListener: config.jobs.concurrency });
   worker.listenerConnections = listenerConnections;
   const renderCache = new RenderCache({ maxBytes: config.attachments.renderCacheBytes });
   services.monitoring.metrics.trackRenderCache(() => renderCache.stats());
@@ -168,6 +170,7 @@ async function startWorker(
     staleAfterMs: config.jobs.lockLifetimeMs,
     pollIntervalMs: config.jobs.processEveryMs,
     deliver: async (message) => countDisabled(await deliverClaimedMessage(services.orm.em.fork(), message, deps)),
+    onDrainDeadline: () => listenerConnections.close(),
   });
   deliveryQueue.useLocalDispatcher(dispatcher);
   worker.dispatcher = dispatcher;

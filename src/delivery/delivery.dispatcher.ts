@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
 import { claimDueMessages, loadClaimedMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
@@ -33,6 +33,8 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   /** Runs one claimed attempt; the message is loaded with DELIVERY_RELATIONS. */
   deliver(message: PushMessage): Promise<void>;
+  /** Called when a stop's drain deadline passes with attempts still running, to abort their requests. */
+  onDrainDeadline?(): Promise<void>;
 }
 
 /**
@@ -108,18 +110,20 @@ export class DeliveryDispatcher {
     this.clearTimer();
     await this.listener.stop();
     const deadline = Date.now() + drainTimeoutMs;
+    // A claim still running when the deadline passes releases what it claimed by itself.
     while ((this.inFlight.size > 0 || this.claiming) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
     }
     if (this.inFlight.size === 0) return;
 
+    // Ends the requests still open first, so that no attempt reaches its listener after another
+    // worker has taken its message over.
+    await this.options.onDrainDeadline?.();
     const claims = [...this.inFlight].map(([id, attempt]) => ({ id, attempt }));
     this.options.logger.warn({ running: claims.length }, 'deliveries still running at the shutdown deadline; making them due again');
     try {
-      const em = this.options.orm.em.fork();
-      await releaseClaims(em, claims, new Date());
-      // Wakes the other workers, so they take the released messages over now rather than at their next poll.
-      await em.execute(`select pg_notify(?, '')`, [DUE_MESSAGES_CHANNEL]);
+      // Wakes the other workers too, so they take the released messages over now rather than at their next poll.
+      await this.release(claims);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'could not release the running deliveries; they are taken over once stale');
     }
@@ -163,9 +167,37 @@ export class DeliveryDispatcher {
       now,
     });
     if (ids.length === 0) return 0;
-    const messages = await loadClaimedMessages(em, ids);
+    if (!this.running) {
+      // Claimed while the dispatcher stopped: handed back at once instead of starting attempts that no drain waits for.
+      await this.release(ids.map((id) => ({ id, attempt: -1 })));
+      return ids.length;
+    }
+
+    let messages: PushMessage[];
+    try {
+      messages = await loadClaimedMessages(em, ids);
+    } catch (error) {
+      await this.release(ids.map((id) => ({ id, attempt: -1 })));
+      throw error;
+    }
     for (const message of messages) this.startAttempt(message);
+    if (ids.length === requested) await this.notifyPeers(em);
     return ids.length;
+  }
+
+  /**
+   * Wakes the other workers after a full claim. The claim statement locks more rows than it
+   * takes, so a worker that claimed at the same moment may have found nothing and gone to sleep.
+   */
+  private async notifyPeers(em: EntityManager): Promise<void> {
+    await em.execute(`select pg_notify(?, '')`, [DUE_MESSAGES_CHANNEL]);
+  }
+
+  /** Makes claimed messages due again; an attempt of -1 matches whatever attempt the claim counted. */
+  private async release(claims: Array<{ id: string; attempt: number }>): Promise<void> {
+    const em = this.options.orm.em.fork();
+    await releaseClaims(em, claims, new Date());
+    await this.notifyPeers(em);
   }
 
   private startAttempt(message: PushMessage): void {

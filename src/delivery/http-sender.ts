@@ -48,7 +48,8 @@ interface AttemptState {
 }
 
 interface Failure {
-  kind: AttemptErrorKind;
+  /** Null when the attempt ended before any byte went to the listener, such as while waiting for a pooled connection. */
+  kind: AttemptErrorKind | null;
   message: string;
 }
 
@@ -358,6 +359,11 @@ function hostOf(url: string): string {
 function describeFailure(error: unknown, state: AttemptState, deadline: AttemptDeadline, url: string): Failure {
   if (error instanceof TargetRejectedError) return { kind: 'rejected_target', message: error.message };
   if (error instanceof TargetLookupError) return { kind: 'dns', message: error.message };
+  if (state.stage === 'queue') {
+    // Nothing reached the listener, so the attempt must not count against it (failure streak, time-out rules).
+    const message = deadline.expired ? describeTimeout(state, deadline.timeoutMs, url) : error instanceof Error ? error.message : String(error);
+    return { kind: null, message: `Not sent. ${message}` };
+  }
   if (deadline.expired) return { kind: 'timeout', message: describeTimeout(state, deadline.timeoutMs, url) };
 
   const code = String((error as NodeJS.ErrnoException | undefined)?.code ?? '');

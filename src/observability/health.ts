@@ -73,13 +73,17 @@ export class ReadinessProbe {
   }
 
   /**
-   * Opens the newest stored signing secret with the server key. A process started with another
+   * Opens the current signing secret of the newest connection with the server key (rotation
+   * appends, so the last secret is the current one). A process started with another
    * DOCPUSH_SECRET_KEY (or secret.key) than the one that sealed the secrets could sign nothing.
    */
   private async checkServerKey(): Promise<CheckResult> {
     const rows: Array<{ sealed: string | null }> = await this.sources.orm.em
       .fork()
-      .execute(`select signing_secrets -> 0 ->> 'sealed' as sealed from push_connections where jsonb_array_length(signing_secrets) > 0 order by id desc limit 1`);
+      .execute(
+        `select signing_secrets -> -1 ->> 'sealed' as sealed from push_connections
+          where deleted_at is null and jsonb_array_length(signing_secrets) > 0 order by id desc limit 1`,
+      );
     const sealed = rows[0]?.sealed;
     if (!sealed) return { status: 'ok' };
     try {

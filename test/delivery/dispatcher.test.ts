@@ -277,9 +277,10 @@ describe('beside an API process', () => {
         await lock.query(`commit`);
         await stopping;
 
-        // The attempt's write lands once the lock is gone. No later attempt was claimed, so its outcome replaces the note.
+        // The attempt's log row lands once the lock is gone, but the released message keeps its
+        // state: it is due again, and another worker delivers it once more.
         expect(await readLogs(pool, messageId)).toEqual([expect.objectContaining({ attempt: 1, response_code: 200, outcome: 'SUCCEEDED' })]);
-        expect(await readMessage(pool, messageId)).toMatchObject({ state: 'SUCCEEDED', attempts: 1, last_error: null });
+        expect(await readMessage(pool, messageId)).toMatchObject({ state: 'RETRY_SCHEDULED', attempts: 1, last_error: RELEASE_NOTE });
       } finally {
         await lock.end();
       }

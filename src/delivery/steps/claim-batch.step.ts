@@ -112,19 +112,22 @@ export async function nextDueTime(em: EntityManager, since: Date): Promise<Date 
 
 /**
  * Makes messages that this worker claimed but did not finish due again at once, because the
- * worker is stopping. Only rows still at the claimed attempt are touched, so a row another worker
- * has taken over meanwhile keeps its state. The attempt stays counted: it may have reached the
- * listener before the stop.
+ * worker is stopping or could not start them. Only rows still DELIVERING at the claimed attempt
+ * are touched, so a row another worker has taken over meanwhile keeps its state. A started
+ * attempt stays counted, with a note, since it may have reached the listener. An attempt given
+ * as -1 was never started: any claimed attempt matches, and its count is taken back.
  */
 export async function releaseClaims(em: EntityManager, claims: Array<{ id: string; attempt: number }>, now: Date): Promise<number> {
   if (claims.length === 0) return 0;
   const rows: Array<{ id: string }> = await em.execute(
     `update push_messages m
-        set state = 'RETRY_SCHEDULED', next_attempt_at = ?, last_error = ?, updated_at = ?
+        set state = 'RETRY_SCHEDULED', next_attempt_at = ?, updated_at = ?,
+            attempts = case when claimed.attempt = -1 then m.attempts - 1 else m.attempts end,
+            last_error = case when claimed.attempt = -1 then m.last_error else ? end
        from (select unnest(array[?]::text[]) as id, unnest(array[?]::int[]) as attempt) claimed
-      where m.id = claimed.id and m.attempts = claimed.attempt and m.state = 'DELIVERING'
+      where m.id = claimed.id and (m.attempts = claimed.attempt or claimed.attempt = -1) and m.state = 'DELIVERING'
      returning m.id`,
-    [now, ABANDONED_NOTE, now, claims.map((claim) => claim.id), claims.map((claim) => claim.attempt)],
+    [now, now, ABANDONED_NOTE, claims.map((claim) => claim.id), claims.map((claim) => claim.attempt)],
   );
   return rows.length;
 }

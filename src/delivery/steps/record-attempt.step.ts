@@ -48,9 +48,9 @@ export async function recordAttempt(em: EntityManager, input: AttemptInput): Pro
  * nothing (a file failed to render, the message was too large) shows nothing about the listener,
  * so it leaves the failure streak alone. Returns one record per input, in input order.
  *
- * A message row is updated only while its attempt count is still this attempt's number. A slow
- * attempt whose message the sweeper or a resend has meanwhile taken over thus cannot overwrite
- * the newer attempt's state.
+ * A message row is updated only while it is DELIVERING at this attempt's number. A slow attempt
+ * whose message a later claim, a resend, the sweeper or a stopping worker has meanwhile made due
+ * or taken over thus cannot overwrite that state; its log row is still written.
  */
 export async function writeAttempts(tx: EntityManager, inputs: AttemptInput[]): Promise<AttemptRecord[]> {
   const decisions = inputs.map(decide);
@@ -173,7 +173,7 @@ async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], dec
        from (values ${inputs.map(() => '(?::text, ?::int, ?::text, ?::timestamptz, ?::int, ?::text, ?::timestamptz)').join(', ')})
             as v(id, attempts, state, next_attempt_at, last_response_code, last_error, updated_at),
             push_connections c
-      where m.id = v.id and m.attempts = v.attempts and c.id = m.connection_id
+      where m.id = v.id and m.attempts = v.attempts and m.state = 'DELIVERING' and c.id = m.connection_id
      returning m.id`,
     [CANCELLED_NOTE, ...values],
   );
@@ -192,7 +192,9 @@ async function updateHealthOfBatch(
   decisions: Array<AttemptRecord['decision']>,
 ): Promise<Map<number, ConnectionDisabled>> {
   const disabled = new Map<number, ConnectionDisabled>();
-  for (const indexes of sentAttemptsByConnection(inputs).values()) {
+  // Connections in ascending id order, so two batches lock their rows in the same order and cannot deadlock.
+  const byConnection = [...sentAttemptsByConnection(inputs).entries()].sort(([a], [b]) => a - b);
+  for (const [, indexes] of byConnection) {
     for (const index of streakDecidingAttempts(indexes, inputs, decisions)) {
       const input = inputs[index];
       const decision = decisions[index];
