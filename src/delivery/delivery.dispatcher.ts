@@ -40,7 +40,7 @@ export interface DispatcherOptions {
 /**
  * Feeds a worker with due push messages. It claims them from `push_messages` in batches, up to
  * `concurrency` attempts in flight, and claims again when an attempt ends, when a NOTIFY on
- * DUE_MESSAGES_CHANNEL says messages became due, when the earliest scheduled retry comes due,
+ * DUE_MESSAGES_CHANNEL reports due messages, when the earliest scheduled retry comes due,
  * and every `pollIntervalMs` as a fallback.
  *
  * Claims of one dispatcher run one at a time; a wake-up that arrives during a claim is kept and
