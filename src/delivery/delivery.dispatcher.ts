@@ -38,10 +38,10 @@ export interface DispatcherOptions {
 }
 
 /**
- * Feeds a worker with due push messages. It claims them from `push_messages` in batches, up to
- * `concurrency` attempts in flight, and claims again when an attempt ends, when a NOTIFY on
- * DUE_MESSAGES_CHANNEL reports due messages, when the earliest scheduled retry comes due,
- * and every `pollIntervalMs` as a fallback.
+ * Feeds a worker with due push messages, claimed from `push_messages` in batches up to
+ * `concurrency` attempts in flight. It claims again when an attempt ends, when a NOTIFY on
+ * DUE_MESSAGES_CHANNEL reports due messages and when the earliest scheduled retry comes due.
+ * A poll every `pollIntervalMs` is the fallback.
  *
  * Claims of one dispatcher run one at a time; a wake-up that arrives during a claim is kept and
  * served by another claim right after it.

@@ -14,10 +14,10 @@ export interface MaintenanceDeps {
 }
 
 /**
- * Returns the recurring jobs of a worker: the sweeper (every DOCPUSH_SWEEP_INTERVAL), which
- * notes and requeues abandoned attempts, wakes the workers for overdue messages and cancels the
- * unfinished messages of deleted connections, and the purge of rows older than
- * DOCPUSH_LOG_RETENTION (every DOCPUSH_RETENTION_INTERVAL).
+ * Returns the recurring jobs of a worker. The sweeper (every DOCPUSH_SWEEP_INTERVAL) notes and
+ * requeues abandoned attempts, wakes the workers for overdue messages and cancels the unfinished
+ * messages of deleted connections. The purge (every DOCPUSH_RETENTION_INTERVAL) deletes rows
+ * older than DOCPUSH_LOG_RETENTION.
  */
 export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {
   return [

@@ -22,10 +22,10 @@ export interface SweptMessage {
 }
 
 /**
- * Finds the messages of enabled connections that no worker has taken and makes them due now:
- * PENDING and RETRY_SCHEDULED messages more than `graceMs` past `nextAttemptAt` (no worker ran,
- * or its wake-ups were lost), and DELIVERING messages untouched for `staleAfterMs` (their worker
- * stopped mid-attempt). An abandoned attempt stays counted and its message becomes
+ * Finds the messages of enabled connections that no worker has taken and makes them due now.
+ * These are PENDING and RETRY_SCHEDULED messages more than `graceMs` past `nextAttemptAt` (no
+ * worker ran, or its wake-ups were lost), and DELIVERING messages untouched for `staleAfterMs`
+ * (their worker stopped mid-attempt). An abandoned attempt stays counted and its message becomes
  * RETRY_SCHEDULED, with a note in `lastError`. The caller queues the returned ids, which wakes
  * the workers.
  *

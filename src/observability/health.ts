@@ -134,8 +134,8 @@ function describeCheckError(error: unknown): string {
   if (error.message.startsWith('Timed out')) return `no answer within ${CHECK_TIMEOUT_MS} ms`;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') return `failed with error code ${code}`;
-  // `select 1` cannot fail on its own, so a driver error without an SQLSTATE is a lost or refused
-  // connection, such as "Connection terminated unexpectedly".
+  // A driver error without an SQLSTATE comes from the connection, not from `select 1`, such as
+  // "Connection terminated unexpectedly".
   if (error.name.endsWith('Exception') || error.name === 'Error') return `the database connection failed (${error.name})`;
   return `failed with ${error.name}`;
 }

@@ -1,11 +1,7 @@
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
 import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import pino from 'pino';
-import { startTestApp, TEST_ENV, type TestApp } from '../support/test-app';
+import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
@@ -14,8 +10,7 @@ import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
 import { PushMessage } from '../../src/delivery/push-message.entity';
 import { newMessageId } from '../../src/common/ids';
-import { loadConfig } from '../../src/config/config';
-import { startApp, type RunningApp } from '../../src/app/app';
+import type { RunningApp } from '../../src/app/app';
 import { DeliveryDispatcher } from '../../src/delivery/delivery.dispatcher';
 
 const WAIT_TIMEOUT_MS = 20_000;
@@ -203,17 +198,13 @@ describe('beside an API process', () => {
     await api?.stop();
   });
 
-  async function startWorker(): Promise<RunningApp> {
-    const config = loadConfig({
-      ...TEST_ENV,
-      DATABASE_URL: api.databaseUrl,
-      DOCPUSH_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'docpush-worker-')),
+  function startWorker(): Promise<RunningApp> {
+    return startAppOnDatabase(api.databaseUrl, {
       DOCPUSH_ROLE: 'worker',
       DOCPUSH_SECRET_KEY: secretKey,
       DOCPUSH_ATTEMPT_TIMEOUT: `${ATTEMPT_TIMEOUT_MS}ms`,
       DOCPUSH_RETRY_SCHEDULE: '1h',
     });
-    return startApp(config, { logger: pino({ level: 'silent' }) });
   }
 
   /** Stops the test's worker and clears the variable, so that afterEach does not stop it a second time. */

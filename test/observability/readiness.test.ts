@@ -1,22 +1,10 @@
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import pino from 'pino';
-import { loadConfig } from '../../src/config/config';
-import { startApp, type RunningApp } from '../../src/app/app';
+import type { RunningApp } from '../../src/app/app';
 import { NOT_CHECKED_WITHOUT_DATABASE } from '../../src/observability/health';
-import { startTestApp, TEST_ENV, type TestApp } from '../support/test-app';
+import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 import { parsePrometheusText, sampleValue } from './prometheus-text';
-
-/** Starts docpush with the test settings on `databaseUrl`, in any role. */
-async function startAppOn(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-app-'));
-  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: databaseUrl, DOCPUSH_DATA_DIR: dataDir, ...env });
-  return startApp(config, { logger: pino({ level: 'silent' }) });
-}
 
 interface ReadinessAnswer {
   status: number;
@@ -40,7 +28,7 @@ describe('readiness with the database behind a proxy', () => {
     const proxied = new URL(database.url);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
-    app = await startAppOn(proxied.toString());
+    app = await startAppOnDatabase(proxied.toString());
   });
 
   afterAll(async () => {
@@ -123,7 +111,7 @@ describe('readiness of a worker-only process', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    worker = await startAppOn(database.url, { DOCPUSH_ROLE: 'worker' });
+    worker = await startAppOnDatabase(database.url, { DOCPUSH_ROLE: 'worker' });
   });
 
   afterAll(async () => {

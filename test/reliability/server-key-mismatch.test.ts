@@ -1,10 +1,5 @@
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import pino from 'pino';
-import { loadConfig } from '../../src/config/config';
-import { startApp, type RunningApp } from '../../src/app/app';
-import { startTestApp, TEST_ENV, type TestApp } from '../support/test-app';
+import type { RunningApp } from '../../src/app/app';
+import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
@@ -20,18 +15,13 @@ let worker: RunningApp | null = null;
 const secretKey = newSecretKey();
 
 /** Starts a worker on the test database with the given server key, as a second host would run one. */
-async function startWorker(key: string): Promise<RunningApp> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-worker-'));
-  const config = loadConfig({
-    ...TEST_ENV,
-    DATABASE_URL: app.databaseUrl,
-    DOCPUSH_DATA_DIR: dataDir,
+function startWorker(key: string): Promise<RunningApp> {
+  return startAppOnDatabase(app.databaseUrl, {
     DOCPUSH_ROLE: 'worker',
     DOCPUSH_SECRET_KEY: key,
     // Long enough that the first worker is stopped before it spends the message's last attempt.
     DOCPUSH_RETRY_SCHEDULE: '1s,1s,1s',
   });
-  return startApp(config, { logger: pino({ level: 'silent' }) });
 }
 
 async function readiness(running: RunningApp) {

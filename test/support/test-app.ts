@@ -40,6 +40,16 @@ export const TEST_ENV: Record<string, string> = {
   DOCPUSH_JOB_POLL_INTERVAL: '1s',
 };
 
+/**
+ * Starts one more docpush process on an existing database, such as a worker beside a test app,
+ * with the test settings plus `env`, a data folder of its own and silent logs.
+ */
+export async function startAppOnDatabase(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-app-'));
+  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: databaseUrl, DOCPUSH_DATA_DIR: dataDir, ...env });
+  return startApp(config, { logger: pino({ level: 'silent' }) });
+}
+
 /** Starts docpush on a fresh database with the test settings, plus any overrides. */
 export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase();

@@ -1,7 +1,5 @@
 import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
-import tls from 'node:tls';
 import { sendWebhook, type WebhookRequest } from '../../src/delivery/http-sender';
 import { parseAllowList } from '../../src/security/address-policy';
 import type { Resolver, TargetPolicy } from '../../src/security/target-guard';
@@ -12,6 +10,7 @@ import {
   listen,
   loopbackPolicy,
   selfSignedCertificate,
+  startTlsListener,
   waitFor,
   watchConnectionAttempts,
 } from './listeners';
@@ -401,26 +400,8 @@ describe('sendWebhook TLS', () => {
 
   const certificate = selfSignedCertificate('hooks.example.test');
   (certificate ? test : test.skip)('self-signed certificate is rejected; SNI is the host name', async () => {
-    const { key, cert } = certificate!;
-    const serverNames: string[] = [];
-    let requests = 0;
-    const server = https.createServer(
-      {
-        key,
-        cert,
-        SNICallback: (serverName, callback) => {
-          serverNames.push(serverName);
-          callback(null, tls.createSecureContext({ key, cert }));
-        },
-      },
-      (_req, res) => {
-        requests += 1;
-        res.end('ok');
-      },
-    );
-    server.on('tlsClientError', () => undefined);
+    const { server, port, serverNames, requests } = await startTlsListener(certificate!);
     servers.push(server);
-    const port = await listen(server);
 
     const result = await sendWebhook(webhook(`https://hooks.example.test:${port}/`), loopbackPolicy());
 
@@ -428,7 +409,7 @@ describe('sendWebhook TLS', () => {
     expect(result.errorKind).toBe('tls');
     expect(result.error).toContain('self-signed certificate');
     expect(serverNames).toEqual(['hooks.example.test']);
-    expect(requests).toBe(0);
+    expect(requests()).toBe(0);
   });
 });
 

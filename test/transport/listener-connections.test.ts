@@ -1,12 +1,10 @@
 import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
-import tls from 'node:tls';
 import { sendWebhook, type WebhookRequest } from '../../src/delivery/http-sender';
 import { ListenerConnections } from '../../src/delivery/listener-connections';
 import { parseAllowList } from '../../src/security/address-policy';
 import type { Resolver, TargetPolicy } from '../../src/security/target-guard';
-import { closeServer, listen, loopbackPolicy, selfSignedCertificate, waitFor, watchConnectionAttempts } from './listeners';
+import { closeServer, listen, loopbackPolicy, selfSignedCertificate, startTlsListener, waitFor, watchConnectionAttempts } from './listeners';
 
 const MB = 1024 * 1024;
 const servers: net.Server[] = [];
@@ -290,26 +288,8 @@ describe('ListenerConnections reuse', () => {
 describe('ListenerConnections TLS', () => {
   const certificate = selfSignedCertificate('hooks.example.test');
   (certificate ? test : test.skip)('SNI is the host name; self-signed is rejected', async () => {
-    const { key, cert } = certificate!;
-    const serverNames: string[] = [];
-    let requests = 0;
-    const server = https.createServer(
-      {
-        key,
-        cert,
-        SNICallback: (serverName, callback) => {
-          serverNames.push(serverName);
-          callback(null, tls.createSecureContext({ key, cert }));
-        },
-      },
-      (_req, res) => {
-        requests += 1;
-        res.end('ok');
-      },
-    );
-    server.on('tlsClientError', () => undefined);
+    const { server, port, serverNames, requests } = await startTlsListener(certificate!);
     servers.push(server);
-    const port = await listen(server);
     const pool = createPool();
 
     const result = await sendWebhook(webhook(`https://hooks.example.test:${port}/`), loopbackPolicy(), pool);
@@ -318,7 +298,7 @@ describe('ListenerConnections TLS', () => {
     expect(result.errorKind).toBe('tls');
     expect(result.error).toContain('self-signed certificate');
     expect(serverNames).toEqual(['hooks.example.test']);
-    expect(requests).toBe(0);
+    expect(requests()).toBe(0);
   });
 });
 

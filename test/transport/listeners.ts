@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import type { AddressInfo, Server } from 'node:net';
+import tls from 'node:tls';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,4 +98,37 @@ export function selfSignedCertificate(hostname: string): { key: string; cert: st
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+export interface TlsListener {
+  server: https.Server;
+  port: number;
+  /** Server names that clients sent in the TLS handshake (SNI). */
+  serverNames: string[];
+  /** Number of HTTP requests that completed a handshake. */
+  requests(): number;
+}
+
+/** Starts an HTTPS server with `certificate` on 127.0.0.1 that records the SNI of each handshake and answers 'ok'. */
+export async function startTlsListener(certificate: { key: string; cert: string }): Promise<TlsListener> {
+  const { key, cert } = certificate;
+  const serverNames: string[] = [];
+  let requests = 0;
+  const server = https.createServer(
+    {
+      key,
+      cert,
+      SNICallback: (serverName, callback) => {
+        serverNames.push(serverName);
+        callback(null, tls.createSecureContext({ key, cert }));
+      },
+    },
+    (_req, res) => {
+      requests += 1;
+      res.end('ok');
+    },
+  );
+  server.on('tlsClientError', () => undefined);
+  const port = await listen(server);
+  return { server, port, serverNames, requests: () => requests };
 }

@@ -31,8 +31,8 @@ export const DELIVERY_RELATIONS = [
 /**
  * Claims up to `limit` due messages of enabled connections in one statement: each moves to
  * DELIVERING with its attempt counted. Due means PENDING or RETRY_SCHEDULED with
- * `nextAttemptAt` reached, or DELIVERING and stale. Oldest due first; rows that another
- * worker's claim holds are skipped, not waited for.
+ * `nextAttemptAt` reached, or DELIVERING and stale. Oldest due first. Rows locked by another
+ * worker's claim are skipped, not waited for.
  *
  * A connection gets at most as many messages as it has free slots under `connectionConcurrency`,
  * and its rows beyond those slots are never candidates, so one connection's backlog cannot fill

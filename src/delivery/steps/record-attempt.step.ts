@@ -48,9 +48,9 @@ export async function recordAttempt(em: EntityManager, input: AttemptInput): Pro
  * nothing (a file failed to render, the message was too large) shows nothing about the listener,
  * so it leaves the failure streak alone. Returns one record per input, in input order.
  *
- * A message row is updated only while it is DELIVERING at this attempt's number. A slow attempt
- * whose message a later claim, a resend, the sweeper or a stopping worker has meanwhile made due
- * or taken over thus cannot overwrite that state; its log row is still written.
+ * A message row is updated only while it is DELIVERING at this attempt's number. A later claim,
+ * a resend, the sweeper or a stopping worker may have made the message due or taken it over in
+ * the meantime, and a slow attempt then writes only its log row, not the message state.
  */
 export async function writeAttempts(tx: EntityManager, inputs: AttemptInput[]): Promise<AttemptRecord[]> {
   const decisions = inputs.map(decide);
