@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
 import { Repeater } from '@graphql-yoga/subscription';
 import { QueryOrder, type MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
+import { PgChannelListener } from '../common/pg-channel-listener';
 import { throttledWarning } from '../jobs/throttled-warning';
 import { PushLog } from './push-log.entity';
 
@@ -27,8 +27,6 @@ const EMPTY_PAYLOAD = JSON.stringify({ ids: [] });
  * before its consumer can run, so this must stay well below Repeater's limit of 1024 waiting values.
  */
 const MAX_IDS_PER_LOAD = 500;
-
-const RECONNECT_DELAY_MS = { first: 100, max: 5000 };
 
 const INVALID_PAYLOAD_WARNING_INTERVAL_MS = 30_000;
 
@@ -80,10 +78,8 @@ export function deliveryLogNotifications(ids: readonly number[]): string[] {
  */
 export class DeliveryLogFeed {
   private readonly emitter = new EventEmitter();
-  private client: pg.Client | null = null;
+  private readonly listener: PgChannelListener;
   private stopped = false;
-  private reconnectDelay = RECONNECT_DELAY_MS.first;
-  private reconnectTimer: NodeJS.Timeout | null = null;
   /**
    * Notified ids not loaded yet, in the order they arrived.
    * NOTE: It has no size limit. While loads stay slower than notifications it keeps growing, until the last subscriber leaves.
@@ -96,12 +92,13 @@ export class DeliveryLogFeed {
   private readonly warnInvalidPayload: (error: unknown) => void;
 
   constructor(
-    private readonly databaseUrl: string,
+    databaseUrl: string,
     private readonly orm: MikroORM,
     private readonly logger: Logger,
   ) {
     this.emitter.setMaxListeners(0);
     this.warnInvalidPayload = throttledWarning(logger, 'ignored an invalid delivery log notification', INVALID_PAYLOAD_WARNING_INTERVAL_MS);
+    this.listener = new PgChannelListener({ connectionString: databaseUrl, channel: DELIVERY_LOG_CHANNEL, onPayload: (payload) => this.onNotification(payload), logger });
   }
 
   get subscriberCount(): number {
@@ -110,16 +107,13 @@ export class DeliveryLogFeed {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.connect();
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.pendingIds.clear();
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
+    await this.listener.stop();
     // The caller closes the ORM next, so a load in flight finishes first. Its rows are not emitted.
     await this.loading;
     this.emitter.emit('stop');
@@ -155,38 +149,6 @@ export class DeliveryLogFeed {
       await stop;
       detach();
     });
-  }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on('notification', (notification) => this.onNotification(notification.payload));
-    client.on('error', (error) => this.onConnectionLost(client, error));
-    client.on('end', () => this.onConnectionLost(client, new Error('connection ended')));
-    await client.connect();
-    await client.query(`LISTEN ${DELIVERY_LOG_CHANNEL}`);
-    this.client = client;
-    this.reconnectDelay = RECONNECT_DELAY_MS.first;
-  }
-
-  private onConnectionLost(client: pg.Client, error: Error): void {
-    if (this.stopped || this.client !== client) return;
-    this.client = null;
-    this.logger.warn({ err: error, retryInMs: this.reconnectDelay }, 'delivery log listener lost its database connection');
-    client.end().catch(() => undefined);
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    this.reconnectTimer = setTimeout(async () => {
-      try {
-        await this.connect();
-        this.logger.info('delivery log listener reconnected');
-      } catch (error) {
-        this.reconnectDelay = Math.min(this.reconnectDelay * 2, RECONNECT_DELAY_MS.max);
-        this.logger.warn({ err: error, retryInMs: this.reconnectDelay }, 'delivery log listener failed to reconnect');
-        if (!this.stopped) this.scheduleReconnect();
-      }
-    }, this.reconnectDelay);
   }
 
   private onNotification(payload: string | undefined): void {

@@ -1,11 +1,12 @@
 import os from 'node:os';
-import { Agenda, type AgendaBackend, type Job } from 'agenda';
+import { Agenda, type AgendaBackend, type Job, type NotificationChannel } from 'agenda';
 import { PostgresBackend, PostgresJobRepository } from '@agendajs/postgres-backend';
 import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { ValidationError } from '../common/errors';
 import { throttledWarning } from './throttled-warning';
+import { JobNotificationChannel } from './job-notification.channel';
 
 export const DELIVER_JOB = 'deliver-push-message';
 
@@ -14,6 +15,18 @@ const WARNING_INTERVAL_MS = 30_000;
 
 /** How often a shutdown checks whether the last running job has finished. */
 const DRAIN_POLL_INTERVAL_MS = 50;
+
+/**
+ * Maximum wait of the job store's pool for a new PostgreSQL connection, so a database host that
+ * stopped answering fails queries (and a shutdown's unlock) instead of holding them forever.
+ */
+const POOL_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Connections of the job store's pool. Agenda runs only operator resends and the maintenance
+ * jobs, whose queries are short, so a few connections serve any job concurrency.
+ */
+const POOL_SIZE = 5;
 
 /** Agenda's table (PostgreSQL) or collection (MongoDB) of jobs. */
 export const JOB_TABLE = 'agenda_jobs';
@@ -35,7 +48,13 @@ export interface RecurringJob {
 /** Creates Agenda's job store: PostgreSQL on the main database by default, MongoDB when configured. */
 async function createBackend(config: Config, databaseUrl: string): Promise<AgendaBackend> {
   if (config.jobs.backend === 'postgres') {
-    return new PostgresBackend({ connectionString: databaseUrl, tableName: JOB_TABLE, ensureSchema: true });
+    // The backend's own LISTEN channel is replaced by JobNotificationChannel (see there why).
+    return new PostgresBackend({
+      poolConfig: { connectionString: databaseUrl, connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS, max: POOL_SIZE },
+      tableName: JOB_TABLE,
+      ensureSchema: true,
+      disableNotifications: true,
+    });
   }
   if (!config.jobs.mongoUrl) {
     throw new ValidationError('DOCPUSH_MONGODB_URL', 'DOCPUSH_JOB_BACKEND=mongodb needs DOCPUSH_MONGODB_URL, such as mongodb://127.0.0.1:27017/docpush.');
@@ -43,6 +62,17 @@ async function createBackend(config: Config, databaseUrl: string): Promise<Agend
   const { MongoBackend } = await import('@agendajs/mongo-backend');
   await checkMongoReachable(config.jobs.mongoUrl);
   return new MongoBackend({ address: config.jobs.mongoUrl, collection: JOB_TABLE });
+}
+
+function createJobChannel(backend: PostgresBackend, databaseUrl: string, logger: Logger): JobNotificationChannel {
+  const repository = backend.repository as PostgresJobRepository;
+  return new JobNotificationChannel({
+    connectionString: databaseUrl,
+    notify: async (channel, payload) => {
+      await repository.getPool().query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    logger,
+  });
 }
 
 /**
@@ -78,13 +108,16 @@ export class AgendaQueue implements DeliveryQueue {
   private constructor(
     readonly agenda: Agenda,
     private readonly backend: AgendaBackend,
+    private readonly notificationChannel: NotificationChannel | undefined,
     private readonly logger: Logger,
   ) {}
 
   static async create(config: Config, databaseUrl: string, logger: Logger): Promise<AgendaQueue> {
     const backend = await createBackend(config, databaseUrl);
+    const notificationChannel = backend instanceof PostgresBackend ? createJobChannel(backend, databaseUrl, logger) : backend.notificationChannel;
     const agenda = new Agenda({
       backend,
+      notificationChannel,
       // Agenda stores the name as the lock owner, so it must differ between hosts whose
       // processes share a pid (pid 1 in every container).
       name: `docpush-${os.hostname()}-${process.pid}`,
@@ -95,9 +128,8 @@ export class AgendaQueue implements DeliveryQueue {
       removeOnComplete: true,
     });
     agenda.on('error', (error) => logger.error({ err: error }, 'job queue error'));
-    // The LISTEN connection emits 'error' when the database goes away; without a listener Node
-    // would throw it and end the process. The channel reconnects by itself.
-    backend.notificationChannel?.on('error', throttledWarning(logger, 'job queue notification channel error', WARNING_INTERVAL_MS));
+    // Without an 'error' listener, Node would throw the channel's errors and end the process.
+    notificationChannel?.on('error', throttledWarning(logger, 'job queue notification channel error', WARNING_INTERVAL_MS));
     // The same holds for an idle connection of the backend's pool; the pool replaces it on next use.
     if (backend.repository instanceof PostgresJobRepository) {
       backend.repository.getPool().on('error', throttledWarning(logger, 'job queue database connection lost', WARNING_INTERVAL_MS));
@@ -105,7 +137,7 @@ export class AgendaQueue implements DeliveryQueue {
     agenda.on('fail', (error: Error | string, job: { attrs?: { name?: string; data?: unknown } }) => {
       logger.error({ err: error, job: job?.attrs?.name, data: job?.attrs?.data }, 'job failed');
     });
-    return new AgendaQueue(agenda, backend, logger);
+    return new AgendaQueue(agenda, backend, notificationChannel, logger);
   }
 
   /**
@@ -115,7 +147,7 @@ export class AgendaQueue implements DeliveryQueue {
    */
   async start(): Promise<void> {
     await this.agenda.ready;
-    const channel = this.backend.notificationChannel;
+    const channel = this.notificationChannel;
     if (channel && channel.state !== 'connected') await channel.connect();
   }
 
@@ -150,7 +182,7 @@ export class AgendaQueue implements DeliveryQueue {
       { concurrency: options.concurrency, lockLifetime: options.lockLifetimeMs, lockLimit: 0 },
     );
     // The channel was connected in start(); Agenda connects it again in its own start().
-    await this.backend.notificationChannel?.disconnect();
+    await this.notificationChannel?.disconnect();
     await this.agenda.start();
     this.processing = true;
   }
@@ -184,7 +216,7 @@ export class AgendaQueue implements DeliveryQueue {
       if (unlock.length > 0) await this.backend.repository.unlockJobs(unlock);
       this.processing = false;
     } else {
-      await this.backend.notificationChannel?.disconnect();
+      await this.notificationChannel?.disconnect();
     }
     await this.backend.disconnect();
     this.logger.debug('job queue stopped');

@@ -3,7 +3,7 @@ import { NOT_CHECKED_WITHOUT_DATABASE } from '../../src/observability/health';
 import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { parsePrometheusText, sampleValue } from './prometheus-text';
 
 interface ReadinessAnswer {

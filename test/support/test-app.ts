@@ -42,12 +42,13 @@ export const TEST_ENV: Record<string, string> = {
 
 /**
  * Starts one more docpush process on an existing database, such as a worker beside a test app,
- * with the test settings plus `env`, a data folder of its own and silent logs.
+ * with the test settings plus `env`, a data folder of its own and silent logs unless `options`
+ * gives a logger.
  */
-export async function startAppOnDatabase(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startAppOnDatabase(databaseUrl: string, env: Record<string, string> = {}, options: AppOptions = {}): Promise<RunningApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-app-'));
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: databaseUrl, DOCPUSH_DATA_DIR: dataDir, ...env });
-  return startApp(config, { logger: pino({ level: 'silent' }) });
+  return startApp(config, { logger: pino({ level: 'silent' }), ...options });
 }
 
 /** Starts docpush on a fresh database with the test settings, plus any overrides. */

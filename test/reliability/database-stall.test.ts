@@ -1,0 +1,181 @@
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import pino from 'pino';
+import type { JobId, JobNotification } from 'agenda';
+import type { RunningApp } from '../../src/app/app';
+import { PgChannelListener } from '../../src/common/pg-channel-listener';
+import { JobNotificationChannel, parseJobNotification, serializeJobNotification } from '../../src/jobs/job-notification.channel';
+import { startAppOnDatabase } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { waitFor } from '../support/wait';
+
+const silent = pino({ level: 'silent' });
+
+/** The database URL with its host and port replaced by the proxy's. */
+function throughProxy(databaseUrl: string, proxy: TcpProxy): string {
+  const proxied = new URL(databaseUrl);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  return proxied.toString();
+}
+
+async function startProxyTo(databaseUrl: string): Promise<TcpProxy> {
+  const direct = new URL(databaseUrl);
+  return startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+}
+
+async function notify(databaseUrl: string, channel: string, payload: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('select pg_notify($1, $2)', [channel, payload]);
+  } finally {
+    await client.end();
+  }
+}
+
+async function sessionCount(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ count: number }>('select count(*)::int as count from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    return result.rows[0].count;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('PgChannelListener through a failing network', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    proxy = await startProxyTo(database.url);
+  });
+
+  afterEach(async () => {
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it('receives notifications again after a cut', async () => {
+    const payloads: string[] = [];
+    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), channel: 'stall_test', onPayload: (payload) => payloads.push(payload), logger: silent });
+    await listener.start();
+
+    await proxy.cut();
+    await proxy.restore();
+    // Notifications sent while the listener reconnects are lost, so this sends until one arrives.
+    await waitFor(
+      async () => {
+        await notify(database.url, 'stall_test', 'after the cut');
+        return payloads.includes('after the cut');
+      },
+      { description: 'a notification after the reconnect', intervalMs: 50 },
+    );
+    await listener.stop();
+
+    expect(payloads).toContain('after the cut');
+  });
+
+  it('closes a connection that opens after its stop', async () => {
+    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), channel: 'stall_test', onPayload: () => undefined, logger: silent });
+    await listener.start();
+    await proxy.cut();
+    await proxy.stall();
+    await waitFor(() => proxy.stalledConnections >= 1, { description: 'a reconnect attempt held by the stalled network' });
+
+    await listener.stop();
+    await proxy.restore();
+
+    await waitFor(() => proxy.openConnections === 0, { description: 'the late connection to be closed', timeoutMs: 15_000 });
+    expect(await sessionCount(database.url)).toBe(0);
+  });
+});
+
+describe('JobNotificationChannel', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('passes a published job to subscribers', async () => {
+    const channel = new JobNotificationChannel({ connectionString: database.url, notify: (name, payload) => notify(database.url, name, payload), logger: silent });
+    await channel.connect();
+    const received = new Promise<JobNotification>((resolve) => channel.subscribe(resolve));
+    const nextRunAt = new Date('2026-12-05T10:00:00.000Z');
+
+    await channel.publish({ jobId: 'job-1' as JobId, jobName: 'deliver-push-message', nextRunAt, priority: 10, timestamp: new Date(), source: 'test' });
+    const notification = await received;
+    await channel.disconnect();
+
+    expect(notification.jobId).toBe('job-1');
+    expect(notification.jobName).toBe('deliver-push-message');
+    expect(notification.nextRunAt).toEqual(nextRunAt);
+    expect(notification.priority).toBe(10);
+    expect(notification.source).toBe('test');
+    expect(channel.state).toBe('disconnected');
+  });
+
+  it('round-trips a notification without a run time', () => {
+    const timestamp = new Date('2026-12-05T09:00:00.000Z');
+    const payload = serializeJobNotification({ jobId: 'job-2' as JobId, jobName: 'sweep', nextRunAt: null, priority: 0, timestamp });
+
+    expect(parseJobNotification(payload)).toEqual({ jobId: 'job-2', jobName: 'sweep', nextRunAt: null, priority: 0, timestamp, source: undefined });
+  });
+
+  it('rejects a payload without a job id', () => {
+    expect(() => parseJobNotification('{"jobName":"sweep","timestamp":"2026-12-05T09:00:00.000Z"}')).toThrow(/is missing jobId, jobName or timestamp/);
+  });
+});
+
+describe('app stop while the database stalls', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let app: RunningApp;
+  let httpStopped: Promise<void>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    proxy = await startProxyTo(database.url);
+    // The stop logs this line just before it stops the channel listeners of the worker.
+    let onHttpStopped: () => void = () => undefined;
+    httpStopped = new Promise((resolve) => (onHttpStopped = resolve));
+    const logLines = new Writable({
+      write(line: Buffer, _encoding, done) {
+        if (line.toString().includes('"msg":"HTTP server stopped"')) onHttpStopped();
+        done();
+      },
+    });
+    app = await startAppOnDatabase(throughProxy(database.url, proxy), {}, { logger: pino({ level: 'debug' }, logLines) });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it('leaves no database connection open', async () => {
+    await proxy.cut();
+    await proxy.stall();
+    // Each channel listener of the app (deliveries due, delivery log, connection status, revoked
+    // keys, jobs) retries within a second, so several attempts are held by now.
+    await waitFor(() => proxy.stalledConnections >= 3, { description: 'reconnect attempts held by the stalled network' });
+
+    // The network returns once the listeners have stopped, so their held attempts connect late.
+    const stopped = app.stop();
+    await httpStopped;
+    await proxy.restore();
+    await stopped;
+
+    await waitFor(() => proxy.openConnections === 0, { description: 'every connection of the stopped app to be closed', timeoutMs: 15_000 });
+    expect(await sessionCount(database.url)).toBe(0);
+  });
+});
