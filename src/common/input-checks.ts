@@ -63,10 +63,20 @@ export async function findReferenced<T extends object>(
   const where = { id: numericId, workspace: scope.workspaceId } as FilterQuery<T>;
   const lockMode = options.forUpdate ? LockMode.PESSIMISTIC_WRITE : undefined;
   const found = Number.isSafeInteger(numericId) && numericId > 0 ? await scope.em.findOne(entity, where, { lockMode }) : null;
-  if (!found) {
-    throw new ValidationError(field, `${field} ${JSON.stringify(String(id))} matches no ${label} of this workspace: pass the id of an existing ${label}, or create one first.`);
-  }
+  if (!found) throw referenceNotFound(field, label, id);
   return found;
+}
+
+/** The BAD_USER_INPUT error of an input field whose id matches no row of this workspace. */
+export function referenceNotFound(field: string, label: string, id: string | number): ValidationError {
+  return new ValidationError(field, `${field} ${JSON.stringify(String(id))} matches no ${label} of this workspace: pass the id of an existing ${label}, or create one first.`);
+}
+
+/** Parses the id in an input field; an id that cannot exist raises the same error as an unknown one. */
+export function referencedId(field: string, label: string, id: string | number): number {
+  const numericId = parseId(String(id));
+  if (!Number.isSafeInteger(numericId) || numericId <= 0) throw referenceNotFound(field, label, id);
+  return numericId;
 }
 
 /** Like findReferenced, for an optional reference: null and undefined give null. */

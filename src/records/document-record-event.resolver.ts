@@ -23,8 +23,8 @@ export class DocumentRecordEventResolver {
     description: 'Records a timeline event and queues one push message per matching enabled connection, after the event is committed.',
   })
   async recordDocumentEvent(@Arg('input') input: RecordDocumentEventInput, @Ctx() context: RequestContext) {
-    const { event, messageIds } = await new DocumentRecordEventService(scopeOf(context)).record(input);
-    await context.services.deliveryQueue.enqueue(messageIds);
-    return { event: toDocumentRecordEventObject(event), pushMessageIds: messageIds };
+    const { event, messageIds } = await new DocumentRecordEventService(scopeOf(context)).record(input, context.services.deliveryQueue);
+    const { id, type, createdAt, authorId, documentRecordId, parameters } = event;
+    return { event: { id, type, created: createdAt, authorId, documentRecordId, parameters }, pushMessageIds: messageIds };
   }
 }

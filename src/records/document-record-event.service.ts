@@ -2,10 +2,11 @@ import { DocumentRecordEvent } from './document-record-event.entity';
 import { DocumentRecord } from './document-record.entity';
 import type { RecordDocumentEventInput } from './document-record-event.input';
 import { DocumentRecordEventType } from './event-type';
-import { recordEventWithMessages, type RecordedEvent } from './event-recorder.service';
+import { insertEventWithMessages, recordEventWithMessages } from './event-recorder.service';
 import { checkParameters } from './record-fields';
 import { NotFoundError, ValidationError } from '../common/errors';
-import { findOptionalReferenced, findReferenced } from '../common/input-checks';
+import { findOptionalReferenced, findReferenced, referencedId, referenceNotFound } from '../common/input-checks';
+import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { WorkspaceScope } from '../common/workspace-scope';
 import { User } from '../workspace/user.entity';
 import { findPage } from '../graphql/page-query';
@@ -18,6 +19,12 @@ const FLAG_CHANGES: Partial<Record<DocumentRecordEventType, Partial<Pick<Documen
   [DocumentRecordEventType.DocumentRecordDeleted]: { deleted: true },
   [DocumentRecordEventType.DocumentRecordRestored]: { deleted: false },
 };
+
+/** A recorded event and the ids of the push messages it queued. */
+export interface RecordedEventSummary {
+  event: { id: number; type: DocumentRecordEventType; createdAt: Date; authorId: number | null; documentRecordId: number; parameters: Record<string, unknown> };
+  messageIds: string[];
+}
 
 /** Records and lists the timeline events of one workspace's document records. */
 export class DocumentRecordEventService {
@@ -41,13 +48,30 @@ export class DocumentRecordEventService {
   /**
    * Stores the event, the record changes it implies (lock, delete and owner flags) and one push
    * message per matching enabled connection, in one transaction that locks the record row, so
-   * events and updates of one record apply in order. Enqueue the returned message ids only after
-   * this resolves, when the transaction has committed.
+   * events and updates of one record apply in order. When this resolves, the transaction has
+   * committed and the workers are notified of the messages.
    */
-  async record(input: RecordDocumentEventInput): Promise<RecordedEvent> {
+  async record(input: RecordDocumentEventInput, deliveryQueue: DeliveryQueue): Promise<RecordedEventSummary> {
     const parameters = checkParameters(input.parameters);
+    if (changesRecord(input.type, parameters)) return this.recordWithRecordChanges(input, parameters, deliveryQueue);
 
-    return this.scope.em.transactional(async (tx) => {
+    const recordId = referencedId('documentRecordId', 'document record', input.documentRecordId);
+    const authorId = input.authorId === null || input.authorId === undefined ? null : referencedId('authorId', 'user', input.authorId);
+    const inserted = await insertEventWithMessages(this.scope.em, { workspaceId: this.scope.workspaceId, recordId, authorId, type: input.type, parameters });
+    if (!inserted.recordFound) throw referenceNotFound('documentRecordId', 'document record', input.documentRecordId);
+    if (!inserted.event) throw referenceNotFound('authorId', 'user', input.authorId!);
+
+    const event = { id: inserted.event.id, type: input.type, createdAt: inserted.event.createdAt, authorId, documentRecordId: recordId, parameters };
+    return { event, messageIds: inserted.messageIds };
+  }
+
+  /** Records an event that changes its record through the ORM's unit of work, then notifies the workers. */
+  private async recordWithRecordChanges(
+    input: RecordDocumentEventInput,
+    parameters: Record<string, unknown>,
+    deliveryQueue: DeliveryQueue,
+  ): Promise<RecordedEventSummary> {
+    const recorded = await this.scope.em.transactional(async (tx) => {
       const scope = new WorkspaceScope(tx, this.scope.workspaceId);
       const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId, { forUpdate: true });
       const author = await findOptionalReferenced(scope, User, 'authorId', 'user', input.authorId);
@@ -55,7 +79,18 @@ export class DocumentRecordEventService {
 
       return recordEventWithMessages(tx, { record, type: input.type, author, parameters });
     });
+    await deliveryQueue.enqueue(recorded.messageIds);
+
+    const { event } = recorded;
+    const summary = { id: event.id, type: event.type, createdAt: event.createdAt, authorId: event.author?.id ?? null, documentRecordId: event.documentRecord.id, parameters: event.parameters };
+    return { event: summary, messageIds: recorded.messageIds };
   }
+}
+
+/** True for events that change the record itself: lock, unlock, delete, restore and a new owner. */
+function changesRecord(type: DocumentRecordEventType, parameters: Record<string, unknown>): boolean {
+  if (FLAG_CHANGES[type]) return true;
+  return type === DocumentRecordEventType.DocumentOwnerChanged && parameters.ownerId !== undefined && parameters.ownerId !== null;
 }
 
 async function applyEventToRecord(

@@ -9,6 +9,7 @@ import { PushMessage } from '../../src/delivery/push-message.entity';
 import { createWorkspace } from '../../src/workspace/workspace.service';
 import {
   CreateDocumentRecordDocument,
+  CreateUserDocument,
   DocumentRecordDocument,
   DocumentRecordEventsDocument,
   RecordDocumentEventDocument,
@@ -141,6 +142,18 @@ describe('recordDocumentEvent', () => {
     expect(error.message).toContain('DocumentPrinted');
   });
 
+  it('treats an author of another workspace as unknown', async () => {
+    const record = await createRecord();
+    const other = await createWorkspace(app.app.services.orm.em.fork(), 'Authors elsewhere');
+    const stranger = dataOf(await app.request(CreateUserDocument, { input: { name: 'Eva Cizí', email: 'eva@example.com' } }, other.adminKey)).createUser;
+    const before = await countStored();
+
+    const result = await app.request(RecordDocumentEventDocument, { input: { documentRecordId: record.id, type: 'SignCompleted', authorId: stranger.id } }, ws.memberKey);
+
+    expectFieldError(result, 'authorId');
+    expect(await countStored()).toEqual(before);
+  });
+
   it('treats a record of another workspace as unknown', async () => {
     const record = await createRecord();
     const other = await createWorkspace(app.app.services.orm.em.fork(), 'Other tenant');
@@ -191,5 +204,33 @@ describe('events that change the record', () => {
     await recordEvent({ documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters: { ownerId: Number(ws.ownerId) } });
 
     expect((await readRecord(record.id)).ownerId).toBe(ws.ownerId);
+  });
+});
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Milliseconds since the epoch in the first 10 characters of a ULID-style message id. */
+function timeOfMessageId(id: string): number {
+  return [...id.slice(4, 14)].reduce((value, character) => value * 32 + CROCKFORD.indexOf(character), 0);
+}
+
+describe('docpush_new_message_id', () => {
+  it('creates distinct ids stamped with the current time', async () => {
+    const before = Date.now();
+    const rows = await app.app.services.orm.em.fork().execute<Array<{ id: string }>>('select docpush_new_message_id() as id from generate_series(1, 2000)');
+    const after = Date.now();
+
+    const ids = rows.map((row) => row.id);
+    expect(new Set(ids).size).toBe(2000);
+    for (const id of ids) expect(id).toMatch(/^msg_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(timeOfMessageId(ids[0])).toBeGreaterThanOrEqual(before - 1000);
+    expect(timeOfMessageId(ids[ids.length - 1])).toBeLessThanOrEqual(after + 1000);
+  });
+
+  it('uses the whole alphabet in the random part', async () => {
+    const rows = await app.app.services.orm.em.fork().execute<Array<{ id: string }>>('select docpush_new_message_id() as id from generate_series(1, 500)');
+
+    const used = new Set(rows.flatMap((row) => [...row.id.slice(14)]));
+    expect(used.size).toBe(32);
   });
 });
