@@ -111,7 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
       backend: oneOf(env, 'DOCPUSH_JOB_BACKEND', ['postgres', 'mongodb'] as const, 'postgres'),
       mongoUrl: env.DOCPUSH_MONGODB_URL || null,
       processEveryMs,
-      concurrency: integer(env, 'DOCPUSH_JOB_CONCURRENCY', 50, 1, 10000),
+      concurrency: integer(env, 'DOCPUSH_JOB_CONCURRENCY', 100, 1, 10000),
       claimBatchSize: integer(env, 'DOCPUSH_CLAIM_BATCH_SIZE', 50, 1, 1000),
       lockLifetimeMs: lockLifetime(env, attemptTimeoutMs),
       sweepIntervalMs: positiveDuration(env, 'DOCPUSH_SWEEP_INTERVAL', '30s'),

@@ -6,6 +6,7 @@ import type { AttemptResult } from '../http-sender';
 import { decideRetry, type RetryDecision, type RetryPolicyConfig } from '../retry-policy';
 import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../delivery-log.feed';
 import { updateConnectionHealth, type ConnectionDisabled } from './connection-health.step';
+import { executeWithBindings } from '../../database/raw-sql';
 
 export interface AttemptRecord {
   /** Id of the push log row written for the attempt. */
@@ -58,7 +59,7 @@ export async function writeAttempts(tx: EntityManager, inputs: AttemptInput[]): 
   const written = await writeMessageStates(tx, inputs, decisions);
   const disabled = await updateHealthOfBatch(tx, inputs, decisions);
   for (const payload of deliveryLogNotifications(logIds)) {
-    await tx.execute(`select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, payload]);
+    await executeWithBindings(tx, `select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, payload]);
   }
   return inputs.map((input, index) => {
     const decision = decisions[index];
@@ -146,7 +147,8 @@ async function insertLogRows(tx: EntityManager, inputs: AttemptInput[]): Promise
       input.now,
     ];
   });
-  const rows: Array<{ id: string | number; message_id: string; attempt: number }> = await tx.execute(
+  const rows = await executeWithBindings<{ id: string | number; message_id: string; attempt: number }>(
+    tx,
     `insert into push_logs (${LOG_COLUMNS.join(', ')}) values ${inputs.map(() => placeholders).join(', ')} returning id, message_id, attempt`,
     values,
   );
@@ -162,7 +164,8 @@ async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], dec
   });
   // A retry of a connection deleted during the attempt is cancelled instead, as the deletion
   // cancelled the connection's other unfinished messages.
-  const rows: Array<{ id: string }> = await tx.execute(
+  const rows = await executeWithBindings<{ id: string }>(
+    tx,
     `update push_messages m
         set state = case when c.deleted_at is not null and v.state = 'RETRY_SCHEDULED' then 'CANCELLED' else v.state end::push_message_state,
             next_attempt_at = case when c.deleted_at is not null then null else v.next_attempt_at end,
