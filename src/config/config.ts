@@ -34,6 +34,10 @@ export interface Config {
     sweepIntervalMs: number;
     /** How long past its due time a message waits for a claim before the sweeper queues it again. */
     sweepGraceMs: number;
+    /** How often a worker checks push_messages for dead row versions to vacuum. */
+    queueVacuumIntervalMs: number;
+    /** Dead row versions in push_messages from which the check runs VACUUM. */
+    queueVacuumMinDeadRows: number;
   };
   delivery: {
     attemptTimeoutMs: number;
@@ -119,6 +123,8 @@ export function loadConfig(env: Env = process.env): Config {
       // wakes it. A grace of two intervals, at least a minute, keeps the sweeper from queuing
       // duplicate jobs for messages whose own job is merely a little late.
       sweepGraceMs: duration(env, 'DOCPUSH_SWEEP_GRACE', `${Math.max(processEveryMs * 2, 60_000)}ms`),
+      queueVacuumIntervalMs: positiveDuration(env, 'DOCPUSH_QUEUE_VACUUM_INTERVAL', '15s'),
+      queueVacuumMinDeadRows: integer(env, 'DOCPUSH_QUEUE_VACUUM_MIN_DEAD_ROWS', 10_000, 1, 1_000_000_000),
     },
     delivery: {
       attemptTimeoutMs,

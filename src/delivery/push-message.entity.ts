@@ -20,6 +20,15 @@ registerEnumType(PushMessageState, { name: 'PushMessageState' });
 @Entity({ tableName: 'push_messages' })
 @Index({ properties: ['state', 'nextAttemptAt'] })
 @Index({ properties: ['connection', 'state', 'createdAt'] })
+// Partial indexes of the messages a claim reads: those due and those in flight.
+@Index({
+  name: 'push_messages_due_index',
+  expression: `create index "push_messages_due_index" on "push_messages" ("connection_id", "next_attempt_at", "created_at") where "state" in ('PENDING', 'RETRY_SCHEDULED')`,
+})
+@Index({
+  name: 'push_messages_in_flight_index',
+  expression: `create index "push_messages_in_flight_index" on "push_messages" ("connection_id", "updated_at") where "state" = 'DELIVERING'`,
+})
 export class PushMessage {
   /** `msg_` + 26 random base32 characters; sent as `webhook-id`. */
   @PrimaryKey({ type: 'string', length: 40 })

@@ -5,6 +5,7 @@ import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { JOB_TABLE, type RecurringJob } from './agenda-queue';
 import { SWEEP_JOB, cancelMessagesOfDeletedConnections, takeUnqueuedMessages } from './sweeper.job';
 import { RETENTION_JOB, purgeExpiredRows } from './retention.job';
+import { QUEUE_VACUUM_JOB, vacuumPushMessages } from './queue-vacuum.job';
 
 export interface MaintenanceDeps {
   config: Config;
@@ -17,7 +18,8 @@ export interface MaintenanceDeps {
  * Returns the recurring jobs of a worker. The sweeper (every DOCPUSH_SWEEP_INTERVAL) notes and
  * requeues abandoned attempts, wakes the workers for overdue messages and cancels the unfinished
  * messages of deleted connections. The purge (every DOCPUSH_RETENTION_INTERVAL) deletes rows
- * older than DOCPUSH_LOG_RETENTION.
+ * older than DOCPUSH_LOG_RETENTION. The queue vacuum (every DOCPUSH_QUEUE_VACUUM_INTERVAL)
+ * vacuums push_messages once DOCPUSH_QUEUE_VACUUM_MIN_DEAD_ROWS dead row versions piled up.
  */
 export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {
   return [
@@ -29,7 +31,15 @@ export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {
       },
     },
     { name: RETENTION_JOB, intervalMs: deps.config.retention.intervalMs, run: () => purge(deps) },
+    { name: QUEUE_VACUUM_JOB, intervalMs: deps.config.jobs.queueVacuumIntervalMs, run: () => vacuumQueue(deps) },
   ];
+}
+
+/** Vacuums push_messages when enough dead row versions have piled up; see vacuumPushMessages. */
+export async function vacuumQueue(deps: MaintenanceDeps): Promise<void> {
+  const started = Date.now();
+  const result = await vacuumPushMessages(deps.orm.em.fork(), { minDeadRows: deps.config.jobs.queueVacuumMinDeadRows });
+  if (result.vacuumed) deps.logger.info({ deadRows: result.deadRows, durationMs: Date.now() - started }, 'vacuumed push_messages');
 }
 
 /** Queues the overdue messages and abandoned attempts that no worker has taken; returns how many it queued. */
