@@ -286,6 +286,25 @@ describe('AttemptBatcher', () => {
     expect(await readConnection(connectionId)).toMatchObject({ enabled: true, failing_since: null });
   });
 
+  it('clears the streaks of several connections at once', async () => {
+    const firstId = await newConnection('Recovered first');
+    const secondId = await newConnection('Recovered second');
+    const steadyId = await newConnection('Never failed');
+    await pool.query(`update push_connections set failing_since = now() - interval '10 minutes' where id = any($1::int[])`, [[firstId, secondId]]);
+    const [first] = await insertClaimedMessages(firstId, [1]);
+    const [second] = await insertClaimedMessages(secondId, [1]);
+    const [steady] = await insertClaimedMessages(steadyId, [1]);
+    const now = new Date();
+
+    const batcher = newBatcher();
+    await Promise.all([batcher.record(attemptOf(second, 200, now)), batcher.record(attemptOf(steady, 204, now)), batcher.record(attemptOf(first, 200, now))]);
+
+    expect(new Set((await readLogs([first.id, second.id, steady.id])).map((log) => log.xmin)).size).toBe(1);
+    expect(await readConnection(firstId)).toMatchObject({ enabled: true, failing_since: null });
+    expect(await readConnection(secondId)).toMatchObject({ enabled: true, failing_since: null });
+    expect(await readConnection(steadyId)).toMatchObject({ enabled: true, failing_since: null });
+  });
+
   it('starts a streak on final failure', async () => {
     const connectionId = await newConnection('Failing again');
     const [succeeded, failed] = await insertClaimedMessages(connectionId, [1, 1]);

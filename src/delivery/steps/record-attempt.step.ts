@@ -197,8 +197,14 @@ async function updateHealthOfBatch(
   const disabled = new Map<number, ConnectionDisabled>();
   // Connections in ascending id order, so two batches lock their rows in the same order and cannot deadlock.
   const byConnection = [...sentAttemptsByConnection(inputs).entries()].sort(([a], [b]) => a - b);
-  for (const [, indexes] of byConnection) {
-    for (const index of streakDecidingAttempts(indexes, inputs, decisions)) {
+  const deciding = byConnection.map(([, indexes]) => streakDecidingAttempts(indexes, inputs, decisions));
+  if (deciding.every((indexes) => indexes.every((index) => isSuccess(inputs[index].result)))) {
+    await resetFailureStreaks(tx, byConnection.map(([connectionId]) => connectionId));
+    return disabled;
+  }
+
+  for (const indexes of deciding) {
+    for (const index of indexes) {
       const input = inputs[index];
       const decision = decisions[index];
       const outcome = await updateConnectionHealth(tx, {
@@ -213,6 +219,21 @@ async function updateHealthOfBatch(
     }
   }
   return disabled;
+}
+
+/**
+ * Ends the failure streak of every connection in `connectionIds` with one statement, as a
+ * success does one by one. Only rows with a streak are locked, in ascending id order.
+ */
+async function resetFailureStreaks(tx: EntityManager, connectionIds: number[]): Promise<void> {
+  if (connectionIds.length === 0) return;
+  await executeWithBindings(
+    tx,
+    `update push_connections c set failing_since = null
+       from (select id from push_connections where id = any(?::int[]) and failing_since is not null order by id for update) failing
+      where c.id = failing.id`,
+    [connectionIds],
+  );
 }
 
 /** Groups the indexes of attempts that reached the listener by connection, in batch order. */
