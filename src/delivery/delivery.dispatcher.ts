@@ -1,7 +1,8 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
-import { claimDueMessages, loadClaimedMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
+import { claimDueMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
+import { loadClaimedMessages } from './steps/load-claimed.step';
 import type { PushMessage } from './push-message.entity';
 
 /** PostgreSQL NOTIFY channel that wakes the dispatchers of every worker when messages become due. */

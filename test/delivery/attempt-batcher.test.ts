@@ -5,7 +5,7 @@ import { waitFor } from '../support/wait';
 import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { AttemptBatcher } from '../../src/delivery/attempt-batcher';
-import { loadClaimedMessages } from '../../src/delivery/steps/claim-batch.step';
+import { loadClaimedMessages } from '../../src/delivery/steps/load-claimed.step';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
 import { DELIVERY_LOG_CHANNEL } from '../../src/delivery/delivery-log.feed';
 import type { AttemptInput, AttemptRecord } from '../../src/delivery/steps/record-attempt.step';

@@ -1,5 +1,4 @@
-import { LoadStrategy, type EntityManager } from '@mikro-orm/postgresql';
-import { PushMessage } from '../push-message.entity';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 export interface BatchClaimOptions {
   /** Largest number of messages to claim. */
@@ -79,14 +78,6 @@ export async function claimDueMessages(em: EntityManager, options: BatchClaimOpt
     [staleBefore, options.now, staleBefore, options.connectionConcurrency, options.connectionConcurrency, options.limit, options.now, ABANDONED_NOTE],
   );
   return rows.map((row) => row.id);
-}
-
-/** Loads claimed messages with everything the later steps read, in one query for the whole batch. */
-export async function loadClaimedMessages(em: EntityManager, ids: string[]): Promise<PushMessage[]> {
-  if (ids.length === 0) return [];
-  // One joined query on a fresh fork. A query per relation, or `refresh: true` (which reloads every
-  // populated relation once more per entity), made the load the slowest step of a delivery.
-  return em.find(PushMessage, { id: { $in: ids } }, { populate: [...DELIVERY_RELATIONS], strategy: LoadStrategy.JOINED });
 }
 
 /**
