@@ -61,7 +61,7 @@ function toProperties(row: Record<string, unknown>): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(row)) {
     if (column.endsWith('_id')) {
-      properties[camelCase(column.slice(0, -3))] = value === null ? null : { id: value };
+      properties[camelCase(column).slice(0, -2)] = value === null ? null : { id: value };
     } else if (TIMESTAMP_COLUMNS.has(column)) {
       properties[camelCase(column)] = value === null ? null : new Date(value as string);
     } else {
@@ -71,6 +71,14 @@ function toProperties(row: Record<string, unknown>): Record<string, unknown> {
   return properties;
 }
 
+/** Property names by column name; the tables have a few dozen columns, and a claim maps thousands. */
+const propertyNames = new Map<string, string>();
+
 function camelCase(column: string): string {
-  return column.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+  let name = propertyNames.get(column);
+  if (name === undefined) {
+    name = column.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+    propertyNames.set(column, name);
+  }
+  return name;
 }
