@@ -1,9 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeWithBindings } from '../../database/raw-sql';
+import { rowToProperties } from '../../database/row-mapping';
 import type { PushMessage } from '../push-message.entity';
-
-/** Columns that hold timestamps; PostgreSQL's JSON renders them as ISO 8601 text. */
-const TIMESTAMP_COLUMNS = new Set(['created_at', 'updated_at', 'deleted_at', 'disabled_at', 'failing_since', 'last_modified_at', 'next_attempt_at']);
 
 interface ClaimedMessageRow {
   message: Record<string, unknown>;
@@ -46,39 +44,9 @@ export async function loadClaimedMessages(em: EntityManager, ids: string[]): Pro
 }
 
 function toMessage(row: ClaimedMessageRow): PushMessage {
-  const workspace = { ...toProperties(row.workspace), defaultApiUser: row.default_api_user ? toProperties(row.default_api_user) : null };
-  const record = toProperties(row.record);
-  const event = { ...toProperties(row.event), author: row.event_author ? toProperties(row.event_author) : null, documentRecord: record };
-  const message = { ...toProperties(row.message), connection: toProperties(row.connection), event, workspace };
+  const workspace = { ...rowToProperties(row.workspace), defaultApiUser: row.default_api_user ? rowToProperties(row.default_api_user) : null };
+  const record = rowToProperties(row.record);
+  const event = { ...rowToProperties(row.event), author: row.event_author ? rowToProperties(row.event_author) : null, documentRecord: record };
+  const message = { ...rowToProperties(row.message), connection: rowToProperties(row.connection), event, workspace };
   return message as unknown as PushMessage;
-}
-
-/**
- * Renames a row's columns to entity properties: `created_at` to `createdAt`, timestamps to
- * dates, and a foreign key such as `owner_id` to a reference `owner: { id }` (null stays null).
- */
-function toProperties(row: Record<string, unknown>): Record<string, unknown> {
-  const properties: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(row)) {
-    if (column.endsWith('_id')) {
-      properties[camelCase(column).slice(0, -2)] = value === null ? null : { id: value };
-    } else if (TIMESTAMP_COLUMNS.has(column)) {
-      properties[camelCase(column)] = value === null ? null : new Date(value as string);
-    } else {
-      properties[camelCase(column)] = value;
-    }
-  }
-  return properties;
-}
-
-/** Property names by column name; the tables have a few dozen columns, and a claim maps thousands. */
-const propertyNames = new Map<string, string>();
-
-function camelCase(column: string): string {
-  let name = propertyNames.get(column);
-  if (name === undefined) {
-    name = column.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
-    propertyNames.set(column, name);
-  }
-  return name;
 }
