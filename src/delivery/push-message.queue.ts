@@ -12,6 +12,10 @@ import { DUE_MESSAGES_CHANNEL, type DeliveryDispatcher } from './delivery.dispat
  */
 export class PushMessageQueue implements DeliveryQueue {
   private dispatcher: DeliveryDispatcher | null = null;
+  /** The NOTIFY for due messages that is running, if any. */
+  private currentNotify: Promise<void> | null = null;
+  /** The NOTIFY that starts once the running one ends; callers that arrive meanwhile share it. */
+  private nextNotify: Promise<void> | null = null;
 
   constructor(
     private readonly orm: MikroORM,
@@ -32,11 +36,41 @@ export class PushMessageQueue implements DeliveryQueue {
       return;
     }
     try {
-      await this.orm.em.fork().execute(`select pg_notify(?, ?)`, [DUE_MESSAGES_CHANNEL, later ? at.toISOString() : '']);
+      if (later) await this.sendNotify(at.toISOString());
+      else await this.notifyDueNow();
     } catch (error) {
       // The messages are committed and due, so the dispatchers' poll still finds them.
       this.logger.warn({ err: error, messages: messageIds.length }, 'could not notify the workers of due messages; they find them at their next poll');
     }
+  }
+
+  /**
+   * Wakes the workers for messages due now, sharing one NOTIFY between concurrent callers. Each
+   * committing transaction that sent a NOTIFY holds PostgreSQL's global notification queue lock,
+   * so one NOTIFY per recorded event serialised the API's requests on that lock. A call that
+   * arrives while a NOTIFY runs waits for the next one, which starts after its messages were
+   * committed, so no wake-up is lost.
+   */
+  private notifyDueNow(): Promise<void> {
+    this.nextNotify ??= this.afterCurrentNotify().then(() => this.startNotify());
+    return this.nextNotify;
+  }
+
+  private async afterCurrentNotify(): Promise<void> {
+    await this.currentNotify?.catch(() => undefined);
+  }
+
+  private startNotify(): Promise<void> {
+    this.nextNotify = null;
+    const notify = this.sendNotify('').finally(() => {
+      if (this.currentNotify === notify) this.currentNotify = null;
+    });
+    this.currentNotify = notify;
+    return notify;
+  }
+
+  private async sendNotify(payload: string): Promise<void> {
+    await this.orm.em.fork().execute(`select pg_notify(?, ?)`, [DUE_MESSAGES_CHANNEL, payload]);
   }
 
   enqueueResend(messageId: string, at?: Date): Promise<void> {

@@ -60,6 +60,7 @@ export class DocumentRecordEventService {
     const inserted = await insertEventWithMessages(this.scope.em, { workspaceId: this.scope.workspaceId, recordId, authorId, type: input.type, parameters });
     if (!inserted.recordFound) throw referenceNotFound('documentRecordId', 'document record', input.documentRecordId);
     if (!inserted.event) throw referenceNotFound('authorId', 'user', input.authorId!);
+    await deliveryQueue.enqueue(inserted.messageIds);
 
     const event = { id: inserted.event.id, type: input.type, createdAt: inserted.event.createdAt, authorId, documentRecordId: recordId, parameters };
     return { event, messageIds: inserted.messageIds };

@@ -6,7 +6,6 @@ import type { User } from '../workspace/user.entity';
 import { PushMessage } from '../delivery/push-message.entity';
 import { PushConnection } from '../connections/push-connection.entity';
 import { newMessageId } from '../common/ids';
-import { DUE_MESSAGES_CHANNEL } from '../delivery/delivery.dispatcher';
 
 export interface RecordedEvent {
   event: DocumentRecordEvent;
@@ -75,9 +74,9 @@ export interface InsertedEvent {
 /**
  * One statement that does what `recordEventWithMessages` does for an event that changes nothing
  * on its record: it locks the record row (so events of one record keep their order), checks the
- * author, inserts the event and one push message per triggered connection (same matching rule),
- * and notifies the workers, all in the statement's own transaction. The ORM path costs about
- * eight round trips per event, and it was the API's main cost under load.
+ * author, and inserts the event and one push message per triggered connection (same matching
+ * rule), all in the statement's own transaction. The ORM path costs about eight round trips per
+ * event, and it was the API's main cost under load. The workers are notified after it commits.
  */
 const INSERT_EVENT_WITH_MESSAGES = `
 with target_record as (
@@ -111,14 +110,13 @@ select exists (select 1 from target_record) as record_found,
        exists (select 1 from target_author) as author_found,
        e.id as event_id,
        e.created_at,
-       coalesce((select json_agg(m.id order by m.connection_id) from inserted_messages m), '[]'::json) as message_ids,
-       (select pg_notify(:channel, '') from inserted_messages limit 1) is not null as notified
+       coalesce((select json_agg(m.id order by m.connection_id) from inserted_messages m), '[]'::json) as message_ids
   from (select 1) as one
   left join inserted_event e on true`;
 
 /**
  * Records an event that changes nothing on its record with `INSERT_EVENT_WITH_MESSAGES`. The
- * messages are due and the workers notified when this resolves, so the caller enqueues nothing.
+ * messages are committed when this resolves; enqueue them then.
  */
 export async function insertEventWithMessages(
   em: EntityManager,
@@ -131,7 +129,6 @@ export async function insertEventWithMessages(
     authorId: input.authorId,
     type: input.type,
     parameters: JSON.stringify(input.parameters),
-    channel: DUE_MESSAGES_CHANNEL,
   });
   const row = (result as { rows: InsertedEventRow[] }).rows[0];
   return {
