@@ -27,7 +27,7 @@ export interface ProfileSummary {
 
 /**
  * Sums the self time of each sampled function of a CPU profile, and of each code area, leaving
- * out the samples of the first `skipMs` (start-up: ts-node compiling, migrations, seeding).
+ * out the samples of the first `skipMs` (start-up: module loading, migrations, seeding).
  */
 export function summariseCpuProfile(file: string, options: { skipMs?: number; top?: number } = {}): ProfileSummary {
   const top = options.top ?? 15;

@@ -8,6 +8,7 @@ import { startBenchListener, type CapturedRequest } from './bench-listener';
 import { measureCeiling, type CeilingResult } from './ceiling';
 import { summariseCpuProfile } from './cpu-profile-summary';
 import { measureCommitLatency } from './database-probe';
+import { BUILT_ENTRY_POINT, buildDocpush } from './docpush-processes';
 import { parseBenchOptions, USAGE, wantsHelp, type BenchOptions } from './options';
 import { renderConsoleTable, writeResultsSection, type BenchResults, type Machine, type TopologyResult } from './report';
 import { formatMs, type LatencySummary } from './stats';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     return;
   }
   const options = parseBenchOptions(argv);
+  log(`building docpush (npm run build) to run ${BUILT_ENTRY_POINT}`);
+  buildDocpush();
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg()[0];
   const server = await openBenchServer(options.adminDatabaseUrl, log);

@@ -5,7 +5,11 @@ import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities';
 import type { Logger } from '../common/logger';
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+/**
+ * Folder of the migrations beside `src/`: the repository's `migrations/` when running from
+ * TypeScript sources, and `dist/migrations/` when running the output of `npm run build`.
+ */
+const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
 /** True when this code runs from TypeScript sources (ts-node, Jest) instead of `dist/`. */
 const RUNNING_FROM_SOURCES = __filename.endsWith('.ts');
@@ -23,8 +27,8 @@ export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFA
     // compiled migrations, finds none and silently runs nothing.
     preferTs: RUNNING_FROM_SOURCES,
     migrations: {
-      path: path.join(PROJECT_ROOT, 'dist', 'migrations'),
-      pathTs: path.join(PROJECT_ROOT, 'migrations'),
+      path: MIGRATIONS_DIR,
+      pathTs: MIGRATIONS_DIR,
       glob: '!(*.d).{js,ts}',
       transactional: true,
       allOrNothing: true,
@@ -45,6 +49,12 @@ export async function openDatabase(databaseUrl: string, logger?: Logger, poolSiz
   const orm = await MikroORM.init(ormOptions(databaseUrl, logger, poolSize));
   const migrator = orm.getMigrator();
   const pending = await migrator.getPendingMigrations();
+  // MikroORM finds no migration files, and applies nothing, when the folder or the file type is
+  // wrong; starting on an empty schema would only fail later with less clear errors.
+  if (pending.length === 0 && (await migrator.getExecutedMigrations()).length === 0) {
+    await orm.close(true);
+    throw new Error(`No database migrations were found in ${MIGRATIONS_DIR}: run docpush from the repository with npm start, or build it with npm run build.`);
+  }
   if (pending.length > 0) {
     await migrator.up();
     logger?.info({ migrations: pending.map((migration) => migration.name) }, 'applied database migrations');
