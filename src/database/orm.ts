@@ -49,8 +49,8 @@ export async function openDatabase(databaseUrl: string, logger?: Logger, poolSiz
   const orm = await MikroORM.init(ormOptions(databaseUrl, logger, poolSize));
   const migrator = orm.getMigrator();
   const pending = await migrator.getPendingMigrations();
-  // MikroORM finds no migration files, and applies nothing, when the folder or the file type is
-  // wrong; starting on an empty schema would only fail later with less clear errors.
+  // MikroORM applies nothing, without an error, when the folder or the file type is wrong. An
+  // empty schema would only fail later, with less clear errors.
   if (pending.length === 0 && (await migrator.getExecutedMigrations()).length === 0) {
     await orm.close(true);
     throw new Error(`No database migrations were found in ${MIGRATIONS_DIR}: run docpush from the repository with npm start, or build it with npm run build.`);

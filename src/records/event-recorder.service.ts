@@ -73,10 +73,10 @@ export interface InsertedEvent {
 
 /**
  * One statement that does what `recordEventWithMessages` does for an event that changes nothing
- * on its record: it locks the record row (so events of one record keep their order), checks the
- * author, and inserts the event and one push message per triggered connection (same matching
+ * on its record. It locks the record row, so events of one record keep their order. It checks the
+ * author, then inserts the event and one push message per triggered connection (same matching
  * rule), all in the statement's own transaction. The ORM path costs about eight round trips per
- * event, and it was the API's main cost under load. The workers are notified after it commits.
+ * event, and it was the API's main cost under load. The caller notifies the workers after it.
  */
 const INSERT_EVENT_WITH_MESSAGES = `
 with target_record as (
