@@ -42,6 +42,8 @@ Options:
   --only=a,b              scenarios to run: ${SCENARIOS.join(', ')} (default all)
   --topology=a,b          single (one process, all roles) and/or split (API + worker) (default both)
   --rates=50,200,1000     event rates of the latency scenario, in events per second
+  --memory-checkpoints=10000,100000
+                          delivery counts at which the memory scenario reads each process's RSS
   --database-url=URL      PostgreSQL server for the docpush_bench database
                           (default postgres://postgres@127.0.0.1:5432/postgres; embedded when unreachable)
   --docpush-env=KEY=VALUE environment for the docpush processes; repeatable
@@ -60,7 +62,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     if (!match) throw new Error(`Unknown argument ${JSON.stringify(argument)}: flags look like --name or --name=value. See --help.`);
     flags.set(match[1], [...(flags.get(match[1]) ?? []), match[2] ?? '']);
   }
-  const known = new Set(['quick', 'duration', 'only', 'topology', 'rates', 'database-url', 'docpush-env', 'cpu-prof', 'no-docs', 'help']);
+  const known = new Set(['quick', 'duration', 'only', 'topology', 'rates', 'memory-checkpoints', 'database-url', 'docpush-env', 'cpu-prof', 'no-docs', 'help']);
   for (const name of flags.keys()) {
     if (!known.has(name)) throw new Error(`Unknown flag --${name}. See --help.`);
   }
@@ -76,13 +78,26 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     scenarios: listOf(last('only'), SCENARIOS, '--only') ?? [...SCENARIOS],
     topologies: listOf(last('topology'), TOPOLOGIES, '--topology') ?? [...TOPOLOGIES],
     latencyRates: last('rates') ? parseRates(last('rates')!) : [50, 200, 1000],
-    memoryCheckpoints: quick ? [1_000, 4_000] : [10_000, 100_000],
+    memoryCheckpoints: memoryCheckpoints(last('memory-checkpoints'), quick),
     memoryTimeLimitMs: quick ? 3 * 60_000 : 3 * 3_600_000,
     adminDatabaseUrl: last('database-url') || 'postgres://postgres@127.0.0.1:5432/postgres',
     docpushEnv: parseEnv(flags.get('docpush-env') ?? []),
     cpuProfile: flags.has('cpu-prof'),
     writeDocs: !flags.has('no-docs'),
   };
+}
+
+function memoryCheckpoints(text: string | undefined, quick: boolean): [number, number] {
+  if (text !== undefined) return parseCheckpoints(text);
+  return quick ? [1_000, 4_000] : [10_000, 100_000];
+}
+
+function parseCheckpoints(text: string): [number, number] {
+  const counts = text.split(',').map((item) => Number(item.trim()));
+  if (counts.length !== 2 || !counts.every((count) => Number.isSafeInteger(count) && count > 0) || counts[0] >= counts[1]) {
+    throw new Error(`--memory-checkpoints=${text} is invalid: give two ascending delivery counts, such as 10000,100000.`);
+  }
+  return [counts[0], counts[1]];
 }
 
 export function wantsHelp(argv: string[]): boolean {

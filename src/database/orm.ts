@@ -9,7 +9,7 @@ import type { Logger } from '../common/logger';
  * Folder of the migrations beside `src/`: the repository's `migrations/` when running from
  * TypeScript sources, and `dist/migrations/` when running the output of `npm run build`.
  */
-const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
+export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
 /** True when this code runs from TypeScript sources (ts-node, Jest) instead of `dist/`. */
 const RUNNING_FROM_SOURCES = __filename.endsWith('.ts');
@@ -17,7 +17,7 @@ const RUNNING_FROM_SOURCES = __filename.endsWith('.ts');
 /** Connections of the ORM's pool when DOCPUSH_DB_POOL_SIZE is not set. */
 export const DEFAULT_POOL_SIZE = 20;
 
-export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFAULT_POOL_SIZE): Options {
+export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFAULT_POOL_SIZE, migrationsDir = MIGRATIONS_DIR): Options {
   return {
     driver: PostgreSqlDriver,
     clientUrl: databaseUrl,
@@ -27,8 +27,8 @@ export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFA
     // compiled migrations, finds none and silently runs nothing.
     preferTs: RUNNING_FROM_SOURCES,
     migrations: {
-      path: MIGRATIONS_DIR,
-      pathTs: MIGRATIONS_DIR,
+      path: migrationsDir,
+      pathTs: migrationsDir,
       glob: '!(*.d).{js,ts}',
       transactional: true,
       allOrNothing: true,
@@ -45,15 +45,15 @@ export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFA
 }
 
 /** Connects MikroORM and applies every pending migration. */
-export async function openDatabase(databaseUrl: string, logger?: Logger, poolSize?: number): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(databaseUrl, logger, poolSize));
+export async function openDatabase(databaseUrl: string, logger?: Logger, poolSize?: number, migrationsDir = MIGRATIONS_DIR): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(databaseUrl, logger, poolSize, migrationsDir));
   const migrator = orm.getMigrator();
   const pending = await migrator.getPendingMigrations();
   // MikroORM applies nothing, without an error, when the folder or the file type is wrong. An
   // empty schema would only fail later, with less clear errors.
   if (pending.length === 0 && (await migrator.getExecutedMigrations()).length === 0) {
     await orm.close(true);
-    throw new Error(`No database migrations were found in ${MIGRATIONS_DIR}: run docpush from the repository with npm start, or build it with npm run build.`);
+    throw new Error(`No database migrations were found in ${migrationsDir}: run docpush from the repository with npm start, or build it with npm run build.`);
   }
   if (pending.length > 0) {
     await migrator.up();

@@ -1,0 +1,35 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MIGRATIONS_DIR, openDatabase } from '../../src/database/orm';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('openDatabase', () => {
+  let database: TestDatabase;
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterEach(async () => {
+    await database?.drop();
+  });
+
+  it('applies every migration of the repository', async () => {
+    const files = readdirSync(MIGRATIONS_DIR).filter((file) => /^Migration\d+\.ts$/.test(file));
+
+    const orm = await openDatabase(database.url, undefined, 2);
+    const executed = await orm.getMigrator().getExecutedMigrations();
+    await orm.close(true);
+
+    expect(MIGRATIONS_DIR).toBe(path.resolve(__dirname, '..', '..', 'migrations'));
+    expect(files.length).toBeGreaterThan(0);
+    expect(executed.map((migration) => migration.name).sort()).toEqual(files.map((file) => file.replace(/\.ts$/, '')).sort());
+  });
+
+  it('rejects a folder without migrations', async () => {
+    const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-no-migrations-'));
+
+    await expect(openDatabase(database.url, undefined, 2, emptyDir)).rejects.toThrow(`No database migrations were found in ${emptyDir}`);
+  });
+});
