@@ -5,7 +5,7 @@ const RECONNECT_DELAY_MS = { first: 100, max: 5000 };
 
 /**
  * Maximum wait for a new connection. Without it, a database host that accepts TCP connections but
- * never answers would hold a reconnect attempt forever.
+ * never responds would hold a reconnect attempt forever.
  */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -83,14 +83,16 @@ export class PgChannelListener {
   }
 
   private scheduleReconnect(): void {
+    const generation = this.generation;
     this.reconnectTimer = setTimeout(async () => {
       this.reconnectTimer = null;
       try {
         await this.connect();
-        if (!this.stopped) this.options.logger.info({ channel: this.options.channel }, 'channel listener reconnected');
+        if (generation === this.generation) this.options.logger.info({ channel: this.options.channel }, 'channel listener reconnected');
       } catch (error) {
         this.reconnectDelay = Math.min(this.reconnectDelay * 2, RECONNECT_DELAY_MS.max);
-        if (this.stopped) return;
+        // A stop during this attempt ends its reconnecting, and a start after that stop opened a connection of its own.
+        if (generation !== this.generation) return;
         this.options.logger.warn({ err: error, channel: this.options.channel, retryInMs: this.reconnectDelay }, 'channel listener failed to reconnect');
         this.scheduleReconnect();
       }

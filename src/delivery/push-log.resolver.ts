@@ -5,7 +5,7 @@ import { DeliveryOutcome, type PushLog } from './push-log.entity';
 import { PageArgs } from '../graphql/pagination';
 import { scopeOf, type RequestContext } from '../graphql/context';
 import { ApiKeyRole } from '../workspace/api-key.entity';
-import { UnauthenticatedError } from '../common/errors';
+import { NotFoundError, UnauthenticatedError } from '../common/errors';
 import { PushConnection } from '../connections/push-connection.entity';
 
 @Resolver(() => PushLogType)
@@ -32,7 +32,7 @@ export class PushLogResolver {
       const { caller, services } = context as RequestContext;
       if (!caller) throw new UnauthenticatedError('An API key is required in the connection_init payload: { "authorization": "Bearer <key>" }.');
       // An unknown connection id is an error, as in every other operation, not a silent stream.
-      const connection = args.connectionId ? await scopeOf(context as RequestContext).get(PushConnection, 'Push connection', args.connectionId, { deletedAt: null }) : null;
+      const connection = args.connectionId ? await findStreamedConnection(context as RequestContext, args.connectionId) : null;
       return services.deliveryLogFeed.subscribe({
         workspaceId: caller.workspaceId,
         connectionId: connection?.id,
@@ -46,5 +46,18 @@ export class PushLogResolver {
     @Arg('outcome', () => DeliveryOutcome, { nullable: true }) _outcome: DeliveryOutcome | null,
   ): PushLogType {
     return toPushLogType(log);
+  }
+}
+
+/** Finds the connection that a deliveryLog subscription filters on; an unknown id is NOT_FOUND naming `connectionId`. */
+async function findStreamedConnection(context: RequestContext, connectionId: string): Promise<PushConnection> {
+  try {
+    return await scopeOf(context).get(PushConnection, 'Push connection', connectionId, { deletedAt: null });
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    throw new NotFoundError(
+      `Push connection ${JSON.stringify(connectionId)} was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave connectionId out to stream every connection.`,
+      'connectionId',
+    );
   }
 }

@@ -4,9 +4,13 @@ import { ValidationError } from '../common/errors';
 /** Maximum argument nesting. Deeper values are rejected before any resolver runs. */
 const MAX_ARGUMENT_DEPTH = 32;
 
+/** A UTF-16 surrogate without its pair: not valid Unicode, and rejected by PostgreSQL's `jsonb`. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * Rejects arguments that PostgreSQL cannot store: text with a NUL character (U+0000), which
- * neither `text` nor `jsonb` accepts, and values nested deeper than MAX_ARGUMENT_DEPTH. Runs
+ * neither `text` nor `jsonb` accepts, text with an unpaired surrogate, which `jsonb` rejects, and
+ * values nested deeper than MAX_ARGUMENT_DEPTH. Runs
  * before every resolver, so each field reports BAD_USER_INPUT with the argument's path instead
  * of a database error.
  */
@@ -26,6 +30,9 @@ function findUnstorable(value: unknown, path: string, depth: number): void {
   }
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw new ValidationError(path, `${path} contains a NUL character (U+0000), which cannot be stored; remove it.`);
+    if (UNPAIRED_SURROGATE.test(value)) {
+      throw new ValidationError(path, `${path} contains an unpaired UTF-16 surrogate (U+D800 to U+DFFF), which is not valid Unicode; send whole characters.`);
+    }
     return;
   }
   if (Array.isArray(value)) {
@@ -35,6 +42,9 @@ function findUnstorable(value: unknown, path: string, depth: number): void {
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     for (const [key, item] of Object.entries(value)) {
       if (key.includes('\u0000')) throw new ValidationError(path || 'input', `${path || 'input'} has a key with a NUL character (U+0000), which cannot be stored; remove it.`);
+      if (UNPAIRED_SURROGATE.test(key)) {
+        throw new ValidationError(path || 'input', `${path || 'input'} has a key with an unpaired UTF-16 surrogate, which is not valid Unicode; send whole characters.`);
+      }
       findUnstorable(item, join(path, key), depth + 1);
     }
   }

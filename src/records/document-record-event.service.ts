@@ -7,7 +7,7 @@ import { checkParameters } from './record-fields';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { findOptionalReferenced, findReferenced, referencedId, referenceNotFound } from '../common/input-checks';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
-import { WorkspaceScope } from '../common/workspace-scope';
+import { parseId, WorkspaceScope } from '../common/workspace-scope';
 import { User } from '../workspace/user.entity';
 import { findPage } from '../graphql/page-query';
 import type { Page } from '../graphql/pagination';
@@ -56,10 +56,17 @@ export class DocumentRecordEventService {
     if (changesRecord(input.type, parameters)) return this.recordWithRecordChanges(input, parameters, deliveryQueue);
 
     const recordId = referencedId('documentRecordId', 'document record', input.documentRecordId);
-    const authorId = input.authorId === null || input.authorId === undefined ? null : referencedId('authorId', 'user', input.authorId);
-    const inserted = await insertEventWithMessages(this.scope.em, { workspaceId: this.scope.workspaceId, recordId, authorId, type: input.type, parameters });
+    const inserted = await insertEventWithMessages(this.scope.em, {
+      workspaceId: this.scope.workspaceId,
+      recordId,
+      authorId: authorIdForLookup(input.authorId),
+      type: input.type,
+      parameters,
+    });
+    // The record is reported first, as the ORM path reports it, when both ids are wrong.
     if (!inserted.recordFound) throw referenceNotFound('documentRecordId', 'document record', input.documentRecordId);
     if (!inserted.event) throw referenceNotFound('authorId', 'user', input.authorId!);
+    const authorId = inserted.authorFound ? Number(input.authorId) : null;
     await deliveryQueue.enqueue(inserted.messageIds);
 
     const event = { id: inserted.event.id, type: input.type, createdAt: inserted.event.createdAt, authorId, documentRecordId: recordId, parameters };
@@ -86,6 +93,16 @@ export class DocumentRecordEventService {
     const summary = { id: event.id, type: event.type, createdAt: event.createdAt, authorId: event.author?.id ?? null, documentRecordId: event.documentRecord.id, parameters: event.parameters };
     return { event: summary, messageIds: recorded.messageIds };
   }
+}
+
+/**
+ * Returns the author id to look up: null for a system event, and 0, which no row has, for an id
+ * that cannot exist, so that the statement still checks the record first.
+ */
+function authorIdForLookup(authorId: string | number | null | undefined): number | null {
+  if (authorId === null || authorId === undefined) return null;
+  const numericId = parseId(String(authorId));
+  return Number.isSafeInteger(numericId) && numericId > 0 ? numericId : 0;
 }
 
 /** True for events that change the record itself: lock, unlock, delete, restore and a new owner. */

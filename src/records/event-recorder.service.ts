@@ -82,16 +82,16 @@ const INSERT_EVENT_WITH_MESSAGES = `
 with target_record as (
   select id, template_suite_id, document_record_type_id
     from document_records
-   where id = :recordId and workspace_id = :workspaceId
+   where id = cast(:recordId as bigint) and workspace_id = :workspaceId
      for update
 ), target_author as (
-  select id from users where id = cast(:authorId as int) and workspace_id = :workspaceId
+  select id from users where id = cast(:authorId as bigint) and workspace_id = :workspaceId
 ), inserted_event as (
   insert into document_record_events (workspace_id, document_record_id, type, author_id, parameters, created_at)
   select :workspaceId, r.id, :type, a.id, cast(:parameters as jsonb), clock_timestamp()
     from target_record r
     left join target_author a on true
-   where cast(:authorId as int) is null or a.id is not null
+   where cast(:authorId as bigint) is null or a.id is not null
   returning id, created_at
 ), inserted_messages as (
   insert into push_messages (id, workspace_id, connection_id, event_id, state, attempts, next_attempt_at, is_test, created_at, updated_at)

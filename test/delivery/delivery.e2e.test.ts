@@ -209,7 +209,9 @@ describe('deliveryLog subscription', () => {
       );
     });
     expect(errors[0].extensions?.code).toBe('NOT_FOUND');
+    expect(errors[0].extensions?.field).toBe('connectionId');
     expect(errors[0].message).toMatch(/"987654"/);
+    expect(errors[0].message).toMatch(/leave connectionId out/);
   });
 });
 

@@ -115,7 +115,11 @@ describe('recordDocumentEvent', () => {
 
   const invalidEvents: Array<[string, string, (recordId: string) => RecordDocumentEventInput]> = [
     ['an unknown record', 'documentRecordId', () => ({ documentRecordId: '999999', type: 'SignCompleted' })],
+    ['a record id beyond the integer range', 'documentRecordId', () => ({ documentRecordId: '3000000000', type: 'SignCompleted' })],
+    ['an unknown record and a malformed author', 'documentRecordId', () => ({ documentRecordId: '999999', type: 'SignCompleted', authorId: 'abc' })],
     ['an unknown author', 'authorId', (id) => ({ documentRecordId: id, type: 'SignCompleted', authorId: '999999' })],
+    ['an author id beyond the integer range', 'authorId', (id) => ({ documentRecordId: id, type: 'SignCompleted', authorId: '9007199254740991' })],
+    ['a malformed author', 'authorId', (id) => ({ documentRecordId: id, type: 'SignCompleted', authorId: '1e3' })],
     ['parameters over 64 KiB', 'parameters', (id) => ({ documentRecordId: id, type: 'SignCompleted', parameters: { note: 'x'.repeat(70_000) } })],
     ['an unknown new owner', 'parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: 999999 } })],
     ['a new owner id given as text', 'parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: '5' } })],

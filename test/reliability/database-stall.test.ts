@@ -95,6 +95,45 @@ describe('PgChannelListener through a failing network', () => {
   });
 });
 
+describe('PgChannelListener restarted during a reconnect', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    proxy = await startProxyTo(database.url);
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it('keeps one connection when the old attempt fails', async () => {
+    const payloads: string[] = [];
+    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), channel: 'restart_test', onPayload: (payload) => payloads.push(payload), logger: silent });
+    await listener.start();
+    await proxy.cut();
+    await proxy.stall();
+    await waitFor(() => proxy.stalledConnections >= 1, { description: 'a reconnect attempt held by the stalled network' });
+
+    await listener.stop();
+    await proxy.restore({ held: 'keep' });
+    await listener.start();
+    proxy.dropHeld();
+    // Longer than the listener's reconnect delay after a failed attempt (100 ms, doubled once),
+    // so a reconnect scheduled by the failed attempt would have opened a second connection.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await notify(database.url, 'restart_test', 'once');
+    await waitFor(() => payloads.includes('once'), { description: 'the notification' });
+    await listener.stop();
+
+    expect(payloads).toEqual(['once']);
+    await waitFor(() => proxy.openConnections === 0, { description: 'every connection of the stopped listener to be closed', timeoutMs: 15_000 });
+    expect(await sessionCount(database.url)).toBe(0);
+  });
+});
+
 describe('JobNotificationChannel', () => {
   let database: TestDatabase;
 

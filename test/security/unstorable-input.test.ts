@@ -44,6 +44,27 @@ describe('unstorable arguments', () => {
     expect(await count(DocumentRecordEvent)).toBe(before);
   });
 
+  it('rejects an unpaired surrogate inside JSON', async () => {
+    const before = await count(DocumentRecordEvent);
+
+    const result = await app.request(RecordDocumentEventDocument, {
+      input: { documentRecordId: recordId, type: 'LinkAdded', parameters: { note: 'a\uD800b' } },
+    });
+
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'parameters.note' });
+    expect(result.errors?.[0].message).toMatch(/unpaired UTF-16 surrogate/);
+    expect(await count(DocumentRecordEvent)).toBe(before);
+  });
+
+  it('accepts a character outside the Basic Multilingual Plane', async () => {
+    const result = await app.request(RecordDocumentEventDocument, {
+      input: { documentRecordId: recordId, type: 'LinkAdded', parameters: { note: 'signed \u{1F58A}' } },
+    });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.recordDocumentEvent.event.parameters).toEqual({ note: 'signed \u{1F58A}' });
+  });
+
   it('rejects deeply nested JSON', async () => {
     // Built as text: JSON.stringify itself overflows the stack on 6,000 levels.
     const nested = `${'['.repeat(6000)}"leaf"${']'.repeat(6000)}`;

@@ -4,8 +4,13 @@ export interface TcpProxy {
   port: number;
   /** Closes every proxied connection and stops listening, so new connections are refused. */
   cut(): Promise<void>;
-  /** Listens again on the same port and forwards new connections, and those held by `stall`. */
-  restore(): Promise<void>;
+  /**
+   * Listens again on the same port and forwards new connections, and those held by `stall`
+   * unless `held` is 'keep'.
+   */
+  restore(options?: { held: 'forward' | 'keep' }): Promise<void>;
+  /** Closes the connections held by `stall`, so their connection attempts fail. */
+  dropHeld(): void;
   /**
    * Listens again on the same port but holds new connections open without forwarding them, as a
    * database host that stopped answering would, until `restore`.
@@ -63,18 +68,21 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     await closed;
   }
 
-  async function reopen(mode: 'forward' | 'stall'): Promise<void> {
+  async function reopen(mode: 'forward' | 'stall', heldConnections: 'forward' | 'keep' = 'forward'): Promise<void> {
     // Stops accepting at once; close's callback would wait for the held connections to end.
     if (server.listening) server.close();
     server = createServer(mode);
     await listen(server, port);
-    if (mode === 'forward') for (const client of held.splice(0)) if (!client.destroyed) forward(client);
+    if (mode === 'forward' && heldConnections === 'forward') for (const client of held.splice(0)) if (!client.destroyed) forward(client);
   }
 
   return {
     port,
     cut,
-    restore: () => reopen('forward'),
+    restore: (options) => reopen('forward', options?.held),
+    dropHeld: () => {
+      for (const client of held.splice(0)) client.destroy();
+    },
     stall: () => reopen('stall'),
     get stalledConnections() {
       return stalledConnections;
