@@ -49,7 +49,7 @@ export const BUILT_ENTRY_POINT = 'dist/src/main.js';
 
 /**
  * Compiles docpush with `npm run build`, so the benchmark runs the JavaScript a production
- * deployment runs. Under ts-node (`npm start`) each process also holds the TypeScript compiler,
+ * deployment runs. Under ts-node (`npm start`) each process also loads the TypeScript compiler,
  * about 100 MiB more RSS, and spends CPU on it.
  */
 export function buildDocpush(): void {

@@ -67,7 +67,7 @@ export async function findReferenced<T extends object>(
   return found;
 }
 
-/** The BAD_USER_INPUT error of an input field whose id matches no row of this workspace. */
+/** Creates the BAD_USER_INPUT error of an input field whose id matches no row of this workspace. */
 export function referenceNotFound(field: string, label: string, id: string | number): ValidationError {
   return new ValidationError(field, `${field} ${JSON.stringify(String(id))} matches no ${label} of this workspace: pass the id of an existing ${label}, or create one first.`);
 }

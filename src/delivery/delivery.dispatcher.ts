@@ -44,8 +44,8 @@ export interface DispatcherOptions {
  * DUE_MESSAGES_CHANNEL reports due messages and when the earliest scheduled retry comes due.
  * A poll every `pollIntervalMs` is the fallback.
  *
- * Claims of one dispatcher run one at a time; a wake-up that arrives during a claim is kept and
- * served by another claim right after it.
+ * Claims of one dispatcher run one at a time. A wake-up that arrives during a claim is kept, and
+ * another claim serves it right after.
  */
 export class DeliveryDispatcher {
   private readonly listener: PgChannelListener;

@@ -18,7 +18,7 @@ const DRAIN_POLL_INTERVAL_MS = 50;
 
 /**
  * Maximum wait of the job store's pool for a new PostgreSQL connection, so a database host that
- * stopped answering fails queries (and a shutdown's unlock) instead of holding them forever.
+ * stopped responding fails queries (and a shutdown's unlock) instead of holding them forever.
  */
 const POOL_CONNECT_TIMEOUT_MS = 10_000;
 

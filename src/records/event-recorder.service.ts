@@ -6,6 +6,7 @@ import type { User } from '../workspace/user.entity';
 import { PushMessage } from '../delivery/push-message.entity';
 import { PushConnection } from '../connections/push-connection.entity';
 import { newMessageId } from '../common/ids';
+import { executeWithBindings } from '../database/raw-sql';
 
 export interface RecordedEvent {
   event: DocumentRecordEvent;
@@ -44,26 +45,35 @@ export async function recordEventWithMessages(
 }
 
 /**
- * Matching rule: the connection is enabled and not deleted, the event type is selected, and both
- * the template-suite and the record-type filters admit the record.
+ * Returns the matching rule as a condition on push_connections `c`. The connection is enabled and
+ * not deleted, and the event type `:type` is selected. Its template-suite and record-type filters
+ * admit a record whose suite and record type are the SQL expressions given (null for none). Both
+ * ways of recording an event use it, so they trigger the same connections.
  */
-async function findTriggeredConnectionIds(em: EntityManager, record: DocumentRecord, type: DocumentRecordEventType): Promise<number[]> {
-  const suiteId = record.templateSuite?.id ?? null;
-  const recordTypeId = record.documentRecordType?.id ?? null;
+function triggeredConnectionCondition(suiteIdSql: string, recordTypeIdSql: string): string {
+  return `c.workspace_id = :workspaceId and c.enabled and c.deleted_at is null
+     and :type = any(c.event_types)
+     and (c.template_suite_all or (${suiteIdSql} is not null and c.template_suite_ids @> to_jsonb(${suiteIdSql})))
+     and (c.document_record_type_all or (${recordTypeIdSql} is not null and c.document_record_type_ids @> to_jsonb(${recordTypeIdSql})))`;
+}
 
-  const rows: Array<{ id: number }> = await em.execute(
-    `select id from push_connections
-      where workspace_id = ? and enabled and deleted_at is null
-        and ? = any(event_types)
-        and (template_suite_all or (?::int is not null and template_suite_ids @> to_jsonb(?::int)))
-        and (document_record_type_all or (?::int is not null and document_record_type_ids @> to_jsonb(?::int)))
-      order by id`,
-    [record.workspace.id, type, suiteId, suiteId, recordTypeId, recordTypeId],
+async function findTriggeredConnectionIds(em: EntityManager, record: DocumentRecord, type: DocumentRecordEventType): Promise<number[]> {
+  const rows = await executeWithBindings<{ id: number }>(
+    em,
+    `select c.id from push_connections c
+      where ${triggeredConnectionCondition('cast(:suiteId as int)', 'cast(:recordTypeId as int)')}
+      order by c.id`,
+    {
+      workspaceId: record.workspace.id,
+      type,
+      suiteId: record.templateSuite?.id ?? null,
+      recordTypeId: record.documentRecordType?.id ?? null,
+    },
   );
   return rows.map((row) => row.id);
 }
 
-/** Outcome of `insertEventWithMessages`; `event` is null when the record or the author was not found. */
+/** Outcome of `insertEventWithMessages`. `event` is null when the record or the author was not found. */
 export interface InsertedEvent {
   recordFound: boolean;
   authorFound: boolean;
@@ -98,11 +108,7 @@ with target_record as (
   select docpush_new_message_id(), c.workspace_id, c.id, e.id, 'PENDING', 0, e.created_at, false, e.created_at, e.created_at
     from inserted_event e
     cross join target_record r
-    join push_connections c
-      on c.workspace_id = :workspaceId and c.enabled and c.deleted_at is null
-     and :type = any(c.event_types)
-     and (c.template_suite_all or (r.template_suite_id is not null and c.template_suite_ids @> to_jsonb(r.template_suite_id)))
-     and (c.document_record_type_all or (r.document_record_type_id is not null and c.document_record_type_ids @> to_jsonb(r.document_record_type_id)))
+    join push_connections c on ${triggeredConnectionCondition('r.template_suite_id', 'r.document_record_type_id')}
    order by c.id
   returning id, connection_id
 )
@@ -116,21 +122,19 @@ select exists (select 1 from target_record) as record_found,
 
 /**
  * Records an event that changes nothing on its record with `INSERT_EVENT_WITH_MESSAGES`. The
- * messages are committed when this resolves; enqueue them then.
+ * messages are committed when this resolves, so enqueue them then.
  */
 export async function insertEventWithMessages(
   em: EntityManager,
   input: { workspaceId: number; recordId: number; authorId: number | null; type: DocumentRecordEventType; parameters: Record<string, unknown> },
 ): Promise<InsertedEvent> {
-  const knex = em.getKnex();
-  const result = await knex.raw(INSERT_EVENT_WITH_MESSAGES, {
+  const [row] = await executeWithBindings<InsertedEventRow>(em, INSERT_EVENT_WITH_MESSAGES, {
     workspaceId: input.workspaceId,
     recordId: input.recordId,
     authorId: input.authorId,
     type: input.type,
     parameters: JSON.stringify(input.parameters),
   });
-  const row = (result as { rows: InsertedEventRow[] }).rows[0];
   return {
     recordFound: row.record_found,
     authorFound: row.author_found,

@@ -12,7 +12,7 @@ import { waitFor } from '../support/wait';
 
 const silent = pino({ level: 'silent' });
 
-/** The database URL with its host and port replaced by the proxy's. */
+/** Returns the database URL with its host and port replaced by the proxy's. */
 function throughProxy(databaseUrl: string, proxy: TcpProxy): string {
   const proxied = new URL(databaseUrl);
   proxied.hostname = '127.0.0.1';

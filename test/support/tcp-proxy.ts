@@ -12,8 +12,8 @@ export interface TcpProxy {
   /** Closes the connections held by `stall`, so their connection attempts fail. */
   dropHeld(): void;
   /**
-   * Listens again on the same port but holds new connections open without forwarding them, as a
-   * database host that stopped answering would, until `restore`.
+   * Listens again on the same port but keeps new connections open without forwarding them, as a
+   * database host that stopped responding would, until `restore`.
    */
   stall(): Promise<void>;
   /** Connections held open by `stall` so far. */

@@ -109,7 +109,7 @@ export interface TlsListener {
   requests(): number;
 }
 
-/** Starts an HTTPS server with `certificate` on 127.0.0.1 that records the SNI of each handshake and answers 'ok'. */
+/** Starts an HTTPS server with `certificate` on 127.0.0.1 that records the SNI of each handshake and responds 'ok'. */
 export async function startTlsListener(certificate: { key: string; cert: string }): Promise<TlsListener> {
   const { key, cert } = certificate;
   const serverNames: string[] = [];
