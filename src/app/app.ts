@@ -4,7 +4,8 @@ import type { Config } from '../config/config';
 import { createLogger, type Logger } from '../common/logger';
 import { openDatabase } from '../database/orm';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedded-postgres';
-import { SecretBox, loadOrCreateServerKey } from '../security/secret-box';
+import { SecretBox, loadServerKey, serverKeyPath } from '../security/secret-box';
+import { createServerKeyForDatabase } from '../security/server-key';
 import { createTargetPolicy, type Resolver, type TargetPolicy } from '../security/target-guard';
 import { AgendaQueue } from '../jobs/agenda-queue';
 import { DeliveryLogFeed } from '../delivery/delivery-log.feed';
@@ -52,12 +53,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const logger = options.logger ?? createLogger(config.logLevel);
   // Settings that can be wrong are checked before anything starts, so a typo leaves nothing running.
   const targetPolicy = createTargetPolicy({ ...config.delivery, resolve: options.resolve });
-  const secretBox = new SecretBox(loadOrCreateServerKey({ keyFromEnv: config.secretKey ?? undefined, dataDir: config.dataDir, logger }));
+  const serverKey = loadServerKey({ keyFromEnv: config.secretKey ?? undefined, dataDir: config.dataDir, logger });
+  logDataDirectory(config, serverKey !== null, logger);
   warnAboutOpenedTargets(config, logger);
 
   const embedded = config.databaseUrl ? null : await startEmbedded(config, logger);
   try {
-    return await startOnDatabase(config, { logger, embedded, targetPolicy, secretBox });
+    return await startOnDatabase(config, { logger, embedded, targetPolicy, serverKey });
   } catch (error) {
     await embedded?.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'failed to stop embedded PostgreSQL'));
     throw error;
@@ -66,13 +68,20 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
 async function startOnDatabase(
   config: Config,
-  parts: { logger: Logger; embedded: EmbeddedDatabase | null; targetPolicy: TargetPolicy; secretBox: SecretBox },
+  parts: { logger: Logger; embedded: EmbeddedDatabase | null; targetPolicy: TargetPolicy; serverKey: Buffer | null },
 ): Promise<RunningApp> {
-  const { logger, embedded, targetPolicy, secretBox } = parts;
+  const { logger, embedded, targetPolicy } = parts;
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   logger.info({ database: describeDatabase(databaseUrl, embedded !== null), role: config.role }, 'starting docpush');
 
   const orm = await openDatabase(databaseUrl, logger, config.databasePoolSize);
+  let secretBox: SecretBox;
+  try {
+    secretBox = new SecretBox(parts.serverKey ?? (await createServerKeyForDatabase(orm.em.fork(), config.dataDir, logger)));
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
   const firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
   const queue = await AgendaQueue.create(config, databaseUrl, logger);
   const deliveryQueue = new PushMessageQueue(orm, queue, logger);
@@ -195,6 +204,19 @@ function createMonitoring(
   const metrics = new AppMetrics({ orm, deliveryLogFeed, logger });
   const jobProcessorRunning = config.role === 'api' ? null : () => queue.agenda.isActiveJobProcessor() && (worker.dispatcher?.isRunning ?? false);
   return { metrics, readiness: new ReadinessProbe({ orm, secretBox, jobProcessorRunning, logger }) };
+}
+
+/**
+ * Logs the absolute data directory and where the server key comes from, so an operator can see
+ * when a relative DOCPUSH_DATA_DIR resolved against an unexpected working directory.
+ */
+function logDataDirectory(config: Config, keyFound: boolean, logger: Logger): void {
+  if (config.secretKey?.trim()) {
+    logger.info({ dataDir: config.dataDir, serverKeySource: 'DOCPUSH_SECRET_KEY' }, 'data directory and server key');
+    return;
+  }
+  const serverKeySource = keyFound ? 'key file' : 'key file missing: generated once the database is known to hold no encrypted secrets';
+  logger.info({ dataDir: config.dataDir, serverKeyFile: serverKeyPath(config.dataDir), serverKeySource }, 'data directory and server key');
 }
 
 /** Says at start-up when listener targets beyond public HTTPS addresses are allowed. */

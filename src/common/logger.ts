@@ -1,5 +1,6 @@
 import pino, { stdSerializers, type Logger } from 'pino';
 import { DriverException } from '@mikro-orm/core';
+import { redactUrlsInText } from './redact-url';
 
 /**
  * Fields censored wherever a log call puts them, at the top level or one object down (such as
@@ -26,14 +27,20 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
 /**
  * Serialises an error for the log. A MikroORM driver error's message starts with the SQL and
  * its parameters, which can hold user data, sealed secrets and key hashes, so only the
- * database's own message and codes are kept.
+ * database's own message and codes are kept. Any other error keeps its message and stack with
+ * each http(s) URL in them redacted, since a listener URL can carry credentials.
  */
 export function serializeError(error: unknown): unknown {
   if (error instanceof DriverException) {
     const databaseMessage = error.message.split(' - ').pop();
     return { type: error.name, message: databaseMessage, code: error.code, sqlState: error.sqlState };
   }
-  return error instanceof Error ? stdSerializers.err(error) : error;
+  if (!(error instanceof Error)) return error;
+
+  const serialized = stdSerializers.err(error);
+  serialized.message = redactUrlsInText(serialized.message);
+  if (serialized.stack) serialized.stack = redactUrlsInText(serialized.stack);
+  return serialized;
 }
 
 export type { Logger };

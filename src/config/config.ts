@@ -12,6 +12,7 @@ export interface Config {
   databaseUrl: string | null;
   /** Largest number of connections in the ORM's pool (DOCPUSH_DB_POOL_SIZE). */
   databasePoolSize: number;
+  /** Absolute path: DOCPUSH_DATA_DIR (default `.data`) resolved against the working directory at start-up. */
   dataDir: string;
   host: string;
   port: number;

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
+import { redactUrl, redactUrlsInText } from '../common/redact-url';
 import { SecretBoxError, type SecretBox } from '../security/secret-box';
 import type { DeliveryQueue } from './delivery-queue';
 import type { AttemptResult } from './http-sender';
@@ -77,7 +78,14 @@ export async function deliverMessage(messageId: string, deps: DeliveryDeps, opti
  */
 export async function deliverClaimedMessage(em: EntityManager, message: PushMessage, deps: DeliveryDeps): Promise<DeliveryOutcomeSummary> {
   const now = deps.now ?? (() => new Date());
-  const ids = { messageId: message.id, connectionId: message.connection.id, workspaceId: message.workspace.id, eventId: message.event.id, attempt: message.attempts };
+  const ids = {
+    messageId: message.id,
+    connectionId: message.connection.id,
+    workspaceId: message.workspace.id,
+    eventId: message.event.id,
+    attempt: message.attempts,
+    url: redactUrl(message.connection.url),
+  };
 
   try {
     const payload = buildPayload(message);
@@ -121,15 +129,17 @@ async function sendAndRecord(em: EntityManager, message: PushMessage, payload: P
 
 function logAttempt(logger: Logger, ids: Record<string, unknown>, result: AttemptResult, record: AttemptRecord): void {
   const fields = { ...ids, statusCode: result.statusCode, durationMs: Math.round(result.durationMs) };
+  // The push log keeps the error as it is; the server log gets it with any quoted URL redacted.
+  const error = result.error === null ? null : redactUrlsInText(result.error);
   switch (record.decision.kind) {
     case 'succeeded':
       logger.debug(fields, 'delivery succeeded');
       break;
     case 'retry':
-      logger.warn({ ...fields, error: result.error, retryAt: record.retryAt }, 'delivery failed; retry scheduled');
+      logger.warn({ ...fields, error, retryAt: record.retryAt }, 'delivery failed; retry scheduled');
       break;
     case 'give_up':
-      logger.warn({ ...fields, error: result.error, reason: record.decision.reason }, 'delivery failed for good');
+      logger.warn({ ...fields, error, reason: record.decision.reason }, 'delivery failed for good');
       break;
     case 'disable_connection':
       logger.warn({ ...fields, reason: record.decision.reason }, 'push connection disabled by the listener');

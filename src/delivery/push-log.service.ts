@@ -4,6 +4,7 @@ import type { PushLogFilter } from './push-log.type';
 import type { WorkspaceScope } from '../common/workspace-scope';
 import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
 import { ValidationError } from '../common/errors';
+import { checkFilteredConnectionId } from './connection-filter';
 
 /** Reads the push log of one workspace. */
 export class PushLogService {
@@ -15,7 +16,7 @@ export class PushLogService {
 
   async list(filter: PushLogFilter, first: number, after?: string | null): Promise<Page<PushLog>> {
     checkPageSize(first);
-    const where = this.buildWhere(filter);
+    const where = await this.buildWhere(filter);
     const afterId = decodeCursor(after);
     const pageWhere = afterId === null ? where : { $and: [where, { id: { $lt: afterId } }] };
 
@@ -24,9 +25,11 @@ export class PushLogService {
     return toPage(rows, first, total);
   }
 
-  private buildWhere(filter: PushLogFilter): FilterQuery<PushLog> {
+  private async buildWhere(filter: PushLogFilter): Promise<FilterQuery<PushLog>> {
     const where: Record<string, unknown> = { workspace: this.scope.workspaceId };
-    if (filter.connectionId !== undefined && filter.connectionId !== null) where.connectionId = toId('filter.connectionId', filter.connectionId);
+    if (filter.connectionId !== undefined && filter.connectionId !== null) {
+      where.connectionId = await checkFilteredConnectionId(this.scope, 'filter.connectionId', filter.connectionId);
+    }
     if (filter.messageId) where.messageId = filter.messageId;
     if (filter.eventType) where.eventType = filter.eventType;
     if (filter.outcome) where.outcome = filter.outcome;
@@ -39,10 +42,4 @@ export class PushLogService {
     }
     return where as FilterQuery<PushLog>;
   }
-}
-
-function toId(field: string, value: string): number {
-  const id = Number(value);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(field, `${field}=${JSON.stringify(value)} is not a valid id.`);
-  return id;
 }

@@ -6,6 +6,7 @@ import { PushConnection } from '../connections/push-connection.entity';
 import type { WorkspaceScope } from '../common/workspace-scope';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { checkPageSize, toPage, type Page } from '../graphql/pagination';
+import { checkFilteredConnectionId } from './connection-filter';
 
 /** How far back recoverFailedMessages may reach. */
 export const MAX_RECOVERY_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
@@ -40,7 +41,7 @@ export class PushMessageService {
 
   async list(filter: PushMessageFilter, first: number, after?: string | null): Promise<Page<PushMessage>> {
     checkPageSize(first);
-    const where = this.buildWhere(filter);
+    const where = await this.buildWhere(filter);
     const afterId = decodeMessageCursor(after);
     const pageWhere = afterId === null ? where : { $and: [where, { id: { $lt: afterId } }] };
 
@@ -98,9 +99,11 @@ export class PushMessageService {
     return ids.length;
   }
 
-  private buildWhere(filter: PushMessageFilter): FilterQuery<PushMessage> {
+  private async buildWhere(filter: PushMessageFilter): Promise<FilterQuery<PushMessage>> {
     const where: Record<string, unknown> = { workspace: this.scope.workspaceId };
-    if (filter.connectionId !== undefined && filter.connectionId !== null) where.connection = toId('filter.connectionId', filter.connectionId);
+    if (filter.connectionId !== undefined && filter.connectionId !== null) {
+      where.connection = await checkFilteredConnectionId(this.scope, 'filter.connectionId', filter.connectionId);
+    }
     if (filter.state) where.state = filter.state;
     if (filter.isTest !== undefined && filter.isTest !== null) where.isTest = filter.isTest;
     if (filter.from && filter.to && filter.from > filter.to) {
@@ -125,12 +128,6 @@ function checkRecoverySince(since: Date, now: Date): void {
       `since=${since.toISOString()} is more than 14 days ago; recover at most 14 days back, from ${earliest.toISOString()} or later.`,
     );
   }
-}
-
-function toId(field: string, value: string): number {
-  const id = Number(value);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(field, `${field}=${JSON.stringify(value)} is not a valid id.`);
-  return id;
 }
 
 /** Reads a cursor made by toPage for a message: base64url of "id:" and the message id. */

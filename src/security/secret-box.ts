@@ -97,19 +97,34 @@ export interface ServerKeyOptions {
 
 /**
  * Returns the 32-byte server key: from DOCPUSH_SECRET_KEY when set, else from
- * `<dataDir>/secret.key`, which is generated (mode 0600) on first start. Two processes that
+ * `<dataDir>/secret.key`, which is generated (mode 0600) when missing. Two processes that
  * start at once on the same folder end up with the same key, because the file is created
- * with an atomic link. Never logs the key.
+ * with an atomic link. Never logs the key. docpush itself calls loadServerKey and generates a
+ * key only after checking that its database contains no sealed secrets.
  */
-export function loadOrCreateServerKey({ keyFromEnv, dataDir, logger }: ServerKeyOptions): Buffer {
+export function loadOrCreateServerKey(options: ServerKeyOptions): Buffer {
+  return loadServerKey(options) ?? createServerKeyFile(options.dataDir, options.logger);
+}
+
+/**
+ * Returns the server key from DOCPUSH_SECRET_KEY when set, else from `<dataDir>/secret.key`,
+ * or null when neither exists. A malformed key raises ValidationError. Never logs the key.
+ */
+export function loadServerKey({ keyFromEnv, dataDir, logger }: ServerKeyOptions): Buffer | null {
   if (keyFromEnv !== undefined && keyFromEnv.trim() !== '') {
     return decodeServerKey(keyFromEnv.trim(), SECRET_KEY_ENV, `Set ${SECRET_KEY_ENV} to the Base64 of ${SERVER_KEY_BYTES} random bytes. ${GENERATE_KEY_HINT}`);
   }
+  return readKeyFile(serverKeyPath(dataDir), logger);
+}
 
-  const keyPath = path.join(dataDir, SECRET_KEY_FILE_NAME);
-  const existing = readKeyFile(keyPath, logger);
-  if (existing !== null) return existing;
-  return createKeyFile(keyPath, logger);
+/** Returns the path of the key file in `dataDir`. */
+export function serverKeyPath(dataDir: string): string {
+  return path.join(dataDir, SECRET_KEY_FILE_NAME);
+}
+
+/** Generates a new server key into `<dataDir>/secret.key`, or returns the key another process wrote there first. */
+export function createServerKeyFile(dataDir: string, logger?: Logger): Buffer {
+  return createKeyFile(serverKeyPath(dataDir), logger);
 }
 
 function decodeServerKey(encoded: string, source: string, fix: string): Buffer {

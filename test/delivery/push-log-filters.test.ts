@@ -3,7 +3,15 @@ import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { CreatePushConnectionDocument, EnablePushConnectionDocument, PushLogsDocument, type PushLogFilter } from '../generated/graphql';
+import {
+  CreatePushConnectionDocument,
+  DeletePushConnectionDocument,
+  EnablePushConnectionDocument,
+  PushLogsDocument,
+  type CreatePushConnectionInput,
+  type PushLogFilter,
+} from '../generated/graphql';
+import { createOtherWorkspace, okData, postGraphQL, bearer } from '../security/security-support';
 
 let app: TestApp;
 let seeded: SeededWorkspace;
@@ -13,10 +21,8 @@ let okConnectionId: string;
 let failingConnectionId: string;
 let startedAt: Date;
 
-async function enabledConnection(url: string, name: string): Promise<string> {
-  const { id } = dataOf(
-    await app.request(CreatePushConnectionDocument, { input: { name, url, eventTypes: ['FileUpload', 'FileDownload'] } }),
-  ).createPushConnection;
+async function enabledConnection(url: string, name: string, eventTypes: CreatePushConnectionInput['eventTypes'] = ['FileUpload', 'FileDownload']): Promise<string> {
+  const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: { name, url, eventTypes } })).createPushConnection;
   dataOf(await app.request(EnablePushConnectionDocument, { id }));
   return id;
 }
@@ -84,5 +90,68 @@ describe('pushLogs filters', () => {
   it('rejects a reversed time range', async () => {
     const result = await app.request(PushLogsDocument, { filter: { from: new Date().toISOString(), to: startedAt.toISOString() } });
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+  });
+});
+
+describe('pushLogs connection filter errors', () => {
+  /** An id no push_connections row has. */
+  const MISSING_ID = '987654321';
+
+  function errorOf(result: { errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>; data?: unknown }) {
+    expect(result.errors).toHaveLength(1);
+    expect(result.data ?? null).toBeNull();
+    return { code: result.errors![0].extensions?.code, field: result.errors![0].extensions?.field, message: result.errors![0].message };
+  }
+
+  // 9999999999 is beyond PostgreSQL's integer range, which no id column reaches.
+  it.each([MISSING_ID, '9999999999'])('rejects the unknown connection id %s with NOT_FOUND', async (connectionId) => {
+    const error = errorOf(await app.request(PushLogsDocument, { filter: { connectionId } }));
+
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.field).toBe('filter.connectionId');
+    expect(error.message).toBe(
+      `Push connection "${connectionId}" was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave filter.connectionId out to include every connection.`,
+    );
+  });
+
+  it('treats a foreign connection as missing', async () => {
+    const other = await createOtherWorkspace(app, 'Other workspace');
+    const created = await postGraphQL(
+      app.url,
+      'mutation ($input: CreatePushConnectionInput!) { createPushConnection(input: $input) { id } }',
+      { input: { name: 'Other listener', url: okListener.url, eventTypes: ['FileUpload'] } },
+      bearer(other.adminKey),
+    );
+    const foreignId: string = okData(created).createPushConnection.id;
+
+    const foreign = errorOf(await app.request(PushLogsDocument, { filter: { connectionId: foreignId } }));
+    const missing = errorOf(await app.request(PushLogsDocument, { filter: { connectionId: MISSING_ID } }));
+
+    expect(foreign.code).toBe('NOT_FOUND');
+    expect({ ...foreign, message: foreign.message.replace(foreignId, '<id>') }).toEqual({ ...missing, message: missing.message.replace(MISSING_ID, '<id>') });
+  });
+
+  it.each(['abc', '0', '-1', '1e0', '0x1', ' 1', '12345678901234567890'])('rejects the malformed id %j with BAD_USER_INPUT', async (connectionId) => {
+    const error = errorOf(await app.request(PushLogsDocument, { filter: { connectionId } }));
+
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.field).toBe('filter.connectionId');
+    expect(error.message).toContain(`filter.connectionId=${JSON.stringify(connectionId)} is not a valid id`);
+  });
+});
+
+// Runs last: its connection and log would change the counts that the tests above expect.
+describe('pushLogs of a deleted connection', () => {
+  it('stay listed when filtered by the connection id', async () => {
+    const deletedId = await enabledConnection(okListener.url, 'Deleted later', ['SignCompleted']);
+    const record = await seedRecord(app, seeded);
+    await recordEvent(app, record, DocumentRecordEventType.SignCompleted, seeded.author);
+    await waitFor(async () => (await logs({ connectionId: deletedId })).totalCount === 1, { description: 'the push log row of the connection' });
+
+    dataOf(await app.request(DeletePushConnectionDocument, { id: deletedId }));
+    const afterDeletion = await logs({ connectionId: deletedId });
+
+    expect(afterDeletion.totalCount).toBe(1);
+    expect(afterDeletion.edges[0].node).toMatchObject({ connectionId: deletedId, connectionName: 'Deleted later', outcome: 'SUCCEEDED' });
   });
 });

@@ -6,6 +6,7 @@ import { validatePushResponse } from '../support/push-response-schema';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import {
+  DeletePushConnectionDocument,
   DisablePushConnectionDocument,
   PushLogsDocument,
   PushMessagesDocument,
@@ -15,6 +16,7 @@ import {
   SampleIsolationRecordsDocument,
   SendTestMessageDocument,
 } from '../generated/graphql';
+import { bearer, createOtherWorkspace, okData, postGraphQL } from '../security/security-support';
 import {
   createEnabledConnection,
   deleteAllConnections,
@@ -233,5 +235,57 @@ describe('pushMessages', () => {
 
     const badCursor = errorOf(await app.request(PushMessagesDocument, { filter, after: 'not-a-cursor' }));
     expect(badCursor).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  it('rejects an unknown connection id with NOT_FOUND', async () => {
+    const missing = errorOf(await app.request(PushMessagesDocument, { filter: { connectionId: '987654321' } }));
+
+    expect(missing).toEqual({
+      code: 'NOT_FOUND',
+      field: 'filter.connectionId',
+      message:
+        'Push connection "987654321" was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave filter.connectionId out to include every connection.',
+    });
+  });
+
+  it('treats a foreign connection as missing', async () => {
+    const other = await createOtherWorkspace(app, 'Other workspace');
+    const created = await postGraphQL(
+      app.url,
+      'mutation ($input: CreatePushConnectionInput!) { createPushConnection(input: $input) { id } }',
+      { input: { name: 'Other listener', url: listener.url, eventTypes: ['DocumentRecordUpdated'] } },
+      bearer(other.adminKey),
+    );
+    const foreignId: string = okData(created).createPushConnection.id;
+
+    const foreign = errorOf(await app.request(PushMessagesDocument, { filter: { connectionId: foreignId } }));
+
+    expect(foreign).toEqual({
+      code: 'NOT_FOUND',
+      field: 'filter.connectionId',
+      message: `Push connection "${foreignId}" was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave filter.connectionId out to include every connection.`,
+    });
+  });
+
+  it('rejects a malformed connection id with BAD_USER_INPUT', async () => {
+    const malformed = errorOf(await app.request(PushMessagesDocument, { filter: { connectionId: 'conn-1' } }));
+
+    expect(malformed.code).toBe('BAD_USER_INPUT');
+    expect(malformed.field).toBe('filter.connectionId');
+    expect(malformed.message).toContain('filter.connectionId="conn-1" is not a valid id');
+  });
+
+  it('lists the messages of a deleted connection', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const messageId = await pushOneEvent();
+    await waitForMessageState(app, messageId, 'SUCCEEDED');
+
+    dataOf(await app.request(DeletePushConnectionDocument, { id: connection.id }));
+    const messages = dataOf(await app.request(PushMessagesDocument, { filter: { connectionId: connection.id } })).pushMessages;
+    const logs = dataOf(await app.request(PushLogsDocument, { filter: { connectionId: connection.id } })).pushLogs;
+
+    expect(messages.edges.map((edge) => edge.node.id)).toEqual([messageId]);
+    expect(messages.edges[0].node.state).toBe('SUCCEEDED');
+    expect(logs.edges.map((edge) => edge.node.messageId)).toEqual([messageId]);
   });
 });

@@ -1,5 +1,11 @@
-import type { RunningApp } from '../../src/app/app';
-import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp, type RunningApp } from '../../src/app/app';
+import { loadConfig } from '../../src/config/config';
+import { startAppOnDatabase, startTestApp, TEST_ENV, type TestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { captureLogs, okData, postGraphQL, bearer } from '../security/security-support';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
@@ -72,5 +78,112 @@ describe('a worker with another server key', () => {
     await waitForMessageState(app, messageIds[0], PushMessageState.SUCCEEDED);
     await waitFor(() => listener.requests.length === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the delivery with the right key' });
     expect(listener.requests[0].headers['webhook-id']).toBe(messageIds[0]);
+  });
+});
+
+describe('a process that finds no server key file', () => {
+  const originalCwd = process.cwd();
+  let database: TestDatabase;
+  let projectDir: string;
+  let otherDir: string;
+  let running: RunningApp | null = null;
+
+  /**
+   * Starts docpush with the working directory `cwd` and the default relative data directory,
+   * as `npm start` run from that folder would. The working directory is restored afterwards.
+   */
+  async function startFrom(cwd: string, env: Record<string, string> = {}, logger = captureLogs().logger): Promise<RunningApp> {
+    process.chdir(cwd);
+    try {
+      const config = loadConfig({ ...TEST_ENV, DATABASE_URL: database.url, DOCPUSH_DATA_DIR: '.data', ...env });
+      return await startApp(config, { logger });
+    } finally {
+      process.chdir(originalCwd);
+    }
+  }
+
+  async function readinessStatus(app: RunningApp): Promise<number> {
+    return (await fetch(`${app.monitoringUrl}/readyz`)).status;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    projectDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'docpush-project-')));
+    otherDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'docpush-elsewhere-')));
+  });
+
+  afterEach(async () => {
+    process.chdir(originalCwd);
+    await running?.stop();
+    running = null;
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+    for (const dir of [projectDir, otherDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rejects a start without the key file', async () => {
+    const projectKeyFile = path.join(projectDir, '.data', 'secret.key');
+    const otherKeyFile = path.join(otherDir, '.data', 'secret.key');
+
+    // A fresh database: the key is generated as before, and the start-up log names its absolute path.
+    const firstLogs = captureLogs();
+    running = await startFrom(projectDir, {}, firstLogs.logger);
+    expect(fs.existsSync(projectKeyFile)).toBe(true);
+    const key = fs.readFileSync(projectKeyFile, 'utf8').trim();
+    const dataDirLine = firstLogs
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('data directory and server key'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(dataDirLine).toEqual([expect.objectContaining({ level: 30, dataDir: path.join(projectDir, '.data'), serverKeyFile: projectKeyFile })]);
+    expect(firstLogs.text()).not.toContain(key);
+
+    const created = await postGraphQL(
+      running.url!,
+      'mutation ($input: CreatePushConnectionInput!) { createPushConnection(input: $input) { id } }',
+      { input: { name: 'Stored secret', url: 'http://127.0.0.1:9/webhook', eventTypes: ['DocumentRecordUpdated'] } },
+      bearer(running.firstAdminKey!),
+    );
+    okData(created);
+    await running.stop();
+    running = null;
+
+    // Another working directory, and an absolute data directory without a key file.
+    const emptyDir = path.join(otherDir, 'empty-data');
+    const attempts: Array<{ cwd: string; env: Record<string, string>; keyFile: string }> = [
+      { cwd: otherDir, env: {}, keyFile: otherKeyFile },
+      { cwd: projectDir, env: { DOCPUSH_DATA_DIR: emptyDir }, keyFile: path.join(emptyDir, 'secret.key') },
+    ];
+    for (const attempt of attempts) {
+      const failure = await startFrom(attempt.cwd, attempt.env).then(
+        (app) => {
+          running = app;
+          return null;
+        },
+        (error: Error) => error,
+      );
+
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure!.message).toContain(`No server key: ${attempt.keyFile} does not exist and DOCPUSH_SECRET_KEY is not set`);
+      expect(failure!.message).toContain('the database already contains secrets encrypted with a server key');
+      expect(failure!.message).toContain(`DOCPUSH_DATA_DIR resolved to ${path.dirname(attempt.keyFile)}`);
+      expect(failure!.message).toContain('start docpush from the folder it ran from before');
+      expect(failure!.message).toContain('set DOCPUSH_DATA_DIR to the absolute path of the folder that contains secret.key');
+      expect(failure!.message).toContain('or set DOCPUSH_SECRET_KEY to the original key');
+      expect(failure!.message).not.toContain(key);
+      expect(fs.existsSync(attempt.keyFile)).toBe(false);
+    }
+
+    // The original folder, or the original key from anywhere, starts and can decrypt the secrets.
+    running = await startFrom(projectDir);
+    expect(await readinessStatus(running)).toBe(200);
+    await running.stop();
+    running = null;
+
+    running = await startFrom(otherDir, { DOCPUSH_SECRET_KEY: key });
+    expect(await readinessStatus(running)).toBe(200);
+    expect(fs.existsSync(otherKeyFile)).toBe(false);
   });
 });

@@ -108,7 +108,7 @@ const OPERATIONS: Record<string, OperationCase> = {
       'query ($filter: PushLogFilter) { pushLogs(first: 100, filter: $filter) { totalCount edges { node { id connectionId connectionName messageId requestUrl requestHeaders requestBody } } } }',
     own: () => ({}),
     foreign: [
-      { id: (a) => a.connectionId, variables: (connectionId) => ({ filter: { connectionId } }), filter: true },
+      { id: (a) => a.connectionId, variables: (connectionId) => ({ filter: { connectionId } }) },
       { id: (a) => a.messageId, variables: (messageId) => ({ filter: { messageId } }), filter: true },
     ],
   },
@@ -396,7 +396,7 @@ const OPERATIONS: Record<string, OperationCase> = {
     role: 'ADMIN',
     query: 'query ($filter: PushMessageFilter) { pushMessages(first: 100, filter: $filter) { totalCount edges { node { id connectionId eventId state } } } }',
     own: () => ({}),
-    foreign: [{ id: (a) => a.connectionId, variables: (connectionId) => ({ filter: { connectionId } }), filter: true }],
+    foreign: [{ id: (a) => a.connectionId, variables: (connectionId) => ({ filter: { connectionId } }) }],
   },
   'Query.pushMessage': {
     role: 'ADMIN',
