@@ -251,12 +251,23 @@ function renderProfiles(profiles: ProfileSummary[]): string {
     .join('\n');
 }
 
+/** Formats the CPU milliseconds that each process (docpush roles, PostgreSQL, the benchmark) spent per delivery. */
+function formatCpuPerDelivery(cpuCores: Record<string, number>, deliveriesPerSecond: number): string {
+  if (!(deliveriesPerSecond > 0)) return 'n/a';
+  return Object.entries(cpuCores)
+    .map(([role, cores]) => `${role.replace(/^docpush /, '')} ${((cores * 1000) / deliveriesPerSecond).toFixed(2)}`)
+    .join(', ');
+}
+
 /** Prints the key numbers as a plain table for the terminal. */
 export function renderConsoleTable(results: BenchResults): string {
   const lines: string[] = ['', 'topology  measure                                   value'];
   const add = (topology: string, measure: string, value: string) => lines.push(`${topology.padEnd(9)} ${measure.padEnd(41)} ${value}`);
   for (const result of results.topologies) {
-    for (const point of result.throughput) add(result.topology, `deliveries/s, ${point.connectionsPerEvent} connection(s) per event`, formatRate(point.deliveriesPerSecond));
+    for (const point of result.throughput) {
+      add(result.topology, `deliveries/s, ${point.connectionsPerEvent} connection(s) per event`, formatRate(point.deliveriesPerSecond));
+      add(result.topology, `CPU ms per delivery, ${point.connectionsPerEvent} connection(s)`, formatCpuPerDelivery(point.cpuCores, point.deliveriesPerSecond));
+    }
     for (const point of result.latency) {
       add(result.topology, `latency p50/p95/p99 at ${point.ratePerSecond}/s (listener)`, `${formatMs(point.toListener.p50)} / ${formatMs(point.toListener.p95)} / ${formatMs(point.toListener.p99)}`);
       add(result.topology, `latency p50/p95/p99 at ${point.ratePerSecond}/s (subscriber)`, `${formatMs(point.toSubscriber.p50)} / ${formatMs(point.toSubscriber.p95)} / ${formatMs(point.toSubscriber.p99)}`);

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROUTES, type ApiClient, type BenchWorkspace } from './api-client';
@@ -308,14 +309,40 @@ function meanRenderMs(before: RenderTotals, after: RenderTotals): Record<string,
   return means;
 }
 
+/** The docpush processes, the benchmark itself and every PostgreSQL server process of this machine. */
 function pidsOf(context: ScenarioContext): number[] {
-  return [...context.processes.map((process) => process.pid), process.pid];
+  return [...context.processes.map((process) => process.pid), process.pid, ...postgresPids()];
 }
 
+/** Returns the pids of processes named `postgres`: the server of a local run, its backends and helpers. */
+function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+    } catch {
+      // The process ended while the folder was read.
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU cores by docpush role, of the benchmark process and of PostgreSQL. PostgreSQL's share sums
+ * the processes that ran through the whole window, so a backend opened or closed inside it is
+ * left out.
+ */
 function cpuByRole(context: ScenarioContext, coresByPid: Map<number, number>): Record<string, number> {
   const cores: Record<string, number> = {};
-  for (const docpush of context.processes) cores[`docpush ${docpush.role}`] = coresByPid.get(docpush.pid) ?? Number.NaN;
+  const others = new Set<number>([process.pid]);
+  for (const docpush of context.processes) {
+    cores[`docpush ${docpush.role}`] = coresByPid.get(docpush.pid) ?? Number.NaN;
+    others.add(docpush.pid);
+  }
   cores.benchmark = coresByPid.get(process.pid) ?? Number.NaN;
+  const postgres = [...coresByPid].filter(([pid, used]) => !others.has(pid) && Number.isFinite(used));
+  if (postgres.length > 0) cores.postgres = postgres.reduce((sum, [, used]) => sum + used, 0);
   return cores;
 }
 

@@ -7,6 +7,7 @@ import type { DeliveryQueue } from '../delivery/delivery-queue';
 import type { DeliveryLogFeed } from '../delivery/delivery-log.feed';
 import type { ConnectionStatusFeed } from '../delivery/connection-status.feed';
 import type { Monitoring } from '../observability/monitoring.routes';
+import type { ApiKeyCache } from '../workspace/api-key-cache';
 
 /** The long-lived collaborators of one process, built once at start-up. */
 export interface AppServices {
@@ -21,4 +22,6 @@ export interface AppServices {
   connectionStatusFeed: ConnectionStatusFeed;
   /** Metrics and readiness checks served on /metrics and /readyz. */
   monitoring: Monitoring;
+  /** Active API keys recently looked up; the HTTP server starts it in processes that serve the API. */
+  apiKeyCache: ApiKeyCache;
 }

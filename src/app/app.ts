@@ -25,6 +25,7 @@ import type { AppServices } from './app-services';
 import { AppMetrics } from '../observability/metrics';
 import { ReadinessProbe } from '../observability/health';
 import { startMonitoringServer, type Monitoring, type RunningMonitoringServer } from '../observability/monitoring.routes';
+import { ApiKeyCache } from '../workspace/api-key-cache';
 
 export interface AppOptions {
   logger?: Logger;
@@ -47,6 +48,9 @@ export interface RunningApp {
   firstAdminKey: string | null;
   stop(): Promise<void>;
 }
+
+/** Keys one API process keeps without a database look-up; the oldest makes room beyond it. */
+const API_KEY_CACHE_MAX_ENTRIES = 10_000;
 
 /** Starts docpush: database (embedded when no URL is configured), migrations, job queue and the roles configured. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
@@ -89,7 +93,8 @@ async function startOnDatabase(
   const connectionStatusFeed = new ConnectionStatusFeed(databaseUrl, orm, logger);
   const worker: WorkerParts = { dispatcher: null, listenerConnections: null };
   const monitoring = createMonitoring(config, orm, secretBox, queue, worker, deliveryLogFeed, logger);
-  const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue, deliveryLogFeed, connectionStatusFeed, monitoring };
+  const apiKeyCache = new ApiKeyCache({ ttlMs: config.api.apiKeyCacheTtlMs, maxEntries: API_KEY_CACHE_MAX_ENTRIES });
+  const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue, deliveryLogFeed, connectionStatusFeed, monitoring, apiKeyCache };
 
   await queue.start();
   if (config.role !== 'api') await startWorker(services, { queue, deliveryQueue, databaseUrl, worker });

@@ -27,6 +27,8 @@ export class PgChannelListener {
       connectionString: string;
       channel: string;
       onPayload: (payload: string) => void;
+      /** Called with true once LISTEN runs and with false when that connection is lost or stopped. */
+      onConnectionChange?: (connected: boolean) => void;
       logger: Logger;
     },
   ) {
@@ -48,6 +50,7 @@ export class PgChannelListener {
     this.reconnectTimer = null;
     const client = this.client;
     this.client = null;
+    if (client) this.options.onConnectionChange?.(false);
     await client?.end().catch(() => undefined);
   }
 
@@ -72,11 +75,13 @@ export class PgChannelListener {
     }
     this.client = client;
     this.reconnectDelay = RECONNECT_DELAY_MS.first;
+    this.options.onConnectionChange?.(true);
   }
 
   private onConnectionLost(client: pg.Client, error: Error): void {
     if (this.stopped || this.client !== client) return;
     this.client = null;
+    this.options.onConnectionChange?.(false);
     this.options.logger.warn({ err: error, channel: this.options.channel, retryInMs: this.reconnectDelay }, 'channel listener lost its database connection');
     client.end().catch(() => undefined);
     this.scheduleReconnect();

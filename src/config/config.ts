@@ -84,6 +84,8 @@ export interface Config {
     maxQueryComplexity: number;
     /** How often open graphql-ws connections re-check that their API key is still active. */
     authRecheckIntervalMs: number;
+    /** How long an active API key is trusted without a database look-up; 0 looks every request up. */
+    apiKeyCacheTtlMs: number;
   };
 }
 
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
       // About twice the estimate of graphql-js 16's full introspection query (about 52,000).
       maxQueryComplexity: integer(env, 'DOCPUSH_MAX_QUERY_COMPLEXITY', 100_000, 1, 1_000_000_000),
       authRecheckIntervalMs: duration(env, 'DOCPUSH_AUTH_RECHECK_INTERVAL', '30s'),
+      apiKeyCacheTtlMs: duration(env, 'DOCPUSH_API_KEY_CACHE_TTL', '30s'),
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
-import { recordAttempt, writeAttempts, type AttemptInput, type AttemptRecord } from './steps/record-attempt.step';
+import { recordAttempt, writeAttemptBatch, type AttemptInput, type AttemptRecord } from './steps/record-attempt.step';
 
 /** Largest number of attempts written by one transaction. */
 const DEFAULT_MAX_BATCH = 100;
@@ -12,7 +12,7 @@ interface PendingAttempt {
 }
 
 /**
- * Records the attempts of a worker in shared transactions (group commit). Attempts that end
+ * Records the attempts of a worker in shared writes (group commit). Attempts that end
  * while a write is running are written together by the next one. A busy worker thus commits and
  * sends one NOTIFY per batch instead of per attempt, and with one attempt at a time it behaves
  * like a transaction per attempt.
@@ -55,7 +55,7 @@ export class AttemptBatcher {
 
   private async writeBatch(batch: PendingAttempt[]): Promise<void> {
     try {
-      const records = await this.orm.em.fork().transactional((tx) => writeAttempts(tx, batch.map((pending) => pending.input)));
+      const records = await writeAttemptBatch(this.orm.em.fork(), batch.map((pending) => pending.input));
       batch.forEach((pending, index) => pending.resolve(records[index]));
     } catch (error) {
       if (batch.length === 1) {

@@ -1,8 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
-import { claimDueMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
-import { loadClaimedMessages } from './steps/load-claimed.step';
+import { claimAndLoadDueMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
 import type { PushMessage } from './push-message.entity';
 
 /** PostgreSQL NOTIFY channel that wakes the dispatchers of every worker when messages become due. */
@@ -161,29 +160,22 @@ export class DeliveryDispatcher {
     const em = this.options.orm.em.fork();
     const now = new Date();
     this.lastClaimAt = now;
-    const ids = await claimDueMessages(em, {
+    const messages = await claimAndLoadDueMessages(em, {
       limit: requested,
       connectionConcurrency: this.options.connectionConcurrency,
       staleAfterMs: this.options.staleAfterMs,
       now,
     });
-    if (ids.length === 0) return 0;
+    if (messages.length === 0) return 0;
     if (!this.running) {
       // Claimed while the dispatcher stopped: handed back at once instead of starting attempts that no drain waits for.
-      await this.release(ids.map((id) => ({ id, attempt: -1 })));
-      return ids.length;
+      await this.release(messages.map((message) => ({ id: message.id, attempt: -1 })));
+      return messages.length;
     }
 
-    let messages: PushMessage[];
-    try {
-      messages = await loadClaimedMessages(em, ids);
-    } catch (error) {
-      await this.release(ids.map((id) => ({ id, attempt: -1 })));
-      throw error;
-    }
     for (const message of messages) this.startAttempt(message);
-    if (ids.length === requested) await this.notifyPeers(em);
-    return ids.length;
+    if (messages.length === requested) await this.notifyPeers(em);
+    return messages.length;
   }
 
   /**

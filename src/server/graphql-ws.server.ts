@@ -79,7 +79,7 @@ export function startGraphqlWs(options: {
 
 async function authenticateConnection(services: AppServices, params: Record<string, unknown> | undefined): Promise<Caller | null> {
   const value = params?.authorization ?? params?.Authorization;
-  return authenticate(services.orm.em.fork(), typeof value === 'string' ? value : undefined);
+  return authenticate(services.orm.em.fork(), typeof value === 'string' ? value : undefined, services.apiKeyCache);
 }
 
 /** Parses and validates one operation with the limits of HTTP requests; returns its execution arguments or the errors. */

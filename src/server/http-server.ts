@@ -43,6 +43,7 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
     recheckIntervalMs: config.api.authRecheckIntervalMs,
   });
   await sessions.start();
+  await services.apiKeyCache.start(services.orm.config.get('clientUrl')!, logger);
   const ws = startGraphqlWs({ server, path: GRAPHQL_PATH, schema, services, sessions, limits, formatError });
 
   const apollo = new ApolloServer<RequestContext>({
@@ -65,6 +66,7 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
             async drainServer() {
               await ws.dispose();
               await sessions.stop();
+              await services.apiKeyCache.stop();
             },
           };
         },
@@ -81,7 +83,7 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const em = services.orm.em.fork();
-        const caller = await authenticate(em, req.headers.authorization).catch((error: unknown) => {
+        const caller = await authenticate(em, req.headers.authorization, services.apiKeyCache).catch((error: unknown) => {
           if (error instanceof DocpushError) throw withHttpStatus(error.toGraphQLError(), 401);
           throw error;
         });

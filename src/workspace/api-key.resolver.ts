@@ -6,7 +6,7 @@ import { ApiKeyService } from './api-key.service';
 import { scopeOf, type RequestContext } from '../graphql/context';
 
 function apiKeyService(context: RequestContext): ApiKeyService {
-  return new ApiKeyService(scopeOf(context), context.logger);
+  return new ApiKeyService(scopeOf(context), context.logger, context.services.apiKeyCache);
 }
 
 @Resolver(() => ApiKey)

@@ -9,12 +9,15 @@ import { ConflictError } from '../common/errors';
 import { checkName } from '../common/input-checks';
 import type { Logger } from '../common/logger';
 import type { WorkspaceScope } from '../common/workspace-scope';
+import type { ApiKeyCache } from './api-key-cache';
 
 /** Manages the API keys of one workspace. Keys are stored as hashes; the clear text leaves only on creation. */
 export class ApiKeyService {
   constructor(
     private readonly scope: WorkspaceScope,
     private readonly logger: Logger,
+    /** This process's cache of active keys, which a revocation empties of the key before returning. */
+    private readonly cache?: ApiKeyCache,
   ) {}
 
   /** Returns every key of the workspace, revoked ones included, newest first. */
@@ -32,7 +35,8 @@ export class ApiKeyService {
   }
 
   /**
-   * Revokes a key; requests with it fail with UNAUTHENTICATED from then on. Revoking a revoked key
+   * Revokes a key; requests with it fail with UNAUTHENTICATED from then on, in other API processes
+   * once the revocation notice reaches them (see ApiKeyCache). Revoking a revoked key
    * changes nothing. The last active ADMIN key cannot be revoked, because nobody could then manage
    * the workspace; the workspace row is locked so two concurrent revocations cannot both pass.
    */
@@ -47,6 +51,8 @@ export class ApiKeyService {
       // Delivered on commit: every API process then closes the key's open graphql-ws connections.
       await publishApiKeyRevoked(tx, apiKey.id);
     });
+    // Other processes evict the key when the notice arrives; this one must not wait for it.
+    this.cache?.evictKey(apiKey.id);
     this.logger.info({ workspaceId: this.scope.workspaceId, apiKeyId: apiKey.id }, 'api key revoked');
     return apiKey;
   }

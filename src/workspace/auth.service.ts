@@ -3,6 +3,7 @@ import { ApiKey } from './api-key.entity';
 import { hashApiKey, isApiKeyFormat, parseBearer } from '../security/api-key';
 import { UnauthenticatedError } from '../common/errors';
 import type { Caller } from '../graphql/context';
+import type { ApiKeyCache } from './api-key-cache';
 
 /** `lastUsedAt` is written at most once per this interval per key, to keep reads cheap. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -18,20 +19,40 @@ export const UNKNOWN_KEY_MESSAGE = 'The API key is unknown or revoked; create a 
 /**
  * Returns the caller behind an `Authorization` header value, null when there is none, or raises
  * UNAUTHENTICATED for a malformed, unknown or revoked key. The message never repeats the key.
+ * With a cache, a key found active recently is not looked up again (see ApiKeyCache).
  */
-export async function authenticate(em: EntityManager, authorization: string | undefined): Promise<Caller | null> {
+export async function authenticate(em: EntityManager, authorization: string | undefined, cache?: ApiKeyCache): Promise<Caller | null> {
   if (authorization === undefined || authorization === '') return null;
 
   const key = parseBearer(authorization);
   if (!key || !isApiKeyFormat(key)) throw new UnauthenticatedError(MALFORMED_KEY_MESSAGE);
-  const apiKey = await em.findOne(ApiKey, { hash: hashApiKey(key), revokedAt: null });
+  const hash = hashApiKey(key);
+  const now = Date.now();
+  const cached = cache?.find(hash, now);
+  if (cached) {
+    if (isLastUsedStale(cached.lastUsedAt, now)) {
+      await em.nativeUpdate(ApiKey, { id: cached.caller.apiKeyId }, { lastUsedAt: new Date(now) });
+      cached.lastUsedAt = now;
+    }
+    return cached.caller;
+  }
+
+  const lookup = cache?.beginLookup();
+  const apiKey = await em.findOne(ApiKey, { hash, revokedAt: null });
   if (!apiKey) throw new UnauthenticatedError(UNKNOWN_KEY_MESSAGE);
 
-  const now = Date.now();
-  if (!apiKey.lastUsedAt || now - apiKey.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  let lastUsedAt = apiKey.lastUsedAt?.getTime() ?? null;
+  if (isLastUsedStale(lastUsedAt, now)) {
     await em.nativeUpdate(ApiKey, { id: apiKey.id }, { lastUsedAt: new Date(now) });
+    lastUsedAt = now;
   }
-  return { apiKeyId: apiKey.id, workspaceId: apiKey.workspace.id, role: apiKey.role };
+  const caller: Caller = { apiKeyId: apiKey.id, workspaceId: apiKey.workspace.id, role: apiKey.role };
+  if (cache && lookup !== undefined) cache.store(lookup, hash, caller, lastUsedAt, now);
+  return caller;
+}
+
+function isLastUsedStale(lastUsedAt: number | null, now: number): boolean {
+  return lastUsedAt === null || now - lastUsedAt > LAST_USED_RESOLUTION_MS;
 }
 
 /** True while the key exists and is not revoked; open subscriptions check it periodically. */

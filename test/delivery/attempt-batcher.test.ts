@@ -237,6 +237,30 @@ describe('AttemptBatcher', () => {
     expect(logs).toEqual([expect.objectContaining({ id: overtakenRecord.logId, attempt: 1, outcome: 'FAILED' })]);
   });
 
+  it('reports a superseded success in a successful batch', async () => {
+    const connectionId = await newConnection('Superseded success');
+    const [overtaken, current] = await insertClaimedMessages(connectionId, [1, 1]);
+    await pool.query(`update push_messages set attempts = 2, updated_at = now() where id = $1`, [overtaken.id]);
+    const now = new Date();
+
+    const batcher = newBatcher();
+    const [overtakenRecord, currentRecord] = await Promise.all([
+      batcher.record(attemptOf(overtaken, 200, now)),
+      batcher.record(attemptOf(current, 204, now)),
+    ]);
+
+    expect(overtakenRecord).toMatchObject({ superseded: true, retryAt: null, connectionDisabled: null, decision: { kind: 'succeeded' } });
+    expect(currentRecord).toMatchObject({ superseded: false, retryAt: null, connectionDisabled: null, decision: { kind: 'succeeded' } });
+    const states = await readMessages([overtaken.id, current.id]);
+    expect(states.get(overtaken.id)).toMatchObject({ state: 'DELIVERING', attempts: 2, last_response_code: null });
+    expect(states.get(current.id)).toMatchObject({ state: 'SUCCEEDED', attempts: 1, last_response_code: 204, next_attempt_at: null });
+    const logs = await readLogs([overtaken.id, current.id]);
+    expect(logs.map((log) => log.id).sort((a, b) => a - b)).toEqual([overtakenRecord.logId, currentRecord.logId].sort((a, b) => a - b));
+    expect(new Set(logs.map((log) => log.xmin)).size).toBe(1);
+    expect(await waitForNotifiedIds(logs.map((log) => log.id))).toBe(1);
+    expect(notifications[0]).toMatch(/^\{"ids":\[\d+,\d+\]\}$/);
+  });
+
   it('logs an attempt whose message row was deleted', async () => {
     const connectionId = await newConnection('Deleted message');
     const [deleted, kept] = await insertClaimedMessages(connectionId, [1, 1]);

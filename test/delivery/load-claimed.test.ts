@@ -4,7 +4,7 @@ import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '..
 import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { PushMessage } from '../../src/delivery/push-message.entity';
-import { DELIVERY_RELATIONS } from '../../src/delivery/steps/claim-batch.step';
+import { DELIVERY_RELATIONS, claimAndLoadDueMessages } from '../../src/delivery/steps/claim-batch.step';
 import { loadClaimedMessages } from '../../src/delivery/steps/load-claimed.step';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
 
@@ -120,5 +120,21 @@ describe('loadClaimedMessages', () => {
   it('returns nothing for unknown ids', async () => {
     expect(await loadClaimedMessages(app.app.services.orm.em.fork(), ['msg_00000000000000000000000000'])).toEqual([]);
     expect(await loadClaimedMessages(app.app.services.orm.em.fork(), [])).toEqual([]);
+  });
+});
+
+// Runs last: claiming moves the messages to DELIVERING.
+describe('claimAndLoadDueMessages', () => {
+  it('returns the claimed messages as loadClaimedMessages loads them', async () => {
+    const em = app.app.services.orm.em.fork();
+    const claimed = await claimAndLoadDueMessages(em, { limit: 10, connectionConcurrency: 10, staleAfterMs: 60_000, now: new Date() });
+    const reloaded = await loadClaimedMessages(app.app.services.orm.em.fork(), messageIds);
+
+    expect(claimed.map((message) => message.id).sort()).toEqual([...messageIds].sort());
+    for (const message of claimed) {
+      expect(message.state).toBe('DELIVERING');
+      expect(message.attempts).toBe(1);
+      expect(message).toEqual(reloaded.find((candidate) => candidate.id === message.id));
+    }
   });
 });

@@ -74,6 +74,7 @@ describe('defaults', () => {
       maxQueryAliases: 20,
       maxQueryComplexity: 100_000,
       authRecheckIntervalMs: 30_000,
+      apiKeyCacheTtlMs: 30_000,
     });
   });
 

@@ -150,3 +150,46 @@ describe('revoked key over graphql-ws', () => {
     expect(query.results[0].data?.workspace.id).toBeTruthy();
   });
 });
+
+describe('cached key over HTTP', () => {
+  it('is rejected by another process once the notice arrives', async () => {
+    const { id, key } = await createKey(app, 'MEMBER');
+    // The second process looks the key up once and then serves it from its cache.
+    expect(okData(await postGraphQL(secondProcess.url!, WORKSPACE, {}, bearer(key))).workspace.id).toBeTruthy();
+    expect(okData(await postGraphQL(secondProcess.url!, WORKSPACE, {}, bearer(key))).workspace.id).toBeTruthy();
+
+    await revoke(app, id);
+
+    await waitFor(async () => (await postGraphQL(secondProcess.url!, WORKSPACE, {}, bearer(key))).status === 401, {
+      description: 'the second process to reject the revoked key',
+      timeoutMs: 2000,
+      intervalMs: 50,
+    });
+  });
+
+  it('stays accepted until its TTL when revoked without a notice', async () => {
+    const { id, key } = await createKey(app, 'MEMBER');
+    expect(okData(await postGraphQL(app.url, WORKSPACE, {}, bearer(key))).workspace.id).toBeTruthy();
+
+    // A direct update sends no notice, as when the notice is lost with the LISTEN connection up.
+    await app.app.services.orm.em.fork().nativeUpdate(ApiKey, { id: Number(id) }, { revokedAt: new Date() });
+
+    expect((await postGraphQL(app.url, WORKSPACE, {}, bearer(key))).status).toBe(200);
+    app.app.services.apiKeyCache.evictKey(Number(id));
+    expect((await postGraphQL(app.url, WORKSPACE, {}, bearer(key))).status).toBe(401);
+  });
+
+  it('is looked up on every request when the cache is off', async () => {
+    const uncached = await startTestApp({ DOCPUSH_API_KEY_CACHE_TTL: '0' });
+    try {
+      const { id, key } = await createKey(uncached, 'MEMBER');
+      expect(okData(await postGraphQL(uncached.url, WORKSPACE, {}, bearer(key))).workspace.id).toBeTruthy();
+
+      await uncached.app.services.orm.em.fork().nativeUpdate(ApiKey, { id: Number(id) }, { revokedAt: new Date() });
+
+      expect((await postGraphQL(uncached.url, WORKSPACE, {}, bearer(key))).status).toBe(401);
+    } finally {
+      await uncached.stop();
+    }
+  });
+});

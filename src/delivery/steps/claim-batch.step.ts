@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeWithBindings } from '../../database/raw-sql';
+import type { PushMessage } from '../push-message.entity';
+import { selectClaimedMessages, toClaimedMessage, type ClaimedMessageRow } from './load-claimed.step';
 
 export interface BatchClaimOptions {
   /** Largest number of messages to claim. */
@@ -40,12 +43,31 @@ export const DELIVERY_RELATIONS = ['connection', 'event', 'event.author', 'event
  * tried (docs/benchmarks.md).
  */
 export async function claimDueMessages(em: EntityManager, options: BatchClaimOptions): Promise<string[]> {
+  const claim = claimStatement(options);
+  const rows = await executeWithBindings<{ id: string }>(em, `${claim.sql} select id from claimed`, claim.params);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Claims due messages as claimDueMessages does and returns them loaded as loadClaimedMessages
+ * loads them, in one statement: a busy worker claims many times a second, and each round trip
+ * to PostgreSQL costs more CPU than the join.
+ */
+export async function claimAndLoadDueMessages(em: EntityManager, options: BatchClaimOptions): Promise<PushMessage[]> {
+  const claim = claimStatement(options);
+  const rows = await executeWithBindings<ClaimedMessageRow>(em, `${claim.sql} ${selectClaimedMessages('claimed')}`, claim.params);
+  return rows.map(toClaimedMessage);
+}
+
+/**
+ * Returns the `with … claimed as (update … returning m.*)` part of a claim. Each connection with
+ * free slots contributes at most that many of its oldest due rows (the lateral subquery, which
+ * locks them), and the oldest `limit` of those are claimed. Rows locked but not claimed are
+ * released when the statement ends.
+ */
+function claimStatement(options: BatchClaimOptions): { sql: string; params: unknown[] } {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
-  // Each connection with free slots contributes at most that many of its oldest due rows (the
-  // lateral subquery, which locks them), and the oldest `limit` of those are claimed. Rows locked
-  // but not claimed are released when the statement ends.
-  const rows: Array<{ id: string }> = await em.execute(
-    `with in_flight as (
+  const sql = `with in_flight as (
        select connection_id, count(*)::int as busy
          from push_messages
         where state = 'DELIVERING' and updated_at >= ?
@@ -62,22 +84,23 @@ export async function claimDueMessages(em: EntityManager, options: BatchClaimOpt
               and ((m.state in ('PENDING', 'RETRY_SCHEDULED') and m.next_attempt_at <= ?)
                 or (m.state = 'DELIVERING' and m.updated_at < ?))
             order by m.next_attempt_at, m.created_at
-            limit greatest(? - coalesce(f.busy, 0), 0)
+            limit greatest(?::int - coalesce(f.busy, 0), 0)
             for update of m skip locked
          ) due
-        where c.enabled and c.deleted_at is null and coalesce(f.busy, 0) < ?
+        where c.enabled and c.deleted_at is null and coalesce(f.busy, 0) < ?::int
         order by due.next_attempt_at, due.created_at
-        limit ?
-     )
-     update push_messages m
-        set state = 'DELIVERING', attempts = m.attempts + 1, updated_at = ?,
-            last_error = case when m.state = 'DELIVERING' then ? else m.last_error end
-       from picked
-      where m.id = picked.id
-     returning m.id`,
-    [staleBefore, options.now, staleBefore, options.connectionConcurrency, options.connectionConcurrency, options.limit, options.now, ABANDONED_NOTE],
-  );
-  return rows.map((row) => row.id);
+        limit ?::int
+     ),
+     claimed as (
+       update push_messages m
+          set state = 'DELIVERING', attempts = m.attempts + 1, updated_at = ?,
+              last_error = case when m.state = 'DELIVERING' then ?::text else m.last_error end
+         from picked
+        where m.id = picked.id
+       returning m.*
+     )`;
+  const params = [staleBefore, options.now, staleBefore, options.connectionConcurrency, options.connectionConcurrency, options.limit, options.now, ABANDONED_NOTE];
+  return { sql, params };
 }
 
 /**

@@ -3,7 +3,7 @@ import { executeWithBindings } from '../../database/raw-sql';
 import { rowToProperties } from '../../database/row-mapping';
 import type { PushMessage } from '../push-message.entity';
 
-interface ClaimedMessageRow {
+export interface ClaimedMessageRow {
   message: Record<string, unknown>;
   connection: Record<string, unknown>;
   event: Record<string, unknown>;
@@ -26,24 +26,25 @@ interface ClaimedMessageRow {
  */
 export async function loadClaimedMessages(em: EntityManager, ids: string[]): Promise<PushMessage[]> {
   if (ids.length === 0) return [];
-  const rows = await executeWithBindings<ClaimedMessageRow>(
-    em,
-    `select row_to_json(m) as message, row_to_json(c) as connection, row_to_json(e) as event, row_to_json(ea) as event_author,
+  const rows = await executeWithBindings<ClaimedMessageRow>(em, `${selectClaimedMessages('push_messages')} where m.id = any(?::text[])`, [ids]);
+  return rows.map(toClaimedMessage);
+}
+
+/** Returns the select of claimed messages with their relations, reading the messages from `source` (a table or a CTE). */
+export function selectClaimedMessages(source: string): string {
+  return `select row_to_json(m) as message, row_to_json(c) as connection, row_to_json(e) as event, row_to_json(ea) as event_author,
             row_to_json(r) as record, row_to_json(w) as workspace, row_to_json(du) as default_api_user
-       from push_messages m
+       from ${source} m
        join push_connections c on c.id = m.connection_id
        join document_record_events e on e.id = m.event_id
        join document_records r on r.id = e.document_record_id
        join workspaces w on w.id = m.workspace_id
        left join users ea on ea.id = e.author_id
-       left join users du on du.id = w.default_api_user_id
-      where m.id = any(?::text[])`,
-    [ids],
-  );
-  return rows.map(toMessage);
+       left join users du on du.id = w.default_api_user_id`;
 }
 
-function toMessage(row: ClaimedMessageRow): PushMessage {
+/** Builds a message object from one row of selectClaimedMessages. */
+export function toClaimedMessage(row: ClaimedMessageRow): PushMessage {
   const workspace = { ...rowToProperties(row.workspace), defaultApiUser: row.default_api_user ? rowToProperties(row.default_api_user) : null };
   const record = rowToProperties(row.record);
   const event = { ...rowToProperties(row.event), author: row.event_author ? rowToProperties(row.event_author) : null, documentRecord: record };

@@ -38,8 +38,59 @@ export interface AttemptInput {
 
 /** Records one attempt in a transaction of its own; see writeAttempts. */
 export async function recordAttempt(em: EntityManager, input: AttemptInput): Promise<AttemptRecord> {
-  const [record] = await em.transactional((tx) => writeAttempts(tx, [input]));
+  const [record] = await writeAttemptBatch(em, [input]);
   return record;
+}
+
+/**
+ * Largest batch written as one statement. Its NOTIFY payload lists every push log id (up to 20
+ * characters each), and PostgreSQL rejects payloads of 8000 bytes or more.
+ */
+const MAX_SINGLE_STATEMENT_BATCH = 300;
+
+/**
+ * Writes a batch of attempts atomically, as writeAttempts describes: as one statement when every
+ * attempt succeeded, which is the common case of a busy worker and needs no transaction around
+ * it, and otherwise in a transaction of its own.
+ */
+export async function writeAttemptBatch(em: EntityManager, inputs: AttemptInput[]): Promise<AttemptRecord[]> {
+  if (inputs.length <= MAX_SINGLE_STATEMENT_BATCH && inputs.every((input) => isSuccess(input.result))) {
+    return writeSucceededAttempts(em, inputs);
+  }
+  return em.transactional((tx) => writeAttempts(tx, inputs));
+}
+
+/**
+ * Writes the log rows, message states and streak resets of successful attempts and sends their
+ * NOTIFY in one statement (data-modifying CTEs), in the payload format of deliveryLogNotifications.
+ */
+async function writeSucceededAttempts(em: EntityManager, inputs: AttemptInput[]): Promise<AttemptRecord[]> {
+  const decisions = inputs.map(decide);
+  const logs = insertLogRowsStatement(inputs);
+  const states = messageStatesStatement(inputs, decisions);
+  const connectionIds = [...new Set(inputs.map((input) => input.message.connection.id))].sort((a, b) => a - b);
+  const rows = await executeWithBindings<{ kind: 'log' | 'written'; id: string; message_id: string | null; attempt: number | null }>(
+    em,
+    `with logs as (${logs.sql}),
+          written as (${states.sql}),
+          reset as (${RESET_STREAKS_SQL} returning c.id),
+          notified as (
+            select pg_notify(?, '{"ids":[' || string_agg(id::text, ',' order by id) || ']}') from logs
+          )
+     select 'log' as kind, id::text as id, message_id, attempt from logs
+     union all select 'written', id, null, null from written
+     union all select 'notified', null, null, null from notified`,
+    [...logs.params, ...states.params, connectionIds, DELIVERY_LOG_CHANNEL],
+  );
+  const logIds = logIdsInInputOrder(inputs, rows.filter((row) => row.kind === 'log') as LogIdRow[]);
+  const written = new Set(rows.filter((row) => row.kind === 'written').map((row) => row.id));
+  return inputs.map((input, index) => ({
+    logId: logIds[index],
+    decision: decisions[index],
+    retryAt: null,
+    connectionDisabled: null,
+    superseded: !written.has(input.message.id),
+  }));
 }
 
 /**
@@ -121,8 +172,20 @@ const LOG_COLUMNS = [
 
 /** Inserts one push log row per attempt with one statement; returns their ids in input order. */
 async function insertLogRows(tx: EntityManager, inputs: AttemptInput[]): Promise<number[]> {
+  const statement = insertLogRowsStatement(inputs);
+  return logIdsInInputOrder(inputs, await executeWithBindings<LogIdRow>(tx, statement.sql, statement.params));
+}
+
+interface LogIdRow {
+  id: string | number;
+  message_id: string;
+  attempt: number;
+}
+
+/** Returns the insert of the attempts' push log rows, returning `id, message_id, attempt`. */
+function insertLogRowsStatement(inputs: AttemptInput[]): { sql: string; params: unknown[] } {
   const placeholders = `(${LOG_COLUMNS.map(() => '?').join(', ')})`;
-  const values = inputs.flatMap((input) => {
+  const params = inputs.flatMap((input) => {
     const row = buildLogRow(input.message, input.request, input.result, isSuccess(input.result));
     return [
       row.workspaceId,
@@ -147,26 +210,31 @@ async function insertLogRows(tx: EntityManager, inputs: AttemptInput[]): Promise
       input.now,
     ];
   });
-  const rows = await executeWithBindings<{ id: string | number; message_id: string; attempt: number }>(
-    tx,
-    `insert into push_logs (${LOG_COLUMNS.join(', ')}) values ${inputs.map(() => placeholders).join(', ')} returning id, message_id, attempt`,
-    values,
-  );
+  const sql = `insert into push_logs (${LOG_COLUMNS.join(', ')}) values ${inputs.map(() => placeholders).join(', ')} returning id, message_id, attempt`;
+  return { sql, params };
+}
+
+function logIdsInInputOrder(inputs: AttemptInput[], rows: LogIdRow[]): number[] {
   const idByAttempt = new Map(rows.map((row) => [`${row.message_id}:${row.attempt}`, Number(row.id)]));
   return inputs.map((input) => idByAttempt.get(`${input.message.id}:${input.message.attempts}`)!);
 }
 
 /** Writes each message's state unless a later attempt was claimed since; returns the ids it wrote. */
 async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): Promise<Set<string>> {
+  const statement = messageStatesStatement(inputs, decisions);
+  const rows = await executeWithBindings<{ id: string }>(tx, statement.sql, statement.params);
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Returns the update of the attempts' message states, returning the ids of the rows it wrote. */
+function messageStatesStatement(inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): { sql: string; params: unknown[] } {
   const values = inputs.flatMap((input, index) => {
     const state = stateAfter(decisions[index], input.result);
     return [input.message.id, input.message.attempts, state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, input.now];
   });
   // A retry of a connection deleted during the attempt is cancelled instead, as the deletion
   // cancelled the connection's other unfinished messages.
-  const rows = await executeWithBindings<{ id: string }>(
-    tx,
-    `update push_messages m
+  const sql = `update push_messages m
         set state = case when c.deleted_at is not null and v.state = 'RETRY_SCHEDULED' then 'CANCELLED' else v.state end::push_message_state,
             next_attempt_at = case when c.deleted_at is not null then null else v.next_attempt_at end,
             last_response_code = v.last_response_code,
@@ -177,10 +245,8 @@ async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], dec
             as v(id, attempts, state, next_attempt_at, last_response_code, last_error, updated_at),
             push_connections c
       where m.id = v.id and m.attempts = v.attempts and m.state = 'DELIVERING' and c.id = m.connection_id
-     returning m.id`,
-    [CANCELLED_NOTE, ...values],
-  );
-  return new Set(rows.map((row) => row.id));
+     returning m.id`;
+  return { sql, params: [CANCELLED_NOTE, ...values] };
 }
 
 /**
@@ -227,14 +293,13 @@ async function updateHealthOfBatch(
  */
 async function resetFailureStreaks(tx: EntityManager, connectionIds: number[]): Promise<void> {
   if (connectionIds.length === 0) return;
-  await executeWithBindings(
-    tx,
-    `update push_connections c set failing_since = null
-       from (select id from push_connections where id = any(?::int[]) and failing_since is not null order by id for update) failing
-      where c.id = failing.id`,
-    [connectionIds],
-  );
+  await executeWithBindings(tx, RESET_STREAKS_SQL, [connectionIds]);
 }
+
+/** Ends the failure streaks of the connections whose ids are bound as an int array. */
+const RESET_STREAKS_SQL = `update push_connections c set failing_since = null
+       from (select id from push_connections where id = any(?::int[]) and failing_since is not null order by id for update) failing
+      where c.id = failing.id`;
 
 /** Groups the indexes of attempts that reached the listener by connection, in batch order. */
 function sentAttemptsByConnection(inputs: AttemptInput[]): Map<number, number[]> {
