@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Repeater } from '@graphql-yoga/subscription';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { executeWithBindings } from '../database/raw-sql';
+import { executePrepared, type PreparedStatement } from '../database/raw-sql';
 import { rowToProperties } from '../database/row-mapping';
 import type { Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
@@ -253,17 +253,18 @@ function isPushLogId(value: unknown): value is number {
 /** Columns of push_logs that end in `_id` but hold plain values, not references. */
 const PUSH_LOG_VALUE_COLUMNS: ReadonlySet<string> = new Set(['connection_id', 'event_id', 'message_id']);
 
+const LOAD_PUSH_LOGS: PreparedStatement = {
+  name: 'docpush_load_notified_push_logs',
+  text: 'select row_to_json(l) as log from push_logs l where l.id = any($1::bigint[]) and l.workspace_id = any($2::int[]) order by l.id',
+};
+
 /**
  * Loads push log rows of the given workspaces in ascending id order, as plain objects in the
  * shape of the entity. At a thousand rows per second, MikroORM's hydration of them was a visible
  * share of the API process's CPU. The objects are not managed by any EntityManager.
  */
 async function loadPushLogs(em: EntityManager, ids: number[], workspaceIds: number[]): Promise<PushLog[]> {
-  const rows = await executeWithBindings<{ log: Record<string, unknown> }>(
-    em,
-    'select row_to_json(l) as log from push_logs l where l.id = any(?::bigint[]) and l.workspace_id = any(?::int[]) order by l.id',
-    [ids, workspaceIds],
-  );
+  const rows = await executePrepared<{ log: Record<string, unknown> }>(em, LOAD_PUSH_LOGS, [ids, workspaceIds]);
   return rows.map((row) => rowToProperties(row.log, PUSH_LOG_VALUE_COLUMNS) as unknown as PushLog);
 }
 

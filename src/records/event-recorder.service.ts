@@ -6,7 +6,7 @@ import type { User } from '../workspace/user.entity';
 import { PushMessage } from '../delivery/push-message.entity';
 import { PushConnection } from '../connections/push-connection.entity';
 import { newMessageId } from '../common/ids';
-import { executeWithBindings } from '../database/raw-sql';
+import { executePrepared, executeWithBindings, namedPreparedStatement } from '../database/raw-sql';
 
 export interface RecordedEvent {
   event: DocumentRecordEvent;
@@ -120,6 +120,8 @@ select exists (select 1 from target_record) as record_found,
   from (select 1) as one
   left join inserted_event e on true`;
 
+const INSERT_EVENT_STATEMENT = namedPreparedStatement('docpush_insert_event_with_messages', INSERT_EVENT_WITH_MESSAGES);
+
 /**
  * Records an event that changes nothing on its record with `INSERT_EVENT_WITH_MESSAGES`. The
  * messages are committed when this resolves, so enqueue them then.
@@ -128,13 +130,14 @@ export async function insertEventWithMessages(
   em: EntityManager,
   input: { workspaceId: number; recordId: number; authorId: number | null; type: DocumentRecordEventType; parameters: Record<string, unknown> },
 ): Promise<InsertedEvent> {
-  const [row] = await executeWithBindings<InsertedEventRow>(em, INSERT_EVENT_WITH_MESSAGES, {
+  const params = {
     workspaceId: input.workspaceId,
     recordId: input.recordId,
     authorId: input.authorId,
     type: input.type,
     parameters: JSON.stringify(input.parameters),
-  });
+  };
+  const [row] = await executePrepared<InsertedEventRow>(em, INSERT_EVENT_STATEMENT, INSERT_EVENT_STATEMENT.bind(params));
   return {
     recordFound: row.record_found,
     authorFound: row.author_found,

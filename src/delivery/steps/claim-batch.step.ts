@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeWithBindings } from '../../database/raw-sql';
+import { executePrepared, numberPlaceholders, type PreparedStatement } from '../../database/raw-sql';
 import type { PushMessage } from '../push-message.entity';
 import { selectClaimedMessages, toClaimedMessage, type ClaimedMessageRow } from './load-claimed.step';
 
@@ -43,31 +43,27 @@ export const DELIVERY_RELATIONS = ['connection', 'event', 'event.author', 'event
  * tried (docs/benchmarks.md).
  */
 export async function claimDueMessages(em: EntityManager, options: BatchClaimOptions): Promise<string[]> {
-  const claim = claimStatement(options);
-  const rows = await executeWithBindings<{ id: string }>(em, `${claim.sql} select id from claimed`, claim.params);
+  const rows = await executePrepared<{ id: string }>(em, CLAIM_IDS, claimParams(options));
   return rows.map((row) => row.id);
 }
 
 /**
  * Claims due messages as claimDueMessages does and returns them loaded as loadClaimedMessages
- * loads them, in one statement: a busy worker claims many times a second, and each round trip
- * to PostgreSQL costs more CPU than the join.
+ * loads them, in one statement, which saves a busy worker a round trip on each of its many claims
+ * per second.
  */
 export async function claimAndLoadDueMessages(em: EntityManager, options: BatchClaimOptions): Promise<PushMessage[]> {
-  const claim = claimStatement(options);
-  const rows = await executeWithBindings<ClaimedMessageRow>(em, `${claim.sql} ${selectClaimedMessages('claimed')}`, claim.params);
+  const rows = await executePrepared<ClaimedMessageRow>(em, CLAIM_AND_LOAD, claimParams(options));
   return rows.map(toClaimedMessage);
 }
 
 /**
- * Returns the `with … claimed as (update … returning m.*)` part of a claim. Each connection with
- * free slots contributes at most that many of its oldest due rows (the lateral subquery, which
- * locks them), and the oldest `limit` of those are claimed. Rows locked but not claimed are
- * released when the statement ends.
+ * The `with … claimed as (update … returning m.*)` part of a claim. Each connection with free
+ * slots contributes at most that many of its oldest due rows (the lateral subquery, which locks
+ * them), and the oldest `limit` of those are claimed. Rows locked but not claimed are released
+ * when the statement ends. The parameters are those of claimParams.
  */
-function claimStatement(options: BatchClaimOptions): { sql: string; params: unknown[] } {
-  const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
-  const sql = `with in_flight as (
+const CLAIM_SQL = `with in_flight as (
        select connection_id, count(*)::int as busy
          from push_messages
         where state = 'DELIVERING' and updated_at >= ?
@@ -99,8 +95,17 @@ function claimStatement(options: BatchClaimOptions): { sql: string; params: unkn
         where m.id = picked.id
        returning m.*
      )`;
-  const params = [staleBefore, options.now, staleBefore, options.connectionConcurrency, options.connectionConcurrency, options.limit, options.now, ABANDONED_NOTE];
-  return { sql, params };
+
+const CLAIM_IDS: PreparedStatement = { name: 'docpush_claim_due_messages', text: numberPlaceholders(`${CLAIM_SQL} select id from claimed`) };
+
+const CLAIM_AND_LOAD: PreparedStatement = {
+  name: 'docpush_claim_and_load_due_messages',
+  text: numberPlaceholders(`${CLAIM_SQL} ${selectClaimedMessages('claimed')}`),
+};
+
+function claimParams(options: BatchClaimOptions): unknown[] {
+  const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
+  return [staleBefore, options.now, staleBefore, options.connectionConcurrency, options.connectionConcurrency, options.limit, options.now, ABANDONED_NOTE];
 }
 
 /**

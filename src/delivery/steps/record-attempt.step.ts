@@ -6,7 +6,7 @@ import type { AttemptResult } from '../http-sender';
 import { decideRetry, type RetryDecision, type RetryPolicyConfig } from '../retry-policy';
 import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../delivery-log.feed';
 import { updateConnectionHealth, type ConnectionDisabled } from './connection-health.step';
-import { executeWithBindings } from '../../database/raw-sql';
+import { executePrepared, executeWithBindings, numberPlaceholders, type PreparedStatement } from '../../database/raw-sql';
 
 export interface AttemptRecord {
   /** Id of the push log row written for the attempt. */
@@ -62,26 +62,15 @@ export async function writeAttemptBatch(em: EntityManager, inputs: AttemptInput[
 
 /**
  * Writes the log rows, message states and streak resets of successful attempts and sends their
- * NOTIFY in one statement (data-modifying CTEs), in the payload format of deliveryLogNotifications.
+ * NOTIFY in one prepared statement (data-modifying CTEs), in the payload format of
+ * deliveryLogNotifications.
  */
 async function writeSucceededAttempts(em: EntityManager, inputs: AttemptInput[]): Promise<AttemptRecord[]> {
   const decisions = inputs.map(decide);
-  const logs = insertLogRowsStatement(inputs);
-  const states = messageStatesStatement(inputs, decisions);
   const connectionIds = [...new Set(inputs.map((input) => input.message.connection.id))].sort((a, b) => a - b);
-  const rows = await executeWithBindings<{ kind: 'log' | 'written'; id: string; message_id: string | null; attempt: number | null }>(
-    em,
-    `with logs as (${logs.sql}),
-          written as (${states.sql}),
-          reset as (${RESET_STREAKS_SQL} returning c.id),
-          notified as (
-            select pg_notify(?, '{"ids":[' || string_agg(id::text, ',' order by id) || ']}') from logs
-          )
-     select 'log' as kind, id::text as id, message_id, attempt from logs
-     union all select 'written', id, null, null from written
-     union all select 'notified', null, null, null from notified`,
-    [...logs.params, ...states.params, connectionIds, DELIVERY_LOG_CHANNEL],
-  );
+  const params = [...logRowParams(inputs), ...messageStateParams(inputs, decisions), connectionIds, DELIVERY_LOG_CHANNEL];
+  const rows = await executePrepared<{ kind: 'log' | 'written'; id: string; message_id: string | null; attempt: number | null }>(em, WRITE_SUCCEEDED_ATTEMPTS, params);
+
   const logIds = logIdsInInputOrder(inputs, rows.filter((row) => row.kind === 'log') as LogIdRow[]);
   const written = new Set(rows.filter((row) => row.kind === 'written').map((row) => row.id));
   return inputs.map((input, index) => ({
@@ -172,8 +161,7 @@ const LOG_COLUMNS = [
 
 /** Inserts one push log row per attempt with one statement; returns their ids in input order. */
 async function insertLogRows(tx: EntityManager, inputs: AttemptInput[]): Promise<number[]> {
-  const statement = insertLogRowsStatement(inputs);
-  return logIdsInInputOrder(inputs, await executeWithBindings<LogIdRow>(tx, statement.sql, statement.params));
+  return logIdsInInputOrder(inputs, await executeWithBindings<LogIdRow>(tx, INSERT_LOG_ROWS_SQL, logRowParams(inputs)));
 }
 
 interface LogIdRow {
@@ -182,12 +170,26 @@ interface LogIdRow {
   attempt: number;
 }
 
-/** Returns the insert of the attempts' push log rows, returning `id, message_id, attempt`. */
-function insertLogRowsStatement(inputs: AttemptInput[]): { sql: string; params: unknown[] } {
-  const placeholders = `(${LOG_COLUMNS.map(() => '?').join(', ')})`;
-  const params = inputs.flatMap((input) => {
+/**
+ * Inserts push log rows from one array per column (the parameters of logRowParams), so the
+ * statement's text is the same for every batch size and can be prepared. Returns `id,
+ * message_id, attempt` per row.
+ */
+const INSERT_LOG_ROWS_SQL = `insert into push_logs (${LOG_COLUMNS.join(', ')})
+  select workspace_id, connection_id, connection_name, event_id, event_type::document_record_event_type, message_id, attempt,
+         request_url, request_headers::jsonb, request_body, response_code, response_headers::jsonb, response_body,
+         response_body_encoding, response_body_truncated, response_error, duration_ms, outcome::delivery_outcome, is_test, created_at
+    from unnest(?::int[], ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
+                ?::int[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[], ?::int[], ?::text[], ?::boolean[], ?::timestamptz[])
+         as v(${LOG_COLUMNS.join(', ')})
+  returning id, message_id, attempt`;
+
+/** Returns the column arrays of the attempts' push log rows, in LOG_COLUMNS order. */
+function logRowParams(inputs: AttemptInput[]): unknown[][] {
+  const columns: unknown[][] = LOG_COLUMNS.map(() => []);
+  for (const input of inputs) {
     const row = buildLogRow(input.message, input.request, input.result, isSuccess(input.result));
-    return [
+    const values = [
       row.workspaceId,
       row.connectionId,
       row.connectionName,
@@ -209,9 +211,9 @@ function insertLogRowsStatement(inputs: AttemptInput[]): { sql: string; params: 
       row.isTest,
       input.now,
     ];
-  });
-  const sql = `insert into push_logs (${LOG_COLUMNS.join(', ')}) values ${inputs.map(() => placeholders).join(', ')} returning id, message_id, attempt`;
-  return { sql, params };
+    values.forEach((value, index) => columns[index].push(value));
+  }
+  return columns;
 }
 
 function logIdsInInputOrder(inputs: AttemptInput[], rows: LogIdRow[]): number[] {
@@ -221,32 +223,37 @@ function logIdsInInputOrder(inputs: AttemptInput[], rows: LogIdRow[]): number[] 
 
 /** Writes each message's state unless a later attempt was claimed since; returns the ids it wrote. */
 async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): Promise<Set<string>> {
-  const statement = messageStatesStatement(inputs, decisions);
-  const rows = await executeWithBindings<{ id: string }>(tx, statement.sql, statement.params);
+  const rows = await executeWithBindings<{ id: string }>(tx, UPDATE_MESSAGE_STATES_SQL, messageStateParams(inputs, decisions));
   return new Set(rows.map((row) => row.id));
 }
 
-/** Returns the update of the attempts' message states, returning the ids of the rows it wrote. */
-function messageStatesStatement(inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): { sql: string; params: unknown[] } {
-  const values = inputs.flatMap((input, index) => {
-    const state = stateAfter(decisions[index], input.result);
-    return [input.message.id, input.message.attempts, state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, input.now];
-  });
-  // A retry of a connection deleted during the attempt is cancelled instead, as the deletion
-  // cancelled the connection's other unfinished messages.
-  const sql = `update push_messages m
+/**
+ * Updates message states from one array per column (the parameters of messageStateParams),
+ * returning the ids of the rows it wrote. A retry of a connection deleted during the attempt is
+ * cancelled instead, as the deletion cancelled the connection's other unfinished messages.
+ */
+const UPDATE_MESSAGE_STATES_SQL = `update push_messages m
         set state = case when c.deleted_at is not null and v.state = 'RETRY_SCHEDULED' then 'CANCELLED' else v.state end::push_message_state,
             next_attempt_at = case when c.deleted_at is not null then null else v.next_attempt_at end,
             last_response_code = v.last_response_code,
             last_error = case when c.deleted_at is not null and v.state = 'RETRY_SCHEDULED'
                               then concat_ws(' ', v.last_error, ?::text) else v.last_error end,
             updated_at = v.updated_at
-       from (values ${inputs.map(() => '(?::text, ?::int, ?::text, ?::timestamptz, ?::int, ?::text, ?::timestamptz)').join(', ')})
+       from unnest(?::text[], ?::int[], ?::text[], ?::timestamptz[], ?::int[], ?::text[], ?::timestamptz[])
             as v(id, attempts, state, next_attempt_at, last_response_code, last_error, updated_at),
             push_connections c
       where m.id = v.id and m.attempts = v.attempts and m.state = 'DELIVERING' and c.id = m.connection_id
      returning m.id`;
-  return { sql, params: [CANCELLED_NOTE, ...values] };
+
+/** Returns the parameters of UPDATE_MESSAGE_STATES_SQL: the cancellation note and one array per column. */
+function messageStateParams(inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): unknown[] {
+  const columns: unknown[][] = [[], [], [], [], [], [], []];
+  inputs.forEach((input, index) => {
+    const state = stateAfter(decisions[index], input.result);
+    const values = [input.message.id, input.message.attempts, state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, input.now];
+    values.forEach((value, column) => columns[column].push(value));
+  });
+  return [CANCELLED_NOTE, ...columns];
 }
 
 /**
@@ -300,6 +307,23 @@ async function resetFailureStreaks(tx: EntityManager, connectionIds: number[]): 
 const RESET_STREAKS_SQL = `update push_connections c set failing_since = null
        from (select id from push_connections where id = any(?::int[]) and failing_since is not null order by id for update) failing
       where c.id = failing.id`;
+
+/**
+ * The single statement of writeSucceededAttempts. Its CTE `notified` runs because the final
+ * select reads it.
+ */
+const WRITE_SUCCEEDED_ATTEMPTS: PreparedStatement = {
+  name: 'docpush_write_succeeded_attempts',
+  text: numberPlaceholders(`with logs as (${INSERT_LOG_ROWS_SQL}),
+          written as (${UPDATE_MESSAGE_STATES_SQL}),
+          reset as (${RESET_STREAKS_SQL} returning c.id),
+          notified as (
+            select pg_notify(?, '{"ids":[' || string_agg(id::text, ',' order by id) || ']}') from logs
+          )
+     select 'log' as kind, id::text as id, message_id, attempt from logs
+     union all select 'written', id, null, null from written
+     union all select 'notified', null, null, null from notified`),
+};
 
 /** Groups the indexes of attempts that reached the listener by connection, in batch order. */
 function sentAttemptsByConnection(inputs: AttemptInput[]): Map<number, number[]> {
