@@ -23,7 +23,10 @@ export class PushMessageQueue implements DeliveryQueue {
     private readonly logger: Logger,
   ) {}
 
-  /** Lets retries scheduled in this process arm the local dispatcher instead of notifying every worker. */
+  /**
+   * Lets this process's worker be woken directly: by new messages before the NOTIFY, and by
+   * retries scheduled here instead of a NOTIFY to every worker.
+   */
   useLocalDispatcher(dispatcher: DeliveryDispatcher): void {
     this.dispatcher = dispatcher;
   }
@@ -35,6 +38,9 @@ export class PushMessageQueue implements DeliveryQueue {
       this.dispatcher.wake(at);
       return;
     }
+    // A worker in this process starts at once instead of after the NOTIFY's round trip; the
+    // NOTIFY still wakes the workers of other processes.
+    if (!later && this.dispatcher?.isRunning) this.dispatcher.wake();
     try {
       if (later) await this.sendNotify(at.toISOString());
       else await this.notifyDueNow();

@@ -2,6 +2,11 @@ import pg from 'pg';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { DUE_MESSAGES_CHANNEL } from '../../src/delivery/delivery.dispatcher';
+import type { PgChannelListener } from '../../src/common/pg-channel-listener';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { startListener, type TestListener } from '../support/listener';
+import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
+import { createEnabledConnection } from '../reliability/reliability-support';
 
 // The API role starts no dispatcher, so only these tests notify on the channel.
 let app: TestApp;
@@ -61,5 +66,35 @@ describe('PushMessageQueue.enqueue', () => {
     await app.app.services.deliveryQueue.enqueue(['msg_later'], at);
 
     expect(await notificationsBeforeSentinel()).toEqual([at.toISOString()]);
+  });
+});
+
+describe('PushMessageQueue with a worker in the process', () => {
+  let worker: TestApp;
+  let webhook: TestListener;
+
+  beforeAll(async () => {
+    // Polls only hourly, so a delivery within seconds needs a wake-up.
+    worker = await startTestApp({ DOCPUSH_ROLE: 'all', DOCPUSH_JOB_POLL_INTERVAL: '1h' });
+    webhook = await startListener();
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await webhook?.close();
+  });
+
+  it('wakes the local dispatcher without NOTIFY', async () => {
+    // Its LISTEN connection closed, the dispatcher hears no NOTIFY from here on.
+    await (worker.app.dispatcher as unknown as { listener: PgChannelListener }).listener.stop();
+    const seeded = await seedWorkspace(worker);
+    await createEnabledConnection(worker, { name: 'Local wake', url: `${webhook.url}/hook`, eventTypes: ['DocumentRecordUpdated'] });
+    const record = await seedRecord(worker, seeded);
+
+    const { messageIds } = await recordEvent(worker, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+
+    const [request] = await webhook.waitForRequests(1, 5_000);
+    expect(messageIds).toHaveLength(1);
+    expect(request.headers['webhook-id']).toBe(messageIds[0]);
   });
 });
