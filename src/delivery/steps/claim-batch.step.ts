@@ -114,13 +114,15 @@ function claimParams(options: BatchClaimOptions): unknown[] {
  * connection, and the end of an attempt wakes the dispatcher for them.
  */
 export async function nextDueTime(em: EntityManager, since: Date): Promise<Date | null> {
-  const rows: Array<{ next: Date | null }> = await em.execute(
-    `select min(next_attempt_at) as next from push_messages where state in ('PENDING', 'RETRY_SCHEDULED') and next_attempt_at > ?`,
-    [since],
-  );
+  const rows = await executePrepared<{ next: Date | string | null }>(em, NEXT_DUE_TIME, [since]);
   const next = rows[0]?.next;
   return next ? new Date(next) : null;
 }
+
+const NEXT_DUE_TIME: PreparedStatement = {
+  name: 'docpush_next_due_time',
+  text: `select min(next_attempt_at) as next from push_messages where state in ('PENDING', 'RETRY_SCHEDULED') and next_attempt_at > $1`,
+};
 
 /**
  * Makes messages that this worker claimed but did not finish due again at once, because the
