@@ -2,7 +2,7 @@ import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Workspace } from '../workspace/workspace.entity';
 
-@ObjectType({ description: 'A kind of document record, such as "Contract" or "Invoice".' })
+@ObjectType({ simpleResolvers: true, description: 'A kind of document record, such as "Contract" or "Invoice".' })
 @Entity({ tableName: 'document_record_types' })
 export class DocumentRecordType {
   @Field(() => ID)

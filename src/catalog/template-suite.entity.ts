@@ -2,7 +2,7 @@ import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Workspace } from '../workspace/workspace.entity';
 
-@ObjectType({ description: 'A set of templates that a document record is created from.' })
+@ObjectType({ simpleResolvers: true, description: 'A set of templates that a document record is created from.' })
 @Entity({ tableName: 'template_suites' })
 export class TemplateSuite {
   @Field(() => ID)

@@ -5,7 +5,7 @@ import { Workspace } from '../workspace/workspace.entity';
 import { TemplateSuite } from './template-suite.entity';
 import type { TemplateLayout } from '../rendering/document-content';
 
-@ObjectType({ description: 'A template of a template suite, with the default layout design its documents render with.' })
+@ObjectType({ simpleResolvers: true, description: 'A template of a template suite, with the default layout design its documents render with.' })
 @Entity({ tableName: 'templates' })
 export class Template {
   @Field(() => ID)

@@ -8,7 +8,7 @@ import { ConnectionType } from '../graphql/pagination';
 /** Shown in place of a secret header's value. */
 export const MASKED_VALUE = '********';
 
-@ObjectType('PushConnectionHeader')
+@ObjectType('PushConnectionHeader', { simpleResolvers: true })
 export class PushConnectionHeaderType {
   @Field()
   name!: string;
@@ -23,7 +23,7 @@ export class PushConnectionHeaderType {
   secret!: boolean;
 }
 
-@ObjectType('PushConnection', { description: "Where and when a workspace's events are pushed, with Legito's field names." })
+@ObjectType('PushConnection', { simpleResolvers: true, description: "Where and when a workspace's events are pushed, with Legito's field names." })
 export class PushConnectionType {
   @Field(() => ID)
   id!: number;

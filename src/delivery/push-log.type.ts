@@ -4,7 +4,7 @@ import { DocumentRecordEventType } from '../records/event-type';
 import { DeliveryOutcome, type PushLog } from './push-log.entity';
 import { ConnectionType } from '../graphql/pagination';
 
-@ObjectType('PushLog', { description: 'One delivery attempt of a push message.' })
+@ObjectType('PushLog', { simpleResolvers: true, description: 'One delivery attempt of a push message.' })
 export class PushLogType {
   @Field(() => ID)
   id!: number;

@@ -5,7 +5,7 @@ import { PushMessageState, type PushMessage } from './push-message.entity';
 import { PushConnectionStatusChange } from './connection-status';
 import type { ConnectionStatusEvent } from './connection-status.feed';
 
-@ObjectType('PushMessage', { description: 'One event pushed to one connection; every attempt of it carries its id as webhook-id.' })
+@ObjectType('PushMessage', { simpleResolvers: true, description: 'One event pushed to one connection; every attempt of it carries its id as webhook-id.' })
 export class PushMessageType {
   @Field(() => ID, { description: 'The webhook-id header of every attempt.' })
   id!: string;
@@ -81,7 +81,7 @@ export function toPushMessageType(message: PushMessage): PushMessageType {
   };
 }
 
-@ObjectType('PushConnectionStatus', {
+@ObjectType('PushConnectionStatus', { simpleResolvers: true,
   description: "A change of a push connection's enabled state, with the connection's state as read when the change was streamed.",
 })
 export class PushConnectionStatusType {

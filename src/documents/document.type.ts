@@ -4,7 +4,7 @@ import { ContentBlockKindEnum } from './document.input';
 import type { Document } from './document.entity';
 import type { UploadedFile } from './uploaded-file.entity';
 
-@ObjectType('ContentBlock', { description: 'One block of document content; fields that its kind does not use are null.' })
+@ObjectType('ContentBlock', { simpleResolvers: true, description: 'One block of document content; fields that its kind does not use are null.' })
 export class ContentBlockObject {
   @Field(() => ContentBlockKindEnum)
   kind!: ContentBlock['kind'];
@@ -25,7 +25,7 @@ export class ContentBlockObject {
   caption!: string | null;
 }
 
-@ObjectType('DocumentContent')
+@ObjectType('DocumentContent', { simpleResolvers: true })
 export class DocumentContentObject {
   @Field()
   title!: string;
@@ -34,7 +34,7 @@ export class DocumentContentObject {
   blocks!: ContentBlockObject[];
 }
 
-@ObjectType('Document', { description: 'A generated document of a record; pushes render it to the file types a connection asks for.' })
+@ObjectType('Document', { simpleResolvers: true, description: 'A generated document of a record; pushes render it to the file types a connection asks for.' })
 export class DocumentObject {
   @Field(() => ID)
   id!: number;
@@ -58,7 +58,7 @@ export class DocumentObject {
   updatedAt!: Date;
 }
 
-@ObjectType('File', { description: "A file uploaded to a record, with the field names of Legito's File; the bytes are only pushed, never returned here." })
+@ObjectType('File', { simpleResolvers: true, description: "A file uploaded to a record, with the field names of Legito's File; the bytes are only pushed, never returned here." })
 export class UploadedFileObject {
   @Field(() => ID)
   id!: number;

@@ -4,7 +4,7 @@ import { ValidationError } from '../common/errors';
 /** Largest page a client may ask for; larger `first` values are rejected, not clamped. */
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -30,7 +30,7 @@ export interface Page<T> {
 
 /** Builds a Relay-style connection type (`edges { cursor node }`, `pageInfo`, `totalCount`) for a node type. */
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor!: string;
@@ -39,7 +39,7 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: s
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class Connection implements Page<T> {
     @Field(() => [Edge])
     edges!: Edge[];

@@ -13,6 +13,10 @@ export function buildDocpushSchema(): Promise<GraphQLSchema> {
     authChecker,
     authMode: 'error',
     validate: false,
+    // Runs for query, mutation and subscription fields and for field resolvers. Every object
+    // type sets `simpleResolvers: true`, because type-graphql 2.0 would otherwise run global
+    // middlewares on each plain field as well, through an async chain: a promise per field of
+    // every object returned, and plain fields have no arguments to check.
     globalMiddlewares: [rejectUnstorableArguments],
     // Subscriptions use their own `subscribe` functions fed by PostgreSQL NOTIFY; type-graphql
     // still requires a PubSub to build any subscription field.

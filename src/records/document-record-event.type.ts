@@ -4,7 +4,7 @@ import type { DocumentRecordEvent } from './document-record-event.entity';
 import { DocumentRecordEventType } from './event-type';
 import { ConnectionType } from '../graphql/pagination';
 
-@ObjectType('DocumentRecordEvent', { description: "An entry of a record's timeline, with the field names of Legito's DocumentRecordEvent." })
+@ObjectType('DocumentRecordEvent', { simpleResolvers: true, description: "An entry of a record's timeline, with the field names of Legito's DocumentRecordEvent." })
 export class DocumentRecordEventObject {
   @Field(() => ID)
   id!: number;
@@ -27,7 +27,7 @@ export class DocumentRecordEventObject {
 
 export const DocumentRecordEventConnection = ConnectionType(DocumentRecordEventObject, 'DocumentRecordEvent');
 
-@ObjectType({ description: 'A recorded event and the push messages it created, one per matching enabled connection.' })
+@ObjectType({ simpleResolvers: true, description: 'A recorded event and the push messages it created, one per matching enabled connection.' })
 export class RecordedDocumentEvent {
   @Field(() => DocumentRecordEventObject)
   event!: DocumentRecordEventObject;

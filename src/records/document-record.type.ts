@@ -3,7 +3,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import type { DocumentRecord, WorkflowStageData } from './document-record.entity';
 import { ConnectionType } from '../graphql/pagination';
 
-@ObjectType('WorkflowStage', { description: "A record's workflow stage, in the shape of Legito's WorkflowStage resource." })
+@ObjectType('WorkflowStage', { simpleResolvers: true, description: "A record's workflow stage, in the shape of Legito's WorkflowStage resource." })
 export class WorkflowStageType {
   @Field(() => Int)
   id!: number;
@@ -48,7 +48,7 @@ export class WorkflowStageType {
   download?: boolean;
 }
 
-@ObjectType('DocumentRecordPerson', { description: 'A person named on a record, such as a signing party.' })
+@ObjectType('DocumentRecordPerson', { simpleResolvers: true, description: 'A person named on a record, such as a signing party.' })
 export class DocumentRecordPersonType {
   @Field(() => String, { nullable: true })
   definition!: string | null;
@@ -60,7 +60,7 @@ export class DocumentRecordPersonType {
   email!: string | null;
 }
 
-@ObjectType('DocumentRecord', { description: "A document record, with the field names of Legito's DocumentRecord resource." })
+@ObjectType('DocumentRecord', { simpleResolvers: true, description: "A document record, with the field names of Legito's DocumentRecord resource." })
 export class DocumentRecordObject {
   @Field(() => ID)
   id!: number;

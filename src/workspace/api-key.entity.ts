@@ -12,7 +12,7 @@ export enum ApiKeyRole {
 registerEnumType(ApiKeyRole, { name: 'ApiKeyRole' });
 
 /** A bearer token of one workspace. Only the SHA-256 hash of the key is stored. */
-@ObjectType({ description: 'An API key; the key itself is shown once, on creation.' })
+@ObjectType({ simpleResolvers: true, description: 'An API key; the key itself is shown once, on creation.' })
 @Entity({ tableName: 'api_keys' })
 export class ApiKey {
   @Field(() => ID)

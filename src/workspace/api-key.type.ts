@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { ApiKey } from './api-key.entity';
 
-@ObjectType({ description: 'A newly created API key with its clear-text key.' })
+@ObjectType({ simpleResolvers: true, description: 'A newly created API key with its clear-text key.' })
 export class CreatedApiKey {
   @Field(() => ApiKey)
   apiKey!: ApiKey;

@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Workspace } from './workspace.entity';
 
 /** A person of the document platform, as Legito's User resource describes one. */
-@ObjectType({ description: 'A user of the workspace; events name their acting user.' })
+@ObjectType({ simpleResolvers: true, description: 'A user of the workspace; events name their acting user.' })
 @Entity({ tableName: 'users' })
 @Index({
   name: 'users_workspace_email_unique',

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from './user.entity';
 import type { Workspace } from './workspace.entity';
 
-@ObjectType('Workspace', { description: "The caller's workspace: the tenant that every other object belongs to." })
+@ObjectType('Workspace', { simpleResolvers: true, description: "The caller's workspace: the tenant that every other object belongs to." })
 export class WorkspaceType {
   @Field(() => ID)
   id!: number;
