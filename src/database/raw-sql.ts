@@ -38,12 +38,46 @@ export async function executePrepared<T>(em: EntityManager, statement: PreparedS
   }
   const client = em.getKnex().client as PoolClient;
   const connection = await client.acquireConnection();
+  const query = { name: statement.name, text: statement.text, values: [...values] };
   try {
-    const result = await connection.query({ name: statement.name, text: statement.text, values: [...values] });
-    return result.rows as T[];
+    try {
+      return (await connection.query(query)).rows as T[];
+    } catch (error) {
+      if (!isStalePreparedStatement(error)) throw error;
+      // A migration by another process changed a type that the statement returns or binds, and
+      // PostgreSQL raises this on every later execution of it on this connection. The error comes
+      // before execution, and outside a transaction the statement's changes would be rolled back
+      // anyway, so running it again after preparing it anew is safe.
+      await forgetPreparedStatement(connection, statement.name, error);
+      return (await connection.query(query)).rows as T[];
+    }
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+/**
+ * Returns true for the errors of a prepared statement whose saved types no longer match the
+ * schema. A returned column changed type (SQLSTATE 0A000), or a parameter's type was dropped and
+ * created again (XX000, as PostgreSQL 15 reports it).
+ */
+function isStalePreparedStatement(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return false;
+  return (code === '0A000' && message === 'cached plan must not change result type') || (code === 'XX000' && message.startsWith('cache lookup failed for type'));
+}
+
+/**
+ * Deallocates a prepared statement on the connection, so that its next run parses it again.
+ * node-postgres parses each statement name once per connection and keeps the names in
+ * `connection.parsedStatements` (pg 8), which has no public API. Re-raises `cause` when that
+ * record is missing, rather than leave node-postgres executing a statement that no longer exists.
+ */
+async function forgetPreparedStatement(connection: pg.ClientBase, name: string, cause: unknown): Promise<void> {
+  const parsed = (connection as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements;
+  if (!parsed) throw cause;
+  await connection.query(`deallocate "${name.replace(/"/g, '""')}"`);
+  delete parsed[name];
 }
 
 /** The parts of knex's client that lend out the node-postgres connections of its pool. */

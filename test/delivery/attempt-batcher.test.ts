@@ -385,6 +385,47 @@ describe('AttemptBatcher', () => {
     expect(await waitForNotifiedIds(records.map((record) => record.logId))).toBe(4);
   });
 
+  // Each column travels as one PostgreSQL array literal, whose elements node-postgres quotes and escapes.
+  it('keeps quotes, backslashes and emoji in array columns', async () => {
+    const texts = [
+      `double " single ' backslash \\ and \\" together`,
+      '{braces}, commas, NULL, "NULL", \\x41',
+      'emoji 😀 👩‍👩‍👧, accents é, Hebrew שלום, separator \u2028',
+      '',
+    ];
+    const connectionId = await newConnection('Quoted "name" \\ 😀');
+    const messages = await insertClaimedMessages(connectionId, texts.map(() => 1));
+    const now = new Date();
+    const inputs = messages.map((message, index) => {
+      const input = attemptOf(message, 200, now);
+      input.request = { ...input.request, loggedBody: texts[index], loggedHeaders: { 'x-"quoted"': texts[index] } };
+      input.result = { ...input.result, responseHeaders: { 'x-\\': texts[index] }, responseBody: texts[index] };
+      return input;
+    });
+
+    const batcher = newBatcher();
+    const records = await Promise.all(inputs.map((input) => batcher.record(input)));
+
+    const result = await pool.query(
+      `select id::int as id, connection_name, request_body, request_headers, response_headers, response_body, xmin::text as xmin
+         from push_logs where id = any($1::bigint[])`,
+      [records.map((record) => record.logId)],
+    );
+    const rowById = new Map(result.rows.map((row) => [row.id, row]));
+    expect(new Set(result.rows.map((row) => row.xmin)).size).toBe(1);
+    inputs.forEach((input, index) => {
+      expect(rowById.get(records[index].logId)).toEqual({
+        id: records[index].logId,
+        connection_name: 'Quoted "name" \\ 😀',
+        request_body: texts[index],
+        request_headers: { 'x-"quoted"': texts[index] },
+        response_headers: { 'x-\\': texts[index] },
+        response_body: texts[index],
+        xmin: result.rows[0].xmin,
+      });
+    });
+  });
+
   it('cancels the retry of a deleted connection', async () => {
     const connectionId = await newConnection('Deleted mid-attempt');
     const [message] = await insertClaimedMessages(connectionId, [1]);

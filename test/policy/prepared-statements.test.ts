@@ -1,4 +1,8 @@
+import pg from 'pg';
 import { executePrepared, namedPreparedStatement, numberPlaceholders } from '../../src/database/raw-sql';
+import { insertEventWithMessages } from '../../src/records/event-recorder.service';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { seedRecord, seedWorkspace } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('namedPreparedStatement', () => {
@@ -68,5 +72,59 @@ describe('executePrepared', () => {
     }
     const [row] = await executePrepared<{ quotient: number }>(em, statement, [1]);
     expect(row.quotient).toBe(1);
+  });
+});
+
+describe('executePrepared after a migration by another process', () => {
+  let app: TestApp;
+  let migrator: pg.Client;
+
+  beforeAll(async () => {
+    // One pool connection, so every call runs on the connection that prepared the statement.
+    app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_DB_POOL_SIZE: '1' });
+    migrator = new pg.Client({ connectionString: app.databaseUrl });
+    await migrator.connect();
+  });
+
+  afterAll(async () => {
+    await migrator?.end();
+    await app?.stop();
+  });
+
+  it('records events after the event id becomes bigint', async () => {
+    const seeded = await seedWorkspace(app);
+    const record = await seedRecord(app, seeded);
+    const insert = () =>
+      insertEventWithMessages(app.app.services.orm.em.fork(), {
+        workspaceId: seeded.workspaceId,
+        recordId: record.id,
+        authorId: null,
+        type: DocumentRecordEventType.DocumentRecordUpdated,
+        parameters: {},
+      });
+    await insert();
+
+    await migrator.query('alter table document_record_events alter column id type bigint');
+
+    for (let call = 0; call < 3; call += 1) {
+      const inserted = await insert();
+      expect(inserted.recordFound).toBe(true);
+      expect(inserted.event).not.toBeNull();
+    }
+  });
+
+  it('runs after a parameter type is created again', async () => {
+    await migrator.query(`create type test_shade as enum ('light', 'dark'); create table test_shades (id serial primary key, shade test_shade not null)`);
+    const statement = { name: 'test_insert_shade', text: 'insert into test_shades (shade) select $1 returning id' };
+    const em = app.app.services.orm.em.fork();
+    await executePrepared(em, statement, ['light']);
+
+    await migrator.query(`alter table test_shades alter column shade type text;
+      drop type test_shade;
+      create type test_shade as enum ('light', 'dark', 'dim');
+      alter table test_shades alter column shade type test_shade using shade::test_shade`);
+
+    const rows = await executePrepared<{ id: number }>(em, statement, ['dim']);
+    expect(rows).toEqual([{ id: 2 }]);
   });
 });
