@@ -31,8 +31,9 @@ export async function authenticate(em: EntityManager, authorization: string | un
   const cached = cache?.find(hash, now);
   if (cached) {
     if (isLastUsedStale(cached.lastUsedAt, now)) {
-      await em.nativeUpdate(ApiKey, { id: cached.caller.apiKeyId }, { lastUsedAt: new Date(now) });
+      // Set before the write, so that concurrent requests of the key do not all write it.
       cached.lastUsedAt = now;
+      await em.nativeUpdate(ApiKey, { id: cached.caller.apiKeyId }, { lastUsedAt: new Date(now) });
     }
     return cached.caller;
   }
