@@ -18,6 +18,7 @@ import { PushMessage, PushMessageState } from '../delivery/push-message.entity';
 import { notifyConnectionStatus, PushConnectionStatusChange } from '../delivery/connection-status';
 import { REQUEST_QUEUE_LIMIT } from '../delivery/delivery-queue';
 import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
+import { retryOnDeadlock } from '../database/deadlock-retry';
 
 export interface ConnectionServiceDeps {
   secretBox: SecretBox;
@@ -138,16 +139,19 @@ export class PushConnectionService {
   /** Soft-deletes the connection and cancels its undelivered messages; logs keep its id and name. */
   async delete(id: string): Promise<PushConnection> {
     const connection = await this.get(id);
-    await this.scope.em.transactional(async (em) => {
-      connection.deletedAt = new Date();
-      connection.enabled = false;
-      await em.nativeUpdate(
-        PushMessage,
-        { connection, state: { $in: [PushMessageState.PENDING, PushMessageState.RETRY_SCHEDULED] } },
-        { state: PushMessageState.CANCELLED, nextAttemptAt: null, lastError: 'Push connection was deleted.' },
-      );
-      await this.notifyStatus(em, connection, PushConnectionStatusChange.DELETED);
-    });
+    // Cancelling many messages can deadlock with a worker writing attempts of the same messages.
+    await retryOnDeadlock(() =>
+      this.scope.em.transactional(async (em) => {
+        connection.deletedAt = new Date();
+        connection.enabled = false;
+        await em.nativeUpdate(
+          PushMessage,
+          { connection, state: { $in: [PushMessageState.PENDING, PushMessageState.RETRY_SCHEDULED] } },
+          { state: PushMessageState.CANCELLED, nextAttemptAt: null, lastError: 'Push connection was deleted.' },
+        );
+        await this.notifyStatus(em, connection, PushConnectionStatusChange.DELETED);
+      }),
+    );
     return connection;
   }
 

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
+import { retryOnDeadlock } from '../database/deadlock-retry';
 import { recordAttempt, writeAttemptBatch, type AttemptInput, type AttemptRecord } from './steps/record-attempt.step';
 
 /** Largest number of attempts written by one transaction. */
@@ -64,7 +65,7 @@ export class AttemptBatcher {
       }
       this.logger.warn({ err: error, attempts: batch.length }, 'writing a batch of attempts failed; writing them one by one');
       for (const pending of batch) {
-        await recordAttempt(this.orm.em.fork(), pending.input).then(pending.resolve, pending.reject);
+        await retryOnDeadlock(() => recordAttempt(this.orm.em.fork(), pending.input)).then(pending.resolve, pending.reject);
       }
     }
   }
