@@ -142,8 +142,9 @@ export class DeliveryDispatcher {
           const claimed = await this.claimBatch(requested);
           if (claimed < requested) break;
         }
-        // A wake-up that arrives while the next claim is planned is served by another round.
-        if (!this.wakeRequested) await this.planNextClaim();
+        // A wake-up that arrives while the next claim is planned is served by another round. A
+        // full process plans nothing: the end of an attempt wakes it, and it plans then.
+        if (!this.wakeRequested && this.inFlight.size < this.options.concurrency) await this.planNextClaim();
       } while (this.wakeRequested && this.running);
       this.errorDelayMs = FIRST_ERROR_DELAY_MS;
     } catch (error) {

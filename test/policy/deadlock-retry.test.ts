@@ -5,12 +5,15 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 let database: TestDatabase;
 let other: pg.Client;
 let retried: pg.Client;
+/** Backend process id of `other`, to see in pg_stat_activity when it waits. */
+let otherPid: number;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   other = new pg.Client({ connectionString: database.url });
   retried = new pg.Client({ connectionString: database.url });
   await Promise.all([other.connect(), retried.connect()]);
+  otherPid = (await other.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid;
   await other.query('create table rows (id int primary key, value int not null)');
   await other.query('insert into rows values (1, 0), (2, 0)');
   // A waiting backend looks for a deadlock once, after this wait (one second by default), so the
@@ -29,7 +32,7 @@ async function otherWaitsForLock(): Promise<void> {
   for (;;) {
     const { rows } = await retried.query<{ waiting: boolean }>(
       `select exists (select 1 from pg_stat_activity where pid = $1 and wait_event_type = 'Lock') as waiting`,
-      [other.processID],
+      [otherPid],
     );
     if (rows[0].waiting) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
