@@ -156,9 +156,9 @@ export async function measureThroughput(context: ScenarioContext, connectionsPer
 /** Measures event→listener and event→subscriber latency at a fixed event rate, one connection per event. */
 export async function measureLatency(context: ScenarioContext, ratePerSecond: number): Promise<LatencyPoint> {
   const { options } = context;
-  // The same rate for the warm-up time first, left out of the numbers: a new process's first
-  // second (JIT compilation, pool connections opening, statements prepared on each) took up to
-  // 400 ms per delivery and made p99 a measure of the start-up.
+  // The rate runs for the warm-up time first, and those events are left out of the numbers. A new
+  // process's first second (JIT compilation, pool connections opening, statements being prepared)
+  // took up to 400 ms per delivery and made p99 a measure of the start-up.
   context.log(`latency at ${ratePerSecond} events/s: ${options.warmupMs / 1000} s warm-up`);
   const warmUp = await runOpenLoop(target(context, 'single'), { ratePerSecond, durationMs: options.warmupMs });
   await drain(context, warmUp.events);

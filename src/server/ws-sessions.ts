@@ -3,7 +3,7 @@ import { CloseCode } from 'graphql-ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
-import { API_KEY_REVOKED_CHANNEL, findActiveKeyIds } from '../workspace/auth.service';
+import { API_KEY_REVOKED_CHANNEL, findActiveKeyIds, parseApiKeyRevoked } from '../workspace/auth.service';
 
 /**
  * The open graphql-ws connections of this process, by API key. A revoked key loses its
@@ -85,18 +85,14 @@ export class WsSessions {
   }
 
   private onRevocation(payload: string): void {
-    let apiKeyId: unknown;
-    try {
-      apiKeyId = (JSON.parse(payload) as { apiKeyId?: unknown }).apiKeyId;
-    } catch {
-      apiKeyId = undefined;
-    }
-    if (typeof apiKeyId !== 'number') {
+    const apiKeyId = parseApiKeyRevoked(payload);
+    if (apiKeyId === null) {
       this.options.logger.warn({ channel: API_KEY_REVOKED_CHANNEL }, 'ignored a key revocation notice without a numeric apiKeyId');
       return;
     }
     this.closeRevoked(apiKeyId, 'revocation notice');
   }
+
 
   private closeRevoked(apiKeyId: number, detectedBy: string): void {
     const closed = this.closeKey(apiKeyId, revokedReason(apiKeyId));

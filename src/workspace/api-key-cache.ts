@@ -1,7 +1,7 @@
 import type { Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
 import type { Caller } from '../graphql/context';
-import { API_KEY_REVOKED_CHANNEL } from './auth.service';
+import { API_KEY_REVOKED_CHANNEL, parseApiKeyRevoked } from './auth.service';
 
 /** A key found active in the database, as the cache keeps it. */
 export interface CachedApiKey {
@@ -106,17 +106,12 @@ export class ApiKeyCache {
   }
 
   private onRevocationNotice(payload: string, logger: Logger): void {
-    let apiKeyId: unknown;
-    try {
-      apiKeyId = (JSON.parse(payload) as { apiKeyId?: unknown }).apiKeyId;
-    } catch {
-      apiKeyId = undefined;
-    }
-    if (typeof apiKeyId === 'number') {
+    const apiKeyId = parseApiKeyRevoked(payload);
+    if (apiKeyId !== null) {
       this.evictKey(apiKeyId);
       return;
     }
-    // A notice that names no key may still have meant one: nothing cached can be trusted.
+    // A notice that names no key may still have meant one, so nothing cached can be trusted.
     logger.warn({ channel: API_KEY_REVOKED_CHANNEL }, 'emptied the API key cache after a revocation notice without a numeric apiKeyId');
     this.generation += 1;
     this.entries.clear();

@@ -73,6 +73,16 @@ export async function findActiveKeyIds(em: EntityManager, apiKeyIds: readonly nu
  * connections. Called inside the revoking transaction, PostgreSQL delivers the notification
  * only when that transaction commits, and drops it on a rollback.
  */
+/** Returns the key id of a revocation notice from publishApiKeyRevoked, or null for any other payload. */
+export function parseApiKeyRevoked(payload: string): number | null {
+  try {
+    const apiKeyId = (JSON.parse(payload) as { apiKeyId?: unknown } | null)?.apiKeyId;
+    return typeof apiKeyId === 'number' ? apiKeyId : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function publishApiKeyRevoked(em: EntityManager, apiKeyId: number): Promise<void> {
   await em.execute('select pg_notify(?, ?)', [API_KEY_REVOKED_CHANNEL, JSON.stringify({ apiKeyId })]);
 }
