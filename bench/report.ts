@@ -150,11 +150,11 @@ function renderThroughput(results: BenchResults): string {
   const ceilingLine = ceiling
     ? `\nRaw ceiling: ${formatRate(ceiling.operationsPerSecond)} POST + INSERT per second with ${ceiling.concurrency} concurrent loops (body ${ceiling.bodyBytes} bytes, log row about ${ceiling.logRowBytes} bytes). ` +
       results.topologies
-        .map((result) => {
-          const single = singleRoute(result);
-          return single ? `${result.topology}: ${formatShare(single.deliveriesPerSecond / ceiling.operationsPerSecond)} of it` : '';
-        })
-        .filter(Boolean)
+        .flatMap((result) =>
+          result.throughput.map(
+            (point) => `${result.topology} with ${point.connectionsPerEvent} connection(s) per event: ${formatShare(point.deliveriesPerSecond / ceiling.operationsPerSecond)} of it`,
+          ),
+        )
         .join('; ') +
       '.\n'
     : '';
