@@ -4,6 +4,7 @@ import {
   getNullableType,
   isListType,
   isObjectType,
+  visit,
   type GraphQLCompositeType,
   type ASTVisitor,
   type DocumentNode,
@@ -170,6 +171,86 @@ function isPageEdges(parentType: GraphQLCompositeType, fieldName: string): boole
  * execution reports in its own words.
  */
 export function estimateQueryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): number | null {
+  const memo = documentCostMemo(schema, document);
+  const key = costKey(memo.costVariables, operationName, variables);
+  const known = memo.costs.get(key);
+  if (known !== undefined) return known;
+  const cost = computeQueryCost(schema, document, operationName, variables);
+  // A null estimate is not kept, because it can come from a variable the cost does not depend on.
+  // Keeping it would let a later request with the same page sizes skip the check.
+  if (cost !== null && memo.costs.size < MAX_COSTS_PER_DOCUMENT) memo.costs.set(key, cost);
+  return cost;
+}
+
+/**
+ * Costs already estimated for one parsed document, by operation name and the values of the
+ * variables the estimate depends on. Apollo Server's default document store keeps one parsed
+ * document per query text, so a client that sends the same query with new values reuses the estimate.
+ */
+interface DocumentCostMemo {
+  /** Variables used in a `first` argument or in a directive (`@skip`, `@include`), sorted. */
+  costVariables: string[];
+  costs: Map<string, number>;
+}
+
+/** Maximum number of estimates kept per document. Requests beyond it are estimated each time. */
+const MAX_COSTS_PER_DOCUMENT = 64;
+
+const costMemos = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentCostMemo>>();
+
+function documentCostMemo(schema: GraphQLSchema, document: DocumentNode): DocumentCostMemo {
+  let bySchema = costMemos.get(schema);
+  if (!bySchema) {
+    bySchema = new WeakMap();
+    costMemos.set(schema, bySchema);
+  }
+  let memo = bySchema.get(document);
+  if (!memo) {
+    memo = { costVariables: findCostVariables(document), costs: new Map() };
+    bySchema.set(document, memo);
+  }
+  return memo;
+}
+
+/** Names the variables that can change the estimate: those of `first` arguments and of directive arguments. */
+function findCostVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  let inDirective = 0;
+  let inFirst = 0;
+  visit(document, {
+    Directive: {
+      enter: () => {
+        inDirective += 1;
+      },
+      leave: () => {
+        inDirective -= 1;
+      },
+    },
+    Argument: {
+      enter: (argument) => {
+        if (argument.name.value === 'first') inFirst += 1;
+      },
+      leave: (argument) => {
+        if (argument.name.value === 'first') inFirst -= 1;
+      },
+    },
+    Variable: (variable) => {
+      if (inDirective > 0 || inFirst > 0) names.add(variable.name.value);
+    },
+  });
+  return [...names].sort();
+}
+
+function costKey(costVariables: string[], operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): string {
+  return JSON.stringify([operationName ?? null, ...costVariables.map((name) => variables?.[name] ?? null)]);
+}
+
+function computeQueryCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,

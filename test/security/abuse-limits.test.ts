@@ -1,10 +1,11 @@
 import http from 'node:http';
 import WebSocket from 'ws';
-import { getIntrospectionQuery, getNamedType, getNullableType, isListType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { getIntrospectionQuery, getNamedType, parse, getNullableType, isListType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { loadConfig } from '../../src/config/config';
 import { buildDocpushSchema } from '../../src/graphql/schema';
 import { MAX_PAGE_SIZE } from '../../src/graphql/pagination';
+import { estimateQueryCost } from '../../src/graphql/query-limits';
 import { bearer, collect, okData, openWs, postGraphQL, type RawResponse } from './security-support';
 
 const BODY_LIMIT = 100_000;
@@ -235,6 +236,32 @@ describe('query cost', () => {
     const response = await callDefaults(pageOfPages, { outer: 10, inner: 10 });
 
     expect(response.body.errors).toBeUndefined();
+  });
+
+  it('estimates again when the same query text comes back with larger pages', async () => {
+    const query = pageOfPages.replace('query (', 'query Again(');
+    expect((await callDefaults(query, { outer: 10, inner: 10 })).body.errors).toBeUndefined();
+
+    const response = await callDefaults(query, { outer: 100, inner: 100 });
+
+    expect(onlyError(response).message).toMatch(/^The operation's estimated cost is \d+; the limit is 100000/);
+  });
+
+  it('estimates again when a variable of @include or @skip changes', () => {
+    const document = parse('query ($all: Boolean!) { documentRecords(first: 100) { edges { node { id ...Deep @include(if: $all) } } } } fragment Deep on DocumentRecord { events(first: 100) { edges { node { id type created } } } }');
+
+    const narrow = estimateQueryCost(schema, document, null, { all: false });
+    const wide = estimateQueryCost(schema, document, null, { all: true });
+
+    expect(wide).toBeGreaterThan(100 * narrow!);
+    expect(estimateQueryCost(schema, document, null, { all: false })).toBe(narrow);
+  });
+
+  it('estimates again after variables that did not fit the operation', () => {
+    const document = parse('query ($size: Int!, $after: String) { documentRecords(first: $size, after: $after) { edges { node { id } } } }');
+
+    expect(estimateQueryCost(schema, document, null, { size: 50, after: 42 })).toBeNull();
+    expect(estimateQueryCost(schema, document, null, { size: 50, after: 'cursor' })).toBeGreaterThan(50);
   });
 
   it('rejects fragments that multiply into too many selections', async () => {
