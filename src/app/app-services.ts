@@ -22,6 +22,9 @@ export interface AppServices {
   connectionStatusFeed: ConnectionStatusFeed;
   /** Metrics and readiness checks served on /metrics and /readyz. */
   monitoring: Monitoring;
-  /** Active API keys recently looked up; the HTTP server starts it in processes that serve the API. */
+  /**
+   * Active API keys recently looked up. In processes that serve the API, the HTTP server's
+   * ApiKeyRevocationListener feeds it. Elsewhere it never listens, so it caches nothing.
+   */
   apiKeyCache: ApiKeyCache;
 }

@@ -9,19 +9,25 @@ import { parseId, type WorkspaceScope } from '../common/workspace-scope';
  * connections are found as well, because their logs and messages are kept.
  */
 export async function checkFilteredConnectionId(scope: WorkspaceScope, field: string, connectionId: string): Promise<number> {
-  const id = parseId(connectionId);
-  if (!Number.isSafeInteger(id)) {
-    throw new ValidationError(
-      field,
-      `${field}=${JSON.stringify(connectionId)} is not a valid id: pass the decimal id of a push connection, such as "42", as pushConnections returns it.`,
-    );
-  }
+  const id = parseFilteredConnectionId(field, connectionId);
 
   const found = await scope.em.count(PushConnection, { id, workspace: scope.workspaceId });
   if (found === 0) {
     throw new NotFoundError(
       `Push connection ${JSON.stringify(connectionId)} was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave ${field} out to include every connection.`,
       field,
+    );
+  }
+  return id;
+}
+
+/** Parses the push connection id of a filter argument (`field`). A malformed id is BAD_USER_INPUT naming `field`. */
+export function parseFilteredConnectionId(field: string, connectionId: string): number {
+  const id = parseId(connectionId);
+  if (!Number.isSafeInteger(id)) {
+    throw new ValidationError(
+      field,
+      `${field}=${JSON.stringify(connectionId)} is not a valid id: pass the decimal id of a push connection, such as "42", as pushConnections returns it.`,
     );
   }
   return id;

@@ -7,6 +7,7 @@ import { scopeOf, type RequestContext } from '../graphql/context';
 import { ApiKeyRole } from '../workspace/api-key.entity';
 import { NotFoundError, UnauthenticatedError } from '../common/errors';
 import { PushConnection } from '../connections/push-connection.entity';
+import { parseFilteredConnectionId } from './connection-filter';
 
 @Resolver(() => PushLogType)
 @Authorized(ApiKeyRole.ADMIN)
@@ -49,10 +50,14 @@ export class PushLogResolver {
   }
 }
 
-/** Finds the connection that a deliveryLog subscription filters on; an unknown id is NOT_FOUND naming `connectionId`. */
+/**
+ * Finds the connection that a deliveryLog subscription filters on. A malformed id is
+ * BAD_USER_INPUT and an unknown, deleted or foreign id is NOT_FOUND, both naming `connectionId`.
+ */
 async function findStreamedConnection(context: RequestContext, connectionId: string): Promise<PushConnection> {
+  const id = parseFilteredConnectionId('connectionId', connectionId);
   try {
-    return await scopeOf(context).get(PushConnection, 'Push connection', connectionId, { deletedAt: null });
+    return await scopeOf(context).get(PushConnection, 'Push connection', id, { deletedAt: null });
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
     throw new NotFoundError(

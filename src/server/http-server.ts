@@ -14,6 +14,7 @@ import { DocpushError } from '../common/errors';
 import { createRequestErrorHandler } from './request-errors';
 import { startGraphqlWs } from './graphql-ws.server';
 import { WsSessions } from './ws-sessions';
+import { ApiKeyRevocationListener } from '../workspace/api-key-revocation.listener';
 import { createMonitoringRouter } from '../observability/monitoring.routes';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -36,14 +37,15 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
   app.disable('x-powered-by');
   const server = http.createServer(app);
 
-  const sessions = new WsSessions({
-    orm: services.orm,
-    logger,
+  const sessions = new WsSessions({ orm: services.orm, logger, recheckIntervalMs: config.api.authRecheckIntervalMs });
+  const revocations = new ApiKeyRevocationListener({
     connectionString: services.orm.config.get('clientUrl')!,
-    recheckIntervalMs: config.api.authRecheckIntervalMs,
+    consumers: [services.apiKeyCache, sessions],
+    logger,
   });
-  await sessions.start();
-  await services.apiKeyCache.start(services.orm.config.get('clientUrl')!, logger);
+  // Listening starts before graphql-ws accepts connections, so every open connection can be closed by a notice.
+  await revocations.start();
+  sessions.start();
   const ws = startGraphqlWs({ server, path: GRAPHQL_PATH, schema, services, sessions, limits, formatError });
 
   const apollo = new ApolloServer<RequestContext>({
@@ -65,8 +67,9 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
           return {
             async drainServer() {
               await ws.dispose();
+              // Stopping the listener reports the connection as down to the key cache, which empties and stops serving.
+              await revocations.stop();
               await sessions.stop();
-              await services.apiKeyCache.stop();
             },
           };
         },

@@ -2,51 +2,45 @@ import type { WebSocket } from 'ws';
 import { CloseCode } from 'graphql-ws';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
-import { PgChannelListener } from '../common/pg-channel-listener';
-import { API_KEY_REVOKED_CHANNEL, findActiveKeyIds, parseApiKeyRevoked } from '../workspace/auth.service';
+import { findActiveKeyIds } from '../workspace/auth.service';
+import type { ApiKeyRevocationConsumer } from '../workspace/api-key-revocation.listener';
 
 /**
  * The open graphql-ws connections of this process, by API key. A revoked key loses its
  * connections at once: the revoking process sends a PostgreSQL NOTIFY that every API process
- * receives. A periodic re-check of all keys with open connections catches revocations whose
- * notification was missed while the LISTEN connection was down.
+ * receives through its ApiKeyRevocationListener. Notices sent while that LISTEN connection is
+ * down are lost, so all keys with open connections are re-checked in the database as soon as
+ * the connection is back. A periodic re-check also catches a notice lost without the
+ * connection being seen to drop.
  *
  * Connections are closed with graphql-ws code 4401 (Unauthorized), which the graphql-ws
  * client treats as fatal: it does not reconnect with the same key.
  */
-export class WsSessions {
+export class WsSessions implements ApiKeyRevocationConsumer {
   private readonly socketsByKey = new Map<number, Set<WebSocket>>();
-  private readonly listener: PgChannelListener;
   private recheckTimer: NodeJS.Timeout | null = null;
+  /** Re-checks started in the background and not finished yet, which `stop` waits for. */
+  private readonly runningRechecks = new Set<Promise<void>>();
 
   constructor(
     private readonly options: {
       orm: MikroORM;
       logger: Logger;
-      connectionString: string;
       recheckIntervalMs: number;
     },
-  ) {
-    this.listener = new PgChannelListener({
-      connectionString: options.connectionString,
-      channel: API_KEY_REVOKED_CHANNEL,
-      onPayload: (payload) => this.onRevocation(payload),
-      logger: options.logger,
-    });
-  }
+  ) {}
 
-  async start(): Promise<void> {
-    await this.listener.start();
-    this.recheckTimer = setInterval(() => {
-      this.recheck().catch((error: unknown) => this.options.logger.error({ err: error }, 'API key re-check of graphql-ws connections failed'));
-    }, this.options.recheckIntervalMs);
+  /** Starts the periodic re-check. */
+  start(): void {
+    this.recheckTimer = setInterval(() => this.recheckInBackground('periodic re-check'), this.options.recheckIntervalMs);
     this.recheckTimer.unref();
   }
 
+  /** Ends the periodic re-check and waits for re-checks still running. */
   async stop(): Promise<void> {
     if (this.recheckTimer) clearInterval(this.recheckTimer);
     this.recheckTimer = null;
-    await this.listener.stop();
+    await Promise.all(this.runningRechecks);
   }
 
   get size(): number {
@@ -75,24 +69,36 @@ export class WsSessions {
   }
 
   /** Closes the connections of every registered key that is no longer active. */
-  async recheck(): Promise<void> {
+  async recheck(detectedBy = 'periodic re-check'): Promise<void> {
     const apiKeyIds = [...this.socketsByKey.keys()];
     if (apiKeyIds.length === 0) return;
     const active = await findActiveKeyIds(this.options.orm.em.fork(), apiKeyIds);
     for (const apiKeyId of apiKeyIds) {
-      if (!active.has(apiKeyId)) this.closeRevoked(apiKeyId, 'periodic re-check');
+      if (!active.has(apiKeyId)) this.closeRevoked(apiKeyId, detectedBy);
     }
   }
 
-  private onRevocation(payload: string): void {
-    const apiKeyId = parseApiKeyRevoked(payload);
-    if (apiKeyId === null) {
-      this.options.logger.warn({ channel: API_KEY_REVOKED_CHANNEL }, 'ignored a key revocation notice without a numeric apiKeyId');
-      return;
-    }
-    this.closeRevoked(apiKeyId, 'revocation notice');
+  /** Closes the connections of the revoked key. A notice that names no key re-checks every key, since it may have meant one. */
+  onKeyRevoked(apiKeyId: number | null): void {
+    if (apiKeyId === null) this.recheckInBackground('re-check after a revocation notice without a key id');
+    else this.closeRevoked(apiKeyId, 'revocation notice');
   }
 
+  /**
+   * Re-checks every key as soon as the LISTEN connection comes up, because notices sent while it
+   * was down are lost. A listener that connects before graphql-ws accepts connections finds no
+   * key to check on its first connect, so that re-check reads nothing.
+   */
+  onListenerConnectionChange(connected: boolean): void {
+    if (connected) this.recheckInBackground('re-check after the LISTEN connection came back');
+  }
+
+  private recheckInBackground(detectedBy: string): void {
+    const run = this.recheck(detectedBy)
+      .catch((error: unknown) => this.options.logger.error({ err: error, detectedBy }, 'API key re-check of graphql-ws connections failed'))
+      .finally(() => this.runningRechecks.delete(run));
+    this.runningRechecks.add(run);
+  }
 
   private closeRevoked(apiKeyId: number, detectedBy: string): void {
     const closed = this.closeKey(apiKeyId, revokedReason(apiKeyId));

@@ -1,7 +1,5 @@
-import type { Logger } from '../common/logger';
-import { PgChannelListener } from '../common/pg-channel-listener';
 import type { Caller } from '../graphql/context';
-import { API_KEY_REVOKED_CHANNEL, parseApiKeyRevoked } from './auth.service';
+import type { ApiKeyRevocationConsumer } from './api-key-revocation.listener';
 
 /** A key found active in the database, as the cache keeps it. */
 export interface CachedApiKey {
@@ -22,18 +20,19 @@ export interface ApiKeyCacheOptions {
 /**
  * Active API keys of this process by key hash, so that a request need not look its key up in the
  * database. Revocations reach every process as a PostgreSQL NOTIFY on API_KEY_REVOKED_CHANNEL,
- * which evicts the key. The revoking process evicts it itself before it returns.
+ * which the process's ApiKeyRevocationListener passes on to evict the key. The revoking process
+ * evicts it itself before it returns.
  *
- * The cache serves entries only while its LISTEN connection is up, because notifications sent
- * while it is down are lost: losing the connection empties the cache, and it fills again only
- * after the connection is back. A look-up that began before an eviction or a reconnect is not
- * stored, so a key read as active just before its revocation notice is not cached after it.
+ * The cache serves entries only while that LISTEN connection is up, because notifications sent
+ * while it is down are lost. Each change of the connection empties the cache, and it fills again
+ * only while the connection is up, so nothing is cached before the listener first connects.
+ * A look-up that began before an eviction or a reconnect is not stored, so a key read as active
+ * just before its revocation notice is not cached after it.
  * Entries also expire after `ttlMs`, which bounds the effect of a notice that is lost without
  * the connection being seen to drop.
  */
-export class ApiKeyCache {
+export class ApiKeyCache implements ApiKeyRevocationConsumer {
   private readonly entries = new Map<string, CachedApiKey>();
-  private listener: PgChannelListener | null = null;
   /** True while the LISTEN connection is up. */
   private listening = false;
   /** Incremented by every eviction and every change of the LISTEN connection. */
@@ -43,26 +42,6 @@ export class ApiKeyCache {
 
   get size(): number {
     return this.entries.size;
-  }
-
-  /** Starts listening for revocations; until the LISTEN connection is up, nothing is cached. */
-  async start(connectionString: string, logger: Logger): Promise<void> {
-    if (this.options.ttlMs === 0 || this.listener) return;
-    this.listener = new PgChannelListener({
-      connectionString,
-      channel: API_KEY_REVOKED_CHANNEL,
-      onPayload: (payload) => this.onRevocationNotice(payload, logger),
-      onConnectionChange: (connected) => this.onListenerConnectionChange(connected),
-      logger,
-    });
-    await this.listener.start();
-  }
-
-  async stop(): Promise<void> {
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.stop();
-    this.onListenerConnectionChange(false);
   }
 
   /** Returns the entry of a key hash while it is trusted, or undefined. */
@@ -83,7 +62,7 @@ export class ApiKeyCache {
 
   /** Caches a key read as active, unless an eviction or a reconnect happened since `beginLookup`. */
   store(token: number, hash: string, caller: Caller, lastUsedAt: number | null, now: number): void {
-    if (!this.listening || token !== this.generation) return;
+    if (this.options.ttlMs === 0 || !this.listening || token !== this.generation) return;
     if (!this.entries.has(hash) && this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
@@ -99,20 +78,18 @@ export class ApiKeyCache {
     }
   }
 
-  private onListenerConnectionChange(connected: boolean): void {
+  onListenerConnectionChange(connected: boolean): void {
     this.generation += 1;
     this.listening = connected;
     this.entries.clear();
   }
 
-  private onRevocationNotice(payload: string, logger: Logger): void {
-    const apiKeyId = parseApiKeyRevoked(payload);
+  onKeyRevoked(apiKeyId: number | null): void {
     if (apiKeyId !== null) {
       this.evictKey(apiKeyId);
       return;
     }
     // A notice that names no key may still have meant one, so nothing cached can be trusted.
-    logger.warn({ channel: API_KEY_REVOKED_CHANNEL }, 'emptied the API key cache after a revocation notice without a numeric apiKeyId');
     this.generation += 1;
     this.entries.clear();
   }

@@ -68,11 +68,6 @@ export async function findActiveKeyIds(em: EntityManager, apiKeyIds: readonly nu
   return new Set(active.map((apiKey) => apiKey.id));
 }
 
-/**
- * Tells every API process that a key was revoked, so they close its open graphql-ws
- * connections. Called inside the revoking transaction, PostgreSQL delivers the notification
- * only when that transaction commits, and drops it on a rollback.
- */
 /** Returns the key id of a revocation notice from publishApiKeyRevoked, or null for any other payload. */
 export function parseApiKeyRevoked(payload: string): number | null {
   try {
@@ -83,6 +78,11 @@ export function parseApiKeyRevoked(payload: string): number | null {
   }
 }
 
+/**
+ * Tells every API process that a key was revoked, so they close its open graphql-ws
+ * connections and evict it from their key caches. Called inside the revoking transaction, PostgreSQL delivers the notification
+ * only when that transaction commits, and drops it on a rollback.
+ */
 export async function publishApiKeyRevoked(em: EntityManager, apiKeyId: number): Promise<void> {
   await em.execute('select pg_notify(?, ?)', [API_KEY_REVOKED_CHANNEL, JSON.stringify({ apiKeyId })]);
 }

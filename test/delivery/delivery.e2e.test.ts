@@ -194,24 +194,45 @@ describe('delivery of a matching event', () => {
   });
 });
 
+type SubscriptionError = { message: string; extensions?: Record<string, unknown> };
+
+/** Subscribes to deliveryLog over a real graphql-ws client and returns the errors that end the subscription. */
+function deliveryLogErrors(connectionId: string): Promise<readonly SubscriptionError[]> {
+  const client = app.wsClient();
+  return new Promise((resolve, reject) => {
+    client.subscribe(
+      { query: print(DeliveryLogDocument), variables: { connectionId } },
+      {
+        // graphql-ws sends an error raised while subscribing as a result with `errors`.
+        next: (result) => (result.errors ? resolve(result.errors as never) : reject(new Error(`expected no log for connectionId ${JSON.stringify(connectionId)}`))),
+        error: (error) => resolve(error as never),
+        complete: () => reject(new Error('expected an error, got completion')),
+      },
+    );
+  });
+}
+
 describe('deliveryLog subscription', () => {
   it('rejects an unknown connection id with NOT_FOUND', async () => {
-    const client = app.wsClient();
-    const errors = await new Promise<readonly { message: string; extensions?: Record<string, unknown> }[]>((resolve, reject) => {
-      client.subscribe(
-        { query: print(DeliveryLogDocument), variables: { connectionId: '987654' } },
-        {
-          // graphql-ws sends an error raised while subscribing as a result with `errors`.
-          next: (result) => (result.errors ? resolve(result.errors as never) : reject(new Error('expected no log for an unknown connection'))),
-          error: (error) => resolve(error as never),
-          complete: () => reject(new Error('expected an error, got completion')),
-        },
-      );
-    });
+    const errors = await deliveryLogErrors('987654');
+
     expect(errors[0].extensions?.code).toBe('NOT_FOUND');
     expect(errors[0].extensions?.field).toBe('connectionId');
     expect(errors[0].message).toMatch(/"987654"/);
     expect(errors[0].message).toMatch(/leave connectionId out/);
+  });
+
+  it.each(['abc', '0', '-1', '1e0', '0x1', ' 1', '12345678901234567890'])('rejects the malformed connection id %j with BAD_USER_INPUT', async (connectionId) => {
+    const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
+
+    const errors = await deliveryLogErrors(connectionId);
+
+    expect(errors).toHaveLength(1);
+    expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0].extensions?.field).toBe('connectionId');
+    expect(errors[0].message).toContain(`connectionId=${JSON.stringify(connectionId)} is not a valid id`);
+    expect(errors[0].message).toContain('pass the decimal id of a push connection');
+    expect(app.app.services.deliveryLogFeed.subscriberCount).toBe(subscribersBefore);
   });
 });
 

@@ -7,7 +7,9 @@ import { waitFor } from '../support/wait';
 import { loadConfig } from '../../src/config/config';
 import { startApp, type RunningApp } from '../../src/app/app';
 import { ApiKey } from '../../src/workspace/api-key.entity';
-import { bearer, collect, okData, openWs, postGraphQL, type WsProbe } from './security-support';
+import { API_KEY_REVOKED_CHANNEL } from '../../src/workspace/auth.service';
+import { findListenBackends, terminateBackend } from '../support/listen-backends';
+import { bearer, captureLogs, collect, okData, openWs, postGraphQL, waitForFeedSubscribers, type WsProbe } from './security-support';
 
 const DELIVERY_LOG = 'subscription { deliveryLog { id } }';
 const WORKSPACE = 'query { workspace { id } }';
@@ -191,5 +193,83 @@ describe('cached key over HTTP', () => {
     } finally {
       await uncached.stop();
     }
+  });
+});
+
+describe('revocation listener of one API process', () => {
+  /** A process alone on its database that re-checks keys only every hour. */
+  let alone: TestApp;
+  const logs = captureLogs();
+
+  beforeAll(async () => {
+    alone = await startTestApp({ DOCPUSH_AUTH_RECHECK_INTERVAL: '1h' }, { logger: logs.logger });
+  }, 30_000);
+
+  afterAll(async () => {
+    await alone?.stop();
+  });
+
+  async function listenBackend(): Promise<number> {
+    const backends = await findListenBackends(alone.databaseUrl, API_KEY_REVOKED_CHANNEL);
+    expect(backends).toHaveLength(1);
+    return backends[0];
+  }
+
+  /** Waits until a LISTEN backend other than `terminated` is up, which means the listener reconnected. */
+  async function waitForReconnect(terminated: number): Promise<void> {
+    await waitFor(async () => (await findListenBackends(alone.databaseUrl, API_KEY_REVOKED_CHANNEL)).some((pid) => pid !== terminated), {
+      description: 'the revocation listener to reconnect',
+    });
+  }
+
+  it('holds one LISTEN backend for the cache and subscriptions', async () => {
+    await listenBackend();
+  });
+
+  it('empties the key cache when that backend is terminated', async () => {
+    const { key } = await createKey(alone, 'MEMBER');
+    okData(await postGraphQL(alone.url, WORKSPACE, {}, bearer(key)));
+    const cache = alone.app.services.apiKeyCache;
+    expect(cache.size).toBeGreaterThan(0);
+
+    const backend = await listenBackend();
+    await terminateBackend(alone.databaseUrl, backend);
+
+    await waitFor(() => cache.size === 0, { description: 'the key cache to be emptied' });
+    await waitForReconnect(backend);
+    expect(await listenBackend()).not.toBe(backend);
+  });
+
+  it('re-checks open subscriptions as soon as it reconnects', async () => {
+    const { id, key } = await createKey(alone, 'ADMIN');
+    const open = await subscribe(alone.url, key);
+    // Until the subscription runs, its own key check could find the revocation first.
+    await waitForFeedSubscribers(alone, 1);
+    let closed = false;
+    void open.probe.closed.then(() => (closed = true));
+
+    // A direct update sends no notice, as for a revocation whose notice was sent while the listener was down.
+    await alone.app.services.orm.em.fork().nativeUpdate(ApiKey, { id: Number(id) }, { revokedAt: new Date() });
+    expect(closed).toBe(false);
+    await terminateBackend(alone.databaseUrl, await listenBackend());
+
+    await waitFor(() => closed, { description: 'the subscription of the revoked key to close after the reconnect' });
+    const event = await open.probe.closed;
+    expect(event.code).toBe(4401);
+    expect(event.reason).toContain(`API key ${id} was revoked`);
+    expect(logs.text()).toContain('re-check after the LISTEN connection came back');
+  });
+
+  it('re-checks open subscriptions after a notice without a key id', async () => {
+    const { id, key } = await createKey(alone, 'ADMIN');
+    const open = await subscribe(alone.url, key);
+    await waitForFeedSubscribers(alone, 1);
+    await alone.app.services.orm.em.fork().nativeUpdate(ApiKey, { id: Number(id) }, { revokedAt: new Date() });
+
+    await alone.app.services.orm.em.fork().execute('select pg_notify(?, ?)', [API_KEY_REVOKED_CHANNEL, 'not json']);
+
+    const event = await open.probe.closed;
+    expect(event.code).toBe(4401);
+    expect(logs.text()).toContain('re-check after a revocation notice without a key id');
   });
 });

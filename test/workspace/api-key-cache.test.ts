@@ -1,12 +1,14 @@
 import pg from 'pg';
 import pino from 'pino';
 import { ApiKeyCache } from '../../src/workspace/api-key-cache';
+import { ApiKeyRevocationListener } from '../../src/workspace/api-key-revocation.listener';
 import { API_KEY_REVOKED_CHANNEL } from '../../src/workspace/auth.service';
 import { ApiKeyRole } from '../../src/workspace/api-key.entity';
 import type { Caller } from '../../src/graphql/context';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait';
+import { findListenBackends, terminateBackend } from '../support/listen-backends';
 
 const silent = pino({ level: 'silent' });
 const TTL_MS = 30_000;
@@ -33,27 +35,52 @@ function storeAndFind(cache: ApiKeyCache, hash: string, apiKeyId: number): boole
 }
 
 let database: TestDatabase;
-const caches: ApiKeyCache[] = [];
+const listeners: ApiKeyRevocationListener[] = [];
 
-async function startCache(options: { ttlMs?: number; maxEntries?: number; url?: string } = {}): Promise<ApiKeyCache> {
-  const cache = new ApiKeyCache({ ttlMs: options.ttlMs ?? TTL_MS, maxEntries: options.maxEntries ?? 100 });
-  caches.push(cache);
-  await cache.start(options.url ?? database.url, silent);
+type CacheOptions = { ttlMs?: number; maxEntries?: number };
+
+/** Starts one revocation listener on `url` (the test database by default) that feeds `caches`. */
+async function startListener(caches: ApiKeyCache[], url = database.url): Promise<ApiKeyRevocationListener> {
+  const listener = new ApiKeyRevocationListener({ connectionString: url, consumers: caches, logger: silent });
+  listeners.push(listener);
+  await listener.start();
+  return listener;
+}
+
+function newCache(options: CacheOptions = {}): ApiKeyCache {
+  return new ApiKeyCache({ ttlMs: options.ttlMs ?? TTL_MS, maxEntries: options.maxEntries ?? 100 });
+}
+
+async function startCache(options: CacheOptions & { url?: string } = {}): Promise<ApiKeyCache> {
+  const cache = newCache(options);
+  await startListener([cache], options.url);
   return cache;
+}
+
+/** Returns the backend of the one LISTEN connection that `start` opens on the revocation channel. */
+async function backendOpenedBy(start: () => Promise<unknown>): Promise<number> {
+  const before = await findListenBackends(database.url, API_KEY_REVOKED_CHANNEL);
+  await start();
+  const opened = (await findListenBackends(database.url, API_KEY_REVOKED_CHANNEL)).filter((pid) => !before.includes(pid));
+  expect(opened).toHaveLength(1);
+  return opened[0];
 }
 
 beforeAll(async () => {
   database = await createTestDatabase();
 });
 
+afterEach(async () => {
+  for (const listener of listeners.splice(0)) await listener.stop();
+});
+
 afterAll(async () => {
-  for (const cache of caches) await cache.stop();
   await database?.drop();
 });
 
 describe('ApiKeyCache', () => {
   it('caches nothing before it listens', () => {
-    const cache = new ApiKeyCache({ ttlMs: TTL_MS, maxEntries: 100 });
+    const cache = newCache();
 
     expect(storeAndFind(cache, 'hash-a', 1)).toBe(false);
     expect(cache.size).toBe(0);
@@ -72,6 +99,8 @@ describe('ApiKeyCache', () => {
   it('caches nothing when its TTL is zero', async () => {
     const cache = await startCache({ ttlMs: 0 });
 
+    cache.store(cache.beginLookup(), 'hash-a', callerOf(1), null, Date.now());
+    expect(cache.size).toBe(0);
     expect(storeAndFind(cache, 'hash-a', 1)).toBe(false);
   });
 
@@ -138,14 +167,41 @@ describe('ApiKeyCache', () => {
     expect(storeAndFind(cache, 'hash-b', 8)).toBe(true);
   });
 
-  it('stops caching after stop', async () => {
-    const cache = await startCache();
+  it('stops caching after its listener stops', async () => {
+    const cache = newCache();
+    const listener = await startListener([cache]);
     storeAndFind(cache, 'hash-a', 7);
 
-    await cache.stop();
+    await listener.stop();
 
     expect(cache.size).toBe(0);
     expect(storeAndFind(cache, 'hash-b', 8)).toBe(false);
+  });
+});
+
+describe('ApiKeyRevocationListener', () => {
+  it('feeds every consumer from one LISTEN backend', async () => {
+    const first = newCache();
+    const second = newCache();
+
+    await backendOpenedBy(() => startListener([first, second]));
+    expect(storeAndFind(first, 'hash-a', 7)).toBe(true);
+    expect(storeAndFind(second, 'hash-b', 7)).toBe(true);
+    await notify(database.url, JSON.stringify({ apiKeyId: 7 }));
+
+    await waitFor(() => first.size === 0 && second.size === 0, { description: 'both caches to evict the revoked key' });
+  });
+
+  it('empties the cache when its backend is terminated', async () => {
+    const cache = newCache();
+    const backend = await backendOpenedBy(() => startListener([cache]));
+    expect(storeAndFind(cache, 'hash-a', 7)).toBe(true);
+
+    await terminateBackend(database.url, backend);
+    await waitFor(() => cache.find('hash-a', Date.now()) === undefined, { description: 'the cache to be emptied when its backend is terminated' });
+
+    await waitFor(() => storeAndFind(cache, 'hash-b', 8), { description: 'caching to resume after the reconnect', timeoutMs: 15_000 });
+    expect(await findListenBackends(database.url, API_KEY_REVOKED_CHANNEL)).not.toContain(backend);
   });
 });
 
