@@ -32,3 +32,19 @@ export function parseFilteredConnectionId(field: string, connectionId: string): 
   }
   return id;
 }
+
+/**
+ * Finds the connection that a subscription streams. A malformed id is BAD_USER_INPUT and an
+ * unknown, deleted or foreign id is NOT_FOUND, both naming `connectionId`.
+ */
+export async function findStreamedConnection(scope: WorkspaceScope, connectionId: string): Promise<PushConnection> {
+  const id = parseFilteredConnectionId('connectionId', connectionId);
+  const connection = await scope.em.findOne(PushConnection, { id, workspace: scope.workspaceId, deletedAt: null });
+  if (!connection) {
+    throw new NotFoundError(
+      `Push connection ${JSON.stringify(connectionId)} was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave connectionId out to stream every connection.`,
+      'connectionId',
+    );
+  }
+  return connection;
+}

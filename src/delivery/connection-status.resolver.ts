@@ -2,7 +2,7 @@ import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { PushConnectionStatusType, toPushConnectionStatusType } from './push-message.type';
 import type { ConnectionStatusEvent } from './connection-status.feed';
 import { scopeOf, type RequestContext } from '../graphql/context';
-import { PushConnection } from '../connections/push-connection.entity';
+import { findStreamedConnection } from './connection-filter';
 import { ApiKeyRole } from '../workspace/api-key.entity';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 
@@ -20,9 +20,7 @@ export class PushConnectionStatusResolver {
         throw new ForbiddenError(`Subscription.pushConnectionStatus requires a key with role ADMIN; this key has role ${caller.role}.`);
       }
       // An unknown connection id is an error, as in every other operation, not a silent stream.
-      const connection = args.connectionId
-        ? await scopeOf(context as RequestContext).get(PushConnection, 'Push connection', args.connectionId, { deletedAt: null })
-        : null;
+      const connection = args.connectionId ? await findStreamedConnection(scopeOf(context as RequestContext), args.connectionId) : null;
       return services.connectionStatusFeed.subscribe({ workspaceId: caller.workspaceId, connectionId: connection?.id });
     },
   })

@@ -5,9 +5,8 @@ import { DeliveryOutcome, type PushLog } from './push-log.entity';
 import { PageArgs } from '../graphql/pagination';
 import { scopeOf, type RequestContext } from '../graphql/context';
 import { ApiKeyRole } from '../workspace/api-key.entity';
-import { NotFoundError, UnauthenticatedError } from '../common/errors';
-import { PushConnection } from '../connections/push-connection.entity';
-import { parseFilteredConnectionId } from './connection-filter';
+import { UnauthenticatedError } from '../common/errors';
+import { findStreamedConnection } from './connection-filter';
 
 @Resolver(() => PushLogType)
 @Authorized(ApiKeyRole.ADMIN)
@@ -33,7 +32,7 @@ export class PushLogResolver {
       const { caller, services } = context as RequestContext;
       if (!caller) throw new UnauthenticatedError('An API key is required in the connection_init payload: { "authorization": "Bearer <key>" }.');
       // An unknown connection id is an error, as in every other operation, not a silent stream.
-      const connection = args.connectionId ? await findStreamedConnection(context as RequestContext, args.connectionId) : null;
+      const connection = args.connectionId ? await findStreamedConnection(scopeOf(context as RequestContext), args.connectionId) : null;
       return services.deliveryLogFeed.subscribe({
         workspaceId: caller.workspaceId,
         connectionId: connection?.id,
@@ -47,22 +46,5 @@ export class PushLogResolver {
     @Arg('outcome', () => DeliveryOutcome, { nullable: true }) _outcome: DeliveryOutcome | null,
   ): PushLogType {
     return toPushLogType(log);
-  }
-}
-
-/**
- * Finds the connection that a deliveryLog subscription filters on. A malformed id is
- * BAD_USER_INPUT and an unknown, deleted or foreign id is NOT_FOUND, both naming `connectionId`.
- */
-async function findStreamedConnection(context: RequestContext, connectionId: string): Promise<PushConnection> {
-  const id = parseFilteredConnectionId('connectionId', connectionId);
-  try {
-    return await scopeOf(context).get(PushConnection, 'Push connection', id, { deletedAt: null });
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-    throw new NotFoundError(
-      `Push connection ${JSON.stringify(connectionId)} was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave connectionId out to stream every connection.`,
-      'connectionId',
-    );
   }
 }

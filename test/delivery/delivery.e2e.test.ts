@@ -11,6 +11,7 @@ import {
   EnablePushConnectionDocument,
   PushLogsDocument,
   DeliveryLogDocument,
+  PushConnectionStatusDocument,
   type DeliveryLogSubscription,
   type CreatePushConnectionInput,
 } from '../generated/graphql';
@@ -196,20 +197,24 @@ describe('delivery of a matching event', () => {
 
 type SubscriptionError = { message: string; extensions?: Record<string, unknown> };
 
-/** Subscribes to deliveryLog over a real graphql-ws client and returns the errors that end the subscription. */
-function deliveryLogErrors(connectionId: string): Promise<readonly SubscriptionError[]> {
+/** Subscribes over a real graphql-ws client with this connectionId and returns the errors that end the subscription. */
+function subscriptionErrors(document: typeof DeliveryLogDocument | typeof PushConnectionStatusDocument, connectionId: string): Promise<readonly SubscriptionError[]> {
   const client = app.wsClient();
   return new Promise((resolve, reject) => {
     client.subscribe(
-      { query: print(DeliveryLogDocument), variables: { connectionId } },
+      { query: print(document), variables: { connectionId } },
       {
         // graphql-ws sends an error raised while subscribing as a result with `errors`.
-        next: (result) => (result.errors ? resolve(result.errors as never) : reject(new Error(`expected no log for connectionId ${JSON.stringify(connectionId)}`))),
+        next: (result) => (result.errors ? resolve(result.errors as never) : reject(new Error(`expected no data for connectionId ${JSON.stringify(connectionId)}`))),
         error: (error) => resolve(error as never),
         complete: () => reject(new Error('expected an error, got completion')),
       },
     );
   });
+}
+
+function deliveryLogErrors(connectionId: string): Promise<readonly SubscriptionError[]> {
+  return subscriptionErrors(DeliveryLogDocument, connectionId);
 }
 
 describe('deliveryLog subscription', () => {
@@ -233,6 +238,28 @@ describe('deliveryLog subscription', () => {
     expect(errors[0].message).toContain(`connectionId=${JSON.stringify(connectionId)} is not a valid id`);
     expect(errors[0].message).toContain('pass the decimal id of a push connection');
     expect(app.app.services.deliveryLogFeed.subscriberCount).toBe(subscribersBefore);
+  });
+});
+
+describe('pushConnectionStatus subscription', () => {
+  it('rejects an unknown connection id with NOT_FOUND', async () => {
+    const errors = await subscriptionErrors(PushConnectionStatusDocument, '987654');
+
+    expect(errors[0].extensions?.code).toBe('NOT_FOUND');
+    expect(errors[0].extensions?.field).toBe('connectionId');
+    expect(errors[0].message).toMatch(/"987654"/);
+  });
+
+  it.each(['abc', '0', '1e0'])('rejects the malformed connection id %j with BAD_USER_INPUT', async (connectionId) => {
+    const subscribersBefore = app.app.services.connectionStatusFeed.subscriberCount;
+
+    const errors = await subscriptionErrors(PushConnectionStatusDocument, connectionId);
+
+    expect(errors).toHaveLength(1);
+    expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0].extensions?.field).toBe('connectionId');
+    expect(errors[0].message).toContain(`connectionId=${JSON.stringify(connectionId)} is not a valid id`);
+    expect(app.app.services.connectionStatusFeed.subscriberCount).toBe(subscribersBefore);
   });
 });
 
