@@ -3,6 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
 import { createLogger, type Logger } from '../common/logger';
 import { openDatabase } from '../database/orm';
+import { checkDatabase } from '../database/database-check';
+import { redactDatabaseUrl } from '../database/database-url';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedded-postgres';
 import { SecretBox, loadServerKey, serverKeyPath } from '../security/secret-box';
 import { createServerKeyForDatabase } from '../security/server-key';
@@ -78,6 +80,7 @@ async function startOnDatabase(
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   logger.info({ database: describeDatabase(databaseUrl, embedded !== null), role: config.role }, 'starting docpush');
 
+  if (!embedded) await checkDatabase(databaseUrl, { createMissing: config.createMissingDatabase, logger });
   const orm = await openDatabase(databaseUrl, logger, config.databasePoolSize);
   let secretBox: SecretBox;
   try {
@@ -236,6 +239,15 @@ async function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedDa
   const dataDir = path.join(config.dataDir, 'postgres');
   logger.info({ dataDir }, 'no DATABASE_URL set; starting embedded PostgreSQL');
   const embedded = await startEmbeddedPostgres({ dataDir, logger });
+  if (embedded.initialised) {
+    // A relative DOCPUSH_DATA_DIR resolves against the working directory, so a start from another
+    // folder lands here too, with an empty database instead of the one used before.
+    logger.warn(
+      { dataDir: config.dataDir, postgresDataDir: embedded.dataDir },
+      'initialised a new embedded PostgreSQL installation with an empty database; to use an existing one instead, ' +
+        'stop docpush and set DOCPUSH_DATA_DIR to the absolute path of the data directory it used before',
+    );
+  }
   return embedded;
 }
 
@@ -269,7 +281,5 @@ async function stopApp(parts: {
 
 /** Describes the database without its password. */
 function describeDatabase(url: string, embedded: boolean): string {
-  const parsed = new URL(url);
-  parsed.password = parsed.password ? '***' : '';
-  return `${embedded ? 'embedded ' : ''}${parsed.toString()}`;
+  return `${embedded ? 'embedded ' : ''}${redactDatabaseUrl(url)}`;
 }

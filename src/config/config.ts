@@ -10,6 +10,8 @@ export type JobBackend = 'postgres' | 'mongodb';
 export interface Config {
   /** PostgreSQL connection URL; null starts an embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | null;
+  /** Whether a missing database named in `databaseUrl` is created (DOCPUSH_CREATE_DATABASE); when false, the start fails. */
+  createMissingDatabase: boolean;
   /** Largest number of connections in the ORM's pool (DOCPUSH_DB_POOL_SIZE). */
   databasePoolSize: number;
   /** Absolute path: DOCPUSH_DATA_DIR (default `.data`) resolved against the working directory at start-up. */
@@ -86,6 +88,8 @@ export interface Config {
     authRecheckIntervalMs: number;
     /** How long an active API key is trusted without a database look-up; 0 looks every request up. */
     apiKeyCacheTtlMs: number;
+    /** Whether operations may select `__schema` and `__type`, over HTTP and graphql-ws. */
+    introspection: boolean;
   };
 }
 
@@ -107,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
   const processEveryMs = positiveDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
   return {
     databaseUrl: env.DATABASE_URL || null,
+    createMissingDatabase: boolean(env, 'DOCPUSH_CREATE_DATABASE', false),
     databasePoolSize: integer(env, 'DOCPUSH_DB_POOL_SIZE', 20, 1, 1000),
     dataDir: path.resolve(env.DOCPUSH_DATA_DIR || '.data'),
     host: env.HOST || '127.0.0.1',
@@ -165,6 +170,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueryComplexity: integer(env, 'DOCPUSH_MAX_QUERY_COMPLEXITY', 100_000, 1, 1_000_000_000),
       authRecheckIntervalMs: duration(env, 'DOCPUSH_AUTH_RECHECK_INTERVAL', '30s'),
       apiKeyCacheTtlMs: duration(env, 'DOCPUSH_API_KEY_CACHE_TTL', '30s'),
+      // The default of Apollo Server 5: off when NODE_ENV is production, on otherwise.
+      introspection: boolean(env, 'DOCPUSH_GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
     },
   };
 }
@@ -222,7 +229,7 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  throw new ValidationError(name, `${name}=${JSON.stringify(raw)} is invalid: expected true or false.`);
+  throw new ValidationError(name, `${name}=${JSON.stringify(raw)} is invalid: expected true or false (1, 0, yes and no are accepted too).`);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

@@ -7,6 +7,10 @@ import type { Logger } from '../common/logger';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Absolute path of the PostgreSQL data folder. */
+  dataDir: string;
+  /** True when this start ran initdb, so the cluster is new and empty; false when it reused one. */
+  initialised: boolean;
   stop(): Promise<void>;
 }
 
@@ -45,7 +49,8 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.resolve(options.dataDir);
   const binaries = await loadBinaries();
   const owner = prepareDataDir(dataDir);
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) initialise(binaries.initdb, dataDir, owner);
+  const initialised = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (initialised) initialise(binaries.initdb, dataDir, owner);
   await stopOrphanedServer(dataDir, options.logger);
 
   const port = options.port ?? (await findFreePort());
@@ -58,6 +63,8 @@ export async function startEmbeddedPostgres(options: {
 
   return {
     url: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    dataDir,
+    initialised,
     stop: async () => {
       await stopServer(child);
       if (options.persistent === false) rmSync(dataDir, { recursive: true, force: true });

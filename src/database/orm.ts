@@ -37,10 +37,25 @@ export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFA
     // Agenda creates and owns its tables; without this, `migration:create` would drop them.
     schemaGenerator: { skipTables: ['agenda_jobs', 'agenda_logs'] },
     pool: { min: 0, max: poolSize },
+    // MikroORM 6 creates a missing database by default. checkDatabase decides that instead, so a
+    // mistyped DATABASE_URL fails the start unless DOCPUSH_CREATE_DATABASE allows it.
+    ensureDatabase: false,
+    // knex prints its warnings (such as a pooled connection the server closed) with console.log.
+    ...(logger ? { driverOptions: { log: knexLog(logger) } } : {}),
     debug: false,
     logger: (message: string) => logger?.debug({ orm: message }, 'mikro-orm'),
     forceUtcTimezone: true,
     allowGlobalContext: false,
+  };
+}
+
+/** Hooks of knex's `log` option that write its messages to the pino logger instead of the console. */
+function knexLog(logger: Logger) {
+  return {
+    warn: (message: unknown) => logger.warn({ knex: message }, 'knex warning'),
+    error: (message: unknown) => logger.error({ knex: message }, 'knex error'),
+    deprecate: (message: unknown) => logger.warn({ knex: message }, 'knex deprecation'),
+    debug: (message: unknown) => logger.debug({ knex: message }, 'knex debug'),
   };
 }
 

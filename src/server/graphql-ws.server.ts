@@ -1,14 +1,15 @@
 import type http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { CloseCode, type Disposable, type SubscribePayload } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { AppServices } from '../app/app-services';
 import type { Caller, RequestContext } from '../graphql/context';
 import { MAX_QUERY_TOKENS, checkQueryCost, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
+import { introspectionRules } from '../graphql/introspection';
 import { UnauthenticatedError } from '../common/errors';
 import { authenticate, isKeyActive } from '../workspace/auth.service';
 import { revokedReason, type WsSessions } from './ws-sessions';
+import { serveGraphqlWs } from './graphql-ws.adapter';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -22,8 +23,8 @@ const MISSING_KEY_REASON = 'Unauthorized: send {"authorization": "Bearer <API ke
 /**
  * Serves graphql-ws on `path` of the HTTP server. connection_init must carry a valid key, else
  * the socket closes with 4401 and a reason. Each operation passes the token, depth, alias and
- * cost limits of HTTP requests and re-checks that the key is still active. Errors go through
- * `formatError`, as on HTTP, so no internal message leaves the server.
+ * cost limits and the introspection setting of HTTP requests, and re-checks that the key is still
+ * active. Errors go through `formatError`, as on HTTP, so no internal message leaves the server.
  */
 export function startGraphqlWs(options: {
   server: http.Server;
@@ -37,12 +38,11 @@ export function startGraphqlWs(options: {
   const { services, sessions, schema, limits, formatError } = options;
   const wsServer = new WebSocketServer({ server: options.server, path: options.path, maxPayload: services.config.api.maxRequestBodyBytes });
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+  const rules = [...specifiedRules, ...introspectionRules(services.config.api.introspection), ...queryLimitRules(limits)];
 
-  return useServer<Record<string, unknown>, ConnectionExtra>(
+  return serveGraphqlWs<Record<string, unknown>, ConnectionExtra>(
     {
       schema,
-      // Close reasons of internal errors carry no error message.
-      isProd: true,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const caller = await authenticateConnection(services, ctx.connectionParams).catch((error: unknown) => {
@@ -65,7 +65,7 @@ export function startGraphqlWs(options: {
           sessions.closeKey(caller.apiKeyId, revokedReason(caller.apiKeyId));
           return [new GraphQLError(revokedReason(caller.apiKeyId), { extensions: { code: 'UNAUTHENTICATED' } })];
         }
-        const prepared = prepareOperation(schema, payload, limits);
+        const prepared = prepareOperation(schema, payload, rules, limits.maxComplexity);
         if (Array.isArray(prepared)) return prepared;
         const contextValue: RequestContext = { em, caller, services, logger: services.logger };
         return { ...(prepared as ExecutionArgs), contextValue };
@@ -74,6 +74,7 @@ export function startGraphqlWs(options: {
       onError: (_ctx, _id, _payload, errors) => format(errors),
     },
     wsServer,
+    services.logger,
   );
 }
 
@@ -82,8 +83,8 @@ async function authenticateConnection(services: AppServices, params: Record<stri
   return authenticate(services.orm.em.fork(), typeof value === 'string' ? value : undefined, services.apiKeyCache);
 }
 
-/** Parses and validates one operation with the limits of HTTP requests; returns its execution arguments or the errors. */
-function prepareOperation(schema: GraphQLSchema, payload: SubscribePayload, limits: QueryLimits): ExecutionArgs | GraphQLError[] {
+/** Parses and validates one operation with the rules and cost limit of HTTP requests; returns its execution arguments or the errors. */
+function prepareOperation(schema: GraphQLSchema, payload: SubscribePayload, rules: readonly ValidationRule[], maxComplexity: number): ExecutionArgs | GraphQLError[] {
   let document: DocumentNode;
   try {
     document = parse(payload.query, { maxTokens: MAX_QUERY_TOKENS });
@@ -92,11 +93,11 @@ function prepareOperation(schema: GraphQLSchema, payload: SubscribePayload, limi
     return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
   }
 
-  const invalid = validate(schema, document, [...specifiedRules, ...queryLimitRules(limits)]);
+  const invalid = validate(schema, document, rules);
   if (invalid.length > 0) {
     return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
   }
-  const costError = checkQueryCost(schema, document, payload.operationName, payload.variables, limits.maxComplexity);
+  const costError = checkQueryCost(schema, document, payload.operationName, payload.variables, maxComplexity);
   if (costError) return [costError];
 
   return { schema, document, operationName: payload.operationName, variableValues: payload.variables };

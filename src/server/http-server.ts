@@ -9,6 +9,7 @@ import type { AppServices } from '../app/app-services';
 import type { RequestContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/format-error';
 import { MAX_QUERY_TOKENS, checkQueryCost, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
+import { introspectionRules } from '../graphql/introspection';
 import { authenticate } from '../workspace/auth.service';
 import { DocpushError } from '../common/errors';
 import { createRequestErrorHandler } from './request-errors';
@@ -53,7 +54,11 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
     formatError,
     logger,
     includeStacktraceInErrorResponses: false,
-    validationRules: queryLimitRules(limits),
+    // DOCPUSH_GRAPHQL_INTROSPECTION decides, through introspectionRules, with the same rule over
+    // HTTP and graphql-ws. Apollo's own rule, which NODE_ENV=production adds when this is left
+    // unset, would tell clients to change an ApolloServer option.
+    introspection: true,
+    validationRules: [...introspectionRules(config.api.introspection), ...queryLimitRules(limits)],
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // main.ts owns SIGINT/SIGTERM and stops every part in order; Apollo's own handlers would race it.
     stopOnTerminationSignals: false,

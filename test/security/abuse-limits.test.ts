@@ -76,6 +76,7 @@ describe('defaults', () => {
       maxQueryComplexity: 100_000,
       authRecheckIntervalMs: 30_000,
       apiKeyCacheTtlMs: 30_000,
+      introspection: true,
     });
   });
 

@@ -1,0 +1,131 @@
+import type http from 'node:http';
+import type { WebSocket, WebSocketServer } from 'ws';
+import {
+  CloseCode,
+  DEPRECATED_GRAPHQL_WS_PROTOCOL,
+  handleProtocols,
+  makeServer,
+  type ConnectionInitMessage,
+  type Disposable,
+  type ServerOptions,
+} from 'graphql-ws';
+import type { Logger } from '../common/logger';
+
+/** The socket and the HTTP upgrade request, which graphql-ws hooks receive as `ctx.extra`. */
+export interface WsExtra {
+  readonly socket: WebSocket;
+  readonly request: http.IncomingMessage;
+}
+
+/** Interval of the keep-alive ping, and how long a pong may take before the socket is dropped (the graphql-ws default). */
+const KEEP_ALIVE_MS = 12_000;
+
+/** Close reason of internal errors; it carries no error message, which could reveal internals. */
+const INTERNAL_ERROR_REASON = 'Internal server error';
+
+/**
+ * Serves the graphql-ws protocol on a `ws` server. It does what `useServer` of graphql-ws 6.4.2
+ * (`graphql-ws/use/ws`) does, ping keep-alive included, but reports errors through the pino
+ * logger. That adapter prints them with console.error and has no option to route them.
+ */
+export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E extends Record<PropertyKey, unknown>>(
+  options: ServerOptions<P, WsExtra & Partial<E>>,
+  wsServer: WebSocketServer,
+  logger: Logger,
+): Disposable {
+  const server = makeServer(options);
+  wsServer.options.handleProtocols = handleProtocols;
+
+  wsServer.once('error', (error) => {
+    logger.error({ err: error }, 'graphql-ws server failed; closing its connections');
+    for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL_ERROR_REASON);
+  });
+  wsServer.on('connection', (socket, request) => {
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) => sendText(socket, data),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) => socket.on('message', (data) => void handleMessage(socket, String(data), handle, logger)),
+      },
+      { socket, request } as WsExtra & Partial<E>,
+    );
+    watchConnection(socket, request, closed, logger);
+  });
+
+  return {
+    dispose: async () => {
+      for (const client of wsServer.clients) client.close(1001, 'Going away');
+      wsServer.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+function sendText(socket: WebSocket, data: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.readyState !== socket.OPEN) {
+      resolve();
+      return;
+    }
+    socket.send(data, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** Passes one message to graphql-ws; an error it raises (a hook that failed) closes the connection with 4500. */
+async function handleMessage(socket: WebSocket, data: string, handle: (data: string) => Promise<void>, logger: Logger): Promise<void> {
+  try {
+    await handle(data);
+  } catch (error) {
+    logger.error({ err: error }, 'graphql-ws message handling failed; closing the connection');
+    socket.close(CloseCode.InternalServerError, INTERNAL_ERROR_REASON);
+  }
+}
+
+/** Logs socket errors, keeps the connection alive with pings, and notifies graphql-ws when it closes. */
+function watchConnection(
+  socket: WebSocket,
+  request: http.IncomingMessage,
+  closed: (code?: number, reason?: string) => Promise<void>,
+  logger: Logger,
+): void {
+  const remoteAddress = request.socket.remoteAddress;
+  socket.once('error', (error: Error & { code?: string }) => {
+    // ws raises WS_ERR_* codes for frames that break the protocol or its limits, such as a
+    // message above maxPayload. It has already closed the socket with the matching status.
+    if (error.code?.startsWith('WS_ERR_')) {
+      logger.info({ code: error.code, reason: error.message, remoteAddress }, 'closed a graphql-ws connection whose client broke the WebSocket protocol or its limits');
+    } else {
+      logger.error({ err: error, remoteAddress }, 'graphql-ws socket failed; closing the connection');
+    }
+    socket.close(CloseCode.InternalServerError, INTERNAL_ERROR_REASON);
+  });
+
+  const stopKeepAlive = startKeepAlive(socket);
+  socket.once('close', (code, reason) => {
+    stopKeepAlive();
+    if (code === CloseCode.SubprotocolNotAcceptable && socket.protocol === DEPRECATED_GRAPHQL_WS_PROTOCOL) {
+      logger.info({ protocol: socket.protocol, remoteAddress }, 'rejected a client of the deprecated subscriptions-transport-ws protocol; it must use graphql-transport-ws');
+    }
+    closed(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, 'graphql-ws failed to clean up a closed connection'));
+  });
+}
+
+/** Pings the client every KEEP_ALIVE_MS and drops the socket when no pong arrives within as long; returns the function that stops it. */
+function startKeepAlive(socket: WebSocket): () => void {
+  let pongWait: NodeJS.Timeout | null = null;
+  const pingInterval = setInterval(() => {
+    if (socket.readyState !== socket.OPEN) return;
+    pongWait = setTimeout(() => socket.terminate(), KEEP_ALIVE_MS);
+    socket.once('pong', () => {
+      if (pongWait) clearTimeout(pongWait);
+      pongWait = null;
+    });
+    socket.ping();
+  }, KEEP_ALIVE_MS);
+
+  return () => {
+    clearInterval(pingInterval);
+    if (pongWait) clearTimeout(pongWait);
+  };
+}

@@ -1,0 +1,186 @@
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/config';
+import { checkDatabase } from '../../src/database/database-check';
+import { redactDatabaseUrl } from '../../src/database/database-url';
+import { startAppOnDatabase } from '../support/test-app';
+import { captureLogs } from '../security/security-support';
+
+function adminUrl(): URL {
+  const url = process.env.TEST_ADMIN_DATABASE_URL;
+  if (!url) throw new Error('TEST_ADMIN_DATABASE_URL is not set: run the tests through Jest, whose global setup sets it.');
+  return new URL(url);
+}
+
+/** Returns the admin URL with another database, and another user when given. */
+function urlFor(database: string, user?: string): string {
+  const url = adminUrl();
+  url.pathname = `/${database}`;
+  if (user) url.username = user;
+  return url.toString();
+}
+
+async function adminQuery<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: adminUrl().toString() });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function databaseExists(name: string): Promise<boolean> {
+  return (await adminQuery('select 1 from pg_database where datname = $1', [name])).length > 0;
+}
+
+/** Returns a port on 127.0.0.1 that nothing listens on: the kernel chose it, and the listener is closed again. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Returns the error that `promise` rejects with, failing when it resolves. */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+function logEntries(text: string): Array<{ level: number; msg: string; database?: string }> {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { level: number; msg: string; database?: string });
+}
+
+const missingName = () => `docpush_missing_${randomBytes(4).toString('hex')}`;
+
+describe('database that does not exist', () => {
+  it('fails the start and names database, server and fix', async () => {
+    const name = missingName();
+    const server = `${adminUrl().hostname}:${adminUrl().port || 5432}`;
+
+    const error = await rejectionOf(startAppOnDatabase(urlFor(name)));
+
+    expect(error.message).toContain(`Database "${name}" does not exist on the PostgreSQL server ${server}`);
+    expect(error.message).toContain('Correct the name in DATABASE_URL');
+    expect(error.message).toContain('DOCPUSH_CREATE_DATABASE=true');
+    expect(await databaseExists(name)).toBe(false);
+  });
+
+  it('is created with a warning when DOCPUSH_CREATE_DATABASE is true', async () => {
+    const name = missingName();
+    const logs = captureLogs();
+    try {
+      const app = await startAppOnDatabase(urlFor(name), { DOCPUSH_CREATE_DATABASE: 'true' }, { logger: logs.logger });
+      await app.stop();
+
+      expect(await databaseExists(name)).toBe(true);
+      expect(app.firstAdminKey).not.toBeNull();
+      const warning = logEntries(logs.text()).find((entry) => entry.database === name);
+      expect(warning?.level).toBe(40);
+      expect(warning?.msg).toContain('created the database named in DATABASE_URL');
+    } finally {
+      await adminQuery(`drop database if exists ${name} with (force)`);
+    }
+  });
+
+  it('is created once when two processes race', async () => {
+    const name = missingName();
+    const logs = captureLogs();
+    const options = { createMissing: true, logger: logs.logger };
+    try {
+      await Promise.all([checkDatabase(urlFor(name), options), checkDatabase(urlFor(name), options)]);
+
+      expect(await databaseExists(name)).toBe(true);
+      const levels = logEntries(logs.text())
+        .filter((entry) => entry.database === name)
+        .map((entry) => entry.level)
+        .sort();
+      expect(levels).toEqual([30, 40]);
+    } finally {
+      await adminQuery(`drop database if exists ${name} with (force)`);
+    }
+  });
+});
+
+describe('database connection failure at start-up', () => {
+  it('names DATABASE_URL without password on a closed port', async () => {
+    const port = await closedPort();
+    const url = `postgres://docpush:s3cret-password@127.0.0.1:${port}/docpush`;
+
+    const error = await rejectionOf(startAppOnDatabase(url));
+
+    expect(error.message).toContain(`Could not connect to PostgreSQL at DATABASE_URL=postgres://docpush:***@127.0.0.1:${port}/docpush`);
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).toContain(`Nothing accepts connections at 127.0.0.1:${port}`);
+    expect(error.message).not.toContain('s3cret-password');
+  });
+
+  it('names the user when authentication fails', async () => {
+    const error = await rejectionOf(startAppOnDatabase(urlFor('postgres', 'docpush_no_such_role')));
+
+    expect(error.message).toContain('Could not connect to PostgreSQL at DATABASE_URL=');
+    expect(error.message).toContain('docpush_no_such_role');
+    expect(error.message).toContain('Check the user name');
+  });
+
+  it('rejects a URL that does not parse', async () => {
+    const error = await rejectionOf(startAppOnDatabase('postgres://docpush:s3cret-password@[bad/docpush'));
+
+    expect(error.message).toContain('DATABASE_URL=[unparsable database URL] is invalid: Invalid URL.');
+    expect(error.message).toContain('Use the form postgres://user:password@host:5432/database');
+    expect(error.message).not.toContain('s3cret-password');
+  });
+
+  it('times out on a server that never responds', async () => {
+    const heldSockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => heldSockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const check = checkDatabase(`postgres://postgres@127.0.0.1:${port}/docpush`, { createMissing: false, logger: pino({ level: 'silent' }), connectTimeoutMs: 300 });
+      const error = await rejectionOf(check);
+
+      expect(error.message).toContain(`Could not connect to PostgreSQL at DATABASE_URL=postgres://postgres@127.0.0.1:${port}/docpush: timed out after 300 ms without a response.`);
+      expect(heldSockets.length).toBe(1);
+    } finally {
+      for (const socket of heldSockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
+
+describe('DOCPUSH_CREATE_DATABASE', () => {
+  it('defaults to false', () => {
+    expect(loadConfig({}).createMissingDatabase).toBe(false);
+    expect(loadConfig({ DOCPUSH_CREATE_DATABASE: 'true' }).createMissingDatabase).toBe(true);
+  });
+
+  it('rejects a value that is not a boolean', () => {
+    expect(() => loadConfig({ DOCPUSH_CREATE_DATABASE: 'sometimes' })).toThrow(
+      'DOCPUSH_CREATE_DATABASE="sometimes" is invalid: expected true or false (1, 0, yes and no are accepted too).',
+    );
+  });
+});
+
+describe('redactDatabaseUrl', () => {
+  it('hides the password of user info and query', () => {
+    expect(redactDatabaseUrl('postgres://app:pw1@db.example:5432/docpush?password=pw2&sslmode=require')).toBe(
+      'postgres://app:***@db.example:5432/docpush?password=***&sslmode=require',
+    );
+  });
+
+  it('returns a placeholder for an unparsable URL', () => {
+    expect(redactDatabaseUrl('not a url pw1')).toBe('[unparsable database URL]');
+  });
+});
