@@ -17,8 +17,9 @@ export interface FileChange {
 
 /**
  * Manages the files uploaded to one workspace's records. An upload or a deletion stores the
- * change, its FileUpload or FileDeleted event (parameters {fileId}) and the event's push
- * messages in one transaction.
+ * change, its FileUpload or FileDeleted event and the event's push messages in one transaction.
+ * The event's parameters name the file (`fileId`, `fileName`, `size`), because after a deletion
+ * the message no longer carries it.
  */
 export class UploadedFileService {
   constructor(
@@ -56,7 +57,7 @@ export class UploadedFileService {
         record,
         type: DocumentRecordEventType.FileUpload,
         author,
-        parameters: { fileId: file.id },
+        parameters: fileParameters(file),
       });
       return { file, messageIds };
     });
@@ -72,13 +73,13 @@ export class UploadedFileService {
       if (!file) throw NotFoundError.of('File', id);
       const author = await findActingUser(scope, actingUserId);
 
-      const fileId = file.id;
+      const parameters = fileParameters(file);
       tx.remove(file);
       const { messageIds } = await recordEventWithMessages(tx, {
         record,
         type: DocumentRecordEventType.FileDeleted,
         author,
-        parameters: { fileId },
+        parameters,
       });
       return { file, messageIds };
     });
@@ -87,6 +88,11 @@ export class UploadedFileService {
   private inTransaction<T>(work: (scope: WorkspaceScope, tx: EntityManager) => Promise<T>): Promise<T> {
     return this.scope.em.transactional((tx) => work(new WorkspaceScope(tx, this.scope.workspaceId), tx));
   }
+}
+
+/** Returns the event parameters that identify an uploaded file. */
+function fileParameters(file: UploadedFile): { fileId: number; fileName: string; size: number } {
+  return { fileId: file.id, fileName: file.fileName, size: file.size };
 }
 
 /**

@@ -90,14 +90,14 @@ describe('uploaded files in a push', () => {
     expect(sha256(decodeData(second.data))).toBe(text.sha256);
   });
 
-  test('FileUpload and FileDeleted events carry fileId', async () => {
+  test('FileUpload and FileDeleted events name the file', async () => {
     const record = await seedContractRecord(app, seeded, seeded.suite);
     await connect({ eventTypes: ['FileUpload', 'FileDeleted'], attachFilesUploaded: true });
 
     const keptFile = await upload(record, 'kept.pdf', Buffer.from('%PDF-1.7 kept'));
     const [uploadRequest] = await listener.waitForRequests(1);
     const uploadBody = bodyOf(uploadRequest);
-    expect(uploadBody.event).toMatchObject({ type: 'FileUpload', parameters: { fileId: Number(keptFile.id) }, authorId: seeded.author.id });
+    expect(uploadBody.event).toMatchObject({ type: 'FileUpload', parameters: { fileId: Number(keptFile.id), fileName: 'kept.pdf', size: 13 }, authorId: seeded.author.id });
 
     const removedFile = await upload(record, 'removed.pdf', Buffer.from('%PDF-1.7 removed'));
     await listener.waitForRequests(2);
@@ -106,16 +106,16 @@ describe('uploaded files in a push', () => {
 
     const requests = await listener.waitForRequests(3);
     const deleteBody = requests.map(bodyOf).find((body) => body.eventType === 'FileDeleted')!;
-    expect(deleteBody.event).toMatchObject({ parameters: { fileId: Number(removedFile.id) }, authorId: null });
+    expect(deleteBody.event).toMatchObject({ parameters: { fileId: Number(removedFile.id), fileName: 'removed.pdf', size: 16 }, authorId: null });
     expect(deleteBody.files!.uploaded!.map((file) => file.fileName)).toEqual(['kept.pdf']);
 
     const files = dataOf(await app.request(FilesDocument, { documentRecordId: String(record.id) })).files;
     expect(files.map((file) => file.fileName)).toEqual(['kept.pdf']);
     const events = await app.app.services.orm.em.fork().find(DocumentRecordEvent, { documentRecord: record.id }, { orderBy: { id: 'asc' } });
     expect(events.map((event) => [event.type, event.parameters])).toEqual([
-      ['FileUpload', { fileId: Number(keptFile.id) }],
-      ['FileUpload', { fileId: Number(removedFile.id) }],
-      ['FileDeleted', { fileId: Number(removedFile.id) }],
+      ['FileUpload', { fileId: Number(keptFile.id), fileName: 'kept.pdf', size: 13 }],
+      ['FileUpload', { fileId: Number(removedFile.id), fileName: 'removed.pdf', size: 16 }],
+      ['FileDeleted', { fileId: Number(removedFile.id), fileName: 'removed.pdf', size: 16 }],
     ]);
   });
 
