@@ -114,6 +114,12 @@ function parseTargetUrl(raw: string, policy: TargetPolicy): URL {
   if (url.hostname === '') {
     throw new TargetRejectedError(`URL ${quotedUrl} has no host name.`, 'invalidUrl');
   }
+  if (url.port === '0') {
+    throw new TargetRejectedError(
+      `URL ${quotedUrl} uses port 0, which no listener can use: give the listener's port, or omit it for the default (443 for https, 80 for http).`,
+      'invalidUrl',
+    );
+  }
   return url;
 }
 

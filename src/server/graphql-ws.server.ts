@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { CloseCode, type Disposable, type SubscribePayload } from 'graphql-ws';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { AppServices } from '../app/app-services';
 import type { Caller, RequestContext } from '../graphql/context';
 import { MAX_QUERY_TOKENS, checkQueryCost, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
@@ -97,8 +97,28 @@ function prepareOperation(schema: GraphQLSchema, payload: SubscribePayload, rule
   if (invalid.length > 0) {
     return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
   }
+  const requestErrors = checkOperationAndVariables(schema, document, payload);
+  if (requestErrors) return requestErrors;
   const costError = checkQueryCost(schema, document, payload.operationName, payload.variables, maxComplexity);
   if (costError) return [costError];
 
   return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+}
+
+/**
+ * Returns the errors of an operation name that selects no operation and of variables that do not
+ * fit the operation, with the codes that Apollo Server gives them over HTTP, or null. Execution
+ * would report them without a code, which the error formatter turns into an internal error.
+ */
+function checkOperationAndVariables(schema: GraphQLSchema, document: DocumentNode, payload: SubscribePayload): GraphQLError[] | null {
+  const operation = getOperationAST(document, payload.operationName);
+  if (!operation) {
+    const message = payload.operationName
+      ? `Unknown operation named "${payload.operationName}".`
+      : 'Must provide operation name if query contains multiple operations.';
+    return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+  }
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+  if (!coerced.errors) return null;
+  return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
 }

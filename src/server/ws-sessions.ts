@@ -49,8 +49,13 @@ export class WsSessions implements ApiKeyRevocationConsumer {
     return count;
   }
 
-  /** Registers an authenticated connection; it is forgotten when it closes. */
+  /**
+   * Registers an authenticated connection; it is forgotten when it closes. A socket that is
+   * closed already is not registered, because its 'close' event has passed and nothing would
+   * remove it. That happens when the client leaves while connection_init is being authenticated.
+   */
   add(apiKeyId: number, socket: WebSocket): void {
+    if (socket.readyState === socket.CLOSED) return;
     let sockets = this.socketsByKey.get(apiKeyId);
     if (!sockets) {
       sockets = new Set();

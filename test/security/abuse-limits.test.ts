@@ -310,6 +310,44 @@ describe('query size', () => {
   });
 });
 
+describe('graphql-ws request errors', () => {
+  const pageQuery = 'query Page($first: Int!) { pushLogs(first: $first) { totalCount } }';
+
+  /** Runs one operation over graphql-ws and returns what its error sink received. */
+  async function wsError(payload: { query: string; variables?: Record<string, unknown>; operationName?: string }): Promise<unknown> {
+    const probe = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const error = await new Promise<unknown>((resolve) => {
+      probe.client.subscribe(payload, { next: () => undefined, error: resolve, complete: () => resolve(undefined) });
+    });
+    await probe.client.dispose();
+    return error;
+  }
+
+  it('report variables of the wrong type as BAD_USER_INPUT', async () => {
+    const overHttp = onlyError(await call(pageQuery, { first: 'ten' }));
+
+    const error = await wsError({ query: pageQuery, variables: { first: 'ten' } });
+
+    expect(overHttp.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error).toEqual([expect.objectContaining({ message: overHttp.message, extensions: { code: 'BAD_USER_INPUT' } })]);
+  });
+
+  it('report a missing required variable as BAD_USER_INPUT', async () => {
+    const error = await wsError({ query: pageQuery });
+
+    expect(error).toEqual([
+      expect.objectContaining({ message: 'Variable "$first" of required type "Int!" was not provided.', extensions: { code: 'BAD_USER_INPUT' } }),
+    ]);
+  });
+
+  it('report an unknown operation name as OPERATION_RESOLUTION_FAILURE', async () => {
+    const error = await wsError({ query: pageQuery, variables: { first: 1 }, operationName: 'Other' });
+
+    // Apollo Server returns the same message and code over HTTP.
+    expect(error).toEqual([expect.objectContaining({ message: 'Unknown operation named "Other".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+  });
+});
+
 /** A paged field and where it sits: on Query, or on a type that `PARENT_PATHS` can reach. */
 interface PagedField {
   parent: string;

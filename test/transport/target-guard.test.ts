@@ -199,6 +199,15 @@ describe('vetTarget URL rules', () => {
     expect(error.rule).toBe('invalidUrl');
   });
 
+  test.each(['https://hooks.example.com:0/', 'http://127.0.0.1:0/hook', 'https://hooks.example.com:00/'])('%s is rejected for port 0', async (url) => {
+    const policy: TargetPolicy = { allowHttp: true, allowList: parseAllowList(['127.0.0.0/8']), resolve: resolverThatMustNotRun() };
+    const error = await rejection(vetTarget(url, policy));
+
+    expect(error.rule).toBe('invalidUrl');
+    expect(error.field).toBe('url');
+    expect(error.message).toContain('port 0');
+  });
+
   test('allow-list admits loopback', async () => {
     const policy: TargetPolicy = { allowHttp: true, allowList: parseAllowList(['127.0.0.0/8']), resolve: resolverThatMustNotRun() };
     const target = await vetTarget('http://127.0.0.1:8080/hook', policy);
