@@ -70,15 +70,23 @@ export async function measureCommitLatency(url: string, count = 200): Promise<La
  * one's backlog. Their jobs stay, because a running worker may hold them, and end at once on a
  * cancelled message. Then waits up to `settleMs` for the attempts in flight to finish, vacuums
  * the queue tables and returns the number of messages cancelled.
+ *
+ * The workers keep running meanwhile. The update also locks messages that they claim after it
+ * started, when it reaches them, so it locks the rows in ascending id order, as docpush's attempt
+ * write does. Locking them in table order deadlocked with attempt writes.
  */
 export async function cancelWaitingMessages(url: string, settleMs: number): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ cancelled: string }>(
-      `with cancelled as (
-         update push_messages set state = 'CANCELLED', next_attempt_at = null
-          where state in ('PENDING', 'RETRY_SCHEDULED') returning id)
+      `with waiting as (
+         select id from push_messages where state in ('PENDING', 'RETRY_SCHEDULED') order by id for no key update
+       ), cancelled as (
+         update push_messages m set state = 'CANCELLED', next_attempt_at = null
+           from waiting
+          where m.id = waiting.id
+         returning m.id)
        select count(*) as cancelled from cancelled`,
     );
     const deadline = performance.now() + settleMs;

@@ -14,7 +14,6 @@ import { FILE_TYPES } from '../rendering/document-content';
 import { assertDeliverableUrl, type TargetPolicy } from '../security/target-guard';
 import type { SecretBox } from '../security/secret-box';
 import { generateSigningSecret } from '../signing/webhook-signature';
-import { PushMessage, PushMessageState } from '../delivery/push-message.entity';
 import { notifyConnectionStatus, PushConnectionStatusChange } from '../delivery/connection-status';
 import { REQUEST_QUEUE_LIMIT } from '../delivery/delivery-queue';
 import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
@@ -27,6 +26,16 @@ export interface ConnectionServiceDeps {
 
 const MAX_NAME_LENGTH = 200;
 const MAX_HEADERS = 50;
+
+/**
+ * Selects the ids of a connection's PENDING and RETRY_SCHEDULED messages and locks their rows in
+ * ascending id order, the order of every statement that updates several push_messages rows.
+ * Binds the connection id.
+ */
+const LOCK_WAITING_MESSAGES_SQL = `select id from push_messages
+  where connection_id = ? and state in ('PENDING', 'RETRY_SCHEDULED')
+  order by id
+  for no key update`;
 
 /** Manages push connections of one workspace; every method works through the caller's scope. */
 export class PushConnectionService {
@@ -109,15 +118,19 @@ export class PushConnectionService {
 
     const now = new Date();
     const due = await this.scope.em.transactional(async (em) => {
+      // Locks the message rows before the connection row, as every write that updates both does.
+      const rows: Array<{ id: string }> = await em.execute(
+        `update push_messages m set next_attempt_at = ?
+           from (${LOCK_WAITING_MESSAGES_SQL}) waiting
+          where m.id = waiting.id
+         returning m.id`,
+        [now, connection.id],
+      );
       connection.enabled = true;
       connection.disabledReason = null;
       connection.disabledAt = null;
       connection.failingSince = null;
       await em.flush();
-      const rows: Array<{ id: string }> = await em.execute(
-        `update push_messages set next_attempt_at = ? where connection_id = ? and state in ('PENDING', 'RETRY_SCHEDULED') returning id`,
-        [now, connection.id],
-      );
       await this.notifyStatus(em, connection, PushConnectionStatusChange.ENABLED);
       return rows;
     });
@@ -139,16 +152,19 @@ export class PushConnectionService {
   /** Soft-deletes the connection and cancels its undelivered messages; logs keep its id and name. */
   async delete(id: string): Promise<PushConnection> {
     const connection = await this.get(id);
-    // Cancelling many messages can deadlock with a worker writing attempts of the same messages.
+    // Locks the message rows in id order and then the connection row, the order of a worker's
+    // attempt write, so the two cannot form a lock cycle. The retry stays as a safety net.
     await retryOnDeadlock(() =>
       this.scope.em.transactional(async (em) => {
+        await em.execute(
+          `update push_messages m set state = 'CANCELLED', next_attempt_at = null, last_error = 'Push connection was deleted.'
+             from (${LOCK_WAITING_MESSAGES_SQL}) waiting
+            where m.id = waiting.id`,
+          [connection.id],
+        );
         connection.deletedAt = new Date();
         connection.enabled = false;
-        await em.nativeUpdate(
-          PushMessage,
-          { connection, state: { $in: [PushMessageState.PENDING, PushMessageState.RETRY_SCHEDULED] } },
-          { state: PushMessageState.CANCELLED, nextAttemptAt: null, lastError: 'Push connection was deleted.' },
-        );
+        await em.flush();
         await this.notifyStatus(em, connection, PushConnectionStatusChange.DELETED);
       }),
     );

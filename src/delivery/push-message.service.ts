@@ -88,10 +88,17 @@ export class PushMessageService {
     const now = this.now();
     checkRecoverySince(since, now);
 
+    // Locks the rows in ascending id order, as every statement that updates several push_messages rows does.
     const rows: Array<{ id: string }> = await this.scope.em.execute(
-      `update push_messages set state = 'PENDING', next_attempt_at = ?, updated_at = ?
-        where connection_id = ? and workspace_id = ? and state = 'FAILED' and not is_test and updated_at >= ?
-        returning id`,
+      `update push_messages m set state = 'PENDING', next_attempt_at = ?, updated_at = ?
+         from (
+           select id from push_messages
+            where connection_id = ? and workspace_id = ? and state = 'FAILED' and not is_test and updated_at >= ?
+            order by id
+            for no key update
+         ) failed
+        where m.id = failed.id
+        returning m.id`,
       [now, now, connection.id, this.scope.workspaceId, since],
     );
     const ids = rows.map((row) => row.id).sort();

@@ -64,16 +64,25 @@ export async function takeUnqueuedMessages(em: EntityManager, options: SweepOpti
 /**
  * Cancels the unfinished messages of deleted connections that the deletion could not cancel:
  * those whose attempt was in flight then and whose worker stopped before recording it (stale
- * DELIVERING rows). Returns how many it cancelled.
+ * DELIVERING rows). Returns how many it cancelled. A slow attempt write may update the same
+ * rows, so they are locked in ascending id order, like every statement that updates several
+ * push_messages rows.
  */
 export async function cancelMessagesOfDeletedConnections(em: EntityManager, options: { staleAfterMs: number; now: Date }): Promise<number> {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
   const rows: Array<{ id: string }> = await em.execute(
     `update push_messages m
         set state = 'CANCELLED', next_attempt_at = null, last_error = 'Push connection was deleted.', updated_at = ?
-       from push_connections c
-      where c.id = m.connection_id and c.deleted_at is not null
-        and (m.state in ('PENDING', 'RETRY_SCHEDULED') or (m.state = 'DELIVERING' and m.updated_at < ?))
+       from (
+         select m.id
+           from push_messages m
+           join push_connections c on c.id = m.connection_id
+          where c.deleted_at is not null
+            and (m.state in ('PENDING', 'RETRY_SCHEDULED') or (m.state = 'DELIVERING' and m.updated_at < ?))
+          order by m.id
+          for no key update of m
+       ) unfinished
+      where m.id = unfinished.id
      returning m.id`,
     [options.now, staleBefore],
   );

@@ -5,7 +5,7 @@ import { waitFor } from '../support/wait';
 import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { AttemptBatcher } from '../../src/delivery/attempt-batcher';
-import { loadClaimedMessages } from '../../src/delivery/steps/load-claimed.step';
+import { claimAndLoadDueMessages } from '../../src/delivery/steps/claim-batch.step';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
 import { DELIVERY_LOG_CHANNEL } from '../../src/delivery/delivery-log.feed';
 import type { AttemptInput, AttemptRecord } from '../../src/delivery/steps/record-attempt.step';
@@ -57,20 +57,29 @@ async function newConnection(name: string): Promise<number> {
 
 let insertedMessages = 0;
 
+/** Due time of the messages that insertClaimedMessages inserts: before every other message, so a claim takes them first. */
+const DUE_LONG_AGO = new Date('2000-01-01T00:00:00.000Z');
+
 /**
- * Inserts claimed messages (DELIVERING at the given attempt numbers) of a connection and loads
- * them as the dispatcher does, in one entity manager.
+ * Inserts due messages of a connection, claims them as the dispatcher does, and returns them
+ * DELIVERING at the given attempt numbers, in the order of `attempts`.
  */
 async function insertClaimedMessages(connectionId: number, attempts: number[]): Promise<PushMessage[]> {
   const ids = attempts.map(() => `msg_batch_${String(++insertedMessages).padStart(6, '0')}`);
   await pool.query(
     `insert into push_messages (id, workspace_id, connection_id, event_id, state, attempts, next_attempt_at, created_at, updated_at)
-     select id, $2, $3, $4, 'DELIVERING', attempt, now(), now(), now()
+     select id, $2, $3, $4, case when attempt = 1 then 'PENDING' else 'RETRY_SCHEDULED' end::push_message_state, attempt - 1, $6, now(), now()
        from unnest($1::text[], $5::int[]) as claimed(id, attempt)`,
-    [ids, workspaceId, connectionId, eventId, attempts],
+    [ids, workspaceId, connectionId, eventId, attempts, DUE_LONG_AGO],
   );
-  const messages = await loadClaimedMessages(app.app.services.orm.em.fork(), ids);
+  const messages = await claimAndLoadDueMessages(app.app.services.orm.em.fork(), {
+    limit: ids.length,
+    connectionConcurrency: 1000,
+    staleAfterMs: HOUR_MS,
+    now: new Date(),
+  });
   const byId = new Map(messages.map((message) => [message.id, message]));
+  expect([...byId.keys()].sort()).toEqual([...ids].sort());
   return ids.map((id) => byId.get(id)!);
 }
 

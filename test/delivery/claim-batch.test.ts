@@ -3,7 +3,7 @@ import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
 import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { ABANDONED_NOTE, claimDueMessages, nextDueTime, releaseClaims, type BatchClaimOptions } from '../../src/delivery/steps/claim-batch.step';
+import { ABANDONED_NOTE, claimAndLoadDueMessages, nextDueTime, releaseClaims, type BatchClaimOptions } from '../../src/delivery/steps/claim-batch.step';
 import { DisablePushConnectionDocument } from '../generated/graphql';
 
 // The API role starts no dispatcher, so only the claims of these tests take messages.
@@ -97,20 +97,22 @@ async function readMessages(ids: string[]): Promise<Map<string, MessageRow>> {
   return new Map(result.rows.map((row) => [row.id, row]));
 }
 
-function claim(options: Partial<BatchClaimOptions> & { now: Date }): Promise<string[]> {
-  return claimDueMessages(app.app.services.orm.em.fork(), {
+/** Claims as the dispatcher does and returns the ids of the claimed messages. */
+async function claim(options: Partial<BatchClaimOptions> & { now: Date }): Promise<string[]> {
+  const messages = await claimAndLoadDueMessages(app.app.services.orm.em.fork(), {
     limit: 50,
     connectionConcurrency: 100,
     staleAfterMs: STALE_AFTER_MS,
     ...options,
   });
+  return messages.map((message) => message.id);
 }
 
 function sorted(ids: string[]): string[] {
   return [...ids].sort();
 }
 
-describe('claimDueMessages', () => {
+describe('claimAndLoadDueMessages', () => {
   it('claims due pending and retry rows only', async () => {
     const connectionId = await newConnection('Due rows');
     const now = new Date();

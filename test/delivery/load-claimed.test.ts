@@ -5,13 +5,14 @@ import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { PushMessage } from '../../src/delivery/push-message.entity';
 import { DELIVERY_RELATIONS, claimAndLoadDueMessages } from '../../src/delivery/steps/claim-batch.step';
-import { loadClaimedMessages } from '../../src/delivery/steps/load-claimed.step';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
 
-// The API role starts no dispatcher, so the messages stay as recorded.
+// The API role starts no dispatcher, so only the claim in beforeAll takes the recorded messages.
 let app: TestApp;
 let seeded: SeededWorkspace;
 let messageIds: string[];
+/** The recorded messages as the claim returned them. */
+let claimed: PushMessage[];
 
 beforeAll(async () => {
   app = await startTestApp({ DOCPUSH_ROLE: 'api' });
@@ -33,6 +34,7 @@ beforeAll(async () => {
   const signed = await recordEvent(app, record, DocumentRecordEventType.SignCompleted, seeded.author, { documentVersionId: 5 });
   const system = await recordEvent(app, bare, DocumentRecordEventType.SignCompleted, null);
   messageIds = [...signed.messageIds, ...system.messageIds];
+  claimed = await claimAndLoadDueMessages(app.app.services.orm.em.fork(), { limit: 10, connectionConcurrency: 10, staleAfterMs: 60_000, now: new Date() });
 });
 
 afterAll(async () => {
@@ -45,20 +47,21 @@ async function loadThroughOrm(): Promise<Map<string, PushMessage>> {
   return new Map(messages.map((message) => [message.id, message]));
 }
 
-describe('loadClaimedMessages', () => {
-  it('loads every requested message', async () => {
-    const loaded = await loadClaimedMessages(app.app.services.orm.em.fork(), messageIds);
-
+describe('claimAndLoadDueMessages', () => {
+  it('loads every claimed message', () => {
     expect(messageIds).toHaveLength(2);
-    expect(loaded.map((message) => message.id).sort()).toEqual([...messageIds].sort());
+    expect(claimed.map((message) => message.id).sort()).toEqual([...messageIds].sort());
+    for (const message of claimed) {
+      expect(message.state).toBe('DELIVERING');
+      expect(message.attempts).toBe(1);
+    }
   });
 
   it('builds the same signed request as the ORM load', async () => {
     const fromOrm = await loadThroughOrm();
-    const loaded = await loadClaimedMessages(app.app.services.orm.em.fork(), messageIds);
     const now = new Date('2026-12-05T10:00:00.000Z');
 
-    for (const message of loaded) {
+    for (const message of claimed) {
       const expected = fromOrm.get(message.id)!;
       expect(buildPayload(message)).toEqual(buildPayload(expected));
       const request = buildRequest(message, buildPayload(message), app.app.services.secretBox, now);
@@ -69,9 +72,8 @@ describe('loadClaimedMessages', () => {
 
   it('matches the ORM load in every field the steps read', async () => {
     const fromOrm = await loadThroughOrm();
-    const loaded = await loadClaimedMessages(app.app.services.orm.em.fork(), messageIds);
 
-    for (const message of loaded) {
+    for (const message of claimed) {
       const expected = fromOrm.get(message.id)!;
       expect({ state: message.state, attempts: message.attempts, isTest: message.isTest, nextAttemptAt: message.nextAttemptAt }).toEqual({
         state: expected.state,
@@ -110,31 +112,14 @@ describe('loadClaimedMessages', () => {
     }
   });
 
-  it('loads a system event without author', async () => {
-    const loaded = await loadClaimedMessages(app.app.services.orm.em.fork(), messageIds);
-
-    const authors = loaded.map((message) => message.event.author?.id ?? null).sort();
+  it('loads a system event without author', () => {
+    const authors = claimed.map((message) => message.event.author?.id ?? null).sort();
     expect(authors).toEqual([seeded.author.id, null].sort());
   });
 
-  it('returns nothing for unknown ids', async () => {
-    expect(await loadClaimedMessages(app.app.services.orm.em.fork(), ['msg_00000000000000000000000000'])).toEqual([]);
-    expect(await loadClaimedMessages(app.app.services.orm.em.fork(), [])).toEqual([]);
-  });
-});
+  it('returns nothing when nothing is due', async () => {
+    const again = await claimAndLoadDueMessages(app.app.services.orm.em.fork(), { limit: 10, connectionConcurrency: 10, staleAfterMs: 60_000, now: new Date() });
 
-// Runs last: claiming moves the messages to DELIVERING.
-describe('claimAndLoadDueMessages', () => {
-  it('returns the claimed messages as loadClaimedMessages loads them', async () => {
-    const em = app.app.services.orm.em.fork();
-    const claimed = await claimAndLoadDueMessages(em, { limit: 10, connectionConcurrency: 10, staleAfterMs: 60_000, now: new Date() });
-    const reloaded = await loadClaimedMessages(app.app.services.orm.em.fork(), messageIds);
-
-    expect(claimed.map((message) => message.id).sort()).toEqual([...messageIds].sort());
-    for (const message of claimed) {
-      expect(message.state).toBe('DELIVERING');
-      expect(message.attempts).toBe(1);
-      expect(message).toEqual(reloaded.find((candidate) => candidate.id === message.id));
-    }
+    expect(again).toEqual([]);
   });
 });

@@ -24,10 +24,12 @@ export const ABANDONED_NOTE = 'The worker stopped during this attempt, so its ou
 export const DELIVERY_RELATIONS = ['connection', 'event', 'event.author', 'event.documentRecord', 'workspace', 'workspace.defaultApiUser'] as const;
 
 /**
- * Claims up to `limit` due messages of enabled connections in one statement: each moves to
- * DELIVERING with its attempt counted. Due means PENDING or RETRY_SCHEDULED with
- * `nextAttemptAt` reached, or DELIVERING and stale. Oldest due first. Rows locked by another
- * worker's claim are skipped, not waited for.
+ * Claims up to `limit` due messages of enabled connections and returns them loaded with
+ * DELIVERY_RELATIONS (see selectClaimedMessages), in one statement, which saves a busy worker a
+ * round trip on each of its many claims per second. Each claimed message moves to DELIVERING
+ * with its attempt counted. Due means PENDING or RETRY_SCHEDULED with `nextAttemptAt` reached,
+ * or DELIVERING and stale. Oldest due first. Rows locked by another worker's claim are skipped,
+ * not waited for.
  *
  * A connection gets at most as many messages as it has free slots under `connectionConcurrency`,
  * and its rows beyond those slots are never candidates, so one connection's backlog cannot fill
@@ -41,16 +43,6 @@ export const DELIVERY_RELATIONS = ['connection', 'event', 'event.author', 'event
  * flight, so a connection can briefly have up to one extra batch per worker in flight. Making
  * the limit exact would need a lock per connection, which serialised every claim when it was
  * tried (docs/benchmarks.md).
- */
-export async function claimDueMessages(em: EntityManager, options: BatchClaimOptions): Promise<string[]> {
-  const rows = await executePrepared<{ id: string }>(em, CLAIM_IDS, claimParams(options));
-  return rows.map((row) => row.id);
-}
-
-/**
- * Claims due messages as claimDueMessages does and returns them loaded as loadClaimedMessages
- * loads them, in one statement, which saves a busy worker a round trip on each of its many claims
- * per second.
  */
 export async function claimAndLoadDueMessages(em: EntityManager, options: BatchClaimOptions): Promise<PushMessage[]> {
   const rows = await executePrepared<ClaimedMessageRow>(em, CLAIM_AND_LOAD, claimParams(options));
@@ -96,8 +88,6 @@ const CLAIM_SQL = `with in_flight as (
        returning m.*
      )`;
 
-const CLAIM_IDS: PreparedStatement = { name: 'docpush_claim_due_messages', text: numberPlaceholders(`${CLAIM_SQL} select id from claimed`) };
-
 const CLAIM_AND_LOAD: PreparedStatement = {
   name: 'docpush_claim_and_load_due_messages',
   text: numberPlaceholders(`${CLAIM_SQL} ${selectClaimedMessages('claimed')}`),
@@ -129,17 +119,26 @@ const NEXT_DUE_TIME: PreparedStatement = {
  * worker is stopping or could not start them. Only rows still DELIVERING at the claimed attempt
  * are touched, so a row another worker has taken over meanwhile keeps its state. A started
  * attempt stays counted, with a note, since it may have reached the listener. An attempt given
- * as -1 was never started: any claimed attempt matches, and its count is taken back.
+ * as -1 was never started: any claimed attempt matches, and its count is taken back. The rows
+ * are locked in ascending id order, as every statement that updates several push_messages rows
+ * locks them.
  */
 export async function releaseClaims(em: EntityManager, claims: Array<{ id: string; attempt: number }>, now: Date): Promise<number> {
   if (claims.length === 0) return 0;
   const rows: Array<{ id: string }> = await em.execute(
     `update push_messages m
         set state = 'RETRY_SCHEDULED', next_attempt_at = ?, updated_at = ?,
-            attempts = case when claimed.attempt = -1 then m.attempts - 1 else m.attempts end,
-            last_error = case when claimed.attempt = -1 then m.last_error else ? end
-       from (select unnest(array[?]::text[]) as id, unnest(array[?]::int[]) as attempt) claimed
-      where m.id = claimed.id and (m.attempts = claimed.attempt or claimed.attempt = -1) and m.state = 'DELIVERING'
+            attempts = case when released.attempt = -1 then m.attempts - 1 else m.attempts end,
+            last_error = case when released.attempt = -1 then m.last_error else ? end
+       from (
+         select m.id, claimed.attempt
+           from (select unnest(array[?]::text[]) as id, unnest(array[?]::int[]) as attempt) claimed
+           join push_messages m on m.id = claimed.id
+          where (m.attempts = claimed.attempt or claimed.attempt = -1) and m.state = 'DELIVERING'
+          order by m.id
+          for no key update of m
+       ) released
+      where m.id = released.id
      returning m.id`,
     [now, now, ABANDONED_NOTE, claims.map((claim) => claim.id), claims.map((claim) => claim.attempt)],
   );

@@ -1,5 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeWithBindings } from '../../database/raw-sql';
 import { rowToProperties } from '../../database/row-mapping';
 import type { PushMessage } from '../push-message.entity';
 
@@ -14,23 +12,17 @@ export interface ClaimedMessageRow {
 }
 
 /**
- * Loads claimed messages with everything the later steps read (the relations of
- * DELIVERY_RELATIONS), in one query for the whole batch, as plain objects in the shape of the
- * entities. Building them directly takes a quarter of the time that MikroORM's joined load and
- * hydration took (2.5 against 9.5 ms for 35 messages), which was the largest share of a busy
- * worker's CPU. Relations that appear in a message by id only (the record's author, owner,
- * template suite and record type, every workspace reference) are `{ id }` objects.
+ * Returns the select of claimed messages with everything the later steps read (the relations of
+ * DELIVERY_RELATIONS), reading the messages from `source` (a table or a CTE). toClaimedMessage
+ * builds each row into plain objects in the shape of the entities. Building them directly takes
+ * a quarter of the time that MikroORM's joined load and hydration took (2.5 against 9.5 ms for
+ * 35 messages), which was the largest share of a busy worker's CPU. Relations that appear in a
+ * message by id only (the record's author, owner, template suite and record type, every
+ * workspace reference) are `{ id }` objects.
  *
  * NOTE: the objects are not managed by any EntityManager: changing them writes nothing. The
  * pipeline writes attempts with SQL and never flushes them.
  */
-export async function loadClaimedMessages(em: EntityManager, ids: string[]): Promise<PushMessage[]> {
-  if (ids.length === 0) return [];
-  const rows = await executeWithBindings<ClaimedMessageRow>(em, `${selectClaimedMessages('push_messages')} where m.id = any(?::text[])`, [ids]);
-  return rows.map(toClaimedMessage);
-}
-
-/** Returns the select of claimed messages with their relations, reading the messages from `source` (a table or a CTE). */
 export function selectClaimedMessages(source: string): string {
   return `select row_to_json(m) as message, row_to_json(c) as connection, row_to_json(e) as event, row_to_json(ea) as event_author,
             row_to_json(r) as record, row_to_json(w) as workspace, row_to_json(du) as default_api_user

@@ -222,29 +222,48 @@ function logIdsInInputOrder(inputs: AttemptInput[], rows: LogIdRow[]): number[] 
 
 /** Writes each message's state unless a later attempt was claimed since; returns the ids it wrote. */
 async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): Promise<Set<string>> {
-  const rows = await executeWithBindings<{ id: string }>(tx, UPDATE_MESSAGE_STATES_SQL, messageStateParams(inputs, decisions));
+  const sql = `with locked as materialized (${LOCK_MESSAGES_SQL}) ${UPDATE_MESSAGE_STATES_SQL}`;
+  const rows = await executeWithBindings<{ id: string }>(tx, sql, messageStateParams(inputs, decisions));
   return new Set(rows.map((row) => row.id));
 }
 
 /**
- * Updates message states from one array per column (the parameters of messageStateParams),
- * returning the ids of the rows it wrote. A retry of a connection deleted during the attempt is
- * cancelled instead, as the deletion cancelled the connection's other unfinished messages.
+ * Locks the message rows of the attempts in ascending id order, as every statement that updates
+ * several push_messages rows does, so that none of them can deadlock with this one. An update
+ * alone would lock the rows in the order its plan meets them. Returns each row's state as locked
+ * and its new values, taken from one array per column (the parameters of messageStateParams,
+ * but the last).
+ *
+ * Rows are matched on id and attempt only, so a row at this attempt that is no longer
+ * DELIVERING is locked too and only the update skips it. Checking the state here let the
+ * planner drive the join from an index on state, and the prepared statement's generic plan then
+ * read the arrays once per DELIVERING row.
+ */
+const LOCK_MESSAGES_SQL = `select m.id, m.state as locked_state, v.state, v.next_attempt_at, v.last_response_code, v.last_error, v.updated_at
+       from unnest(?::text[], ?::int[], ?::text[], ?::timestamptz[], ?::int[], ?::text[], ?::timestamptz[])
+            as v(id, attempts, state, next_attempt_at, last_response_code, last_error, updated_at)
+       join push_messages m on m.id = v.id and m.attempts = v.attempts
+      order by m.id
+      for no key update of m`;
+
+/**
+ * Updates the states of the rows in the CTE `locked` (LOCK_MESSAGES_SQL) that are still
+ * DELIVERING, returning the ids of the rows it wrote. A retry of a connection deleted during the
+ * attempt is cancelled instead, as the deletion cancelled the connection's other unfinished
+ * messages. Binds the cancellation note.
  */
 const UPDATE_MESSAGE_STATES_SQL = `update push_messages m
-        set state = case when c.deleted_at is not null and v.state = 'RETRY_SCHEDULED' then 'CANCELLED' else v.state end::push_message_state,
-            next_attempt_at = case when c.deleted_at is not null then null else v.next_attempt_at end,
-            last_response_code = v.last_response_code,
-            last_error = case when c.deleted_at is not null and v.state = 'RETRY_SCHEDULED'
-                              then concat_ws(' ', v.last_error, ?::text) else v.last_error end,
-            updated_at = v.updated_at
-       from unnest(?::text[], ?::int[], ?::text[], ?::timestamptz[], ?::int[], ?::text[], ?::timestamptz[])
-            as v(id, attempts, state, next_attempt_at, last_response_code, last_error, updated_at),
-            push_connections c
-      where m.id = v.id and m.attempts = v.attempts and m.state = 'DELIVERING' and c.id = m.connection_id
+        set state = case when c.deleted_at is not null and l.state = 'RETRY_SCHEDULED' then 'CANCELLED' else l.state end::push_message_state,
+            next_attempt_at = case when c.deleted_at is not null then null else l.next_attempt_at end,
+            last_response_code = l.last_response_code,
+            last_error = case when c.deleted_at is not null and l.state = 'RETRY_SCHEDULED'
+                              then concat_ws(' ', l.last_error, ?::text) else l.last_error end,
+            updated_at = l.updated_at
+       from locked l, push_connections c
+      where m.id = l.id and l.locked_state = 'DELIVERING' and c.id = m.connection_id
      returning m.id`;
 
-/** Returns the parameters of UPDATE_MESSAGE_STATES_SQL: the cancellation note and one array per column. */
+/** Returns the parameters of LOCK_MESSAGES_SQL and UPDATE_MESSAGE_STATES_SQL: one array per column, then the cancellation note. */
 function messageStateParams(inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): unknown[] {
   const columns: unknown[][] = [[], [], [], [], [], [], []];
   inputs.forEach((input, index) => {
@@ -252,7 +271,7 @@ function messageStateParams(inputs: AttemptInput[], decisions: Array<AttemptReco
     const values = [input.message.id, input.message.attempts, state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, input.now];
     values.forEach((value, column) => columns[column].push(value));
   });
-  return [CANCELLED_NOTE, ...columns];
+  return [...columns, CANCELLED_NOTE];
 }
 
 /**
@@ -295,7 +314,9 @@ async function updateHealthOfBatch(
 
 /**
  * Ends the failure streak of every connection in `connectionIds` with one statement, as a
- * success does one by one. Only rows with a streak are locked, in ascending id order.
+ * success does one by one. Only rows with a streak are locked, in ascending id order, and in the
+ * mode that the update itself takes. FOR UPDATE would also wait for every open transaction that
+ * inserted messages of the connection, because their foreign key checks lock its row FOR KEY SHARE.
  */
 async function resetFailureStreaks(tx: EntityManager, connectionIds: number[]): Promise<void> {
   if (connectionIds.length === 0) return;
@@ -304,16 +325,19 @@ async function resetFailureStreaks(tx: EntityManager, connectionIds: number[]): 
 
 /** Ends the failure streaks of the connections whose ids are bound as an int array. */
 const RESET_STREAKS_SQL = `update push_connections c set failing_since = null
-       from (select id from push_connections where id = any(?::int[]) and failing_since is not null order by id for update) failing
+       from (select id from push_connections where id = any(?::int[]) and failing_since is not null order by id for no key update) failing
       where c.id = failing.id`;
 
 /**
  * The single statement of writeSucceededAttempts. Its CTE `notified` runs because the final
- * select reads it.
+ * select reads it. PostgreSQL (15) runs `reset`, which nothing reads, after the main query has
+ * read the others, so the statement locks the message rows before the connection rows, as the
+ * transaction of writeAttempts does.
  */
 const WRITE_SUCCEEDED_ATTEMPTS: PreparedStatement = {
   name: 'docpush_write_succeeded_attempts',
   text: numberPlaceholders(`with logs as (${INSERT_LOG_ROWS_SQL}),
+          locked as materialized (${LOCK_MESSAGES_SQL}),
           written as (${UPDATE_MESSAGE_STATES_SQL}),
           reset as (${RESET_STREAKS_SQL} returning c.id),
           notified as (
