@@ -32,7 +32,8 @@ export class PushMessageResolver {
   @Mutation(() => PushMessageType, {
     description:
       'Queues one more attempt of the message now, whatever its state, with the same webhook-id. ' +
-      'CONFLICT when an attempt is in flight or the connection is disabled or deleted.',
+      'CONFLICT when an attempt is in flight or the connection is disabled or deleted. ' +
+      'Returns the message as it was before that attempt; the attempt shows in pushLogs and deliveryLog.',
   })
   async resendPushMessage(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
     return toPushMessageType(await messageService(context).resend(id));

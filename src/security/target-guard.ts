@@ -102,7 +102,8 @@ function parseTargetUrl(raw: string, policy: TargetPolicy): URL {
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TargetRejectedError(`URL ${quotedUrl} uses ${url.protocol}, but webhook URLs must use https://.`, 'scheme');
+    const allowed = policy.allowHttp ? 'https:// or http://' : 'https://';
+    throw new TargetRejectedError(`URL ${quotedUrl} uses ${url.protocol}, but webhook URLs must use ${allowed}.`, 'scheme');
   }
   if (url.username !== '' || url.password !== '') {
     throw new TargetRejectedError(
@@ -143,10 +144,14 @@ async function resolveHost(hostname: string, policy: TargetPolicy): Promise<Reso
 function rejectAddress(url: URL, address: string, rule: string): TargetRejectedError {
   return new TargetRejectedError(
     `URL ${JSON.stringify(url.href)} points to ${address}, which is ${describeRule(rule)} (rule ${rule}). ` +
-      'docpush only delivers to public addresses. For development, add the range to DOCPUSH_ALLOWED_CIDRS.',
+      `docpush only delivers to public addresses. For development, add a range that contains it, such as ${singleAddressRange(address)}, to DOCPUSH_ALLOWED_CIDRS.`,
     rule,
     address,
   );
+}
+
+function singleAddressRange(address: string): string {
+  return isIP(address) === 6 ? `${address}/128` : `${address}/32`;
 }
 
 /**

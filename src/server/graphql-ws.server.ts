@@ -7,7 +7,7 @@ import type { Caller, RequestContext } from '../graphql/context';
 import { MAX_QUERY_TOKENS, checkQueryCost, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
 import { introspectionRules } from '../graphql/introspection';
 import { UnauthenticatedError } from '../common/errors';
-import { authenticate, isKeyActive } from '../workspace/auth.service';
+import { MALFORMED_KEY_MESSAGE, authenticate, isKeyActive } from '../workspace/auth.service';
 import { revokedReason, type WsSessions } from './ws-sessions';
 import { serveGraphqlWs } from './graphql-ws.adapter';
 
@@ -19,6 +19,10 @@ interface ConnectionExtra extends Record<PropertyKey, unknown> {
 }
 
 const MISSING_KEY_REASON = 'Unauthorized: send {"authorization": "Bearer <API key>"} as the connection_init payload.';
+/** The HTTP message of a malformed key also explains the HTTP header, which would not fit in a close reason. */
+const MALFORMED_KEY_REASON = 'Unauthorized: the API key is malformed; send {"authorization": "Bearer dpk_..."} as the connection_init payload.';
+/** A WebSocket close frame carries at most 125 bytes, 2 of them the close code. */
+const MAX_CLOSE_REASON_CHARS = 123;
 
 /**
  * Serves graphql-ws on `path` of the HTTP server. connection_init must carry a valid key, else
@@ -51,7 +55,7 @@ export function startGraphqlWs(options: {
         });
         if (caller instanceof UnauthenticatedError || caller === null) {
           // graphql-ws would close with 4403 Forbidden; a missing or invalid key is 4401.
-          socket.close(CloseCode.Unauthorized, caller === null ? MISSING_KEY_REASON : `Unauthorized: ${caller.message}`.slice(0, 123));
+          socket.close(CloseCode.Unauthorized, unauthorizedReason(caller));
           return false;
         }
         ctx.extra.caller = caller;
@@ -76,6 +80,13 @@ export function startGraphqlWs(options: {
     wsServer,
     services.logger,
   );
+}
+
+function unauthorizedReason(error: UnauthenticatedError | null): string {
+  if (error === null) return MISSING_KEY_REASON;
+  if (error.message === MALFORMED_KEY_MESSAGE) return MALFORMED_KEY_REASON;
+  // NOTE: slices characters, not bytes, which is only exact while UNAUTHENTICATED messages stay ASCII.
+  return `Unauthorized: ${error.message}`.slice(0, MAX_CLOSE_REASON_CHARS);
 }
 
 async function authenticateConnection(services: AppServices, params: Record<string, unknown> | undefined): Promise<Caller | null> {

@@ -83,6 +83,9 @@ describe('resendPushMessage', () => {
 
     const resent = dataOf(await app.request(ResendPushMessageDocument, { id: messageId })).resendPushMessage;
     expect(resent.id).toBe(messageId);
+    // The response is the message before the queued attempt, as the schema describes.
+    expect(resent.state).toBe('SUCCEEDED');
+    expect(resent.attempts).toBe(1);
     await waitFor(() => requestsOf(messageId).length === 2, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the resent request' });
 
     const message = await waitForMessageState(app, messageId, 'SUCCEEDED');

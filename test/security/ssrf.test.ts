@@ -82,7 +82,7 @@ describe('saving a connection', () => {
     expect(error?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'url' });
     expect(error?.message).toBe(
       'URL "https://internal.example.test/hook" points to 10.0.0.1, which is a private network address (rule private). ' +
-        'docpush only delivers to public addresses. For development, add the range to DOCPUSH_ALLOWED_CIDRS.',
+        'docpush only delivers to public addresses. For development, add a range that contains it, such as 10.0.0.1/32, to DOCPUSH_ALLOWED_CIDRS.',
     );
     expect(lookups).toContain('internal.example.test');
   });

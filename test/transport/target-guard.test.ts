@@ -121,7 +121,19 @@ describe('vetTarget with host names', () => {
     expect(error.message).toContain('https://intranet.example.com/hook');
     expect(error.message).toContain('10.1.2.3');
     expect(error.message).toContain('private');
-    expect(error.message).toContain('DOCPUSH_ALLOWED_CIDRS');
+    expect(error.message).toContain('such as 10.1.2.3/32, to DOCPUSH_ALLOWED_CIDRS');
+  });
+
+  test.each([
+    ['https://10.1.2.3/hook', '10.1.2.3/32'],
+    ['https://[::1]:8443/hook', '::1/128'],
+    ['https://[fd00::1]/hook', 'fd00::1/128'],
+  ])('range suggested for %s allows it', async (url, range) => {
+    const error = await rejection(vetTarget(url, strictPolicy(resolverThatMustNotRun())));
+    expect(error.message).toContain(`such as ${range}, to DOCPUSH_ALLOWED_CIDRS`);
+
+    const opened = { ...strictPolicy(resolverThatMustNotRun()), allowList: parseAllowList([range]) };
+    await expect(vetTarget(url, opened)).resolves.toMatchObject({ address: error.address });
   });
 
   test('public address is returned with port', async () => {
@@ -185,6 +197,14 @@ describe('vetTarget URL rules', () => {
       expect(error.rule).toBe('scheme');
     },
   );
+
+  test('other scheme message names the allowed schemes', async () => {
+    const withHttp = await rejection(vetTarget('ftp://hooks.example.com/', strictPolicy(resolverThatMustNotRun(), true)));
+    const httpsOnly = await rejection(vetTarget('ftp://hooks.example.com/', strictPolicy(resolverThatMustNotRun(), false)));
+
+    expect(withHttp.message).toBe('URL "ftp://hooks.example.com/" uses ftp:, but webhook URLs must use https:// or http://.');
+    expect(httpsOnly.message).toBe('URL "ftp://hooks.example.com/" uses ftp:, but webhook URLs must use https://.');
+  });
 
   test('user name and password are rejected without echoing them', async () => {
     const error = await rejection(vetTarget('https://admin:hunter2@hooks.example.com/', strictPolicy(resolverThatMustNotRun())));
