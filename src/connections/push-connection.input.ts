@@ -35,13 +35,13 @@ export class CreatePushConnectionInput {
   @Field({ defaultValue: true })
   templateSuiteAll!: boolean;
 
-  @Field(() => [ID], { defaultValue: [], description: 'Template suite ids, used when templateSuiteAll is false.' })
+  @Field(() => [ID], { defaultValue: [], description: 'Template suite ids, used when templateSuiteAll is false, and then at least one is required.' })
   templateSuites!: string[];
 
   @Field({ defaultValue: true })
   documentRecordTypeAll!: boolean;
 
-  @Field(() => [ID], { defaultValue: [], description: 'Document record type ids, used when documentRecordTypeAll is false.' })
+  @Field(() => [ID], { defaultValue: [], description: 'Document record type ids, used when documentRecordTypeAll is false, and then at least one is required.' })
   documentRecordTypes!: string[];
 
   @Field({ defaultValue: false })

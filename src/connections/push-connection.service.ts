@@ -4,7 +4,7 @@ import { PushConnection, type PushHeaderData, type SigningSecretData } from './p
 import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
 import { validateHeader } from './header-template';
 import { MASKED_VALUE } from './push-connection.type';
-import { ValidationError } from '../common/errors';
+import { NotFoundError, ValidationError } from '../common/errors';
 import { newSystemName } from '../common/ids';
 import type { WorkspaceScope } from '../common/workspace-scope';
 import { TemplateSuite } from '../catalog/template-suite.entity';
@@ -63,6 +63,14 @@ export class PushConnectionService {
 
   async create(input: CreatePushConnectionInput): Promise<PushConnection> {
     await this.validate(input);
+    validateChoices({
+      templateSuiteAll: input.templateSuiteAll,
+      templateSuiteCount: input.templateSuites.length,
+      documentRecordTypeAll: input.documentRecordTypeAll,
+      documentRecordTypeCount: input.documentRecordTypes.length,
+      attachFilesGenerated: input.attachFilesGenerated,
+      fileTypeCount: input.fileTypes.length,
+    });
 
     const connection = this.scope.em.create(PushConnection, {
       workspace: this.scope.workspace,
@@ -88,6 +96,14 @@ export class PushConnectionService {
   async update(id: string, input: UpdatePushConnectionInput): Promise<PushConnection> {
     const connection = await this.get(id);
     await this.validate(withoutNulls(input));
+    validateChoices({
+      templateSuiteAll: input.templateSuiteAll ?? connection.templateSuiteAll,
+      templateSuiteCount: (input.templateSuites ?? connection.templateSuiteIds).length,
+      documentRecordTypeAll: input.documentRecordTypeAll ?? connection.documentRecordTypeAll,
+      documentRecordTypeCount: (input.documentRecordTypes ?? connection.documentRecordTypeIds).length,
+      attachFilesGenerated: input.attachFilesGenerated ?? connection.attachFilesGenerated,
+      fileTypeCount: (input.fileTypes ?? connection.fileTypes).length,
+    });
 
     if (input.name !== undefined && input.name !== null) connection.name = input.name.trim();
     if (input.url !== undefined && input.url !== null) connection.url = input.url.trim();
@@ -126,6 +142,7 @@ export class PushConnectionService {
          returning m.id`,
         [now, connection.id],
       );
+      await lockLiveConnection(em, connection.id, id);
       connection.enabled = true;
       connection.disabledReason = null;
       connection.disabledAt = null;
@@ -279,6 +296,47 @@ function validateHeaders(headers: PushConnectionHeaderInput[]): void {
     if (seen.has(key)) throw new ValidationError(`headers[${index}].name`, `Header ${JSON.stringify(header.name)} is listed twice; keep one.`);
     seen.add(key);
   });
+}
+
+/**
+ * Locks the connection row and raises NOT_FOUND when a deletion committed since it was read, so
+ * that enabling it cannot bring a deleted connection back.
+ */
+async function lockLiveConnection(em: EntityManager, connectionId: number, requestedId: string): Promise<void> {
+  const rows: Array<{ deleted_at: Date | null }> = await em.execute('select deleted_at from push_connections where id = ? for no key update', [connectionId]);
+  if (rows.length === 0 || rows[0].deleted_at !== null) throw NotFoundError.of('Push connection', requestedId);
+}
+
+/** The settings of a connection, after an update, that decide whether it can ever match or attach. */
+interface ConnectionChoices {
+  templateSuiteAll: boolean;
+  templateSuiteCount: number;
+  documentRecordTypeAll: boolean;
+  documentRecordTypeCount: number;
+  attachFilesGenerated: boolean;
+  fileTypeCount: number;
+}
+
+/** Rejects a filter that no event could pass and generated files without a file type, which would silently send nothing. */
+function validateChoices(choices: ConnectionChoices): void {
+  if (!choices.templateSuiteAll && choices.templateSuiteCount === 0) {
+    throw new ValidationError(
+      'templateSuites',
+      'templateSuites is empty while templateSuiteAll is false, so no event would trigger the connection: list at least one template suite, or set templateSuiteAll to true.',
+    );
+  }
+  if (!choices.documentRecordTypeAll && choices.documentRecordTypeCount === 0) {
+    throw new ValidationError(
+      'documentRecordTypes',
+      'documentRecordTypes is empty while documentRecordTypeAll is false, so no event would trigger the connection: list at least one document record type, or set documentRecordTypeAll to true.',
+    );
+  }
+  if (choices.attachFilesGenerated && choices.fileTypeCount === 0) {
+    throw new ValidationError(
+      'fileTypes',
+      `fileTypes is empty while attachFilesGenerated is true, so no generated file would be attached: list at least one of ${FILE_TYPES.join(', ')}, or set attachFilesGenerated to false.`,
+    );
+  }
 }
 
 function validateFileTypes(fileTypes: string[]): void {

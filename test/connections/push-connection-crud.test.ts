@@ -8,7 +8,9 @@ import {
   DeletePushConnectionDocument,
   RotatePushConnectionSecretDocument,
 } from '../generated/graphql';
+import pg from 'pg';
 import { PushConnection } from '../../src/connections/push-connection.entity';
+import { waitFor } from '../support/wait';
 
 let app: TestApp;
 
@@ -54,6 +56,34 @@ describe('push connection mutations', () => {
     dataOf(await app.request(DeletePushConnectionDocument, { id }));
     const afterDelete = await app.request(PushConnectionDocument, { id });
     expect(afterDelete.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('does not enable a connection deleted while enabling', async () => {
+    const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
+    const deleter = new pg.Client({ connectionString: app.databaseUrl });
+    await deleter.connect();
+    try {
+      // Holds the connection row, as a concurrent deletion does, until enabling waits for it.
+      await deleter.query('begin');
+      await deleter.query('select id from push_connections where id = $1 for update', [Number(id)]);
+      const deleterPid: number = (await deleter.query('select pg_backend_pid() as pid')).rows[0].pid;
+      const enabling = app.request(EnablePushConnectionDocument, { id });
+      await waitFor(
+        async () => (await deleter.query('select count(*)::int as n from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))', [deleterPid])).rows[0].n > 0,
+        { description: 'enablePushConnection to wait for the connection row' },
+      );
+      await deleter.query('update push_connections set deleted_at = now(), enabled = false where id = $1', [Number(id)]);
+      await deleter.query('commit');
+
+      const result = await enabling;
+
+      expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      const stored = await app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
+      expect(stored.enabled).toBe(false);
+      expect(stored.deletedAt).not.toBeNull();
+    } finally {
+      await deleter.end();
+    }
   });
 
   it('pages through connections newest first', async () => {

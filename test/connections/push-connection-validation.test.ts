@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '../support/test-app';
 import { seedWorkspace, type SeededWorkspace } from '../support/fixtures';
 import { PushConnection } from '../../src/connections/push-connection.entity';
-import { CreatePushConnectionDocument, type CreatePushConnectionInput } from '../generated/graphql';
+import { CreatePushConnectionDocument, UpdatePushConnectionDocument, type CreatePushConnectionInput } from '../generated/graphql';
 
 let app: TestApp;
 let seeded: SeededWorkspace;
@@ -27,6 +27,9 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['empty event types', { eventTypes: [] }, 'eventTypes', /at least one event type/],
   ['unknown template suite', { templateSuiteAll: false, templateSuites: ['999999'] }, 'templateSuites', /"999999"/],
   ['unknown record type', { documentRecordTypeAll: false, documentRecordTypes: ['424242'] }, 'documentRecordTypes', /"424242"/],
+  ['template suites off with none listed', { templateSuiteAll: false, templateSuites: [] }, 'templateSuites', /no event would trigger the connection/],
+  ['record types off with none listed', { documentRecordTypeAll: false }, 'documentRecordTypes', /no event would trigger the connection/],
+  ['generated files without a file type', { attachFilesGenerated: true, fileTypes: [] }, 'fileTypes', /no generated file would be attached/],
   ['header name with a space', { headers: [{ name: 'X Bad', value: 'v' }] }, 'headers[0].name', /"X Bad" is invalid/],
   ['header name with a colon', { headers: [{ name: 'X-Bad:', value: 'v' }] }, 'headers[0].name', /"X-Bad:" is invalid/],
   ['header value with CR LF', { headers: [{ name: 'X-Ok', value: 'a\r\nInjected: 1' }] }, 'headers[0].value', /line break/],
@@ -62,6 +65,25 @@ describe('push connection validation', () => {
         headers: [{ name: 'X-User', value: '{{LEGITO.currentUser.email}} {{event.author.name}} {{LEGITO.defaultApiUser.id}}' }],
       },
     });
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('rejects an update that leaves no template suite to match', async () => {
+    const created = await app.request(CreatePushConnectionDocument, { input: { ...valid, templateSuiteAll: false, templateSuites: [String(seeded.suite.id)] } });
+    const id = created.data!.createPushConnection.id;
+
+    const result = await app.request(UpdatePushConnectionDocument, { id, input: { templateSuites: [] } });
+
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'templateSuites' });
+    const stored = await app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
+    expect(stored.templateSuiteIds).toEqual([seeded.suite.id]);
+  });
+
+  it('accepts an empty list once matching all is on again', async () => {
+    const created = await app.request(CreatePushConnectionDocument, { input: { ...valid, templateSuiteAll: false, templateSuites: [String(seeded.suite.id)] } });
+
+    const result = await app.request(UpdatePushConnectionDocument, { id: created.data!.createPushConnection.id, input: { templateSuiteAll: true, templateSuites: [] } });
+
     expect(result.errors).toBeUndefined();
   });
 

@@ -73,7 +73,7 @@ export type CreatePushConnectionInput = {
   attachFilesGenerated?: boolean;
   attachFilesUploaded?: boolean;
   documentRecordTypeAll?: boolean;
-  /** Document record type ids, used when documentRecordTypeAll is false. */
+  /** Document record type ids, used when documentRecordTypeAll is false, and then at least one is required. */
   documentRecordTypes?: Array<string | number>;
   /** Event types that trigger a push; at least one. */
   eventTypes: Array<DocumentRecordEventType>;
@@ -81,7 +81,7 @@ export type CreatePushConnectionInput = {
   headers?: Array<PushConnectionHeaderInput>;
   name: string;
   templateSuiteAll?: boolean;
-  /** Template suite ids, used when templateSuiteAll is false. */
+  /** Template suite ids, used when templateSuiteAll is false, and then at least one is required. */
   templateSuites?: Array<string | number>;
   /** The listener URL: https, on a public address unless the server allow-list opens more. */
   url: string;
