@@ -90,6 +90,8 @@ export interface Config {
     apiKeyCacheTtlMs: number;
     /** Whether operations may select `__schema` and `__type`, over HTTP and graphql-ws. */
     introspection: boolean;
+    /** Largest number of operations that one graphql-ws connection runs at once, subscriptions included. */
+    maxWsOperations: number;
   };
 }
 
@@ -172,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
       apiKeyCacheTtlMs: duration(env, 'DOCPUSH_API_KEY_CACHE_TTL', '30s'),
       // The default of Apollo Server 5: off when NODE_ENV is production, on otherwise.
       introspection: boolean(env, 'DOCPUSH_GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
+      maxWsOperations: integer(env, 'DOCPUSH_MAX_WS_OPERATIONS', 25, 1, 10_000),
     },
   };
 }

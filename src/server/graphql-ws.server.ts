@@ -9,13 +9,19 @@ import { introspectionRules } from '../graphql/introspection';
 import { UnauthenticatedError } from '../common/errors';
 import { MALFORMED_KEY_MESSAGE, authenticate, isKeyActive } from '../workspace/auth.service';
 import { revokedReason, type WsSessions } from './ws-sessions';
-import { serveGraphqlWs } from './graphql-ws.adapter';
+import { serveGraphqlWs, type WsExtra } from './graphql-ws.adapter';
+import { admitOperation } from './ws-operation-limit';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-/** Per-connection data that graphql-ws keeps besides the socket: the caller that connection_init authenticated. */
+/** Per-connection data that graphql-ws keeps besides the socket. */
 interface ConnectionExtra extends Record<PropertyKey, unknown> {
+  /** The caller that connection_init authenticated. */
   caller?: Caller;
+  /** Ids of the operations that admitOperation accepted, some of which may have ended since. */
+  acceptedOperationIds?: Set<string>;
+  /** Whether the connection already logged that it reached DOCPUSH_MAX_WS_OPERATIONS, which it logs once. */
+  operationLimitLogged?: boolean;
 }
 
 const MISSING_KEY_REASON = 'Unauthorized: send {"authorization": "Bearer <API key>"} as the connection_init payload.';
@@ -26,9 +32,11 @@ const MAX_CLOSE_REASON_CHARS = 123;
 
 /**
  * Serves graphql-ws on `path` of the HTTP server. connection_init must carry a valid key, else
- * the socket closes with 4401 and a reason. Each operation passes the token, depth, alias and
- * cost limits and the introspection setting of HTTP requests, and re-checks that the key is still
- * active. Errors go through `formatError`, as on HTTP, so no internal message leaves the server.
+ * the socket closes with 4401 and a reason. A connection runs at most DOCPUSH_MAX_WS_OPERATIONS
+ * operations at once, and one more gets an error while the socket stays open. Each operation passes
+ * the token, depth, alias and cost limits and the introspection setting of HTTP requests, and
+ * re-checks that the key is still active. Errors go through `formatError`, as on HTTP, so no
+ * internal message leaves the server.
  */
 export function startGraphqlWs(options: {
   server: http.Server;
@@ -40,6 +48,7 @@ export function startGraphqlWs(options: {
   formatError: ErrorFormatter;
 }): Disposable {
   const { services, sessions, schema, limits, formatError } = options;
+  const maxOperations = services.config.api.maxWsOperations;
   const wsServer = new WebSocketServer({ server: options.server, path: options.path, maxPayload: services.config.api.maxRequestBodyBytes });
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
   const rules = [...specifiedRules, ...introspectionRules(services.config.api.introspection), ...queryLimitRules(limits)];
@@ -62,8 +71,14 @@ export function startGraphqlWs(options: {
         sessions.add(caller.apiKeyId, socket);
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const caller = ctx.extra.caller!;
+        // Checked before the first await, so a rejected operation costs no database query.
+        const tooMany = admitOperation((ctx.extra.acceptedOperationIds ??= new Set()), ctx.subscriptions, id, maxOperations);
+        if (tooMany) {
+          logOperationLimitOnce(services, ctx.extra, maxOperations);
+          return [tooMany];
+        }
         const em = services.orm.em.fork();
         if (!(await isKeyActive(em, caller.apiKeyId))) {
           sessions.closeKey(caller.apiKeyId, revokedReason(caller.apiKeyId));
@@ -76,9 +91,20 @@ export function startGraphqlWs(options: {
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => format(errors),
+      onClose: (ctx) => ctx.extra.acceptedOperationIds?.clear(),
     },
     wsServer,
     services.logger,
+  );
+}
+
+/** Logs the first rejection of a connection for DOCPUSH_MAX_WS_OPERATIONS; later rejections on it are not logged. */
+function logOperationLimitOnce(services: AppServices, extra: WsExtra & Partial<ConnectionExtra>, maxOperations: number): void {
+  if (extra.operationLimitLogged) return;
+  extra.operationLimitLogged = true;
+  services.logger.warn(
+    { apiKeyId: extra.caller?.apiKeyId, workspaceId: extra.caller?.workspaceId, remoteAddress: extra.request.socket.remoteAddress, maxOperations },
+    'graphql-ws connection reached DOCPUSH_MAX_WS_OPERATIONS, so its further operations are rejected until some end',
   );
 }
 

@@ -6,12 +6,17 @@ import { loadConfig } from '../../src/config/config';
 import { buildDocpushSchema } from '../../src/graphql/schema';
 import { MAX_PAGE_SIZE } from '../../src/graphql/pagination';
 import { estimateQueryCost } from '../../src/graphql/query-limits';
-import { bearer, collect, okData, openWs, postGraphQL, type RawResponse } from './security-support';
+import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../../src/delivery/delivery-log.feed';
+import { DeliveryOutcome, PushLog } from '../../src/delivery/push-log.entity';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { waitFor } from '../support/wait';
+import { bearer, collect, okData, openWs, postGraphQL, waitForFeedSubscribers, type CollectedOperation, type RawResponse, type WsProbe } from './security-support';
 
 const BODY_LIMIT = 100_000;
 // Low enough to reach with the schema's deepest path (records, edges, node, events, ...).
 const DEPTH_LIMIT = 4;
 const ALIAS_LIMIT = 3;
+const WS_OPERATION_LIMIT = 3;
 
 let app: TestApp;
 let schema: GraphQLSchema;
@@ -22,6 +27,7 @@ beforeAll(async () => {
     DOCPUSH_REQUEST_BODY_LIMIT: String(BODY_LIMIT),
     DOCPUSH_MAX_QUERY_DEPTH: String(DEPTH_LIMIT),
     DOCPUSH_MAX_QUERY_ALIASES: String(ALIAS_LIMIT),
+    DOCPUSH_MAX_WS_OPERATIONS: String(WS_OPERATION_LIMIT),
   });
   schema = await buildDocpushSchema();
   const user = okData(await call('mutation { createUser(input: { name: "Limit Tester", email: "limits@example.com" }) { id } }')).createUser;
@@ -77,12 +83,24 @@ describe('defaults', () => {
       authRecheckIntervalMs: 30_000,
       apiKeyCacheTtlMs: 30_000,
       introspection: true,
+      maxWsOperations: 25,
     });
   });
 
   it('reject limits out of range', () => {
     expect(() => loadConfig({ DOCPUSH_MAX_QUERY_DEPTH: '0' })).toThrow(/DOCPUSH_MAX_QUERY_DEPTH="0" is invalid/);
     expect(() => loadConfig({ DOCPUSH_REQUEST_BODY_LIMIT: 'lots' })).toThrow(/DOCPUSH_REQUEST_BODY_LIMIT="lots" is invalid/);
+  });
+
+  it.each(['0', '-1', '2.5', '10001', 'many'])('reject DOCPUSH_MAX_WS_OPERATIONS=%j', (value) => {
+    expect(() => loadConfig({ DOCPUSH_MAX_WS_OPERATIONS: value })).toThrow(
+      `DOCPUSH_MAX_WS_OPERATIONS=${JSON.stringify(value)} is invalid: expected an integer from 1 to 10000.`,
+    );
+  });
+
+  it('accept DOCPUSH_MAX_WS_OPERATIONS from 1 to 10000', () => {
+    expect(loadConfig({ DOCPUSH_MAX_WS_OPERATIONS: '1' }).api.maxWsOperations).toBe(1);
+    expect(loadConfig({ DOCPUSH_MAX_WS_OPERATIONS: '10000' }).api.maxWsOperations).toBe(10_000);
   });
 });
 
@@ -345,6 +363,167 @@ describe('graphql-ws request errors', () => {
 
     // Apollo Server returns the same message and code over HTTP.
     expect(error).toEqual([expect.objectContaining({ message: 'Unknown operation named "Other".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+  });
+});
+
+describe('graphql-ws operations per connection', () => {
+  const subscription = 'subscription { deliveryLog { id messageId } }';
+  const limitError = {
+    message:
+      `This connection already runs ${WS_OPERATION_LIMIT} operations; the limit is ${WS_OPERATION_LIMIT} per connection (DOCPUSH_MAX_WS_OPERATIONS). ` +
+      'Complete subscriptions that you no longer need, or open another connection.',
+    extensions: { code: 'TOO_MANY_OPERATIONS' },
+  };
+  const feed = () => app.app.services.deliveryLogFeed;
+  let workspaceId: number;
+  let logCount = 0;
+
+  beforeAll(async () => {
+    workspaceId = Number(okData(await call('{ workspace { id } }')).workspace.id);
+  });
+
+  /** A connection with its subscriptions, and the feed's subscriber count before it opened. */
+  interface OpenedConnection {
+    probe: WsProbe;
+    operations: CollectedOperation[];
+    subscribersBefore: number;
+  }
+
+  /** Opens a connection with `count` deliveryLog subscriptions and waits until the feed has them all. */
+  async function openSubscriptions(count: number): Promise<OpenedConnection> {
+    const subscribersBefore = feed().subscriberCount;
+    const probe = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const operations = Array.from({ length: count }, () => collect(probe.client, subscription));
+    await waitForFeedSubscribers(app, subscribersBefore + count);
+    return { probe, operations, subscribersBefore };
+  }
+
+  /** Closes the connection and waits until the server has removed its feed subscribers. */
+  async function closeConnection({ probe, subscribersBefore }: OpenedConnection): Promise<void> {
+    await probe.client.dispose();
+    await waitFor(() => feed().subscriberCount === subscribersBefore, { description: `the deliveryLog subscriber count to return to ${subscribersBefore}` });
+  }
+
+  /** Writes one push log row and announces it on the delivery log channel, as a worker does, and returns its message id. */
+  async function publishPushLog(): Promise<string> {
+    logCount += 1;
+    const messageId = `ws-limit-${logCount}`;
+    const em = app.app.services.orm.em.fork();
+    const log = em.create(PushLog, {
+      workspace: workspaceId,
+      connectionId: 1,
+      connectionName: 'CRM',
+      eventId: logCount,
+      eventType: DocumentRecordEventType.DocumentRecordUpdated,
+      messageId,
+      attempt: 1,
+      requestUrl: 'https://hooks.example.com/docpush',
+      requestBody: '{}',
+      responseCode: 200,
+      durationMs: 12,
+      outcome: DeliveryOutcome.SUCCEEDED,
+    });
+    await em.flush();
+    await em.execute('select pg_notify(?, ?)', [DELIVERY_LOG_CHANNEL, deliveryLogNotifications([log.id])[0]]);
+    return messageId;
+  }
+
+  /** Waits until every operation has received the push log with `messageId`. */
+  async function waitForDelivery(operations: CollectedOperation[], messageId: string): Promise<void> {
+    const received = (operation: CollectedOperation) => operation.results.some((result) => result.data?.deliveryLog.messageId === messageId);
+    await waitFor(() => operations.every(received), { description: `push log ${messageId} on ${operations.length} subscription(s)` });
+  }
+
+  it('rejects operation above the limit', async () => {
+    const opened = await openSubscriptions(WS_OPERATION_LIMIT);
+
+    const extra = collect(opened.probe.client, subscription);
+    await extra.ended;
+
+    expect(extra.error).toEqual([limitError]);
+    expect(feed().subscriberCount).toBe(opened.subscribersBefore + WS_OPERATION_LIMIT);
+    const messageId = await publishPushLog();
+    await waitForDelivery(opened.operations, messageId);
+    for (const operation of opened.operations) {
+      expect(operation.error).toBeUndefined();
+      expect(operation.completed).toBe(false);
+    }
+    await closeConnection(opened);
+  });
+
+  it('frees a slot on client complete', async () => {
+    const opened = await openSubscriptions(WS_OPERATION_LIMIT);
+    const [first, ...others] = opened.operations;
+    const rejected = collect(opened.probe.client, subscription);
+    await rejected.ended;
+    expect(rejected.error).toEqual([limitError]);
+
+    // The complete message goes out just before the next subscribe, with no wait between them.
+    first.unsubscribe();
+    const replacement = collect(opened.probe.client, subscription);
+    const messageId = await publishPushLog();
+
+    await waitForDelivery([replacement, ...others], messageId);
+    expect(replacement.error).toBeUndefined();
+    const overLimit = collect(opened.probe.client, subscription);
+    await overLimit.ended;
+    expect(overLimit.error).toEqual([limitError]);
+    await closeConnection(opened);
+  });
+
+  it('ignores operations rejected before running', async () => {
+    const opened = await openSubscriptions(WS_OPERATION_LIMIT - 1);
+
+    for (let attempt = 0; attempt < WS_OPERATION_LIMIT; attempt++) {
+      const invalid = collect(opened.probe.client, 'subscription { deliveryLog { noSuchField } }');
+      await invalid.ended;
+      expect(invalid.error).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    }
+    const last = collect(opened.probe.client, subscription);
+    const messageId = await publishPushLog();
+
+    await waitForDelivery([...opened.operations, last], messageId);
+    const overLimit = collect(opened.probe.client, subscription);
+    await overLimit.ended;
+    expect(overLimit.error).toEqual([limitError]);
+    await closeConnection(opened);
+  });
+
+  it('frees the slot of a finished query', async () => {
+    const opened = await openSubscriptions(WS_OPERATION_LIMIT - 1);
+
+    const query = collect(opened.probe.client, '{ workspace { id } }');
+    await query.ended;
+    const subscribersAfterQuery = feed().subscriberCount;
+    const afterQuery = collect(opened.probe.client, subscription);
+
+    expect(query.error).toBeUndefined();
+    expect(query.results).toEqual([{ data: { workspace: { id: expect.any(String) } } }]);
+    await waitForFeedSubscribers(app, subscribersAfterQuery + 1);
+    expect(afterQuery.error).toBeUndefined();
+    await closeConnection(opened);
+  });
+
+  it('limits each connection on its own', async () => {
+    const first = await openSubscriptions(WS_OPERATION_LIMIT);
+
+    const second = await openSubscriptions(WS_OPERATION_LIMIT);
+
+    expect(feed().subscriberCount).toBe(first.subscribersBefore + 2 * WS_OPERATION_LIMIT);
+    for (const operation of second.operations) expect(operation.error).toBeUndefined();
+    await closeConnection(second);
+    await closeConnection(first);
+  });
+
+  it('releases the feed subscribers on disconnect', async () => {
+    const opened = await openSubscriptions(WS_OPERATION_LIMIT);
+    const rejected = collect(opened.probe.client, subscription);
+    await rejected.ended;
+
+    await opened.probe.client.dispose();
+
+    await waitFor(() => feed().subscriberCount === opened.subscribersBefore, { description: `the deliveryLog subscriber count to return to ${opened.subscribersBefore}` });
+    expect(feed().subscriberCount).toBe(opened.subscribersBefore);
   });
 });
 
