@@ -99,6 +99,8 @@ async function startOnDatabase(
   const apiKeyCache = new ApiKeyCache({ ttlMs: config.api.apiKeyCacheTtlMs, maxEntries: API_KEY_CACHE_MAX_ENTRIES });
   const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue, deliveryLogFeed, connectionStatusFeed, monitoring, apiKeyCache };
 
+  // NOTE: a failure from here on (a taken port, say) leaves the parts already started running.
+  // main.ts exits the process then; an embedding caller of startApp has to exit as well.
   await queue.start();
   if (config.role !== 'api') await startWorker(services, { queue, deliveryQueue, databaseUrl, worker });
   let http: RunningHttpServer | null = null;
