@@ -158,11 +158,14 @@ export class PushConnectionService {
   async disable(id: string): Promise<PushConnection> {
     const connection = await this.get(id);
     const wasEnabled = connection.enabled;
-    connection.enabled = false;
-    connection.disabledReason = null;
-    connection.disabledAt = new Date();
-    await this.scope.em.flush();
-    if (wasEnabled) await this.notifyStatus(this.scope.em, connection, PushConnectionStatusChange.DISABLED);
+    await this.scope.em.transactional(async (em) => {
+      await lockLiveConnection(em, connection.id, id);
+      connection.enabled = false;
+      connection.disabledReason = null;
+      connection.disabledAt = new Date();
+      await em.flush();
+      if (wasEnabled) await this.notifyStatus(em, connection, PushConnectionStatusChange.DISABLED);
+    });
     return connection;
   }
 
@@ -300,7 +303,7 @@ function validateHeaders(headers: PushConnectionHeaderInput[]): void {
 
 /**
  * Locks the connection row and raises NOT_FOUND when a deletion committed since it was read, so
- * that enabling it cannot bring a deleted connection back.
+ * that enabling or disabling it cannot change a deleted connection.
  */
 async function lockLiveConnection(em: EntityManager, connectionId: number, requestedId: string): Promise<void> {
   const rows: Array<{ deleted_at: Date | null }> = await em.execute('select deleted_at from push_connections where id = ? for no key update', [connectionId]);

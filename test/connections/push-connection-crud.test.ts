@@ -5,6 +5,7 @@ import {
   PushConnectionsDocument,
   UpdatePushConnectionDocument,
   EnablePushConnectionDocument,
+  DisablePushConnectionDocument,
   DeletePushConnectionDocument,
   RotatePushConnectionSecretDocument,
 } from '../generated/graphql';
@@ -58,29 +59,31 @@ describe('push connection mutations', () => {
     expect(afterDelete.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('does not enable a connection deleted while enabling', async () => {
+  it.each(['enable', 'disable'] as const)('does not %s a connection deleted meanwhile', async (action) => {
     const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
+    if (action === 'disable') dataOf(await app.request(EnablePushConnectionDocument, { id }));
     const deleter = new pg.Client({ connectionString: app.databaseUrl });
     await deleter.connect();
     try {
-      // Holds the connection row, as a concurrent deletion does, until enabling waits for it.
+      // Holds the connection row, as a concurrent deletion does, until the mutation waits for it.
       await deleter.query('begin');
       await deleter.query('select id from push_connections where id = $1 for update', [Number(id)]);
       const deleterPid: number = (await deleter.query('select pg_backend_pid() as pid')).rows[0].pid;
-      const enabling = app.request(EnablePushConnectionDocument, { id });
+      const changing = action === 'enable' ? app.request(EnablePushConnectionDocument, { id }) : app.request(DisablePushConnectionDocument, { id });
       await waitFor(
         async () => (await deleter.query('select count(*)::int as n from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))', [deleterPid])).rows[0].n > 0,
-        { description: 'enablePushConnection to wait for the connection row' },
+        { description: `${action}PushConnection to wait for the connection row` },
       );
       await deleter.query('update push_connections set deleted_at = now(), enabled = false where id = $1', [Number(id)]);
       await deleter.query('commit');
 
-      const result = await enabling;
+      const result = await changing;
 
       expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');
       const stored = await app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
       expect(stored.enabled).toBe(false);
       expect(stored.deletedAt).not.toBeNull();
+      expect(stored.disabledAt).toBeNull();
     } finally {
       await deleter.end();
     }
