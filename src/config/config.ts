@@ -10,7 +10,7 @@ export type JobBackend = 'postgres' | 'mongodb';
 export interface Config {
   /** PostgreSQL connection URL; null starts an embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | null;
-  /** Whether a missing database named in `databaseUrl` is created (DOCPUSH_CREATE_DATABASE); when false, the start fails. */
+  /** Whether a missing database named in `databaseUrl` is created (DOCPUSH_CREATE_DATABASE). When false, the start fails. */
   createMissingDatabase: boolean;
   /** Largest number of connections in the ORM's pool (DOCPUSH_DB_POOL_SIZE). */
   databasePoolSize: number;
@@ -90,7 +90,7 @@ export interface Config {
     apiKeyCacheTtlMs: number;
     /** Whether operations may select `__schema` and `__type`, over HTTP and graphql-ws. */
     introspection: boolean;
-    /** Largest number of operations that one graphql-ws connection runs at once, subscriptions included. */
+    /** Maximum number of operations that one graphql-ws connection runs at once, subscriptions included. */
     maxWsOperations: number;
   };
 }

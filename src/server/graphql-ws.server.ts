@@ -120,7 +120,7 @@ async function authenticateConnection(services: AppServices, params: Record<stri
   return authenticate(services.orm.em.fork(), typeof value === 'string' ? value : undefined, services.apiKeyCache);
 }
 
-/** Parses and validates one operation with the rules and cost limit of HTTP requests; returns its execution arguments or the errors. */
+/** Parses and validates one operation with the rules and cost limit of HTTP requests. Returns its execution arguments, or the errors. */
 function prepareOperation(schema: GraphQLSchema, payload: SubscribePayload, rules: readonly ValidationRule[], maxComplexity: number): ExecutionArgs | GraphQLError[] {
   let document: DocumentNode;
   try {

@@ -156,8 +156,8 @@ async function waitForNotifiedIds(ids: number[]): Promise<number> {
   const notified = () => new Set(notifications.flatMap(idsOf));
   await waitFor(() => ids.every((id) => notified().has(id)), { description: `delivery log notifications naming ${ids.length} push log id(s)` });
   // A notification of an earlier test can arrive after beforeEach emptied the list, so only payloads naming these ids count.
-  const wanted = new Set(ids);
-  return notifications.filter((payload) => idsOf(payload).some((id) => wanted.has(id))).length;
+  const expectedIds = new Set(ids);
+  return notifications.filter((payload) => idsOf(payload).some((id) => expectedIds.has(id))).length;
 }
 
 describe('AttemptBatcher', () => {

@@ -78,9 +78,9 @@ type Layout = 'ascending' | 'descending';
 interface MessageRows {
   state: 'PENDING' | 'DELIVERING' | 'RETRY_SCHEDULED' | 'FAILED';
   attempts?: number;
-  /** Time (due, created and updated) of the first row inserted; each later row is one second later. */
+  /** Time (due, created and updated) of the first row inserted. Each later row is one second later. */
   at?: Date;
-  /** By id; ascending when omitted. */
+  /** Insert order by id, ascending when omitted. */
   layout?: Layout;
 }
 
