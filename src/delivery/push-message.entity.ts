@@ -18,9 +18,14 @@ registerEnumType(PushMessageState, { name: 'PushMessageState' });
 
 /** One event × triggered connection; every attempt of it carries the same `webhook-id`. */
 @Entity({ tableName: 'push_messages' })
-@Index({ properties: ['state', 'nextAttemptAt'] })
 @Index({ properties: ['connection', 'state', 'createdAt'] })
-// Partial indexes of the messages a claim reads: those due and those in flight.
+// Partial indexes of unfinished messages: due ones by connection (the claim) and by time (the
+// next due time, backlog metrics, sweeper), and in-flight ones. A delivered message leaves them,
+// so they stay as small as the backlog and take no entry when a message succeeds.
+@Index({
+  name: 'push_messages_next_due_index',
+  expression: `create index "push_messages_next_due_index" on "push_messages" ("next_attempt_at") where "state" in ('PENDING', 'RETRY_SCHEDULED')`,
+})
 @Index({
   name: 'push_messages_due_index',
   expression: `create index "push_messages_due_index" on "push_messages" ("connection_id", "next_attempt_at", "created_at") where "state" in ('PENDING', 'RETRY_SCHEDULED')`,

@@ -14,9 +14,10 @@ export interface DeliveryBacklog {
   manuallyDisabledConnections: number;
 }
 
-// One round trip per scrape. The state filters match the (state, next_attempt_at) index of
-// push_messages, so the cost grows with the backlog, not with the delivered history.
-const BACKLOG_SQL = `
+// One round trip per scrape. Each state filter matches one partial index of push_messages (due,
+// in flight), so the cost grows with the backlog, not with the delivered history. A single
+// filter over all three unfinished states would match neither and scan the whole table.
+export const BACKLOG_SQL = `
   with due as (
     select coalesce(m.next_attempt_at, m.created_at) as due_at
       from push_messages m
@@ -25,7 +26,8 @@ const BACKLOG_SQL = `
        and (m.state = 'PENDING' or (m.state = 'RETRY_SCHEDULED' and m.next_attempt_at <= now()))
   )
   select
-    (select count(*) from push_messages where state in ('PENDING', 'DELIVERING', 'RETRY_SCHEDULED'))::int as pending,
+    ((select count(*) from push_messages where state in ('PENDING', 'RETRY_SCHEDULED'))
+      + (select count(*) from push_messages where state = 'DELIVERING'))::int as pending,
     (select count(*) from due)::int as due,
     (select coalesce(extract(epoch from now() - min(due_at)), 0) from due)::float8 as oldest_due_age_seconds,
     (select count(*) from push_connections

@@ -27,6 +27,15 @@ describe('openDatabase', () => {
     expect(executed.map((migration) => migration.name).sort()).toEqual(files.map((file) => file.replace(/\.ts$/, '')).sort());
   });
 
+  it('leaves no difference between the migrated schema and the entities', async () => {
+    const orm = await openDatabase(database.url, undefined, 2);
+    const difference = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
+    await orm.close(true);
+
+    // A change to an entity without a migration shows here as the SQL that migration would need.
+    expect(difference.trim()).toBe('');
+  });
+
   it('rejects a folder without migrations', async () => {
     const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-no-migrations-'));
 

@@ -109,7 +109,7 @@ export async function nextDueTime(em: EntityManager, since: Date): Promise<Date 
   return next ? new Date(next) : null;
 }
 
-const NEXT_DUE_TIME: PreparedStatement = {
+export const NEXT_DUE_TIME: PreparedStatement = {
   name: 'docpush_next_due_time',
   text: `select min(next_attempt_at) as next from push_messages where state in ('PENDING', 'RETRY_SCHEDULED') and next_attempt_at > $1`,
 };

@@ -1,0 +1,69 @@
+import { BACKLOG_SQL } from '../../src/observability/delivery-backlog';
+import { NEXT_DUE_TIME } from '../../src/delivery/steps/claim-batch.step';
+import { dataOf, startTestApp, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { createEnabledConnection, setUpWorkspaceThroughApi } from '../records/api-setup';
+import { CreateDocumentRecordDocument, RecordDocumentEventDocument } from '../generated/graphql';
+
+// The queries that run on every metrics scrape and every idle dispatcher wake-up must read only
+// the unfinished messages, through the partial indexes, however long the delivered history is.
+
+let app: TestApp;
+let listener: TestListener;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  listener = await startListener();
+  await seedDeliveredHistory(20_000);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await listener?.close();
+});
+
+/** Copies one recorded message into `delivered` SUCCEEDED rows and a few unfinished ones, then analyzes the table. */
+async function seedDeliveredHistory(delivered: number): Promise<void> {
+  const ws = await setUpWorkspaceThroughApi(app);
+  await createEnabledConnection(app, listener.url, ['FileDownload']);
+  const record = dataOf(await app.request(CreateDocumentRecordDocument, { input: { name: 'Plan test', authorId: ws.authorId } }, ws.memberKey)).createDocumentRecord;
+  const recorded = dataOf(await app.request(RecordDocumentEventDocument, { input: { documentRecordId: record.id, type: 'FileDownload' } }, ws.memberKey)).recordDocumentEvent;
+
+  const em = app.app.services.orm.em.fork();
+  await em.execute(
+    `insert into push_messages (id, workspace_id, connection_id, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+     select docpush_new_message_id(), m.workspace_id, m.connection_id, m.event_id,
+            case when n % 1000 = 0 then 'RETRY_SCHEDULED' when n % 1000 = 1 then 'DELIVERING' else 'SUCCEEDED' end::push_message_state,
+            1, case when n % 1000 = 0 then now() + interval '1 hour' end, now(), now()
+       from push_messages m, generate_series(1, ?) n
+      where m.id = ?`,
+    [delivered, recorded.pushMessageIds[0]],
+  );
+  await em.execute('analyze push_messages');
+}
+
+/** Returns the plan nodes of `sql` that read push_messages sequentially. */
+async function sequentialScansOfMessages(sql: string): Promise<unknown[]> {
+  const rows = await app.app.services.orm.em.fork().execute<Array<{ 'QUERY PLAN': unknown }>>(`explain (format json) ${sql}`);
+  const scans: unknown[] = [];
+  const visit = (node: Record<string, unknown>): void => {
+    if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'push_messages') scans.push(node);
+    for (const child of (node.Plans as Array<Record<string, unknown>> | undefined) ?? []) visit(child);
+  };
+  const plan = rows[0]['QUERY PLAN'];
+  const documents = (typeof plan === 'string' ? JSON.parse(plan) : plan) as Array<{ Plan: Record<string, unknown> }>;
+  visit(documents[0].Plan);
+  return scans;
+}
+
+describe('queue queries on a long delivered history', () => {
+  it('reads the backlog metrics from the partial indexes', async () => {
+    expect(await sequentialScansOfMessages(BACKLOG_SQL)).toEqual([]);
+  });
+
+  it('finds the next due time from the partial index', async () => {
+    const sql = NEXT_DUE_TIME.text.replace('$1', 'now()');
+
+    expect(await sequentialScansOfMessages(sql)).toEqual([]);
+  });
+});
