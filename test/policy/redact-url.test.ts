@@ -39,6 +39,57 @@ describe('redactUrl', () => {
   });
 });
 
+describe('redactUrl on webhook paths', () => {
+  const slackToken = 'q7WzR2mVx9LpK4sT8nYb3HcJ';
+  const discordToken = 'Ab3_dEf-GhIjKlMnOpQrStUvWxYz0123456789abcdefGHIJKLmnopQRSTuvwxYZ_-ab12';
+  const guid = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+
+  it.each([
+    ['Slack token', `https://hooks.slack.com/services/T024BE7LD/B08K3QZ9R1M/${slackToken}`, 'https://hooks.slack.com/services/T024BE7LD/B08K3QZ9R1M/redacted'],
+    ['Slack token without digits', 'https://hooks.slack.com/services/T024BE7LD/B08K3QZ9R1M/qWzRmVxLpKsTnYbHcJaBcDeF', 'https://hooks.slack.com/services/T024BE7LD/B08K3QZ9R1M/redacted'],
+    ['Discord token', `https://discord.com/api/webhooks/1234567890123456789/${discordToken}`, 'https://discord.com/api/webhooks/1234567890123456789/redacted'],
+    [
+      'Microsoft Teams ids',
+      `https://contoso.webhook.office.com/webhookb2/${guid}@${guid}/IncomingWebhook/3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c/${guid}`,
+      'https://contoso.webhook.office.com/webhookb2/redacted/IncomingWebhook/redacted/redacted',
+    ],
+    [
+      'Power Automate workflow',
+      'https://prod-12.westeurope.logic.azure.com:443/workflows/5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a09/triggers/manual/paths/invoke?api-version=2016-06-01&sig=Zx9',
+      'https://prod-12.westeurope.logic.azure.com/workflows/redacted/triggers/manual/paths/invoke?api-version=redacted&sig=redacted',
+    ],
+    ['Make hook', 'https://hook.eu1.make.com/k3j9x2m7q8w1e5r4t6y0u2i9o8p7a6s5', 'https://hook.eu1.make.com/redacted'],
+    ['UUID id', `https://ci.example.com/hooks/${guid}`, 'https://ci.example.com/hooks/redacted'],
+    ['token before a trailing slash', `https://h.example/in/${slackToken}/`, 'https://h.example/in/redacted/'],
+    ['token between words', `https://h.example/in/${slackToken}/events`, 'https://h.example/in/redacted/events'],
+    ['16 characters, letters and digits', 'https://h.example/in/abcdefghijklmno1', 'https://h.example/in/redacted'],
+    ['16 characters, mixed case', 'https://h.example/in/abcdefghijklmnoP', 'https://h.example/in/redacted'],
+    ['long camelCase word', 'https://h.example/hooks/DocumentRecordUpdated', 'https://h.example/hooks/redacted'],
+    ['32 characters of a word', 'https://h.example/in/notifications-from-docpush-sends', 'https://h.example/in/redacted'],
+    ['33 characters with a colon', 'https://h.example/in/bot123456:AbCdEfGhIjKlMnOpQrStUvW', 'https://h.example/in/redacted'],
+    ['percent-encoded token', 'https://h.example/in/ab12cd34%2Bef56gh78%2F', 'https://h.example/in/redacted'],
+    ['token and query', `https://h.example/in/${slackToken}?team=ops`, 'https://h.example/in/redacted?team=redacted'],
+  ])('redacts %s', (_case, raw, expected) => {
+    expect(redactUrl(raw)).toBe(expected);
+  });
+
+  it.each([
+    ['word-like endpoint', 'https://h.example/webhooks/docpush'],
+    ['versioned API path', 'https://h.example/api/v2/events'],
+    ['long kebab-case word', 'https://h.example/api/document-record-updated'],
+    ['camelCase word under 16 characters', 'https://h.example/webhookb2/IncomingWebhook'],
+    ['15 characters, letters and digits', 'https://h.example/in/abcdefghijklmn1'],
+    ['all-digit id', 'https://discord.com/api/webhooks/1234567890123456789'],
+    ['Zapier catch hook', 'https://hooks.zapier.com/hooks/catch/1234567/3kq9xz1/'],
+    ['Pipedream host', 'https://eo8e2k6rxyz8y8n.m.pipedream.net/'],
+    ['31 characters of a word', 'https://h.example/in/notifications-for-the-docpushes'],
+    ['16 to 31 characters with a dot', 'https://h.example/in/report-2024-05-01.json'],
+    ['encoded word with hex digits', 'https://h.example/bestellung-%C3%A4nderung'],
+  ])('keeps %s', (_case, raw) => {
+    expect(redactUrl(raw)).toBe(raw);
+  });
+});
+
 describe('redactUrlsInText', () => {
   it('redacts a quoted URL inside a message', () => {
     const message = 'URL "https://hooks.example.com/in?token=secret123" points to 10.0.0.1, which is private.';
@@ -50,6 +101,24 @@ describe('redactUrlsInText', () => {
     const message = 'Redirect (Location: https://a.example/x?t=1). Also see http://u:pw@b.example:81/y?k=2&k=3, then stop.';
 
     expect(redactUrlsInText(message)).toBe('Redirect (Location: https://a.example/x?t=redacted). Also see http://b.example:81/y?k=redacted&k=redacted, then stop.');
+  });
+
+  it('redacts a relative Location', () => {
+    const message = 'HTTP 301 Moved Permanently: redirects are not followed (Location: /services/T0/B0/q7WzR2mVx9LpK4sT8nYb3HcJ/?team=ops).';
+
+    expect(redactUrlsInText(message)).toBe('HTTP 301 Moved Permanently: redirects are not followed (Location: /services/T0/B0/redacted/?team=redacted).');
+  });
+
+  it('redacts a network-path Location', () => {
+    const message = 'HTTP 302 Found: redirects are not followed (Location: //alice:pw-secret@other.example/in/q7WzR2mVx9LpK4sT8nYb3HcJ)';
+
+    expect(redactUrlsInText(message)).toBe('HTTP 302 Found: redirects are not followed (Location: //other.example/in/redacted)');
+  });
+
+  it('leaves a missing Location alone', () => {
+    const message = 'HTTP 302 Found: redirects are not followed (Location: none)';
+
+    expect(redactUrlsInText(message)).toBe(message);
   });
 
   it('leaves text without URLs alone', () => {

@@ -1,7 +1,9 @@
 /**
- * Listener URLs in the server log. Deliveries go to a URL with a token in the query string and
- * to one that also carries a user name and password. The log must show both URLs redacted,
- * while the push log and the API keep them whole for the workspace's admins.
+ * Listener URLs in the server log. Deliveries go to a URL with a token in the query string, to
+ * one that also carries a user name and password, and to a Slack-shaped URL with a token in the
+ * path. The listener of the last one redirects to the same path with a slash appended. The log
+ * must show every URL and the redirect's relative Location redacted. The push log and the API
+ * keep them whole for the workspace's admins.
  */
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
@@ -14,14 +16,19 @@ import { captureLogs } from './security-support';
 
 const TOKEN = 'secret123';
 const PASSWORD = 'hunter2-password';
+const SLACK_TOKEN = 'q7WzR2mVx9LpK4sT8nYb3HcJ';
+const SLACK_PATH = `/services/T0TEST001/B0TEST001/${SLACK_TOKEN}`;
 
 let app: TestApp;
 let listener: TestListener;
+let redirectingListener: TestListener;
 let logs: ReturnType<typeof captureLogs>;
 let tokenConnectionId: string;
 let credentialsConnectionId: string;
+let slackConnectionId: string;
 let tokenUrl: string;
 let credentialsUrl: string;
+let slackUrl: string;
 
 async function createEnabledConnection(name: string, url: string): Promise<string> {
   const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: { name, url, eventTypes: ['DocumentRecordUpdated'] } })).createPushConnection;
@@ -54,16 +61,35 @@ beforeAll(async () => {
   const em = app.app.services.orm.em.fork();
   await em.nativeUpdate(PushConnection, { id: Number(credentialsConnectionId) }, { url: credentialsUrl });
 
+  // Redirects to the same path with a slash appended, as frameworks that add a trailing slash do.
+  redirectingListener = await startListener((request, response) => {
+    response.writeHead(301, { location: `${request.url}/` });
+    response.end();
+  });
+  slackUrl = `http://127.0.0.1:${redirectingListener.port}${SLACK_PATH}`;
+  slackConnectionId = await createEnabledConnection('Token in the path', slackUrl);
+
   const record = await seedRecord(app, seeded);
   await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
-  await waitFor(async () => (await pushLogsOf(tokenConnectionId)).length === 1 && (await pushLogsOf(credentialsConnectionId)).length === 1, {
+  const connectionIds = [tokenConnectionId, credentialsConnectionId, slackConnectionId];
+  await waitFor(async () => (await Promise.all(connectionIds.map(pushLogsOf))).every((rows) => rows.length === 1), {
     description: 'one push log row of each connection',
   });
-  await waitFor(() => (logs.text().match(/delivery failed/g) ?? []).length >= 2, { description: 'two failed attempts in the server log' });
+  await waitFor(() => (logs.text().match(/delivery failed/g) ?? []).length >= 3, { description: 'three failed attempts in the server log' });
 }, 60_000);
+
+/** Parses the server log's lines about failed attempts. */
+function failedLines(): Array<{ connectionId: number; url: string; error: string }> {
+  return logs
+    .text()
+    .split('\n')
+    .filter((line) => line.includes('delivery failed'))
+    .map((line) => JSON.parse(line) as { connectionId: number; url: string; error: string });
+}
 
 afterAll(async () => {
   await listener?.close();
+  await redirectingListener?.close();
   await app?.stop();
 });
 
@@ -75,15 +101,11 @@ describe('listener URLs in the server log', () => {
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain('alice');
     expect(text).not.toContain('#section');
+    expect(text).not.toContain(SLACK_TOKEN);
   });
 
   it('keep host, port, path and parameter names', () => {
-    const failedLines = logs
-      .text()
-      .split('\n')
-      .filter((line) => line.includes('delivery failed'))
-      .map((line) => JSON.parse(line) as { connectionId: number; url: string; error: string });
-    const lineOf = (connectionId: string) => failedLines.find((line) => line.connectionId === Number(connectionId));
+    const lineOf = (connectionId: string) => failedLines().find((line) => line.connectionId === Number(connectionId));
     const redacted = `http://127.0.0.1:${listener.port}/webhook?token=redacted`;
 
     expect(lineOf(tokenConnectionId)?.url).toBe(`${redacted}&team=redacted`);
@@ -91,13 +113,25 @@ describe('listener URLs in the server log', () => {
     expect(lineOf(credentialsConnectionId)?.error).toContain(`URL "${redacted}" (credentials removed) contains a user name or password`);
   });
 
+  it('show a token in the path as redacted', () => {
+    const slackLine = failedLines().find((line) => line.connectionId === Number(slackConnectionId));
+    const redactedPath = '/services/T0TEST001/B0TEST001/redacted';
+
+    expect(slackLine?.url).toBe(`http://127.0.0.1:${redirectingListener.port}${redactedPath}`);
+    expect(slackLine?.error).toBe(`HTTP 301 Moved Permanently: redirects are not followed (Location: ${redactedPath}/)`);
+  });
+
   it('reach the listener, the push log and the API whole', async () => {
     const [tokenLog] = await pushLogsOf(tokenConnectionId);
     const [credentialsLog] = await pushLogsOf(credentialsConnectionId);
+    const [slackLog] = await pushLogsOf(slackConnectionId);
 
     expect(listener.requests.map((request) => request.url)).toEqual([`/webhook?token=${TOKEN}&team=ops`]);
     expect(tokenLog.requestUrl).toBe(tokenUrl);
     expect(credentialsLog.requestUrl).toBe(credentialsUrl);
     expect(credentialsLog.responseError).toContain(`?token=${TOKEN}`);
+    expect(redirectingListener.requests.map((request) => request.url)).toEqual([SLACK_PATH]);
+    expect(slackLog.requestUrl).toBe(slackUrl);
+    expect(slackLog.responseError).toContain(`(Location: ${SLACK_PATH}/)`);
   });
 });
