@@ -57,8 +57,7 @@ export class PushConnectionService {
       afterId === null ? where : { workspace: this.scope.workspaceId, deletedAt: null, id: { $lt: afterId } },
       { orderBy: { id: 'desc' }, limit: first + 1 },
     );
-    const total = await this.scope.em.count(PushConnection, where);
-    return toPage(rows, first, total);
+    return toPage(rows, first, () => this.scope.em.count(PushConnection, where));
   }
 
   async create(input: CreatePushConnectionInput): Promise<PushConnection> {

@@ -21,8 +21,7 @@ export class PushLogService {
     const pageWhere = afterId === null ? where : { $and: [where, { id: { $lt: afterId } }] };
 
     const rows = await this.scope.em.find(PushLog, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1 });
-    const total = await this.scope.em.count(PushLog, where);
-    return toPage(rows, first, total);
+    return toPage(rows, first, () => this.scope.em.count(PushLog, where));
   }
 
   private async buildWhere(filter: PushLogFilter): Promise<FilterQuery<PushLog>> {

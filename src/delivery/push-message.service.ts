@@ -50,8 +50,7 @@ export class PushMessageService {
       orderBy: { id: 'desc' },
       limit: first + 1,
     });
-    const total = await this.scope.em.count(PushMessage, where);
-    return toPage(rows, first, total);
+    return toPage(rows, first, () => this.scope.em.count(PushMessage, where));
   }
 
   /**

@@ -3,7 +3,7 @@ import type { EntityName, FilterQuery, FindOptions } from '@mikro-orm/core';
 import { checkPageSize, decodeCursor, toPage, type Page } from './pagination';
 
 /**
- * Loads one page of rows that match `where`, newest (highest id) first, with the total count.
+ * Loads one page of rows that match `where`, newest (highest id) first; the total is counted when selected.
  * `after` is the endCursor of the previous page; `first` must be 1 to MAX_PAGE_SIZE.
  */
 export async function findPage<T extends { id: number }>(
@@ -17,8 +17,7 @@ export async function findPage<T extends { id: number }>(
   const pageWhere = afterId === null ? where : ({ $and: [where, { id: { $lt: afterId } }] } as FilterQuery<T>);
 
   const rows = await em.find(entity, pageWhere, { orderBy: { id: 'desc' }, limit: page.first + 1 } as FindOptions<T>);
-  const total = await em.count(entity, where);
-  return toPage(rows, page.first, total);
+  return toPage(rows, page.first, () => em.count(entity, where));
 }
 
 /** Converts the nodes of a page, keeping cursors, pageInfo and totalCount. */

@@ -25,7 +25,12 @@ export class PageArgs {
 export interface Page<T> {
   edges: Array<{ cursor: string; node: T }>;
   pageInfo: PageInfo;
-  totalCount: number;
+  /**
+   * Counts every row that matches the filter, on the first call only. GraphQL's default field
+   * resolver calls it when a request selects `totalCount`, so a request that pages without it
+   * does not count a long history on every page.
+   */
+  totalCount: () => Promise<number>;
 }
 
 /** Builds a Relay-style connection type (`edges { cursor node }`, `pageInfo`, `totalCount`) for a node type. */
@@ -47,8 +52,8 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: s
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
 
-    @Field(() => Int)
-    totalCount!: number;
+    @Field(() => Int, { description: 'Number of items that match the filter on every page; counted only when selected.' })
+    totalCount!: () => Promise<number>;
   }
 
   return Connection;
@@ -76,10 +81,12 @@ export function checkPageSize(first: number): void {
   }
 }
 
-/** Turns `first + 1` rows fetched newest-first into a page. */
-export function toPage<T extends { id: number | string }>(rows: T[], first: number, totalCount: number, cursorOf = (row: T) => row.id): Page<T> {
+/** Turns `first + 1` rows fetched newest-first into a page whose total comes from `countTotal` when selected. */
+export function toPage<T extends { id: number | string }>(rows: T[], first: number, countTotal: () => Promise<number>, cursorOf = (row: T) => row.id): Page<T> {
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
   const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  let total: Promise<number> | null = null;
+  const totalCount = () => (total ??= countTotal());
   return { edges, totalCount, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
 }

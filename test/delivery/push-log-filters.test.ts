@@ -1,3 +1,5 @@
+import { parse } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
@@ -137,6 +139,32 @@ describe('pushLogs connection filter errors', () => {
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.field).toBe('filter.connectionId');
     expect(error.message).toContain(`filter.connectionId=${JSON.stringify(connectionId)} is not a valid id`);
+  });
+});
+
+describe('pushLogs totalCount', () => {
+  /** Runs `query` and returns the SQL statements that counted push log rows meanwhile. */
+  async function countStatementsOf(query: string): Promise<string[]> {
+    const knex = app.app.services.orm.em.getKnex();
+    const statements: string[] = [];
+    const onQuery = (data: { sql: string }) => statements.push(data.sql);
+    knex.on('query', onQuery);
+    try {
+      dataOf(await app.request(parse(query) as TypedDocumentNode<unknown, Record<string, never>>));
+    } finally {
+      knex.off('query', onQuery);
+    }
+    return statements.filter((sql) => /count\(/i.test(sql) && sql.includes('push_logs'));
+  }
+
+  it('is not counted when not selected', async () => {
+    expect(await countStatementsOf('{ pushLogs(first: 2) { edges { cursor } pageInfo { hasNextPage } } }')).toEqual([]);
+  });
+
+  it('is counted once when selected twice', async () => {
+    const counts = await countStatementsOf('{ pushLogs(first: 2) { totalCount again: totalCount } }');
+
+    expect(counts).toHaveLength(1);
   });
 });
 
