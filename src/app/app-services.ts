@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
+import type { PgChannelListener } from '../common/pg-channel-listener';
 import type { SecretBox } from '../security/secret-box';
 import type { TargetPolicy } from '../security/target-guard';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
@@ -17,6 +18,8 @@ export interface AppServices {
   secretBox: SecretBox;
   targetPolicy: TargetPolicy;
   deliveryQueue: DeliveryQueue;
+  /** The process's one LISTEN connection, shared by every part that receives PostgreSQL notifications. */
+  channelListener: PgChannelListener;
   deliveryLogFeed: DeliveryLogFeed;
   /** Streams connection status changes to `pushConnectionStatus` subscribers. */
   connectionStatusFeed: ConnectionStatusFeed;

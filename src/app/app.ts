@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
 import { createLogger, type Logger } from '../common/logger';
+import { PgChannelListener } from '../common/pg-channel-listener';
 import { openDatabase } from '../database/orm';
 import { checkDatabase } from '../database/database-check';
 import { redactDatabaseUrl } from '../database/database-url';
@@ -90,19 +91,35 @@ async function startOnDatabase(
     throw error;
   }
   const firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
-  const queue = await AgendaQueue.create(config, databaseUrl, logger);
+  // Every notification channel of this process (jobs, due messages, live log, connection status,
+  // key revocations) shares this one LISTEN connection.
+  const channelListener = new PgChannelListener({ connectionString: databaseUrl, logger });
+  const queue = await AgendaQueue.create(config, databaseUrl, channelListener, logger);
   const deliveryQueue = new PushMessageQueue(orm, queue, logger);
-  const deliveryLogFeed = new DeliveryLogFeed(databaseUrl, orm, logger);
-  const connectionStatusFeed = new ConnectionStatusFeed(databaseUrl, orm, logger);
+  const deliveryLogFeed = new DeliveryLogFeed(channelListener, orm, logger);
+  const connectionStatusFeed = new ConnectionStatusFeed(channelListener, orm, logger);
   const worker: WorkerParts = { dispatcher: null, listenerConnections: null };
   const monitoring = createMonitoring(config, orm, secretBox, queue, worker, deliveryLogFeed, logger);
   const apiKeyCache = new ApiKeyCache({ ttlMs: config.api.apiKeyCacheTtlMs, maxEntries: API_KEY_CACHE_MAX_ENTRIES });
-  const services: AppServices = { config, logger, orm, secretBox, targetPolicy, deliveryQueue, deliveryLogFeed, connectionStatusFeed, monitoring, apiKeyCache };
+  const services: AppServices = {
+    config,
+    logger,
+    orm,
+    secretBox,
+    targetPolicy,
+    deliveryQueue,
+    channelListener,
+    deliveryLogFeed,
+    connectionStatusFeed,
+    monitoring,
+    apiKeyCache,
+  };
 
   // NOTE: a failure from here on (a taken port, say) leaves the parts already started running.
   // main.ts exits the process then; an embedding caller of startApp has to exit as well.
+  await channelListener.start();
   await queue.start();
-  if (config.role !== 'api') await startWorker(services, { queue, deliveryQueue, databaseUrl, worker });
+  if (config.role !== 'api') await startWorker(services, { queue, deliveryQueue, worker });
   let http: RunningHttpServer | null = null;
   let monitoringServer: RunningMonitoringServer | null = null;
   if (config.role !== 'worker') {
@@ -125,7 +142,7 @@ async function startOnDatabase(
     port: http?.port ?? null,
     monitoringUrl,
     firstAdminKey: firstWorkspace?.adminKey ?? null,
-    stop: () => stopApp({ logger, http, monitoringServer, queue, worker, deliveryLogFeed, connectionStatusFeed, orm, embedded, config }),
+    stop: () => stopApp({ logger, http, monitoringServer, queue, worker, deliveryLogFeed, connectionStatusFeed, channelListener, orm, embedded, config }),
   };
 }
 
@@ -142,10 +159,10 @@ interface WorkerParts {
  */
 async function startWorker(
   services: AppServices,
-  parts: { queue: AgendaQueue; deliveryQueue: PushMessageQueue; databaseUrl: string; worker: WorkerParts },
+  parts: { queue: AgendaQueue; deliveryQueue: PushMessageQueue; worker: WorkerParts },
 ): Promise<void> {
   const { config, logger } = services;
-  const { queue, deliveryQueue, databaseUrl, worker } = parts;
+  const { queue, deliveryQueue, worker } = parts;
   // The claim keeps each connection within DOCPUSH_CONNECTION_CONCURRENCY; the socket cap is per
   // listener, which several connections may share, so it matches what the worker runs at once.
   const listenerConnections = new ListenerConnections({ maxConnectionsPerListener: config.jobs.concurrency });
@@ -182,7 +199,7 @@ async function startWorker(
   const dispatcher = new DeliveryDispatcher({
     orm: services.orm,
     logger,
-    databaseUrl,
+    channelListener: services.channelListener,
     concurrency: config.jobs.concurrency,
     batchSize: config.jobs.claimBatchSize,
     connectionConcurrency: config.delivery.connectionConcurrency,
@@ -261,6 +278,7 @@ async function stopApp(parts: {
   worker: WorkerParts;
   deliveryLogFeed: DeliveryLogFeed;
   connectionStatusFeed: ConnectionStatusFeed;
+  channelListener: PgChannelListener;
   orm: MikroORM;
   embedded: EmbeddedDatabase | null;
   config: Config;
@@ -275,6 +293,8 @@ async function stopApp(parts: {
   await parts.worker.listenerConnections?.close();
   await parts.deliveryLogFeed.stop();
   await parts.connectionStatusFeed.stop();
+  // Every part above has ended its subscription by now, so the shared LISTEN connection closes last.
+  await parts.channelListener.stop();
   await parts.orm.close(true);
   parts.logger.debug('database connections closed');
   await parts.embedded?.stop();

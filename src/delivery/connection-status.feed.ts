@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Repeater } from '@graphql-yoga/subscription';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
-import { PgChannelListener } from '../common/pg-channel-listener';
+import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 import { PushConnection } from '../connections/push-connection.entity';
 import { CONNECTION_STATUS_CHANNEL, PushConnectionStatusChange, type ConnectionStatusNotice } from './connection-status';
 
@@ -27,38 +27,34 @@ export interface ConnectionStatusFilter {
 
 /**
  * Streams connection status changes to subscribers in this process, whichever process made
- * them: a dedicated PostgreSQL connection LISTENs on the channel, each notification loads its
- * connection once, and every matching subscriber receives the event. Changes made while that
+ * them: the process's shared PgChannelListener LISTENs on the channel, each notification loads
+ * its connection once, and every matching subscriber receives the event. Changes made while that
  * connection is being re-established are not streamed; `pushConnection` still shows the state.
  */
 export class ConnectionStatusFeed {
   private readonly emitter = new EventEmitter();
-  private readonly listener: PgChannelListener;
+  private subscription: ChannelSubscription | null = null;
 
   constructor(
-    databaseUrl: string,
+    private readonly listener: PgChannelListener,
     private readonly orm: MikroORM,
     private readonly logger: Logger,
   ) {
     this.emitter.setMaxListeners(0);
-    this.listener = new PgChannelListener({
-      connectionString: databaseUrl,
-      channel: CONNECTION_STATUS_CHANNEL,
-      onPayload: (payload) => void this.onNotification(payload),
-      logger,
-    });
   }
 
   get subscriberCount(): number {
     return this.emitter.listenerCount('status');
   }
 
-  start(): Promise<void> {
-    return this.listener.start();
+  async start(): Promise<void> {
+    this.subscription ??= await this.listener.subscribe(CONNECTION_STATUS_CHANNEL, { onPayload: (payload) => void this.onNotification(payload) });
   }
 
+  /** Ends the subscription and the streams of its subscribers. The shared listener keeps running. */
   async stop(): Promise<void> {
-    await this.listener.stop();
+    this.subscription?.unsubscribe();
+    this.subscription = null;
     this.emitter.emit('stop');
   }
 

@@ -4,7 +4,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { executePrepared, type PreparedStatement } from '../database/raw-sql';
 import { rowToProperties } from '../database/row-mapping';
 import type { Logger } from '../common/logger';
-import { PgChannelListener } from '../common/pg-channel-listener';
+import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 import { throttledWarning } from '../jobs/throttled-warning';
 import type { PushLog } from './push-log.entity';
 
@@ -71,8 +71,8 @@ export function deliveryLogNotifications(ids: readonly number[]): string[] {
 }
 
 /**
- * Streams push log rows to subscribers in this process, whichever process wrote them: a
- * dedicated PostgreSQL connection LISTENs on the channel, and every matching subscriber
+ * Streams push log rows to subscribers in this process, whichever process wrote them: the
+ * process's shared PgChannelListener LISTENs on the channel, and every matching subscriber
  * receives each notified row. Ids that arrive within one event loop turn are loaded together
  * with one query, at most 500 per query and one query at a time. Ids that arrive during a load
  * wait for the next one. Rows are emitted in ascending id order within a load, and loads
@@ -80,7 +80,7 @@ export function deliveryLogNotifications(ids: readonly number[]): string[] {
  */
 export class DeliveryLogFeed {
   private readonly emitter = new EventEmitter();
-  private readonly listener: PgChannelListener;
+  private subscription: ChannelSubscription | null = null;
   private stopped = false;
   /**
    * Notified ids not loaded yet, in the order they arrived.
@@ -94,13 +94,12 @@ export class DeliveryLogFeed {
   private readonly warnInvalidPayload: (error: unknown) => void;
 
   constructor(
-    databaseUrl: string,
+    private readonly listener: PgChannelListener,
     private readonly orm: MikroORM,
     private readonly logger: Logger,
   ) {
     this.emitter.setMaxListeners(0);
     this.warnInvalidPayload = throttledWarning(logger, 'ignored an invalid delivery log notification', INVALID_PAYLOAD_WARNING_INTERVAL_MS);
-    this.listener = new PgChannelListener({ connectionString: databaseUrl, channel: DELIVERY_LOG_CHANNEL, onPayload: (payload) => this.onNotification(payload), logger });
   }
 
   get subscriberCount(): number {
@@ -109,13 +108,15 @@ export class DeliveryLogFeed {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.listener.start();
+    this.subscription ??= await this.listener.subscribe(DELIVERY_LOG_CHANNEL, { onPayload: (payload) => this.onNotification(payload) });
   }
 
+  /** Ends the subscription and the streams of its subscribers. The shared listener keeps running. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.pendingIds.clear();
-    await this.listener.stop();
+    this.subscription?.unsubscribe();
+    this.subscription = null;
     // The caller closes the ORM next, so a load in flight finishes first. Its rows are not emitted.
     await this.loading;
     this.emitter.emit('stop');

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
-import { PgChannelListener } from '../common/pg-channel-listener';
+import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 import { claimAndLoadDueMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
 import type { PushMessage } from './push-message.entity';
 
@@ -19,8 +19,8 @@ const DRAIN_CHECK_MS = 20;
 export interface DispatcherOptions {
   orm: MikroORM;
   logger: Logger;
-  /** Connection string for the LISTEN connection. */
-  databaseUrl: string;
+  /** The process's shared LISTEN connection, on which the dispatcher subscribes to DUE_MESSAGES_CHANNEL. */
+  channelListener: PgChannelListener;
   /** Largest number of attempts in flight in this process. */
   concurrency: number;
   /** Largest number of messages claimed by one statement. */
@@ -41,13 +41,14 @@ export interface DispatcherOptions {
  * Feeds a worker with due push messages, claimed from `push_messages` in batches up to
  * `concurrency` attempts in flight. It claims again when an attempt ends, when a NOTIFY on
  * DUE_MESSAGES_CHANNEL reports due messages and when the earliest scheduled retry comes due.
- * A poll every `pollIntervalMs` is the fallback.
+ * It also claims when the LISTEN connection comes back after a loss, because notifications sent
+ * while it was down are lost. A poll every `pollIntervalMs` is the fallback.
  *
  * Claims of one dispatcher run one at a time. A wake-up that arrives during a claim is kept, and
  * another claim serves it right after.
  */
 export class DeliveryDispatcher {
-  private readonly listener: PgChannelListener;
+  private subscription: ChannelSubscription | null = null;
   /** Claimed attempts of this process: message id → attempt number. */
   private readonly inFlight = new Map<string, number>();
   private running = false;
@@ -60,14 +61,7 @@ export class DeliveryDispatcher {
   /** Clock time the last claim statement used. */
   private lastClaimAt = new Date();
 
-  constructor(private readonly options: DispatcherOptions) {
-    this.listener = new PgChannelListener({
-      connectionString: options.databaseUrl,
-      channel: DUE_MESSAGES_CHANNEL,
-      onPayload: (payload) => this.wake(parseDueTime(payload)),
-      logger: options.logger,
-    });
-  }
+  constructor(private readonly options: DispatcherOptions) {}
 
   get isRunning(): boolean {
     return this.running;
@@ -79,7 +73,14 @@ export class DeliveryDispatcher {
   }
 
   async start(): Promise<void> {
-    await this.listener.start();
+    // LISTEN runs before the first claim, so no NOTIFY sent after that claim is missed.
+    this.subscription ??= await this.options.channelListener.subscribe(DUE_MESSAGES_CHANNEL, {
+      onPayload: (payload) => this.wake(parseDueTime(payload)),
+      // Before `running` is set, the report of the first LISTEN wakes nothing.
+      onConnectionChange: (connected) => {
+        if (connected) this.wake();
+      },
+    });
     this.running = true;
     this.wake();
   }
@@ -108,7 +109,8 @@ export class DeliveryDispatcher {
     if (!this.running) return;
     this.running = false;
     this.clearTimer();
-    await this.listener.stop();
+    this.subscription?.unsubscribe();
+    this.subscription = null;
     const deadline = Date.now() + drainTimeoutMs;
     // A claim still running when the deadline passes releases what it claimed by itself.
     while ((this.inFlight.size > 0 || this.claiming) && Date.now() < deadline) {

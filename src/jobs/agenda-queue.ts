@@ -3,6 +3,7 @@ import { Agenda, type AgendaBackend, type Job, type NotificationChannel } from '
 import { PostgresBackend, PostgresJobRepository } from '@agendajs/postgres-backend';
 import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
+import type { PgChannelListener } from '../common/pg-channel-listener';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { ValidationError } from '../common/errors';
 import { throttledWarning } from './throttled-warning';
@@ -64,14 +65,13 @@ async function createBackend(config: Config, databaseUrl: string): Promise<Agend
   return new MongoBackend({ address: config.jobs.mongoUrl, collection: JOB_TABLE });
 }
 
-function createJobChannel(backend: PostgresBackend, databaseUrl: string, logger: Logger): JobNotificationChannel {
+function createJobChannel(backend: PostgresBackend, channelListener: PgChannelListener): JobNotificationChannel {
   const repository = backend.repository as PostgresJobRepository;
   return new JobNotificationChannel({
-    connectionString: databaseUrl,
+    listener: channelListener,
     notify: async (channel, payload) => {
       await repository.getPool().query('select pg_notify($1, $2)', [channel, payload]);
     },
-    logger,
   });
 }
 
@@ -112,9 +112,10 @@ export class AgendaQueue implements DeliveryQueue {
     private readonly logger: Logger,
   ) {}
 
-  static async create(config: Config, databaseUrl: string, logger: Logger): Promise<AgendaQueue> {
+  /** Creates the queue. With the PostgreSQL job store, its notification channel subscribes to `channelListener`. */
+  static async create(config: Config, databaseUrl: string, channelListener: PgChannelListener, logger: Logger): Promise<AgendaQueue> {
     const backend = await createBackend(config, databaseUrl);
-    const notificationChannel = backend instanceof PostgresBackend ? createJobChannel(backend, databaseUrl, logger) : backend.notificationChannel;
+    const notificationChannel = backend instanceof PostgresBackend ? createJobChannel(backend, channelListener) : backend.notificationChannel;
     const agenda = new Agenda({
       backend,
       notificationChannel,

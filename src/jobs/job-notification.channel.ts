@@ -1,6 +1,5 @@
 import { BaseNotificationChannel, type JobNotification } from 'agenda';
-import type { Logger } from '../common/logger';
-import { PgChannelListener } from '../common/pg-channel-listener';
+import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 
 /** PostgreSQL channel that announces new or rescheduled Agenda jobs to every worker. */
 export const JOB_CHANNEL = 'docpush_jobs';
@@ -13,29 +12,27 @@ export type NotifyFunction = (channel: string, payload: string) => Promise<void>
  * some worker instead of at the next poll. It replaces the channel of
  * @agendajs/postgres-backend 3.0.6, which takes its LISTEN connection from the job store's pool.
  * When that channel's reconnect completes during a stop, the connection stays checked out, so the
- * pool's `end()` and with it the shutdown never finish. Here the LISTEN connection is a client of
- * its own, which a stop always closes and which reconnects by itself after a lost connection.
+ * pool's `end()` and with it the shutdown never finish. Here the channel subscribes to the
+ * process's PgChannelListener. Its connection is a pg.Client outside any pool, which a stop
+ * always closes and which reconnects by itself after a lost connection.
  */
 export class JobNotificationChannel extends BaseNotificationChannel {
   private readonly listener: PgChannelListener;
   private readonly notify: NotifyFunction;
+  private subscription: ChannelSubscription | null = null;
 
-  constructor(options: { connectionString: string; notify: NotifyFunction; logger: Logger }) {
+  constructor(options: { listener: PgChannelListener; notify: NotifyFunction }) {
     // Reconnecting is the listener's job, so the base class's reconnect logic stays off.
     super({ channelName: JOB_CHANNEL, reconnect: { enabled: false } });
     this.notify = options.notify;
-    this.listener = new PgChannelListener({
-      connectionString: options.connectionString,
-      channel: JOB_CHANNEL,
-      onPayload: (payload) => this.receive(payload),
-      logger: options.logger,
-    });
+    this.listener = options.listener;
   }
 
+  /** Subscribes to JOB_CHANNEL on the shared listener. */
   async connect(): Promise<void> {
     this.setState('connecting');
     try {
-      await this.listener.start();
+      this.subscription ??= await this.listener.subscribe(JOB_CHANNEL, { onPayload: (payload) => this.receive(payload) });
     } catch (error) {
       this.setState('error');
       throw error;
@@ -43,8 +40,10 @@ export class JobNotificationChannel extends BaseNotificationChannel {
     this.setState('connected');
   }
 
+  /** Ends the subscription. The shared connection stays open for the process's other channels. */
   async disconnect(): Promise<void> {
-    await this.listener.stop();
+    this.subscription?.unsubscribe();
+    this.subscription = null;
     this.setState('disconnected');
   }
 

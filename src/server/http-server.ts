@@ -40,7 +40,7 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
 
   const sessions = new WsSessions({ orm: services.orm, logger, recheckIntervalMs: config.api.authRecheckIntervalMs });
   const revocations = new ApiKeyRevocationListener({
-    connectionString: services.orm.config.get('clientUrl')!,
+    listener: services.channelListener,
     consumers: [services.apiKeyCache, sessions],
     logger,
   });
@@ -72,7 +72,7 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
           return {
             async drainServer() {
               await ws.dispose();
-              // Stopping the listener reports the connection as down to the key cache, which empties and stops serving.
+              // Ending the subscription reports the connection as down to the key cache, which empties and stops serving.
               await revocations.stop();
               await sessions.stop();
             },

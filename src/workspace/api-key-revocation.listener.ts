@@ -1,5 +1,5 @@
 import type { Logger } from '../common/logger';
-import { PgChannelListener } from '../common/pg-channel-listener';
+import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 import { API_KEY_REVOKED_CHANNEL, parseApiKeyRevoked } from './auth.service';
 
 /** A part of the API process that acts on key revocations, such as the key cache or the graphql-ws sessions. */
@@ -14,36 +14,35 @@ export interface ApiKeyRevocationConsumer {
 }
 
 /**
- * The one PostgreSQL LISTEN connection of an API process on API_KEY_REVOKED_CHANNEL. It passes
- * each revocation notice and each change of that connection to every consumer, in the order the
- * consumers are given.
+ * The one subscription of an API process to API_KEY_REVOKED_CHANNEL, on the process's shared
+ * LISTEN connection. It passes each revocation notice and each change of that connection to every
+ * consumer, in the order the consumers are given.
  */
 export class ApiKeyRevocationListener {
-  private readonly listener: PgChannelListener;
+  private subscription: ChannelSubscription | null = null;
 
   constructor(
     private readonly options: {
-      connectionString: string;
+      listener: PgChannelListener;
       consumers: readonly ApiKeyRevocationConsumer[];
       logger: Logger;
     },
-  ) {
-    this.listener = new PgChannelListener({
-      connectionString: options.connectionString,
-      channel: API_KEY_REVOKED_CHANNEL,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscription ??= await this.options.listener.subscribe(API_KEY_REVOKED_CHANNEL, {
       onPayload: (payload) => this.onNotice(payload),
       onConnectionChange: (connected) => this.onConnectionChange(connected),
-      logger: options.logger,
     });
   }
 
-  async start(): Promise<void> {
-    await this.listener.start();
-  }
-
-  /** Closes the connection and reports it as down to the consumers when it was up. */
+  /**
+   * Ends the subscription and reports the connection as down to the consumers when it was up.
+   * The shared connection stays open for the process's other channels.
+   */
   async stop(): Promise<void> {
-    await this.listener.stop();
+    this.subscription?.unsubscribe();
+    this.subscription = null;
   }
 
   private onNotice(payload: string): void {

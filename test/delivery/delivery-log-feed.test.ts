@@ -20,7 +20,7 @@ let app: TestApp;
 let workspaceA: number;
 let workspaceB: number;
 let notifier: pg.Client;
-/** A feed of its own, with a logger that keeps every line. */
+/** A feed of its own, with a logger that keeps every line. It shares the app's LISTEN connection. */
 let feed: DeliveryLogFeed;
 let feedOrm: MikroORM;
 let logText: () => string;
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const captured = captureLogs();
   logText = captured.text;
   feedOrm = await MikroORM.init(ormOptions(app.databaseUrl));
-  feed = new DeliveryLogFeed(app.databaseUrl, feedOrm, captured.logger);
+  feed = new DeliveryLogFeed(app.app.services.channelListener, feedOrm, captured.logger);
   await feed.start();
 });
 

@@ -11,7 +11,9 @@ import { DocumentRecordEvent } from '../../src/records/document-record-event.ent
 import { PushMessage } from '../../src/delivery/push-message.entity';
 import { newMessageId } from '../../src/common/ids';
 import type { RunningApp } from '../../src/app/app';
-import { DeliveryDispatcher } from '../../src/delivery/delivery.dispatcher';
+import { DeliveryDispatcher, type DispatcherOptions } from '../../src/delivery/delivery.dispatcher';
+import { PgChannelListener } from '../../src/common/pg-channel-listener';
+import { findListenBackendPids, terminateBackend } from '../support/listen-backends';
 
 const WAIT_TIMEOUT_MS = 20_000;
 const RELEASE_NOTE = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
@@ -303,7 +305,8 @@ describe('beside an API process', () => {
       dispatcher = new DeliveryDispatcher({
         orm: api.app.services.orm,
         logger: api.app.services.logger,
-        databaseUrl: api.databaseUrl,
+        // The API process's shared listener, so this dispatcher's stop must leave its connection open.
+        channelListener: api.app.services.channelListener,
         concurrency: 1,
         batchSize: 1,
         connectionConcurrency: 10,
@@ -320,6 +323,49 @@ describe('beside an API process', () => {
       await waitFor(() => delivered.length === 1, { timeoutMs: 5000, description: 'the retry to be claimed by its timer' });
       expect(delivered[0].id).toBe(messageId);
       expect(delivered[0].at - startedAt).toBeGreaterThanOrEqual(250);
+    });
+
+    it('claims at once when its LISTEN connection returns', async () => {
+      const connection = await createEnabledConnection(api, { name: 'Reconnect', url: 'http://127.0.0.1:9/webhook' });
+      const record = await seedRecord(api, seeded);
+      const { eventId } = await recordEvent(api, record, DocumentRecordEventType.DocumentRecordCreated, seeded.author);
+      // A channel listener of its own, so terminating its backend leaves the API process's connection alone.
+      const channelListener = new PgChannelListener({ connectionString: api.databaseUrl, logger: api.app.services.logger });
+      const delivered: string[] = [];
+      const options: DispatcherOptions = {
+        orm: api.app.services.orm,
+        logger: api.app.services.logger,
+        channelListener,
+        concurrency: 1,
+        batchSize: 1,
+        connectionConcurrency: 10,
+        staleAfterMs: 60_000,
+        // No poll within the test, so only a wake-up can claim the message.
+        pollIntervalMs: 3_600_000,
+        deliver: async (message) => {
+          delivered.push(message.id);
+        },
+      };
+      try {
+        await channelListener.start();
+        const before = await findListenBackendPids(api.databaseUrl);
+        dispatcher = new DeliveryDispatcher(options);
+        await dispatcher.start();
+        const backend = (await findListenBackendPids(api.databaseUrl)).filter((pid) => !before.includes(pid));
+        expect(backend).toHaveLength(1);
+        // The claim that start() began must be over, or it could take the message inserted next.
+        await waitFor(() => !(dispatcher as unknown as { claiming: boolean }).claiming, { description: 'the first claim to end' });
+
+        // Inserted without a NOTIFY, as a message whose notification was lost while the connection was down.
+        const [messageId] = await insertDueMessages(Number(connection.id), eventId, 1);
+        await terminateBackend(api.databaseUrl, backend[0]);
+
+        await waitFor(() => delivered.includes(messageId), { timeoutMs: 10_000, description: 'the message to be claimed after the reconnect' });
+      } finally {
+        await dispatcher?.stop(0);
+        dispatcher = null;
+        await channelListener.stop();
+      }
     });
   });
 });

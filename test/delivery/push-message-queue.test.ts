@@ -2,7 +2,6 @@ import pg from 'pg';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { DUE_MESSAGES_CHANNEL } from '../../src/delivery/delivery.dispatcher';
-import type { PgChannelListener } from '../../src/common/pg-channel-listener';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
@@ -85,8 +84,8 @@ describe('PushMessageQueue with a worker in the process', () => {
   });
 
   it('wakes the local dispatcher without NOTIFY', async () => {
-    // Its LISTEN connection closed, the dispatcher hears no NOTIFY from here on.
-    await (worker.app.dispatcher as unknown as { listener: PgChannelListener }).listener.stop();
+    // With the process's LISTEN connection closed, the dispatcher hears no NOTIFY from here on.
+    await worker.app.services.channelListener.stop();
     const seeded = await seedWorkspace(worker);
     await createEnabledConnection(worker, { name: 'Local wake', url: `${webhook.url}/hook`, eventTypes: ['DocumentRecordUpdated'] });
     const record = await seedRecord(worker, seeded);

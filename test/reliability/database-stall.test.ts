@@ -62,7 +62,8 @@ describe('PgChannelListener through a failing network', () => {
 
   it('receives notifications again after a cut', async () => {
     const payloads: string[] = [];
-    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), channel: 'stall_test', onPayload: (payload) => payloads.push(payload), logger: silent });
+    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), logger: silent });
+    await listener.subscribe('stall_test', { onPayload: (payload) => payloads.push(payload) });
     await listener.start();
 
     await proxy.cut();
@@ -81,8 +82,11 @@ describe('PgChannelListener through a failing network', () => {
   });
 
   it('closes a connection that opens after its stop', async () => {
-    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), channel: 'stall_test', onPayload: () => undefined, logger: silent });
+    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), logger: silent });
     await listener.start();
+    // Two channels, so the late connection has two LISTENs to run before its stop check.
+    await listener.subscribe('stall_test', { onPayload: () => undefined });
+    await listener.subscribe('stall_other', { onPayload: () => undefined });
     await proxy.cut();
     await proxy.stall();
     await waitFor(() => proxy.stalledConnections >= 1, { description: 'a reconnect attempt held by the stalled network' });
@@ -111,7 +115,8 @@ describe('PgChannelListener restarted during a reconnect', () => {
 
   it('keeps one connection when the old attempt fails', async () => {
     const payloads: string[] = [];
-    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), channel: 'restart_test', onPayload: (payload) => payloads.push(payload), logger: silent });
+    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), logger: silent });
+    await listener.subscribe('restart_test', { onPayload: (payload) => payloads.push(payload) });
     await listener.start();
     await proxy.cut();
     await proxy.stall();
@@ -146,7 +151,9 @@ describe('JobNotificationChannel', () => {
   });
 
   it('passes a published job to subscribers', async () => {
-    const channel = new JobNotificationChannel({ connectionString: database.url, notify: (name, payload) => notify(database.url, name, payload), logger: silent });
+    const listener = new PgChannelListener({ connectionString: database.url, logger: silent });
+    await listener.start();
+    const channel = new JobNotificationChannel({ listener, notify: (name, payload) => notify(database.url, name, payload) });
     await channel.connect();
     const received = new Promise<JobNotification>((resolve) => channel.subscribe(resolve));
     const nextRunAt = new Date('2026-12-05T10:00:00.000Z');
@@ -154,6 +161,8 @@ describe('JobNotificationChannel', () => {
     await channel.publish({ jobId: 'job-1' as JobId, jobName: 'deliver-push-message', nextRunAt, priority: 10, timestamp: new Date(), source: 'test' });
     const notification = await received;
     await channel.disconnect();
+    const listenerConnected = listener.connected;
+    await listener.stop();
 
     expect(notification.jobId).toBe('job-1');
     expect(notification.jobName).toBe('deliver-push-message');
@@ -161,6 +170,8 @@ describe('JobNotificationChannel', () => {
     expect(notification.priority).toBe(10);
     expect(notification.source).toBe('test');
     expect(channel.state).toBe('disconnected');
+    // The channel's disconnect leaves the shared connection to the process's other channels.
+    expect(listenerConnected).toBe(true);
   });
 
   it('round-trips a notification without a run time', () => {
@@ -184,7 +195,7 @@ describe('app stop while the database stalls', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     proxy = await startProxyTo(database.url);
-    // The stop logs this line just before it stops the channel listeners of the worker.
+    // The stop logs this line just before the worker's parts end their subscriptions and the channel listener stops.
     let onHttpStopped: () => void = () => undefined;
     httpStopped = new Promise((resolve) => (onHttpStopped = resolve));
     const logLines = new Writable({
@@ -204,8 +215,8 @@ describe('app stop while the database stalls', () => {
   it('leaves no database connection open', async () => {
     await proxy.cut();
     await proxy.stall();
-    // Each channel listener of the app (deliveries due, delivery log, connection status, revoked
-    // keys, jobs) retries within a second, so several attempts are held by now.
+    // The app's one channel listener retries after 100 ms, and the ORM's and Agenda's pools open
+    // connections for their next polls within a second, so the listener's attempt is among these.
     await waitFor(() => proxy.stalledConnections >= 3, { description: 'reconnect attempts held by the stalled network' });
 
     // The network returns once the listeners have stopped, so their held attempts connect late.

@@ -8,7 +8,8 @@ import { loadConfig } from '../../src/config/config';
 import { startApp, type RunningApp } from '../../src/app/app';
 import { ApiKey } from '../../src/workspace/api-key.entity';
 import { API_KEY_REVOKED_CHANNEL } from '../../src/workspace/auth.service';
-import { findListenBackends, terminateBackend } from '../support/listen-backends';
+import { findListenBackends, findListenBackendPids, terminateBackend } from '../support/listen-backends';
+import { LISTENER_APPLICATION_NAME } from '../../src/common/pg-channel-listener';
 import { bearer, captureLogs, collect, okData, openWs, postGraphQL, waitForFeedSubscribers, type WsProbe } from './security-support';
 
 const DELIVERY_LOG = 'subscription { deliveryLog { id } }';
@@ -209,21 +210,25 @@ describe('revocation listener of one API process', () => {
     await alone?.stop();
   });
 
+  /** Returns the process's one LISTEN backend, which serves every notification channel of the process. */
   async function listenBackend(): Promise<number> {
-    const backends = await findListenBackends(alone.databaseUrl, API_KEY_REVOKED_CHANNEL);
+    const backends = await findListenBackendPids(alone.databaseUrl);
     expect(backends).toHaveLength(1);
     return backends[0];
   }
 
   /** Waits until a LISTEN backend other than `terminated` is up, which means the listener reconnected. */
   async function waitForReconnect(terminated: number): Promise<void> {
-    await waitFor(async () => (await findListenBackends(alone.databaseUrl, API_KEY_REVOKED_CHANNEL)).some((pid) => pid !== terminated), {
-      description: 'the revocation listener to reconnect',
+    await waitFor(async () => (await findListenBackendPids(alone.databaseUrl)).some((pid) => pid !== terminated), {
+      description: 'the channel listener to reconnect',
     });
   }
 
-  it('holds one LISTEN backend for the cache and subscriptions', async () => {
-    await listenBackend();
+  it('holds one LISTEN backend for the cache, subscriptions and other channels', async () => {
+    const backends = await findListenBackends(alone.databaseUrl);
+
+    expect(backends).toHaveLength(1);
+    expect(backends[0].applicationName).toBe(LISTENER_APPLICATION_NAME);
   });
 
   it('empties the key cache when that backend is terminated', async () => {

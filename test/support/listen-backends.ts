@@ -10,18 +10,32 @@ async function query<Row extends pg.QueryResultRow>(databaseUrl: string, sql: st
   }
 }
 
+/** A backend whose last statement was a LISTEN. */
+export interface ListenBackend {
+  pid: number;
+  applicationName: string;
+  /** The last statement, such as `LISTEN a; LISTEN b;` after a reconnect. */
+  query: string;
+}
+
 /**
- * Returns the process ids of the backends on the database of `databaseUrl` whose last statement
- * was `LISTEN channel`. A dedicated listener connection runs nothing after its LISTEN, so each
- * such backend is one listener.
+ * Returns the backends on the database of `databaseUrl` whose last statement was a LISTEN, in pid
+ * order, whatever their application_name. A listener connection runs only LISTEN and UNLISTEN
+ * after it connects, so each such backend is one listener. A listener whose last statement was an
+ * UNLISTEN is not found.
  */
-export async function findListenBackends(databaseUrl: string, channel: string): Promise<number[]> {
-  const rows = await query<{ pid: number }>(
+export async function findListenBackends(databaseUrl: string): Promise<ListenBackend[]> {
+  return query<ListenBackend>(
     databaseUrl,
-    'select pid from pg_stat_activity where datname = current_database() and query = $1 order by pid',
-    [`LISTEN ${channel}`],
+    `select pid, application_name as "applicationName", query from pg_stat_activity
+      where datname = current_database() and query like 'LISTEN %' order by pid`,
+    [],
   );
-  return rows.map((row) => row.pid);
+}
+
+/** Returns the process ids of the backends that `findListenBackends` finds. */
+export async function findListenBackendPids(databaseUrl: string): Promise<number[]> {
+  return (await findListenBackends(databaseUrl)).map((backend) => backend.pid);
 }
 
 /** Ends a backend with pg_terminate_backend, as a database restart or an operator would. */

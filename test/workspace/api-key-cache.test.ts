@@ -2,13 +2,14 @@ import pg from 'pg';
 import pino from 'pino';
 import { ApiKeyCache } from '../../src/workspace/api-key-cache';
 import { ApiKeyRevocationListener } from '../../src/workspace/api-key-revocation.listener';
+import { PgChannelListener } from '../../src/common/pg-channel-listener';
 import { API_KEY_REVOKED_CHANNEL } from '../../src/workspace/auth.service';
 import { ApiKeyRole } from '../../src/workspace/api-key.entity';
 import type { Caller } from '../../src/graphql/context';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait';
-import { findListenBackends, terminateBackend } from '../support/listen-backends';
+import { findListenBackendPids, terminateBackend } from '../support/listen-backends';
 
 const silent = pino({ level: 'silent' });
 const TTL_MS = 30_000;
@@ -35,16 +36,21 @@ function storeAndFind(cache: ApiKeyCache, hash: string, apiKeyId: number): boole
 }
 
 let database: TestDatabase;
-const listeners: ApiKeyRevocationListener[] = [];
+const listeners: Array<{ revocations: ApiKeyRevocationListener; channelListener: PgChannelListener }> = [];
 
 type CacheOptions = { ttlMs?: number; maxEntries?: number };
 
-/** Starts one revocation listener on `url` (the test database by default) that feeds `caches`. */
+/**
+ * Starts one revocation listener that feeds `caches`, on a channel listener of its own that
+ * connects to `url` (the test database by default).
+ */
 async function startListener(caches: ApiKeyCache[], url = database.url): Promise<ApiKeyRevocationListener> {
-  const listener = new ApiKeyRevocationListener({ connectionString: url, consumers: caches, logger: silent });
-  listeners.push(listener);
-  await listener.start();
-  return listener;
+  const channelListener = new PgChannelListener({ connectionString: url, logger: silent });
+  const revocations = new ApiKeyRevocationListener({ listener: channelListener, consumers: caches, logger: silent });
+  listeners.push({ revocations, channelListener });
+  await channelListener.start();
+  await revocations.start();
+  return revocations;
 }
 
 function newCache(options: CacheOptions = {}): ApiKeyCache {
@@ -59,9 +65,9 @@ async function startCache(options: CacheOptions & { url?: string } = {}): Promis
 
 /** Returns the backend of the one LISTEN connection that `start` opens on the revocation channel. */
 async function backendOpenedBy(start: () => Promise<unknown>): Promise<number> {
-  const before = await findListenBackends(database.url, API_KEY_REVOKED_CHANNEL);
+  const before = await findListenBackendPids(database.url);
   await start();
-  const opened = (await findListenBackends(database.url, API_KEY_REVOKED_CHANNEL)).filter((pid) => !before.includes(pid));
+  const opened = (await findListenBackendPids(database.url)).filter((pid) => !before.includes(pid));
   expect(opened).toHaveLength(1);
   return opened[0];
 }
@@ -71,7 +77,10 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const listener of listeners.splice(0)) await listener.stop();
+  for (const { revocations, channelListener } of listeners.splice(0)) {
+    await revocations.stop();
+    await channelListener.stop();
+  }
 });
 
 afterAll(async () => {
@@ -201,7 +210,7 @@ describe('ApiKeyRevocationListener', () => {
     await waitFor(() => cache.find('hash-a', Date.now()) === undefined, { description: 'the cache to be emptied when its backend is terminated' });
 
     await waitFor(() => storeAndFind(cache, 'hash-b', 8), { description: 'caching to resume after the reconnect', timeoutMs: 15_000 });
-    expect(await findListenBackends(database.url, API_KEY_REVOKED_CHANNEL)).not.toContain(backend);
+    expect(await findListenBackendPids(database.url)).not.toContain(backend);
   });
 });
 
