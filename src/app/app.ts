@@ -90,7 +90,6 @@ async function startOnDatabase(
     await orm.close(true);
     throw error;
   }
-  const firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
   // Every notification channel of this process (jobs, due messages, live log, connection status,
   // key revocations) shares this one LISTEN connection.
   const channelListener = new PgChannelListener({ connectionString: databaseUrl, logger });
@@ -130,6 +129,10 @@ async function startOnDatabase(
     monitoringServer = await startMonitoringServer(monitoring, { host: config.host, port: config.port, logger });
   }
 
+  // The first workspace is created only after every part is up. Its admin key is shown only when
+  // the start succeeds, so a start that failed after creating it (on a taken port, say) would
+  // leave a workspace whose only admin key was never shown.
+  const firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
   const url = http ? `http://${config.host}:${http.port}${GRAPHQL_PATH}` : null;
   const monitoringUrl = `http://${config.host}:${http?.port ?? monitoringServer!.port}`;
   logger.info({ url, port: http?.port ?? null, monitoringUrl, role: config.role }, 'docpush is ready');

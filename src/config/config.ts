@@ -141,7 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
       connectionConcurrency: integer(env, 'DOCPUSH_CONNECTION_CONCURRENCY', 10, 1, 10000),
       connectionBusyDelayMs: positiveDuration(env, 'DOCPUSH_CONNECTION_BUSY_DELAY', '2s'),
       disableAfterMs: positiveDuration(env, 'DOCPUSH_DISABLE_AFTER', '5d'),
-      maxResponseBytes: integer(env, 'DOCPUSH_RESPONSE_BODY_LIMIT', 64 * 1024, 0, 16 * 1024 * 1024),
+      maxResponseBytes: byteSize(env, 'DOCPUSH_RESPONSE_BODY_LIMIT', 64 * 1024, 0, 16 * 1024 * 1024),
       retryScheduleMs: env.DOCPUSH_RETRY_SCHEDULE
         ? parseDurationList(env.DOCPUSH_RETRY_SCHEDULE, 'DOCPUSH_RETRY_SCHEDULE')
         : [...DEFAULT_RETRY_SCHEDULE_MS],
@@ -158,14 +158,14 @@ export function loadConfig(env: Env = process.env): Config {
       batchSize: integer(env, 'DOCPUSH_RETENTION_BATCH_SIZE', 1000, 1, 100000),
     },
     attachments: {
-      uploadLimitBytes: integer(env, 'DOCPUSH_UPLOAD_LIMIT', 25 * MIB, 1, MAX_UPLOAD_LIMIT_BYTES),
-      messageSizeLimitBytes: integer(env, 'DOCPUSH_MESSAGE_SIZE_LIMIT', 50 * MIB, 1, MAX_MESSAGE_SIZE_LIMIT_BYTES),
-      renderCacheBytes: integer(env, 'DOCPUSH_RENDER_CACHE_SIZE', 64 * MIB, 0, 16 * 1024 * MIB),
+      uploadLimitBytes: byteSize(env, 'DOCPUSH_UPLOAD_LIMIT', 25 * MIB, 1, MAX_UPLOAD_LIMIT_BYTES),
+      messageSizeLimitBytes: byteSize(env, 'DOCPUSH_MESSAGE_SIZE_LIMIT', 50 * MIB, 1, MAX_MESSAGE_SIZE_LIMIT_BYTES),
+      renderCacheBytes: byteSize(env, 'DOCPUSH_RENDER_CACHE_SIZE', 64 * MIB, 0, 16 * 1024 * MIB),
     },
     signing: { rotationGraceMs: duration(env, 'DOCPUSH_SECRET_ROTATION_GRACE', '24h') },
     api: {
       // File uploads travel as Base64 inside the GraphQL request, so the default leaves room for them.
-      maxRequestBodyBytes: integer(env, 'DOCPUSH_REQUEST_BODY_LIMIT', 40 * MIB, 1024, 1024 * MIB),
+      maxRequestBodyBytes: byteSize(env, 'DOCPUSH_REQUEST_BODY_LIMIT', 40 * MIB, 1024, 1024 * MIB),
       maxQueryDepth: integer(env, 'DOCPUSH_MAX_QUERY_DEPTH', 12, 1, 100),
       maxQueryAliases: integer(env, 'DOCPUSH_MAX_QUERY_ALIASES', 20, 0, 10_000),
       // About twice the estimate of graphql-js 16's full introspection query (about 52,000).
@@ -215,6 +215,29 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ValidationError(name, `${name}=${JSON.stringify(raw)} is invalid: expected an integer from ${min} to ${max}.`);
   }
   return value;
+}
+
+/** Reads a size in bytes. The error names the unit and an example, because "25MiB" is an easy mistake. */
+function byteSize(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(
+      name,
+      `${name}=${JSON.stringify(raw)} is invalid: expected a whole number of bytes from ${min} to ${max} (${formatBytes(max)}), ` +
+        `such as ${fallback} for ${formatBytes(fallback)}.`,
+    );
+  }
+  return value;
+}
+
+/** Formats a byte count in GiB, MiB or KiB when it is a whole number of them, else in bytes. */
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * MIB && bytes % (1024 * MIB) === 0) return `${bytes / (1024 * MIB)} GiB`;
+  if (bytes >= MIB && bytes % MIB === 0) return `${bytes / MIB} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 function fraction(env: Env, name: string, fallback: number): number {

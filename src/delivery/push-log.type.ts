@@ -42,7 +42,7 @@ export class PushLogType {
   @Field(() => GraphQLJSONObject)
   responseHeaders!: Record<string, string>;
 
-  @Field({ description: 'The response body, capped; Base64 when responseBodyEncoding is BASE64.' })
+  @Field({ description: 'The response body, capped; Base64 when responseBodyEncoding is base64.' })
   responseBody!: string;
 
   @Field({ description: 'utf8, or base64 for a body that was not valid UTF-8 text.' })

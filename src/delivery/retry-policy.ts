@@ -75,7 +75,9 @@ export function decideRetry(input: RetryInput): RetryDecision {
   if (statusCode === 410) {
     return {
       kind: 'disable_connection',
-      reason: 'The target returned 410 Gone, which asks the sender to stop; the connection was disabled.',
+      reason:
+        'The listener returned 410 Gone, which asks the sender to stop, so docpush disabled the connection. ' +
+        'Enable the connection again once the listener accepts deliveries.',
     };
   }
 

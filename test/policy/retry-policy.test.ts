@@ -91,6 +91,7 @@ describe('decideRetry', () => {
 
     expect(decision.kind).toBe('disable_connection');
     expect(reasonOf(decision)).toContain('410 Gone');
+    expect(reasonOf(decision)).toContain('Enable the connection again');
   });
 
   it('disables the connection on 410 after the schedule', () => {

@@ -1,0 +1,66 @@
+import net from 'node:net';
+import pg from 'pg';
+import { startAppOnDatabase } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/** Returns the error that `promise` rejects with, failing when it resolves. */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+async function countWorkspaces(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: string }>('select count(*) from workspaces');
+    return Number(rows[0].count);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('first start that fails on a taken port', () => {
+  let database: TestDatabase;
+  let portHolder: net.Server;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    portHolder = net.createServer();
+    await new Promise<void>((resolve) => portHolder.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => portHolder.close(() => resolve()));
+    await database.drop();
+  });
+
+  it('creates no workspace, so the next start shows the admin key', async () => {
+    const takenPort = (portHolder.address() as net.AddressInfo).port;
+
+    // The failed start leaves its parts running (see startOnDatabase), so an hour-long poll keeps
+    // its job queue from querying again during the run.
+    const failedStart = startAppOnDatabase(database.url, { PORT: String(takenPort), DOCPUSH_ROLE: 'api', DOCPUSH_JOB_POLL_INTERVAL: '1h' });
+    const error = await rejectionOf(failedStart);
+
+    expect(error.message).toContain(`Port ${takenPort} on 127.0.0.1 is already in use`);
+    expect(await countWorkspaces(database.url)).toBe(0);
+
+    const app = await startAppOnDatabase(database.url);
+    try {
+      expect(app.firstAdminKey).toMatch(/^dpk_/);
+      const response = await fetch(app.url!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${app.firstAdminKey}` },
+        body: JSON.stringify({ query: '{ pushConnections(first: 1) { totalCount } }' }),
+      });
+      expect(await response.json()).toEqual({ data: { pushConnections: { totalCount: 0 } } });
+    } finally {
+      await app.stop();
+    }
+  });
+});
