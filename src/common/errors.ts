@@ -36,8 +36,10 @@ export class ValidationError extends DocpushError {
 export class NotFoundError extends DocpushError {
   readonly code = 'NOT_FOUND' as const;
 
-  static of(entity: string, id: string | number): NotFoundError {
-    return new NotFoundError(`${entity} ${JSON.stringify(String(id))} was not found in this workspace.`, 'id');
+  /** Creates the error of an unknown id; `field` names the argument that held it. */
+  static of(entity: string, id: string | number, field = 'id'): NotFoundError {
+    const hint = field === 'id' ? '' : `: check ${field}`;
+    return new NotFoundError(`${entity} ${JSON.stringify(String(id))} was not found in this workspace${hint}.`, field);
   }
 }
 

@@ -18,14 +18,17 @@ export class WorkspaceScope {
     return this.em.getReference(Workspace, this.workspaceId);
   }
 
-  /** Finds one row of this workspace by id, or raises NOT_FOUND naming the entity and the id. */
-  async get<T extends object>(entity: EntityName<T>, label: string, id: string | number, extra: object = {}): Promise<T> {
+  /**
+   * Finds one row of this workspace by id, or raises NOT_FOUND naming the entity, the id and
+   * `field`, the argument that held the id.
+   */
+  async get<T extends object>(entity: EntityName<T>, label: string, id: string | number, extra: object = {}, field = 'id'): Promise<T> {
     const numericId = typeof id === 'number' ? id : parseId(id);
-    if (!Number.isSafeInteger(numericId) || numericId <= 0) throw NotFoundError.of(label, id);
+    if (!Number.isSafeInteger(numericId) || numericId <= 0) throw NotFoundError.of(label, id, field);
 
     const where = { id: numericId, workspace: this.workspaceId, ...extra } as FilterQuery<T>;
     const found = await this.em.findOne(entity, where);
-    if (!found) throw NotFoundError.of(label, id);
+    if (!found) throw NotFoundError.of(label, id, field);
     return found;
   }
 }

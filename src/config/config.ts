@@ -108,9 +108,16 @@ const MAX_UPLOAD_LIMIT_BYTES = 29 * MIB;
 /** The pushed body is one JavaScript string, and V8 (Node 20) caps strings at 2^29 - 24 characters, about 512 MiB. */
 const MAX_MESSAGE_SIZE_LIMIT_BYTES = 500 * MIB;
 
+/**
+ * Maximum delay of a Node timer (2^31 - 1 ms, about 24.8 days). Node runs a setTimeout or
+ * setInterval with a longer delay after 1 ms instead, so an interval above it would repeat
+ * every millisecond.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function loadConfig(env: Env = process.env): Config {
-  const attemptTimeoutMs = duration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
-  const processEveryMs = positiveDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
+  const attemptTimeoutMs = positiveDuration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
+  const processEveryMs = timerDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
   return {
     databaseUrl: env.DATABASE_URL || null,
     createMissingDatabase: boolean(env, 'DOCPUSH_CREATE_DATABASE', false),
@@ -119,7 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 4000, 0, 65535),
     role: oneOf(env, 'DOCPUSH_ROLE', ['all', 'api', 'worker'] as const, 'all'),
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     secretKey: env.DOCPUSH_SECRET_KEY || null,
     jobs: {
       backend: oneOf(env, 'DOCPUSH_JOB_BACKEND', ['postgres', 'mongodb'] as const, 'postgres'),
@@ -170,7 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueryAliases: integer(env, 'DOCPUSH_MAX_QUERY_ALIASES', 20, 0, 10_000),
       // About twice the estimate of graphql-js 16's full introspection query (about 52,000).
       maxQueryComplexity: integer(env, 'DOCPUSH_MAX_QUERY_COMPLEXITY', 100_000, 1, 1_000_000_000),
-      authRecheckIntervalMs: duration(env, 'DOCPUSH_AUTH_RECHECK_INTERVAL', '30s'),
+      authRecheckIntervalMs: timerDuration(env, 'DOCPUSH_AUTH_RECHECK_INTERVAL', '30s'),
       apiKeyCacheTtlMs: duration(env, 'DOCPUSH_API_KEY_CACHE_TTL', '30s'),
       // The default of Apollo Server 5: off when NODE_ENV is production, on otherwise.
       introspection: boolean(env, 'DOCPUSH_GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
@@ -187,6 +194,15 @@ function duration(env: Env, name: string, fallback: string): number {
 function positiveDuration(env: Env, name: string, fallback: string): number {
   const value = duration(env, name, fallback);
   if (value <= 0) throw new ValidationError(name, `${name}=${JSON.stringify(env[name])} is invalid: expected a duration above zero, such as ${fallback}.`);
+  return value;
+}
+
+/** Reads the delay of a repeating timer, which must be above zero and at most MAX_TIMER_MS. */
+function timerDuration(env: Env, name: string, fallback: string): number {
+  const value = positiveDuration(env, name, fallback);
+  if (value > MAX_TIMER_MS) {
+    throw new ValidationError(name, `${name}=${JSON.stringify(env[name])} is invalid: expected a duration of at most 24d (${MAX_TIMER_MS} ms), such as ${fallback}.`);
+  }
   return value;
 }
 

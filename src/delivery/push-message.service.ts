@@ -83,7 +83,7 @@ export class PushMessageService {
    * left out. Returns how many messages were recovered.
    */
   async recoverFailed(connectionId: string, since: Date): Promise<number> {
-    const connection = await this.scope.get(PushConnection, 'Push connection', connectionId, { deletedAt: null });
+    const connection = await this.scope.get(PushConnection, 'Push connection', connectionId, { deletedAt: null }, 'connectionId');
     const now = this.now();
     checkRecoverySince(since, now);
 

@@ -21,7 +21,7 @@ const SAMPLE_LOCK_KEY = 0x64707369;
  * or events. Rejects a disabled connection, because nothing is sent to one.
  */
 export async function createTestMessage(scope: WorkspaceScope, connectionId: string): Promise<PushMessage> {
-  const connection = await scope.get(PushConnection, 'Push connection', connectionId, { deletedAt: null });
+  const connection = await scope.get(PushConnection, 'Push connection', connectionId, { deletedAt: null }, 'connectionId');
   if (!connection.enabled) {
     throw new ConflictError(`Push connection ${connection.id} is disabled; enable it before sending a test message.`, 'connectionId');
   }

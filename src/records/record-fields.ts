@@ -45,12 +45,59 @@ export function checkPersons(persons: DocumentRecordPersonInput[]): RecordPerson
   });
 }
 
-/** Checks the size of an event's parameters; null and omitted become an empty object. */
+/** Legito's share permissions, the values of the `sharePermission` event parameter. */
+const SHARE_PERMISSIONS = ['MANAGE', 'EDIT', 'READ', 'LIST'];
+
+const isPositiveId = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) > 0;
+
+/**
+ * The parameters that Legito's DocumentRecordEvent defines, with the value each one takes. Each
+ * may also be null. Other keys pass unchecked, because that schema allows them.
+ */
+const PARAMETER_SHAPES: Record<string, { test: (value: unknown) => boolean; expected: string }> = {
+  ownerId: { test: isPositiveId, expected: 'a user id (positive integer)' },
+  workflowStageId: { test: isPositiveId, expected: 'a workflow stage id (positive integer)' },
+  shareUserId: { test: isPositiveId, expected: 'a user id (positive integer)' },
+  shareUserGroupId: { test: isPositiveId, expected: 'a user group id (positive integer)' },
+  fileId: { test: isPositiveId, expected: 'a file id (positive integer)' },
+  templateId: { test: isPositiveId, expected: 'a template id (positive integer)' },
+  documentVersionId: { test: isPositiveId, expected: 'a document version id (positive integer)' },
+  sharePermission: { test: (value) => SHARE_PERMISSIONS.includes(value as string), expected: `one of ${SHARE_PERMISSIONS.join(', ')}` },
+  externalLink: { test: (value) => typeof value === 'string', expected: 'a string' },
+  date: { test: isIsoDateTime, expected: 'an ISO 8601 date-time string such as 2026-01-31T08:00:00+01:00' },
+};
+
+/**
+ * Checks an event's parameters: their size, and the type of each parameter that Legito's
+ * DocumentRecordEvent defines, so pushed events keep that shape. Null and omitted parameters
+ * become an empty object.
+ */
 export function checkParameters(parameters: Record<string, unknown> | null | undefined): Record<string, unknown> {
   if (!parameters) return {};
   const bytes = Buffer.byteLength(JSON.stringify(parameters), 'utf8');
   if (bytes > MAX_PARAMETERS_BYTES) {
     throw new ValidationError('parameters', `parameters is ${bytes} bytes as JSON; the maximum is ${MAX_PARAMETERS_BYTES}. Send ids, not file contents.`);
   }
+  for (const [key, shape] of Object.entries(PARAMETER_SHAPES)) {
+    const value = parameters[key];
+    if (value === undefined || value === null || shape.test(value)) continue;
+    const field = `parameters.${key}`;
+    throw new ValidationError(field, `${field} is ${JSON.stringify(value)}: give ${shape.expected}, or null.`);
+  }
   return parameters;
+}
+
+/** An ISO 8601 date, optionally with a time and a UTC offset, such as 2026-01-31 or 2026-01-31T08:00:00+01:00. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** Reports whether `value` is an ISO 8601 date or date-time string naming a day and time that exist. */
+export function isIsoDateTime(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const match = ISO_DATE_TIME.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [1, 2, 3].map((group) => Number(match[group]));
+  const [hour, minute, second] = [4, 5, 6].map((group) => Number(match[group] ?? 0));
+  const start = new Date(Date.UTC(year, month - 1, day));
+  const dayExists = start.getUTCFullYear() === year && start.getUTCMonth() === month - 1 && start.getUTCDate() === day;
+  return dayExists && hour <= 23 && minute <= 59 && second <= 60;
 }

@@ -1,6 +1,7 @@
 import { ValidationError } from '../common/errors';
 import { MAX_NAME_LENGTH } from '../common/input-checks';
 import type { RecordPropertyData } from './document-record.entity';
+import { isIsoDateTime } from './record-fields';
 
 /** Legito's property types; each fixes the shape of the property's `value`. */
 export const PROPERTY_TYPES = [
@@ -38,7 +39,7 @@ export const MAX_PROPERTIES = 500;
 
 const isInteger = (value: unknown): boolean => Number.isSafeInteger(value);
 const isString = (value: unknown): boolean => typeof value === 'string';
-const isDate = (value: unknown): boolean => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+const isDate = isIsoDateTime;
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const orNull = (test: (value: unknown) => boolean) => (value: unknown) => value === null || test(value);
 const listOf = (test: (value: unknown) => boolean) => (value: unknown) => Array.isArray(value) && value.every(test);

@@ -128,6 +128,10 @@ describe('createDocumentRecord', () => {
     ['a property without an id', 'properties[0].id', { properties: [{ name: 'Value', type: 'text', value: 'x' }] }],
     ['two properties with one id', 'properties[1].id', { properties: [{ id: 1, name: 'A', type: 'text', value: 'a' }, { id: 1, name: 'B', type: 'text', value: 'b' }] }],
     ['a property with an unknown key', 'properties[0].colour', { properties: [{ id: 1, name: 'A', type: 'text', value: 'a', colour: 'red' }] }],
+    ['a date property holding a bare number', 'properties[0].value', { properties: [{ id: 1, name: 'Signed', type: 'date', value: '1' }] }],
+    ['a date property holding words', 'properties[0].value', { properties: [{ id: 1, name: 'Signed', type: 'date', value: 'signed in 2026' }] }],
+    ['a date property naming 30 February', 'properties[0].value', { properties: [{ id: 1, name: 'Signed', type: 'date', value: '2026-02-30T10:00:00Z' }] }],
+    ['a date list with a day that does not exist', 'properties[0].value', { properties: [{ id: 1, name: 'Dates', type: 'date_list', value: ['2026-04-31'] }] }],
   ];
 
   it.each(invalidCases)('rejects %s and stores nothing', async (_case, field, overrides) => {

@@ -136,6 +136,33 @@ describe('recordDocumentEvent', () => {
     expect((await readRecord(record.id)).ownerId).toBe(record.ownerId);
   });
 
+  it.each([
+    ['workflowStageId', { workflowStageId: 'approved' }],
+    ['shareUserId', { shareUserId: 0 }],
+    ['sharePermission', { sharePermission: 'OWNER' }],
+    ['fileId', { fileId: 1.5 }],
+    ['externalLink', { externalLink: 42 }],
+    ['date', { date: 'tomorrow' }],
+  ])('rejects parameters.%s of the wrong type', async (key, parameters) => {
+    const record = await createRecord();
+    const before = await countStored();
+
+    const result = await app.request(RecordDocumentEventDocument, { input: { documentRecordId: record.id, type: 'SignCompleted', parameters } }, ws.memberKey);
+
+    const error = expectFieldError(result, `parameters.${key}`);
+    expect(error.message).toContain(JSON.stringify(parameters[key as keyof typeof parameters]));
+    expect(await countStored()).toEqual(before);
+  });
+
+  it('accepts Legito parameters and null values', async () => {
+    const record = await createRecord();
+    const parameters = { shareUserId: 7, sharePermission: 'EDIT', date: '2026-08-27T10:56:02+02:00', externalLink: 'https://example.com/', fileId: null, note: 'kept' };
+
+    const recorded = await recordEvent({ documentRecordId: record.id, type: 'DocumentShared', parameters });
+
+    expect(recorded.event.parameters).toEqual(parameters);
+  });
+
   it('rejects an unknown event type', async () => {
     const record = await createRecord();
     const input = { documentRecordId: record.id, type: 'DocumentPrinted' } as unknown as RecordDocumentEventInput;

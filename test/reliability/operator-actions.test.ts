@@ -176,7 +176,8 @@ describe('recoverFailedMessages', () => {
     expect(future).toMatchObject({ code: 'BAD_USER_INPUT', field: 'since' });
 
     const unknown = errorOf(await app.request(RecoverFailedMessagesDocument, { connectionId: '999999', since: new Date().toISOString() }));
-    expect(unknown.code).toBe('NOT_FOUND');
+    expect(unknown).toMatchObject({ code: 'NOT_FOUND', field: 'connectionId' });
+    expect(unknown.message).toContain('"999999"');
   });
 });
 
@@ -218,6 +219,13 @@ describe('sendTestMessage', () => {
     dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
     const rejected = errorOf(await app.request(SendTestMessageDocument, { connectionId: connection.id }));
     expect(rejected).toMatchObject({ code: 'CONFLICT', field: 'connectionId' });
+  });
+
+  it('names connectionId when the connection is unknown', async () => {
+    const unknown = errorOf(await app.request(SendTestMessageDocument, { connectionId: '999999' }));
+
+    expect(unknown).toMatchObject({ code: 'NOT_FOUND', field: 'connectionId' });
+    expect(unknown.message).toContain('"999999"');
   });
 });
 

@@ -11,8 +11,11 @@ import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '..
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { PushMessageState } from '../../src/delivery/push-message.entity';
-import { createEnabledConnection, fetchLogsOfMessage, waitForMessageState, WAIT_TIMEOUT_MS } from './reliability-support';
+import { createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState, WAIT_TIMEOUT_MS } from './reliability-support';
 import { newSecretKey } from './docpush-process';
+import { dataOf } from '../support/test-app';
+import { UploadFileDocument } from '../generated/graphql';
+import { REDACTED_FILE_DATA } from '../../src/delivery/push-payload';
 
 let app: TestApp;
 let seeded: SeededWorkspace;
@@ -78,6 +81,22 @@ describe('a worker with another server key', () => {
     await waitForMessageState(app, messageIds[0], PushMessageState.SUCCEEDED);
     await waitFor(() => listener.requests.length === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the delivery with the right key' });
     expect(listener.requests[0].headers['webhook-id']).toBe(messageIds[0]);
+  });
+  it('keeps file data out of the log of an unsigned attempt', async () => {
+    await deleteAllConnections(app);
+    await createEnabledConnection(app, { url: listener.url, eventTypes: ['DocumentRecordUpdated'], attachFilesUploaded: true });
+    const record = await seedRecord(app, seeded);
+    const contentBase64 = Buffer.from('confidential contract text, uploaded by the platform').toString('base64');
+    dataOf(await app.request(UploadFileDocument, { input: { documentRecordId: String(record.id), fileName: 'contract.txt', mimeType: 'text/plain', contentBase64 } }));
+    worker = await startWorker(newSecretKey());
+
+    const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    await waitForMessageState(app, messageIds[0], PushMessageState.RETRY_SCHEDULED);
+
+    const [log] = await fetchLogsOfMessage(app, messageIds[0]);
+    expect(log.responseError).toContain('could not be signed');
+    expect(log.requestBody).not.toContain(contentBase64);
+    expect(JSON.parse(log.requestBody).files.uploaded[0].data).toBe(REDACTED_FILE_DATA);
   });
 });
 

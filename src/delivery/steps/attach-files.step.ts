@@ -202,7 +202,8 @@ export async function recordNotSentAttempt(
     headers: {},
     body: '',
     loggedHeaders: {},
-    loggedBody: failure.kind === 'too_large' ? failure.loggedBody : JSON.stringify(input.payload),
+    // An unreadable secret stops the attempt after the files were attached, so the payload may hold their data.
+    loggedBody: failure.kind === 'too_large' ? failure.loggedBody : JSON.stringify(redactFileData(input.payload)),
     droppedHeaders: [],
   };
   // Status 0 with a null errorKind marks an attempt that sent nothing, and `error` states why.
