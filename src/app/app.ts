@@ -58,6 +58,7 @@ const API_KEY_CACHE_MAX_ENTRIES = 10_000;
 /** Starts docpush: database (embedded when no URL is configured), migrations, job queue and the roles configured. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  warnAboutUnknownSettings(config, logger);
   // Settings that can be wrong are checked before anything starts, so a typo leaves nothing running.
   const targetPolicy = createTargetPolicy({ ...config.delivery, resolve: options.resolve });
   const serverKey = loadServerKey({ keyFromEnv: config.secretKey ?? undefined, dataDir: config.dataDir, logger });
@@ -247,6 +248,14 @@ function logDataDirectory(config: Config, keyFound: boolean, logger: Logger): vo
   }
   const serverKeySource = keyFound ? 'key file' : 'key file missing: generated once the database is known to hold no encrypted secrets';
   logger.info({ dataDir: config.dataDir, serverKeyFile: serverKeyPath(config.dataDir), serverKeySource }, 'data directory and server key');
+}
+
+/** Names each DOCPUSH_ variable that no setting reads, because a misspelled name leaves its setting at the default. */
+function warnAboutUnknownSettings(config: Config, logger: Logger): void {
+  for (const { name, suggestion } of config.unknownSettings) {
+    const advice = suggestion ? `did you mean ${suggestion}?` : 'see the configuration table in README.md for the settings docpush reads.';
+    logger.warn({ setting: name, suggestion }, `${name} is not a docpush setting and is ignored; ${advice}`);
+  }
 }
 
 /** Says at start-up when listener targets beyond public HTTPS addresses are allowed. */

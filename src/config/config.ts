@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseDuration, parseDurationList } from './duration';
 import { ValidationError } from '../common/errors';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../delivery/retry-policy';
+import { findUnknownSettings, recordReads, type Env, type UnknownSetting } from './unknown-settings';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
 export type JobBackend = 'postgres' | 'mongodb';
@@ -93,9 +94,9 @@ export interface Config {
     /** Maximum number of operations that one graphql-ws connection runs at once, subscriptions included. */
     maxWsOperations: number;
   };
+  /** DOCPUSH_ variables of the environment that no setting reads, such as a misspelled name. */
+  unknownSettings: UnknownSetting[];
 }
-
-type Env = Record<string, string | undefined>;
 
 const MIB = 1024 * 1024;
 
@@ -115,7 +116,14 @@ const MAX_MESSAGE_SIZE_LIMIT_BYTES = 500 * MIB;
  */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(source: Env = process.env): Config {
+  const read = new Set<string>();
+  const env = recordReads(source, read);
+  const settings = readSettings(env);
+  return { ...settings, unknownSettings: findUnknownSettings(source, read) };
+}
+
+function readSettings(env: Env): Omit<Config, 'unknownSettings'> {
   const attemptTimeoutMs = positiveDuration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
   const processEveryMs = timerDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
   return {
