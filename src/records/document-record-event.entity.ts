@@ -29,4 +29,13 @@ export class DocumentRecordEvent {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
+
+  /**
+   * The record's row as PostgreSQL's row_to_json gave it once the event was stored, so every
+   * attempt of every message of the event pushes the record as it was then. Null for events
+   * stored before snapshots existed, whose messages push the record as it is at each attempt.
+   * A `json` column keeps the row's column order and text as they were written.
+   */
+  @Property({ type: 'json', columnType: 'json', nullable: true })
+  recordSnapshot: Opt<Record<string, unknown>> | null = null;
 }

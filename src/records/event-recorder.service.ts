@@ -41,8 +41,15 @@ export async function recordEventWithMessages(
   );
 
   await em.flush();
+  // After the flush, so the snapshot holds the record's changes made with this event.
+  await executeWithBindings(em, SNAPSHOT_RECORD_SQL, { eventId: event.id });
   return { event, messageIds: messages.map((message) => message.id) };
 }
+
+/** Stores the event's record row, as it is in the current transaction, as the event's snapshot. */
+const SNAPSHOT_RECORD_SQL = `update document_record_events e set record_snapshot = row_to_json(r)
+       from document_records r
+      where e.id = :eventId and r.id = e.document_record_id`;
 
 /**
  * Returns the matching rule as a condition on push_connections `c`. The connection is enabled and
@@ -84,21 +91,21 @@ export interface InsertedEvent {
 /**
  * One statement that does what `recordEventWithMessages` does for an event that changes nothing
  * on its record. It locks the record row, so events of one record keep their order. It checks the
- * author, then inserts the event and one push message per triggered connection (same matching
- * rule), all in the statement's own transaction. The ORM path costs about eight round trips per
+ * author, then inserts the event with the record's row as its snapshot and one push message per
+ * triggered connection (same matching rule), all in the statement's own transaction. The ORM path costs about eight round trips per
  * event, and it was the API's main cost under load. The caller notifies the workers after it.
  */
 const INSERT_EVENT_WITH_MESSAGES = `
 with target_record as (
-  select id, template_suite_id, document_record_type_id
+  select id, template_suite_id, document_record_type_id, row_to_json(document_records) as snapshot
     from document_records
    where id = cast(:recordId as bigint) and workspace_id = :workspaceId
      for update
 ), target_author as (
   select id from users where id = cast(:authorId as bigint) and workspace_id = :workspaceId
 ), inserted_event as (
-  insert into document_record_events (workspace_id, document_record_id, type, author_id, parameters, created_at)
-  select :workspaceId, r.id, :type, a.id, cast(:parameters as jsonb), clock_timestamp()
+  insert into document_record_events (workspace_id, document_record_id, type, author_id, parameters, created_at, record_snapshot)
+  select :workspaceId, r.id, :type, a.id, cast(:parameters as jsonb), clock_timestamp(), r.snapshot
     from target_record r
     left join target_author a on true
    where cast(:authorId as bigint) is null or a.id is not null

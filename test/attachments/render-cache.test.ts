@@ -166,7 +166,7 @@ describe('render cache in attachFiles', () => {
     expect(await docxText(files[0])).toContain(amendment);
   });
 
-  test('changed record property renders anew', async () => {
+  test('changed record property renders anew for a later event', async () => {
     const metrics = newMetrics();
     const cache = new RenderCache();
     const { record, messageIds } = await seedEventWithDocument();
@@ -178,8 +178,13 @@ describe('render cache in attachFiles', () => {
     );
     dataOf(await app.request(UpdateDocumentRecordDocument, { id: String(record.id), input: { properties } }));
 
-    // The same message, as on a retry: the document version is unchanged.
-    const after = generatedFiles(await attach(messageIds[0], { metrics, renderCache: cache }));
+    // A retry of the first message renders the record as it was at its event, so the cache serves it.
+    const retried = generatedFiles(await attach(messageIds[0], { metrics, renderCache: cache }));
+    expect(retried).toEqual(before);
+    expect(await renderCount(metrics)).toBe(2);
+
+    const later = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const after = generatedFiles(await attach(later.messageIds[0], { metrics, renderCache: cache }));
     expect(await renderCount(metrics)).toBe(4);
     const text = await docxText(after[0]);
     expect(text).toContain('EUR 13,000.00 excluding VAT');
@@ -190,11 +195,13 @@ describe('render cache in attachFiles', () => {
     const metrics = newMetrics();
     const cache = new RenderCache();
     const lawyer = (await seedUser(app, seeded, 'Petr Svoboda')).id;
-    const { record, messageIds } = await seedEventWithDocument();
+    const { record } = await seedEventWithDocument();
     const em = app.app.services.orm.em.fork();
     const managed = await em.findOneOrFail(DocumentRecord, record.id);
     managed.properties = managed.properties.map((property) => (property.type === 'user' ? { ...property, value: lawyer } : property));
     await em.flush();
+    // An event after the change, so that its record snapshot holds the user property.
+    const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
     expect(await docxText(generatedFiles(await attach(messageIds[0], { metrics, renderCache: cache }))[0])).toContain('Petr Svoboda');
 
     await app.app.services.orm.em.fork().nativeUpdate(User, { id: lawyer }, { name: 'Petr Dvořák' });

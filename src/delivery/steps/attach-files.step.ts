@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PushMessage } from '../push-message.entity';
 import { formatTimestamp, redactFileData, type GeneratedFilePayload, type PushPayload, type UploadedFilePayload } from '../push-payload';
 import type { RetryPolicyConfig } from '../retry-policy';
-import type { DeliveryRequest } from './build-request.step';
+import { recordAtEvent, type DeliveryRequest } from './build-request.step';
 import { recordAttempt, type AttemptRecord } from './record-attempt.step';
 import type { AttemptResult } from '../http-sender';
 import type { DeliveryMetrics } from '../../observability/metrics';
@@ -41,6 +41,10 @@ export interface AttachFilesOptions {
  * without one of its files. Returns `too_large` when the JSON body would exceed
  * `messageSizeLimitBytes`, found before the uploaded files' bytes are read. With a render cache
  * a file is rendered once per render input and file type, however many messages carry it.
+ *
+ * NOTE: the record's fields come from the event's snapshot, but its documents and uploaded files
+ * are read at each attempt. A retry after a new document version, an upload or a deletion carries
+ * the files as they are then; keeping them as of the event would need versioned files.
  */
 export async function attachFiles(
   em: EntityManager,
@@ -51,7 +55,7 @@ export async function attachFiles(
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const connection = message.connection;
-  const record = message.event.documentRecord;
+  const record = recordAtEvent(message.event);
   // One set per message, so that every file name in it differs from the others, ignoring case.
   const takenNames = new Set<string>();
 

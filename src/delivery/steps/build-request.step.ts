@@ -1,4 +1,7 @@
 import type { PushMessage } from '../push-message.entity';
+import type { DocumentRecord } from '../../records/document-record.entity';
+import type { DocumentRecordEvent } from '../../records/document-record-event.entity';
+import { rowToProperties } from '../../database/row-mapping';
 import type { PushConnection } from '../../connections/push-connection.entity';
 import type { User } from '../../workspace/user.entity';
 import { renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
@@ -20,9 +23,18 @@ export interface DeliveryRequest {
   droppedHeaders: string[];
 }
 
-/** Builds the payload (without attachments; the attachment step adds them). */
+/**
+ * Builds the payload (without attachments; the attachment step adds them) with the record as it
+ * was when the event was stored, so every attempt of a message pushes the same record.
+ */
 export function buildPayload(message: PushMessage): PushPayload {
-  return buildPushPayload(message.connection, message.event, message.event.documentRecord);
+  return buildPushPayload(message.connection, message.event, recordAtEvent(message.event));
+}
+
+/** Returns the event's record snapshot in the shape of the entity, or the record as it is now for an event stored without one. */
+export function recordAtEvent(event: DocumentRecordEvent): DocumentRecord {
+  if (!event.recordSnapshot) return event.documentRecord;
+  return rowToProperties(event.recordSnapshot) as unknown as DocumentRecord;
 }
 
 /** Serialises and signs the payload and resolves the connection's custom headers. */
