@@ -95,7 +95,7 @@ export async function deliverClaimedMessage(em: EntityManager, message: PushMess
       renderCache: deps.renderCache,
     });
     const { result, record } = attached.kind === 'ready'
-      ? await sendAndRecord(em, message, attached.payload, deps, now)
+      ? await sendAndRecord(em, message, attached, deps, now)
       : await recordNotSentAttempt(em, { message, payload, failure: attached, retryPolicy: deps.retryPolicy, now: now() });
     deps.metrics?.recordAttempt(result, record.decision);
 
@@ -110,10 +110,11 @@ export async function deliverClaimedMessage(em: EntityManager, message: PushMess
 }
 
 /** Signs and sends the request, then records the attempt. */
-async function sendAndRecord(em: EntityManager, message: PushMessage, payload: PushPayload, deps: DeliveryDeps, now: () => Date) {
+async function sendAndRecord(em: EntityManager, message: PushMessage, attached: { payload: PushPayload; body: string | null }, deps: DeliveryDeps, now: () => Date) {
+  const { payload } = attached;
   let request: DeliveryRequest;
   try {
-    request = buildRequest(message, payload, deps.secretBox, now());
+    request = buildRequest(message, payload, deps.secretBox, now(), attached.body);
   } catch (error) {
     // A stored secret that this server key cannot decrypt: recorded and retried, so the push log
     // shows why and the message is delivered once the right DOCPUSH_SECRET_KEY is back.

@@ -16,7 +16,8 @@ import type { RenderCache } from '../../rendering/render-cache';
 import type { FileType, RenderInput } from '../../rendering/document-content';
 
 export type AttachResult =
-  | { kind: 'ready'; payload: PushPayload }
+  /** `body` is the payload's JSON when the size check made it final already (no uploaded file data to add), else null. */
+  | { kind: 'ready'; payload: PushPayload; body: string | null }
   | { kind: 'render_failed'; error: RenderError; durationMs: number }
   | { kind: 'too_large'; sizeBytes: number; limitBytes: number; loggedBody: string; durationMs: number };
 
@@ -76,14 +77,17 @@ export async function attachFiles(
   }
 
   const withFiles = addFiles(payload, connection, generated, uploaded);
-  const sizeBytes = messageSize(withFiles, uploadedRows);
+  // Without uploaded files this JSON is the final body, so the request step reuses it.
+  const json = JSON.stringify(withFiles);
+  const sizeBytes = messageSize(json, uploadedRows);
   if (sizeBytes > options.messageSizeLimitBytes) {
     const loggedBody = JSON.stringify(redactFileData(withFiles));
     return { kind: 'too_large', sizeBytes, limitBytes: options.messageSizeLimitBytes, loggedBody, durationMs: elapsed() };
   }
 
+  if (uploadedRows.length === 0) return { kind: 'ready', payload: withFiles, body: json };
   await fillUploadedData(em, uploadedRows, uploaded);
-  return { kind: 'ready', payload: withFiles };
+  return { kind: 'ready', payload: withFiles, body: null };
 }
 
 async function renderGeneratedFiles(
@@ -150,12 +154,13 @@ function addFiles(
 }
 
 /**
- * Returns the exact byte length of the JSON body. Uploaded entries still have empty `data`, and
- * Base64 text needs no JSON escaping, so each adds the Base64 length of its stored size.
+ * Returns the exact byte length of the JSON body, given the payload's JSON before the uploaded
+ * files' data is filled in. Uploaded entries still have empty `data`, and Base64 text needs no
+ * JSON escaping, so each adds the Base64 length of its stored size.
  */
-function messageSize(payload: PushPayload, uploadedRows: UploadedFile[]): number {
+function messageSize(json: string, uploadedRows: UploadedFile[]): number {
   const base64Bytes = uploadedRows.reduce((sum, row) => sum + 4 * Math.ceil(row.size / 3), 0);
-  return Buffer.byteLength(JSON.stringify(payload)) + base64Bytes;
+  return Buffer.byteLength(json) + base64Bytes;
 }
 
 /**

@@ -37,9 +37,12 @@ export function recordAtEvent(event: DocumentRecordEvent): DocumentRecord {
   return rowToProperties(event.recordSnapshot) as unknown as DocumentRecord;
 }
 
-/** Serialises and signs the payload and resolves the connection's custom headers. */
-export function buildRequest(message: PushMessage, payload: PushPayload, secretBox: SecretBox, now: Date): DeliveryRequest {
-  const body = JSON.stringify(payload);
+/**
+ * Serialises and signs the payload and resolves the connection's custom headers. `serialized`,
+ * when given, is the payload's JSON already made by the attachment step.
+ */
+export function buildRequest(message: PushMessage, payload: PushPayload, secretBox: SecretBox, now: Date, serialized: string | null = null): DeliveryRequest {
+  const body = serialized ?? JSON.stringify(payload);
   const custom = resolveCustomHeaders(message, secretBox);
   const signature = buildSignatureHeaders({
     messageId: message.id,
