@@ -14,14 +14,33 @@ export const MAX_EMAIL_LENGTH = 320;
  */
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
-/** Trims a required name and rejects it when empty or longer than `maxLength`. */
+/** Control characters: C0 (U+0000 to U+001F, tab and line breaks included), DEL and C1 (U+0080 to U+009F). */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * Trims a required name and rejects it when empty or longer than `maxLength`. A name is a
+ * one-line label, so a control character inside it, tab and line breaks included, is rejected too.
+ */
 export function checkName(field: string, value: string, example: string, maxLength: number = MAX_NAME_LENGTH): string {
   const trimmed = value.trim();
   if (trimmed === '') throw new ValidationError(field, `${field} is empty: give a name, such as ${JSON.stringify(example)}.`);
   if (trimmed.length > maxLength) {
     throw new ValidationError(field, `${field} is ${trimmed.length} characters long; the maximum is ${maxLength}. Shorten it.`);
   }
+  const control = CONTROL_CHARACTER.exec(trimmed);
+  if (control) {
+    throw new ValidationError(
+      field,
+      `${field} contains the control character ${describeCodePoint(control[0])} at character ${[...trimmed.slice(0, control.index)].length + 1}: ` +
+        'remove it, and write the name on one line without tabs.',
+    );
+  }
   return trimmed;
+}
+
+/** Formats a character as its Unicode code point, such as U+0007. */
+function describeCodePoint(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** Trims optional text; an empty result becomes null. Rejects text longer than `maxLength`. */

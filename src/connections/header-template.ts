@@ -40,6 +40,19 @@ const RESERVED_HEADER_NAMES = [
 /** Control characters that no header value may contain (tab is allowed, as in RFC 9110). */
 const FORBIDDEN_VALUE_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f]/;
 
+/** Maximum number of custom headers of one connection. */
+export const MAX_HEADERS = 50;
+
+/** Maximum length of a header name. RFC 9110 sets no limit, and real header names are far shorter. */
+export const MAX_HEADER_NAME_LENGTH = 256;
+
+/**
+ * Maximum length of a header value, both as saved (variables unresolved) and as sent. nginx's
+ * default buffer for one request header line is 8 KiB and Node's HTTP server accepts 16 KiB of
+ * headers in all, so a longer value would make many listeners respond with 431 on every attempt.
+ */
+export const MAX_HEADER_VALUE_LENGTH = 4096;
+
 export interface HeaderUser {
   id: number;
   name: string;
@@ -61,8 +74,25 @@ export function listVariables(template: string): string[] {
   return [...template.matchAll(VARIABLE_PATTERN)].map((match) => match[1]);
 }
 
-/** Rejects a header whose name is not a token, is reserved, or whose value has CR, LF or an unknown variable. */
+/**
+ * Rejects a header whose name is too long, not a token or reserved, or whose value is too long or
+ * has CR, LF, another control character or an unknown variable.
+ */
 export function validateHeader(header: { name: string; value: string }, field: string): void {
+  // Lengths come first, so that no later message quotes a huge name or value.
+  if (header.name.length > MAX_HEADER_NAME_LENGTH) {
+    throw new ValidationError(
+      `${field}.name`,
+      `${field}.name is ${header.name.length} characters long; the maximum is ${MAX_HEADER_NAME_LENGTH}. Use a shorter header name.`,
+    );
+  }
+  if (header.value.length > MAX_HEADER_VALUE_LENGTH) {
+    throw new ValidationError(
+      `${field}.value`,
+      `${field}.value of header ${JSON.stringify(header.name)} is ${header.value.length} characters long; the maximum is ${MAX_HEADER_VALUE_LENGTH}. ` +
+        'Shorten the value, because listeners reject headers this long with 431.',
+    );
+  }
   if (!HEADER_NAME_PATTERN.test(header.name)) {
     throw new ValidationError(
       `${field}.name`,
@@ -99,14 +129,22 @@ export function validateHeader(header: { name: string; value: string }, field: s
   }
 }
 
+/** Replaces each `{{variable}}` with its value; a variable without a value becomes empty text. */
+export function renderHeaderValue(template: string, source: HeaderVariableSource): string {
+  return template.replace(VARIABLE_PATTERN, (_match, name: string) => lookUpVariable(name, source));
+}
+
 /**
- * Replaces each `{{variable}}` with its value; a variable without a value becomes empty text.
- * Returns null when the result would contain CR, LF or another control character, so the
- * header is never sent.
+ * Returns the reason a rendered header value must not be sent, or null when it may be. A value with CR,
+ * LF or another control character is never sent, nor one longer than MAX_HEADER_VALUE_LENGTH,
+ * which user data such as {{LEGITO.currentUser.customData}} can make it.
  */
-export function renderHeaderValue(template: string, source: HeaderVariableSource): string | null {
-  const rendered = template.replace(VARIABLE_PATTERN, (_match, name: string) => lookUpVariable(name, source));
-  return FORBIDDEN_VALUE_CHARACTERS.test(rendered) ? null : rendered;
+export function findUnsendableValue(rendered: string): string | null {
+  if (FORBIDDEN_VALUE_CHARACTERS.test(rendered)) return 'its value contains a line break or another control character';
+  if (rendered.length > MAX_HEADER_VALUE_LENGTH) {
+    return `its value is ${rendered.length} characters long after variable substitution, over the maximum of ${MAX_HEADER_VALUE_LENGTH}`;
+  }
+  return null;
 }
 
 /**

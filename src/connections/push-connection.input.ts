@@ -2,13 +2,30 @@ import { Field, ID, InputType } from 'type-graphql';
 import { DocumentRecordEventType } from '../records/event-type';
 import { FileTypeEnum } from './file-type.enum';
 import type { FileType } from '../rendering/document-content';
+import { MAX_NAME_LENGTH } from '../common/input-checks';
+import { MAX_HEADER_NAME_LENGTH, MAX_HEADER_VALUE_LENGTH, MAX_HEADERS } from './header-template';
+import { MAX_URL_LENGTH } from './push-connection.service';
+
+const NAME_DESCRIPTION = `At most ${MAX_NAME_LENGTH} characters, on one line: control characters, tabs included, are rejected.`;
+const URL_DESCRIPTION =
+  `The listener URL, at most ${MAX_URL_LENGTH} characters: https, on a public address unless the server allow-list opens more. ` +
+  'Stored and returned as it is sent, WHATWG-serialised: a space becomes %20 and the host is lower-cased.';
+const HEADERS_DESCRIPTION = `Custom headers, at most ${MAX_HEADERS}, with names unique regardless of case.`;
 
 @InputType()
 export class PushConnectionHeaderInput {
-  @Field({ description: 'An HTTP header name (an RFC 9110 token). webhook-*, Content-Type, Content-Length, Host and Transfer-Encoding are reserved.' })
+  @Field({
+    description:
+      `An HTTP header name (an RFC 9110 token) of at most ${MAX_HEADER_NAME_LENGTH} characters. ` +
+      'webhook-*, User-Agent, Content-Type, Content-Length, Host, Transfer-Encoding and hop-by-hop headers such as Connection are reserved.',
+  })
   name!: string;
 
-  @Field({ description: 'The value; may contain variables such as {{LEGITO.currentUser.email}}.' })
+  @Field({
+    description:
+      `The value, at most ${MAX_HEADER_VALUE_LENGTH} characters; may contain variables such as {{LEGITO.currentUser.email}}. ` +
+      `A header whose value, with its variables replaced, has a control character or more than ${MAX_HEADER_VALUE_LENGTH} characters is left out of that request.`,
+  })
   value!: string;
 
   @Field({ defaultValue: false, description: 'Resolve LEGITO.currentUser.* to the default API user instead of the acting user.' })
@@ -20,13 +37,13 @@ export class PushConnectionHeaderInput {
 
 @InputType({ description: 'A new push connection; it starts disabled.' })
 export class CreatePushConnectionInput {
-  @Field()
+  @Field({ description: NAME_DESCRIPTION })
   name!: string;
 
-  @Field({ description: 'The listener URL: https, on a public address unless the server allow-list opens more.' })
+  @Field({ description: URL_DESCRIPTION })
   url!: string;
 
-  @Field(() => [PushConnectionHeaderInput], { defaultValue: [] })
+  @Field(() => [PushConnectionHeaderInput], { defaultValue: [], description: HEADERS_DESCRIPTION })
   headers!: PushConnectionHeaderInput[];
 
   @Field(() => [DocumentRecordEventType], { description: 'Event types that trigger a push; at least one.' })
@@ -56,13 +73,13 @@ export class CreatePushConnectionInput {
 
 @InputType({ description: 'Changes to a push connection; omitted fields keep their value. Headers are replaced as a whole.' })
 export class UpdatePushConnectionInput {
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: NAME_DESCRIPTION })
   name?: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: URL_DESCRIPTION })
   url?: string;
 
-  @Field(() => [PushConnectionHeaderInput], { nullable: true })
+  @Field(() => [PushConnectionHeaderInput], { nullable: true, description: HEADERS_DESCRIPTION })
   headers?: PushConnectionHeaderInput[];
 
   @Field(() => [DocumentRecordEventType], { nullable: true })

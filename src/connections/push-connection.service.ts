@@ -2,16 +2,17 @@ import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PushConnection, type PushHeaderData, type SigningSecretData } from './push-connection.entity';
 import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
-import { validateHeader } from './header-template';
+import { MAX_HEADERS, validateHeader } from './header-template';
 import { MASKED_VALUE } from './push-connection.type';
 import { NotFoundError, ValidationError } from '../common/errors';
+import { checkName } from '../common/input-checks';
 import { newSystemName } from '../common/ids';
 import type { WorkspaceScope } from '../common/workspace-scope';
 import { TemplateSuite } from '../catalog/template-suite.entity';
 import { DocumentRecordType } from '../catalog/document-record-type.entity';
 import { EVENT_TYPES } from '../records/event-type';
 import { FILE_TYPES } from '../rendering/document-content';
-import { assertDeliverableUrl, type TargetPolicy } from '../security/target-guard';
+import { checkDeliverableUrl, type TargetPolicy } from '../security/target-guard';
 import type { SecretBox } from '../security/secret-box';
 import { generateSigningSecret } from '../signing/webhook-signature';
 import { notifyConnectionStatus, PushConnectionStatusChange } from '../delivery/connection-status';
@@ -24,8 +25,13 @@ export interface ConnectionServiceDeps {
   targetPolicy: TargetPolicy;
 }
 
-const MAX_NAME_LENGTH = 200;
-const MAX_HEADERS = 50;
+/**
+ * Maximum length of a listener URL, before and after percent-encoding: a common limit for URLs,
+ * and a quarter of the 8,000 octets that RFC 9110 (section 4.1) recommends every recipient supports.
+ */
+export const MAX_URL_LENGTH = 2048;
+
+const SHORTEN_URL = 'Shorten it, for example by moving long query parameters into a custom header.';
 
 /**
  * Selects the ids of a connection's PENDING and RETRY_SCHEDULED messages and locks their rows in
@@ -61,7 +67,7 @@ export class PushConnectionService {
   }
 
   async create(input: CreatePushConnectionInput): Promise<PushConnection> {
-    await this.validate(input);
+    const checked = await this.validate(input);
     validateChoices({
       templateSuiteAll: input.templateSuiteAll,
       templateSuiteCount: input.templateSuites.length,
@@ -74,8 +80,8 @@ export class PushConnectionService {
     const connection = this.scope.em.create(PushConnection, {
       workspace: this.scope.workspace,
       systemName: newSystemName(),
-      name: input.name.trim(),
-      url: input.url.trim(),
+      name: checked.name!,
+      url: checked.url!,
       enabled: false,
       headers: this.sealHeaders(input.headers, []),
       eventTypes: [...new Set(input.eventTypes)],
@@ -94,7 +100,7 @@ export class PushConnectionService {
 
   async update(id: string, input: UpdatePushConnectionInput): Promise<PushConnection> {
     const connection = await this.get(id);
-    await this.validate(withoutNulls(input));
+    const checked = await this.validate(withoutNulls(input));
     validateChoices({
       templateSuiteAll: input.templateSuiteAll ?? connection.templateSuiteAll,
       templateSuiteCount: (input.templateSuites ?? connection.templateSuiteIds).length,
@@ -104,8 +110,8 @@ export class PushConnectionService {
       fileTypeCount: (input.fileTypes ?? connection.fileTypes).length,
     });
 
-    if (input.name !== undefined && input.name !== null) connection.name = input.name.trim();
-    if (input.url !== undefined && input.url !== null) connection.url = input.url.trim();
+    if (checked.name !== undefined) connection.name = checked.name;
+    if (checked.url !== undefined) connection.url = checked.url;
     if (input.headers) connection.headers = this.sealHeaders(input.headers, connection.headers);
     if (input.eventTypes) connection.eventTypes = [...new Set(input.eventTypes)];
     if (isSet(input.templateSuiteAll)) connection.templateSuiteAll = input.templateSuiteAll;
@@ -246,9 +252,10 @@ export class PushConnectionService {
     });
   }
 
-  private async validate(input: Partial<CreatePushConnectionInput>): Promise<void> {
-    if (input.name !== undefined) validateName(input.name);
-    if (input.url !== undefined) await validateUrl(input.url, this.deps.targetPolicy);
+  /** Validates every given field and returns the name and URL in the form they are stored. */
+  private async validate(input: Partial<CreatePushConnectionInput>): Promise<{ name?: string; url?: string }> {
+    const name = input.name === undefined ? undefined : checkName('name', input.name, 'CRM sync');
+    const url = input.url === undefined ? undefined : await checkUrl(input.url, this.deps.targetPolicy);
     if (input.eventTypes !== undefined) validateEventTypes(input.eventTypes);
     if (input.headers !== undefined) validateHeaders(input.headers);
     if (input.fileTypes !== undefined) validateFileTypes(input.fileTypes);
@@ -256,6 +263,7 @@ export class PushConnectionService {
     if (input.documentRecordTypes !== undefined) {
       await this.checkIdsExist(DocumentRecordType, 'documentRecordTypes', 'Document record type', input.documentRecordTypes);
     }
+    return { name, url };
   }
 
   private async checkIdsExist(entity: typeof TemplateSuite | typeof DocumentRecordType, field: string, label: string, ids: string[]): Promise<void> {
@@ -269,16 +277,24 @@ export class PushConnectionService {
   }
 }
 
-function validateName(name: string): void {
-  if (name.trim() === '') throw new ValidationError('name', 'name is missing: give the connection a name, such as "CRM sync".');
-  if (name.length > MAX_NAME_LENGTH) {
-    throw new ValidationError('name', `name is ${name.length} characters long; the maximum is ${MAX_NAME_LENGTH}.`);
+/**
+ * Validates a listener URL and returns it as it is stored and sent: WHATWG-serialised, so a
+ * space typed in the path is stored as %20, the form that goes on the wire and into the push log.
+ */
+async function checkUrl(url: string, policy: TargetPolicy): Promise<string> {
+  const trimmed = url.trim();
+  if (trimmed === '') throw new ValidationError('url', 'url is missing: give the listener URL, such as https://example.com/webhooks/docpush.');
+  if (trimmed.length > MAX_URL_LENGTH) {
+    throw new ValidationError('url', `url is ${trimmed.length} characters long; the maximum is ${MAX_URL_LENGTH}. ${SHORTEN_URL}`);
   }
-}
-
-async function validateUrl(url: string, policy: TargetPolicy): Promise<void> {
-  if (url.trim() === '') throw new ValidationError('url', 'url is missing: give the listener URL, such as https://example.com/webhooks/docpush.');
-  await assertDeliverableUrl(url.trim(), policy);
+  const serialized = await checkDeliverableUrl(trimmed, policy);
+  if (serialized.length > MAX_URL_LENGTH) {
+    throw new ValidationError(
+      'url',
+      `url is ${serialized.length} characters long once percent-encoded as it is sent (${trimmed.length} as given); the maximum is ${MAX_URL_LENGTH}. ${SHORTEN_URL}`,
+    );
+  }
+  return serialized;
 }
 
 function validateEventTypes(eventTypes: string[]): void {
@@ -290,7 +306,9 @@ function validateEventTypes(eventTypes: string[]): void {
 }
 
 function validateHeaders(headers: PushConnectionHeaderInput[]): void {
-  if (headers.length > MAX_HEADERS) throw new ValidationError('headers', `headers has ${headers.length} entries; the maximum is ${MAX_HEADERS}.`);
+  if (headers.length > MAX_HEADERS) {
+    throw new ValidationError('headers', `headers has ${headers.length} entries; the maximum is ${MAX_HEADERS}. Remove the headers that the listener does not need.`);
+  }
   const seen = new Set<string>();
   headers.forEach((header, index) => {
     validateHeader(header, `headers[${index}]`);

@@ -95,7 +95,7 @@ export async function deliverClaimedMessage(em: EntityManager, message: PushMess
       renderCache: deps.renderCache,
     });
     const { result, record } = attached.kind === 'ready'
-      ? await sendAndRecord(em, message, attached, deps, now)
+      ? await sendAndRecord(em, message, attached, deps, now, ids)
       : await recordNotSentAttempt(em, { message, payload, failure: attached, retryPolicy: deps.retryPolicy, now: now() });
     deps.metrics?.recordAttempt(result, record.decision);
 
@@ -109,8 +109,18 @@ export async function deliverClaimedMessage(em: EntityManager, message: PushMess
   }
 }
 
-/** Signs and sends the request, then records the attempt. */
-async function sendAndRecord(em: EntityManager, message: PushMessage, attached: { payload: PushPayload; body: string | null }, deps: DeliveryDeps, now: () => Date) {
+/**
+ * Signs and sends the request, then records the attempt. Custom headers left out of the request
+ * are logged as a warning here, because the push log names them only when the attempt fails.
+ */
+async function sendAndRecord(
+  em: EntityManager,
+  message: PushMessage,
+  attached: { payload: PushPayload; body: string | null },
+  deps: DeliveryDeps,
+  now: () => Date,
+  ids: Record<string, unknown>,
+) {
   const { payload } = attached;
   let request: DeliveryRequest;
   try {
@@ -121,6 +131,9 @@ async function sendAndRecord(em: EntityManager, message: PushMessage, attached: 
     if (!(error instanceof SecretBoxError)) throw error;
     const failure = { kind: 'secret_unreadable' as const, reason: error.message, durationMs: 0 };
     return recordNotSentAttempt(em, { message, payload, failure, retryPolicy: deps.retryPolicy, now: now() });
+  }
+  if (request.droppedHeaders.length > 0) {
+    deps.logger.warn({ ...ids, droppedHeaders: request.droppedHeaders }, 'custom headers not sent');
   }
   const result = await deps.send(request);
   const input = { message, request, result, retryPolicy: deps.retryPolicy, disableAfterMs: deps.disableAfterMs, now: now() };

@@ -71,7 +71,7 @@ export class PushLog {
   @Property({ type: 'boolean' })
   responseBodyTruncated: Opt<boolean> = false;
 
-  /** Empty on 2xx. */
+  /** The failure reason, then a sentence on each custom header left out of the request; empty on 2xx. */
   @Property({ type: 'text' })
   responseError: Opt<string> = '';
 

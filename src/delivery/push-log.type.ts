@@ -51,7 +51,7 @@ export class PushLogType {
   @Field()
   responseBodyTruncated!: boolean;
 
-  @Field({ description: 'Why the attempt failed; empty on success.' })
+  @Field({ description: 'The failure reason, then a sentence on each custom header left out of the request; empty on success.' })
   responseError!: string;
 
   @Field(() => Int)

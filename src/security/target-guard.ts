@@ -84,10 +84,35 @@ function displayUrl(raw: string): string {
   }
 }
 
+/**
+ * Parses a URL the way the sender reads it (WHATWG URL parsing) and removes one trailing dot
+ * from the host name, because the sender resolves the host, and names it in TLS and the Host
+ * header, without that dot.
+ */
+function parseUrl(raw: string): URL {
+  const url = new URL(raw);
+  if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
+  return url;
+}
+
+/**
+ * Returns the URL in the form the sender requests it: WHATWG-serialised, with spaces and other
+ * characters that a URL cannot contain percent-encoded, the host lower-cased and without its
+ * trailing dot, and a default port left out. A fragment stays in the text, although HTTP never
+ * sends it. Text that does not parse as a URL is returned unchanged.
+ */
+export function serializeTargetUrl(raw: string): string {
+  try {
+    return parseUrl(raw).href;
+  } catch {
+    return raw;
+  }
+}
+
 function parseTargetUrl(raw: string, policy: TargetPolicy): URL {
   let url: URL;
   try {
-    url = new URL(raw);
+    url = parseUrl(raw);
   } catch {
     throw new TargetRejectedError(
       `URL ${JSON.stringify(raw)} is invalid: expected an absolute https:// URL such as https://hooks.example.com/docpush.`,
@@ -111,7 +136,6 @@ function parseTargetUrl(raw: string, policy: TargetPolicy): URL {
       'userinfo',
     );
   }
-  if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
   if (url.hostname === '') {
     throw new TargetRejectedError(`URL ${quotedUrl} has no host name.`, 'invalidUrl');
   }
@@ -182,7 +206,11 @@ function portOf(url: URL): number {
   return url.protocol === 'https:' ? 443 : 80;
 }
 
-/** Validates a webhook URL when a connection is saved, with the same rules and errors as `vetTarget`. */
-export async function assertDeliverableUrl(rawUrl: string, policy: TargetPolicy): Promise<void> {
-  await vetTarget(rawUrl, policy);
+/**
+ * Validates a webhook URL when a connection is saved, with the same rules and errors as
+ * `vetTarget`, and returns it as `serializeTargetUrl` does: the form that is stored and sent.
+ */
+export async function checkDeliverableUrl(rawUrl: string, policy: TargetPolicy): Promise<string> {
+  const target = await vetTarget(rawUrl, policy);
+  return target.url.href;
 }

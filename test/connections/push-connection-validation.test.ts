@@ -1,7 +1,7 @@
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { seedWorkspace, type SeededWorkspace } from '../support/fixtures';
 import { PushConnection } from '../../src/connections/push-connection.entity';
-import { CreatePushConnectionDocument, UpdatePushConnectionDocument, type CreatePushConnectionInput } from '../generated/graphql';
+import { CreatePushConnectionDocument, PushConnectionDocument, UpdatePushConnectionDocument, type CreatePushConnectionInput } from '../generated/graphql';
 
 let app: TestApp;
 let seeded: SeededWorkspace;
@@ -19,8 +19,19 @@ const valid: CreatePushConnectionInput = { name: 'Valid', url: 'http://127.0.0.1
 
 const countConnections = () => app.app.services.orm.em.fork().count(PushConnection, {});
 
+/** Returns `count` valid headers named X-Header-1, X-Header-2 …, each with the value "v". */
+const numberedHeaders = (count: number) => Array.from({ length: count }, (_, index) => ({ name: `X-Header-${index + 1}`, value: 'v' }));
+
+const longPath = (length: number) => `http://127.0.0.1:9/${'a'.repeat(length - 'http://127.0.0.1:9/'.length)}`;
+
 const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]> = [
-  ['missing name', { name: '  ' }, 'name', /name is missing/],
+  ['missing name', { name: '  ' }, 'name', /name is empty/],
+  ['name with a bell character', { name: 'CRM\u0007sync' }, 'name', /control character U\+0007 at character 4/],
+  ['name with a line feed', { name: 'CRM\nsync' }, 'name', /control character U\+000A/],
+  ['name with a C1 control character', { name: 'CRM\u0085sync' }, 'name', /control character U\+0085/],
+  ['url of 2049 characters', { url: longPath(2049) }, 'url', /^url is 2049 characters long; the maximum is 2048\. Shorten it/],
+  ['url of 100000 characters', { url: longPath(100_000) }, 'url', /^url is 100000 characters long; the maximum is 2048\./],
+  ['url over the limit once percent-encoded', { url: `http://127.0.0.1:9/${' x'.repeat(700)}` }, 'url', /^url is 2819 characters long once percent-encoded as it is sent \(1419 as given\); the maximum is 2048\./],
   ['missing url', { url: '' }, 'url', /url is missing/],
   ['relative url', { url: '/webhooks/docpush' }, 'url', /\/webhooks\/docpush/],
   ['non-http url', { url: 'ftp://127.0.0.1/hook' }, 'url', /ftp:/],
@@ -41,6 +52,14 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['reserved header', { headers: [{ name: 'Webhook-Signature', value: 'forged' }] }, 'headers[0].name', /reserved/],
   ['mask without a stored secret', { headers: [{ name: 'X-Token', value: '********', secret: true }] }, 'headers[0].value', /no secret header of that name is stored/],
   ['duplicate header', { headers: [{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }] }, 'headers[1].name', /listed twice/],
+  ['51 headers', { headers: numberedHeaders(51) }, 'headers', /^headers has 51 entries; the maximum is 50\./],
+  ['header name of 10000 characters', { headers: [{ name: `X-${'a'.repeat(9998)}`, value: 'v' }] }, 'headers[0].name', /^headers\[0\]\.name is 10000 characters long; the maximum is 256\./],
+  [
+    'header value of 100000 characters',
+    { headers: [...numberedHeaders(2), { name: 'X-Data', value: 'v'.repeat(100_000) }] },
+    'headers[2].value',
+    /^headers\[2\]\.value of header "X-Data" is 100000 characters long; the maximum is 4096\. Shorten the value/,
+  ],
 ];
 
 describe('push connection validation', () => {
@@ -85,6 +104,56 @@ describe('push connection validation', () => {
     const result = await app.request(UpdatePushConnectionDocument, { id: created.data!.createPushConnection.id, input: { templateSuiteAll: true, templateSuites: [] } });
 
     expect(result.errors).toBeUndefined();
+  });
+
+  it('accepts the limits themselves', async () => {
+    const result = await app.request(CreatePushConnectionDocument, {
+      input: {
+        ...valid,
+        url: longPath(2048),
+        headers: [...numberedHeaders(49), { name: `X-${'a'.repeat(254)}`, value: 'v'.repeat(4096) }],
+      },
+    });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.createPushConnection.url).toHaveLength(2048);
+  });
+
+  it.each([
+    ['a long url', { url: longPath(2049) }, 'url'],
+    ['a long header name', { headers: [{ name: `X-${'a'.repeat(300)}`, value: 'v' }] }, 'headers[0].name'],
+    ['a long header value', { headers: [...numberedHeaders(1), { name: 'X-Data', value: 'v'.repeat(4097) }] }, 'headers[1].value'],
+    ['a name with a control character', { name: 'New\u0007name' }, 'name'],
+  ])('rejects an update with %s and keeps every stored field', async (_label, change, field) => {
+    const created = dataOf(await app.request(CreatePushConnectionDocument, { input: { ...valid, headers: numberedHeaders(1) } })).createPushConnection;
+
+    const result = await app.request(UpdatePushConnectionDocument, { id: created.id, input: { name: 'Renamed', fileTypes: ['pdfa'], ...change } });
+
+    expect(result.data).toBeNull();
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    const stored = dataOf(await app.request(PushConnectionDocument, { id: created.id })).pushConnection;
+    expect(stored.name).toBe(valid.name);
+    expect(stored.url).toBe(valid.url);
+    expect(stored.fileTypes).toEqual(['docx', 'pdf']);
+    expect(stored.headers).toEqual([expect.objectContaining({ name: 'X-Header-1', value: 'v' })]);
+  });
+
+  it.each([
+    ['create', 'http://127.0.0.1:9/o k?q=a b', 'http://127.0.0.1:9/o%20k?q=a%20b'],
+    ['create', 'HTTP://127.0.0.1:80', 'http://127.0.0.1/'],
+    ['update', 'http://127.0.0.1:9/hook/ä', 'http://127.0.0.1:9/hook/%C3%A4'],
+  ])('stores the URL as it is sent (%s %j)', async (action, given, sent) => {
+    let id: string;
+    if (action === 'create') {
+      id = dataOf(await app.request(CreatePushConnectionDocument, { input: { ...valid, url: given } })).createPushConnection.id;
+    } else {
+      id = dataOf(await app.request(CreatePushConnectionDocument, { input: valid })).createPushConnection.id;
+      expect(dataOf(await app.request(UpdatePushConnectionDocument, { id, input: { url: given } })).updatePushConnection.url).toBe(sent);
+    }
+
+    expect(dataOf(await app.request(PushConnectionDocument, { id })).pushConnection.url).toBe(sent);
+    const row = await app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
+    expect(row.url).toBe(sent);
   });
 
   it('rejects an unknown event type at the schema level', async () => {

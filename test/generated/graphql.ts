@@ -78,12 +78,14 @@ export type CreatePushConnectionInput = {
   /** Event types that trigger a push; at least one. */
   eventTypes: Array<DocumentRecordEventType>;
   fileTypes?: Array<FileType>;
+  /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput>;
+  /** At most 200 characters, on one line: control characters, tabs included, are rejected. */
   name: string;
   templateSuiteAll?: boolean;
   /** Template suite ids, used when templateSuiteAll is false, and then at least one is required. */
   templateSuites?: Array<string | number>;
-  /** The listener URL: https, on a public address unless the server allow-list opens more. */
+  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20 and the host is lower-cased. */
   url: string;
 };
 
@@ -214,13 +216,13 @@ export type PageSize =
   | 'LETTER';
 
 export type PushConnectionHeaderInput = {
-  /** An HTTP header name (an RFC 9110 token). webhook-*, Content-Type, Content-Length, Host and Transfer-Encoding are reserved. */
+  /** An HTTP header name (an RFC 9110 token) of at most 256 characters. webhook-*, User-Agent, Content-Type, Content-Length, Host, Transfer-Encoding and hop-by-hop headers such as Connection are reserved. */
   name: string;
   /** Store the value encrypted and mask it in logs and API output. */
   secret?: boolean;
   /** Resolve LEGITO.currentUser.* to the default API user instead of the acting user. */
   useDefaultApiUser?: boolean;
-  /** The value; may contain variables such as {{LEGITO.currentUser.email}}. */
+  /** The value, at most 4096 characters; may contain variables such as {{LEGITO.currentUser.email}}. A header whose value, with its variables replaced, has a control character or more than 4096 characters is left out of that request. */
   value: string;
 };
 
@@ -321,10 +323,13 @@ export type UpdatePushConnectionInput = {
   documentRecordTypes?: Array<string | number> | null | undefined;
   eventTypes?: Array<DocumentRecordEventType> | null | undefined;
   fileTypes?: Array<FileType> | null | undefined;
+  /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput> | null | undefined;
+  /** At most 200 characters, on one line: control characters, tabs included, are rejected. */
   name?: string | null | undefined;
   templateSuiteAll?: boolean | null | undefined;
   templateSuites?: Array<string | number> | null | undefined;
+  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20 and the host is lower-cased. */
   url?: string | null | undefined;
 };
 

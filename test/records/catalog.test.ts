@@ -59,6 +59,15 @@ describe('template suites', () => {
     expect(await countRows(app, TemplateSuite)).toBe(before);
   });
 
+  it('rejects a suite name with a control character', async () => {
+    const before = await countRows(app, TemplateSuite);
+
+    const error = expectFieldError(await app.request(CreateTemplateSuiteDocument, { input: { name: 'Sales\u001bcontracts' } }), 'name');
+
+    expect(error.message).toContain('control character U+001B at character 6');
+    expect(await countRows(app, TemplateSuite)).toBe(before);
+  });
+
   it('pages suites with a total count', async () => {
     for (const name of ['Suite A', 'Suite B', 'Suite C']) dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name } }));
     const total = await countRows(app, TemplateSuite);

@@ -3,13 +3,14 @@ import { startListener, type ReceivedRequest } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { PushConnectionDocument, PushConnectionStatusDocument } from '../generated/graphql';
+import { DeletePushConnectionDocument, PushConnectionDocument, PushConnectionStatusDocument } from '../generated/graphql';
 import {
   collectSubscription,
   createEnabledConnection,
   deleteAllConnections,
   fetchLogsOfMessage,
   fetchMessage,
+  startHoldingListener,
   waitForMessageState,
   WAIT_TIMEOUT_MS,
 } from './reliability-support';
@@ -61,7 +62,7 @@ describe('retry schedule', () => {
       expect(message.attempts).toBe(SCHEDULE_MS.length + 1);
       expect(message.nextAttemptAt).toBeNull();
       expect(message.lastResponseCode).toBe(500);
-      expect(message.lastError).toMatch(/allows 3 retries/);
+      expect(message.lastError).toBe('HTTP 500 Internal Server Error. Delivery failed after 4 attempts, and the retry schedule allows 3 retries.');
       expect(message.connectionId).toBe(connection.id);
 
       expect(listener.requests).toHaveLength(SCHEDULE_MS.length + 1);
@@ -126,6 +127,7 @@ describe('listener answers', () => {
       const message = await waitForMessageState(app, messageId, 'FAILED');
       expect(message.attempts).toBe(1);
       expect(message.lastResponseCode).toBe(410);
+      expect(message.lastError).toMatch(/^HTTP 410 Gone\. The listener returned 410 Gone, which asks the sender to stop/);
 
       const [event] = await status.waitForCount(1);
       expect(event.pushConnectionStatus).toMatchObject({ connectionId: connection.id, change: 'DISABLED_BY_DOCPUSH', enabled: false });
@@ -157,6 +159,9 @@ describe('listener answers', () => {
 
       const message = await waitForMessageState(app, messageId, 'FAILED');
       expect(message.lastResponseCode).toBe(302);
+      expect(message.lastError).toBe(
+        `HTTP 302 Found: redirects are not followed (Location: ${target.url}). Delivery failed after 4 attempts, and the retry schedule allows 3 retries.`,
+      );
       const [first] = await fetchLogsOfMessage(app, messageId);
       expect(first.outcome).toBe('FAILED');
       expect(first.responseCode).toBe(302);
@@ -168,6 +173,26 @@ describe('listener answers', () => {
     } finally {
       await redirecting.close();
       await target.close();
+    }
+  });
+});
+
+describe('connection deleted during an attempt', () => {
+  it('cancels the retry with a separate sentence', async () => {
+    const listener = await startHoldingListener();
+    try {
+      const connection = await createEnabledConnection(app, { url: listener.url });
+      const [messageId] = await pushOneEvent();
+      await waitFor(() => listener.openCount() === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the attempt to reach the listener' });
+
+      dataOf(await app.request(DeletePushConnectionDocument, { id: connection.id }));
+      listener.release(500);
+
+      const message = await waitForMessageState(app, messageId, 'CANCELLED');
+      expect(message.attempts).toBe(1);
+      expect(message.lastError).toBe('HTTP 500 Internal Server Error. Push connection was deleted, so no retry follows.');
+    } finally {
+      await listener.close();
     }
   });
 });

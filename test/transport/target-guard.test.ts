@@ -2,7 +2,7 @@ import { ValidationError } from '../../src/common/errors';
 import { sendWebhook } from '../../src/delivery/http-sender';
 import { parseAllowList } from '../../src/security/address-policy';
 import {
-  assertDeliverableUrl,
+  checkDeliverableUrl,
   createTargetPolicy,
   type Resolver,
   TargetLookupError,
@@ -238,11 +238,18 @@ describe('vetTarget URL rules', () => {
     await expect(vetTarget('http://10.0.0.1/', policy)).rejects.toThrow(TargetRejectedError);
   });
 
-  test('assertDeliverableUrl applies the same rules', async () => {
+  test('checkDeliverableUrl applies the same rules', async () => {
     const policy = strictPolicy(fixedResolver('93.184.215.14'), false);
 
-    await expect(assertDeliverableUrl('https://hooks.example.com/', policy)).resolves.toBeUndefined();
-    await expect(assertDeliverableUrl('http://hooks.example.com/', policy)).rejects.toThrow(TargetRejectedError);
-    await expect(assertDeliverableUrl('https://169.254.169.254/', policy)).rejects.toThrow(/linkLocal/);
+    await expect(checkDeliverableUrl('https://hooks.example.com/', policy)).resolves.toBe('https://hooks.example.com/');
+    await expect(checkDeliverableUrl('http://hooks.example.com/', policy)).rejects.toThrow(TargetRejectedError);
+    await expect(checkDeliverableUrl('https://169.254.169.254/', policy)).rejects.toThrow(/linkLocal/);
+  });
+
+  test('checkDeliverableUrl returns the URL as it is sent', async () => {
+    const policy = strictPolicy(fixedResolver('93.184.215.14'), false);
+
+    await expect(checkDeliverableUrl('https://Hooks.Example.com.:443/o k?q=a b', policy)).resolves.toBe('https://hooks.example.com/o%20k?q=a%20b');
+    await expect(checkDeliverableUrl('https://hooks.example.com', policy)).resolves.toBe('https://hooks.example.com/');
   });
 });

@@ -46,6 +46,9 @@ describe('users', () => {
     ['email', { name: 'No Domain Dot', email: 'jana@localhost' }],
     ['email', { name: 'Spaces', email: 'jana novak@example.com' }],
     ['position', { name: 'Long Position', email: 'long-position@example.com', position: 'p'.repeat(201) }],
+    ['name', { name: 'Jana\u0007Bell', email: 'bell-name@example.com' }],
+    ['name', { name: 'Jana\nNovák', email: 'line-feed-name@example.com' }],
+    ['name', { name: 'Jana\tNovák', email: 'tab-name@example.com' }],
   ])('rejects invalid %s and stores nothing', async (field, input) => {
     const before = await countRows(app, User);
 
@@ -84,6 +87,15 @@ describe('users', () => {
     const updated = dataOf(await app.request(UpdateUserDocument, { id: user.id, input: { name: 'Eva Svobodová', position: null } })).updateUser;
 
     expect(updated).toMatchObject({ id: user.id, name: 'Eva Svobodová', email: 'eva@example.com', position: null, customData: 'x' });
+  });
+
+  it('rejects an update to a name with a control character', async () => {
+    const user = await createUser({ name: 'Ivana', email: 'ivana@example.com' });
+
+    const error = expectFieldError(await app.request(UpdateUserDocument, { id: user.id, input: { name: 'Ivana\u0085Nová' } }), 'name');
+
+    expect(error.message).toBe('name contains the control character U+0085 at character 6: remove it, and write the name on one line without tabs.');
+    expect(dataOf(await app.request(UserDocument, { id: user.id })).user.name).toBe('Ivana');
   });
 
   it('rejects update to a taken email', async () => {

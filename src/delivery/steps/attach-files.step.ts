@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PushMessage } from '../push-message.entity';
 import { formatTimestamp, redactFileData, type GeneratedFilePayload, type PushPayload, type UploadedFilePayload } from '../push-payload';
 import type { RetryPolicyConfig } from '../retry-policy';
-import { recordAtEvent, type DeliveryRequest } from './build-request.step';
+import { recordAtEvent, requestUrlOf, type DeliveryRequest } from './build-request.step';
 import { recordAttempt, type AttemptRecord } from './record-attempt.step';
 import type { AttemptResult } from '../http-sender';
 import type { DeliveryMetrics } from '../../observability/metrics';
@@ -207,7 +207,7 @@ export async function recordNotSentAttempt(
 ): Promise<{ record: AttemptRecord; result: AttemptResult }> {
   const { message, failure } = input;
   const request: DeliveryRequest = {
-    url: message.connection.url,
+    url: requestUrlOf(message.connection),
     headers: {},
     body: '',
     loggedHeaders: {},

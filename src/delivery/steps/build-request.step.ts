@@ -4,11 +4,12 @@ import type { DocumentRecordEvent } from '../../records/document-record-event.en
 import { rowToProperties } from '../../database/row-mapping';
 import type { PushConnection } from '../../connections/push-connection.entity';
 import type { User } from '../../workspace/user.entity';
-import { renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
+import { findUnsendableValue, renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
 import { MASKED_VALUE } from '../../connections/push-connection.type';
 import { buildPushPayload, formatTimestamp, redactFileData, type PushPayload } from '../push-payload';
 import { buildSignatureHeaders } from '../../signing/webhook-signature';
 import type { SecretBox } from '../../security/secret-box';
+import { serializeTargetUrl } from '../../security/target-guard';
 
 export const USER_AGENT = 'docpush/0.1 (+https://www.standardwebhooks.com)';
 
@@ -19,8 +20,14 @@ export interface DeliveryRequest {
   body: string;
   loggedHeaders: Record<string, string>;
   loggedBody: string;
-  /** Names of custom headers left out because their value would contain a line break. */
-  droppedHeaders: string[];
+  /** Custom headers left out because of their rendered value, each with the reason. */
+  droppedHeaders: DroppedHeader[];
+}
+
+export interface DroppedHeader {
+  name: string;
+  /** The reason the header was not sent, as a clause such as "its value contains a line break …". */
+  reason: string;
 }
 
 /**
@@ -53,13 +60,26 @@ export function buildRequest(message: PushMessage, payload: PushPayload, secretB
 
   const fixed = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature };
   return {
-    url: message.connection.url,
+    url: requestUrlOf(message.connection),
     headers: { ...custom.sent, ...fixed },
     body,
     loggedHeaders: { ...custom.logged, ...fixed },
     loggedBody: payload.files ? JSON.stringify(redactFileData(payload)) : body,
     droppedHeaders: custom.dropped,
   };
+}
+
+/**
+ * Returns the connection's URL in the form the sender requests it, so the push log shows what was
+ * sent. Rows written before URLs were stored in that form may still hold the URL as typed.
+ */
+export function requestUrlOf(connection: PushConnection): string {
+  return serializeTargetUrl(connection.url);
+}
+
+/** Describes each header left out of a request in a sentence of its own; returns empty text when there is none. */
+export function describeDroppedHeaders(dropped: DroppedHeader[]): string {
+  return dropped.map((header) => `Header ${header.name} was not sent because ${header.reason}.`).join(' ');
 }
 
 /** Returns the current secret and any rotated-out secret still inside its grace period. */
@@ -73,14 +93,15 @@ function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
   const source = headerVariableSource(message);
   const sent: Record<string, string> = {};
   const logged: Record<string, string> = {};
-  const dropped: string[] = [];
+  const dropped: DroppedHeader[] = [];
 
   for (const header of message.connection.headers) {
     const template = header.secret ? secretBox.open(header.value) : header.value;
     const currentUser = header.useDefaultApiUser ? source.defaultApiUser : (source.eventAuthor ?? source.defaultApiUser);
     const value = renderHeaderValue(template, { ...source, currentUser });
-    if (value === null) {
-      dropped.push(header.name);
+    const reason = findUnsendableValue(value);
+    if (reason !== null) {
+      dropped.push({ name: header.name, reason });
       continue;
     }
     sent[header.name.toLowerCase()] = toWireHeaderValue(value);

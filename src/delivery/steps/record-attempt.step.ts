@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PushMessageState, type PushMessage } from '../push-message.entity';
 import { DeliveryOutcome } from '../push-log.entity';
-import type { DeliveryRequest } from './build-request.step';
+import { describeDroppedHeaders, type DeliveryRequest } from './build-request.step';
 import type { AttemptResult } from '../http-sender';
 import { decideRetry, type RetryDecision, type RetryPolicyConfig } from '../retry-policy';
 import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../delivery-log.feed';
@@ -250,14 +250,17 @@ const LOCK_MESSAGES_SQL = `select m.id, m.state as locked_state, v.state, v.next
  * Updates the states of the rows in the CTE `locked` (LOCK_MESSAGES_SQL) that are still
  * DELIVERING, returning the ids of the rows it wrote. A retry of a connection deleted during the
  * attempt is cancelled instead, as the deletion cancelled the connection's other unfinished
- * messages. Binds the cancellation note.
+ * messages, and the cancellation note follows the error as a sentence of its own. Binds the note.
+ * chr(63) is the question mark, which the statement cannot contain because it marks parameters.
  */
 const UPDATE_MESSAGE_STATES_SQL = `update push_messages m
         set state = case when c.deleted_at is not null and l.state = 'RETRY_SCHEDULED' then 'CANCELLED' else l.state end::push_message_state,
             next_attempt_at = case when c.deleted_at is not null then null else l.next_attempt_at end,
             last_response_code = l.last_response_code,
             last_error = case when c.deleted_at is not null and l.state = 'RETRY_SCHEDULED'
-                              then concat_ws(' ', l.last_error, ?::text) else l.last_error end,
+                              then concat_ws(' ', case when right(l.last_error, 1) in ('.', '!', chr(63)) then l.last_error
+                                                       else nullif(l.last_error, '') || '.' end, ?::text)
+                              else l.last_error end,
             updated_at = l.updated_at
        from locked l, push_connections c
       where m.id = l.id and l.locked_state = 'DELIVERING' and c.id = m.connection_id
@@ -376,12 +379,12 @@ function streakDecidingAttempts(indexes: number[], inputs: AttemptInput[], decis
   return [...chosen].sort((a, b) => a - b);
 }
 
-/** Builds the push log row of an attempt as plain values. */
+/**
+ * Builds the push log row of an attempt as plain values. The response error stays empty on 2xx,
+ * so it names the custom headers left out of the request only when the attempt failed. The
+ * pipeline logs them as a warning either way.
+ */
 function buildLogRow(message: PushMessage, request: DeliveryRequest, result: AttemptResult, succeeded: boolean) {
-  const dropped =
-    request.droppedHeaders.length > 0
-      ? `Headers not sent because their value contained a line break or another control character: ${request.droppedHeaders.join(', ')}.`
-      : '';
   return {
     workspaceId: message.workspace.id,
     connectionId: message.connection.id,
@@ -398,7 +401,7 @@ function buildLogRow(message: PushMessage, request: DeliveryRequest, result: Att
     responseBody: result.responseBody,
     responseBodyEncoding: result.responseBodyEncoding,
     responseBodyTruncated: result.responseBodyTruncated,
-    responseError: succeeded ? dropped : joinSentences(result.error ?? `HTTP ${result.statusCode}`, dropped),
+    responseError: succeeded ? '' : joinSentences(result.error ?? `HTTP ${result.statusCode}`, describeDroppedHeaders(request.droppedHeaders)),
     durationMs: Math.round(result.durationMs),
     outcome: succeeded ? DeliveryOutcome.SUCCEEDED : DeliveryOutcome.FAILED,
     isTest: message.isTest,
@@ -416,12 +419,13 @@ function stateAfter(decision: AttemptRecord['decision'], result: AttemptResult):
       return { ...recorded, state: PushMessageState.RETRY_SCHEDULED, nextAttemptAt: decision.retryAt };
     case 'give_up':
     case 'disable_connection':
-      return { ...recorded, state: PushMessageState.FAILED, nextAttemptAt: null, lastError: `${result.error ?? ''} ${decision.reason}`.trim() };
+      return { ...recorded, state: PushMessageState.FAILED, nextAttemptAt: null, lastError: joinSentences(result.error ?? '', decision.reason) };
   }
 }
 
-/** Joins two messages as sentences, adding the full stop the first one may lack. */
+/** Joins two messages as sentences, adding the full stop the first one may lack; either may be empty. */
 function joinSentences(first: string, second: string): string {
   if (!second) return first;
+  if (!first) return second;
   return `${/[.!?]$/.test(first) ? first : `${first}.`} ${second}`;
 }
