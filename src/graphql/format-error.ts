@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { isEnumType, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DocpushError } from '../common/errors';
 import type { Logger } from '../common/logger';
@@ -6,9 +6,11 @@ import type { Logger } from '../common/logger';
 /**
  * Maps errors to what clients receive. Our own errors keep their message, code and field. Any
  * other error thrown by a resolver is logged and replaced by a generic message, so no stack
- * trace, SQL or secret leaves the server.
+ * trace, SQL or secret leaves the server. `schema` supplies the values of an enum that a
+ * rejected value was not close to.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
+  const withFix = (message: string) => withEnumValues(schema, withTokenLimitFix(message));
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof DocpushError) {
@@ -35,7 +37,18 @@ export function createErrorFormatter(logger: Logger) {
 /** graphql-js 16 names the token limit but not the way around it. Its message reads "more that". */
 const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th(?:at|an) \d+ tokens\. Parsing aborted\.$/;
 
-function withFix(message: string): string {
+function withTokenLimitFix(message: string): string {
   if (!TOKEN_LIMIT_MESSAGE.test(message)) return message;
   return `${message} Send a shorter query: pass long values as variables, and split a large operation into several requests.`;
+}
+
+/** graphql-js 16's message for a value outside an enum; it suggests a value only when one is close. */
+const UNKNOWN_ENUM_VALUE = /does not exist in "(\w+)" enum\.(?!.*Did you mean)/;
+
+/** Appends the enum's valid values to graphql-js's message for an unknown value that has no close match. */
+function withEnumValues(schema: GraphQLSchema, message: string): string {
+  const enumName = UNKNOWN_ENUM_VALUE.exec(message)?.[1];
+  const type = enumName ? schema.getType(enumName) : undefined;
+  if (!isEnumType(type)) return message;
+  return `${message} Use one of: ${type.getValues().map((value) => value.name).join(', ')}.`;
 }

@@ -32,7 +32,7 @@ export interface RunningHttpServer {
 export async function startHttpServer(schema: GraphQLSchema, services: AppServices): Promise<RunningHttpServer> {
   const { config, logger } = services;
   const limits: QueryLimits = { maxDepth: config.api.maxQueryDepth, maxAliases: config.api.maxQueryAliases, maxComplexity: config.api.maxQueryComplexity };
-  const formatError = createErrorFormatter(logger);
+  const formatError = createErrorFormatter(logger, schema);
 
   const app = express();
   app.disable('x-powered-by');
