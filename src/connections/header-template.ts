@@ -53,6 +53,13 @@ export const MAX_HEADER_NAME_LENGTH = 256;
  */
 export const MAX_HEADER_VALUE_LENGTH = 4096;
 
+/**
+ * Maximum of all custom headers together as saved, counting each as `name: value` plus its line
+ * break. Node's HTTP server rejects requests whose header section exceeds 16 KiB by default, and
+ * docpush adds its own headers (content type, user agent, three Standard Webhooks headers).
+ */
+export const MAX_HEADERS_TOTAL_LENGTH = 8192;
+
 export interface HeaderUser {
   id: number;
   name: string;

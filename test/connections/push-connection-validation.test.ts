@@ -53,6 +53,12 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['mask without a stored secret', { headers: [{ name: 'X-Token', value: '********', secret: true }] }, 'headers[0].value', /no secret header of that name is stored/],
   ['duplicate header', { headers: [{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }] }, 'headers[1].name', /listed twice/],
   ['51 headers', { headers: numberedHeaders(51) }, 'headers', /^headers has 51 entries; the maximum is 50\./],
+  [
+    'headers of 9033 characters together',
+    { headers: [1, 2, 3].map((index) => ({ name: `X-Big-${index}`, value: 'v'.repeat(3000) })) },
+    'headers',
+    /^headers add up to 9033 characters as "name: value" lines; the maximum is 8192\./,
+  ],
   ['header name of 10000 characters', { headers: [{ name: `X-${'a'.repeat(9998)}`, value: 'v' }] }, 'headers[0].name', /^headers\[0\]\.name is 10000 characters long; the maximum is 256\./],
   [
     'header value of 100000 characters',
