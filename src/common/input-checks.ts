@@ -27,15 +27,26 @@ export function checkName(field: string, value: string, example: string, maxLeng
   if (trimmed.length > maxLength) {
     throw new ValidationError(field, `${field} is ${trimmed.length} characters long; the maximum is ${maxLength}. Shorten it.`);
   }
-  const control = CONTROL_CHARACTER.exec(trimmed);
-  if (control) {
-    throw new ValidationError(
-      field,
-      `${field} contains the control character ${describeCodePoint(control[0])} at character ${[...trimmed.slice(0, control.index)].length + 1}: ` +
-        'remove it, and write the name on one line without tabs.',
-    );
-  }
+  rejectControlCharacters(field, trimmed);
   return trimmed;
+}
+
+/** Rejects a one-line label that contains a control character, naming its code point and position. */
+export function rejectControlCharacters(field: string, value: string): void {
+  const control = CONTROL_CHARACTER.exec(value);
+  if (!control) return;
+  throw new ValidationError(
+    field,
+    `${field} contains the control character ${describeCodePoint(control[0])} at character ${[...value.slice(0, control.index)].length + 1}: ` +
+      'remove it, and write it on one line without tabs.',
+  );
+}
+
+/** Trims an optional one-line label, such as a person's name, as checkOptionalText does, and rejects control characters in it. */
+export function checkOptionalLabel(field: string, value: string | null | undefined, maxLength: number): string | null {
+  const checked = checkOptionalText(field, value, maxLength);
+  if (checked !== null) rejectControlCharacters(field, checked);
+  return checked;
 }
 
 /** Formats a character as its Unicode code point, such as U+0007. */

@@ -1,7 +1,7 @@
 import type { DocumentRecordPersonInput, WorkflowStageInput } from './document-record.input';
 import type { RecordPersonData, WorkflowStageData } from './document-record.entity';
 import { ValidationError } from '../common/errors';
-import { checkEmail, checkName, checkOptionalText, MAX_NAME_LENGTH } from '../common/input-checks';
+import { checkEmail, checkName, checkOptionalLabel, checkOptionalText, MAX_NAME_LENGTH } from '../common/input-checks';
 
 /** Legito allows at most three persons on a record. */
 export const MAX_PERSONS = 3;
@@ -38,8 +38,8 @@ export function checkPersons(persons: DocumentRecordPersonInput[]): RecordPerson
   return persons.map((person, index) => {
     const path = `persons[${index}]`;
     return {
-      definition: checkOptionalText(`${path}.definition`, person.definition, MAX_NAME_LENGTH),
-      name: checkOptionalText(`${path}.name`, person.name, MAX_NAME_LENGTH),
+      definition: checkOptionalLabel(`${path}.definition`, person.definition, MAX_NAME_LENGTH),
+      name: checkOptionalLabel(`${path}.name`, person.name, MAX_NAME_LENGTH),
       email: person.email?.trim() ? checkEmail(`${path}.email`, person.email) : null,
     };
   });

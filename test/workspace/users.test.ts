@@ -94,7 +94,7 @@ describe('users', () => {
 
     const error = expectFieldError(await app.request(UpdateUserDocument, { id: user.id, input: { name: 'Ivana\u0085Nová' } }), 'name');
 
-    expect(error.message).toBe('name contains the control character U+0085 at character 6: remove it, and write the name on one line without tabs.');
+    expect(error.message).toBe('name contains the control character U+0085 at character 6: remove it, and write it on one line without tabs.');
     expect(dataOf(await app.request(UserDocument, { id: user.id })).user.name).toBe('Ivana');
   });
 
