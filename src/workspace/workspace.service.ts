@@ -34,10 +34,21 @@ export function createApiKey(em: EntityManager, workspace: Workspace, name: stri
   return { apiKey, key: generated.key };
 }
 
-/** Creates the first workspace on an empty database; returns null when one already exists. */
+/** Key of the advisory lock that lets one of several processes starting together create the first workspace. */
+const FIRST_WORKSPACE_LOCK_KEY = 0x64707766;
+
+/**
+ * Creates the first workspace on an empty database and returns it, or returns null when one
+ * already exists. The check and the insert run under a transaction-level advisory lock, because
+ * processes started together reach this call at about the same time, and each would otherwise
+ * create a workspace.
+ */
 export async function ensureFirstWorkspace(em: EntityManager): Promise<CreatedWorkspace | null> {
-  if ((await em.count(Workspace, {})) > 0) return null;
-  return createWorkspace(em, 'Default workspace');
+  return em.transactional(async (tx) => {
+    await tx.execute('select pg_advisory_xact_lock(?)', [FIRST_WORKSPACE_LOCK_KEY]);
+    if ((await tx.count(Workspace, {})) > 0) return null;
+    return createWorkspace(tx, 'Default workspace');
+  });
 }
 
 /** Reads and changes the settings of the caller's workspace. */

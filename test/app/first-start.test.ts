@@ -1,5 +1,8 @@
 import net from 'node:net';
 import pg from 'pg';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { openDatabase } from '../../src/database/orm';
+import { ensureFirstWorkspace } from '../../src/workspace/workspace.service';
 import { startAppOnDatabase } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -62,5 +65,29 @@ describe('first start that fails on a taken port', () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe('first workspace with processes starting together', () => {
+  let database: TestDatabase;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    orm = await openDatabase(database.url);
+  });
+
+  afterAll(async () => {
+    await orm?.close(true);
+    await database.drop();
+  });
+
+  it('creates one workspace and one admin key', async () => {
+    // Every process creates the first workspace once all its parts have started, so processes
+    // started together reach this call at about the same time, each with its own connection.
+    const created = await Promise.all([1, 2, 3, 4].map(() => ensureFirstWorkspace(orm.em.fork())));
+
+    expect(created.filter((workspace) => workspace !== null).length).toBe(1);
+    expect(await countWorkspaces(database.url)).toBe(1);
   });
 });
