@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import { createLogger, type Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
 import { openDatabase } from '../database/orm';
+import { acquireSchemaSetupLock } from '../database/schema-setup-lock';
 import { checkDatabase } from '../database/database-check';
 import { redactDatabaseUrl } from '../database/database-url';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedded-postgres';
@@ -83,18 +84,10 @@ async function startOnDatabase(
   logger.info({ database: describeDatabase(databaseUrl, embedded !== null), role: config.role }, 'starting docpush');
 
   if (!embedded) await checkDatabase(databaseUrl, { createMissing: config.createMissingDatabase, logger });
-  const orm = await openDatabase(databaseUrl, logger, config.databasePoolSize);
-  let secretBox: SecretBox;
-  try {
-    secretBox = new SecretBox(parts.serverKey ?? (await createServerKeyForDatabase(orm.em.fork(), config.dataDir, logger)));
-  } catch (error) {
-    await orm.close(true);
-    throw error;
-  }
   // Every notification channel of this process (jobs, due messages, live log, connection status,
   // key revocations) shares this one LISTEN connection.
   const channelListener = new PgChannelListener({ connectionString: databaseUrl, logger });
-  const queue = await AgendaQueue.create(config, databaseUrl, channelListener, logger);
+  const { orm, secretBox, queue } = await setUpSchema(config, { databaseUrl, logger, channelListener, serverKey: parts.serverKey });
   const deliveryQueue = new PushMessageQueue(orm, queue, logger);
   const deliveryLogFeed = new DeliveryLogFeed(channelListener, orm, logger);
   const connectionStatusFeed = new ConnectionStatusFeed(channelListener, orm, logger);
@@ -151,6 +144,33 @@ async function startOnDatabase(
 }
 
 /** The worker's parts that exist once the worker role has started. */
+/**
+ * Applies the migrations, loads or creates the server key and creates Agenda's job store, under
+ * the schema set-up lock, so processes starting together on one database do this one at a time.
+ */
+async function setUpSchema(
+  config: Config,
+  parts: { databaseUrl: string; logger: Logger; channelListener: PgChannelListener; serverKey: Buffer | null },
+): Promise<{ orm: MikroORM; secretBox: SecretBox; queue: AgendaQueue }> {
+  const { databaseUrl, logger } = parts;
+  const lock = await acquireSchemaSetupLock(databaseUrl);
+  try {
+    const orm = await openDatabase(databaseUrl, logger, config.databasePoolSize);
+    try {
+      const secretBox = new SecretBox(parts.serverKey ?? (await createServerKeyForDatabase(orm.em.fork(), config.dataDir, logger)));
+      const queue = await AgendaQueue.create(config, databaseUrl, parts.channelListener, logger);
+      // Agenda creates its tables when it connects, so that happens under the lock too.
+      await queue.ready();
+      return { orm, secretBox, queue };
+    } catch (error) {
+      await orm.close(true);
+      throw error;
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
 interface WorkerParts {
   dispatcher: DeliveryDispatcher | null;
   /** Keep-alive connections to listeners, shared by the attempts of this process. */

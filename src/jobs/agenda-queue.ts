@@ -14,6 +14,9 @@ export const DELIVER_JOB = 'deliver-push-message';
 /** Shortest time between two warnings about the job store's lost database connections. */
 const WARNING_INTERVAL_MS = 30_000;
 
+/** Maximum wait for Agenda to connect its job store and create its tables at start-up. */
+const READY_TIMEOUT_MS = 30_000;
+
 /** How often a shutdown checks whether the last running job has finished. */
 const DRAIN_POLL_INTERVAL_MS = 50;
 
@@ -139,6 +142,26 @@ export class AgendaQueue implements DeliveryQueue {
       logger.error({ err: error, job: job?.attrs?.name, data: job?.attrs?.data }, 'job failed');
     });
     return new AgendaQueue(agenda, backend, notificationChannel, logger);
+  }
+
+  /**
+   * Waits until Agenda has connected its job store and created its tables. Agenda 6.2.6 leaves a
+   * failed connection unreported (its `ready` never settles), so this gives up after
+   * READY_TIMEOUT_MS with an error that says where to look.
+   */
+  async ready(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`The job store did not become ready within ${READY_TIMEOUT_MS / 1000} s: check that the database (or DOCPUSH_MONGODB_URL) is reachable, and the log for job queue errors.`)),
+        READY_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.agenda.ready, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

@@ -91,3 +91,46 @@ describe('first workspace with processes starting together', () => {
     expect(await countWorkspaces(database.url)).toBe(1);
   });
 });
+
+describe('processes starting together', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  /** Starts an API process and a worker on the test database at the same moment, stops both and returns how they started. */
+  async function startTogether(): Promise<Array<PromiseSettledResult<unknown>>> {
+    const started = await Promise.allSettled([
+      startAppOnDatabase(database.url, { DOCPUSH_ROLE: 'api' }),
+      startAppOnDatabase(database.url, { DOCPUSH_ROLE: 'worker' }),
+    ]);
+    for (const result of started) {
+      if (result.status === 'fulfilled') await result.value.stop();
+    }
+    return started.map((result) => (result.status === 'fulfilled' ? { status: 'fulfilled', value: null } : result));
+  }
+
+  it('both start on an empty database', async () => {
+    const started = await startTogether();
+
+    expect(started).toEqual([
+      { status: 'fulfilled', value: null },
+      { status: 'fulfilled', value: null },
+    ]);
+    expect(await countWorkspaces(database.url)).toBe(1);
+  });
+
+  it('both start again once the schema exists', async () => {
+    const started = await startTogether();
+
+    expect(started).toEqual([
+      { status: 'fulfilled', value: null },
+      { status: 'fulfilled', value: null },
+    ]);
+  });
+});

@@ -1,0 +1,38 @@
+import pg from 'pg';
+
+/** Key of the advisory lock held while a process sets up the schema ("dpss"). */
+const SCHEMA_SETUP_LOCK_KEY = 0x64707373;
+
+/** Maximum wait for the lock's connection; the lock itself is awaited for as long as another process sets up. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The held lock; `release` ends it, and never throws. */
+export interface SchemaSetupLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes a session-level advisory lock on a connection of its own, so processes that start
+ * together on one database set its schema up one at a time. MikroORM's migrator and Agenda's
+ * job store create their tables without a lock of their own: two processes doing it at once fail
+ * with a duplicate type or "tuple concurrently updated". The lock ends with its connection, so a
+ * process that dies while holding it does not block the others.
+ */
+export async function acquireSchemaSetupLock(databaseUrl: string): Promise<SchemaSetupLock> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'docpush-schema-setup', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A connection lost while the lock is held ends the lock too; release() then has nothing to do.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_SETUP_LOCK_KEY]);
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return {
+    release: async () => {
+      await client.query('select pg_advisory_unlock($1)', [SCHEMA_SETUP_LOCK_KEY]).catch(() => undefined);
+      await client.end().catch(() => undefined);
+    },
+  };
+}
