@@ -41,6 +41,9 @@ export class SecretBoxError extends Error {
  */
 const OPENED_CACHE_MAX_ENTRIES = 10_000;
 
+/** Characters of sealed and opened text that the cache keeps at most, about 32 MiB of UTF-16 strings. */
+const OPENED_CACHE_MAX_CHARACTERS = 16 * 1024 * 1024;
+
 export class SecretBox {
   private readonly key: Buffer;
   /**
@@ -48,6 +51,7 @@ export class SecretBox {
    * an entry never goes stale. Values that fail to open are not kept.
    */
   private readonly opened = new Map<string, string>();
+  private openedCharacters = 0;
 
   constructor(key: Buffer) {
     if (key.length !== SERVER_KEY_BYTES) {
@@ -73,9 +77,21 @@ export class SecretBox {
     const cached = this.opened.get(sealed);
     if (cached !== undefined) return cached;
     const plaintext = this.decrypt(sealed);
-    if (this.opened.size >= OPENED_CACHE_MAX_ENTRIES) this.opened.delete(this.opened.keys().next().value as string);
-    this.opened.set(sealed, plaintext);
+    this.keepOpened(sealed, plaintext);
     return plaintext;
+  }
+
+  /** Adds an opened value to the cache, evicting the oldest entries beyond its entry and size limits. */
+  private keepOpened(sealed: string, plaintext: string): void {
+    const characters = sealed.length + plaintext.length;
+    if (characters > OPENED_CACHE_MAX_CHARACTERS) return;
+    while (this.opened.size >= OPENED_CACHE_MAX_ENTRIES || this.openedCharacters + characters > OPENED_CACHE_MAX_CHARACTERS) {
+      const [oldestSealed, oldestPlaintext] = this.opened.entries().next().value as [string, string];
+      this.opened.delete(oldestSealed);
+      this.openedCharacters -= oldestSealed.length + oldestPlaintext.length;
+    }
+    this.opened.set(sealed, plaintext);
+    this.openedCharacters += characters;
   }
 
   private decrypt(sealed: string): string {

@@ -35,6 +35,18 @@ describe('SecretBox', () => {
     expect(Buffer.from(sealed.slice(3), 'base64')).toHaveLength(12 + 16 + 3);
   });
 
+  it('opens each value right past the kept-value limit', () => {
+    // More values than the 10,000 that the box keeps, so the oldest are evicted and opened again.
+    const plaintexts = Array.from({ length: 12_000 }, (_, index) => `secret-${index}`);
+    const sealed = plaintexts.map((plaintext) => box.seal(plaintext));
+
+    const firstPass = sealed.map((value) => box.open(value));
+    const secondPass = sealed.map((value) => box.open(value));
+
+    expect(firstPass).toEqual(plaintexts);
+    expect(secondPass).toEqual(plaintexts);
+  });
+
   it('uses a fresh IV for each seal', () => {
     expect(box.seal('same text')).not.toBe(box.seal('same text'));
   });
