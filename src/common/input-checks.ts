@@ -14,12 +14,18 @@ export const MAX_EMAIL_LENGTH = 320;
  */
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
-/** Control characters: C0 (U+0000 to U+001F, tab and line breaks included), DEL and C1 (U+0080 to U+009F). */
-const CONTROL_CHARACTER = /\p{Cc}/u;
+/**
+ * Characters that break a one-line label: control characters (C0 from U+0000 to U+001F, tab and
+ * line breaks included, DEL and C1 from U+0080 to U+009F), U+2028 LINE SEPARATOR and U+2029
+ * PARAGRAPH SEPARATOR. Bidi formatting characters such as U+200F and U+2066 to U+2069 stay
+ * allowed, because names that mix left-to-right and right-to-left scripts need them.
+ */
+const LINE_BREAKING_CHARACTER = /[\p{Cc}\p{Zl}\p{Zp}]/u;
 
 /**
  * Trims a required name and rejects it when empty or longer than `maxLength`. A name is a
- * one-line label, so a control character inside it, tab and line breaks included, is rejected too.
+ * one-line label, so a control character inside it, tab and line breaks included, or a line or
+ * paragraph separator is rejected too.
  */
 export function checkName(field: string, value: string, example: string, maxLength: number = MAX_NAME_LENGTH): string {
   const trimmed = value.trim();
@@ -31,27 +37,36 @@ export function checkName(field: string, value: string, example: string, maxLeng
   return trimmed;
 }
 
-/** Rejects a one-line label that contains a control character, naming its code point and position. */
+/**
+ * Rejects a one-line label that contains a control character or a line or paragraph separator,
+ * naming its code point and position.
+ */
 export function rejectControlCharacters(field: string, value: string): void {
-  const control = CONTROL_CHARACTER.exec(value);
-  if (!control) return;
+  const found = LINE_BREAKING_CHARACTER.exec(value);
+  if (!found) return;
   throw new ValidationError(
     field,
-    `${field} contains the control character ${describeCodePoint(control[0])} at character ${[...value.slice(0, control.index)].length + 1}: ` +
+    `${field} contains ${describeCharacter(found[0])} at character ${[...value.slice(0, found.index)].length + 1}: ` +
       'remove it, and write it on one line without tabs.',
   );
 }
 
-/** Trims an optional one-line label, such as a person's name, as checkOptionalText does, and rejects control characters in it. */
+/**
+ * Trims an optional one-line label, such as a person's name, as checkOptionalText does, and
+ * rejects control characters and line and paragraph separators in it.
+ */
 export function checkOptionalLabel(field: string, value: string | null | undefined, maxLength: number): string | null {
   const checked = checkOptionalText(field, value, maxLength);
   if (checked !== null) rejectControlCharacters(field, checked);
   return checked;
 }
 
-/** Formats a character as its Unicode code point, such as U+0007. */
-function describeCodePoint(character: string): string {
-  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+/** Names a rejected character by its kind and Unicode code point, such as "the control character U+0007". */
+function describeCharacter(character: string): string {
+  const codePoint = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (character === '\u2028') return `the line separator ${codePoint}`;
+  if (character === '\u2029') return `the paragraph separator ${codePoint}`;
+  return `the control character ${codePoint}`;
 }
 
 /** Trims optional text; an empty result becomes null. Rejects text longer than `maxLength`. */

@@ -47,18 +47,20 @@ export const MAX_HEADERS = 50;
 export const MAX_HEADER_NAME_LENGTH = 256;
 
 /**
- * Maximum length of a header value, both as saved (variables unresolved) and as sent. nginx's
- * default buffer for one request header line is 8 KiB and Node's HTTP server accepts 16 KiB of
- * headers in all, so a longer value would make many listeners respond with 431 on every attempt.
+ * Maximum size of a header value in UTF-8 bytes, the encoding it is sent in, both as saved
+ * (variables unresolved) and as sent. nginx's default buffer for one request header line is
+ * 8 KiB and Node's HTTP server accepts 16 KiB of headers in all, so a larger value would make
+ * many listeners respond with 431 on every attempt.
  */
-export const MAX_HEADER_VALUE_LENGTH = 4096;
+export const MAX_HEADER_VALUE_BYTES = 4096;
 
 /**
- * Maximum of all custom headers together as saved, counting each as `name: value` plus its line
- * break. Node's HTTP server rejects requests whose header section exceeds 16 KiB by default, and
- * docpush adds its own headers (content type, user agent, three Standard Webhooks headers).
+ * Maximum size of all custom headers together as saved, in UTF-8 bytes, counting each as
+ * `name: value` plus its line break. Node's HTTP server rejects requests whose header section
+ * exceeds 16 KiB by default, and docpush adds its own headers (content type, user agent, three
+ * Standard Webhooks headers).
  */
-export const MAX_HEADERS_TOTAL_LENGTH = 8192;
+export const MAX_HEADERS_TOTAL_BYTES = 8192;
 
 export interface HeaderUser {
   id: number;
@@ -82,21 +84,22 @@ export function listVariables(template: string): string[] {
 }
 
 /**
- * Rejects a header whose name is too long, not a token or reserved, or whose value is too long or
- * has CR, LF, another control character or an unknown variable.
+ * Rejects a header whose name is too long, not a token or reserved, or whose value is over
+ * MAX_HEADER_VALUE_BYTES or has CR, LF, another control character or an unknown variable.
  */
 export function validateHeader(header: { name: string; value: string }, field: string): void {
-  // Lengths come first, so that no later message quotes a huge name or value.
+  // Sizes come first, so that no later message quotes a huge name or value.
   if (header.name.length > MAX_HEADER_NAME_LENGTH) {
     throw new ValidationError(
       `${field}.name`,
       `${field}.name is ${header.name.length} characters long; the maximum is ${MAX_HEADER_NAME_LENGTH}. Use a shorter header name.`,
     );
   }
-  if (header.value.length > MAX_HEADER_VALUE_LENGTH) {
+  const valueBytes = Buffer.byteLength(header.value, 'utf8');
+  if (valueBytes > MAX_HEADER_VALUE_BYTES) {
     throw new ValidationError(
       `${field}.value`,
-      `${field}.value of header ${JSON.stringify(header.name)} is ${header.value.length} characters long; the maximum is ${MAX_HEADER_VALUE_LENGTH}. ` +
+      `${field}.value of header ${JSON.stringify(header.name)} is ${valueBytes} bytes as UTF-8; the maximum is ${MAX_HEADER_VALUE_BYTES}. ` +
         'Shorten the value, because listeners reject headers this long with 431.',
     );
   }
@@ -143,13 +146,14 @@ export function renderHeaderValue(template: string, source: HeaderVariableSource
 
 /**
  * Returns the reason a rendered header value must not be sent, or null when it may be. A value with CR,
- * LF or another control character is never sent, nor one longer than MAX_HEADER_VALUE_LENGTH,
+ * LF or another control character is never sent, nor one over MAX_HEADER_VALUE_BYTES in UTF-8,
  * which user data such as {{LEGITO.currentUser.customData}} can make it.
  */
 export function findUnsendableValue(rendered: string): string | null {
   if (FORBIDDEN_VALUE_CHARACTERS.test(rendered)) return 'its value contains a line break or another control character';
-  if (rendered.length > MAX_HEADER_VALUE_LENGTH) {
-    return `its value is ${rendered.length} characters long after variable substitution, over the maximum of ${MAX_HEADER_VALUE_LENGTH}`;
+  const bytes = Buffer.byteLength(rendered, 'utf8');
+  if (bytes > MAX_HEADER_VALUE_BYTES) {
+    return `its value is ${bytes} bytes as UTF-8 after variable substitution, over the maximum of ${MAX_HEADER_VALUE_BYTES}`;
   }
   return null;
 }

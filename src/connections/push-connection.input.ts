@@ -3,13 +3,15 @@ import { DocumentRecordEventType } from '../records/event-type';
 import { FileTypeEnum } from './file-type.enum';
 import type { FileType } from '../rendering/document-content';
 import { MAX_NAME_LENGTH } from '../common/input-checks';
-import { MAX_HEADER_NAME_LENGTH, MAX_HEADER_VALUE_LENGTH, MAX_HEADERS } from './header-template';
+import { MAX_HEADER_NAME_LENGTH, MAX_HEADER_VALUE_BYTES, MAX_HEADERS } from './header-template';
 import { MAX_URL_LENGTH } from './push-connection.service';
 
-const NAME_DESCRIPTION = `At most ${MAX_NAME_LENGTH} characters, on one line: control characters, tabs included, are rejected.`;
+const NAME_DESCRIPTION =
+  `At most ${MAX_NAME_LENGTH} characters, on one line: control characters, tabs included, and the line and paragraph separators U+2028 and U+2029 are rejected.`;
 const URL_DESCRIPTION =
   `The listener URL, at most ${MAX_URL_LENGTH} characters: https, on a public address unless the server allow-list opens more. ` +
-  'Stored and returned as it is sent, WHATWG-serialised: a space becomes %20 and the host is lower-cased.';
+  'Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, ' +
+  'and an internationalised host name is stored in its punycode (xn--) form.';
 const HEADERS_DESCRIPTION = `Custom headers, at most ${MAX_HEADERS}, with names unique regardless of case.`;
 
 @InputType()
@@ -23,8 +25,8 @@ export class PushConnectionHeaderInput {
 
   @Field({
     description:
-      `The value, at most ${MAX_HEADER_VALUE_LENGTH} characters; may contain variables such as {{LEGITO.currentUser.email}}. ` +
-      `A header whose value, with its variables replaced, has a control character or more than ${MAX_HEADER_VALUE_LENGTH} characters is left out of that request.`,
+      `The value, at most ${MAX_HEADER_VALUE_BYTES} bytes as UTF-8; may contain variables such as {{LEGITO.currentUser.email}}. ` +
+      `A header whose value, with its variables replaced, has a control character or more than ${MAX_HEADER_VALUE_BYTES} bytes as UTF-8 is left out of that request.`,
   })
   value!: string;
 

@@ -2,7 +2,7 @@ import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PushConnection, type PushHeaderData, type SigningSecretData } from './push-connection.entity';
 import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
-import { MAX_HEADERS, MAX_HEADERS_TOTAL_LENGTH, validateHeader } from './header-template';
+import { MAX_HEADERS, MAX_HEADERS_TOTAL_BYTES, validateHeader } from './header-template';
 import { MASKED_VALUE } from './push-connection.type';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { checkName } from '../common/input-checks';
@@ -316,12 +316,12 @@ function validateHeaders(headers: PushConnectionHeaderInput[]): void {
     if (seen.has(key)) throw new ValidationError(`headers[${index}].name`, `Header ${JSON.stringify(header.name)} is listed twice; keep one.`);
     seen.add(key);
   });
-  // NOTE: a kept secret arrives masked, so its stored length is not counted here.
-  const total = headers.reduce((sum, header) => sum + header.name.length + header.value.length + 4, 0);
-  if (total > MAX_HEADERS_TOTAL_LENGTH) {
+  // NOTE: a kept secret arrives masked, so its stored size is not counted here.
+  const total = headers.reduce((sum, header) => sum + Buffer.byteLength(`${header.name}: ${header.value}\r\n`, 'utf8'), 0);
+  if (total > MAX_HEADERS_TOTAL_BYTES) {
     throw new ValidationError(
       'headers',
-      `headers add up to ${total} characters as "name: value" lines; the maximum is ${MAX_HEADERS_TOTAL_LENGTH}. ` +
+      `headers add up to ${total} bytes as UTF-8 "name: value" lines; the maximum is ${MAX_HEADERS_TOTAL_BYTES}. ` +
         'Shorten or remove headers, because listeners reject requests with this much header data.',
     );
   }

@@ -87,17 +87,57 @@ export function checkParameters(parameters: Record<string, unknown> | null | und
   return parameters;
 }
 
-/** An ISO 8601 date, optionally with a time and a UTC offset, such as 2026-01-31 or 2026-01-31T08:00:00+01:00. */
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+/**
+ * An ISO 8601 date, optionally with a time and a UTC offset, such as 2026-01-31 or
+ * 2026-01-31T08:00:00+01:00. The time may end after the hour or the minute, a fraction of a
+ * second follows a dot or a comma, and the offset may leave out its minutes or its colon.
+ * Groups: 1-3 date, 4-7 hour, minute, second and fraction, 8-10 offset sign, hours and minutes.
+ */
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})([.,]\d{1,9})?)?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
 
-/** Reports whether `value` is an ISO 8601 date or date-time string naming a day and time that exist. */
+const MINUTES_PER_DAY = 24 * 60;
+
+/** Reports whether `value` is an ISO 8601 date or date-time string naming a day, time and offset that exist. */
 export function isIsoDateTime(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const match = ISO_DATE_TIME.exec(value);
   if (!match) return false;
+
   const [year, month, day] = [1, 2, 3].map((group) => Number(match[group]));
+  if (!isExistingDay(year, month, day)) return false;
+  if (match[4] === undefined) return true;
+
+  const offsetMinutes = readOffsetMinutes(match[8], match[9], match[10]);
+  if (offsetMinutes === null) return false;
   const [hour, minute, second] = [4, 5, 6].map((group) => Number(match[group] ?? 0));
-  const start = new Date(Date.UTC(year, month - 1, day));
-  const dayExists = start.getUTCFullYear() === year && start.getUTCMonth() === month - 1 && start.getUTCDate() === day;
-  return dayExists && hour <= 23 && minute <= 59 && second <= 60;
+  // 24:00 and 24:00:00 are the end of the day, the same instant as 00:00 of the next one.
+  if (hour === 24) return match[5] !== undefined && minute === 0 && second === 0 && match[7] === undefined;
+  if (hour > 23 || minute > 59 || second > 60) return false;
+  // A leap second is 23:59:60 UTC, which an offset moves to another local minute. A time without
+  // an offset is checked as if it were UTC.
+  return second < 60 || isLastMinuteOfUtcDay(hour * 60 + minute - offsetMinutes);
+}
+
+function isExistingDay(year: number, month: number, day: number): boolean {
+  const start = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not read the years 0 to 99 as 1900 to 1999.
+  start.setUTCFullYear(year, month - 1, day);
+  return start.getUTCFullYear() === year && start.getUTCMonth() === month - 1 && start.getUTCDate() === day;
+}
+
+/**
+ * Returns the offset in minutes east of UTC, 0 for Z or no offset, or null when its hours are
+ * over 23 or its minutes over 59.
+ */
+function readOffsetMinutes(sign: string | undefined, hours: string | undefined, minutes: string | undefined): number | null {
+  if (sign === undefined) return 0;
+  const [offsetHours, offsetMinutes] = [Number(hours), Number(minutes ?? 0)];
+  if (offsetHours > 23 || offsetMinutes > 59) return null;
+  return (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+}
+
+/** Reports whether a minute counted from 00:00 UTC, possibly of the day before or after, is 23:59 UTC. */
+function isLastMinuteOfUtcDay(utcMinute: number): boolean {
+  return ((utcMinute % MINUTES_PER_DAY) + MINUTES_PER_DAY) % MINUTES_PER_DAY === MINUTES_PER_DAY - 1;
 }

@@ -54,17 +54,29 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['duplicate header', { headers: [{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }] }, 'headers[1].name', /listed twice/],
   ['51 headers', { headers: numberedHeaders(51) }, 'headers', /^headers has 51 entries; the maximum is 50\./],
   [
-    'headers of 9033 characters together',
+    'headers of 9033 bytes together',
     { headers: [1, 2, 3].map((index) => ({ name: `X-Big-${index}`, value: 'v'.repeat(3000) })) },
     'headers',
-    /^headers add up to 9033 characters as "name: value" lines; the maximum is 8192\./,
+    /^headers add up to 9033 bytes as UTF-8 "name: value" lines; the maximum is 8192\./,
+  ],
+  [
+    'multi-byte headers of 9033 bytes together',
+    { headers: [1, 2, 3].map((index) => ({ name: `X-Big-${index}`, value: '文'.repeat(1000) })) },
+    'headers',
+    /^headers add up to 9033 bytes as UTF-8 "name: value" lines; the maximum is 8192\./,
   ],
   ['header name of 10000 characters', { headers: [{ name: `X-${'a'.repeat(9998)}`, value: 'v' }] }, 'headers[0].name', /^headers\[0\]\.name is 10000 characters long; the maximum is 256\./],
   [
-    'header value of 100000 characters',
+    'header value of 100000 bytes',
     { headers: [...numberedHeaders(2), { name: 'X-Data', value: 'v'.repeat(100_000) }] },
     'headers[2].value',
-    /^headers\[2\]\.value of header "X-Data" is 100000 characters long; the maximum is 4096\. Shorten the value/,
+    /^headers\[2\]\.value of header "X-Data" is 100000 bytes as UTF-8; the maximum is 4096\. Shorten the value/,
+  ],
+  [
+    'header value of 1366 CJK characters',
+    { headers: [{ name: 'X-Title', value: '文'.repeat(1366) }] },
+    'headers[0].value',
+    /^headers\[0\]\.value of header "X-Title" is 4098 bytes as UTF-8; the maximum is 4096\./,
   ],
 ];
 
@@ -123,6 +135,15 @@ describe('push connection validation', () => {
 
     expect(result.errors).toBeUndefined();
     expect(result.data!.createPushConnection.url).toHaveLength(2048);
+  });
+
+  it('accepts a multi-byte value of 4096 bytes', async () => {
+    const value = `${'文'.repeat(1365)}v`;
+
+    const result = await app.request(CreatePushConnectionDocument, { input: { ...valid, headers: [{ name: 'X-Title', value }] } });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.createPushConnection.headers).toEqual([expect.objectContaining({ name: 'X-Title', value })]);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 /**
  * Custom headers whose rendered value cannot be sent, and the URL that the push log records.
- * The event's author has a position with a line break and 5,000 characters of custom data, so
+ * The event's author has a position with a line break and 5,000 bytes of custom data, so
  * headers built from them are left out of the request. A 2xx attempt keeps an empty response
  * error and the server log names the headers; a failed attempt names them in the push log too.
  */
@@ -21,7 +21,7 @@ const HEADERS = [
   { name: 'X-Kept', value: 'kept' },
 ];
 const CONTROL_REASON = 'its value contains a line break or another control character';
-const LENGTH_REASON = 'its value is 5000 characters long after variable substitution, over the maximum of 4096';
+const SIZE_REASON = 'its value is 5000 bytes as UTF-8 after variable substitution, over the maximum of 4096';
 
 let app: TestApp;
 let seeded: SeededWorkspace;
@@ -53,9 +53,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function pushOneEvent(): Promise<string> {
+async function pushOneEvent(eventAuthor: User = author): Promise<string> {
   const record = await seedRecord(app, seeded);
-  const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, author);
+  const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, eventAuthor);
   expect(messageIds).toHaveLength(1);
   return messageIds[0];
 }
@@ -114,8 +114,27 @@ describe('headers whose value cannot be sent', () => {
       attempt: 1,
       droppedHeaders: [
         { name: 'X-Position', reason: CONTROL_REASON },
-        { name: 'X-Data', reason: LENGTH_REASON },
+        { name: 'X-Data', reason: SIZE_REASON },
       ],
+    });
+  });
+
+  it('include a 6000-byte value of 2000 characters', async () => {
+    const em = app.app.services.orm.em.fork();
+    const multiByteAuthor = em.create(User, { workspace: seeded.workspaceId, name: 'Wang Fang', email: 'wang@example.com', customData: '文'.repeat(2000) });
+    await em.flush();
+    listener = await startListener();
+    const connection = await createEnabledConnection(app, { url: listener.url, headers: [{ name: 'X-Data', value: '{{event.author.customData}}' }] });
+
+    const messageId = await pushOneEvent(multiByteAuthor);
+
+    const [request] = await listener.waitForRequests(1);
+    expect(Object.keys(request.headers)).not.toContain('x-data');
+    await waitForLog(messageId);
+    const warning = logLines('custom headers not sent').find((line) => line.messageId === messageId);
+    expect(warning).toMatchObject({
+      connectionId: Number(connection.id),
+      droppedHeaders: [{ name: 'X-Data', reason: 'its value is 6000 bytes as UTF-8 after variable substitution, over the maximum of 4096' }],
     });
   });
 
@@ -131,7 +150,7 @@ describe('headers whose value cannot be sent', () => {
     const log = await waitForLog(messageId);
     expect(log.outcome).toBe('FAILED');
     expect(log.responseError).toBe(
-      `HTTP 500 Internal Server Error. Header X-Position was not sent because ${CONTROL_REASON}. Header X-Data was not sent because ${LENGTH_REASON}.`,
+      `HTTP 500 Internal Server Error. Header X-Position was not sent because ${CONTROL_REASON}. Header X-Data was not sent because ${SIZE_REASON}.`,
     );
   });
 });

@@ -80,12 +80,12 @@ export type CreatePushConnectionInput = {
   fileTypes?: Array<FileType>;
   /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput>;
-  /** At most 200 characters, on one line: control characters, tabs included, are rejected. */
+  /** At most 200 characters, on one line: control characters, tabs included, and the line and paragraph separators U+2028 and U+2029 are rejected. */
   name: string;
   templateSuiteAll?: boolean;
   /** Template suite ids, used when templateSuiteAll is false, and then at least one is required. */
   templateSuites?: Array<string | number>;
-  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20 and the host is lower-cased. */
+  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, and an internationalised host name is stored in its punycode (xn--) form. */
   url: string;
 };
 
@@ -222,7 +222,7 @@ export type PushConnectionHeaderInput = {
   secret?: boolean;
   /** Resolve LEGITO.currentUser.* to the default API user instead of the acting user. */
   useDefaultApiUser?: boolean;
-  /** The value, at most 4096 characters; may contain variables such as {{LEGITO.currentUser.email}}. A header whose value, with its variables replaced, has a control character or more than 4096 characters is left out of that request. */
+  /** The value, at most 4096 bytes as UTF-8; may contain variables such as {{LEGITO.currentUser.email}}. A header whose value, with its variables replaced, has a control character or more than 4096 bytes as UTF-8 is left out of that request. */
   value: string;
 };
 
@@ -325,11 +325,11 @@ export type UpdatePushConnectionInput = {
   fileTypes?: Array<FileType> | null | undefined;
   /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput> | null | undefined;
-  /** At most 200 characters, on one line: control characters, tabs included, are rejected. */
+  /** At most 200 characters, on one line: control characters, tabs included, and the line and paragraph separators U+2028 and U+2029 are rejected. */
   name?: string | null | undefined;
   templateSuiteAll?: boolean | null | undefined;
   templateSuites?: Array<string | number> | null | undefined;
-  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20 and the host is lower-cased. */
+  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, and an internationalised host name is stored in its punycode (xn--) form. */
   url?: string | null | undefined;
 };
 

@@ -120,6 +120,7 @@ describe('createDocumentRecord', () => {
     ['four persons', 'persons', { persons: [{}, {}, {}, {}] }],
     ['a person with a malformed email', 'persons[1].email', { persons: [{ name: 'A' }, { email: 'not-an-email' }] }],
     ['a person name with a line break', 'persons[0].name', { persons: [{ name: 'ACME\nInjected' }] }],
+    ['a person name with a line separator', 'persons[0].name', { persons: [{ name: 'ACME\u2028Injected' }] }],
     ['a person definition with a tab', 'persons[0].definition', { persons: [{ definition: 'Cus\ttomer' }] }],
     ['a property name with a bell character', 'properties[0].name', { properties: [{ id: 1, name: 'Size\u0007', type: 'text', value: 'x' }] }],
     ['a workflow stage without a name', 'workflowStage.name', { workflowStage: { id: 1, name: '' } }],
@@ -135,6 +136,7 @@ describe('createDocumentRecord', () => {
     ['a date property holding words', 'properties[0].value', { properties: [{ id: 1, name: 'Signed', type: 'date', value: 'signed in 2026' }] }],
     ['a date property naming 30 February', 'properties[0].value', { properties: [{ id: 1, name: 'Signed', type: 'date', value: '2026-02-30T10:00:00Z' }] }],
     ['a date list with a day that does not exist', 'properties[0].value', { properties: [{ id: 1, name: 'Dates', type: 'date_list', value: ['2026-04-31'] }] }],
+    ['a date property with offset +99:99', 'properties[0].value', { properties: [{ id: 1, name: 'Signed', type: 'date', value: '2026-01-15T10:00:00+99:99' }] }],
   ];
 
   it.each(invalidCases)('rejects %s and stores nothing', async (_case, field, overrides) => {

@@ -252,4 +252,13 @@ describe('vetTarget URL rules', () => {
     await expect(checkDeliverableUrl('https://Hooks.Example.com.:443/o k?q=a b', policy)).resolves.toBe('https://hooks.example.com/o%20k?q=a%20b');
     await expect(checkDeliverableUrl('https://hooks.example.com', policy)).resolves.toBe('https://hooks.example.com/');
   });
+
+  test('checkDeliverableUrl stores an internationalised host as punycode', async () => {
+    const resolve = fixedResolver('93.184.215.14');
+
+    const stored = await checkDeliverableUrl('https://Bücher.example/hook', strictPolicy(resolve, false));
+
+    expect(stored).toBe('https://xn--bcher-kva.example/hook');
+    expect(resolve.calls).toEqual(['xn--bcher-kva.example']);
+  });
 });

@@ -89,13 +89,25 @@ describe('users', () => {
     expect(updated).toMatchObject({ id: user.id, name: 'Eva Svobodová', email: 'eva@example.com', position: null, customData: 'x' });
   });
 
-  it('rejects an update to a name with a control character', async () => {
-    const user = await createUser({ name: 'Ivana', email: 'ivana@example.com' });
+  it.each([
+    ['control character', 'Ivana', 'Ivana\u0085Nová', 'the control character U+0085 at character 6'],
+    ['line separator', 'Irena', 'Irena\u2028Nová', 'the line separator U+2028 at character 6'],
+    ['paragraph separator', 'Iveta', 'Iveta \u2029Nová', 'the paragraph separator U+2029 at character 7'],
+  ])('rejects an update to a name with a %s', async (_kind, original, name, found) => {
+    const user = await createUser({ name: original, email: `${original.toLowerCase()}@example.com` });
 
-    const error = expectFieldError(await app.request(UpdateUserDocument, { id: user.id, input: { name: 'Ivana\u0085Nová' } }), 'name');
+    const error = expectFieldError(await app.request(UpdateUserDocument, { id: user.id, input: { name } }), 'name');
 
-    expect(error.message).toBe('name contains the control character U+0085 at character 6: remove it, and write it on one line without tabs.');
-    expect(dataOf(await app.request(UserDocument, { id: user.id })).user.name).toBe('Ivana');
+    expect(error.message).toBe(`name contains ${found}: remove it, and write it on one line without tabs.`);
+    expect(dataOf(await app.request(UserDocument, { id: user.id })).user.name).toBe(original);
+  });
+
+  it('keeps bidi formatting characters in a name', async () => {
+    const name = 'Dana \u2067דנה\u2069 Levi\u200F';
+
+    const created = await createUser({ name, email: 'dana@example.com' });
+
+    expect(created.name).toBe(name);
   });
 
   it('rejects update to a taken email', async () => {
