@@ -143,7 +143,6 @@ async function startOnDatabase(
   };
 }
 
-/** The worker's parts that exist once the worker role has started. */
 /**
  * Applies the migrations, loads or creates the server key and creates Agenda's job store, under
  * the schema set-up lock, so processes starting together on one database do this one at a time.
@@ -171,6 +170,7 @@ async function setUpSchema(
   }
 }
 
+/** The worker's parts that exist once the worker role has started. */
 interface WorkerParts {
   dispatcher: DeliveryDispatcher | null;
   /** Keep-alive connections to listeners, shared by the attempts of this process. */
