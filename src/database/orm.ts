@@ -59,20 +59,31 @@ function knexLog(logger: Logger) {
   };
 }
 
-/** Connects MikroORM and applies every pending migration. */
+/**
+ * Connects MikroORM and applies every pending migration. When a migration fails, the ORM's
+ * connections are closed before the error is raised, so a failed start leaves none open.
+ */
 export async function openDatabase(databaseUrl: string, logger?: Logger, poolSize?: number, migrationsDir = MIGRATIONS_DIR): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(databaseUrl, logger, poolSize, migrationsDir));
+  try {
+    await applyMigrations(orm, migrationsDir, logger);
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+  return orm;
+}
+
+async function applyMigrations(orm: MikroORM, migrationsDir: string, logger?: Logger): Promise<void> {
   const migrator = orm.getMigrator();
   const pending = await migrator.getPendingMigrations();
   // MikroORM applies nothing, without an error, when the folder or the file type is wrong. An
   // empty schema would only fail later, with less clear errors.
   if (pending.length === 0 && (await migrator.getExecutedMigrations()).length === 0) {
-    await orm.close(true);
     throw new Error(`No database migrations were found in ${migrationsDir}: run docpush from the repository with npm start, or build it with npm run build.`);
   }
   if (pending.length > 0) {
     await migrator.up();
     logger?.info({ migrations: pending.map((migration) => migration.name) }, 'applied database migrations');
   }
-  return orm;
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { MIGRATIONS_DIR, openDatabase } from '../../src/database/orm';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -40,5 +41,23 @@ describe('openDatabase', () => {
     const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-no-migrations-'));
 
     await expect(openDatabase(database.url, undefined, 2, emptyDir)).rejects.toThrow(`No database migrations were found in ${emptyDir}`);
+  });
+
+  it('closes connections after failed migration', async () => {
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      // The first migration creates this type, so it fails on a database that already has it.
+      await admin.query(`create type "push_message_state" as enum ('TAKEN')`);
+
+      await expect(openDatabase(database.url, undefined, 2)).rejects.toThrow('type "push_message_state" already exists');
+
+      const { rows } = await admin.query<{ count: string }>(
+        'select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      expect(Number(rows[0].count)).toBe(0);
+    } finally {
+      await admin.end();
+    }
   });
 });
