@@ -152,14 +152,19 @@ async function setUpSchema(
   parts: { databaseUrl: string; logger: Logger; channelListener: PgChannelListener; serverKey: Buffer | null },
 ): Promise<{ orm: MikroORM; secretBox: SecretBox; queue: AgendaQueue }> {
   const { databaseUrl, logger } = parts;
-  const lock = await acquireSchemaSetupLock(databaseUrl);
+  const lock = await acquireSchemaSetupLock(databaseUrl, logger);
   try {
     const orm = await openDatabase(databaseUrl, logger, config.databasePoolSize);
     try {
       const secretBox = new SecretBox(parts.serverKey ?? (await createServerKeyForDatabase(orm.em.fork(), config.dataDir, logger)));
       const queue = await AgendaQueue.create(config, databaseUrl, parts.channelListener, logger);
-      // Agenda creates its tables when it connects, so that happens under the lock too.
-      await queue.ready();
+      try {
+        // Agenda creates its tables when it connects, so that happens under the lock too.
+        await queue.ready();
+      } catch (error) {
+        await queue.stop(0).catch((stopError: unknown) => logger.error({ err: stopError }, 'failed to close the job store after a failed start'));
+        throw error;
+      }
       return { orm, secretBox, queue };
     } catch (error) {
       await orm.close(true);

@@ -5,6 +5,8 @@ import { openDatabase } from '../../src/database/orm';
 import { ensureFirstWorkspace } from '../../src/workspace/workspace.service';
 import { startAppOnDatabase } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { captureLogs } from '../security/security-support';
+import { waitFor } from '../support/wait';
 
 /** Returns the error that `promise` rejects with, failing when it resolves. */
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
@@ -132,5 +134,35 @@ describe('processes starting together', () => {
       { status: 'fulfilled', value: null },
       { status: 'fulfilled', value: null },
     ]);
+  });
+});
+
+describe('start while another process sets up the schema', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('logs that it waits, then starts once the lock is free', async () => {
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    // The key of the schema set-up lock ("dpss"), held here as another starting process would.
+    await holder.query('select pg_advisory_lock($1)', [0x64707373]);
+    const logs = captureLogs();
+    const starting = startAppOnDatabase(database.url, { DOCPUSH_ROLE: 'api' }, { logger: logs.logger });
+
+    await waitFor(() => logs.text().includes('waiting for another docpush process to finish setting up the database schema'), {
+      description: 'the warning about the held lock',
+    });
+    await holder.end();
+    const app = await starting;
+    await app.stop();
+
+    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
   });
 });
