@@ -138,6 +138,29 @@ describe('headers whose value cannot be sent', () => {
     });
   });
 
+  it('include those past the 8192-byte total once rendered', async () => {
+    const em = app.app.services.orm.em.fork();
+    // 3,000 bytes each once rendered: the first two headers fit in 8,192 bytes, the third does not.
+    const verboseAuthor = em.create(User, { workspace: seeded.workspaceId, name: 'Eva Dlouhá', email: 'eva@example.com', customData: 'y'.repeat(3000) });
+    await em.flush();
+    listener = await startListener();
+    const headers = ['X-Data-1', 'X-Data-2', 'X-Data-3'].map((name) => ({ name, value: '{{event.author.customData}}' }));
+    const connection = await createEnabledConnection(app, { url: listener.url, headers });
+
+    const messageId = await pushOneEvent(verboseAuthor);
+
+    const [request] = await listener.waitForRequests(1);
+    expect(request.headers['x-data-1']).toBe('y'.repeat(3000));
+    expect(request.headers['x-data-2']).toBe('y'.repeat(3000));
+    expect(Object.keys(request.headers)).not.toContain('x-data-3');
+    await waitForLog(messageId);
+    const warning = logLines('custom headers not sent').find((line) => line.messageId === messageId);
+    expect(warning).toMatchObject({
+      connectionId: Number(connection.id),
+      droppedHeaders: [{ name: 'X-Data-3', reason: 'the custom headers before it and this one add up to more than 8192 bytes' }],
+    });
+  });
+
   it('are named when the attempt fails', async () => {
     listener = await startListener((_request, response) => {
       response.writeHead(500);

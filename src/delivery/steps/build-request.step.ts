@@ -4,7 +4,7 @@ import type { DocumentRecordEvent } from '../../records/document-record-event.en
 import { rowToProperties } from '../../database/row-mapping';
 import type { PushConnection } from '../../connections/push-connection.entity';
 import type { User } from '../../workspace/user.entity';
-import { findUnsendableValue, renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
+import { MAX_HEADERS_TOTAL_BYTES, findUnsendableValue, renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
 import { MASKED_VALUE } from '../../connections/push-connection.type';
 import { buildPushPayload, formatTimestamp, redactFileData, type PushPayload } from '../push-payload';
 import { buildSignatureHeaders } from '../../signing/webhook-signature';
@@ -89,11 +89,17 @@ function activeSigningSecrets(connection: PushConnection, secretBox: SecretBox, 
     .map((secret) => secretBox.open(secret.sealed));
 }
 
+/**
+ * Renders the connection's custom headers. A header is left out when its rendered value cannot
+ * be sent, or when it would take the headers past MAX_HEADERS_TOTAL_BYTES as `name: value` lines,
+ * which variables such as custom data can do although the saved headers fit.
+ */
 function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
   const source = headerVariableSource(message);
   const sent: Record<string, string> = {};
   const logged: Record<string, string> = {};
   const dropped: DroppedHeader[] = [];
+  let totalBytes = 0;
 
   for (const header of message.connection.headers) {
     const template = header.secret ? secretBox.open(header.value) : header.value;
@@ -104,6 +110,12 @@ function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
       dropped.push({ name: header.name, reason });
       continue;
     }
+    const lineBytes = Buffer.byteLength(`${header.name}: ${value}\r\n`, 'utf8');
+    if (totalBytes + lineBytes > MAX_HEADERS_TOTAL_BYTES) {
+      dropped.push({ name: header.name, reason: `the custom headers before it and this one add up to more than ${MAX_HEADERS_TOTAL_BYTES} bytes` });
+      continue;
+    }
+    totalBytes += lineBytes;
     sent[header.name.toLowerCase()] = toWireHeaderValue(value);
     logged[header.name.toLowerCase()] = header.secret ? MASKED_VALUE : value;
   }
