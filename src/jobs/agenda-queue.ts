@@ -14,6 +14,12 @@ export const DELIVER_JOB = 'deliver-push-message';
 /** Shortest time between two warnings about the job store's lost database connections. */
 const WARNING_INTERVAL_MS = 30_000;
 
+/**
+ * Lock lifetime of the maintenance jobs: after a crash during one, another worker runs it again
+ * after this long.
+ */
+const MAINTENANCE_LOCK_LIFETIME_MS = 60 * 60_000;
+
 /** Maximum wait for Agenda to connect its job store and create its tables at start-up. */
 const READY_TIMEOUT_MS = 30_000;
 
@@ -217,8 +223,11 @@ export class AgendaQueue implements DeliveryQueue {
    * logged, and the next run follows at the usual interval.
    */
   async scheduleRecurring(jobs: RecurringJob[], options: { lockLifetimeMs: number }): Promise<void> {
+    // Agenda fails a job that runs longer than its lock lifetime and lets another worker start it
+    // again, and a VACUUM or a large purge can take minutes, far beyond a delivery's lock lifetime.
+    const lockLifetime = Math.max(options.lockLifetimeMs, MAINTENANCE_LOCK_LIFETIME_MS);
     for (const job of jobs) {
-      this.agenda.define(job.name, () => job.run(), { concurrency: 1, lockLifetime: options.lockLifetimeMs });
+      this.agenda.define(job.name, () => job.run(), { concurrency: 1, lockLifetime });
       await this.agenda.every(job.intervalMs, job.name);
     }
   }

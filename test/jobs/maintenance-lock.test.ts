@@ -1,0 +1,76 @@
+import pg from 'pg';
+import { dataOf, startTestApp, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { waitFor } from '../support/wait';
+import { captureLogs } from '../security/security-support';
+import { createEnabledConnection, setUpWorkspaceThroughApi } from '../records/api-setup';
+import { CreateDocumentRecordDocument, RecordDocumentEventDocument } from '../generated/graphql';
+
+// A maintenance job may run far longer than a delivery's lock lifetime (a VACUUM behind a lock,
+// a large purge). Agenda fails a job that outlives its lock, so such a run must not be cut short.
+
+const LOCK_LIFETIME_MS = 600;
+
+let app: TestApp;
+let listener: TestListener;
+let logs: ReturnType<typeof captureLogs>;
+
+beforeAll(async () => {
+  logs = captureLogs();
+  listener = await startListener();
+  app = await startTestApp(
+    {
+      DOCPUSH_ATTEMPT_TIMEOUT: '200ms',
+      DOCPUSH_JOB_LOCK_LIFETIME: `${LOCK_LIFETIME_MS}ms`,
+      DOCPUSH_JOB_POLL_INTERVAL: '200ms',
+      DOCPUSH_QUEUE_VACUUM_INTERVAL: '1s',
+      DOCPUSH_QUEUE_VACUUM_MIN_DEAD_ROWS: '1',
+    },
+    { logger: logs.logger },
+  );
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await listener?.close();
+});
+
+/** Delivers one message, which leaves dead row versions of it in push_messages. */
+async function deliverOneMessage(): Promise<void> {
+  const ws = await setUpWorkspaceThroughApi(app);
+  await createEnabledConnection(app, listener.url, ['FileDownload']);
+  const record = dataOf(await app.request(CreateDocumentRecordDocument, { input: { name: 'Vacuum lock', authorId: ws.authorId } }, ws.memberKey)).createDocumentRecord;
+  dataOf(await app.request(RecordDocumentEventDocument, { input: { documentRecordId: record.id, type: 'FileDownload' } }, ws.memberKey));
+  await listener.waitForRequests(1);
+}
+
+/** Tells whether the queue vacuum waits for a lock; asked on a connection of its own, because a transaction sees one snapshot of pg_stat_activity. */
+async function vacuumWaitingForLock(): Promise<boolean> {
+  const rows = await app.app.services.orm.em.fork().execute<Array<{ waiting: number }>>(
+    `select 1 as waiting from pg_stat_activity where datname = current_database() and query ilike 'vacuum%push_messages%' and wait_event_type = 'Lock'`,
+  );
+  return rows.length > 0;
+}
+
+describe('maintenance job lock lifetime', () => {
+  it('lets a vacuum outlive a delivery lock lifetime', async () => {
+    const blocker = new pg.Client({ connectionString: app.databaseUrl });
+    await blocker.connect();
+    try {
+      // VACUUM needs this lock mode too, so the queue vacuum job waits while the transaction lasts.
+      // Deliveries only take ROW EXCLUSIVE, which does not conflict with it.
+      await blocker.query('begin');
+      await blocker.query('lock table push_messages in share update exclusive mode');
+      await deliverOneMessage();
+      await waitFor(() => vacuumWaitingForLock(), { description: 'the queue vacuum to wait for the table lock', timeoutMs: 20_000, intervalMs: 100 });
+      // Several of Agenda's liveness checks run meanwhile (every half lock lifetime).
+      await new Promise((resolve) => setTimeout(resolve, LOCK_LIFETIME_MS * 4));
+      await blocker.query('commit');
+    } finally {
+      await blocker.end();
+    }
+
+    await waitFor(() => logs.text().includes('"msg":"vacuumed push_messages"'), { description: 'the vacuum to finish', timeoutMs: 20_000 });
+    expect(logs.text()).not.toContain('canceled, execution took more than');
+  });
+});
