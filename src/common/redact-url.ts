@@ -96,10 +96,10 @@ export function redactUrlsInText(text: string): string {
  *   workflow id. Their `sig` is a query parameter and redacted as such.
  * - Make `hook.<zone>.make.com/<32 characters>` and UUIDs such as `/hooks/<uuid>`.
  *
- * Kept: words such as `webhooks`, `docpush`, `v2` and `document-record-updated`, all-digit ids,
- * camelCase words shorter than 16 characters (`IncomingWebhook`), tokens shorter than 16
- * characters (Zapier's catch-hook code), and 16 to 31 characters that are of one letter case
- * without digits or that contain other characters, such as "." or "=".
+ * Kept: words such as `webhooks`, `docpush`, `v2` and `document-record-updated`, and all-digit
+ * ids. Also kept are segments shorter than 16 characters, such as `IncomingWebhook` or Zapier's
+ * catch-hook code. Segments of 16 to 31 characters stay when they have one letter case and no
+ * digit, or contain other characters such as "." or "=".
  */
 function isCredentialLikeSegment(segment: string): boolean {
   const unencoded = segment.replace(PERCENT_ENCODED_BYTE, '');

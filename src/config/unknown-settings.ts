@@ -33,9 +33,9 @@ export function recordReads(env: Env, read: Set<string>): Env {
 }
 
 /**
- * Returns the DOCPUSH_ variables of `env` whose names are not in `known` and not used by the
- * scripts, each with the closest known DOCPUSH_ name, or null when none is close: within one edit
- * per CHARACTERS_PER_EDIT characters after the prefix, and at most MAX_SUGGESTION_DISTANCE.
+ * Returns the DOCPUSH_ variables of `env` whose names are neither in `known` nor used by the
+ * scripts, each with the closest known DOCPUSH_ name or null. A name is close within one edit per
+ * CHARACTERS_PER_EDIT characters after the prefix, and at most MAX_SUGGESTION_DISTANCE edits.
  */
 export function findUnknownSettings(env: Env, known: ReadonlySet<string>): UnknownSetting[] {
   const knownSettings = [...known].filter((name) => name.startsWith(SETTING_PREFIX));

@@ -316,7 +316,7 @@ function validateHeaders(headers: PushConnectionHeaderInput[]): void {
     if (seen.has(key)) throw new ValidationError(`headers[${index}].name`, `Header ${JSON.stringify(header.name)} is listed twice; keep one.`);
     seen.add(key);
   });
-  // A kept secret arrives masked, so its stored size is not counted here; the request step
+  // A kept secret arrives masked, so its stored size is not counted here. The request step
   // checks the total again on the rendered headers, secrets included.
   const total = headers.reduce((sum, header) => sum + Buffer.byteLength(`${header.name}: ${header.value}\r\n`, 'utf8'), 0);
   if (total > MAX_HEADERS_TOTAL_BYTES) {

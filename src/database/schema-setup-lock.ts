@@ -7,7 +7,7 @@ const SCHEMA_SETUP_LOCK_KEY = 0x64707373;
 /** Maximum wait for the lock's connection; the lock itself is awaited for as long as another process sets up. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** The held lock; `release` ends it, and never throws. */
+/** A held schema set-up lock. `release` ends it and resolves even when the connection has failed. */
 export interface SchemaSetupLock {
   release(): Promise<void>;
 }

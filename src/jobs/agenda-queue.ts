@@ -153,7 +153,7 @@ export class AgendaQueue implements DeliveryQueue {
   /**
    * Waits until Agenda has connected its job store and created its tables. Agenda 6.2.6 leaves a
    * failed connection unreported (its `ready` never settles), so this gives up after
-   * READY_TIMEOUT_MS with an error that says where to look.
+   * READY_TIMEOUT_MS with an error that names what to check.
    */
   async ready(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;

@@ -41,7 +41,7 @@ export async function recordEventWithMessages(
   );
 
   await em.flush();
-  // After the flush, so the snapshot holds the record's changes made with this event.
+  // After the flush, so the snapshot contains the record's changes made with this event.
   await executeWithBindings(em, SNAPSHOT_RECORD_SQL, { eventId: event.id });
   return { event, messageIds: messages.map((message) => message.id) };
 }

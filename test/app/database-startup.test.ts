@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/config';
 import { checkDatabase } from '../../src/database/database-check';
 import { redactDatabaseUrl } from '../../src/database/database-url';
 import { startAppOnDatabase } from '../support/test-app';
+import { rejectionOf } from '../support/wait';
 import { captureLogs } from '../security/security-support';
 
 function adminUrl(): URL {
@@ -43,16 +44,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** Returns the error that `promise` rejects with, failing when it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
 }
 
 function logEntries(text: string): Array<{ level: number; msg: string; database?: string }> {

@@ -5,7 +5,7 @@ import { startAppOnDatabase } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
 import { captureLogs } from '../security/security-support';
 
-/** The DOCPUSH_ names in the first column of the README's configuration table. */
+/** Returns the DOCPUSH_ names in the first column of the README's configuration table. */
 function documentedSettings(): string[] {
   const readme = readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
   const firstColumns = readme.split('\n').filter((line) => line.startsWith('| `DOCPUSH_')).map((line) => line.split('|')[1]);

@@ -200,7 +200,7 @@ describe('render cache in attachFiles', () => {
     const managed = await em.findOneOrFail(DocumentRecord, record.id);
     managed.properties = managed.properties.map((property) => (property.type === 'user' ? { ...property, value: lawyer } : property));
     await em.flush();
-    // An event after the change, so that its record snapshot holds the user property.
+    // An event after the change, so that its record snapshot contains the user property.
     const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
     expect(await docxText(generatedFiles(await attach(messageIds[0], { metrics, renderCache: cache }))[0])).toContain('Petr Svoboda');
 

@@ -44,7 +44,10 @@ async function deliverOneMessage(): Promise<void> {
   await listener.waitForRequests(1);
 }
 
-/** Tells whether the queue vacuum waits for a lock; asked on a connection of its own, because a transaction sees one snapshot of pg_stat_activity. */
+/**
+ * Reports whether the queue vacuum is waiting for a lock. It queries through the ORM's pool, because
+ * a transaction reads one snapshot of pg_stat_activity for its whole duration.
+ */
 async function vacuumWaitingForLock(): Promise<boolean> {
   const rows = await app.app.services.orm.em.fork().execute<Array<{ waiting: number }>>(
     `select 1 as waiting from pg_stat_activity where datname = current_database() and query ilike 'vacuum%push_messages%' and wait_event_type = 'Lock'`,

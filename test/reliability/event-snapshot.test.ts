@@ -17,7 +17,7 @@ import {
 let app: TestApp;
 let ws: ApiWorkspace;
 let listener: TestListener;
-/** Whether the listener keeps the next request waiting until answerHeldAttempt answers it with 500. */
+/** Whether the listener keeps the next request waiting until answerHeldAttempt responds to it with 500. */
 let holdNext = false;
 let heldAttemptArrived: Promise<void> = Promise.resolve();
 let markHeldAttemptArrived: () => void = () => undefined;
@@ -75,7 +75,7 @@ function pushedRecords(messageId: string): Array<Record<string, unknown>> {
 }
 
 describe('record snapshot of an event', () => {
-  it('stays the same in a retry after the record changed', async () => {
+  it('stays in a retry after a change', async () => {
     await createEnabledConnection(app, listener.url, ['DocumentRecordLocked']);
     const recordId = await createRecord('Lease, draft 1');
     holdNextAttempt();
@@ -93,7 +93,7 @@ describe('record snapshot of an event', () => {
     expect(retry).toEqual(first);
   });
 
-  it('stays the same for an event that changes nothing, and in a resend', async () => {
+  it('stays for an unchanged record and a resend', async () => {
     await createEnabledConnection(app, listener.url, ['DocumentDownload']);
     const recordId = await createRecord('Loan, draft 1');
     holdNextAttempt();

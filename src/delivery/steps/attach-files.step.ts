@@ -45,7 +45,7 @@ export interface AttachFilesOptions {
  *
  * NOTE: the record's fields come from the event's snapshot, but its documents and uploaded files
  * are read at each attempt. A retry after a new document version, an upload or a deletion carries
- * the files as they are then; keeping them as of the event would need versioned files.
+ * the files as they are then. Keeping them as of the event would need versioned files.
  */
 export async function attachFiles(
   em: EntityManager,

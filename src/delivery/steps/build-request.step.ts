@@ -31,8 +31,8 @@ export interface DroppedHeader {
 }
 
 /**
- * Builds the payload (without attachments; the attachment step adds them) with the record as it
- * was when the event was stored, so every attempt of a message pushes the same record.
+ * Builds the payload without attachments, which the attachment step adds. It carries the record as
+ * it was when the event was stored, so every attempt of a message pushes the same record.
  */
 export function buildPayload(message: PushMessage): PushPayload {
   return buildPushPayload(message.connection, message.event, recordAtEvent(message.event));

@@ -41,7 +41,9 @@ export function selectClaimedMessages(source: string): string {
 export function toClaimedMessage(row: ClaimedMessageRow): PushMessage {
   const workspace = { ...rowToProperties(row.workspace), defaultApiUser: row.default_api_user ? rowToProperties(row.default_api_user) : null };
   const record = rowToProperties(row.record ?? (row.event.record_snapshot as Record<string, unknown>));
-  const event = { ...rowToProperties(row.event), author: row.event_author ? rowToProperties(row.event_author) : null, documentRecord: record };
+  const author = row.event_author ? rowToProperties(row.event_author) : null;
+  // documentRecord is the snapshot already, so recordAtEvent uses it without mapping the snapshot again.
+  const event = { ...rowToProperties(row.event), recordSnapshot: null, author, documentRecord: record };
   const message = { ...rowToProperties(row.message), connection: rowToProperties(row.connection), event, workspace };
   return message as unknown as PushMessage;
 }
