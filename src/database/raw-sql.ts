@@ -24,26 +24,31 @@ export interface PreparedStatement {
 }
 
 /**
- * Runs a named prepared statement on a connection of the EntityManager's pool and returns its
- * rows. Each pool connection parses the statement once, and PostgreSQL reuses a generic plan
- * after five executions unless plans for the actual parameters are much cheaper. The large CTE
- * statements of the delivery path took about as long to plan as to run: recording an event
- * with 10 triggered connections took 1.9 ms unprepared and 1.0 ms prepared (node-postgres on the
- * 2-core benchmark machine, PostgreSQL 15). Outside a transaction only, because it takes a pool
- * connection of its own.
+ * Runs a named prepared statement and returns its rows: in the EntityManager's transaction, on
+ * that transaction's connection, when it has one, else on a connection of its pool. Each pool
+ * connection parses the statement once, and PostgreSQL reuses a generic plan after five
+ * executions unless plans for the actual parameters are much cheaper. The large CTE statements
+ * of the delivery path took about as long to plan as to run: recording an event with 10
+ * triggered connections took 1.9 ms unprepared and 1.0 ms prepared (node-postgres on the 2-core
+ * benchmark machine, PostgreSQL 15).
  */
 export async function executePrepared<T>(em: EntityManager, statement: PreparedStatement, values: readonly unknown[]): Promise<T[]> {
-  if (em.getTransactionContext()) {
-    throw new Error(`Prepared statement ${statement.name} runs on a pool connection of its own, so it cannot join the open transaction.`);
-  }
-  const client = em.getKnex().client as PoolClient;
+  const transaction = em.getTransactionContext<Knex.Transaction>();
+  // A knex transaction's client lends out the transaction's own connection and never releases it.
+  const client = (transaction ?? em.getKnex()).client as PoolClient;
   const connection = await client.acquireConnection();
   const query = { name: statement.name, text: statement.text, values: [...values] };
   try {
+    await forgetIfMarkedStale(connection, statement.name);
     try {
       return (await connection.query(query)).rows as T[];
     } catch (error) {
       if (!isStalePreparedStatement(error)) throw error;
+      if (transaction) {
+        // The error aborted the transaction, so nothing more runs on it until its rollback.
+        markStale(connection, statement.name);
+        throw error;
+      }
       // A migration by another process changed a type that the statement returns or binds, and
       // PostgreSQL raises this on every later execution of it on this connection. The error comes
       // before execution, and outside a transaction the statement's changes would be rolled back
@@ -55,6 +60,44 @@ export async function executePrepared<T>(em: EntityManager, statement: PreparedS
     await client.releaseConnection(connection);
   }
 }
+
+/**
+ * Prepared statements that failed as stale inside a transaction, by connection. The aborted
+ * transaction cannot deallocate them, so the next execution on the connection does.
+ */
+const staleStatements = new WeakMap<pg.ClientBase, Set<string>>();
+
+function markStale(connection: pg.ClientBase, name: string): void {
+  const names = staleStatements.get(connection) ?? new Set<string>();
+  names.add(name);
+  staleStatements.set(connection, names);
+}
+
+async function forgetIfMarkedStale(connection: pg.ClientBase, name: string): Promise<void> {
+  const names = staleStatements.get(connection);
+  if (!names?.has(name)) return;
+  await forgetPreparedStatement(connection, name, new Error(`Prepared statement ${name} failed as stale in a transaction, and node-postgres no longer lists it for deallocation.`));
+  names.delete(name);
+}
+
+/**
+ * Runs `transaction` again, up to three attempts in all, when it failed on a prepared statement
+ * that a migration by another process made stale. Inside a transaction, executePrepared cannot
+ * prepare the statement anew, so it raises, and the next execution on that connection prepares
+ * it anew. Each pool connection fails this way once per schema change, so a retry that gets
+ * another stale connection can fail again.
+ */
+export async function retryOnStalePreparedStatement<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await transaction();
+    } catch (error) {
+      if (!isStalePreparedStatement(error) || attempt >= STALE_STATEMENT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+const STALE_STATEMENT_ATTEMPTS = 3;
 
 /**
  * Returns true for the errors of a prepared statement whose saved types no longer match the

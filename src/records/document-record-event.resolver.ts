@@ -1,8 +1,11 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { DocumentRecordEventConnection, DocumentRecordEventObject, RecordedDocumentEvent, toDocumentRecordEventObject } from './document-record-event.type';
 import { RecordDocumentEventInput } from './document-record-event.input';
-import { DocumentRecordEventService } from './document-record-event.service';
+import { DocumentRecordEventService, MAX_EVENTS_PER_BATCH } from './document-record-event.service';
+import type { RecordedEventSummary } from './store-event.step';
+import { MAX_PARAMETERS_BYTES } from './record-fields';
 import { PageArgs } from '../graphql/pagination';
+import { MAX_QUERY_TOKENS } from '../graphql/query-limits';
 import { mapPage } from '../graphql/page-query';
 import { scopeOf, type RequestContext } from '../graphql/context';
 
@@ -23,8 +26,27 @@ export class DocumentRecordEventResolver {
     description: 'Records a timeline event and queues one push message per matching enabled connection, after the event is committed.',
   })
   async recordDocumentEvent(@Arg('input') input: RecordDocumentEventInput, @Ctx() context: RequestContext) {
-    const { event, messageIds } = await new DocumentRecordEventService(scopeOf(context)).record(input, context.services.deliveryQueue);
-    const { id, type, createdAt, authorId, documentRecordId, parameters } = event;
-    return { event: { id, type, created: createdAt, authorId, documentRecordId, parameters }, pushMessageIds: messageIds };
+    const recorded = await new DocumentRecordEventService(scopeOf(context)).record(input, context.services.deliveryQueue);
+    return toRecordedDocumentEvent(recorded);
   }
+
+  @Mutation(() => [RecordedDocumentEvent], {
+    description:
+      `Records 1 to ${MAX_EVENTS_PER_BATCH} timeline events in one transaction, for catching up after an outage or for high-volume producers. ` +
+      'Returns one result per input, in input order, each as recordDocumentEvent returns it. ' +
+      'The events are stored in input order, so each event of a record sees the changes of the earlier ones: after DocumentRecordLocked, a later event pushes the record as locked. ' +
+      'All or nothing: when an event is rejected, no event is stored and no message is queued, and the error names the event in extensions.field, such as inputs[3].documentRecordId. ' +
+      'The push messages are queued after the commit. ' +
+      `Pass the list as a variable: an inline query document is limited to ${MAX_QUERY_TOKENS} tokens, while the request body may have up to DOCPUSH_REQUEST_BODY_LIMIT bytes ` +
+      `(40 MiB by default, room for ${MAX_EVENTS_PER_BATCH} events with parameters of ${MAX_PARAMETERS_BYTES / 1024} KiB each).`,
+  })
+  async recordDocumentEvents(@Arg('inputs', () => [RecordDocumentEventInput]) inputs: RecordDocumentEventInput[], @Ctx() context: RequestContext) {
+    const recorded = await new DocumentRecordEventService(scopeOf(context)).recordBatch(inputs, context.services.deliveryQueue);
+    return recorded.map(toRecordedDocumentEvent);
+  }
+}
+
+function toRecordedDocumentEvent({ event, messageIds }: RecordedEventSummary): RecordedDocumentEvent {
+  const { id, type, createdAt, authorId, documentRecordId, parameters } = event;
+  return { event: { id, type, created: createdAt, authorId, documentRecordId, parameters }, pushMessageIds: messageIds };
 }

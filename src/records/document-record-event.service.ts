@@ -1,30 +1,19 @@
 import { DocumentRecordEvent } from './document-record-event.entity';
 import { DocumentRecord } from './document-record.entity';
 import type { RecordDocumentEventInput } from './document-record-event.input';
-import { DocumentRecordEventType } from './event-type';
-import { insertEventWithMessages, recordEventWithMessages } from './event-recorder.service';
-import { checkParameters } from './record-fields';
+import { lockRecords } from './event-recorder.service';
+import { checkEvent, EventItemError, insertPlainEvent, insertPlainEvents, recordWithRecordChanges, type CheckedEvent, type RecordedEventSummary } from './store-event.step';
 import { NotFoundError, ValidationError } from '../common/errors';
-import { findOptionalReferenced, findReferenced, referencedId, referenceNotFound } from '../common/input-checks';
+import { referenceNotFound } from '../common/input-checks';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
-import { parseId, WorkspaceScope } from '../common/workspace-scope';
-import { User } from '../workspace/user.entity';
+import { retryOnDeadlock } from '../database/deadlock-retry';
+import { retryOnStalePreparedStatement } from '../database/raw-sql';
+import { WorkspaceScope } from '../common/workspace-scope';
 import { findPage } from '../graphql/page-query';
 import type { Page } from '../graphql/pagination';
 
-/** The record flags that an event of these types sets, so the pushed record agrees with the event. */
-const FLAG_CHANGES: Partial<Record<DocumentRecordEventType, Partial<Pick<DocumentRecord, 'locked' | 'deleted'>>>> = {
-  [DocumentRecordEventType.DocumentRecordLocked]: { locked: true },
-  [DocumentRecordEventType.DocumentRecordUnlocked]: { locked: false },
-  [DocumentRecordEventType.DocumentRecordDeleted]: { deleted: true },
-  [DocumentRecordEventType.DocumentRecordRestored]: { deleted: false },
-};
-
-/** A recorded event and the ids of the push messages it queued. */
-export interface RecordedEventSummary {
-  event: { id: number; type: DocumentRecordEventType; createdAt: Date; authorId: number | null; documentRecordId: number; parameters: Record<string, unknown> };
-  messageIds: string[];
-}
+/** Maximum number of events that one recordDocumentEvents call records. */
+export const MAX_EVENTS_PER_BATCH = 100;
 
 /** Records and lists the timeline events of one workspace's document records. */
 export class DocumentRecordEventService {
@@ -52,77 +41,109 @@ export class DocumentRecordEventService {
    * committed and the workers are notified of the messages.
    */
   async record(input: RecordDocumentEventInput, deliveryQueue: DeliveryQueue): Promise<RecordedEventSummary> {
-    const parameters = checkParameters(input.parameters);
-    if (changesRecord(input.type, parameters)) return this.recordWithRecordChanges(input, parameters, deliveryQueue);
-
-    const recordId = referencedId('documentRecordId', 'document record', input.documentRecordId);
-    const inserted = await insertEventWithMessages(this.scope.em, {
-      workspaceId: this.scope.workspaceId,
-      recordId,
-      authorId: authorIdForLookup(input.authorId),
-      type: input.type,
-      parameters,
-    });
-    // The record is reported first, as the ORM path reports it, when both ids are wrong.
-    if (!inserted.recordFound) throw referenceNotFound('documentRecordId', 'document record', input.documentRecordId);
-    if (!inserted.event) throw referenceNotFound('authorId', 'user', input.authorId!);
-    const authorId = inserted.authorFound ? Number(input.authorId) : null;
-    await deliveryQueue.enqueue(inserted.messageIds);
-
-    const event = { id: inserted.event.id, type: input.type, createdAt: inserted.event.createdAt, authorId, documentRecordId: recordId, parameters };
-    return { event, messageIds: inserted.messageIds };
+    const [recorded] = await this.recordEvents([input], deliveryQueue, () => null);
+    return recorded;
   }
 
-  /** Records an event that changes its record through the ORM's unit of work, then notifies the workers. */
-  private async recordWithRecordChanges(
-    input: RecordDocumentEventInput,
-    parameters: Record<string, unknown>,
+  /**
+   * Records 1 to MAX_EVENTS_PER_BATCH events as `record` does, in input order and in one
+   * transaction: all of them, or none when one fails. An error names the failed item's field
+   * as `inputs[index].field` and starts its message with `inputs[index]`.
+   */
+  recordBatch(inputs: RecordDocumentEventInput[], deliveryQueue: DeliveryQueue): Promise<RecordedEventSummary[]> {
+    checkBatchSize(inputs.length);
+    return this.recordEvents(inputs, deliveryQueue, (index) => `inputs[${index}]`);
+  }
+
+  /**
+   * Checks every event before the transaction, stores them, and then notifies the workers once.
+   * Events that change nothing on their records, the API's hot path, are stored by one
+   * statement in a transaction of its own. A batch with an event that changes its record runs
+   * event by event in an explicit transaction.
+   */
+  private async recordEvents(
+    inputs: RecordDocumentEventInput[],
     deliveryQueue: DeliveryQueue,
-  ): Promise<RecordedEventSummary> {
-    const recorded = await this.scope.em.transactional(async (tx) => {
-      const scope = new WorkspaceScope(tx, this.scope.workspaceId);
-      const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId, { forUpdate: true });
-      const author = await findOptionalReferenced(scope, User, 'authorId', 'user', input.authorId);
-      await applyEventToRecord(scope, record, input.type, parameters);
-
-      return recordEventWithMessages(tx, { record, type: input.type, author, parameters });
+    itemPath: (index: number) => string | null,
+  ): Promise<RecordedEventSummary[]> {
+    const events = inputs.map((input, index) => {
+      try {
+        return checkEvent(input);
+      } catch (error) {
+        return rethrowAtItem(error, itemPath(index));
+      }
     });
-    await deliveryQueue.enqueue(recorded.messageIds);
 
-    const { event } = recorded;
-    const summary = { id: event.id, type: event.type, createdAt: event.createdAt, authorId: event.author?.id ?? null, documentRecordId: event.documentRecord.id, parameters: event.parameters };
-    return { event: summary, messageIds: recorded.messageIds };
+    let recorded: RecordedEventSummary[];
+    if (events.length === 1 && !events[0].changesRecord) {
+      recorded = [await insertPlainEvent(this.scope, events[0]).catch((error: unknown) => rethrowAtItem(error, itemPath(0)))];
+    } else if (!events.some((event) => event.changesRecord)) {
+      recorded = await insertPlainEvents(this.scope, events).catch((error: unknown) =>
+        error instanceof EventItemError ? rethrowAtItem(error.error, itemPath(error.index)) : Promise.reject(error),
+      );
+    } else {
+      recorded = await this.recordInTransaction(events, itemPath);
+    }
+
+    await deliveryQueue.enqueue(recorded.flatMap((event) => event.messageIds));
+    return recorded;
   }
+
+  /**
+   * Stores the events in order in one transaction. It first locks every record of the batch in
+   * ascending id order, so two batches that share records in any order cannot deadlock on them.
+   * A deadlock on other rows is retried.
+   */
+  private recordInTransaction(events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<RecordedEventSummary[]> {
+    const store = () =>
+      this.scope.em.transactional(async (tx) => {
+        const scope = new WorkspaceScope(tx, this.scope.workspaceId);
+        await lockEventRecords(scope, events, itemPath);
+
+        const recorded: RecordedEventSummary[] = [];
+        for (const [index, event] of events.entries()) {
+          try {
+            recorded.push(event.changesRecord ? await recordWithRecordChanges(scope, event) : await insertPlainEvent(scope, event));
+          } catch (error) {
+            rethrowAtItem(error, itemPath(index));
+          }
+        }
+        return recorded;
+      });
+    return retryOnDeadlock(() => retryOnStalePreparedStatement(store));
+  }
+}
+
+/** Rejects a batch of no events or of more than MAX_EVENTS_PER_BATCH. */
+function checkBatchSize(count: number): void {
+  if (count >= 1 && count <= MAX_EVENTS_PER_BATCH) return;
+  throw new ValidationError(
+    'inputs',
+    `inputs has ${count} events; one call records 1 to ${MAX_EVENTS_PER_BATCH}. ` +
+      (count === 0 ? 'Send at least one event.' : `Split the events into calls of at most ${MAX_EVENTS_PER_BATCH}, in order.`),
+  );
 }
 
 /**
- * Returns the author id to look up: null for a system event, and 0, which no row has, for an id
- * that cannot exist, so that the statement still checks the record first.
+ * Raises an input error of the item at `path` (null for a single event) with the path in front
+ * of its field and its message. Other errors are raised unchanged.
  */
-function authorIdForLookup(authorId: string | number | null | undefined): number | null {
-  if (authorId === null || authorId === undefined) return null;
-  const numericId = parseId(String(authorId));
-  return Number.isSafeInteger(numericId) && numericId > 0 ? numericId : 0;
+function rethrowAtItem(error: unknown, path: string | null): never {
+  if (path === null || !(error instanceof ValidationError)) throw error;
+  const field = error.field ? `${path}.${error.field}` : path;
+  throw new ValidationError(field, `${path}: ${error.message}`);
 }
 
-/** True for events that change the record itself: lock, unlock, delete, restore and a new owner. */
-function changesRecord(type: DocumentRecordEventType, parameters: Record<string, unknown>): boolean {
-  if (FLAG_CHANGES[type]) return true;
-  return type === DocumentRecordEventType.DocumentOwnerChanged && parameters.ownerId !== undefined && parameters.ownerId !== null;
-}
+/**
+ * Locks the batch's records and rejects the first event whose record is not in this workspace,
+ * before any event is stored.
+ */
+async function lockEventRecords(scope: WorkspaceScope, events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<void> {
+  const recordIds = [...new Set(events.map((event) => event.recordId))];
+  const found = await lockRecords(scope.em, scope.workspaceId, recordIds);
 
-async function applyEventToRecord(
-  scope: WorkspaceScope,
-  record: DocumentRecord,
-  type: DocumentRecordEventType,
-  parameters: Record<string, unknown>,
-): Promise<void> {
-  Object.assign(record, FLAG_CHANGES[type] ?? {});
-
-  const ownerId = parameters.ownerId;
-  if (type !== DocumentRecordEventType.DocumentOwnerChanged || ownerId === undefined || ownerId === null) return;
-  if (!Number.isSafeInteger(ownerId)) {
-    throw new ValidationError('parameters.ownerId', `parameters.ownerId is ${JSON.stringify(ownerId)}: give the new owner's user id as an integer.`);
-  }
-  record.owner = await findReferenced(scope, User, 'parameters.ownerId', 'user', ownerId as number);
+  const missing = events.findIndex((event) => !found.has(event.recordId));
+  if (missing < 0) return;
+  const error = referenceNotFound('documentRecordId', 'document record', events[missing].input.documentRecordId);
+  rethrowAtItem(error, itemPath(missing));
 }

@@ -54,12 +54,13 @@ const SNAPSHOT_RECORD_SQL = `update document_record_events e set record_snapshot
 /**
  * Returns the matching rule as a condition on push_connections `c`. The connection is enabled and
  * not deleted, and the event type `:type` is selected. Its template-suite and record-type filters
- * admit a record whose suite and record type are the SQL expressions given (null for none). Both
- * ways of recording an event use it, so they trigger the same connections.
+ * admit a record whose suite and record type are the SQL expressions given (null for none); the
+ * event type is `typeSql`, `:type` unless given. Every way of recording an event uses it, so all
+ * of them trigger the same connections.
  */
-function triggeredConnectionCondition(suiteIdSql: string, recordTypeIdSql: string): string {
+function triggeredConnectionCondition(suiteIdSql: string, recordTypeIdSql: string, typeSql = ':type'): string {
   return `c.workspace_id = :workspaceId and c.enabled and c.deleted_at is null
-     and :type = any(c.event_types)
+     and ${typeSql} = any(c.event_types)
      and (c.template_suite_all or (${suiteIdSql} is not null and c.template_suite_ids @> to_jsonb(${suiteIdSql})))
      and (c.document_record_type_all or (${recordTypeIdSql} is not null and c.document_record_type_ids @> to_jsonb(${recordTypeIdSql})))`;
 }
@@ -92,8 +93,9 @@ export interface InsertedEvent {
  * One statement that does what `recordEventWithMessages` does for an event that changes nothing
  * on its record. It locks the record row, so events of one record keep their order. It checks the
  * author, then inserts the event with the record's row as its snapshot and one push message per
- * triggered connection (same matching rule), all in the statement's own transaction. The ORM path costs about eight round trips per
- * event, and it was the API's main cost under load. The caller notifies the workers after it.
+ * triggered connection (same matching rule), in the caller's transaction or else in the
+ * statement's own. The ORM path costs about eight round trips per event, and it was the API's
+ * main cost under load. The caller notifies the workers after the commit.
  */
 const INSERT_EVENT_WITH_MESSAGES = `
 with target_record as (
@@ -130,8 +132,9 @@ select exists (select 1 from target_record) as record_found,
 const INSERT_EVENT_STATEMENT = namedPreparedStatement('docpush_insert_event_with_messages', INSERT_EVENT_WITH_MESSAGES);
 
 /**
- * Records an event that changes nothing on its record with `INSERT_EVENT_WITH_MESSAGES`. The
- * messages are committed when this resolves, so enqueue them then.
+ * Records an event that changes nothing on its record with `INSERT_EVENT_WITH_MESSAGES`, in the
+ * EntityManager's transaction when it has one. Enqueue the messages once they are committed:
+ * when this resolves outside a transaction, else after the caller's commit.
  */
 export async function insertEventWithMessages(
   em: EntityManager,
@@ -148,7 +151,7 @@ export async function insertEventWithMessages(
   return {
     recordFound: row.record_found,
     authorFound: row.author_found,
-    event: row.event_id === null ? null : { id: row.event_id, createdAt: new Date(row.created_at) },
+    event: row.event_id === null ? null : { id: Number(row.event_id), createdAt: new Date(row.created_at) },
     messageIds: row.message_ids,
   };
 }
@@ -156,8 +159,113 @@ export async function insertEventWithMessages(
 interface InsertedEventRow {
   record_found: boolean;
   author_found: boolean;
-  event_id: number | null;
+  /** A string from the batch statement, whose ids come from nextval(), a bigint. */
+  event_id: number | string | null;
   /** A string, because MikroORM's connection leaves timestamps unparsed. */
   created_at: string;
   message_ids: string[];
+}
+
+const LOCK_RECORDS_STATEMENT = namedPreparedStatement(
+  'docpush_lock_document_records',
+  `select id from document_records
+    where workspace_id = :workspaceId and id = any(cast(:recordIds as bigint[]))
+    order by id
+      for update`,
+);
+
+/**
+ * Locks the records of one workspace until the transaction ends, in ascending id order, so
+ * transactions that lock the same records this way cannot deadlock on them. PostgreSQL locks the
+ * rows after sorting them. Returns the ids that exist in the workspace.
+ */
+export async function lockRecords(em: EntityManager, workspaceId: number, recordIds: number[]): Promise<Set<number>> {
+  const params = { workspaceId, recordIds };
+  const rows = await executePrepared<{ id: number | string }>(em, LOCK_RECORDS_STATEMENT, LOCK_RECORDS_STATEMENT.bind(params));
+  // node-postgres returns bigint columns as strings.
+  return new Set(rows.map((row) => Number(row.id)));
+}
+
+/**
+ * Several events that change nothing on their records in one statement, so all of them or none
+ * are stored. It locks the records in ascending id order, so two batches that share records
+ * cannot deadlock on them, and looks the authors up. Only when every event's record and author
+ * were found does it insert the events, in input order (sequence values are drawn after the
+ * sort), each with its record's row as the snapshot, and one push message per triggered
+ * connection. One row per input, in input order, tells the caller what was found and stored.
+ */
+const INSERT_EVENTS_WITH_MESSAGES = `
+with input as (
+  select i.ord, i.record_id, i.author_id, i.type, i.parameters
+    from unnest(cast(:recordIds as bigint[]), cast(:authorIds as bigint[]), cast(:types as text[]), cast(:parameters as text[]))
+         with ordinality as i(record_id, author_id, type, parameters, ord)
+), locked_records as (
+  select id, template_suite_id, document_record_type_id, row_to_json(document_records) as snapshot
+    from document_records
+   where workspace_id = :workspaceId and id in (select record_id from input)
+   order by id
+     for update
+), checked as (
+  select i.*, r.id is not null as record_found, (i.author_id is null or a.id is not null) as author_found,
+         r.template_suite_id, r.document_record_type_id, r.snapshot
+    from input i
+    left join locked_records r on r.id = i.record_id
+    left join users a on a.id = i.author_id and a.workspace_id = :workspaceId
+), numbered as (
+  select c.*, nextval(pg_get_serial_sequence('document_record_events', 'id')) as event_id
+    from checked c
+   where not exists (select 1 from checked where not record_found or not author_found)
+   order by c.ord
+), inserted_events as (
+  insert into document_record_events (id, workspace_id, document_record_id, type, author_id, parameters, created_at, record_snapshot)
+  select n.event_id, :workspaceId, n.record_id, cast(n.type as document_record_event_type), n.author_id, cast(n.parameters as jsonb), clock_timestamp(), n.snapshot
+    from numbered n
+   order by n.ord
+  returning id, created_at
+), inserted_messages as (
+  insert into push_messages (id, workspace_id, connection_id, event_id, state, attempts, next_attempt_at, is_test, created_at, updated_at)
+  select docpush_new_message_id(), c.workspace_id, c.id, e.id, 'PENDING', 0, e.created_at, false, e.created_at, e.created_at
+    from inserted_events e
+    join numbered n on n.event_id = e.id
+    join push_connections c on ${triggeredConnectionCondition('n.template_suite_id', 'n.document_record_type_id', 'n.type')}
+   order by e.id, c.id
+  returning id, event_id, connection_id
+)
+select c.record_found, c.author_found, n.event_id, e.created_at,
+       coalesce((select json_agg(m.id order by m.connection_id) from inserted_messages m where m.event_id = n.event_id), '[]'::json) as message_ids
+  from checked c
+  left join numbered n on n.ord = c.ord
+  left join inserted_events e on e.id = n.event_id
+ order by c.ord`;
+
+const INSERT_EVENTS_STATEMENT = namedPreparedStatement('docpush_insert_events_with_messages', INSERT_EVENTS_WITH_MESSAGES);
+
+/** One event for `insertEventsWithMessages`; `authorId` as for `insertEventWithMessages`. */
+export interface PlainEventRow {
+  recordId: number;
+  authorId: number | null;
+  type: DocumentRecordEventType;
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * Records events that change nothing on their records with `INSERT_EVENTS_WITH_MESSAGES`: one
+ * result per event, in order. When any result has `event` null, no event was stored. Enqueue the
+ * messages when this resolves outside a transaction, else after the caller's commit.
+ */
+export async function insertEventsWithMessages(em: EntityManager, workspaceId: number, events: PlainEventRow[]): Promise<InsertedEvent[]> {
+  const params = {
+    workspaceId,
+    recordIds: events.map((event) => event.recordId),
+    authorIds: events.map((event) => event.authorId),
+    types: events.map((event) => event.type),
+    parameters: events.map((event) => JSON.stringify(event.parameters)),
+  };
+  const rows = await executePrepared<InsertedEventRow>(em, INSERT_EVENTS_STATEMENT, INSERT_EVENTS_STATEMENT.bind(params));
+  return rows.map((row) => ({
+    recordFound: row.record_found,
+    authorFound: row.author_found,
+    event: row.event_id === null ? null : { id: Number(row.event_id), createdAt: new Date(row.created_at) },
+    messageIds: row.message_ids,
+  }));
 }

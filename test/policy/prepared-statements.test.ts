@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { executePrepared, namedPreparedStatement, numberPlaceholders } from '../../src/database/raw-sql';
+import { executePrepared, namedPreparedStatement, numberPlaceholders, retryOnStalePreparedStatement } from '../../src/database/raw-sql';
 import { insertEventWithMessages } from '../../src/records/event-recorder.service';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { seedRecord, seedWorkspace } from '../support/fixtures';
@@ -54,12 +54,21 @@ describe('executePrepared', () => {
     }
   });
 
-  it('rejects use inside a transaction', async () => {
-    const statement = { name: 'test_in_transaction', text: 'select 1' };
+  it('runs in the open transaction', async () => {
+    const em = app.app.services.orm.em.fork();
+    await em.execute('create table test_joined (id int primary key)');
+    const insert = { name: 'test_insert_joined', text: 'insert into test_joined (id) values ($1) returning id' };
 
-    await expect(app.app.services.orm.em.fork().transactional((tx) => executePrepared(tx, statement, []))).rejects.toThrow(
-      'Prepared statement test_in_transaction runs on a pool connection of its own, so it cannot join the open transaction.',
-    );
+    const rolledBack = em.transactional(async (tx) => {
+      await executePrepared(tx, insert, [1]);
+      const [seen] = await tx.execute<Array<{ count: number }>>('select count(*)::int as count from test_joined');
+      expect(seen.count).toBe(1);
+      throw new Error('roll the insert back');
+    });
+
+    await expect(rolledBack).rejects.toThrow('roll the insert back');
+    const [after] = await em.execute<Array<{ count: number }>>('select count(*)::int as count from test_joined');
+    expect(after.count).toBe(0);
   });
 
   it('returns the connection to the pool after an error', async () => {
@@ -111,6 +120,35 @@ describe('executePrepared after a migration by another process', () => {
       expect(inserted.recordFound).toBe(true);
       expect(inserted.event).not.toBeNull();
     }
+  });
+
+  it('prepares anew after failing in a transaction', async () => {
+    await migrator.query('create table test_widths (id serial primary key, width int not null); insert into test_widths (width) values (7)');
+    const statement = { name: 'test_select_width', text: 'select width from test_widths' };
+    const selectInTransaction = () => app.app.services.orm.em.fork().transactional((tx) => executePrepared<{ width: unknown }>(tx, statement, []));
+    await selectInTransaction();
+
+    await migrator.query('alter table test_widths alter column width type bigint');
+
+    await expect(selectInTransaction()).rejects.toThrow('cached plan must not change result type');
+    expect(await selectInTransaction()).toEqual([{ width: '7' }]);
+  });
+
+  it('retryOnStalePreparedStatement runs the transaction again', async () => {
+    await migrator.query('create table test_heights (id serial primary key, height int not null); insert into test_heights (height) values (3)');
+    const statement = { name: 'test_select_height', text: 'select height from test_heights' };
+    let attempts = 0;
+    const selectInTransaction = () =>
+      app.app.services.orm.em.fork().transactional((tx) => {
+        attempts += 1;
+        return executePrepared<{ height: unknown }>(tx, statement, []);
+      });
+    await selectInTransaction();
+
+    await migrator.query('alter table test_heights alter column height type bigint');
+
+    expect(await retryOnStalePreparedStatement(selectInTransaction)).toEqual([{ height: '3' }]);
+    expect(attempts).toBe(3);
   });
 
   it('runs after a parameter type is created again', async () => {

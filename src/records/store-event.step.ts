@@ -1,0 +1,134 @@
+import { DocumentRecord } from './document-record.entity';
+import type { RecordDocumentEventInput } from './document-record-event.input';
+import { DocumentRecordEventType } from './event-type';
+import { insertEventsWithMessages, insertEventWithMessages, recordEventWithMessages, type InsertedEvent, type PlainEventRow } from './event-recorder.service';
+import { checkParameters } from './record-fields';
+import { ValidationError } from '../common/errors';
+import { findOptionalReferenced, findReferenced, referencedId, referenceNotFound } from '../common/input-checks';
+import { parseId, type WorkspaceScope } from '../common/workspace-scope';
+import { User } from '../workspace/user.entity';
+
+// The steps that check and store one timeline event, shared by recordDocumentEvent and
+// recordDocumentEvents. The caller owns the transaction and notifies the workers after its commit.
+
+/** The record flags that an event of these types sets, so the pushed record agrees with the event. */
+const FLAG_CHANGES: Partial<Record<DocumentRecordEventType, Partial<Pick<DocumentRecord, 'locked' | 'deleted'>>>> = {
+  [DocumentRecordEventType.DocumentRecordLocked]: { locked: true },
+  [DocumentRecordEventType.DocumentRecordUnlocked]: { locked: false },
+  [DocumentRecordEventType.DocumentRecordDeleted]: { deleted: true },
+  [DocumentRecordEventType.DocumentRecordRestored]: { deleted: false },
+};
+
+/** A recorded event and the ids of the push messages it queued. */
+export interface RecordedEventSummary {
+  event: { id: number; type: DocumentRecordEventType; createdAt: Date; authorId: number | null; documentRecordId: number; parameters: Record<string, unknown> };
+  messageIds: string[];
+}
+
+/** An event input that passed the checks that need no database. */
+export interface CheckedEvent {
+  input: RecordDocumentEventInput;
+  recordId: number;
+  parameters: Record<string, unknown>;
+  changesRecord: boolean;
+}
+
+/** Runs the checks of an event that need no database. */
+export function checkEvent(input: RecordDocumentEventInput): CheckedEvent {
+  const parameters = checkParameters(input.parameters);
+  const recordId = referencedId('documentRecordId', 'document record', input.documentRecordId);
+  return { input, recordId, parameters, changesRecord: changesRecord(input.type, parameters) };
+}
+
+/** Stores an event that changes nothing on its record with one statement, in the scope's transaction when it has one. */
+export async function insertPlainEvent(scope: WorkspaceScope, checked: CheckedEvent): Promise<RecordedEventSummary> {
+  const inserted = await insertEventWithMessages(scope.em, { workspaceId: scope.workspaceId, ...plainEventRow(checked) });
+  return summaryOf(checked, inserted);
+}
+
+/** The error of one event of several, with the event's index in its batch. */
+export class EventItemError extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Stores several events that change nothing on their records with one statement: all of them,
+ * or none, and then it throws an EventItemError for the first event whose record or author was
+ * not found.
+ */
+export async function insertPlainEvents(scope: WorkspaceScope, events: CheckedEvent[]): Promise<RecordedEventSummary[]> {
+  const inserted = await insertEventsWithMessages(scope.em, scope.workspaceId, events.map(plainEventRow));
+  const failed = inserted.findIndex((row) => !row.recordFound || !row.authorFound);
+  if (failed >= 0) {
+    try {
+      summaryOf(events[failed], inserted[failed]);
+    } catch (error) {
+      throw new EventItemError(failed, error);
+    }
+  }
+  return inserted.map((row, index) => summaryOf(events[index], row));
+}
+
+function plainEventRow({ input, recordId, parameters }: CheckedEvent): PlainEventRow {
+  return { recordId, authorId: authorIdForLookup(input.authorId), type: input.type, parameters };
+}
+
+/** Describes a stored event, or throws NOT_FOUND for its missing record or author. */
+function summaryOf({ input, recordId, parameters }: CheckedEvent, inserted: InsertedEvent): RecordedEventSummary {
+  // The record is reported first, as the ORM path reports it, when both ids are wrong.
+  if (!inserted.recordFound) throw referenceNotFound('documentRecordId', 'document record', input.documentRecordId);
+  if (!inserted.event) throw referenceNotFound('authorId', 'user', input.authorId!);
+  const authorId = input.authorId === null || input.authorId === undefined ? null : Number(input.authorId);
+
+  const event = { id: inserted.event.id, type: input.type, createdAt: inserted.event.createdAt, authorId, documentRecordId: recordId, parameters };
+  return { event, messageIds: inserted.messageIds };
+}
+
+/** Stores an event that changes its record through the ORM's unit of work, in the scope's transaction. */
+export async function recordWithRecordChanges(scope: WorkspaceScope, checked: CheckedEvent): Promise<RecordedEventSummary> {
+  const { input, parameters } = checked;
+  const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId, { forUpdate: true });
+  const author = await findOptionalReferenced(scope, User, 'authorId', 'user', input.authorId);
+  await applyEventToRecord(scope, record, input.type, parameters);
+
+  const { event, messageIds } = await recordEventWithMessages(scope.em, { record, type: input.type, author, parameters });
+  const summary = { id: event.id, type: event.type, createdAt: event.createdAt, authorId: event.author?.id ?? null, documentRecordId: event.documentRecord.id, parameters: event.parameters };
+  return { event: summary, messageIds };
+}
+
+/**
+ * Returns the author id to look up: null for a system event, and 0, which no row has, for an id
+ * that cannot exist, so that the statement still checks the record first.
+ */
+function authorIdForLookup(authorId: string | number | null | undefined): number | null {
+  if (authorId === null || authorId === undefined) return null;
+  const numericId = parseId(String(authorId));
+  return Number.isSafeInteger(numericId) && numericId > 0 ? numericId : 0;
+}
+
+/** True for events that change the record itself: lock, unlock, delete, restore and a new owner. */
+function changesRecord(type: DocumentRecordEventType, parameters: Record<string, unknown>): boolean {
+  if (FLAG_CHANGES[type]) return true;
+  return type === DocumentRecordEventType.DocumentOwnerChanged && parameters.ownerId !== undefined && parameters.ownerId !== null;
+}
+
+async function applyEventToRecord(
+  scope: WorkspaceScope,
+  record: DocumentRecord,
+  type: DocumentRecordEventType,
+  parameters: Record<string, unknown>,
+): Promise<void> {
+  Object.assign(record, FLAG_CHANGES[type] ?? {});
+
+  const ownerId = parameters.ownerId;
+  if (type !== DocumentRecordEventType.DocumentOwnerChanged || ownerId === undefined || ownerId === null) return;
+  if (!Number.isSafeInteger(ownerId)) {
+    throw new ValidationError('parameters.ownerId', `parameters.ownerId is ${JSON.stringify(ownerId)}: give the new owner's user id as an integer.`);
+  }
+  record.owner = await findReferenced(scope, User, 'parameters.ownerId', 'user', ownerId as number);
+}
