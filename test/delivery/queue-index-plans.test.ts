@@ -1,5 +1,5 @@
 import { BACKLOG_SQL } from '../../src/observability/delivery-backlog';
-import { NEXT_DUE_TIME } from '../../src/delivery/steps/claim-batch.step';
+import { CLAIM_AND_LOAD, claimParams, NEXT_DUE_TIME } from '../../src/delivery/steps/claim-batch.step';
 import { dataOf, startTestApp, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { createEnabledConnection, setUpWorkspaceThroughApi } from '../records/api-setup';
@@ -56,9 +56,47 @@ async function sequentialScansOfMessages(sql: string): Promise<unknown[]> {
   return scans;
 }
 
+/**
+ * Returns the scans of push_messages, such as "Index Scan on push_messages_due_index", in the
+ * generic plan of a statement prepared as the workers prepare it. PostgreSQL switches a prepared
+ * statement to its generic plan after five executions when that plan seems no worse.
+ */
+async function genericPlanScansOfMessages(sql: string, params: unknown[]): Promise<Array<{ scan: string; indexCondition: string | null }>> {
+  const knexClient = app.app.services.orm.em.getKnex().client;
+  const connection = await knexClient.acquireConnection();
+  try {
+    await connection.query('begin');
+    await connection.query('set local plan_cache_mode = force_generic_plan');
+    const { rows } = await connection.query({ name: 'docpush_plan_test', text: `explain (format json) ${sql}`, values: params });
+    await connection.query('rollback');
+    const scans: Array<{ scan: string; indexCondition: string | null }> = [];
+    const visit = (node: Record<string, unknown>): void => {
+      if (node['Relation Name'] === 'push_messages') {
+        scans.push({ scan: `${node['Node Type']} on ${node['Index Name'] ?? 'push_messages'}`, indexCondition: (node['Index Cond'] as string | undefined) ?? null });
+      }
+      for (const child of (node.Plans as Array<Record<string, unknown>> | undefined) ?? []) visit(child);
+    };
+    visit((rows[0]['QUERY PLAN'] as Array<{ Plan: Record<string, unknown> }>)[0].Plan);
+    return scans;
+  } finally {
+    await connection.query('deallocate docpush_plan_test').catch(() => undefined);
+    knexClient.releaseConnection(connection);
+  }
+}
+
 describe('queue queries on a long delivered history', () => {
   it('reads the backlog metrics from the partial indexes', async () => {
     expect(await sequentialScansOfMessages(BACKLOG_SQL)).toEqual([]);
+  });
+
+  it('claims waiting messages through the due index', async () => {
+    const params = claimParams({ limit: 50, connectionConcurrency: 10, staleAfterMs: 60_000, now: new Date() });
+
+    const scans = await genericPlanScansOfMessages(CLAIM_AND_LOAD.text, params);
+
+    expect(scans).toContainEqual({ scan: 'Index Scan on push_messages_due_index', indexCondition: expect.stringContaining('ROW(connection_id, next_attempt_at)') });
+    expect(scans.map((node) => node.scan)).not.toContain('Index Scan on push_messages_next_due_index');
+    expect(scans.filter((node) => node.scan.startsWith('Seq Scan') || node.scan.startsWith('Bitmap Heap Scan'))).toEqual([]);
   });
 
   it('finds the next due time from the partial index', async () => {

@@ -36,9 +36,6 @@ export const DELIVERY_RELATIONS = ['connection', 'event', 'event.author', 'event
  * a claim and hold back the others. Messages that do not fit stay due and are claimed once an
  * attempt of their connection ends.
  *
- * NOTE: each claim sorts the due rows of every connection with free slots, so a claim slows
- * down with a very large due backlog on one connection (hundreds of thousands of rows).
- *
  * NOTE: two workers claiming at the same moment both count the other's claims as not yet in
  * flight, so a connection can briefly have up to one extra batch per worker in flight. Making
  * the limit exact would need a lock per connection, which serialised every claim when it was
@@ -54,6 +51,15 @@ export async function claimAndLoadDueMessages(em: EntityManager, options: BatchC
  * slots contributes at most that many of its oldest due rows (the lateral subquery, which locks
  * them), and the oldest `limit` of those are claimed. Rows locked but not claimed are released
  * when the statement ends. The parameters are those of claimParams.
+ *
+ * The candidates of a connection are its oldest waiting rows, read in order from the partial due
+ * index, and its stale DELIVERING rows, each list cut to the free slots and locked as read. One
+ * condition with an OR made PostgreSQL read and sort every due row of the connection on each
+ * claim: with 2,000 waiting for one connection, the claim was the database's busiest statement.
+ * The waiting rows are bounded by row comparisons on (connection_id, next_attempt_at) rather than
+ * `connection_id = c.id`, so that only push_messages_due_index yields their order. With an
+ * equality, a generic plan could read push_messages_next_due_index in time order instead and
+ * filter out the other connections' rows, reading the whole backlog once per connection.
  */
 const CLAIM_SQL = `with in_flight as (
        select connection_id, count(*)::int as busy
@@ -66,14 +72,28 @@ const CLAIM_SQL = `with in_flight as (
          from push_connections c
          left join in_flight f on f.connection_id = c.id
          cross join lateral (
-           select m.id, m.next_attempt_at, m.created_at
-             from push_messages m
-            where m.connection_id = c.id
-              and ((m.state in ('PENDING', 'RETRY_SCHEDULED') and m.next_attempt_at <= ?)
-                or (m.state = 'DELIVERING' and m.updated_at < ?))
-            order by m.next_attempt_at, m.created_at
+           select u.id, u.next_attempt_at, u.created_at
+             from (
+                   select w.* from (
+                     select d.id, d.next_attempt_at, d.created_at
+                       from push_messages d
+                      where d.state in ('PENDING', 'RETRY_SCHEDULED')
+                        and (d.connection_id, d.next_attempt_at) >= (c.id, '-infinity'::timestamptz)
+                        and (d.connection_id, d.next_attempt_at) <= (c.id, ?)
+                      order by d.connection_id, d.next_attempt_at, d.created_at
+                      limit greatest(?::int - coalesce(f.busy, 0), 0)
+                        for update of d skip locked) w
+                   union all
+                   select s.* from (
+                     select t.id, t.next_attempt_at, t.created_at
+                       from push_messages t
+                      where t.connection_id = c.id and t.state = 'DELIVERING' and t.updated_at < ?
+                      order by t.next_attempt_at, t.created_at
+                      limit greatest(?::int - coalesce(f.busy, 0), 0)
+                        for update of t skip locked) s
+                  ) u
+            order by u.next_attempt_at, u.created_at
             limit greatest(?::int - coalesce(f.busy, 0), 0)
-            for update of m skip locked
          ) due
         where c.enabled and c.deleted_at is null and coalesce(f.busy, 0) < ?::int
         order by due.next_attempt_at, due.created_at
@@ -88,14 +108,16 @@ const CLAIM_SQL = `with in_flight as (
        returning m.*
      )`;
 
-const CLAIM_AND_LOAD: PreparedStatement = {
+export const CLAIM_AND_LOAD: PreparedStatement = {
   name: 'docpush_claim_and_load_due_messages',
   text: numberPlaceholders(`${CLAIM_SQL} ${selectClaimedMessages('claimed')}`),
 };
 
-function claimParams(options: BatchClaimOptions): unknown[] {
+export function claimParams(options: BatchClaimOptions): unknown[] {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
-  return [staleBefore, options.now, staleBefore, options.connectionConcurrency, options.connectionConcurrency, options.limit, options.now, ABANDONED_NOTE];
+  const { now, connectionConcurrency: slots } = options;
+  // In the order of the placeholders: in_flight, the waiting and the stale rows, the connection's and the claim's limits, the update.
+  return [staleBefore, now, slots, staleBefore, slots, slots, slots, options.limit, now, ABANDONED_NOTE];
 }
 
 /**
