@@ -42,6 +42,16 @@ export class ApiClient {
     return data.recordDocumentEvent.pushMessageIds;
   }
 
+  /** Records one event per record id in one request; returns each event's push message ids, in order. */
+  async recordEvents(documentRecordIds: string[], type: string, authorId: string): Promise<string[][]> {
+    const inputs = documentRecordIds.map((documentRecordId) => ({ documentRecordId, type, authorId, parameters: { source: 'benchmark' } }));
+    const data = await this.request<{ recordDocumentEvents: Array<{ pushMessageIds: string[] }> }>(
+      `mutation ($inputs: [RecordDocumentEventInput!]!) { recordDocumentEvents(inputs: $inputs) { pushMessageIds } }`,
+      { inputs },
+    );
+    return data.recordDocumentEvents.map((recorded) => recorded.pushMessageIds);
+  }
+
   /** Opens a graphql-ws client authenticated with the admin key. */
   openWebSocket(): Client {
     return createClient({

@@ -23,6 +23,8 @@ export interface LoadTarget {
   eventType: string;
   recordIds: string[];
   authorId: string;
+  /** Events per request of the closed loop: 1 sends recordDocumentEvent, more send recordDocumentEvents. */
+  eventsPerRequest?: number;
 }
 
 /** Picks records round-robin, so that consecutive events rarely wait for the same record's row lock. */
@@ -50,6 +52,7 @@ export async function runClosedLoop(
   const result: LoadResult = { events: [], failedEvents: 0, firstError: null };
   const records = new RecordCycle(target.recordIds);
   const deliveredBefore = target.subscriber.succeeded.size;
+  const eventsPerRequest = target.eventsPerRequest ?? 1;
   let queued = 0;
 
   const backlog = () => queued - (target.subscriber.succeeded.size - deliveredBefore);
@@ -60,14 +63,16 @@ export async function runClosedLoop(
         continue;
       }
       const scheduledAt = performance.now();
+      const recordIds = Array.from({ length: eventsPerRequest }, () => records.take());
       try {
-        const messageIds = await target.api.recordEvent(records.take(), target.eventType, target.authorId);
-        queued += messageIds.length;
-        const event = { scheduledAt, messageIds };
-        result.events.push(event);
-        options.onEvent?.(event);
+        for (const messageIds of await recordEvents(target, recordIds)) {
+          queued += messageIds.length;
+          const event = { scheduledAt, messageIds };
+          result.events.push(event);
+          options.onEvent?.(event);
+        }
       } catch (error) {
-        result.failedEvents += 1;
+        result.failedEvents += recordIds.length;
         result.firstError ??= (error as Error).message;
         await sleep(50);
       }
@@ -75,6 +80,12 @@ export async function runClosedLoop(
   };
   await Promise.all(Array.from({ length: options.inFlight }, worker));
   return result;
+}
+
+/** Records one event per record id, in one request when there are several; returns each event's message ids. */
+async function recordEvents(target: LoadTarget, recordIds: string[]): Promise<string[][]> {
+  if (recordIds.length === 1) return [await target.api.recordEvent(recordIds[0], target.eventType, target.authorId)];
+  return target.api.recordEvents(recordIds, target.eventType, target.authorId);
 }
 
 /**

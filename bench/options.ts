@@ -1,5 +1,8 @@
 import { parseDuration } from '../src/config/duration';
 
+/** The most events that one recordDocumentEvents request takes. */
+const MAX_EVENTS_PER_BATCH = 100;
+
 export const SCENARIOS = ['throughput', 'latency', 'ceiling', 'attachments', 'memory'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -18,6 +21,8 @@ export interface BenchOptions {
   scenarios: Scenario[];
   topologies: Topology[];
   latencyRates: number[];
+  /** Events per recordDocumentEvents request of the batched throughput point; 1 leaves that point out. */
+  intakeBatch: number;
   /** Delivery counts at which the memory scenario samples the RSS of each docpush process. */
   memoryCheckpoints: [number, number];
   /** Maximum run time of the memory scenario. Checkpoints not reached by then are reported as missing. */
@@ -42,6 +47,8 @@ Options:
   --only=a,b              scenarios to run: ${SCENARIOS.join(', ')} (default all)
   --topology=a,b          single (one process, all roles) and/or split (API + worker) (default both)
   --rates=50,200,1000     event rates of the latency scenario, in events per second
+  --intake-batch=50       events per recordDocumentEvents request in the batched throughput point
+                          (1 connection per event); 1 leaves that point out
   --memory-checkpoints=10000,100000
                           delivery counts at which the memory scenario reads each process's RSS
   --database-url=URL      PostgreSQL server for the docpush_bench database
@@ -62,7 +69,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     if (!match) throw new Error(`Unknown argument ${JSON.stringify(argument)}: flags look like --name or --name=value. See --help.`);
     flags.set(match[1], [...(flags.get(match[1]) ?? []), match[2] ?? '']);
   }
-  const known = new Set(['quick', 'duration', 'only', 'topology', 'rates', 'memory-checkpoints', 'database-url', 'docpush-env', 'cpu-prof', 'no-docs', 'help']);
+  const known = new Set(['quick', 'duration', 'only', 'topology', 'rates', 'intake-batch', 'memory-checkpoints', 'database-url', 'docpush-env', 'cpu-prof', 'no-docs', 'help']);
   for (const name of flags.keys()) {
     if (!known.has(name)) throw new Error(`Unknown flag --${name}. See --help.`);
   }
@@ -78,6 +85,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     scenarios: listOf(last('only'), SCENARIOS, '--only') ?? [...SCENARIOS],
     topologies: listOf(last('topology'), TOPOLOGIES, '--topology') ?? [...TOPOLOGIES],
     latencyRates: last('rates') ? parseRates(last('rates')!) : [50, 200, 1000],
+    intakeBatch: last('intake-batch') ? parseIntakeBatch(last('intake-batch')!) : 50,
     memoryCheckpoints: memoryCheckpoints(last('memory-checkpoints'), quick),
     memoryTimeLimitMs: quick ? 3 * 60_000 : 3 * 3_600_000,
     adminDatabaseUrl: last('database-url') || 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -122,6 +130,14 @@ function parseRates(text: string): number[] {
     throw new Error(`--rates=${text} is invalid: give positive event rates per second, such as 50,200,1000.`);
   }
   return rates;
+}
+
+function parseIntakeBatch(text: string): number {
+  const size = Number(text);
+  if (!Number.isSafeInteger(size) || size < 1 || size > MAX_EVENTS_PER_BATCH) {
+    throw new Error(`--intake-batch=${text} is invalid: give a whole number of events from 1 to ${MAX_EVENTS_PER_BATCH}, such as 50.`);
+  }
+  return size;
 }
 
 function parseEnv(values: string[]): Record<string, string> {

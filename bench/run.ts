@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const profileDir = options.cpuProfile ? mkdtempSync(path.join(os.tmpdir(), 'docpush-bench-profiles-')) : null;
 
   const topologies: TopologyResult[] = [];
-  let ceiling: CeilingResult | null = null;
+  let ceilings: CeilingResult[] = [];
   let capturedRequest: CapturedRequest | undefined;
   try {
     for (const topology of options.topologies) {
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       topologies.push(result);
       capturedRequest ??= request;
     }
-    if (options.scenarios.includes('ceiling')) ceiling = await runCeiling(options, server, capturedRequest);
+    if (options.scenarios.includes('ceiling')) ceilings = await runCeilings(options, server, capturedRequest, topologies);
   } finally {
     await server.stop();
   }
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     machine: describeMachine(server, loadAverageAtStart, commitLatency),
     options,
     topologies,
-    ceiling,
+    ceilings,
     profiles,
   };
   process.stdout.write(renderConsoleTable(results));
@@ -76,27 +76,29 @@ async function main(): Promise<void> {
   }
 }
 
-/** Runs the raw ceiling on a fresh database with a listener of its own, replaying a captured delivery. */
-async function runCeiling(options: BenchOptions, server: BenchServer, request: CapturedRequest | undefined): Promise<CeilingResult | null> {
+/**
+ * Runs the raw ceiling once per delivery concurrency of the throughput points (the job
+ * concurrency when there are none), each on a fresh database with a listener of its own,
+ * replaying a captured delivery.
+ */
+async function runCeilings(options: BenchOptions, server: BenchServer, request: CapturedRequest | undefined, topologies: TopologyResult[]): Promise<CeilingResult[]> {
   if (!request) {
     log('raw ceiling skipped: no delivery was captured to replay');
-    return null;
+    return [];
   }
-  const listener = await startBenchListener();
-  try {
-    return await measureCeiling({
-      databaseUrl: await server.recreateDatabase(),
-      listenerUrl: listener.url,
-      request,
-      // The same number of deliveries in flight as one docpush worker runs at a time.
-      concurrency: loadConfig(options.docpushEnv).jobs.concurrency,
-      warmupMs: options.warmupMs,
-      durationMs: options.durationMs,
-      log,
-    });
-  } finally {
-    await listener.close();
+  const pointConcurrencies = topologies.flatMap((result) => result.throughput.map((point) => point.concurrency));
+  const concurrencies = [...new Set(pointConcurrencies.length ? pointConcurrencies : [loadConfig(options.docpushEnv).jobs.concurrency])].sort((a, b) => a - b);
+  const ceilings: CeilingResult[] = [];
+  for (const concurrency of concurrencies) {
+    const listener = await startBenchListener();
+    try {
+      const databaseUrl = await server.recreateDatabase();
+      ceilings.push(await measureCeiling({ databaseUrl, listenerUrl: listener.url, request, concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, log }));
+    } finally {
+      await listener.close();
+    }
   }
+  return ceilings;
 }
 
 function describeMachine(server: BenchServer, loadAverageAtStart: number, commitLatency: LatencySummary): Machine {

@@ -7,6 +7,7 @@ import { readProcessMemory, type DocpushProcess } from './docpush-processes';
 import { runClosedLoop, runOpenLoop, waitForDelivery, type LoadTarget, type SentEvent } from './load';
 import type { LogSubscriber } from './log-subscriber';
 import type { BenchOptions } from './options';
+import { loadConfig } from '../src/config/config';
 import { cancelWaitingMessages, countersBetween, readDatabaseCounters, sampleDatabaseWaits, type DatabaseCounters, type WaitProfile } from './database-probe';
 import { countBetween, cpuBetween, formatMs, formatRate, summariseLatencies, takeCpuSnapshot, type LatencySummary } from './stats';
 
@@ -25,6 +26,14 @@ export interface ScenarioContext {
 
 export interface ThroughputPoint {
   connectionsPerEvent: number;
+  /** Events recorded per GraphQL request: 1 with recordDocumentEvent, more with recordDocumentEvents. */
+  eventsPerRequest: number;
+  /**
+   * Most deliveries in flight at once: the job concurrency, or each connection's in-flight limit
+   * times the connections per event when that is lower. The raw ceiling it is compared with runs
+   * as many loops.
+   */
+  concurrency: number;
   windowSeconds: number;
   /** Messages whose success reached the subscriber inside the window, per second. */
   deliveriesPerSecond: number;
@@ -77,6 +86,8 @@ export interface MemoryCheckpoint {
  * worker slots busy. A larger backlog only measures how the job queue copes with its length.
  */
 const CLOSED_LOOP = { inFlight: 16, maxBacklog: 2_000 };
+/** Fewer requests in flight when each records a batch of events, so the backlog bound still holds. */
+const BATCHED_IN_FLIGHT = 4;
 const PROGRESS_EVERY_MS = 2_000;
 const WARM_UP_ATTEMPTS = 5;
 /** Maximum wait for attempts in flight to finish after a backlog was cancelled. */
@@ -88,8 +99,8 @@ export function assertProcessesRunning(context: Pick<ScenarioContext, 'processes
   if (ended.length > 0) throw new Error(`docpush process(es) ended during the run: ${ended.join(', ')}; see the log above for their last output.`);
 }
 
-function target(context: ScenarioContext, route: keyof typeof ROUTES, recordIds = context.workspace.plainRecordIds): LoadTarget {
-  return { api: context.api, subscriber: context.subscriber, eventType: ROUTES[route].eventType, recordIds, authorId: context.workspace.authorId };
+function target(context: ScenarioContext, route: keyof typeof ROUTES, recordIds = context.workspace.plainRecordIds, eventsPerRequest = 1): LoadTarget {
+  return { api: context.api, subscriber: context.subscriber, eventType: ROUTES[route].eventType, recordIds, authorId: context.workspace.authorId, eventsPerRequest };
 }
 
 /**
@@ -108,11 +119,15 @@ export async function warmUp(context: ScenarioContext): Promise<void> {
   throw new Error(`No delivery reached the deliveryLog subscriber after ${WARM_UP_ATTEMPTS} warm-up events; subscription errors: ${context.subscriber.errors.join('; ') || 'none'}.`);
 }
 
-/** Measures deliveries per second with 1 or 10 connections per event, with the workers kept busy. */
-export async function measureThroughput(context: ScenarioContext, connectionsPerEvent: 1 | 10): Promise<ThroughputPoint> {
+/**
+ * Measures deliveries per second with 1 or 10 connections per event, with the workers kept busy.
+ * The events are recorded `eventsPerRequest` at a time: one per recordDocumentEvent request, or in
+ * batches with recordDocumentEvents.
+ */
+export async function measureThroughput(context: ScenarioContext, connectionsPerEvent: 1 | 10, eventsPerRequest = 1): Promise<ThroughputPoint> {
   const { options } = context;
   const route = connectionsPerEvent === 1 ? 'single' : 'fanOut';
-  const label = `throughput, ${connectionsPerEvent} connection(s) per event`;
+  const label = `throughput, ${connectionsPerEvent} connection(s) per event, ${eventsPerRequest} event(s) per request`;
   const windowStart = performance.now() + options.warmupMs;
   const windowEnd = windowStart + options.durationMs;
 
@@ -125,7 +140,8 @@ export async function measureThroughput(context: ScenarioContext, connectionsPer
     countersBefore = readDatabaseCounters(context.databaseUrl);
     waitSampler = sampleDatabaseWaits(context.databaseUrl);
   });
-  const load = await runClosedLoop(target(context, route), { ...CLOSED_LOOP, until: windowEnd });
+  const inFlight = eventsPerRequest > 1 ? BATCHED_IN_FLIGHT : CLOSED_LOOP.inFlight;
+  const load = await runClosedLoop(target(context, route, context.workspace.plainRecordIds, eventsPerRequest), { ...CLOSED_LOOP, inFlight, until: windowEnd });
   const after = takeCpuSnapshot(pidsOf(context));
   const databaseWork = countersBetween(await countersBefore, await readDatabaseCounters(context.databaseUrl));
   const waits = waitSampler ? await (waitSampler as ReturnType<typeof sampleDatabaseWaits>).stop() : null;
@@ -137,8 +153,11 @@ export async function measureThroughput(context: ScenarioContext, connectionsPer
   const cpu = cpuBetween(before, after);
   const windowSeconds = options.durationMs / 1000;
 
+  const { jobs, delivery } = loadConfig(options.docpushEnv);
   return {
     connectionsPerEvent,
+    eventsPerRequest,
+    concurrency: Math.min(jobs.concurrency, connectionsPerEvent * delivery.connectionConcurrency),
     windowSeconds,
     deliveriesPerSecond: delivered / windowSeconds,
     eventsPerSecond: eventsInWindow / windowSeconds,

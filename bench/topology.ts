@@ -133,12 +133,20 @@ async function runScenarioOnFreshProcesses(
   }
 }
 
+/** Connections per event and events per request of each throughput point. */
+function throughputPoints(options: BenchOptions): Array<[1 | 10, number]> {
+  const points: Array<[1 | 10, number]> = [[1, 1]];
+  if (options.intakeBatch > 1) points.push([1, options.intakeBatch]);
+  points.push([10, 1]);
+  return points;
+}
+
 /** Runs the points of one scenario, stopping when a docpush process has ended. */
 async function runScenario(context: ScenarioContext, scenario: DocpushScenario, result: TopologyResult): Promise<void> {
   switch (scenario) {
     case 'throughput':
-      for (const connectionsPerEvent of [1, 10] as const) {
-        result.throughput.push(await measureThroughput(context, connectionsPerEvent));
+      for (const [connectionsPerEvent, eventsPerRequest] of throughputPoints(context.options)) {
+        result.throughput.push(await measureThroughput(context, connectionsPerEvent, eventsPerRequest));
         assertProcessesRunning(context);
       }
       break;
