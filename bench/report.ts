@@ -170,18 +170,15 @@ function renderThroughput(results: BenchResults): string {
     ]),
   );
   if (rows.length === 0) return '';
-  const ceilingLines = results.ceilings.map(
-    (ceiling) =>
-      `\nRaw ceiling at ${ceiling.concurrency} concurrent loops: ${formatRate(ceiling.operationsPerSecond)} POST + INSERT per second (body ${ceiling.bodyBytes} bytes, log row about ${ceiling.logRowBytes} bytes). ` +
-      results.topologies
-        .flatMap((result) =>
-          result.throughput
-            .filter((point) => point.concurrency === ceiling.concurrency)
-            .map((point) => `${result.topology} with ${pointLabel(point)}: ${formatShare(shareOfCeiling(results, point))} of it`),
-        )
-        .join('; ') +
-      '.\n',
-  );
+  const ceilingLines = results.ceilings.map((ceiling) => {
+    const shares = results.topologies.flatMap((result) =>
+      result.throughput
+        .filter((point) => point.concurrency === ceiling.concurrency)
+        .map((point) => `- ${result.topology}, ${pointLabel(point)}: ${formatShare(shareOfCeiling(results, point))} of it\n`),
+    );
+    const rate = `${formatRate(ceiling.operationsPerSecond)} POST + INSERT per second`;
+    return `\nRaw ceiling at ${ceiling.concurrency} concurrent loops: ${rate} (body ${ceiling.bodyBytes} bytes, log row about ${ceiling.logRowBytes} bytes).\n\n${shares.join('')}`;
+  });
   return `### Throughput (closed loop, counted when the subscriber received the committed log row)\n\n${table(
     ['topology', 'connections per event', 'events per request', 'deliveries in flight at most', 'deliveries/s', 'events/s', 'mean due backlog', 'CPU cores used', 'machine busy', 'commits / inserts / updates / deletes per delivery', 'backlog cancelled after the window'],
     rows,
