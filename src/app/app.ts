@@ -108,25 +108,35 @@ async function startOnDatabase(
     apiKeyCache,
   };
 
-  // NOTE: a failure from here on (a taken port, say) leaves the parts already started running.
-  // main.ts exits the process then; an embedding caller of startApp has to exit as well.
-  await channelListener.start();
-  await queue.start();
-  if (config.role !== 'api') await startWorker(services, { queue, deliveryQueue, worker });
   let http: RunningHttpServer | null = null;
   let monitoringServer: RunningMonitoringServer | null = null;
-  if (config.role !== 'worker') {
-    await deliveryLogFeed.start();
-    await connectionStatusFeed.start();
-    http = await startHttpServer(await buildDocpushSchema(), services);
-  } else {
-    monitoringServer = await startMonitoringServer(monitoring, { host: config.host, port: config.port, logger });
-  }
+  let firstWorkspace: Awaited<ReturnType<typeof ensureFirstWorkspace>>;
+  try {
+    await channelListener.start();
+    await queue.start();
+    if (config.role !== 'api') await startWorker(services, { queue, deliveryQueue, worker });
+    if (config.role !== 'worker') {
+      await deliveryLogFeed.start();
+      await connectionStatusFeed.start();
+      http = await startHttpServer(await buildDocpushSchema(), services);
+    } else {
+      monitoringServer = await startMonitoringServer(monitoring, { host: config.host, port: config.port, logger });
+    }
 
-  // The first workspace is created only after every part is up. Its admin key is shown only when
-  // the start succeeds, so a start that failed after creating it (on a taken port, say) would
-  // leave a workspace whose only admin key was never shown.
-  const firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
+    // The first workspace is created only after every part is up. Its admin key is shown only when
+    // the start succeeds, so a start that failed after creating it (on a taken port, say) would
+    // leave a workspace whose only admin key was never shown.
+    firstWorkspace = await ensureFirstWorkspace(orm.em.fork());
+  } catch (error) {
+    // A failed start (a taken port, say) stops the parts it started, so that no worker keeps
+    // claiming messages in a process whose caller treats the start as failed. startApp stops the
+    // embedded database.
+    await stopApp({ logger, http, monitoringServer, queue, worker, deliveryLogFeed, connectionStatusFeed, channelListener, orm, embedded: null, config }).catch(
+      (stopError: unknown) => logger.error({ err: stopError }, 'failed to stop the parts of a failed start'),
+    );
+    throw error;
+  }
+  const stop = () => stopApp({ logger, http, monitoringServer, queue, worker, deliveryLogFeed, connectionStatusFeed, channelListener, orm, embedded, config });
   const url = http ? `http://${config.host}:${http.port}${GRAPHQL_PATH}` : null;
   const monitoringUrl = `http://${config.host}:${http?.port ?? monitoringServer!.port}`;
   logger.info({ url, port: http?.port ?? null, monitoringUrl, role: config.role }, 'docpush is ready');
@@ -139,7 +149,7 @@ async function startOnDatabase(
     port: http?.port ?? null,
     monitoringUrl,
     firstAdminKey: firstWorkspace?.adminKey ?? null,
-    stop: () => stopApp({ logger, http, monitoringServer, queue, worker, deliveryLogFeed, connectionStatusFeed, channelListener, orm, embedded, config }),
+    stop,
   };
 }
 

@@ -19,6 +19,18 @@ async function countWorkspaces(databaseUrl: string): Promise<number> {
   }
 }
 
+/** Counts the sessions on the database other than the one that asks. */
+async function countOtherSessions(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: string }>('select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    return Number(rows[0].count);
+  } finally {
+    await client.end();
+  }
+}
+
 describe('first start that fails on a taken port', () => {
   let database: TestDatabase;
   let portHolder: net.Server;
@@ -37,13 +49,13 @@ describe('first start that fails on a taken port', () => {
   it('creates no workspace, so the next start shows the admin key', async () => {
     const takenPort = (portHolder.address() as net.AddressInfo).port;
 
-    // The failed start leaves its parts running (see startOnDatabase), so an hour-long poll keeps
-    // its job queue from querying again during the run.
-    const failedStart = startAppOnDatabase(database.url, { PORT: String(takenPort), DOCPUSH_ROLE: 'api', DOCPUSH_JOB_POLL_INTERVAL: '1h' });
+    const failedStart = startAppOnDatabase(database.url, { PORT: String(takenPort) });
     const error = await rejectionOf(failedStart);
 
     expect(error.message).toContain(`Port ${takenPort} on 127.0.0.1 is already in use`);
     expect(await countWorkspaces(database.url)).toBe(0);
+    // The worker, the job queue, the LISTEN connection and the pool were stopped with it.
+    expect(await countOtherSessions(database.url)).toBe(0);
 
     const app = await startAppOnDatabase(database.url);
     try {
