@@ -15,8 +15,14 @@ const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBF
  * of a database error.
  */
 export const rejectUnstorableArguments: MiddlewareFn = async ({ args }, next) => {
-  // Field paths leave out the `input` argument itself, as the services' own errors do (`name`, `headers[0].value`).
-  for (const [name, value] of Object.entries(args)) findUnstorable(value, name === 'input' ? '' : name, 0);
+  for (const [name, value] of Object.entries(args)) {
+    // Field paths leave out the `input` argument itself, as the services' own errors do (`name`, `headers[0].value`).
+    const path = name === 'input' ? '' : name;
+    // The items of a list argument, such as the inputs of recordDocumentEvents, count their depth
+    // from 0 as a single `input` does, so a batch accepts every value that one event accepts.
+    if (Array.isArray(value)) value.forEach((item, index) => findUnstorable(item, `${path}[${index}]`, 0));
+    else findUnstorable(value, path, 0);
+  }
   return next();
 };
 

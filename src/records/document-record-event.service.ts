@@ -4,7 +4,6 @@ import type { RecordDocumentEventInput } from './document-record-event.input';
 import { lockRecords } from './event-recorder.service';
 import { checkEvent, EventItemError, insertPlainEvent, insertPlainEvents, recordWithRecordChanges, type CheckedEvent, type RecordedEventSummary } from './store-event.step';
 import { NotFoundError, ValidationError } from '../common/errors';
-import { referenceNotFound } from '../common/input-checks';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { retryOnStalePreparedStatement } from '../database/raw-sql';
@@ -92,13 +91,16 @@ export class DocumentRecordEventService {
   /**
    * Stores the events in order in one transaction. It first locks every record of the batch in
    * ascending id order, so two batches that share records in any order cannot deadlock on them.
-   * A deadlock on other rows is retried.
+   * An unknown record is rejected when its event is stored, so that, as in a batch without record
+   * changes, the error names the first event in input order whose record, author or new owner is
+   * unknown. A deadlock on other rows is retried.
    */
   private recordInTransaction(events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<RecordedEventSummary[]> {
+    const recordIds = [...new Set(events.map((event) => event.recordId))];
     const store = () =>
       this.scope.em.transactional(async (tx) => {
         const scope = new WorkspaceScope(tx, this.scope.workspaceId);
-        await lockEventRecords(scope, events, itemPath);
+        await lockRecords(tx, scope.workspaceId, recordIds);
 
         const recorded: RecordedEventSummary[] = [];
         for (const [index, event] of events.entries()) {
@@ -132,18 +134,4 @@ function rethrowAtItem(error: unknown, path: string | null): never {
   if (path === null || !(error instanceof ValidationError)) throw error;
   const field = error.field ? `${path}.${error.field}` : path;
   throw new ValidationError(field, `${path}: ${error.message}`);
-}
-
-/**
- * Locks the batch's records and rejects the first event whose record is not in this workspace,
- * before any event is stored.
- */
-async function lockEventRecords(scope: WorkspaceScope, events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<void> {
-  const recordIds = [...new Set(events.map((event) => event.recordId))];
-  const found = await lockRecords(scope.em, scope.workspaceId, recordIds);
-
-  const missing = events.findIndex((event) => !found.has(event.recordId));
-  if (missing < 0) return;
-  const error = referenceNotFound('documentRecordId', 'document record', events[missing].input.documentRecordId);
-  rethrowAtItem(error, itemPath(missing));
 }

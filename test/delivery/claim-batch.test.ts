@@ -260,6 +260,42 @@ describe('claimAndLoadDueMessages', () => {
   });
 });
 
+describe('claimAndLoadDueMessages with a generic plan', () => {
+  /** Claims as `claim` does, with the plan PostgreSQL may use after five executions of the statement on a connection. */
+  async function claimWithGenericPlan(options: Partial<BatchClaimOptions> & { now: Date }): Promise<string[]> {
+    return app.app.services.orm.em.fork().transactional(async (tx) => {
+      await tx.execute('set local plan_cache_mode = force_generic_plan');
+      const messages = await claimAndLoadDueMessages(tx, { limit: 50, connectionConcurrency: 100, staleAfterMs: STALE_AFTER_MS, ...options });
+      return messages.map((message) => message.id);
+    });
+  }
+
+  it('keeps to each connection and its free slots', async () => {
+    const lower = await newConnection('Lower id');
+    const target = await newConnection('One slot taken');
+    const higher = await newConnection('Higher id');
+    const now = new Date();
+    const later = await insertMessages(lower, 2, { nextAttemptAt: new Date(now.getTime() + 60 * SECOND_MS) });
+    await insertMessages(target, 1, { state: 'DELIVERING', attempts: 1, updatedAt: new Date(now.getTime() - SECOND_MS) });
+    const stale = await insertMessages(target, 1, {
+      state: 'DELIVERING',
+      attempts: 1,
+      nextAttemptAt: new Date(now.getTime() - 3600 * SECOND_MS),
+      updatedAt: new Date(now.getTime() - STALE_AFTER_MS - SECOND_MS),
+    });
+    const due = await insertMessages(target, 4, { spacingMs: 1000 });
+    const retryLater = await insertMessages(target, 1, { state: 'RETRY_SCHEDULED', attempts: 1, nextAttemptAt: new Date(now.getTime() + SECOND_MS) });
+    const dueNow = await insertMessages(higher, 1, { nextAttemptAt: now });
+
+    // The target has two free slots of three: its stale row and its oldest due row fill them.
+    const claimed = await claimWithGenericPlan({ now, connectionConcurrency: 3 });
+
+    expect(sorted(claimed)).toEqual(sorted([...stale, due[0], ...dueNow]));
+    const rows = await readMessages([...later, ...retryLater, ...due.slice(1)]);
+    for (const row of rows.values()) expect(row.state).not.toBe('DELIVERING');
+  });
+});
+
 describe('releaseClaims', () => {
   it('requeues only rows still at the claimed attempt', async () => {
     const connectionId = await newConnection('Released');

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { executePrepared, namedPreparedStatement, numberPlaceholders, retryOnStalePreparedStatement } from '../../src/database/raw-sql';
 import { insertEventWithMessages } from '../../src/records/event-recorder.service';
+import { DocumentRecordEventService } from '../../src/records/document-record-event.service';
 import { DocumentRecordEventType } from '../../src/records/event-type';
+import { WorkspaceScope } from '../../src/common/workspace-scope';
 import { seedRecord, seedWorkspace } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -164,5 +166,55 @@ describe('executePrepared after a migration by another process', () => {
 
     const rows = await executePrepared<{ id: number }>(em, statement, ['dim']);
     expect(rows).toEqual([{ id: 2 }]);
+  });
+});
+
+describe('recordDocumentEvents after a migration by another process', () => {
+  let app: TestApp;
+  let migrator: pg.Client;
+
+  beforeAll(async () => {
+    // One pool connection, so the transaction runs on the connection that prepared the statements.
+    app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_DB_POOL_SIZE: '1' });
+    migrator = new pg.Client({ connectionString: app.databaseUrl });
+    await migrator.connect();
+  });
+
+  afterAll(async () => {
+    await migrator?.end();
+    await app?.stop();
+  });
+
+  it('records a batch after the event type is recreated', async () => {
+    const seeded = await seedWorkspace(app);
+    const record = await seedRecord(app, seeded);
+    const documentRecordId = String(record.id);
+    const inputs = [
+      { documentRecordId, type: DocumentRecordEventType.DocumentRecordLocked },
+      { documentRecordId, type: DocumentRecordEventType.SignCompleted },
+      { documentRecordId, type: DocumentRecordEventType.DocumentRecordUnlocked },
+    ];
+    const recordBatch = () =>
+      new DocumentRecordEventService(new WorkspaceScope(app.app.services.orm.em.fork(), seeded.workspaceId)).recordBatch(inputs, app.app.services.deliveryQueue);
+    // Prepares the statements of the transaction on the pool's one connection.
+    await recordBatch();
+
+    // The statement that stores SignCompleted in the transaction was prepared with the old type's oid as a parameter type.
+    const { rows } = await migrator.query<{ labels: string }>(
+      `select string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder) as labels
+         from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = 'document_record_event_type'`,
+    );
+    await migrator.query(`alter table document_record_events alter column type type text;
+      alter table push_logs alter column event_type type text;
+      drop type document_record_event_type;
+      create type document_record_event_type as enum (${rows[0].labels});
+      alter table document_record_events alter column type type document_record_event_type using type::document_record_event_type;
+      alter table push_logs alter column event_type type document_record_event_type using event_type::document_record_event_type`);
+
+    const recorded = await recordBatch();
+
+    expect(recorded.map((result) => result.event.type)).toEqual(inputs.map((input) => input.type));
+    const stored = await migrator.query(`select type from document_record_events where document_record_id = $1 order by id`, [record.id]);
+    expect(stored.rows.map((row) => row.type)).toEqual([...inputs, ...inputs].map((input) => input.type));
   });
 });

@@ -210,6 +210,28 @@ describe('recordDocumentEvents with a rejected event', () => {
     expect(await countStored()).toEqual(before);
   });
 
+  const earlierRejections: Array<[string, string, (recordId: string) => RecordDocumentEventInput]> = [
+    ['an unknown author', 'inputs[1].authorId', (id) => ({ documentRecordId: id, type: 'SignCompleted', authorId: '999999' })],
+    ['an unknown author of a record change', 'inputs[1].authorId', (id) => ({ documentRecordId: id, type: 'DocumentRecordUnlocked', authorId: '999999' })],
+    ['an unknown new owner', 'inputs[1].parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: 999999 } })],
+  ];
+
+  it.each(earlierRejections)('names %s before a later unknown record', async (_case, field, inputFor) => {
+    const record = await createRecord();
+    const before = await countStored();
+
+    // The lock makes the batch run event by event in one transaction.
+    const result = await sendBatch([
+      { documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId },
+      inputFor(record.id),
+      { documentRecordId: '999999', type: 'SignCompleted' },
+    ]);
+
+    expectFieldError(result, field);
+    expect(await countStored()).toEqual(before);
+    expect((await readRecord(record.id)).locked).toBe(false);
+  });
+
   it('keeps the single mutation message', async () => {
     const result = await sendBatch([{ documentRecordId: '999999', type: 'SignCompleted' }]);
 

@@ -2,7 +2,7 @@ import { print } from 'graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { User } from '../../src/workspace/user.entity';
 import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
-import { CreateUserDocument, CreateDocumentRecordDocument, RecordDocumentEventDocument } from '../generated/graphql';
+import { CreateUserDocument, CreateDocumentRecordDocument, RecordDocumentEventDocument, RecordDocumentEventsDocument } from '../generated/graphql';
 
 let app: TestApp;
 let userId: string;
@@ -82,6 +82,23 @@ describe('unstorable arguments', () => {
     expect(result.errors?.[0].message).toMatch(/nested more than 32 levels/);
   });
 
+  it('nests a batch item as deep as one input', async () => {
+    // These are the deepest parameters that one event accepts. The `input` object is level 0,
+    // `parameters` level 1, and the string at the bottom level 32.
+    let parameters: Record<string, unknown> = { note: 'leaf' };
+    for (let level = 1; level < 31; level += 1) parameters = { note: parameters };
+    const event = { documentRecordId: recordId, type: 'LinkAdded' as const, parameters };
+
+    const single = await app.request(RecordDocumentEventDocument, { input: event });
+    const batch = await app.request(RecordDocumentEventsDocument, { inputs: [event] });
+    const tooDeep = await app.request(RecordDocumentEventsDocument, { inputs: [{ ...event, parameters: { note: parameters } }] });
+
+    expect(single.errors).toBeUndefined();
+    expect(batch.errors).toBeUndefined();
+    expect(batch.data?.recordDocumentEvents[0].event.parameters).toEqual(parameters);
+    expect(tooDeep.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `inputs[0].parameters${'.note'.repeat(32)}` });
+    expect(tooDeep.errors?.[0].message).toMatch(/nested more than 32 levels/);
+  });
 });
 
 describe('subscriptions over HTTP', () => {
