@@ -4,7 +4,7 @@ import { CloseCode, type Disposable, type SubscribePayload } from 'graphql-ws';
 import { GraphQLError, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { AppServices } from '../app/app-services';
 import type { Caller, RequestContext } from '../graphql/context';
-import { MAX_QUERY_TOKENS, checkQueryCost, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
+import { MAX_QUERY_TOKENS, checkQueryCost, checkVariableListSizes, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
 import { introspectionRules } from '../graphql/introspection';
 import { UnauthenticatedError } from '../common/errors';
 import { MALFORMED_KEY_MESSAGE, authenticate, isKeyActive } from '../workspace/auth.service';
@@ -134,6 +134,8 @@ function prepareOperation(schema: GraphQLSchema, payload: SubscribePayload, rule
   if (invalid.length > 0) {
     return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
   }
+  const listError = checkVariableListSizes(payload.variables);
+  if (listError) return [listError];
   const requestErrors = checkOperationAndVariables(schema, document, payload);
   if (requestErrors) return requestErrors;
   const costError = checkQueryCost(schema, document, payload.operationName, payload.variables, maxComplexity);

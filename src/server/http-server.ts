@@ -8,7 +8,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { AppServices } from '../app/app-services';
 import type { RequestContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/format-error';
-import { MAX_QUERY_TOKENS, checkQueryCost, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
+import { MAX_QUERY_TOKENS, checkQueryCost, checkVariableListSizes, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
 import { introspectionRules } from '../graphql/introspection';
 import { authenticate } from '../workspace/auth.service';
 import { DocpushError } from '../common/errors';
@@ -108,13 +108,16 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
   return { server, port, sessions, stop: () => apollo.stop() };
 }
 
-/** Rejects an operation whose estimated cost, with its variables, is above the limit, before it runs. */
+/**
+ * Rejects an operation with a list in its variables longer than MAX_VARIABLE_LIST_ITEMS, or whose
+ * estimated cost, with its variables, is above the limit, before it runs.
+ */
 function queryCostPlugin(schema: GraphQLSchema, maxComplexity: number): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const error = checkQueryCost(schema, document, request.operationName, request.variables, maxComplexity);
+          const error = checkVariableListSizes(request.variables) ?? checkQueryCost(schema, document, request.operationName, request.variables, maxComplexity);
           if (error) throw error;
         },
       };

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { loadConfig } from '../../src/config/config';
 import { buildDocpushSchema } from '../../src/graphql/schema';
 import { MAX_PAGE_SIZE } from '../../src/graphql/pagination';
-import { estimateQueryCost } from '../../src/graphql/query-limits';
+import { checkVariableListSizes, estimateQueryCost, MAX_VARIABLE_LIST_ITEMS } from '../../src/graphql/query-limits';
 import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../../src/delivery/delivery-log.feed';
 import { DeliveryOutcome, PushLog } from '../../src/delivery/push-log.entity';
 import { DocumentRecordEventType } from '../../src/records/event-type';
@@ -363,6 +363,43 @@ describe('graphql-ws request errors', () => {
 
     // Apollo Server returns the same message and code over HTTP.
     expect(error).toEqual([expect.objectContaining({ message: 'Unknown operation named "Other".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+  });
+});
+
+describe('lists in variables', () => {
+  const batch = 'mutation ($inputs: [RecordDocumentEventInput!]!) { recordDocumentEvents(inputs: $inputs) { pushMessageIds } }';
+  const items = (count: number) => Array.from({ length: count }, () => ({}));
+  const tooLong = {
+    message: `Variable $inputs is a list of ${MAX_VARIABLE_LIST_ITEMS + 1} items; a list in the variables may have at most ${MAX_VARIABLE_LIST_ITEMS}. Send the items in several requests.`,
+    extensions: { code: 'BAD_USER_INPUT' },
+  };
+
+  it('rejects a list above the limit before coercing it', async () => {
+    const error = onlyError(await call(batch, { inputs: items(MAX_VARIABLE_LIST_ITEMS + 1) }));
+
+    expect(error).toEqual(tooLong);
+  });
+
+  it('finds a long list nested in an object', async () => {
+    const variables = { first: 1, extra: { deep: [{ list: items(MAX_VARIABLE_LIST_ITEMS + 1) }] } };
+
+    const error = onlyError(await call('query ($first: Int) { pushLogs(first: $first) { totalCount } }', variables));
+
+    expect(error.message).toMatch(/^Variable \$extra\.deep\[0\]\.list is a list of 10001 items/);
+  });
+
+  it('accepts a list at the limit', () => {
+    expect(checkVariableListSizes({ inputs: items(MAX_VARIABLE_LIST_ITEMS) })).toBeNull();
+  });
+
+  it('applies to graphql-ws operations', async () => {
+    const probe = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const operation = collect(probe.client, batch, { inputs: items(MAX_VARIABLE_LIST_ITEMS + 1) });
+
+    await operation.ended;
+
+    expect(operation.error).toEqual([expect.objectContaining(tooLong)]);
+    await probe.client.dispose();
   });
 });
 
