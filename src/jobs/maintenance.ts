@@ -18,8 +18,9 @@ export interface MaintenanceDeps {
  * Returns the recurring jobs of a worker. The sweeper (every DOCPUSH_SWEEP_INTERVAL) notes and
  * requeues abandoned attempts, wakes the workers for overdue messages and cancels the unfinished
  * messages of deleted connections. The purge (every DOCPUSH_RETENTION_INTERVAL) deletes rows
- * older than DOCPUSH_LOG_RETENTION. The queue vacuum (every DOCPUSH_QUEUE_VACUUM_INTERVAL)
- * vacuums push_messages once DOCPUSH_QUEUE_VACUUM_MIN_DEAD_ROWS dead row versions piled up.
+ * older than DOCPUSH_LOG_RETENTION and clears the record snapshots of older events. The queue
+ * vacuum (every DOCPUSH_QUEUE_VACUUM_INTERVAL) vacuums push_messages once
+ * DOCPUSH_QUEUE_VACUUM_MIN_DEAD_ROWS dead row versions piled up.
  */
 export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {
   return [
@@ -61,14 +62,14 @@ export async function sweep(deps: MaintenanceDeps): Promise<number> {
   return swept.length;
 }
 
-/** Deletes the rows older than the retention period. */
+/** Deletes the rows older than the retention period and clears the record snapshots of older events. */
 export async function purge(deps: MaintenanceDeps): Promise<void> {
   const { retention, jobs } = deps.config;
   const cutoff = new Date(Date.now() - retention.pushLogMs);
   // NOTE: finished job rows are purged only on the PostgreSQL job backend; on MongoDB they stay.
   const jobTable = jobs.backend === 'postgres' ? JOB_TABLE : null;
   const counts = await purgeExpiredRows(deps.orm.em.fork(), { cutoff, batchSize: retention.batchSize, jobTable });
-  if (counts.pushLogs + counts.pushMessages + counts.agendaJobs > 0) {
-    deps.logger.info({ ...counts, cutoff }, 'purged rows older than the retention period');
+  if (counts.pushLogs + counts.pushMessages + counts.agendaJobs + counts.eventSnapshots > 0) {
+    deps.logger.info({ ...counts, cutoff }, 'purged rows and cleared event snapshots older than the retention period');
   }
 }

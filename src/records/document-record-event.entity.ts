@@ -7,6 +7,11 @@ import { DocumentRecordEventType } from './event-type';
 /** One entry of a record's timeline (Legito's DocumentRecordEvent). */
 @Entity({ tableName: 'document_record_events' })
 @Index({ properties: ['documentRecord', 'createdAt'] })
+// The events that still keep a snapshot, by age, for the retention job that clears old snapshots.
+@Index({
+  name: 'document_record_events_snapshot_created_at_index',
+  expression: `create index "document_record_events_snapshot_created_at_index" on "document_record_events" ("created_at") where "record_snapshot" is not null`,
+})
 export class DocumentRecordEvent {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -33,7 +38,8 @@ export class DocumentRecordEvent {
   /**
    * The record's row as PostgreSQL's row_to_json gave it once the event was stored, so every
    * attempt of every message of the event pushes the record as it was then. Null for events
-   * stored before snapshots existed, whose messages push the record as it is at each attempt.
+   * stored before snapshots existed and for events older than the log retention period, whose
+   * snapshot the retention job clears. Their messages push the record as it is at each attempt.
    * A `json` column keeps the row's column order and text as they were written.
    */
   @Property({ type: 'json', columnType: 'json', nullable: true })

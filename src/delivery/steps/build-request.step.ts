@@ -32,13 +32,17 @@ export interface DroppedHeader {
 
 /**
  * Builds the payload without attachments, which the attachment step adds. It carries the record as
- * it was when the event was stored, so every attempt of a message pushes the same record.
+ * it was when the event was stored, so every attempt of a message pushes the same record, until the
+ * retention job clears the event's snapshot (see recordAtEvent).
  */
 export function buildPayload(message: PushMessage): PushPayload {
   return buildPushPayload(message.connection, message.event, recordAtEvent(message.event));
 }
 
-/** Returns the event's record snapshot in the shape of the entity, or the record as it is now for an event stored without one. */
+/**
+ * Returns the event's record snapshot in the shape of the entity, or the record as it is now for an
+ * event without one (stored before snapshots existed, or older than the log retention period).
+ */
 export function recordAtEvent(event: DocumentRecordEvent): DocumentRecord {
   if (!event.recordSnapshot) return event.documentRecord;
   return rowToProperties(event.recordSnapshot) as unknown as DocumentRecord;
