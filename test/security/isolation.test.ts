@@ -352,6 +352,18 @@ const OPERATIONS: Record<string, OperationCase> = {
       { id: (a) => a.userId, variables: (authorId, b) => ({ input: { documentRecordId: b.recordId, type: 'DocumentDownload', authorId } }) },
     ],
   },
+  'Mutation.recordDocumentEvents': {
+    role: 'MEMBER',
+    query: 'mutation ($inputs: [RecordDocumentEventInput!]!) { recordDocumentEvents(inputs: $inputs) { pushMessageIds event { id documentRecordId } } }',
+    own: (b) => ({ inputs: [{ documentRecordId: b.recordId, type: 'DocumentDownload' }] }),
+    foreign: [
+      // The foreign event comes first: errorShape masks the foreign id wherever it appears, even in `inputs[1]`.
+      { id: (a) => a.recordId, variables: (documentRecordId, b) => ({ inputs: [{ documentRecordId, type: 'DocumentRecordUpdated' }, { documentRecordId: b.recordId, type: 'DocumentDownload' }] }) },
+      { id: (a) => a.recordId, variables: (documentRecordId) => ({ inputs: [{ documentRecordId, type: 'DocumentRecordLocked' }] }) },
+      { id: (a) => a.userId, variables: (authorId, b) => ({ inputs: [{ documentRecordId: b.recordId, type: 'DocumentDownload', authorId }] }) },
+      { id: (a) => a.userId, variables: (ownerId, b) => ({ inputs: [{ documentRecordId: b.recordId, type: 'DocumentOwnerChanged', parameters: { ownerId } }] }) },
+    ],
+  },
   'Mutation.createDocument': {
     role: 'MEMBER',
     query: 'mutation ($input: CreateDocumentInput!, $actingUserId: ID) { createDocument(input: $input, actingUserId: $actingUserId) { id documentRecordId templateId } }',
