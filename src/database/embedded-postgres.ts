@@ -146,13 +146,22 @@ function initialise(initdb: string, dataDir: string, owner: Owner): void {
 /**
  * Stops a PostgreSQL left running on this data folder by a docpush process that died without
  * stopping it (killed with SIGKILL, say). The folder belongs to docpush alone, so a server on it
- * is an orphan; without this, every later start would fail on PostgreSQL's lock file.
+ * is an orphan unless the Node.js process that started it still runs: then this start fails
+ * instead, leaving the other docpush its database. Without this, every later start after a
+ * killed docpush would fail on PostgreSQL's lock file.
  */
 async function stopOrphanedServer(dataDir: string, logger?: Logger): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isPostgresOf(pid, dataDir)) return;
+  const owner = runningNodeParentOf(pid);
+  if (owner !== null) {
+    throw new Error(
+      `Another process (PID ${owner}) is running the embedded PostgreSQL in ${dataDir}, so it was left alone. ` +
+        'Stop that docpush first, or give this one another folder with DOCPUSH_DATA_DIR.',
+    );
+  }
 
   logger?.warn({ pid, dataDir }, 'stopping an embedded PostgreSQL left running by an earlier docpush process');
   process.kill(pid, 'SIGINT');
@@ -171,6 +180,24 @@ function isPostgresOf(pid: number, dataDir: string): boolean {
   } catch {
     // No /proc (macOS) or no such process: PostgreSQL itself removes a stale lock file.
     return false;
+  }
+}
+
+/**
+ * Returns the PID of the Node.js process that started the postgres server `pid` when that
+ * process still runs, or null. A server whose docpush ended was handed to init or a subreaper,
+ * which is not Node.js. Without /proc (macOS) it returns null.
+ */
+function runningNodeParentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name, which is in parentheses and may contain spaces: state, then the parent PID.
+    const parentPid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!Number.isInteger(parentPid) || parentPid <= 1) return null;
+    const command = readFileSync(`/proc/${parentPid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+    return /^node/.test(path.basename(command)) ? parentPid : null;
+  } catch {
+    return null;
   }
 }
 

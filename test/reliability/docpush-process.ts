@@ -79,6 +79,10 @@ export async function startDocpushProcess(env: Record<string, string>): Promise<
 
 export interface PostgresProcess {
   url: string;
+  /** PID of the helper process, the Node.js parent of the postgres server. */
+  pid: number;
+  /** Kills the helper process alone with SIGKILL, leaving its postgres server running. */
+  killHelper(): Promise<void>;
   /** Stops PostgreSQL (a fast shutdown that ends every connection) and waits for it. */
   stop(): Promise<void>;
 }
@@ -106,6 +110,11 @@ export async function startPostgresProcess(dataDir: string, port: number): Promi
   const url = /READY (\S+)\n/.exec(output)![1];
   return {
     url,
+    pid: child.pid!,
+    killHelper: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
       if (exitCode === undefined) child.kill('SIGTERM');
       await exited;
