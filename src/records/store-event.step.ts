@@ -64,13 +64,7 @@ export class EventItemError extends Error {
 export async function insertPlainEvents(scope: WorkspaceScope, events: CheckedEvent[]): Promise<RecordedEventSummary[]> {
   const inserted = await insertEventsWithMessages(scope.em, scope.workspaceId, events.map(plainEventRow));
   const failed = inserted.findIndex((row) => !row.recordFound || !row.authorFound);
-  if (failed >= 0) {
-    try {
-      summaryOf(events[failed], inserted[failed]);
-    } catch (error) {
-      throw new EventItemError(failed, error);
-    }
-  }
+  if (failed >= 0) throw new EventItemError(failed, missingReference(events[failed], inserted[failed]));
   return inserted.map((row, index) => summaryOf(events[index], row));
 }
 
@@ -78,11 +72,19 @@ function plainEventRow({ input, recordId, parameters }: CheckedEvent): PlainEven
   return { recordId, authorId: authorIdForLookup(input.authorId), type: input.type, parameters };
 }
 
+/**
+ * Returns the NOT_FOUND error of an event that was not stored because its record or its author
+ * was not found. The record is reported first, as the ORM path reports it, when both ids are wrong.
+ */
+function missingReference({ input }: CheckedEvent, inserted: InsertedEvent): ValidationError {
+  if (!inserted.recordFound) return referenceNotFound('documentRecordId', 'document record', input.documentRecordId);
+  return referenceNotFound('authorId', 'user', input.authorId!);
+}
+
 /** Describes a stored event, or throws NOT_FOUND for its missing record or author. */
-function summaryOf({ input, recordId, parameters }: CheckedEvent, inserted: InsertedEvent): RecordedEventSummary {
-  // The record is reported first, as the ORM path reports it, when both ids are wrong.
-  if (!inserted.recordFound) throw referenceNotFound('documentRecordId', 'document record', input.documentRecordId);
-  if (!inserted.event) throw referenceNotFound('authorId', 'user', input.authorId!);
+function summaryOf(checked: CheckedEvent, inserted: InsertedEvent): RecordedEventSummary {
+  if (!inserted.event) throw missingReference(checked, inserted);
+  const { input, recordId, parameters } = checked;
   const authorId = input.authorId === null || input.authorId === undefined ? null : Number(input.authorId);
 
   const event = { id: inserted.event.id, type: input.type, createdAt: inserted.event.createdAt, authorId, documentRecordId: recordId, parameters };
