@@ -1,7 +1,5 @@
 import { parseDuration } from '../src/config/duration';
-
-/** The most events that one recordDocumentEvents request takes. */
-const MAX_EVENTS_PER_BATCH = 100;
+import { MAX_EVENTS_PER_BATCH } from '../src/records/record-fields';
 
 export const SCENARIOS = ['throughput', 'latency', 'ceiling', 'attachments', 'memory'] as const;
 export type Scenario = (typeof SCENARIOS)[number];

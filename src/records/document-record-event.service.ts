@@ -2,6 +2,7 @@ import { DocumentRecordEvent } from './document-record-event.entity';
 import { DocumentRecord } from './document-record.entity';
 import type { RecordDocumentEventInput } from './document-record-event.input';
 import { lockRecords } from './event-recorder.service';
+import { MAX_EVENTS_PER_BATCH } from './record-fields';
 import { checkEvent, EventItemError, insertPlainEvent, insertPlainEvents, recordWithRecordChanges, type CheckedEvent, type RecordedEventSummary } from './store-event.step';
 import { NotFoundError, ValidationError } from '../common/errors';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
@@ -11,8 +12,7 @@ import { WorkspaceScope } from '../common/workspace-scope';
 import { findPage } from '../graphql/page-query';
 import type { Page } from '../graphql/pagination';
 
-/** Maximum number of events that one recordDocumentEvents call records. */
-export const MAX_EVENTS_PER_BATCH = 100;
+export { MAX_EVENTS_PER_BATCH };
 
 /** Records and lists the timeline events of one workspace's document records. */
 export class DocumentRecordEventService {
