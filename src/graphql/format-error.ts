@@ -22,7 +22,9 @@ export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
     const code = formatted.extensions?.code;
     if (code && code !== 'INTERNAL_SERVER_ERROR') {
       // Parse and validation errors from graphql-js and Apollo Server are safe to show as they are.
-      return { message: withFix(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code } };
+      const field = code === 'BAD_USER_INPUT' ? variableFieldOf(formatted.message) : null;
+      const extensions = field ? { code, field } : { code };
+      return { message: withFix(formatted.message), locations: formatted.locations, path: formatted.path, extensions };
     }
 
     logger.error({ err: original, path: formatted.path }, 'resolver failed');
@@ -32,6 +34,22 @@ export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/** graphql-js 16's messages for a variable that does not fit its type, with the path inside it when there is one. */
+const INVALID_VARIABLE = /^Variable "\$(\w+)" (?:got invalid value .*? at "([^"]+)";|got invalid value|of (?:required |non-null )?type)/;
+
+/**
+ * Returns the field that graphql-js's message for an invalid variable names, such as
+ * `inputs[1].type`, or null. Inside `$input` the path leaves `input.` out, as docpush's own
+ * errors do (`eventTypes[0]`).
+ */
+function variableFieldOf(message: string): string | null {
+  const match = INVALID_VARIABLE.exec(message);
+  if (!match) return null;
+  const [, variable, path] = match;
+  if (!path) return variable;
+  return variable === 'input' && path.startsWith('input.') ? path.slice('input.'.length) : path;
 }
 
 /** graphql-js 16 names the token limit but not the way around it. Its message reads "more that". */

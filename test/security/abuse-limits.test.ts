@@ -346,15 +346,15 @@ describe('graphql-ws request errors', () => {
 
     const error = await wsError({ query: pageQuery, variables: { first: 'ten' } });
 
-    expect(overHttp.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(error).toEqual([expect.objectContaining({ message: overHttp.message, extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(overHttp.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(error).toEqual([expect.objectContaining({ message: overHttp.message, extensions: { code: 'BAD_USER_INPUT', field: 'first' } })]);
   });
 
   it('report a missing required variable as BAD_USER_INPUT', async () => {
     const error = await wsError({ query: pageQuery });
 
     expect(error).toEqual([
-      expect.objectContaining({ message: 'Variable "$first" of required type "Int!" was not provided.', extensions: { code: 'BAD_USER_INPUT' } }),
+      expect.objectContaining({ message: 'Variable "$first" of required type "Int!" was not provided.', extensions: { code: 'BAD_USER_INPUT', field: 'first' } }),
     ]);
   });
 

@@ -15,7 +15,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function errorOfEventType(eventType: string): Promise<{ message: string; code?: string }> {
+async function errorOfEventType(eventType: string): Promise<{ message: string; code?: string; field?: unknown }> {
   const response = await postGraphQL(
     app.url,
     CREATE_CONNECTION,
@@ -23,7 +23,7 @@ async function errorOfEventType(eventType: string): Promise<{ message: string; c
     bearer(app.adminKey),
   );
   const [error] = response.body.errors ?? [];
-  return { message: error.message, code: error.extensions?.code };
+  return { message: error.message, code: error.extensions?.code, field: error.extensions?.field };
 }
 
 describe('unknown enum value', () => {
@@ -50,5 +50,31 @@ describe('unknown enum value', () => {
 
     expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(error.message).toContain('Use one of: ApprovalActionApprove, ');
+  });
+});
+
+describe('invalid variable', () => {
+  it('names the field inside $input', async () => {
+    const error = await errorOfEventType('SomethingElse');
+
+    expect(error.field).toBe('eventTypes[0]');
+  });
+
+  it('names the item of a list variable', async () => {
+    const query = 'mutation ($inputs: [RecordDocumentEventInput!]!) { recordDocumentEvents(inputs: $inputs) { pushMessageIds } }';
+    const inputs = [
+      { documentRecordId: '1', type: 'SignCompleted' },
+      { documentRecordId: '1', type: 'SignCompletd' },
+    ];
+
+    const response = await postGraphQL(app.url, query, { inputs }, bearer(app.adminKey));
+
+    expect(response.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'inputs[1].type' });
+  });
+
+  it('names a missing variable', async () => {
+    const response = await postGraphQL(app.url, CREATE_CONNECTION, {}, bearer(app.adminKey));
+
+    expect(response.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input' });
   });
 });
