@@ -91,7 +91,7 @@ export function renderMarkdown(results: BenchResults): string {
   return [facts, ...sections.filter((section) => section !== '')].join('\n');
 }
 
-/** The fastest point with one connection per event, whichever way its events were recorded. */
+/** Returns the fastest point with one connection per event, whichever way its events were recorded. */
 function bestSingleRoute(result: TopologyResult): ThroughputPoint | undefined {
   return result.throughput
     .filter((point) => point.connectionsPerEvent === 1)
@@ -125,12 +125,12 @@ function renderTargets(results: BenchResults): string {
   return `### Targets\n\n${table(['topology', 'measure', 'target', 'measured', 'met'], rows)}\n`;
 }
 
-/** The raw ceiling measured at the point's concurrency. */
+/** Returns the raw ceiling measured at the point's concurrency. */
 function ceilingOf(results: BenchResults, point: ThroughputPoint): CeilingResult | undefined {
   return results.ceilings.find((ceiling) => ceiling.concurrency === point.concurrency);
 }
 
-/** The point's deliveries per second as a share of the raw ceiling at its concurrency, or NaN without one. */
+/** Returns the point's deliveries per second as a share of the raw ceiling at its concurrency, or NaN without one. */
 function shareOfCeiling(results: BenchResults, point: ThroughputPoint): number {
   const ceiling = ceilingOf(results, point);
   return ceiling ? point.deliveriesPerSecond / ceiling.operationsPerSecond : Number.NaN;

@@ -29,9 +29,9 @@ export interface ThroughputPoint {
   /** Events recorded per GraphQL request: 1 with recordDocumentEvent, more with recordDocumentEvents. */
   eventsPerRequest: number;
   /**
-   * Most deliveries in flight at once: the job concurrency, or each connection's in-flight limit
-   * times the connections per event when that is lower. The raw ceiling it is compared with runs
-   * as many loops.
+   * Maximum number of deliveries in flight at once: the job concurrency, or each connection's
+   * in-flight limit times the connections per event when that is lower. The raw ceiling that the
+   * point is compared with runs as many loops.
    */
   concurrency: number;
   windowSeconds: number;

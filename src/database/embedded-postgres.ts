@@ -186,7 +186,10 @@ function isPostgresOf(pid: number, dataDir: string): boolean {
 /**
  * Returns the PID of the Node.js process that started the postgres server `pid` when that
  * process still runs, or null. A server whose docpush ended was handed to init or a subreaper,
- * which is not Node.js. Without /proc (macOS) it returns null.
+ * which is usually not Node.js. Without /proc (macOS) it returns null.
+ *
+ * NOTE: under a subreaper that is itself a Node.js process, an orphaned server looks owned, so
+ * the start fails naming the subreaper's PID instead of stopping the server.
  */
 function runningNodeParentOf(pid: number): number | null {
   try {

@@ -48,9 +48,10 @@ const MAX_COST_NODES = 20_000;
 const NODE_LIMIT_MESSAGE = 'Query exceeds the maximum allowed number of nodes.';
 
 /**
- * Most items of one list in an operation's variables. Coercing variables walks every item before
- * a resolver can check a list's own limit (recordDocumentEvents takes 100): 200,000 event inputs
- * took 3.4 s of the server's CPU before their rejection.
+ * Maximum number of items of one list in an operation's variables. Coercing variables walks every
+ * item before a resolver can check a list's own limit (recordDocumentEvents takes 100): 200,000
+ * event inputs took about 3.4 s of server CPU before their rejection, in one measurement on the
+ * 2-core development machine.
  */
 export const MAX_VARIABLE_LIST_ITEMS = 10_000;
 

@@ -73,19 +73,22 @@ export class DocumentRecordEventService {
       }
     });
 
-    let recorded: RecordedEventSummary[];
-    if (events.length === 1 && !events[0].changesRecord) {
-      recorded = [await insertPlainEvent(this.scope, events[0]).catch((error: unknown) => rethrowAtItem(error, itemPath(0)))];
-    } else if (!events.some((event) => event.changesRecord)) {
-      recorded = await insertPlainEvents(this.scope, events).catch((error: unknown) =>
-        error instanceof EventItemError ? rethrowAtItem(error.error, itemPath(error.index)) : Promise.reject(error),
-      );
-    } else {
-      recorded = await this.recordInTransaction(events, itemPath);
-    }
-
+    const recorded = events.some((event) => event.changesRecord)
+      ? await this.recordInTransaction(events, itemPath)
+      : await this.insertPlain(events, itemPath);
     await deliveryQueue.enqueue(recorded.flatMap((event) => event.messageIds));
     return recorded;
+  }
+
+  /** Stores events that change nothing on their records with one statement: the single-event one for one event. */
+  private async insertPlain(events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<RecordedEventSummary[]> {
+    try {
+      if (events.length === 1) return [await insertPlainEvent(this.scope, events[0])];
+      return await insertPlainEvents(this.scope, events);
+    } catch (error) {
+      if (error instanceof EventItemError) rethrowAtItem(error.error, itemPath(error.index));
+      return rethrowAtItem(error, events.length === 1 ? itemPath(0) : null);
+    }
   }
 
   /**

@@ -6,7 +6,7 @@ import { checkEmail, checkName, checkOptionalLabel, checkOptionalText, MAX_NAME_
 /** Legito allows at most three persons on a record. */
 export const MAX_PERSONS = 3;
 
-/** The most events that one recordDocumentEvents call records. */
+/** Maximum number of events that one recordDocumentEvents call records. */
 export const MAX_EVENTS_PER_BATCH = 100;
 
 /** The largest event `parameters` object as UTF-8 JSON; Legito documents only ids, dates and links there. */

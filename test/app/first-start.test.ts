@@ -19,7 +19,7 @@ async function countWorkspaces(databaseUrl: string): Promise<number> {
   }
 }
 
-/** Counts the sessions on the database other than the one that asks. */
+/** Counts the sessions on the database, leaving out the session that counts them. */
 async function countOtherSessions(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

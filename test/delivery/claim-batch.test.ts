@@ -270,7 +270,7 @@ describe('claimAndLoadDueMessages with a generic plan', () => {
     });
   }
 
-  it('keeps to each connection and its free slots', async () => {
+  it('keeps to free slots per connection', async () => {
     const lower = await newConnection('Lower id');
     const target = await newConnection('One slot taken');
     const higher = await newConnection('Higher id');

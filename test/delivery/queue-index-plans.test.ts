@@ -89,7 +89,7 @@ describe('queue queries on a long delivered history', () => {
     expect(await sequentialScansOfMessages(BACKLOG_SQL)).toEqual([]);
   });
 
-  it('claims waiting messages through the due index', async () => {
+  it('claims through the due index', async () => {
     const params = claimParams({ limit: 50, connectionConcurrency: 10, staleAfterMs: 60_000, now: new Date() });
 
     const scans = await genericPlanScansOfMessages(CLAIM_AND_LOAD.text, params);

@@ -124,7 +124,7 @@ describe('executePrepared after a migration by another process', () => {
     }
   });
 
-  it('prepares anew after failing in a transaction', async () => {
+  it('re-prepares after a failed transaction', async () => {
     await migrator.query('create table test_widths (id serial primary key, width int not null); insert into test_widths (width) values (7)');
     const statement = { name: 'test_select_width', text: 'select width from test_widths' };
     const selectInTransaction = () => app.app.services.orm.em.fork().transactional((tx) => executePrepared<{ width: unknown }>(tx, statement, []));
@@ -185,7 +185,7 @@ describe('recordDocumentEvents after a migration by another process', () => {
     await app?.stop();
   });
 
-  it('records a batch after the event type is recreated', async () => {
+  it('records a batch after enum recreation', async () => {
     const seeded = await seedWorkspace(app);
     const record = await seedRecord(app, seeded);
     const documentRecordId = String(record.id);

@@ -145,7 +145,7 @@ describe('recordDocumentEvents', () => {
     expect(await countStored()).toEqual({ events: before.events + MAX_EVENTS_PER_BATCH, messages: before.messages });
   });
 
-  it('accepts an ADMIN key and rejects a missing key', async () => {
+  it('checks the API key', async () => {
     const record = await createRecord();
 
     const recorded = dataOf(await sendBatch([{ documentRecordId: record.id, type: 'DocumentDownload' }], app.adminKey)).recordDocumentEvents;
@@ -157,7 +157,7 @@ describe('recordDocumentEvents', () => {
 });
 
 describe('recordDocumentEvents with a rejected event', () => {
-  it('stores nothing when an event in the middle fails', async () => {
+  it('stores nothing on a failure', async () => {
     const record = await createRecord();
     const before = await countStored();
 
@@ -196,7 +196,7 @@ describe('recordDocumentEvents with a rejected event', () => {
     expect(await countStored()).toEqual(before);
   });
 
-  it('names the first rejected event in input order', async () => {
+  it('names the first rejected event', async () => {
     const record = await createRecord();
     const before = await countStored();
 
@@ -216,7 +216,7 @@ describe('recordDocumentEvents with a rejected event', () => {
     ['an unknown new owner', 'inputs[1].parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: 999999 } })],
   ];
 
-  it.each(earlierRejections)('names %s before a later unknown record', async (_case, field, inputFor) => {
+  it.each(earlierRejections)('names %s before unknown records', async (_case, field, inputFor) => {
     const record = await createRecord();
     const before = await countStored();
 
@@ -252,7 +252,7 @@ describe('recordDocumentEvents with a rejected event', () => {
     expect(await countStored()).toEqual(before);
   });
 
-  it('rejects a mix of own and foreign records', async () => {
+  it('rejects mixed own and foreign records', async () => {
     const record = await createRecord();
     const other = await createWorkspace(app.app.services.orm.em.fork(), 'Tenant with a record');
     const foreignInput = { name: 'Foreign', authorId: String(other.defaultApiUser.id) };
@@ -291,7 +291,7 @@ describe('recordDocumentEvents batch size', () => {
 });
 
 describe('recordDocumentEvents with record changes', () => {
-  it('snapshots each event after the changes before it', async () => {
+  it('snapshots after earlier changes', async () => {
     const record = await createRecord();
 
     const recorded = await recordBatch([
@@ -327,7 +327,7 @@ describe('recordDocumentEvents with record changes', () => {
 });
 
 describe('concurrent recordDocumentEvents', () => {
-  it('both succeed over two records in opposite orders', async () => {
+  it('succeed in opposite record orders', async () => {
     const first = await createRecord('First');
     const second = await createRecord('Second');
     const alternating = (a: string, b: string): RecordDocumentEventInput[] =>
@@ -351,7 +351,7 @@ describe('concurrent recordDocumentEvents', () => {
     expect(await timelineOf(second.id)).toHaveLength(81);
   });
 
-  it('locks the records in ascending id order', async () => {
+  it('locks records by ascending id', async () => {
     const lower = await createRecord('Lower id');
     const higher = await createRecord('Higher id');
     const holder = new pg.Client({ connectionString: app.databaseUrl });

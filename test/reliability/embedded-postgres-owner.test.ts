@@ -36,7 +36,7 @@ function postmasterPid(): number {
 }
 
 describe('embedded PostgreSQL on a data folder in use', () => {
-  it('refuses a second start while the first runs', async () => {
+  it('rejects a second start', async () => {
     const first = await startPostgresProcess(dataDir, await findFreePort());
     started.push(first);
 
@@ -46,7 +46,7 @@ describe('embedded PostgreSQL on a data folder in use', () => {
     expect(await selectOne(first.url)).toBe(1);
   });
 
-  it('stops the server of a killed docpush and starts', async () => {
+  it('replaces an orphaned server', async () => {
     const killed = await startPostgresProcess(dataDir, await findFreePort());
     const orphanPid = postmasterPid();
     await killed.killHelper();

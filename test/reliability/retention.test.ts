@@ -135,7 +135,7 @@ describe('purge of expired rows', () => {
     return sorted(rows.map((row) => row.id));
   }
 
-  it('clears snapshots of old events in batches', async () => {
+  it('clears old snapshots in batches', async () => {
     const oldEvents = await createEvents(5, old);
     const recentEvents = await createEvents(2, recent);
     expect(await withSnapshot([...oldEvents, ...recentEvents])).toEqual(sorted([...oldEvents, ...recentEvents]));
@@ -165,7 +165,7 @@ describe('purge of expired rows', () => {
     }
   }
 
-  it('skips a locked event until the next run', async () => {
+  it('skips a locked event', async () => {
     const [eventId] = await createEvents(1, old);
 
     await whileEventLocked(eventId, 'for update', async () => {
@@ -180,7 +180,7 @@ describe('purge of expired rows', () => {
   });
 
   // A transaction that inserts a push message of the event holds this lock until it commits.
-  it('clears an event under a key share lock', async () => {
+  it('clears under a key share lock', async () => {
     const [eventId] = await createEvents(1, old);
 
     await whileEventLocked(eventId, 'for key share', async () => {
@@ -225,7 +225,7 @@ describe('delivery after the snapshot is cleared', () => {
       .map((request) => (JSON.parse(request.body) as { documentRecord: Record<string, unknown> }).documentRecord);
   }
 
-  it('pushes the current record on retry and resend', async () => {
+  it('pushes the current record afterwards', async () => {
     await createEnabledConnection(app, { url: listener.url });
     const record = await seedRecord(app, seeded, { name: 'Lease, draft 1' });
     let answerHeldAttempt: () => void = () => undefined;
@@ -304,7 +304,7 @@ describe('retention job in a worker', () => {
     }, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the retention job to purge the message and its log' });
   });
 
-  it('clears an event snapshot once it expires', async () => {
+  it('clears an expired snapshot', async () => {
     const record = await seedRecord(app, seeded);
     const { eventId } = await recordEvent(app, record, DocumentRecordEventType.DocumentDownload, seeded.author);
     const em = () => app.app.services.orm.em.fork();
@@ -376,7 +376,7 @@ describe('snapshot clearing plan on a long timeline', () => {
     return scans;
   }
 
-  it('finds expired snapshots through the partial index', async () => {
+  it('reads through the partial index', async () => {
     const cutoff = new Date(Date.now() - 30 * DAY_MS);
 
     const scans = await scansOf(CLEAR_EVENT_SNAPSHOTS_SQL, [cutoff, 1000]);

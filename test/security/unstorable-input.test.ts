@@ -82,7 +82,7 @@ describe('unstorable arguments', () => {
     expect(result.errors?.[0].message).toMatch(/nested more than 32 levels/);
   });
 
-  it('nests a batch item as deep as one input', async () => {
+  it('nests batch items like one input', async () => {
     // These are the deepest parameters that one event accepts. The `input` object is level 0,
     // `parameters` level 1, and the string at the bottom level 32.
     let parameters: Record<string, unknown> = { note: 'leaf' };
