@@ -220,7 +220,7 @@ async function startWorker(
     disableAfterMs: config.delivery.disableAfterMs,
     messageSizeLimitBytes: config.attachments.messageSizeLimitBytes,
     renderCache,
-    attemptBatcher: new AttemptBatcher(services.orm, logger),
+    attemptBatcher: new AttemptBatcher(services.orm, logger, { maxWaitMs: config.delivery.attemptWriteWaitMs }),
     metrics: services.monitoring.metrics,
     send: (request) =>
       sendWebhook(

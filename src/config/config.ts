@@ -51,6 +51,8 @@ export interface Config {
     connectionBusyDelayMs: number;
     /** A connection whose every attempt has failed for this long is disabled. */
     disableAfterMs: number;
+    /** Longest wait of an ended attempt's write for the requests still open in its worker. */
+    attemptWriteWaitMs: number;
     maxResponseBytes: number;
     retryScheduleMs: number[];
     retryJitter: number;
@@ -156,6 +158,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings'> {
       connectionConcurrency: integer(env, 'DOCPUSH_CONNECTION_CONCURRENCY', 10, 1, 10000),
       connectionBusyDelayMs: positiveDuration(env, 'DOCPUSH_CONNECTION_BUSY_DELAY', '2s'),
       disableAfterMs: positiveDuration(env, 'DOCPUSH_DISABLE_AFTER', '5d'),
+      attemptWriteWaitMs: boundedDuration(env, 'DOCPUSH_ATTEMPT_WRITE_WAIT', '5ms', 1_000),
       maxResponseBytes: byteSize(env, 'DOCPUSH_RESPONSE_BODY_LIMIT', 64 * 1024, 0, 16 * 1024 * 1024),
       retryScheduleMs: env.DOCPUSH_RETRY_SCHEDULE
         ? parseDurationList(env.DOCPUSH_RETRY_SCHEDULE, 'DOCPUSH_RETRY_SCHEDULE')
@@ -210,6 +213,15 @@ function timerDuration(env: Env, name: string, fallback: string): number {
   const value = positiveDuration(env, name, fallback);
   if (value > MAX_TIMER_MS) {
     throw new ValidationError(name, `${name}=${JSON.stringify(env[name])} is invalid: expected a duration of at most 24d (${MAX_TIMER_MS} ms), such as ${fallback}.`);
+  }
+  return value;
+}
+
+/** Reads a duration from 0 to `maxMs`, such as a short wait that batches work. */
+function boundedDuration(env: Env, name: string, fallback: string, maxMs: number): number {
+  const value = duration(env, name, fallback);
+  if (value > maxMs) {
+    throw new ValidationError(name, `${name}=${JSON.stringify(env[name])} is invalid: expected a duration from 0 to ${maxMs} ms, such as ${fallback}.`);
   }
   return value;
 }

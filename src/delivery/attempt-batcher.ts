@@ -6,6 +6,16 @@ import { recordAttempt, writeAttemptBatch, type AttemptInput, type AttemptRecord
 /** Largest number of attempts written by one transaction. */
 const DEFAULT_MAX_BATCH = 100;
 
+export interface AttemptBatcherOptions {
+  /** Largest number of attempts written by one transaction. */
+  maxBatch?: number;
+  /**
+   * Maximum time an ended attempt waits for the requests still open, so that their attempts join
+   * its write. 0 writes each batch as soon as the event loop turns.
+   */
+  maxWaitMs?: number;
+}
+
 interface PendingAttempt {
   input: AttemptInput;
   resolve(record: AttemptRecord): void;
@@ -18,6 +28,13 @@ interface PendingAttempt {
  * sends one NOTIFY per batch instead of per attempt, and with one attempt at a time it behaves
  * like a transaction per attempt.
  *
+ * While requests sent through `whileSending` are still open, a write waits for them up to
+ * `maxWaitMs`, and starts as soon as the last of them has been recorded. The dispatcher fills a
+ * connection's free slots with one claim, so its requests go out together and end within a few
+ * milliseconds of each other. Without the wait, each write took only the one or two attempts that
+ * had ended, the next claim replaced only those, and a busy connection cost about one commit per
+ * delivery. The wait delays the push log and the next claim by up to `maxWaitMs`, never a request.
+ *
  * When a batch fails, its attempts are written one by one, so one bad row costs only its own
  * attempt. An attempt that cannot be written at all is rejected; its message stays DELIVERING
  * and is claimed again once stale.
@@ -25,32 +42,65 @@ interface PendingAttempt {
 export class AttemptBatcher {
   private queue: PendingAttempt[] = [];
   private flushing = false;
+  /** Requests sent through whileSending that have not ended yet. */
+  private sending = 0;
+  private waitTimer: NodeJS.Timeout | null = null;
+  private readonly maxBatch: number;
+  private readonly maxWaitMs: number;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly logger: Logger,
-    private readonly maxBatch = DEFAULT_MAX_BATCH,
-  ) {}
+    options: AttemptBatcherOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.maxWaitMs = options.maxWaitMs ?? 0;
+  }
+
+  /** Counts `request` as open until it settles, so that writes started meanwhile wait for its attempt. */
+  async whileSending<T>(request: Promise<T>): Promise<T> {
+    this.sending += 1;
+    try {
+      return await request;
+    } finally {
+      this.sending -= 1;
+    }
+  }
 
   record(input: AttemptInput): Promise<AttemptRecord> {
     return new Promise<AttemptRecord>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        // Lets the attempts that end in this turn of the event loop join the first batch.
-        setImmediate(() => void this.flush());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  /** Starts a write now, or arms the wait timer when requests are still open and the batch has room. */
+  private scheduleFlush(): void {
+    if (this.flushing || this.queue.length === 0) return;
+    const waitForOpenRequests = this.sending > 0 && this.maxWaitMs > 0 && this.queue.length < this.maxBatch;
+    if (waitForOpenRequests) {
+      this.waitTimer ??= setTimeout(() => this.startFlush(), this.maxWaitMs);
+      return;
+    }
+    this.startFlush();
+  }
+
+  private startFlush(): void {
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    // Lets the attempts that end in this turn of the event loop join the batch.
+    setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        await this.writeBatch(batch);
-      }
+      await this.writeBatch(this.queue.splice(0, this.maxBatch));
     } finally {
       this.flushing = false;
+      // Attempts that ended during the write go in the next one, after the same wait.
+      this.scheduleFlush();
     }
   }
 

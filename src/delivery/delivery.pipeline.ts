@@ -135,7 +135,8 @@ async function sendAndRecord(
   if (request.droppedHeaders.length > 0) {
     deps.logger.warn({ ...ids, droppedHeaders: request.droppedHeaders }, 'custom headers not sent');
   }
-  const result = await deps.send(request);
+  const sending = deps.send(request);
+  const result = deps.attemptBatcher ? await deps.attemptBatcher.whileSending(sending) : await sending;
   const input = { message, request, result, retryPolicy: deps.retryPolicy, disableAfterMs: deps.disableAfterMs, now: now() };
   const record = deps.attemptBatcher ? await deps.attemptBatcher.record(input) : await recordAttempt(em, input);
   return { result, record };

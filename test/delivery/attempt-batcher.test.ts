@@ -4,7 +4,7 @@ import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { AttemptBatcher } from '../../src/delivery/attempt-batcher';
+import { AttemptBatcher, type AttemptBatcherOptions } from '../../src/delivery/attempt-batcher';
 import { claimAndLoadDueMessages } from '../../src/delivery/steps/claim-batch.step';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
 import { DELIVERY_LOG_CHANNEL } from '../../src/delivery/delivery-log.feed';
@@ -103,8 +103,24 @@ function attemptOf(message: PushMessage, statusCode: number, now: Date, extra: P
   return { message, request, result: resultOf(statusCode), retryPolicy: RETRY_POLICY, now, ...extra };
 }
 
-function newBatcher(maxBatch?: number): AttemptBatcher {
-  return new AttemptBatcher(app.app.services.orm, app.app.services.logger, maxBatch);
+function newBatcher(options: AttemptBatcherOptions = {}): AttemptBatcher {
+  return new AttemptBatcher(app.app.services.orm, app.app.services.logger, options);
+}
+
+/** Creates a request that stays open until the test ends it. */
+function openRequest(): { sent: Promise<string>; end(): void } {
+  let end: () => void = () => undefined;
+  const sent = new Promise<string>((resolve) => {
+    end = () => resolve('answered');
+  });
+  return { sent, end };
+}
+
+/** Counts the push log rows of each writing transaction, largest count first. */
+function rowsPerTransaction(logs: Array<{ xmin: string }>): number[] {
+  const counts = new Map<string, number>();
+  for (const log of logs) counts.set(log.xmin, (counts.get(log.xmin) ?? 0) + 1);
+  return [...counts.values()].sort((a, b) => b - a);
 }
 
 interface MessageRow {
@@ -213,14 +229,54 @@ describe('AttemptBatcher', () => {
     const messages = await insertClaimedMessages(connectionId, Array.from({ length: 50 }, () => 1));
     const now = new Date();
 
-    const batcher = newBatcher(20);
+    const batcher = newBatcher({ maxBatch: 20 });
     const records = await Promise.all(messages.map((message) => batcher.record(attemptOf(message, 200, now))));
 
     const logs = await readLogs(messages.map((message) => message.id));
     expect(logs).toHaveLength(50);
-    const rowsPerTransaction = [...logs.reduce((counts, log) => counts.set(log.xmin, (counts.get(log.xmin) ?? 0) + 1), new Map<string, number>()).values()];
-    expect(rowsPerTransaction.sort((a, b) => b - a)).toEqual([20, 20, 10]);
+    expect(rowsPerTransaction(logs)).toEqual([20, 20, 10]);
     expect(await waitForNotifiedIds(records.map((record) => record.logId))).toBe(3);
+  });
+
+  it('waits for open requests before writing', async () => {
+    const connectionId = await newConnection('Waits for open requests');
+    const [first, second] = await insertClaimedMessages(connectionId, [1, 1]);
+    // Far above the test's time limit, so only the end of the open request can start the write.
+    const batcher = newBatcher({ maxWaitMs: 60_000 });
+    const open = openRequest();
+    const stillSending = batcher.whileSending(open.sent);
+
+    const firstRecorded = batcher.record(attemptOf(first, 200, new Date()));
+    await new Promise((resolve) => setImmediate(resolve));
+    open.end();
+    await stillSending;
+    const secondRecorded = batcher.record(attemptOf(second, 200, new Date()));
+    await Promise.all([firstRecorded, secondRecorded]);
+
+    const logs = await readLogs([first.id, second.id]);
+    expect(rowsPerTransaction(logs)).toEqual([2]);
+  });
+
+  it('writes after the wait while a request hangs', async () => {
+    const connectionId = await newConnection('Writes past a hanging request');
+    const [message] = await insertClaimedMessages(connectionId, [1]);
+    const batcher = newBatcher({ maxWaitMs: 20 });
+    void batcher.whileSending(openRequest().sent);
+
+    const record = await batcher.record(attemptOf(message, 200, new Date()));
+
+    expect(await readLogs([message.id])).toEqual([expect.objectContaining({ id: record.logId, outcome: 'SUCCEEDED' })]);
+  });
+
+  it('writes a full batch without waiting', async () => {
+    const connectionId = await newConnection('Full batch during a hanging request');
+    const messages = await insertClaimedMessages(connectionId, [1, 1, 1]);
+    const batcher = newBatcher({ maxBatch: 3, maxWaitMs: 60_000 });
+    void batcher.whileSending(openRequest().sent);
+
+    await Promise.all(messages.map((message) => batcher.record(attemptOf(message, 200, new Date()))));
+
+    expect(rowsPerTransaction(await readLogs(messages.map((message) => message.id)))).toEqual([3]);
   });
 
   it('reports a superseded attempt and leaves its message', async () => {

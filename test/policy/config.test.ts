@@ -17,6 +17,7 @@ describe('loadConfig timer settings', () => {
     ['DOCPUSH_AUTH_RECHECK_INTERVAL', '30d'],
     ['DOCPUSH_JOB_POLL_INTERVAL', '30d'],
     ['DOCPUSH_ATTEMPT_TIMEOUT', '0'],
+    ['DOCPUSH_ATTEMPT_WRITE_WAIT', '2s'],
   ])('rejects %s=%s', (name, value) => {
     const error = errorOf({ [name]: value });
 
@@ -29,6 +30,17 @@ describe('loadConfig timer settings', () => {
 
     expect(config.api.authRecheckIntervalMs).toBe(24 * 86_400_000);
     expect(config.jobs.processEveryMs).toBe(24 * 86_400_000);
+  });
+});
+
+describe('loadConfig DOCPUSH_ATTEMPT_WRITE_WAIT', () => {
+  it('defaults to 5 ms and accepts 0', () => {
+    expect(loadConfig({}).delivery.attemptWriteWaitMs).toBe(5);
+    expect(loadConfig({ DOCPUSH_ATTEMPT_WRITE_WAIT: '0' }).delivery.attemptWriteWaitMs).toBe(0);
+  });
+
+  it('names the allowed range', () => {
+    expect(errorOf({ DOCPUSH_ATTEMPT_WRITE_WAIT: '2s' }).message).toContain('from 0 to 1000 ms');
   });
 });
 
