@@ -208,6 +208,12 @@ async function startWorker(
   worker.listenerConnections = listenerConnections;
   const renderCache = new RenderCache({ maxBytes: config.attachments.renderCacheBytes });
   services.monitoring.metrics.trackRenderCache(() => renderCache.stats());
+  // The dispatcher is created below; its claims fill the slots of the attempts that a write records.
+  let dispatcher: DeliveryDispatcher | null = null;
+  const attemptBatcher = new AttemptBatcher(services.orm, logger, {
+    maxWaitMs: config.delivery.attemptWriteWaitMs,
+    onWriteStart: () => dispatcher?.wakeSoon(),
+  });
   const deps: DeliveryDeps = {
     orm: services.orm,
     secretBox: services.secretBox,
@@ -220,7 +226,7 @@ async function startWorker(
     disableAfterMs: config.delivery.disableAfterMs,
     messageSizeLimitBytes: config.attachments.messageSizeLimitBytes,
     renderCache,
-    attemptBatcher: new AttemptBatcher(services.orm, logger, { maxWaitMs: config.delivery.attemptWriteWaitMs }),
+    attemptBatcher,
     metrics: services.monitoring.metrics,
     send: (request) =>
       sendWebhook(
@@ -235,7 +241,7 @@ async function startWorker(
     }
   };
 
-  const dispatcher = new DeliveryDispatcher({
+  dispatcher = new DeliveryDispatcher({
     orm: services.orm,
     logger,
     channelListener: services.channelListener,
@@ -244,6 +250,7 @@ async function startWorker(
     connectionConcurrency: config.delivery.connectionConcurrency,
     staleAfterMs: config.jobs.lockLifetimeMs,
     pollIntervalMs: config.jobs.processEveryMs,
+    answeredMessageIds: () => attemptBatcher.writingMessageIds(),
     deliver: async (message) => countDisabled(await deliverClaimedMessage(services.orm.em.fork(), message, deps)),
     onDrainDeadline: () => listenerConnections.close(),
   });

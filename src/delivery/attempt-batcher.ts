@@ -14,6 +14,8 @@ export interface AttemptBatcherOptions {
    * its write. 0 writes each batch as soon as the event loop turns.
    */
   maxWaitMs?: number;
+  /** Called when a write starts, so the dispatcher can fill the slots of the attempts it writes. */
+  onWriteStart?: () => void;
 }
 
 interface PendingAttempt {
@@ -47,6 +49,9 @@ export class AttemptBatcher {
   private waitTimer: NodeJS.Timeout | null = null;
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
+  private readonly onWriteStart: () => void;
+  /** Message ids of the attempts that the running write records. */
+  private writing: string[] = [];
 
   constructor(
     private readonly orm: MikroORM,
@@ -55,6 +60,12 @@ export class AttemptBatcher {
   ) {
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.maxWaitMs = options.maxWaitMs ?? 0;
+    this.onWriteStart = options.onWriteStart ?? (() => undefined);
+  }
+
+  /** Returns the message ids of the attempts being written, whose requests have ended. */
+  writingMessageIds(): readonly string[] {
+    return this.writing;
   }
 
   /** Counts `request` as open until it settles, so that writes started meanwhile wait for its attempt. */
@@ -95,9 +106,13 @@ export class AttemptBatcher {
   }
 
   private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.writing = batch.map((pending) => pending.input.message.id);
+    this.onWriteStart();
     try {
-      await this.writeBatch(this.queue.splice(0, this.maxBatch));
+      await this.writeBatch(batch);
     } finally {
+      this.writing = [];
       this.flushing = false;
       // Attempts that ended during the write go in the next one, after the same wait.
       this.scheduleFlush();

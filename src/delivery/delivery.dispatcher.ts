@@ -31,6 +31,8 @@ export interface DispatcherOptions {
   staleAfterMs: number;
   /** Fallback claim interval, for notifications lost while the LISTEN connection was down. */
   pollIntervalMs: number;
+  /** Returns the messages of this worker whose request has ended and whose attempt is being written. Claims do not count them as in flight. */
+  answeredMessageIds?(): readonly string[];
   /** Runs one claimed attempt; the message is loaded with DELIVERY_RELATIONS. */
   deliver(message: PushMessage): Promise<void>;
   /** Called when a stop's drain deadline passes with attempts still running, to abort their requests. */
@@ -58,6 +60,14 @@ export class DeliveryDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private errorDelayMs = FIRST_ERROR_DELAY_MS;
+  /**
+   * Attempts being written when a claim that excluded them found nothing more to claim. Their
+   * end frees no slot that the claim had not already filled, so it does not wake the dispatcher,
+   * unless the process has been full since.
+   */
+  private readonly slotsRefilled = new Set<string>();
+  /** Whether the last claim round stopped at `concurrency`, so any attempt's end frees room. */
+  private processFull = false;
   /** Clock time the last claim statement used. */
   private lastClaimAt = new Date();
 
@@ -144,6 +154,7 @@ export class DeliveryDispatcher {
           const claimed = await this.claimBatch(requested);
           if (claimed < requested) break;
         }
+        this.processFull = this.inFlight.size >= this.options.concurrency;
         // A wake-up that arrives while the next claim is planned is served by another round. A
         // full process plans nothing: the end of an attempt wakes it, and it plans then.
         if (!this.wakeRequested && this.inFlight.size < this.options.concurrency) await this.planNextClaim();
@@ -163,12 +174,17 @@ export class DeliveryDispatcher {
     const em = this.options.orm.em.fork();
     const now = new Date();
     this.lastClaimAt = now;
+    const answeredIds = [...(this.options.answeredMessageIds?.() ?? [])];
     const messages = await claimAndLoadDueMessages(em, {
       limit: requested,
       connectionConcurrency: this.options.connectionConcurrency,
       staleAfterMs: this.options.staleAfterMs,
+      answeredIds,
       now,
     });
+    if (messages.length < requested) {
+      for (const id of answeredIds) if (this.inFlight.has(id)) this.slotsRefilled.add(id);
+    }
     if (messages.length === 0) return 0;
     if (!this.running) {
       // Claimed while the dispatcher stopped: handed back at once instead of starting attempts that no drain waits for.
@@ -206,12 +222,17 @@ export class DeliveryDispatcher {
       })
       .finally(() => {
         this.inFlight.delete(message.id);
-        this.wakeSoon();
+        const refilled = this.slotsRefilled.delete(message.id);
+        if (!refilled || this.processFull) this.wakeSoon();
       });
   }
 
-  /** Wakes once after the current burst of callbacks, so attempts ending together cause one claim. */
-  private wakeSoon(): void {
+  /**
+   * Wakes once after the current burst of callbacks, so attempts ending together cause one claim.
+   * The attempt writer calls it when a write starts, because the written attempts' requests have
+   * ended and their slots can be refilled while the write runs.
+   */
+  wakeSoon(): void {
     if (this.wakeScheduled) return;
     this.wakeScheduled = true;
     setImmediate(() => {

@@ -171,6 +171,17 @@ describe('claimAndLoadDueMessages', () => {
     expect(sorted(await claim({ now, connectionConcurrency: 5 }))).toEqual(due.slice(1, 3));
   });
 
+  it('frees the slots of answered rows', async () => {
+    const connectionId = await newConnection('Answered while written');
+    const now = new Date();
+    const answered = await insertMessages(connectionId, 2, { state: 'DELIVERING', attempts: 1, updatedAt: new Date(now.getTime() - SECOND_MS) });
+    const due = await insertMessages(connectionId, 5, { spacingMs: 1000 });
+
+    expect(sorted(await claim({ now, connectionConcurrency: 3, answeredIds: answered }))).toEqual(due.slice(0, 3));
+    const rows = await readMessages(answered);
+    for (const id of answered) expect(rows.get(id)).toMatchObject({ state: 'DELIVERING', attempts: 1 });
+  });
+
   it('claims stale delivering rows again', async () => {
     const connectionId = await newConnection('Stale');
     const now = new Date();

@@ -10,6 +10,11 @@ export interface BatchClaimOptions {
   connectionConcurrency: number;
   /** A DELIVERING message untouched for this long was left by a stopped worker and is claimed again. */
   staleAfterMs: number;
+  /**
+   * DELIVERING messages of this worker whose request has ended and whose attempt is being
+   * written. They no longer take a slot of their connection.
+   */
+  answeredIds?: readonly string[];
   now: Date;
 }
 
@@ -34,7 +39,8 @@ export const DELIVERY_RELATIONS = ['connection', 'event', 'event.author', 'event
  * A connection gets at most as many messages as it has free slots under `connectionConcurrency`,
  * and its rows beyond those slots are never candidates, so one connection's backlog cannot fill
  * a claim and hold back the others. Messages that do not fit stay due and are claimed once an
- * attempt of their connection ends.
+ * attempt of their connection ends. The limit counts requests: a message in `answeredIds` has
+ * its response and waits only for its attempt to be written, so it takes no slot.
  *
  * NOTE: two workers claiming at the same moment both count the other's claims as not yet in
  * flight, so a connection can briefly have up to one extra batch per worker in flight. Making
@@ -64,7 +70,7 @@ export async function claimAndLoadDueMessages(em: EntityManager, options: BatchC
 const CLAIM_SQL = `with in_flight as (
        select connection_id, count(*)::int as busy
          from push_messages
-        where state = 'DELIVERING' and updated_at >= ?
+        where state = 'DELIVERING' and updated_at >= ? and id <> all(?::text[])
         group by connection_id
      ),
      picked as (
@@ -116,8 +122,9 @@ export const CLAIM_AND_LOAD: PreparedStatement = {
 export function claimParams(options: BatchClaimOptions): unknown[] {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
   const { now, connectionConcurrency: slots } = options;
+  const answeredIds = [...(options.answeredIds ?? [])];
   // In the order of the placeholders: in_flight, the waiting and the stale rows, the connection's and the claim's limits, the update.
-  return [staleBefore, now, slots, staleBefore, slots, slots, slots, options.limit, now, ABANDONED_NOTE];
+  return [staleBefore, answeredIds, now, slots, staleBefore, slots, slots, slots, options.limit, now, ABANDONED_NOTE];
 }
 
 /**
