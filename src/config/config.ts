@@ -45,7 +45,7 @@ export interface Config {
   };
   delivery: {
     attemptTimeoutMs: number;
-    /** Largest number of attempts in flight to one connection at a time, across all workers. */
+    /** Largest number of requests in flight to one connection at a time, across all workers. */
     connectionConcurrency: number;
     /** Wait before a message of a connection at its concurrency limit is tried again (±20%). */
     connectionBusyDelayMs: number;

@@ -25,7 +25,7 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Largest number of messages claimed by one statement. */
   batchSize: number;
-  /** Largest number of attempts in flight to one connection, across all workers. */
+  /** Largest number of requests in flight to one connection, across all workers. */
   connectionConcurrency: number;
   /** A DELIVERING message untouched for this long was abandoned by a stopped worker. */
   staleAfterMs: number;
