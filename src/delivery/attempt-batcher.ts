@@ -35,7 +35,8 @@ interface PendingAttempt {
  * connection's free slots with one claim, so its requests go out together and end within a few
  * milliseconds of each other. Without the wait, each write took only the one or two attempts that
  * had ended, the next claim replaced only those, and a busy connection cost about one commit per
- * delivery. The wait delays the push log and the next claim by up to `maxWaitMs`, never a request.
+ * delivery. The wait delays the push log, and the claim that refills the written attempts' slots,
+ * by up to `maxWaitMs`. It never delays a request that has been sent.
  *
  * When a batch fails, its attempts are written one by one, so one bad row costs only its own
  * attempt. An attempt that cannot be written at all is rejected; its message stays DELIVERING
@@ -50,7 +51,7 @@ export class AttemptBatcher {
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
   private readonly onWriteStart: () => void;
-  /** Message ids of the attempts that the running write records. */
+  /** Message ids of the attempts that the running write has yet to record. */
   private writing: string[] = [];
 
   constructor(
@@ -63,7 +64,11 @@ export class AttemptBatcher {
     this.onWriteStart = options.onWriteStart ?? (() => undefined);
   }
 
-  /** Returns the message ids of the attempts being written, whose requests have ended. */
+  /**
+   * Returns the message ids of the attempts being written, whose requests have ended. An attempt
+   * written one by one leaves the list as soon as its own write ends, because its message may then
+   * be claimed again, by a resend or a retry, and have a request open.
+   */
   writingMessageIds(): readonly string[] {
     return this.writing;
   }
@@ -119,6 +124,12 @@ export class AttemptBatcher {
     }
   }
 
+  /** Removes one entry of `messageId`, in a new array, so that a list returned earlier stays as it was. */
+  private removeFromWriting(messageId: string): void {
+    const index = this.writing.indexOf(messageId);
+    if (index >= 0) this.writing = [...this.writing.slice(0, index), ...this.writing.slice(index + 1)];
+  }
+
   private async writeBatch(batch: PendingAttempt[]): Promise<void> {
     try {
       const records = await writeAttemptBatch(this.orm.em.fork(), batch.map((pending) => pending.input));
@@ -130,7 +141,9 @@ export class AttemptBatcher {
       }
       this.logger.warn({ err: error, attempts: batch.length }, 'writing a batch of attempts failed; writing them one by one');
       for (const pending of batch) {
-        await retryOnDeadlock(() => recordAttempt(this.orm.em.fork(), pending.input)).then(pending.resolve, pending.reject);
+        await retryOnDeadlock(() => recordAttempt(this.orm.em.fork(), pending.input))
+          .finally(() => this.removeFromWriting(pending.input.message.id))
+          .then(pending.resolve, pending.reject);
       }
     }
   }

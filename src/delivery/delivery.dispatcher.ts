@@ -41,8 +41,10 @@ export interface DispatcherOptions {
 
 /**
  * Feeds a worker with due push messages, claimed from `push_messages` in batches up to
- * `concurrency` attempts in flight. It claims again when an attempt ends, when a NOTIFY on
- * DUE_MESSAGES_CHANNEL reports due messages and when the earliest scheduled retry comes due.
+ * `concurrency` attempts in flight. It claims again when the write of answered attempts starts
+ * and when an attempt ends, unless a claim has refilled that attempt's slot already. It also
+ * claims when a NOTIFY on DUE_MESSAGES_CHANNEL reports due messages and when the earliest
+ * scheduled retry comes due.
  * It also claims when the LISTEN connection comes back after a loss, because notifications sent
  * while it was down are lost. A poll every `pollIntervalMs` is the fallback.
  *
@@ -63,7 +65,7 @@ export class DeliveryDispatcher {
   /**
    * Attempts being written when a claim that excluded them found nothing more to claim. Their
    * end frees no slot that the claim had not already filled, so it does not wake the dispatcher,
-   * unless the process has been full since.
+   * unless the last claim round left the process full.
    */
   private readonly slotsRefilled = new Set<string>();
   /** Whether the last claim round stopped at `concurrency`, so any attempt's end frees room. */

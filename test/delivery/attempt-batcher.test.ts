@@ -6,6 +6,8 @@ import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { AttemptBatcher, type AttemptBatcherOptions } from '../../src/delivery/attempt-batcher';
 import { claimAndLoadDueMessages } from '../../src/delivery/steps/claim-batch.step';
+import { claimMessage } from '../../src/delivery/steps/claim-message.step';
+import { newMessageId } from '../../src/common/ids';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
 import { DELIVERY_LOG_CHANNEL } from '../../src/delivery/delivery-log.feed';
 import type { AttemptInput, AttemptRecord } from '../../src/delivery/steps/record-attempt.step';
@@ -59,6 +61,9 @@ let insertedMessages = 0;
 
 /** Due time of the messages that insertClaimedMessages inserts: before every other message, so a claim takes them first. */
 const DUE_LONG_AGO = new Date('2000-01-01T00:00:00.000Z');
+
+/** Due time of messages left waiting by a test: after those of insertClaimedMessages, so its claims leave them alone. */
+const DUE_AFTER_CLAIMED = new Date('2000-01-02T00:00:00.000Z');
 
 /**
  * Inserts due messages of a connection, claims them as the dispatcher does, and returns them
@@ -451,6 +456,60 @@ describe('AttemptBatcher', () => {
     for (const message of good) expect(states.get(message.id)?.state).toBe('SUCCEEDED');
     expect(states.get(bad.id)).toMatchObject({ state: 'DELIVERING', attempts: 1 });
     expect(await waitForNotifiedIds(records.map((record) => record.logId))).toBe(4);
+  });
+
+  it('counts a resend during a one-by-one write', async () => {
+    const connectionId = await newConnection('Resent during a one-by-one write');
+    const [resent, held] = await insertClaimedMessages(connectionId, [1, 1]);
+    const [bad] = await insertClaimedMessages(await newConnection('Bad row beside a resend'), [1]);
+    bad.connection.name = 'x'.repeat(201);
+    const waiting = Array.from({ length: 5 }, () => newMessageId());
+    await pool.query(
+      `insert into push_messages (id, workspace_id, connection_id, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+       select id, $2, $3, $4, 'PENDING', 0, $5, now(), now() from unnest($1::text[]) as due(id)`,
+      [waiting, workspaceId, connectionId, eventId, DUE_AFTER_CLAIMED],
+    );
+    // Holds the one-by-one write of `held` at its message row, so that the batcher is still writing below.
+    const lock = new pg.Client({ connectionString: app.databaseUrl });
+    await lock.connect();
+
+    try {
+      await lock.query(`begin`);
+      await lock.query(`select id from push_messages where id = $1 for no key update`, [held.id]);
+      const batcher = newBatcher();
+      const now = new Date();
+      // The failed attempt of `held` sends the batch down the transactional path, where the bad row fails it.
+      const recorded = [batcher.record(attemptOf(resent, 200, now)), batcher.record(attemptOf(bad, 200, now)), batcher.record(attemptOf(held, 500, now))];
+      const settled = Promise.allSettled(recorded);
+      await recorded[0];
+
+      // An operator resend takes the message whose attempt the one-by-one write has just recorded.
+      const em = app.app.services.orm.em.fork();
+      const resend = await claimMessage(em, resent.id, { force: true, staleAfterMs: HOUR_MS, connectionConcurrency: 3, now: new Date() });
+      expect(resend.kind).toBe('claimed');
+      const answeredIds = [...batcher.writingMessageIds()];
+      const claimed = await claimAndLoadDueMessages(app.app.services.orm.em.fork(), {
+        limit: waiting.length,
+        connectionConcurrency: 3,
+        staleAfterMs: HOUR_MS,
+        answeredIds,
+        now: new Date(),
+      });
+
+      // The resend's request is open, so only two of the three slots are free.
+      const claimedIds = claimed.filter((message) => message.connection.id === connectionId).map((message) => message.id);
+      expect(claimedIds).toHaveLength(2);
+      expect(answeredIds).not.toContain(resent.id);
+      expect(answeredIds).toContain(held.id);
+      await lock.query(`commit`);
+      expect((await settled).map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(batcher.writingMessageIds()).toEqual([]);
+    } finally {
+      await lock.query(`rollback`).catch(() => undefined);
+      await lock.end();
+      // Rows left due would be taken by the claims of the tests that follow.
+      await pool.query(`update push_messages set state = 'CANCELLED', next_attempt_at = null where id = any($1::text[]) and state = 'PENDING'`, [waiting]);
+    }
   });
 
   // Each column travels as one PostgreSQL array literal, whose elements node-postgres quotes and escapes.

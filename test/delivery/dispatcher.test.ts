@@ -326,6 +326,59 @@ describe('beside an API process', () => {
       expect(delivered[0].at - startedAt).toBeGreaterThanOrEqual(250);
     });
 
+    it('wakes a full process when refilled attempts end', async () => {
+      const connection = await createEnabledConnection(api, { name: 'Refilled', url: 'http://127.0.0.1:9/webhook' });
+      const record = await seedRecord(api, seeded);
+      const { eventId } = await recordEvent(api, record, DocumentRecordEventType.DocumentRecordCreated, seeded.author);
+      const [first, second] = await insertDueMessages(Number(connection.id), eventId, 2);
+      // Never started, so no NOTIFY wakes this dispatcher: only the test and the ends of attempts do.
+      const channelListener = new PgChannelListener({ connectionString: api.databaseUrl, logger: api.app.services.logger });
+      const delivered: string[] = [];
+      const endAttempt = new Map<string, () => void>();
+      let answered: string[] = [];
+      dispatcher = new DeliveryDispatcher({
+        orm: api.app.services.orm,
+        logger: api.app.services.logger,
+        channelListener,
+        concurrency: 3,
+        batchSize: 3,
+        connectionConcurrency: 10,
+        staleAfterMs: 60_000,
+        pollIntervalMs: 3_600_000,
+        answeredMessageIds: () => answered,
+        deliver: (message) =>
+          new Promise<void>((resolve) => {
+            delivered.push(message.id);
+            endAttempt.set(message.id, resolve);
+          }),
+      });
+      const internals = dispatcher as unknown as { claiming: boolean; slotsRefilled: Set<string> };
+
+      try {
+        await dispatcher.start();
+        await waitFor(() => delivered.length === 2 && !internals.claiming, { description: 'the first two attempts to start' });
+        // Both attempts are answered and being written, as the attempt writer reports them, and a claim finds nothing more.
+        answered = [first, second];
+        dispatcher.wakeSoon();
+        await waitFor(() => internals.slotsRefilled.size === 2 && !internals.claiming, { description: 'the claim that refills both slots' });
+
+        // The older of two new messages takes the last slot of the process, and the other waits.
+        const [third, fourth] = await insertDueMessages(Number(connection.id), eventId, 2);
+        dispatcher.wake();
+        await waitFor(() => delivered.includes(third) && !internals.claiming, { description: 'the claim that fills the process' });
+        expect(delivered).not.toContain(fourth);
+        answered = [];
+        endAttempt.get(first)!();
+        endAttempt.get(second)!();
+
+        await waitFor(() => delivered.includes(fourth), { timeoutMs: 5000, description: 'the waiting message to take a freed slot' });
+      } finally {
+        for (const end of endAttempt.values()) end();
+        await dispatcher.stop(0);
+        dispatcher = null;
+      }
+    });
+
     it('claims at once when its LISTEN connection returns', async () => {
       const connection = await createEnabledConnection(api, { name: 'Reconnect', url: 'http://127.0.0.1:9/webhook' });
       const record = await seedRecord(api, seeded);

@@ -6,7 +6,7 @@ import { selectClaimedMessages, toClaimedMessage, type ClaimedMessageRow } from 
 export interface BatchClaimOptions {
   /** Largest number of messages to claim. */
   limit: number;
-  /** Largest number of DELIVERING messages of one connection, counting only those not stale. */
+  /** Largest number of DELIVERING messages of one connection, counting only those not stale and not in `answeredIds`. */
   connectionConcurrency: number;
   /** A DELIVERING message untouched for this long was left by a stopped worker and is claimed again. */
   staleAfterMs: number;
@@ -38,9 +38,10 @@ export const DELIVERY_RELATIONS = ['connection', 'event', 'event.author', 'event
  *
  * A connection gets at most as many messages as it has free slots under `connectionConcurrency`,
  * and its rows beyond those slots are never candidates, so one connection's backlog cannot fill
- * a claim and hold back the others. Messages that do not fit stay due and are claimed once an
- * attempt of their connection ends. The limit counts requests: a message in `answeredIds` has
- * its response and waits only for its attempt to be written, so it takes no slot.
+ * a claim and hold back the others. Messages that do not fit stay due and are claimed once a
+ * request of their connection is answered and its attempt's write starts. The limit counts
+ * requests: a message in `answeredIds` has its response and waits only for its attempt to be
+ * written, so it takes no slot.
  *
  * NOTE: two workers claiming at the same moment both count the other's claims as not yet in
  * flight, so a connection can briefly have up to one extra batch per worker in flight. Making
@@ -130,7 +131,8 @@ export function claimParams(options: BatchClaimOptions): unknown[] {
 /**
  * Returns the earliest `nextAttemptAt` after `since` among PENDING and RETRY_SCHEDULED messages,
  * or null. Messages due at `since` already are not considered: they wait for a free slot of their
- * connection, and the end of an attempt wakes the dispatcher for them.
+ * connection, and the start of an attempt's write or the end of an attempt wakes the dispatcher
+ * for them.
  */
 export async function nextDueTime(em: EntityManager, since: Date): Promise<Date | null> {
   const rows = await executePrepared<{ next: Date | string | null }>(em, NEXT_DUE_TIME, [since]);
