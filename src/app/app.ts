@@ -250,7 +250,7 @@ async function startWorker(
     connectionConcurrency: config.delivery.connectionConcurrency,
     staleAfterMs: config.jobs.lockLifetimeMs,
     pollIntervalMs: config.jobs.processEveryMs,
-    answeredMessageIds: () => attemptBatcher.writingMessageIds(),
+    requestEndedMessageIds: () => attemptBatcher.writingMessageIds(),
     deliver: async (message) => countDisabled(await deliverClaimedMessage(services.orm.em.fork(), message, deps)),
     onDrainDeadline: () => listenerConnections.close(),
   });

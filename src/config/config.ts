@@ -28,7 +28,7 @@ export interface Config {
     mongoUrl: string | null;
     /** Safety-net poll interval; LISTEN/NOTIFY wakes workers at once. */
     processEveryMs: number;
-    /** Largest number of delivery attempts in flight in one worker process. */
+    /** Largest number of open delivery requests in one worker process. */
     concurrency: number;
     /** Largest number of due messages one claim statement takes. */
     claimBatchSize: number;

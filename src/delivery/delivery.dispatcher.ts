@@ -21,7 +21,10 @@ export interface DispatcherOptions {
   logger: Logger;
   /** The process's shared LISTEN connection, on which the dispatcher subscribes to DUE_MESSAGES_CHANNEL. */
   channelListener: PgChannelListener;
-  /** Largest number of attempts in flight in this process. */
+  /**
+   * Largest number of attempts of this process whose request has not ended. Attempts being
+   * written come on top, at most one write batch of them.
+   */
   concurrency: number;
   /** Largest number of messages claimed by one statement. */
   batchSize: number;
@@ -32,7 +35,7 @@ export interface DispatcherOptions {
   /** Fallback claim interval, for notifications lost while the LISTEN connection was down. */
   pollIntervalMs: number;
   /** Returns the messages of this worker whose request has ended and whose attempt is being written. Claims do not count them as in flight. */
-  answeredMessageIds?(): readonly string[];
+  requestEndedMessageIds?(): readonly string[];
   /** Runs one claimed attempt; the message is loaded with DELIVERY_RELATIONS. */
   deliver(message: PushMessage): Promise<void>;
   /** Called when a stop's drain deadline passes with attempts still running, to abort their requests. */
@@ -41,7 +44,7 @@ export interface DispatcherOptions {
 
 /**
  * Feeds a worker with due push messages, claimed from `push_messages` in batches up to
- * `concurrency` attempts in flight. It claims again when the write of answered attempts starts
+ * `concurrency` open requests. It claims again when the write of attempts whose request has ended starts
  * and when an attempt ends, unless a claim has refilled that attempt's slot already. It also
  * claims when a NOTIFY on DUE_MESSAGES_CHANNEL reports due messages and when the earliest
  * scheduled retry comes due.
@@ -68,7 +71,10 @@ export class DeliveryDispatcher {
    * unless the last claim round left the process full.
    */
   private readonly slotsRefilled = new Set<string>();
-  /** Whether the last claim round stopped at `concurrency`, so any attempt's end frees room. */
+  /**
+   * Whether the last claim round stopped at `concurrency`, so any attempt's end frees room. An
+   * attempt whose write has committed counts as open until it ends.
+   */
   private processFull = false;
   /** Clock time the last claim statement used. */
   private lastClaimAt = new Date();
@@ -151,15 +157,15 @@ export class DeliveryDispatcher {
         this.wakeRequested = false;
         // When the process is full and claims nothing, the next claim is planned from now.
         this.lastClaimAt = new Date();
-        while (this.running && this.inFlight.size < this.options.concurrency) {
-          const requested = Math.min(this.options.batchSize, this.options.concurrency - this.inFlight.size);
+        while (this.running && this.openAttempts() < this.options.concurrency) {
+          const requested = Math.min(this.options.batchSize, this.options.concurrency - this.openAttempts());
           const claimed = await this.claimBatch(requested);
           if (claimed < requested) break;
         }
-        this.processFull = this.inFlight.size >= this.options.concurrency;
+        this.processFull = this.openAttempts() >= this.options.concurrency;
         // A wake-up that arrives while the next claim is planned is served by another round. A
         // full process plans nothing: the end of an attempt wakes it, and it plans then.
-        if (!this.wakeRequested && this.inFlight.size < this.options.concurrency) await this.planNextClaim();
+        if (!this.wakeRequested && this.openAttempts() < this.options.concurrency) await this.planNextClaim();
       } while (this.wakeRequested && this.running);
       this.errorDelayMs = FIRST_ERROR_DELAY_MS;
     } catch (error) {
@@ -171,21 +177,28 @@ export class DeliveryDispatcher {
     }
   }
 
+  /** Counts the attempts of this process whose request has not ended. */
+  private openAttempts(): number {
+    let ended = 0;
+    for (const id of this.options.requestEndedMessageIds?.() ?? []) if (this.inFlight.has(id)) ended += 1;
+    return this.inFlight.size - ended;
+  }
+
   /** Claims and starts up to `requested` attempts; returns how many it claimed. */
   private async claimBatch(requested: number): Promise<number> {
     const em = this.options.orm.em.fork();
     const now = new Date();
     this.lastClaimAt = now;
-    const answeredIds = [...(this.options.answeredMessageIds?.() ?? [])];
+    const requestEndedIds = [...(this.options.requestEndedMessageIds?.() ?? [])];
     const messages = await claimAndLoadDueMessages(em, {
       limit: requested,
       connectionConcurrency: this.options.connectionConcurrency,
       staleAfterMs: this.options.staleAfterMs,
-      answeredIds,
+      requestEndedIds,
       now,
     });
     if (messages.length < requested) {
-      for (const id of answeredIds) if (this.inFlight.has(id)) this.slotsRefilled.add(id);
+      for (const id of requestEndedIds) if (this.inFlight.has(id)) this.slotsRefilled.add(id);
     }
     if (messages.length === 0) return 0;
     if (!this.running) {

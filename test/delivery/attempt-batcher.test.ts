@@ -487,20 +487,20 @@ describe('AttemptBatcher', () => {
       const em = app.app.services.orm.em.fork();
       const resend = await claimMessage(em, resent.id, { force: true, staleAfterMs: HOUR_MS, connectionConcurrency: 3, now: new Date() });
       expect(resend.kind).toBe('claimed');
-      const answeredIds = [...batcher.writingMessageIds()];
+      const requestEndedIds = [...batcher.writingMessageIds()];
       const claimed = await claimAndLoadDueMessages(app.app.services.orm.em.fork(), {
         limit: waiting.length,
         connectionConcurrency: 3,
         staleAfterMs: HOUR_MS,
-        answeredIds,
+        requestEndedIds,
         now: new Date(),
       });
 
       // The resend's request is open, so only two of the three slots are free.
       const claimedIds = claimed.filter((message) => message.connection.id === connectionId).map((message) => message.id);
       expect(claimedIds).toHaveLength(2);
-      expect(answeredIds).not.toContain(resent.id);
-      expect(answeredIds).toContain(held.id);
+      expect(requestEndedIds).not.toContain(resent.id);
+      expect(requestEndedIds).toContain(held.id);
       await lock.query(`commit`);
       expect((await settled).map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(batcher.writingMessageIds()).toEqual([]);

@@ -171,15 +171,15 @@ describe('claimAndLoadDueMessages', () => {
     expect(sorted(await claim({ now, connectionConcurrency: 5 }))).toEqual(due.slice(1, 3));
   });
 
-  it('frees the slots of answered rows', async () => {
-    const connectionId = await newConnection('Answered while written');
+  it('frees slots of ended requests', async () => {
+    const connectionId = await newConnection('Written after their requests');
     const now = new Date();
-    const answered = await insertMessages(connectionId, 2, { state: 'DELIVERING', attempts: 1, updatedAt: new Date(now.getTime() - SECOND_MS) });
+    const requestsEnded = await insertMessages(connectionId, 2, { state: 'DELIVERING', attempts: 1, updatedAt: new Date(now.getTime() - SECOND_MS) });
     const due = await insertMessages(connectionId, 5, { spacingMs: 1000 });
 
-    expect(sorted(await claim({ now, connectionConcurrency: 3, answeredIds: answered }))).toEqual(due.slice(0, 3));
-    const rows = await readMessages(answered);
-    for (const id of answered) expect(rows.get(id)).toMatchObject({ state: 'DELIVERING', attempts: 1 });
+    expect(sorted(await claim({ now, connectionConcurrency: 3, requestEndedIds: requestsEnded }))).toEqual(due.slice(0, 3));
+    const rows = await readMessages(requestsEnded);
+    for (const id of requestsEnded) expect(rows.get(id)).toMatchObject({ state: 'DELIVERING', attempts: 1 });
   });
 
   it('claims stale delivering rows again', async () => {

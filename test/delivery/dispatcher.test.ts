@@ -335,7 +335,7 @@ describe('beside an API process', () => {
       const channelListener = new PgChannelListener({ connectionString: api.databaseUrl, logger: api.app.services.logger });
       const delivered: string[] = [];
       const endAttempt = new Map<string, () => void>();
-      let answered: string[] = [];
+      let requestsEnded: string[] = [];
       dispatcher = new DeliveryDispatcher({
         orm: api.app.services.orm,
         logger: api.app.services.logger,
@@ -345,7 +345,7 @@ describe('beside an API process', () => {
         connectionConcurrency: 10,
         staleAfterMs: 60_000,
         pollIntervalMs: 3_600_000,
-        answeredMessageIds: () => answered,
+        requestEndedMessageIds: () => requestsEnded,
         deliver: (message) =>
           new Promise<void>((resolve) => {
             delivered.push(message.id);
@@ -357,21 +357,68 @@ describe('beside an API process', () => {
       try {
         await dispatcher.start();
         await waitFor(() => delivered.length === 2 && !internals.claiming, { description: 'the first two attempts to start' });
-        // Both attempts are answered and being written, as the attempt writer reports them, and a claim finds nothing more.
-        answered = [first, second];
+        // Both requests have ended and their attempts are being written, as the attempt writer reports them, and a claim finds nothing more.
+        requestsEnded = [first, second];
         dispatcher.wakeSoon();
         await waitFor(() => internals.slotsRefilled.size === 2 && !internals.claiming, { description: 'the claim that refills both slots' });
+        // Their write has committed, and the attempts have not ended yet: they count as open again.
+        requestsEnded = [];
 
         // The older of two new messages takes the last slot of the process, and the other waits.
         const [third, fourth] = await insertDueMessages(Number(connection.id), eventId, 2);
         dispatcher.wake();
         await waitFor(() => delivered.includes(third) && !internals.claiming, { description: 'the claim that fills the process' });
         expect(delivered).not.toContain(fourth);
-        answered = [];
         endAttempt.get(first)!();
         endAttempt.get(second)!();
 
         await waitFor(() => delivered.includes(fourth), { timeoutMs: 5000, description: 'the waiting message to take a freed slot' });
+      } finally {
+        for (const end of endAttempt.values()) end();
+        await dispatcher.stop(0);
+        dispatcher = null;
+      }
+    });
+
+    it('refills slots of ended requests', async () => {
+      const connection = await createEnabledConnection(api, { name: 'Ended requests', url: 'http://127.0.0.1:9/webhook' });
+      const record = await seedRecord(api, seeded);
+      const { eventId } = await recordEvent(api, record, DocumentRecordEventType.DocumentRecordCreated, seeded.author);
+      const [first, second] = await insertDueMessages(Number(connection.id), eventId, 2);
+      // Never started, so no NOTIFY wakes this dispatcher: only the test and the ends of attempts do.
+      const channelListener = new PgChannelListener({ connectionString: api.databaseUrl, logger: api.app.services.logger });
+      const delivered: string[] = [];
+      const endAttempt = new Map<string, () => void>();
+      let requestsEnded: string[] = [];
+      dispatcher = new DeliveryDispatcher({
+        orm: api.app.services.orm,
+        logger: api.app.services.logger,
+        channelListener,
+        concurrency: 2,
+        batchSize: 2,
+        connectionConcurrency: 2,
+        staleAfterMs: 60_000,
+        pollIntervalMs: 3_600_000,
+        requestEndedMessageIds: () => requestsEnded,
+        deliver: (message) =>
+          new Promise<void>((resolve) => {
+            delivered.push(message.id);
+            endAttempt.set(message.id, resolve);
+          }),
+      });
+
+      try {
+        await dispatcher.start();
+        await waitFor(() => delivered.length === 2, { description: 'the first two attempts to start' });
+        const [third, fourth] = await insertDueMessages(Number(connection.id), eventId, 2);
+
+        // Both requests have ended and their attempts are being written, so neither the
+        // process limit nor the connection's counts them.
+        requestsEnded = [first, second];
+        dispatcher.wakeSoon();
+
+        await waitFor(() => delivered.includes(third) && delivered.includes(fourth), { description: 'the two waiting messages to take the freed slots' });
+        expect(delivered).toHaveLength(4);
       } finally {
         for (const end of endAttempt.values()) end();
         await dispatcher.stop(0);

@@ -6,7 +6,7 @@ import { selectClaimedMessages, toClaimedMessage, type ClaimedMessageRow } from 
 export interface BatchClaimOptions {
   /** Largest number of messages to claim. */
   limit: number;
-  /** Largest number of DELIVERING messages of one connection, counting only those not stale and not in `answeredIds`. */
+  /** Largest number of DELIVERING messages of one connection, counting only those not stale and not in `requestEndedIds`. */
   connectionConcurrency: number;
   /** A DELIVERING message untouched for this long was left by a stopped worker and is claimed again. */
   staleAfterMs: number;
@@ -14,7 +14,7 @@ export interface BatchClaimOptions {
    * DELIVERING messages of this worker whose request has ended and whose attempt is being
    * written. They no longer take a slot of their connection.
    */
-  answeredIds?: readonly string[];
+  requestEndedIds?: readonly string[];
   now: Date;
 }
 
@@ -39,8 +39,8 @@ export const DELIVERY_RELATIONS = ['connection', 'event', 'event.author', 'event
  * A connection gets at most as many messages as it has free slots under `connectionConcurrency`,
  * and its rows beyond those slots are never candidates, so one connection's backlog cannot fill
  * a claim and hold back the others. Messages that do not fit stay due and are claimed once a
- * request of their connection is answered and its attempt's write starts. The limit counts
- * requests: a message in `answeredIds` has its response and waits only for its attempt to be
+ * request of their connection ends and its attempt's write starts. The limit counts
+ * requests: a message in `requestEndedIds` has its response and waits only for its attempt to be
  * written, so it takes no slot.
  *
  * NOTE: two workers claiming at the same moment both count the other's claims as not yet in
@@ -123,9 +123,9 @@ export const CLAIM_AND_LOAD: PreparedStatement = {
 export function claimParams(options: BatchClaimOptions): unknown[] {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
   const { now, connectionConcurrency: slots } = options;
-  const answeredIds = [...(options.answeredIds ?? [])];
+  const requestEndedIds = [...(options.requestEndedIds ?? [])];
   // In the order of the placeholders: in_flight, the waiting and the stale rows, the connection's and the claim's limits, the update.
-  return [staleBefore, answeredIds, now, slots, staleBefore, slots, slots, slots, options.limit, now, ABANDONED_NOTE];
+  return [staleBefore, requestEndedIds, now, slots, staleBefore, slots, slots, slots, options.limit, now, ABANDONED_NOTE];
 }
 
 /**
