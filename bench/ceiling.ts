@@ -46,6 +46,9 @@ export async function measureCeiling(options: {
   log: (line: string) => void;
 }): Promise<CeilingResult> {
   const database = new pg.Pool({ connectionString: options.databaseUrl, max: DATABASE_POOL_SIZE });
+  // pool.end() resolves before its clients' sockets close, so the next ceiling's DROP DATABASE …
+  // WITH (FORCE) can terminate them. Without a listener, that error event ended the benchmark.
+  database.on('error', (error) => options.log(`raw ceiling: a closed database connection reported: ${error.message}`));
   const http = new Pool(options.listenerUrl, { connections: options.concurrency, pipelining: 1 });
   const headers = withoutHopHeaders(options.request.headers);
   const url = `${options.listenerUrl}${options.request.path}`;
