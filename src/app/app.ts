@@ -91,7 +91,7 @@ async function startOnDatabase(
   const deliveryQueue = new PushMessageQueue(orm, queue, logger);
   const deliveryLogFeed = new DeliveryLogFeed(channelListener, orm, logger);
   const connectionStatusFeed = new ConnectionStatusFeed(channelListener, orm, logger);
-  const worker: WorkerParts = { dispatcher: null, listenerConnections: null };
+  const worker: WorkerParts = { dispatcher: null, listenerConnections: null, attemptBatcher: null };
   const monitoring = createMonitoring(config, orm, secretBox, queue, worker, deliveryLogFeed, logger);
   const apiKeyCache = new ApiKeyCache({ ttlMs: config.api.apiKeyCacheTtlMs, maxEntries: API_KEY_CACHE_MAX_ENTRIES });
   const services: AppServices = {
@@ -190,6 +190,8 @@ interface WorkerParts {
   dispatcher: DeliveryDispatcher | null;
   /** Keep-alive connections to listeners, shared by the attempts of this process. */
   listenerConnections: ListenerConnections | null;
+  /** Shared writer of this process's attempts, drained at shutdown before the pool closes. */
+  attemptBatcher: AttemptBatcher | null;
 }
 
 /**
@@ -214,6 +216,7 @@ async function startWorker(
     maxWaitMs: config.delivery.attemptWriteWaitMs,
     onWriteStart: () => dispatcher?.wakeSoon(),
   });
+  worker.attemptBatcher = attemptBatcher;
   const deps: DeliveryDeps = {
     orm: services.orm,
     secretBox: services.secretBox,
@@ -344,6 +347,8 @@ async function stopApp(parts: {
   // Both drain at once, so a stop waits for the longer of the two, not their sum.
   const drainTimeoutMs = parts.config.delivery.attemptTimeoutMs + 1000;
   await Promise.all([parts.worker.dispatcher?.stop(drainTimeoutMs), parts.queue.stop(drainTimeoutMs)]);
+  // Attempts whose requests a drain deadline aborted may still wait for their write.
+  await parts.worker.attemptBatcher?.drain();
   await parts.worker.listenerConnections?.close();
   await parts.deliveryLogFeed.stop();
   await parts.connectionStatusFeed.stop();

@@ -53,6 +53,10 @@ export class AttemptBatcher {
   private readonly onWriteStart: () => void;
   /** Message ids of the attempts that the running write has yet to record. */
   private writing: string[] = [];
+  /** Whether drain has been called, so that writes start without waiting for open requests. */
+  private draining = false;
+  /** Resolvers of the drain calls that wait for the queue to empty. */
+  private drainWaiters: Array<() => void> = [];
 
   constructor(
     private readonly orm: MikroORM,
@@ -83,6 +87,18 @@ export class AttemptBatcher {
     }
   }
 
+  /**
+   * Writes the queued attempts without waiting for open requests, and resolves once no attempt
+   * is queued or being written. Attempts recorded later are written at once too. The worker
+   * calls it at shutdown, before the database pool closes.
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    this.startFlush();
+    if (!this.flushing && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  }
+
   record(input: AttemptInput): Promise<AttemptRecord> {
     return new Promise<AttemptRecord>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
@@ -93,7 +109,7 @@ export class AttemptBatcher {
   /** Starts a write now, or arms the wait timer when requests are still open and the batch has room. */
   private scheduleFlush(): void {
     if (this.flushing || this.queue.length === 0) return;
-    const waitForOpenRequests = this.sending > 0 && this.maxWaitMs > 0 && this.queue.length < this.maxBatch;
+    const waitForOpenRequests = !this.draining && this.sending > 0 && this.maxWaitMs > 0 && this.queue.length < this.maxBatch;
     if (waitForOpenRequests) {
       this.waitTimer ??= setTimeout(() => this.startFlush(), this.maxWaitMs);
       return;
@@ -121,7 +137,14 @@ export class AttemptBatcher {
       this.flushing = false;
       // Attempts that ended during the write go in the next one, after the same wait.
       this.scheduleFlush();
+      if (!this.flushing) this.resolveDrainWaiters();
     }
+  }
+
+  private resolveDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** Removes one entry of `messageId`, in a new array, so that a list returned earlier stays as it was. */

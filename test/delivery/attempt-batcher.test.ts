@@ -273,6 +273,22 @@ describe('AttemptBatcher', () => {
     expect(await readLogs([message.id])).toEqual([expect.objectContaining({ id: record.logId, outcome: 'SUCCEEDED' })]);
   });
 
+  it('drains without waiting for requests', async () => {
+    const connectionId = await newConnection('Drained at shutdown');
+    const [message, later] = await insertClaimedMessages(connectionId, [1, 1]);
+    const batcher = newBatcher({ maxWaitMs: 60_000 });
+    void batcher.whileSending(openRequest().sent);
+    const recorded = batcher.record(attemptOf(message, 200, new Date()));
+
+    await batcher.drain();
+
+    expect(await readLogs([message.id])).toEqual([expect.objectContaining({ message_id: message.id, outcome: 'SUCCEEDED' })]);
+    expect((await recorded).logId).toBeGreaterThan(0);
+    // The request is still open, and an attempt recorded after the drain is written at once too.
+    const laterRecord = await batcher.record(attemptOf(later, 200, new Date()));
+    expect(await readLogs([later.id])).toEqual([expect.objectContaining({ id: laterRecord.logId })]);
+  });
+
   it('writes a full batch without waiting', async () => {
     const connectionId = await newConnection('Full batch during a hanging request');
     const messages = await insertClaimedMessages(connectionId, [1, 1, 1]);
