@@ -326,47 +326,63 @@ describe('beside an API process', () => {
       expect(delivered[0].at - startedAt).toBeGreaterThanOrEqual(250);
     });
 
-    it('wakes a full process when refilled attempts end', async () => {
-      const connection = await createEnabledConnection(api, { name: 'Refilled', url: 'http://127.0.0.1:9/webhook' });
+    /**
+     * Starts a dispatcher whose attempts stay running until the test ends them, on two due
+     * messages of a new connection. Its LISTEN connection is never started, so no NOTIFY wakes
+     * it: only the test and the ends of attempts do.
+     */
+    async function startHeldDispatcher(name: string, limits: { concurrency: number; connectionConcurrency: number }) {
+      const connection = await createEnabledConnection(api, { name, url: 'http://127.0.0.1:9/webhook' });
       const record = await seedRecord(api, seeded);
       const { eventId } = await recordEvent(api, record, DocumentRecordEventType.DocumentRecordCreated, seeded.author);
-      const [first, second] = await insertDueMessages(Number(connection.id), eventId, 2);
-      // Never started, so no NOTIFY wakes this dispatcher: only the test and the ends of attempts do.
-      const channelListener = new PgChannelListener({ connectionString: api.databaseUrl, logger: api.app.services.logger });
-      const delivered: string[] = [];
-      const endAttempt = new Map<string, () => void>();
-      let requestsEnded: string[] = [];
-      dispatcher = new DeliveryDispatcher({
+      const connectionId = Number(connection.id);
+      const [first, second] = await insertDueMessages(connectionId, eventId, 2);
+      const held = { first, second, delivered: [] as string[], endAttempt: new Map<string, () => void>(), requestsEnded: [] as string[] };
+      const started = new DeliveryDispatcher({
         orm: api.app.services.orm,
         logger: api.app.services.logger,
-        channelListener,
-        concurrency: 3,
-        batchSize: 3,
-        connectionConcurrency: 10,
+        channelListener: new PgChannelListener({ connectionString: api.databaseUrl, logger: api.app.services.logger }),
+        concurrency: limits.concurrency,
+        batchSize: limits.concurrency,
+        connectionConcurrency: limits.connectionConcurrency,
         staleAfterMs: 60_000,
         pollIntervalMs: 3_600_000,
-        requestEndedMessageIds: () => requestsEnded,
+        requestEndedMessageIds: () => held.requestsEnded,
         deliver: (message) =>
           new Promise<void>((resolve) => {
-            delivered.push(message.id);
-            endAttempt.set(message.id, resolve);
+            held.delivered.push(message.id);
+            held.endAttempt.set(message.id, resolve);
           }),
       });
-      const internals = dispatcher as unknown as { claiming: boolean; slotsRefilled: Set<string> };
+      dispatcher = started;
+      await started.start();
+      return Object.assign(held, { dispatcher: started, insertMore: () => insertDueMessages(connectionId, eventId, 2) });
+    }
+
+    /** Ends every held attempt and stops the dispatcher. */
+    async function stopHeldDispatcher(endAttempt: Map<string, () => void>): Promise<void> {
+      for (const end of endAttempt.values()) end();
+      await dispatcher?.stop(0);
+      dispatcher = null;
+    }
+
+    it('wakes a full process when refilled attempts end', async () => {
+      const held = await startHeldDispatcher('Refilled', { concurrency: 3, connectionConcurrency: 10 });
+      const { first, second, delivered, endAttempt } = held;
+      const internals = held.dispatcher as unknown as { claiming: boolean; slotsRefilled: Set<string> };
 
       try {
-        await dispatcher.start();
         await waitFor(() => delivered.length === 2 && !internals.claiming, { description: 'the first two attempts to start' });
         // Both requests have ended and their attempts are being written, as the attempt writer reports them, and a claim finds nothing more.
-        requestsEnded = [first, second];
-        dispatcher.wakeSoon();
+        held.requestsEnded = [first, second];
+        held.dispatcher.wakeSoon();
         await waitFor(() => internals.slotsRefilled.size === 2 && !internals.claiming, { description: 'the claim that refills both slots' });
         // Their write has committed, and the attempts have not ended yet: they count as open again.
-        requestsEnded = [];
+        held.requestsEnded = [];
 
         // The older of two new messages takes the last slot of the process, and the other waits.
-        const [third, fourth] = await insertDueMessages(Number(connection.id), eventId, 2);
-        dispatcher.wake();
+        const [third, fourth] = await held.insertMore();
+        held.dispatcher.wake();
         await waitFor(() => delivered.includes(third) && !internals.claiming, { description: 'the claim that fills the process' });
         expect(delivered).not.toContain(fourth);
         endAttempt.get(first)!();
@@ -374,55 +390,27 @@ describe('beside an API process', () => {
 
         await waitFor(() => delivered.includes(fourth), { timeoutMs: 5000, description: 'the waiting message to take a freed slot' });
       } finally {
-        for (const end of endAttempt.values()) end();
-        await dispatcher.stop(0);
-        dispatcher = null;
+        await stopHeldDispatcher(endAttempt);
       }
     });
 
     it('refills slots of ended requests', async () => {
-      const connection = await createEnabledConnection(api, { name: 'Ended requests', url: 'http://127.0.0.1:9/webhook' });
-      const record = await seedRecord(api, seeded);
-      const { eventId } = await recordEvent(api, record, DocumentRecordEventType.DocumentRecordCreated, seeded.author);
-      const [first, second] = await insertDueMessages(Number(connection.id), eventId, 2);
-      // Never started, so no NOTIFY wakes this dispatcher: only the test and the ends of attempts do.
-      const channelListener = new PgChannelListener({ connectionString: api.databaseUrl, logger: api.app.services.logger });
-      const delivered: string[] = [];
-      const endAttempt = new Map<string, () => void>();
-      let requestsEnded: string[] = [];
-      dispatcher = new DeliveryDispatcher({
-        orm: api.app.services.orm,
-        logger: api.app.services.logger,
-        channelListener,
-        concurrency: 2,
-        batchSize: 2,
-        connectionConcurrency: 2,
-        staleAfterMs: 60_000,
-        pollIntervalMs: 3_600_000,
-        requestEndedMessageIds: () => requestsEnded,
-        deliver: (message) =>
-          new Promise<void>((resolve) => {
-            delivered.push(message.id);
-            endAttempt.set(message.id, resolve);
-          }),
-      });
+      const held = await startHeldDispatcher('Ended requests', { concurrency: 2, connectionConcurrency: 2 });
+      const { first, second, delivered, endAttempt } = held;
 
       try {
-        await dispatcher.start();
         await waitFor(() => delivered.length === 2, { description: 'the first two attempts to start' });
-        const [third, fourth] = await insertDueMessages(Number(connection.id), eventId, 2);
+        const [third, fourth] = await held.insertMore();
 
         // Both requests have ended and their attempts are being written, so neither the
         // process limit nor the connection's counts them.
-        requestsEnded = [first, second];
-        dispatcher.wakeSoon();
+        held.requestsEnded = [first, second];
+        held.dispatcher.wakeSoon();
 
         await waitFor(() => delivered.includes(third) && delivered.includes(fourth), { description: 'the two waiting messages to take the freed slots' });
         expect(delivered).toHaveLength(4);
       } finally {
-        for (const end of endAttempt.values()) end();
-        await dispatcher.stop(0);
-        dispatcher = null;
+        await stopHeldDispatcher(endAttempt);
       }
     });
 
