@@ -215,6 +215,7 @@ async function startWorker(
   const attemptBatcher = new AttemptBatcher(services.orm, logger, {
     maxWaitMs: config.delivery.attemptWriteWaitMs,
     onWriteStart: () => dispatcher?.wakeSoon(),
+    onWriteEnd: (messageIds) => dispatcher?.attemptsWritten(messageIds),
   });
   worker.attemptBatcher = attemptBatcher;
   const deps: DeliveryDeps = {

@@ -16,6 +16,8 @@ export interface AttemptBatcherOptions {
   maxWaitMs?: number;
   /** Called when a write starts, so the dispatcher can fill the slots of the attempts it writes. */
   onWriteStart?: () => void;
+  /** Called with the message ids of a write once it has ended, committed or failed. */
+  onWriteEnd?: (messageIds: readonly string[]) => void;
 }
 
 interface PendingAttempt {
@@ -51,6 +53,7 @@ export class AttemptBatcher {
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
   private readonly onWriteStart: () => void;
+  private readonly onWriteEnd: (messageIds: readonly string[]) => void;
   /** Message ids of the attempts that the running write has yet to record. */
   private writing: string[] = [];
   /** Whether drain has been called, so that writes start without waiting for open requests. */
@@ -66,6 +69,7 @@ export class AttemptBatcher {
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.maxWaitMs = options.maxWaitMs ?? 0;
     this.onWriteStart = options.onWriteStart ?? (() => undefined);
+    this.onWriteEnd = options.onWriteEnd ?? (() => undefined);
   }
 
   /**
@@ -128,11 +132,13 @@ export class AttemptBatcher {
 
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0, this.maxBatch);
-    this.writing = batch.map((pending) => pending.input.message.id);
+    const messageIds = batch.map((pending) => pending.input.message.id);
+    this.writing = messageIds;
     this.onWriteStart();
     try {
       await this.writeBatch(batch);
     } finally {
+      this.onWriteEnd(messageIds);
       this.writing = [];
       this.flushing = false;
       // Attempts that ended during the write go in the next one, after the same wait.

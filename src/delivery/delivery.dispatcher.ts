@@ -66,11 +66,16 @@ export class DeliveryDispatcher {
   private timerAt = Number.POSITIVE_INFINITY;
   private errorDelayMs = FIRST_ERROR_DELAY_MS;
   /**
-   * Attempts being written when a claim that excluded them found nothing more to claim. Their
-   * end frees no slot that the claim had not already filled, so it does not wake the dispatcher,
-   * unless the last claim round left the process full.
+   * Attempts being written, or written already, when a claim started that then found nothing
+   * more to claim. Their end frees no slot that the claim had not already filled, so it does not
+   * wake the dispatcher, unless the last claim round left the process full. A write that failed
+   * leaves its row DELIVERING, so that attempt's end frees no slot either.
    */
   private readonly slotsRefilled = new Set<string>();
+  /** Attempts of this process whose write has ended while the attempt itself has not. */
+  private readonly written = new Set<string>();
+  /** Attempts that the running claim treats as slotsRefilled, so that their end during the claim needs no other claim. */
+  private claimCovers = new Set<string>();
   /**
    * Whether the last claim round stopped at `concurrency`, so any attempt's end frees room. An
    * attempt whose write has committed counts as open until it ends.
@@ -190,15 +195,23 @@ export class DeliveryDispatcher {
     const now = new Date();
     this.lastClaimAt = now;
     const requestEndedIds = [...(this.options.requestEndedMessageIds?.() ?? [])];
-    const messages = await claimAndLoadDueMessages(em, {
-      limit: requested,
-      connectionConcurrency: this.options.connectionConcurrency,
-      staleAfterMs: this.options.staleAfterMs,
-      requestEndedIds,
-      now,
-    });
+    // Attempts written before this claim starts have their written state in the claim's snapshot.
+    const settledIds = [...requestEndedIds, ...this.written];
+    this.claimCovers = new Set(settledIds);
+    let messages: PushMessage[];
+    try {
+      messages = await claimAndLoadDueMessages(em, {
+        limit: requested,
+        connectionConcurrency: this.options.connectionConcurrency,
+        staleAfterMs: this.options.staleAfterMs,
+        requestEndedIds,
+        now,
+      });
+    } finally {
+      this.claimCovers = new Set();
+    }
     if (messages.length < requested) {
-      for (const id of requestEndedIds) if (this.inFlight.has(id)) this.slotsRefilled.add(id);
+      for (const id of settledIds) if (this.inFlight.has(id)) this.slotsRefilled.add(id);
     }
     if (messages.length === 0) return 0;
     if (!this.running) {
@@ -237,9 +250,18 @@ export class DeliveryDispatcher {
       })
       .finally(() => {
         this.inFlight.delete(message.id);
-        const refilled = this.slotsRefilled.delete(message.id);
+        this.written.delete(message.id);
+        const refilled = this.slotsRefilled.delete(message.id) || this.claimCovers.has(message.id);
         if (!refilled || this.processFull) this.wakeSoon();
       });
+  }
+
+  /**
+   * Notes attempts whose write has ended. A claim that starts after it and finds nothing more to
+   * claim has counted their slots as free, so their end need not wake the dispatcher.
+   */
+  attemptsWritten(messageIds: readonly string[]): void {
+    for (const id of messageIds) if (this.inFlight.has(id)) this.written.add(id);
   }
 
   /**

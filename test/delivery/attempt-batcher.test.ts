@@ -289,6 +289,19 @@ describe('AttemptBatcher', () => {
     expect(await readLogs([later.id])).toEqual([expect.objectContaining({ id: laterRecord.logId })]);
   });
 
+  it('reports the ids of each write', async () => {
+    const connectionId = await newConnection('Reports written ids');
+    const messages = await insertClaimedMessages(connectionId, [1, 1, 1]);
+    const writes: Array<readonly string[]> = [];
+    const batcher = newBatcher({ maxBatch: 2, onWriteEnd: (messageIds) => writes.push(messageIds) });
+
+    await Promise.all(messages.map((message) => batcher.record(attemptOf(message, 200, new Date()))));
+    // The report follows the write, after its attempts have been resolved.
+    await waitFor(() => writes.length === 2, { description: 'both writes to be reported' });
+
+    expect(writes).toEqual([messages.slice(0, 2).map((message) => message.id), [messages[2].id]]);
+  });
+
   it('writes a full batch without waiting', async () => {
     const connectionId = await newConnection('Full batch during a hanging request');
     const messages = await insertClaimedMessages(connectionId, [1, 1, 1]);
