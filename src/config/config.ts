@@ -51,7 +51,7 @@ export interface Config {
     connectionBusyDelayMs: number;
     /** A connection whose every attempt has failed for this long is disabled. */
     disableAfterMs: number;
-    /** Longest wait of an ended attempt's write for the requests still open in its worker. */
+    /** Maximum wait of an ended attempt's write for the other requests open in its worker. */
     attemptWriteWaitMs: number;
     maxResponseBytes: number;
     retryScheduleMs: number[];

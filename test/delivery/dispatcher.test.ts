@@ -337,7 +337,7 @@ describe('beside an API process', () => {
       const { eventId } = await recordEvent(api, record, DocumentRecordEventType.DocumentRecordCreated, seeded.author);
       const connectionId = Number(connection.id);
       const [first, second] = await insertDueMessages(connectionId, eventId, 2);
-      const held = { first, second, delivered: [] as string[], endAttempt: new Map<string, () => void>(), requestsEnded: [] as string[] };
+      const harness = { first, second, delivered: [] as string[], endAttempt: new Map<string, () => void>(), requestsEnded: [] as string[] };
       const started = new DeliveryDispatcher({
         orm: api.app.services.orm,
         logger: api.app.services.logger,
@@ -347,16 +347,16 @@ describe('beside an API process', () => {
         connectionConcurrency: limits.connectionConcurrency,
         staleAfterMs: 60_000,
         pollIntervalMs: 3_600_000,
-        requestEndedMessageIds: () => held.requestsEnded,
+        requestEndedMessageIds: () => harness.requestsEnded,
         deliver: (message) =>
           new Promise<void>((resolve) => {
-            held.delivered.push(message.id);
-            held.endAttempt.set(message.id, resolve);
+            harness.delivered.push(message.id);
+            harness.endAttempt.set(message.id, resolve);
           }),
       });
       dispatcher = started;
       await started.start();
-      return Object.assign(held, { dispatcher: started, insertMore: () => insertDueMessages(connectionId, eventId, 2) });
+      return Object.assign(harness, { dispatcher: started, insertMore: () => insertDueMessages(connectionId, eventId, 2) });
     }
 
     /** Ends every held attempt and stops the dispatcher. */
@@ -367,22 +367,22 @@ describe('beside an API process', () => {
     }
 
     it('wakes a full process when refilled attempts end', async () => {
-      const held = await startHeldDispatcher('Refilled', { concurrency: 3, connectionConcurrency: 10 });
-      const { first, second, delivered, endAttempt } = held;
-      const internals = held.dispatcher as unknown as { claiming: boolean; slotsRefilled: Set<string> };
+      const harness = await startHeldDispatcher('Refilled', { concurrency: 3, connectionConcurrency: 10 });
+      const { first, second, delivered, endAttempt } = harness;
+      const internals = harness.dispatcher as unknown as { claiming: boolean; slotsRefilled: Set<string> };
 
       try {
         await waitFor(() => delivered.length === 2 && !internals.claiming, { description: 'the first two attempts to start' });
         // Both requests have ended and their attempts are being written, as the attempt writer reports them, and a claim finds nothing more.
-        held.requestsEnded = [first, second];
-        held.dispatcher.wakeSoon();
+        harness.requestsEnded = [first, second];
+        harness.dispatcher.wakeSoon();
         await waitFor(() => internals.slotsRefilled.size === 2 && !internals.claiming, { description: 'the claim that refills both slots' });
         // Their write has committed, and the attempts have not ended yet: they count as open again.
-        held.requestsEnded = [];
+        harness.requestsEnded = [];
 
         // The older of two new messages takes the last slot of the process, and the other waits.
-        const [third, fourth] = await held.insertMore();
-        held.dispatcher.wake();
+        const [third, fourth] = await harness.insertMore();
+        harness.dispatcher.wake();
         await waitFor(() => delivered.includes(third) && !internals.claiming, { description: 'the claim that fills the process' });
         expect(delivered).not.toContain(fourth);
         endAttempt.get(first)!();
@@ -395,17 +395,17 @@ describe('beside an API process', () => {
     });
 
     it('refills slots of ended requests', async () => {
-      const held = await startHeldDispatcher('Ended requests', { concurrency: 2, connectionConcurrency: 2 });
-      const { first, second, delivered, endAttempt } = held;
+      const harness = await startHeldDispatcher('Ended requests', { concurrency: 2, connectionConcurrency: 2 });
+      const { first, second, delivered, endAttempt } = harness;
 
       try {
         await waitFor(() => delivered.length === 2, { description: 'the first two attempts to start' });
-        const [third, fourth] = await held.insertMore();
+        const [third, fourth] = await harness.insertMore();
 
         // Both requests have ended and their attempts are being written, so neither the
         // process limit nor the connection's counts them.
-        held.requestsEnded = [first, second];
-        held.dispatcher.wakeSoon();
+        harness.requestsEnded = [first, second];
+        harness.dispatcher.wakeSoon();
 
         await waitFor(() => delivered.includes(third) && delivered.includes(fourth), { description: 'the two waiting messages to take the freed slots' });
         expect(delivered).toHaveLength(4);
