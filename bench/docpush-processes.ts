@@ -23,6 +23,11 @@ export interface DocpushProcess {
   spawnedAt: number;
   /** File name of its CPU profile, written at exit; null without profiling. */
   cpuProfileName: string | null;
+  /**
+   * WebSocket URL of the process's V8 inspector, read from the "Debugger listening on ws://…" line
+   * on its stderr. Null without `inspect` or before that line was read.
+   */
+  readonly inspectorUrl: string | null;
   /** True once the process has ended, for whatever reason. */
   readonly exited: boolean;
   stop(): Promise<void>;
@@ -41,6 +46,11 @@ export interface StartOptions {
   cpuProfileName: string;
   /** True for the first start on an empty database, after which an API process prints its admin key. */
   firstStart: boolean;
+  /**
+   * Opens the V8 inspector on 127.0.0.1 at a free port (`--inspect=127.0.0.1:0`), so that the
+   * benchmark can run a full garbage collection in the process.
+   */
+  inspect: boolean;
   log: (line: string) => void;
 }
 
@@ -64,6 +74,7 @@ export function buildDocpush(): void {
 export async function startDocpush(options: StartOptions): Promise<DocpushProcess> {
   const nodeArgs: string[] = [];
   if (options.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${options.cpuProfileName}`);
+  if (options.inspect) nodeArgs.push('--inspect=127.0.0.1:0');
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, BUILT_ENTRY_POINT], {
     cwd: PROJECT_ROOT,
@@ -93,7 +104,12 @@ export async function startDocpush(options: StartOptions): Promise<DocpushProces
     recentOutput.push(line);
     if (recentOutput.length > 40) recentOutput.shift();
   };
-  readline.createInterface({ input: child.stderr! }).on('line', remember);
+  let inspectorUrl: string | null = null;
+  readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+    remember(line);
+    // Node prints the URL with the port that it bound, also for port 0.
+    inspectorUrl ??= /^Debugger listening on (ws:\/\/\S+)$/.exec(line)?.[1] ?? null;
+  });
 
   const ready = waitForReady(child, options, problems, remember);
   const exited = new Promise<never>((_resolve, reject) => {
@@ -121,6 +137,9 @@ export async function startDocpush(options: StartOptions): Promise<DocpushProces
     problems,
     spawnedAt,
     cpuProfileName,
+    get inspectorUrl() {
+      return inspectorUrl;
+    },
     get exited() {
       return child.exitCode !== null || child.signalCode !== null;
     },

@@ -21,7 +21,7 @@ export interface BenchOptions {
   latencyRates: number[];
   /** Events per recordDocumentEvents request of the batched throughput point; 1 leaves that point out. */
   intakeBatch: number;
-  /** Delivery counts at which the memory scenario samples the RSS of each docpush process. */
+  /** Delivery counts at which the memory scenario measures each docpush process, as is and after a full garbage collection. */
   memoryCheckpoints: [number, number];
   /** Maximum run time of the memory scenario. Checkpoints not reached by then are reported as missing. */
   memoryTimeLimitMs: number;
@@ -48,7 +48,8 @@ Options:
   --intake-batch=50       events per recordDocumentEvents request in the batched throughput point
                           (1 connection per event); 1 leaves that point out
   --memory-checkpoints=10000,100000
-                          delivery counts at which the memory scenario reads each process's RSS
+                          delivery counts at which the memory scenario reads each process's RSS,
+                          once as is and once after a full garbage collection
   --database-url=URL      PostgreSQL server for the docpush_bench database
                           (default postgres://postgres@127.0.0.1:5432/postgres; embedded when unreachable)
   --docpush-env=KEY=VALUE environment for the docpush processes; repeatable

@@ -6,10 +6,11 @@ import type { BenchListener } from './bench-listener';
 import { readProcessMemory, type DocpushProcess } from './docpush-processes';
 import { runClosedLoop, runOpenLoop, waitForDelivery, type LoadTarget, type SentEvent } from './load';
 import type { LogSubscriber } from './log-subscriber';
+import { measureMemoryAfterGc } from './memory-after-gc';
 import type { BenchOptions } from './options';
 import { loadConfig } from '../src/config/config';
 import { cancelWaitingMessages, countersBetween, readDatabaseCounters, sampleDatabaseWaits, type DatabaseCounters, type WaitProfile } from './database-probe';
-import { countBetween, cpuBetween, formatMs, formatRate, summariseLatencies, takeCpuSnapshot, type LatencySummary } from './stats';
+import { countBetween, cpuBetween, formatMiB, formatMs, formatRate, summariseLatencies, takeCpuSnapshot, type LatencySummary } from './stats';
 
 /** Everything a scenario needs from a started topology. */
 export interface ScenarioContext {
@@ -78,7 +79,17 @@ export interface AttachmentPoint {
 
 export interface MemoryCheckpoint {
   deliveries: number;
+  /**
+   * One VmRSS sample per docpush role, read when the delivery count reached the checkpoint. It lands
+   * anywhere between two full collections of V8's old generation.
+   */
   rssBytesByRole: Record<string, number>;
+  /** VmRSS per role right after a full garbage collection, which runs just after the sample above. */
+  rssAfterGcBytesByRole: Record<string, number>;
+  /** JS heap in use per role after that collection (V8's usedSize). */
+  heapUsedAfterGcBytesByRole: Record<string, number>;
+  /** Failures of the measurement after a full collection, as "role: message". A role listed here has no value in the two records above. */
+  afterGcErrors: string[];
 }
 
 /**
@@ -272,18 +283,23 @@ export async function measureAttachments(context: ScenarioContext): Promise<Atta
 
 /**
  * Delivers fan-out events until the process has delivered the larger checkpoint count (or the
- * time limit passes), sampling the RSS of each docpush process when the delivery count first
- * reaches each checkpoint.
+ * time limit passes). When the delivery count first reaches each checkpoint, reads the RSS of
+ * each docpush process and then measures each process after a full garbage collection, while the
+ * load goes on.
  */
 export async function measureMemory(context: ScenarioContext): Promise<MemoryCheckpoint[]> {
   const checkpoints = [...context.options.memoryCheckpoints];
   const samples: MemoryCheckpoint[] = [];
+  // One chain, so that the collections of two checkpoints reached in one tick do not overlap.
+  let afterGcMeasurements = Promise.resolve();
   const takeSample = () => {
     const deliveries = context.subscriber.succeeded.size;
     while (checkpoints.length > 0 && deliveries >= checkpoints[0]) {
       checkpoints.shift();
-      samples.push({ deliveries, rssBytesByRole: rssByRole(context) });
-      context.log(`memory: ${deliveries} deliveries, RSS ${JSON.stringify(samples.at(-1)!.rssBytesByRole)}`);
+      const checkpoint: MemoryCheckpoint = { deliveries, rssBytesByRole: rssByRole(context), rssAfterGcBytesByRole: {}, heapUsedAfterGcBytesByRole: {}, afterGcErrors: [] };
+      samples.push(checkpoint);
+      context.log(`memory: ${deliveries} deliveries, RSS ${JSON.stringify(checkpoint.rssBytesByRole)}`);
+      afterGcMeasurements = afterGcMeasurements.then(() => measureCheckpointAfterGc(context, checkpoint));
     }
   };
   const timer = setInterval(takeSample, 200);
@@ -303,9 +319,33 @@ export async function measureMemory(context: ScenarioContext): Promise<MemoryChe
   } finally {
     clearInterval(timer);
     clearInterval(progress);
+    await afterGcMeasurements;
     await cancelWaitingMessages(context.databaseUrl, SETTLE_MS);
   }
   return samples;
+}
+
+/**
+ * Runs a full garbage collection in each docpush process, one after the other, and records its
+ * RSS and JS heap in use in the checkpoint. A failure is logged and recorded, never thrown, so that
+ * the raw samples are still reported.
+ */
+async function measureCheckpointAfterGc(context: ScenarioContext, checkpoint: MemoryCheckpoint): Promise<void> {
+  for (const docpush of context.processes) {
+    try {
+      const memory = await measureMemoryAfterGc(docpush);
+      checkpoint.rssAfterGcBytesByRole[docpush.role] = memory.rssBytes;
+      checkpoint.heapUsedAfterGcBytesByRole[docpush.role] = memory.heapUsedBytes;
+      context.log(
+        `memory: ${checkpoint.deliveries} deliveries, ${docpush.role} after a full GC: RSS ${formatMiB(memory.rssBytes)}, ` +
+          `JS heap ${formatMiB(memory.heapUsedBytes)} used of ${formatMiB(memory.heapTotalBytes)}`,
+      );
+    } catch (error) {
+      const message = (error as Error).message;
+      checkpoint.afterGcErrors.push(`${docpush.role}: ${message}`);
+      context.log(`memory: measuring docpush ${docpush.role} (pid ${docpush.pid}) after a full GC at ${checkpoint.deliveries} deliveries failed: ${message}`);
+    }
+  }
 }
 
 /** Sum of seconds and count of renders per file type, over the docpush processes that deliver. */

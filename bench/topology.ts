@@ -93,6 +93,8 @@ async function runScenarioOnFreshProcesses(
           cpuProfileDir: run.profileDir,
           cpuProfileName: `docpush-${run.topology}-${scenario}-${role}.cpuprofile`,
           firstStart: run.adminKey === null && processes.length === 0,
+          // The memory scenario runs a full garbage collection through the inspector at each checkpoint.
+          inspect: scenario === 'memory',
           log: run.log,
         }),
       );
