@@ -57,6 +57,23 @@ export interface StartOptions {
 /** The entry point that `npm run build` writes; buildDocpush() runs that build. */
 export const BUILT_ENTRY_POINT = 'dist/src/main.js';
 
+/** The package.json script that runs the built entry point in production. */
+const PRODUCTION_SCRIPT = 'start:prod';
+
+/**
+ * Node.js flags of the production start script, such as the young generation's size, so the
+ * benchmark runs docpush the way `npm run start:prod` does. Throws when that script no longer
+ * has the form `node [flags] dist/src/main.js`.
+ */
+export function productionNodeFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (manifest.scripts?.[PRODUCTION_SCRIPT] ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== BUILT_ENTRY_POINT || words.slice(1, -1).some((word) => !word.startsWith('--'))) {
+    throw new Error(`package.json script "${PRODUCTION_SCRIPT}" must read "node [--flag ...] ${BUILT_ENTRY_POINT}" for the benchmark to start docpush the same way; it reads "${words.join(' ')}"`);
+  }
+  return words.slice(1, -1);
+}
+
 /**
  * Compiles docpush with `npm run build`, so the benchmark runs the JavaScript a production
  * deployment runs. Under ts-node (`npm start`) each process also loads the TypeScript compiler,
@@ -67,12 +84,12 @@ export function buildDocpush(): void {
 }
 
 /**
- * Starts the built `dist/src/main.js` and resolves once it logs that it is ready and, on a first
- * start with the API role, has printed its admin key. Logs are JSON lines on stdout at level
- * info, so no per-delivery line is written.
+ * Starts the built `dist/src/main.js` with the Node.js flags of `npm run start:prod` and resolves
+ * once it logs that it is ready and, on a first start with the API role, has printed its admin key.
+ * Logs are JSON lines on stdout at level info, so no per-delivery line is written.
  */
 export async function startDocpush(options: StartOptions): Promise<DocpushProcess> {
-  const nodeArgs: string[] = [];
+  const nodeArgs = productionNodeFlags();
   if (options.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${options.cpuProfileName}`);
   if (options.inspect) nodeArgs.push('--inspect=127.0.0.1:0');
   const spawnedAt = performance.now();

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CeilingResult } from './ceiling';
+import { BUILT_ENTRY_POINT, productionNodeFlags } from './docpush-processes';
 import type { ProfileSummary } from './cpu-profile-summary';
 import type { BenchOptions, Topology } from './options';
 import type { AttachmentPoint, LatencyPoint, MemoryCheckpoint, ThroughputPoint } from './scenarios';
@@ -75,6 +76,7 @@ export function renderMarkdown(results: BenchResults): string {
     `- One single-row INSERT commit on this server: p50 ${formatMs(machine.commitLatency.p50)}, p99 ${formatMs(machine.commitLatency.p99)}`,
     `- Points: ${options.durationMs / 1000} s measured after ${options.warmupMs / 1000} s warm-up${options.quick ? ' (--quick: a check of the script, not a full measurement)' : ''}`,
     `- docpush settings: defaults${settings.length ? ` plus ${settings.join(', ')}` : ''}`,
+    `- docpush started as \`npm run start:prod\` starts it: \`node ${[...productionNodeFlags(), BUILT_ENTRY_POINT].join(' ')}\``,
     '',
   ].join('\n');
   const sections = [
