@@ -3,6 +3,7 @@ import { parseDuration, parseDurationList } from './duration';
 import { ValidationError } from '../common/errors';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../delivery/retry-policy';
 import { findUnknownSettings, recordReads, type Env, type UnknownSetting } from './unknown-settings';
+import { checkRetentionOutlastsRetries } from './retention-check';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
 export type JobBackend = 'postgres' | 'mongodb';
@@ -60,7 +61,7 @@ export interface Config {
     allowedCidrs: string[];
   };
   retention: {
-    /** Age after which push logs, finished messages and finished job rows are deleted. */
+    /** Age after which push logs, finished messages and finished job rows are deleted. It is at least maxRetrySpanMs. */
     pushLogMs: number;
     /** How often the purge runs. */
     intervalMs: number;
@@ -128,7 +129,7 @@ export function loadConfig(source: Env = process.env): Config {
 function readSettings(env: Env): Omit<Config, 'unknownSettings'> {
   const attemptTimeoutMs = positiveDuration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
   const processEveryMs = timerDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
-  return {
+  const settings: Omit<Config, 'unknownSettings'> = {
     databaseUrl: env.DATABASE_URL || null,
     createMissingDatabase: boolean(env, 'DOCPUSH_CREATE_DATABASE', false),
     databasePoolSize: integer(env, 'DOCPUSH_DB_POOL_SIZE', 20, 1, 1000),
@@ -195,6 +196,8 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings'> {
       maxWsOperations: integer(env, 'DOCPUSH_MAX_WS_OPERATIONS', 25, 1, 10_000),
     },
   };
+  checkRetentionOutlastsRetries(env, settings.retention.pushLogMs, settings.delivery);
+  return settings;
 }
 
 function duration(env: Env, name: string, fallback: string): number {

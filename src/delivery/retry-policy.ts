@@ -12,7 +12,9 @@ const HOUR_MS = 60 * MINUTE_MS;
  * retry for a network blip, then exponential backoff. It follows the Standard Webhooks example
  * schedule up to 10 h, then repeats 10 h once where that example grows to 14, 20 and 24 h.
  * The 7 retries span about 27.6 h before jitter, so a message whose target stays down is
- * failed for good after 8 attempts, a little over a day after the first.
+ * failed for good after 8 attempts, a little over a day after the first. A target that responds to
+ * each attempt with 503 or 429 and a Retry-After of 10 h or more stretches this to 70 h, or up
+ * to 74 h with jitter.
  */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
   5 * SECOND_MS,
@@ -122,6 +124,17 @@ function computeDelayMs(input: RetryInput): number {
     }
   }
   return delayMs;
+}
+
+/**
+ * Returns the longest delay that decideRetry can choose before each retry, in milliseconds. It
+ * is the step at full jitter, or the longest step when a 429 or 503 carries a long Retry-After,
+ * so a listener that responds to every attempt with 503 and `Retry-After: 86400` makes each
+ * retry wait at least the longest step.
+ */
+export function maxRetryDelaysMs(config: RetryPolicyConfig): number[] {
+  const longestStepMs = Math.max(...config.scheduleMs);
+  return config.scheduleMs.map((stepMs) => Math.round(Math.max(stepMs * (1 + config.jitter), longestStepMs)));
 }
 
 function validateRetryInput({ attempt, statusCode, config }: RetryInput): void {

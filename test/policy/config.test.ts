@@ -53,3 +53,75 @@ describe('loadConfig LOG_LEVEL', () => {
     expect(error.message).toContain('debug');
   });
 });
+
+describe('loadConfig DOCPUSH_LOG_RETENTION against retries', () => {
+  const SECOND = 1_000;
+  const HOUR = 3_600_000;
+  // Default schedule at its longest: the 5 steps up to 5 h wait the 10 h longest step (a long
+  // Retry-After), the two 10 h steps wait 12 h (+20% jitter), and each of 8 attempts may take 15 s.
+  const DEFAULT_SPAN_MS = 5 * 10 * HOUR + 2 * 12 * HOUR + 8 * 15 * SECOND;
+
+  it('rejects 1h with the default schedule', () => {
+    const error = errorOf({ DOCPUSH_LOG_RETENTION: '1h' });
+
+    expect(error.field).toBe('DOCPUSH_LOG_RETENTION');
+    expect(error.message).toContain('DOCPUSH_LOG_RETENTION="1h" (3600000 ms) is shorter than');
+    expect(error.message).toContain(`${DEFAULT_SPAN_MS} ms (3d 2h 2m)`);
+    expect(error.message).toContain('DOCPUSH_RETRY_SCHEDULE (default 5s,5m,30m,2h,5h,10h,10h)');
+    expect(error.message).toContain('DOCPUSH_RETRY_JITTER (default 0.2)');
+    expect(error.message).toContain('DOCPUSH_ATTEMPT_TIMEOUT (default 15s) for each of 8 attempts');
+    expect(error.message).toContain('Raise DOCPUSH_LOG_RETENTION to at least 75h, or shorten DOCPUSH_RETRY_SCHEDULE.');
+  });
+
+  it('rejects 1 ms below the span', () => {
+    const error = errorOf({ DOCPUSH_LOG_RETENTION: `${DEFAULT_SPAN_MS - 1}ms` });
+
+    expect(error.field).toBe('DOCPUSH_LOG_RETENTION');
+  });
+
+  it('accepts exactly the span', () => {
+    expect(loadConfig({ DOCPUSH_LOG_RETENTION: `${DEFAULT_SPAN_MS}ms` }).retention.pushLogMs).toBe(DEFAULT_SPAN_MS);
+  });
+
+  it('accepts the suggested value', () => {
+    expect(loadConfig({ DOCPUSH_LOG_RETENTION: '75h' }).retention.pushLogMs).toBe(75 * HOUR);
+  });
+
+  it('accepts the defaults', () => {
+    expect(loadConfig({}).retention.pushLogMs).toBe(30 * 24 * HOUR);
+  });
+
+  it('accepts a short retention for a short schedule', () => {
+    // 2 delays of 1 s, plus 3 attempts of at most 1 s.
+    const env = { DOCPUSH_RETRY_SCHEDULE: '1s,1s', DOCPUSH_RETRY_JITTER: '0', DOCPUSH_ATTEMPT_TIMEOUT: '1s' };
+
+    expect(loadConfig({ ...env, DOCPUSH_LOG_RETENTION: '5s' }).retention.pushLogMs).toBe(5 * SECOND);
+    expect(errorOf({ ...env, DOCPUSH_LOG_RETENTION: '4999ms' }).field).toBe('DOCPUSH_LOG_RETENTION');
+  });
+
+  it('counts the jitter', () => {
+    // 10 s at +50%, plus 2 attempts of at most 1 s.
+    const env = { DOCPUSH_RETRY_SCHEDULE: '10s', DOCPUSH_RETRY_JITTER: '0.5', DOCPUSH_ATTEMPT_TIMEOUT: '1s' };
+
+    expect(loadConfig({ ...env, DOCPUSH_LOG_RETENTION: '17s' }).retention.pushLogMs).toBe(17 * SECOND);
+    expect(errorOf({ ...env, DOCPUSH_LOG_RETENTION: '16999ms' }).message).toContain('17000 ms (17s)');
+  });
+
+  it('counts the longest step for every retry', () => {
+    // A Retry-After on 429 or 503 may stretch the 1 s delay to the 10 s longest step: 20 s of
+    // delays, plus 3 attempts of at most 1 s.
+    const env = { DOCPUSH_RETRY_SCHEDULE: '1s,10s', DOCPUSH_RETRY_JITTER: '0', DOCPUSH_ATTEMPT_TIMEOUT: '1s' };
+
+    expect(loadConfig({ ...env, DOCPUSH_LOG_RETENTION: '23s' }).retention.pushLogMs).toBe(23 * SECOND);
+    expect(errorOf({ ...env, DOCPUSH_LOG_RETENTION: '22999ms' }).message).toContain('23000 ms (23s)');
+  });
+
+  it('rejects a long schedule with the default retention', () => {
+    const error = errorOf({ DOCPUSH_RETRY_SCHEDULE: '10d,10d,10d,10d' });
+
+    expect(error.field).toBe('DOCPUSH_LOG_RETENTION');
+    expect(error.message).toContain('DOCPUSH_LOG_RETENTION (default 30d, 2592000000 ms) is shorter than');
+    expect(error.message).toContain('the 4 retry delays of DOCPUSH_RETRY_SCHEDULE="10d,10d,10d,10d"');
+    expect(error.message).toContain('at least 49d');
+  });
+});

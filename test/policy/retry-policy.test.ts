@@ -2,6 +2,7 @@ import {
   DEFAULT_RETRY_POLICY,
   DEFAULT_RETRY_SCHEDULE_MS,
   decideRetry,
+  maxRetryDelaysMs,
   parseRetryAfter,
   type RetryDecision,
   type RetryInput,
@@ -177,6 +178,35 @@ describe('decideRetry', () => {
   it('rejects random values outside 0 to 1', () => {
     expect(() => decideRetry(failure({ random: () => 1.5 }))).toThrow(/random/);
     expect(() => decideRetry(failure({ random: () => Number.NaN }))).toThrow(/random/);
+  });
+});
+
+describe('maxRetryDelaysMs', () => {
+  const WEEK_SECONDS = String(7 * 24 * 3600);
+
+  it('gives 10 h or the step at +20% for the default schedule', () => {
+    expect(maxRetryDelaysMs(DEFAULT_RETRY_POLICY)).toEqual([10 * HOUR, 10 * HOUR, 10 * HOUR, 10 * HOUR, 10 * HOUR, 12 * HOUR, 12 * HOUR]);
+  });
+
+  it('matches the longest delay of decideRetry', () => {
+    const maxDelaysMs = maxRetryDelaysMs(DEFAULT_RETRY_POLICY);
+
+    DEFAULT_RETRY_SCHEDULE_MS.forEach((_stepMs, index) => {
+      const attempt = index + 1;
+      const delaysMs = [
+        delayOf(decideRetry(failure({ attempt, random: () => 1 }))),
+        delayOf(decideRetry(failure({ attempt, random: () => 1, statusCode: null, timedOut: true }))),
+        delayOf(decideRetry(failure({ attempt, random: () => 1, statusCode: 429, retryAfter: WEEK_SECONDS }))),
+        delayOf(decideRetry(failure({ attempt, random: () => 1, statusCode: 503, retryAfter: WEEK_SECONDS }))),
+      ];
+
+      expect(Math.max(...delaysMs)).toBe(maxDelaysMs[index]);
+    });
+  });
+
+  it('spreads a one-step schedule by the jitter', () => {
+    expect(maxRetryDelaysMs({ scheduleMs: [10 * SECOND], jitter: 0.5 })).toEqual([15 * SECOND]);
+    expect(maxRetryDelaysMs({ scheduleMs: [1 * SECOND, 1 * SECOND], jitter: 0 })).toEqual([1 * SECOND, 1 * SECOND]);
   });
 });
 

@@ -273,7 +273,17 @@ describe('retention job in a worker', () => {
 
   beforeAll(async () => {
     const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(line) });
-    app = await startTestApp({ DOCPUSH_LOG_RETENTION: '1s', DOCPUSH_RETENTION_INTERVAL: '300ms', DOCPUSH_JOB_POLL_INTERVAL: '300ms' }, { logger });
+    // The retention must outlast the retries: one 200 ms delay plus two attempts of at most 1 s.
+    app = await startTestApp(
+      {
+        DOCPUSH_LOG_RETENTION: '3s',
+        DOCPUSH_RETRY_SCHEDULE: '200ms',
+        DOCPUSH_ATTEMPT_TIMEOUT: '1s',
+        DOCPUSH_RETENTION_INTERVAL: '300ms',
+        DOCPUSH_JOB_POLL_INTERVAL: '300ms',
+      },
+      { logger },
+    );
     seeded = await seedWorkspace(app);
     listener = await startListener();
   });
