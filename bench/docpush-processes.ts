@@ -63,15 +63,19 @@ const PRODUCTION_SCRIPT = 'start:prod';
 /**
  * Node.js flags of the production start script, such as the young generation's size, so the
  * benchmark runs docpush the way `npm run start:prod` does. Throws when that script no longer
- * has the form `node [flags] dist/src/main.js`.
+ * has the form `exec node [flags] dist/src/main.js`.
  */
 export function productionNodeFlags(): string[] {
   const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  const words = (manifest.scripts?.[PRODUCTION_SCRIPT] ?? '').trim().split(/\s+/);
-  if (words[0] !== 'node' || words.at(-1) !== BUILT_ENTRY_POINT || words.slice(1, -1).some((word) => !word.startsWith('--'))) {
-    throw new Error(`package.json script "${PRODUCTION_SCRIPT}" must read "node [--flag ...] ${BUILT_ENTRY_POINT}" for the benchmark to start docpush the same way; it reads "${words.join(' ')}"`);
+  const script = manifest.scripts?.[PRODUCTION_SCRIPT] ?? '';
+  const words = script.trim().split(/\s+/);
+  const flags = words.slice(2, -1);
+  if (words[0] !== 'exec' || words[1] !== 'node' || words.at(-1) !== BUILT_ENTRY_POINT || flags.some((word) => !word.startsWith('--'))) {
+    throw new Error(
+      `package.json script "${PRODUCTION_SCRIPT}" must read "exec node [--flag ...] ${BUILT_ENTRY_POINT}" for the benchmark to start docpush the same way; it reads "${script}"`,
+    );
   }
-  return words.slice(1, -1);
+  return flags;
 }
 
 /**
