@@ -14,7 +14,8 @@ const DAY_MS = 24 * HOUR_MS;
  * Returns the longest time from a message's first attempt to the end of its last retry, in
  * milliseconds: every retry delay at its maximum, plus one attempt time-out per attempt.
  * NOTE: a message can stay unfinished longer than this. The span leaves out the wait of a due
- * message for a free worker or connection slot, the takeover of an abandoned attempt after
+ * message for a claim and for a free worker or connection slot, the rendering of attachments
+ * before the request's time-out starts, the takeover of an abandoned attempt after
  * DOCPUSH_JOB_LOCK_LIFETIME, and the messages of a disabled connection, which wait until it is
  * enabled again.
  */
