@@ -13,11 +13,10 @@ const DAY_MS = 24 * HOUR_MS;
 /**
  * Returns the longest time from a message's first attempt to the end of its last retry, in
  * milliseconds: every retry delay at its maximum, plus one attempt time-out per attempt.
- * NOTE: a message can stay unfinished longer than this. The span leaves out the wait of a due
- * message for a claim and for a free worker or connection slot, the rendering of attachments
- * before the request's time-out starts, the takeover of an abandoned attempt after
- * DOCPUSH_JOB_LOCK_LIFETIME, and the messages of a disabled connection, which wait until it is
- * enabled again.
+ * NOTE: a message can stay unfinished longer than this. The span leaves out a due message's wait
+ * for a claim and a free slot, attachments rendered before the request's time-out starts, and the
+ * takeover of an abandoned attempt after DOCPUSH_JOB_LOCK_LIFETIME. Messages of a disabled
+ * connection also wait until it is enabled again.
  */
 export function maxRetrySpanMs(settings: RetrySettings): number {
   const delaysMs = maxRetryDelaysMs({ scheduleMs: settings.retryScheduleMs, jitter: settings.retryJitter });
@@ -60,8 +59,17 @@ export function checkRetentionOutlastsRetries(env: Env, retentionMs: number, set
 function describeSetting(env: Env, name: string, valueInUse: string, valueMs?: number): string {
   const raw = env[name];
   const inMs = valueMs === undefined ? '' : `${valueMs} ms`;
-  if (raw === undefined || raw === '') return `${name} (default ${valueInUse}${inMs && `, ${inMs}`})`;
-  return `${name}=${JSON.stringify(raw)}${inMs && ` (${inMs})`}`;
+  if (raw === undefined || raw === '') return `${name} (default ${shorten(valueInUse)}${inMs && `, ${inMs}`})`;
+  return `${name}=${JSON.stringify(shorten(raw))}${inMs && ` (${inMs})`}`;
+}
+
+/** Longest setting value quoted in full; a schedule of thousands of steps would fill the log line. */
+const MAX_QUOTED_VALUE_LENGTH = 120;
+
+/** Cuts a value longer than MAX_QUOTED_VALUE_LENGTH and appends `…` and its full length. */
+function shorten(value: string): string {
+  if (value.length <= MAX_QUOTED_VALUE_LENGTH) return value;
+  return `${value.slice(0, MAX_QUOTED_VALUE_LENGTH)}… (${value.length} characters)`;
 }
 
 /** Formats milliseconds in days, hours, minutes, seconds and milliseconds, such as `3d 2h 2m`, `5s` or `6s 600ms`. */

@@ -73,6 +73,15 @@ describe('loadConfig DOCPUSH_LOG_RETENTION against retries', () => {
     expect(error.message).toContain('Raise DOCPUSH_LOG_RETENTION to at least 75h, or shorten DOCPUSH_RETRY_SCHEDULE.');
   });
 
+  it('quotes a long schedule cut', () => {
+    const schedule = Array(1000).fill('1h').join(',');
+    const error = errorOf({ DOCPUSH_RETRY_SCHEDULE: schedule });
+
+    expect(error.field).toBe('DOCPUSH_LOG_RETENTION');
+    expect(error.message).toContain(`DOCPUSH_RETRY_SCHEDULE="${schedule.slice(0, 120)}… (${schedule.length} characters)"`);
+    expect(error.message.length).toBeLessThan(1200);
+  });
+
   it('rejects 1 ms below the span', () => {
     const error = errorOf({ DOCPUSH_LOG_RETENTION: `${DEFAULT_SPAN_MS - 1}ms` });
 
