@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
 /**
@@ -33,4 +34,8 @@ const server = http.createServer((request, response) => {
   });
 });
 
-server.listen(port, '127.0.0.1', () => process.stdout.write(`listening on http://127.0.0.1:${port}/webhook\n`));
+server.listen(port, '127.0.0.1', () => {
+  // With port 0 the system picks the port, so print the one the server bound.
+  const { port: boundPort } = server.address() as AddressInfo;
+  process.stdout.write(`listening on http://127.0.0.1:${boundPort}/webhook\n`);
+});
