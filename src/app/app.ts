@@ -60,6 +60,7 @@ const API_KEY_CACHE_MAX_ENTRIES = 10_000;
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   warnAboutUnknownSettings(config, logger);
+  warnAboutUnitlessDurations(config, logger);
   // Settings that can be wrong are checked before anything starts, so a typo leaves nothing running.
   const targetPolicy = createTargetPolicy({ ...config.delivery, resolve: options.resolve });
   const serverKey = loadServerKey({ keyFromEnv: config.secretKey ?? undefined, dataDir: config.dataDir, logger });
@@ -301,6 +302,13 @@ function warnAboutUnknownSettings(config: Config, logger: Logger): void {
   for (const { name, suggestion } of config.unknownSettings) {
     const advice = suggestion ? `did you mean ${suggestion}?` : 'see the configuration table in README.md for the settings docpush reads.';
     logger.warn({ setting: name, suggestion }, `${name} is not a docpush setting and is ignored; ${advice}`);
+  }
+}
+
+/** Names each duration written without a unit, because a bare number is milliseconds: `15` meant as seconds is 15 ms. */
+function warnAboutUnitlessDurations(config: Config, logger: Logger): void {
+  for (const { name, value } of config.unitlessDurations) {
+    logger.warn({ setting: name, value }, `${name} contains ${value} without a unit, which reads as ${value} ms; write ${value}ms to keep it, or add the unit you meant, such as ${value}s.`);
   }
 }
 

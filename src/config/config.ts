@@ -99,7 +99,22 @@ export interface Config {
   };
   /** DOCPUSH_ variables of the environment that no setting reads, such as a misspelled name. */
   unknownSettings: UnknownSetting[];
+  /** Duration settings given as a bare number, which reads as milliseconds, so `15` meant as 15 s is 15 ms. */
+  unitlessDurations: UnitlessDuration[];
 }
+
+/** A duration setting, or one item of a list of durations, written without a unit. */
+export interface UnitlessDuration {
+  name: string;
+  /** The number as written. */
+  value: string;
+}
+
+/** Unit-less durations found while reading one environment, keyed by that environment's read-recording proxy. */
+const unitlessDurationsByEnv = new WeakMap<Env, UnitlessDuration[]>();
+
+/** A positive whole number without a unit, which parseDuration reads as milliseconds. Zero needs no unit. */
+const UNITLESS_DURATION_PATTERN = /^0*[1-9]\d*$/;
 
 const MIB = 1024 * 1024;
 
@@ -122,14 +137,24 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function loadConfig(source: Env = process.env): Config {
   const read = new Set<string>();
   const env = recordReads(source, read);
+  const unitlessDurations: UnitlessDuration[] = [];
+  unitlessDurationsByEnv.set(env, unitlessDurations);
   const settings = readSettings(env);
-  return { ...settings, unknownSettings: findUnknownSettings(source, read) };
+  return { ...settings, unknownSettings: findUnknownSettings(source, read), unitlessDurations };
 }
 
-function readSettings(env: Env): Omit<Config, 'unknownSettings'> {
+/** Notes each item of a duration setting that is a bare number, for the start-up warning. */
+function noteUnitlessDurations(env: Env, name: string): void {
+  const items = (env[name] ?? '').split(',').map((item) => item.trim());
+  for (const value of items.filter((item) => UNITLESS_DURATION_PATTERN.test(item))) {
+    unitlessDurationsByEnv.get(env)?.push({ name, value });
+  }
+}
+
+function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurations'> {
   const attemptTimeoutMs = positiveDuration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
   const processEveryMs = timerDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
-  const settings: Omit<Config, 'unknownSettings'> = {
+  const settings: Omit<Config, 'unknownSettings' | 'unitlessDurations'> = {
     databaseUrl: env.DATABASE_URL || null,
     createMissingDatabase: boolean(env, 'DOCPUSH_CREATE_DATABASE', false),
     databasePoolSize: integer(env, 'DOCPUSH_DB_POOL_SIZE', 20, 1, 1000),
@@ -161,9 +186,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings'> {
       disableAfterMs: positiveDuration(env, 'DOCPUSH_DISABLE_AFTER', '5d'),
       attemptWriteWaitMs: boundedDuration(env, 'DOCPUSH_ATTEMPT_WRITE_WAIT', '5ms', 1_000),
       maxResponseBytes: byteSize(env, 'DOCPUSH_RESPONSE_BODY_LIMIT', 64 * 1024, 0, 16 * 1024 * 1024),
-      retryScheduleMs: env.DOCPUSH_RETRY_SCHEDULE
-        ? parseDurationList(env.DOCPUSH_RETRY_SCHEDULE, 'DOCPUSH_RETRY_SCHEDULE')
-        : [...DEFAULT_RETRY_SCHEDULE_MS],
+      retryScheduleMs: retrySchedule(env),
       retryJitter: fraction(env, 'DOCPUSH_RETRY_JITTER', 0.2),
       allowHttp: boolean(env, 'DOCPUSH_ALLOW_HTTP', false),
       allowedCidrs: (env.DOCPUSH_ALLOWED_CIDRS ?? '')
@@ -201,7 +224,16 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings'> {
 }
 
 function duration(env: Env, name: string, fallback: string): number {
-  return parseDuration(env[name] || fallback, name);
+  const value = parseDuration(env[name] || fallback, name);
+  noteUnitlessDurations(env, name);
+  return value;
+}
+
+function retrySchedule(env: Env): number[] {
+  if (!env.DOCPUSH_RETRY_SCHEDULE) return [...DEFAULT_RETRY_SCHEDULE_MS];
+  const scheduleMs = parseDurationList(env.DOCPUSH_RETRY_SCHEDULE, 'DOCPUSH_RETRY_SCHEDULE');
+  noteUnitlessDurations(env, 'DOCPUSH_RETRY_SCHEDULE');
+  return scheduleMs;
 }
 
 /** A duration that must be above zero, such as an interval that a timer repeats. */

@@ -47,12 +47,31 @@ describe('loadConfig unknown settings', () => {
   });
 });
 
-describe('start-up with an unknown setting', () => {
-  it('logs a warning naming it and the suggestion', async () => {
+describe('loadConfig unit-less durations', () => {
+  it('lists bare numbers', () => {
+    const config = loadConfig({ DOCPUSH_ATTEMPT_TIMEOUT: '15', DOCPUSH_RETRY_SCHEDULE: '5s, 300,5m' });
+
+    expect(config.delivery.attemptTimeoutMs).toBe(15);
+    expect(config.unitlessDurations).toEqual([
+      { name: 'DOCPUSH_ATTEMPT_TIMEOUT', value: '15' },
+      { name: 'DOCPUSH_RETRY_SCHEDULE', value: '300' },
+    ]);
+  });
+
+  it('skips units, zero and defaults', () => {
+    const config = loadConfig({ DOCPUSH_ATTEMPT_TIMEOUT: '15s', DOCPUSH_ATTEMPT_WRITE_WAIT: '0', DOCPUSH_RETRY_SCHEDULE: '1s,2500ms' });
+
+    expect(config.unitlessDurations).toEqual([]);
+  });
+});
+
+describe('start-up with settings to warn about', () => {
+  it('logs the unknown and unit-less ones', async () => {
     const database = await createTestDatabase();
     const logs = captureLogs();
+    const env = { DOCPUSH_ROLE: 'api', DOCPUSH_ALLOWED_CIDR: '127.0.0.0/8', DOCPUSH_ATTEMPT_TIMEOUT: '15000' };
     try {
-      const app = await startAppOnDatabase(database.url, { DOCPUSH_ROLE: 'api', DOCPUSH_ALLOWED_CIDR: '127.0.0.0/8' }, { logger: logs.logger });
+      const app = await startAppOnDatabase(database.url, env, { logger: logs.logger });
       await app.stop();
     } finally {
       await database.drop();
@@ -63,5 +82,10 @@ describe('start-up with an unknown setting', () => {
     expect(warning?.level).toBe(40);
     expect(warning?.suggestion).toBe('DOCPUSH_ALLOWED_CIDRS');
     expect(warning?.msg).toBe('DOCPUSH_ALLOWED_CIDR is not a docpush setting and is ignored; did you mean DOCPUSH_ALLOWED_CIDRS?');
+    const unitless = entries.find((entry) => entry.setting === 'DOCPUSH_ATTEMPT_TIMEOUT');
+    expect(unitless?.level).toBe(40);
+    expect(unitless?.msg).toBe(
+      'DOCPUSH_ATTEMPT_TIMEOUT contains 15000 without a unit, which reads as 15000 ms; write 15000ms to keep it, or add the unit you meant, such as 15000s.',
+    );
   });
 });
