@@ -36,7 +36,12 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   const server = makeServer(options);
   wsServer.options.handleProtocols = handleProtocols;
 
-  wsServer.once('error', (error) => {
+  let failed = false;
+  wsServer.on('error', (error: NodeJS.ErrnoException) => {
+    // ws re-emits the errors of the HTTP server it is attached to. A failed listen, such as a
+    // taken port, fails the server's start, which reports it.
+    if (failed || error.syscall === 'listen') return;
+    failed = true;
     logger.error({ err: error }, 'graphql-ws server failed; closing its connections');
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL_ERROR_REASON);
   });

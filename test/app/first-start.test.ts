@@ -46,6 +46,17 @@ describe('first start that fails on a taken port', () => {
     await database.drop();
   });
 
+  it('logs the taken port once', async () => {
+    const takenPort = (portHolder.address() as net.AddressInfo).port;
+    const logs = captureLogs();
+
+    await rejectionOf(startAppOnDatabase(database.url, { PORT: String(takenPort) }, { logger: logs.logger }));
+
+    // The start-up error names the port; the WebSocket server attached to the HTTP server must not report it again as its own failure.
+    const entries = logs.text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(entries.filter((entry) => entry.msg.includes('graphql-ws'))).toEqual([]);
+  });
+
   it('creates no workspace, so the next start shows the admin key', async () => {
     const takenPort = (portHolder.address() as net.AddressInfo).port;
 
