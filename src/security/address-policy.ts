@@ -204,6 +204,13 @@ function parseAllowedRange(cidr: string, field: string): AllowedRange {
     new ValidationError(field, `${field} entry ${JSON.stringify(cidr)} is invalid: ${reason}`);
 
   const [addressPart, prefixPart, ...rest] = cidr.split('/');
+  if (prefixPart === undefined && rest.length === 0) {
+    const single = parseStrict(addressPart);
+    if (single) {
+      const hostRange = `${single.toString()}/${single.kind() === 'ipv4' ? 32 : 128}`;
+      throw invalid(`expected a CIDR range; for this address alone, write ${hostRange}.`);
+    }
+  }
   if (prefixPart === undefined || rest.length > 0 || !/^\d{1,3}$/.test(prefixPart)) {
     throw invalid('expected a CIDR range such as 127.0.0.0/8 or fd00::/8.');
   }

@@ -110,6 +110,8 @@ describe('parseAllowList', () => {
   test.each([
     ['nonsense', 'expected a CIDR range'],
     ['10.0.0.0', 'expected a CIDR range'],
+    ['127.0.0.1', 'for this address alone, write 127.0.0.1/32'],
+    ['::1', 'for this address alone, write ::1/128'],
     ['10.0.0.0/33', 'prefix length must be from 0 to 32'],
     ['fd00::/129', 'prefix length must be from 0 to 128'],
     ['10.0.0.1/8', 'use 10.0.0.0/8'],
