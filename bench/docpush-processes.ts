@@ -61,7 +61,7 @@ export const BUILT_ENTRY_POINT = 'dist/src/main.js';
 const PRODUCTION_SCRIPT = 'start:prod';
 
 /**
- * Node.js flags of the production start script, such as the young generation's size, so the
+ * Returns the Node.js flags of the production start script, such as the young generation's size, so the
  * benchmark runs docpush the way `npm run start:prod` does. Throws when that script no longer
  * has the form `exec node [flags] dist/src/main.js`.
  */
@@ -72,7 +72,8 @@ export function productionNodeFlags(): string[] {
   const flags = words.slice(2, -1);
   if (words[0] !== 'exec' || words[1] !== 'node' || words.at(-1) !== BUILT_ENTRY_POINT || flags.some((word) => !word.startsWith('--'))) {
     throw new Error(
-      `package.json script "${PRODUCTION_SCRIPT}" must read "exec node [--flag ...] ${BUILT_ENTRY_POINT}" for the benchmark to start docpush the same way; it reads "${script}"`,
+      `package.json script "${PRODUCTION_SCRIPT}" is "${script}", which the benchmark cannot start the same way. ` +
+        `Expected "exec node [--flag ...] ${BUILT_ENTRY_POINT}".`,
     );
   }
   return flags;

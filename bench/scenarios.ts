@@ -327,8 +327,8 @@ export async function measureMemory(context: ScenarioContext): Promise<MemoryChe
 
 /**
  * Runs a full garbage collection in each docpush process, one after the other, and records its
- * RSS and JS heap in use in the checkpoint. A failure is logged and recorded, never thrown, so that
- * the raw samples are still reported.
+ * RSS and JS heap in use in the checkpoint. A failure is logged and recorded in the checkpoint
+ * instead of thrown, so the raw samples are still reported.
  */
 async function measureCheckpointAfterGc(context: ScenarioContext, checkpoint: MemoryCheckpoint): Promise<void> {
   for (const docpush of context.processes) {

@@ -63,7 +63,7 @@ function describeSetting(env: Env, name: string, valueInUse: string, valueMs?: n
   return `${name}=${JSON.stringify(shorten(raw))}${inMs && ` (${inMs})`}`;
 }
 
-/** Longest setting value quoted in full; a schedule of thousands of steps would fill the log line. */
+/** Maximum length of a setting value that the error quotes in full. A schedule of thousands of steps would fill the log line. */
 const MAX_QUOTED_VALUE_LENGTH = 120;
 
 /** Cuts a value longer than MAX_QUOTED_VALUE_LENGTH and appends `…` and its full length. */

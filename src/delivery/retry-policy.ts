@@ -127,10 +127,10 @@ function computeDelayMs(input: RetryInput): number {
 }
 
 /**
- * Returns the longest delay that decideRetry can choose before each retry, in milliseconds. It
- * is the step at full jitter, or the longest step when a 429 or 503 carries a long Retry-After,
- * so a listener that responds to every attempt with 503 and `Retry-After: 86400` makes each
- * retry wait at least the longest step.
+ * Returns the longest delay that decideRetry can choose before each retry, in milliseconds. That
+ * is the step at full jitter, or the longest step when a 429 or 503 carries a long Retry-After.
+ * So a listener that responds to every attempt with 503 and `Retry-After: 86400` makes each retry
+ * wait at least the longest step.
  */
 export function maxRetryDelaysMs(config: RetryPolicyConfig): number[] {
   const longestStepMs = Math.max(...config.scheduleMs);
