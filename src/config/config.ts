@@ -134,6 +134,12 @@ const MAX_MESSAGE_SIZE_LIMIT_BYTES = 500 * MIB;
  */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * Maximum delay of one retry. It keeps every retry time a valid date, and the longest retry span
+ * a duration that DOCPUSH_LOG_RETENTION accepts.
+ */
+const MAX_RETRY_DELAY_MS = 30 * 86_400_000;
+
 export function loadConfig(source: Env = process.env): Config {
   const read = new Set<string>();
   const env = recordReads(source, read);
@@ -233,6 +239,15 @@ function retrySchedule(env: Env): number[] {
   if (!env.DOCPUSH_RETRY_SCHEDULE) return [...DEFAULT_RETRY_SCHEDULE_MS];
   const scheduleMs = parseDurationList(env.DOCPUSH_RETRY_SCHEDULE, 'DOCPUSH_RETRY_SCHEDULE');
   noteUnitlessDurations(env, 'DOCPUSH_RETRY_SCHEDULE');
+  const tooLong = scheduleMs.findIndex((delayMs) => delayMs > MAX_RETRY_DELAY_MS);
+  if (tooLong >= 0) {
+    const item = env.DOCPUSH_RETRY_SCHEDULE.split(',')[tooLong].trim();
+    throw new ValidationError(
+      'DOCPUSH_RETRY_SCHEDULE',
+      `DOCPUSH_RETRY_SCHEDULE has item ${tooLong + 1}, ${JSON.stringify(item)}, longer than 30d, the maximum delay of one retry. ` +
+        'Use at most 30d per retry, and more retries for a longer span.',
+    );
+  }
   return scheduleMs;
 }
 

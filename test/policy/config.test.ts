@@ -54,6 +54,22 @@ describe('loadConfig LOG_LEVEL', () => {
   });
 });
 
+describe('loadConfig DOCPUSH_RETRY_SCHEDULE', () => {
+  it('rejects a retry over 30 days', () => {
+    const error = errorOf({ DOCPUSH_RETRY_SCHEDULE: '5s, 31d', DOCPUSH_LOG_RETENTION: '100d' });
+
+    expect(error.field).toBe('DOCPUSH_RETRY_SCHEDULE');
+    expect(error.message).toContain('item 2, "31d", longer than 30d');
+    expect(error.message).toContain('Use at most 30d per retry');
+  });
+
+  it('accepts 30 days per retry', () => {
+    const config = loadConfig({ DOCPUSH_RETRY_SCHEDULE: '30d,30d', DOCPUSH_RETRY_JITTER: '0', DOCPUSH_LOG_RETENTION: '61d' });
+
+    expect(config.delivery.retryScheduleMs).toEqual([30 * 86_400_000, 30 * 86_400_000]);
+  });
+});
+
 describe('loadConfig DOCPUSH_LOG_RETENTION against retries', () => {
   const SECOND = 1_000;
   const HOUR = 3_600_000;
