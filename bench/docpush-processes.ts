@@ -128,9 +128,9 @@ export async function startDocpush(options: StartOptions): Promise<DocpushProces
   };
   let inspectorUrl: string | null = null;
   readline.createInterface({ input: child.stderr! }).on('line', (line) => {
-    remember(line);
     // Node prints the URL with the port that it bound, also for port 0.
     inspectorUrl ??= /^Debugger listening on (ws:\/\/\S+)$/.exec(line)?.[1] ?? null;
+    if (!isInspectorNotice(line)) remember(line);
   });
 
   const ready = waitForReady(child, options, problems, remember);
@@ -170,6 +170,21 @@ export async function startDocpush(options: StartOptions): Promise<DocpushProces
       return stopChild(child);
     },
   };
+}
+
+/**
+ * Returns true for the notices that Node 20 prints on stderr when the inspector starts, when a
+ * client attaches and detaches, and at exit. They report no fault of the process, so they are
+ * kept out of the last output that an exit or a failed start reports. An inspector that failed to
+ * start prints "Starting inspector on … failed", which does not match.
+ */
+export function isInspectorNotice(line: string): boolean {
+  return (
+    /^Debugger (listening on|ending on) ws:\/\/\S+$/.test(line) ||
+    line === 'Debugger attached.' ||
+    line === 'Waiting for the debugger to disconnect...' ||
+    /^For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector$/.test(line)
+  );
 }
 
 interface ReadyFields {

@@ -41,13 +41,14 @@ class RecordCycle {
 }
 
 /**
- * Records events with `inFlight` requests at a time until `until` (performance.now()), pausing
- * while more than `maxBacklog` of the queued messages have not reached the subscriber yet, so the
- * workers always have work and the backlog stays bounded.
+ * Records events with `inFlight` requests at a time until `until` (performance.now()) or until
+ * `stopWhen` returns true. Requests already sent finish before it returns. It pauses while more
+ * than `maxBacklog` of the queued messages have not reached the subscriber yet, so the workers
+ * always have work and the backlog stays bounded.
  */
 export async function runClosedLoop(
   target: LoadTarget,
-  options: { inFlight: number; maxBacklog: number; until: number; onEvent?: (event: SentEvent) => void },
+  options: { inFlight: number; maxBacklog: number; until: number; stopWhen?: () => boolean; onEvent?: (event: SentEvent) => void },
 ): Promise<LoadResult> {
   const result: LoadResult = { events: [], failedEvents: 0, firstError: null };
   const records = new RecordCycle(target.recordIds);
@@ -57,7 +58,7 @@ export async function runClosedLoop(
 
   const backlog = () => queued - (target.subscriber.succeeded.size - deliveredBefore);
   const worker = async () => {
-    while (performance.now() < options.until) {
+    while (performance.now() < options.until && !options.stopWhen?.()) {
       if (backlog() > options.maxBacklog) {
         await sleep(5);
         continue;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CeilingResult } from './ceiling';
 import { BUILT_ENTRY_POINT, productionNodeFlags } from './docpush-processes';
 import type { ProfileSummary } from './cpu-profile-summary';
-import type { BenchOptions, Topology } from './options';
+import type { BenchOptions, Scenario, Topology } from './options';
 import type { AttachmentPoint, LatencyPoint, MemoryCheckpoint, ThroughputPoint } from './scenarios';
 import { formatKiB, formatMiB, formatMs, formatPercent, formatRate, type LatencySummary } from './stats';
 
@@ -74,7 +74,7 @@ export function renderMarkdown(results: BenchResults): string {
     `- Command: \`${results.command}\``,
     `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${formatMiB(machine.memoryBytes)} memory, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}); 1-minute load average ${machine.loadAverageAtStart.toFixed(2)} at the start`,
     `- One single-row INSERT commit on this server: p50 ${formatMs(machine.commitLatency.p50)}, p99 ${formatMs(machine.commitLatency.p99)}`,
-    `- Points: ${options.durationMs / 1000} s measured after ${options.warmupMs / 1000} s warm-up${options.quick ? ' (--quick: a check of the script, not a full measurement)' : ''}`,
+    ...(hasTimedPoints(options) ? [`- Points: ${options.durationMs / 1000} s measured after ${options.warmupMs / 1000} s warm-up${options.quick ? ' (--quick: a check of the script, not a full measurement)' : ''}`] : []),
     `- docpush settings: defaults${settings.length ? ` plus ${settings.join(', ')}` : ''}`,
     `- docpush started as \`npm run start:prod\` starts it: \`node ${[...productionNodeFlags(), BUILT_ENTRY_POINT].join(' ')}\``,
     '',
@@ -93,6 +93,11 @@ export function renderMarkdown(results: BenchResults): string {
   return [facts, ...sections.filter((section) => section !== '')].join('\n');
 }
 
+/** Returns true when a chosen scenario measures timed points. The memory scenario runs to delivery counts instead. */
+function hasTimedPoints(options: BenchOptions): boolean {
+  return options.scenarios.some((scenario) => scenario !== 'memory');
+}
+
 /** Returns the fastest point with one connection per event, whichever way its events were recorded. */
 function bestSingleRoute(result: TopologyResult): ThroughputPoint | undefined {
   return result.throughput
@@ -106,7 +111,12 @@ function pointLabel(point: ThroughputPoint): string {
   return `${point.connectionsPerEvent} connection(s) per event, ${intake}`;
 }
 
+/**
+ * Renders the target table. Rows of scenarios left out with --only are left out, so "not
+ * measured" only marks a chosen scenario whose measurement failed.
+ */
 function renderTargets(results: BenchResults): string {
+  const ran = (...scenarios: Scenario[]) => scenarios.every((scenario) => results.options.scenarios.includes(scenario));
   const rows: string[][] = [];
   for (const result of results.topologies) {
     const rates = result.throughput.map((point) => point.deliveriesPerSecond);
@@ -117,14 +127,23 @@ function renderTargets(results: BenchResults): string {
     const ratioMeasure = `share of the raw ceiling (1 connection${single && single.eventsPerRequest > 1 ? `, ${single.eventsPerRequest} events per request` : ''})`;
     const memory = result.memory && result.memory.length === 2 ? memoryGrowth(result.memory, 'rssAfterGcBytesByRole') : Number.NaN;
     const rawMemory = result.memory && result.memory.length === 2 ? memoryGrowth(result.memory, 'rssBytesByRole') : Number.NaN;
-    rows.push(
-      [result.topology, 'deliveries/s (best point)', '≥ 2000', formatRate(best), verdict(best >= 2000, best)],
-      [result.topology, 'p99 event→listener at 200 events/s', '≤ 50 ms', formatMs(at200?.toListener.p99 ?? Number.NaN), verdict((at200?.toListener.p99 ?? Infinity) <= 50 && at200?.undelivered === 0, at200?.toListener.p99)],
-      [result.topology, ratioMeasure, '≥ 0.5', formatShare(ratio), verdict(ratio >= 0.5, ratio)],
-      [result.topology, 'DOCX+PDF messages/s', '≥ 100', formatRate(result.attachments?.messagesPerSecond ?? Number.NaN), verdict((result.attachments?.messagesPerSecond ?? 0) >= 100, result.attachments?.messagesPerSecond)],
-      [result.topology, 'RSS after a full GC, growth between memory checkpoints', '≤ 10% (flat)', `${formatPercent(memory)} (one raw sample: ${formatPercent(rawMemory)})`, verdict(memory <= 0.1, memory)],
-    );
+    if (ran('throughput')) {
+      rows.push([result.topology, 'deliveries/s (best point)', '≥ 2000', formatRate(best), verdict(best >= 2000, best)]);
+    }
+    if (ran('latency')) {
+      rows.push([result.topology, 'p99 event→listener at 200 events/s', '≤ 50 ms', formatMs(at200?.toListener.p99 ?? Number.NaN), verdict((at200?.toListener.p99 ?? Infinity) <= 50 && at200?.undelivered === 0, at200?.toListener.p99)]);
+    }
+    if (ran('throughput', 'ceiling')) {
+      rows.push([result.topology, ratioMeasure, '≥ 0.5', formatShare(ratio), verdict(ratio >= 0.5, ratio)]);
+    }
+    if (ran('attachments')) {
+      rows.push([result.topology, 'DOCX+PDF messages/s', '≥ 100', formatRate(result.attachments?.messagesPerSecond ?? Number.NaN), verdict((result.attachments?.messagesPerSecond ?? 0) >= 100, result.attachments?.messagesPerSecond)]);
+    }
+    if (ran('memory')) {
+      rows.push([result.topology, 'RSS after a full GC, growth between memory checkpoints', '≤ 10% (flat)', `${formatPercent(memory)} (one raw sample: ${formatPercent(rawMemory)})`, verdict(memory <= 0.1, memory)]);
+    }
   }
+  if (rows.length === 0) return '';
   return `### Targets\n\n${table(['topology', 'measure', 'target', 'measured', 'met'], rows)}\n`;
 }
 
