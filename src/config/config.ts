@@ -161,7 +161,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
   const attemptTimeoutMs = positiveDuration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
   const processEveryMs = timerDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
   const settings: Omit<Config, 'unknownSettings' | 'unitlessDurations'> = {
-    databaseUrl: env.DATABASE_URL || null,
+    databaseUrl: databaseUrl(env),
     createMissingDatabase: boolean(env, 'DOCPUSH_CREATE_DATABASE', false),
     databasePoolSize: integer(env, 'DOCPUSH_DB_POOL_SIZE', 20, 1, 1000),
     dataDir: path.resolve(env.DOCPUSH_DATA_DIR || '.data'),
@@ -233,6 +233,24 @@ function duration(env: Env, name: string, fallback: string): number {
   const value = parseDuration(env[name] || fallback, name);
   noteUnitlessDurations(env, name);
   return value;
+}
+
+/**
+ * Reads DATABASE_URL, which must be a postgres:// or postgresql:// URL. node-postgres resolves
+ * other text against `postgres://base`, so a typo would fail later as an unknown host `base`.
+ * The error does not quote the value, because it may contain a password.
+ */
+function databaseUrl(env: Env): string | null {
+  const value = env.DATABASE_URL;
+  if (!value) return null;
+  if (/^postgres(ql)?:\/\//i.test(value)) return value;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
+  const found = scheme ? `it starts with "${scheme}:"` : 'it has no scheme';
+  throw new ValidationError(
+    'DATABASE_URL',
+    `DATABASE_URL is not a PostgreSQL URL: ${found}. Use a URL such as postgres://user:password@db.example.com:5432/docpush, ` +
+      'or leave DATABASE_URL unset to run the embedded PostgreSQL. The value is not shown, because it may contain a password.',
+  );
 }
 
 function retrySchedule(env: Env): number[] {

@@ -39,8 +39,9 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   let failed = false;
   wsServer.on('error', (error: NodeJS.ErrnoException) => {
     // ws re-emits the errors of the HTTP server it is attached to. A failed listen, such as a
-    // taken port, fails the server's start, which reports it.
-    if (failed || error.syscall === 'listen') return;
+    // taken port or a HOST that does not resolve, fails the server's start, which reports it.
+    const startFailed = error.syscall === 'listen' || wsServer.options.server?.listening === false;
+    if (failed || startFailed) return;
     failed = true;
     logger.error({ err: error }, 'graphql-ws server failed; closing its connections');
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL_ERROR_REASON);

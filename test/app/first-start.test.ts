@@ -57,6 +57,18 @@ describe('first start that fails on a taken port', () => {
     expect(entries.filter((entry) => entry.msg.includes('graphql-ws'))).toEqual([]);
   });
 
+  it('names a HOST of another machine', async () => {
+    const logs = captureLogs();
+
+    // 192.0.2.1 is a documentation address (TEST-NET-1): binding to it fails locally, and no packet is sent.
+    const error = await rejectionOf(startAppOnDatabase(database.url, { HOST: '192.0.2.1', PORT: '0' }, { logger: logs.logger }));
+
+    expect(error.message).toContain('HOST="192.0.2.1" is not an address of this machine (EADDRNOTAVAIL)');
+    expect(error.message).toContain('set HOST to an address of this machine, such as 127.0.0.1');
+    const entries = logs.text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(entries.filter((entry) => entry.msg.includes('graphql-ws'))).toEqual([]);
+  });
+
   it('creates no workspace, so the next start shows the admin key', async () => {
     const takenPort = (portHolder.address() as net.AddressInfo).port;
 

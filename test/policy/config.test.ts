@@ -54,6 +54,28 @@ describe('loadConfig LOG_LEVEL', () => {
   });
 });
 
+describe('loadConfig DATABASE_URL', () => {
+  it('rejects text without a scheme', () => {
+    const error = errorOf({ DATABASE_URL: 'notaurl' });
+
+    expect(error.field).toBe('DATABASE_URL');
+    expect(error.message).toContain('DATABASE_URL is not a PostgreSQL URL: it has no scheme.');
+    expect(error.message).toContain('postgres://user:password@db.example.com:5432/docpush');
+  });
+
+  it('names another scheme, not the value', () => {
+    const error = errorOf({ DATABASE_URL: 'mysql://root:hunter2@db/app' });
+
+    expect(error.message).toContain('it starts with "mysql:"');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('accepts both PostgreSQL schemes', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }).databaseUrl).toBe('postgres://u@127.0.0.1/db');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@127.0.0.1/db' }).databaseUrl).toBe('postgresql://u@127.0.0.1/db');
+  });
+});
+
 describe('loadConfig DOCPUSH_RETRY_SCHEDULE', () => {
   it('rejects a retry over 30 days', () => {
     const error = errorOf({ DOCPUSH_RETRY_SCHEDULE: '5s, 31d', DOCPUSH_LOG_RETENTION: '100d' });
