@@ -33,7 +33,8 @@ export class PushMessageResolver {
     description:
       'Queues one more attempt of the message now, whatever its state, with the same webhook-id. ' +
       'CONFLICT when an attempt is in flight or the connection is disabled or deleted. ' +
-      'Returns the message as it was before that attempt; the attempt shows in pushLogs and deliveryLog.',
+      'Returns the message as it was before that attempt; the attempt shows in pushLogs and deliveryLog. ' +
+      'Each call queues its own attempt, as a redelivery button does, so two calls send the message twice; listeners de-duplicate by webhook-id.',
   })
   async resendPushMessage(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
     return toPushMessageType(await messageService(context).resend(id));
