@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 import { claimAndLoadDueMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
+import { recordAbandonedAttempts, withAbandonedAttempt } from './steps/record-abandoned.step';
 import type { PushMessage } from './push-message.entity';
 
 /** PostgreSQL NOTIFY channel that wakes the dispatchers of every worker when messages become due. */
@@ -220,6 +221,7 @@ export class DeliveryDispatcher {
       return messages.length;
     }
 
+    await this.recordAbandoned(em, messages, now);
     for (const message of messages) this.startAttempt(message);
     if (messages.length === requested) await this.notifyPeers(em);
     return messages.length;
@@ -231,6 +233,20 @@ export class DeliveryDispatcher {
    */
   private async notifyPeers(em: EntityManager): Promise<void> {
     await em.execute(`select pg_notify(?, '')`, [DUE_MESSAGES_CHANNEL]);
+  }
+
+  /**
+   * Writes the push log rows of the abandoned attempts that the claimed messages carry, before
+   * their new attempts start. A failed write is logged and the attempts start anyway, because
+   * holding them back would keep their messages DELIVERING until another worker takes them over.
+   */
+  private async recordAbandoned(em: EntityManager, messages: PushMessage[], now: Date): Promise<void> {
+    try {
+      await recordAbandonedAttempts(em, messages, now);
+    } catch (error) {
+      const messageIds = withAbandonedAttempt(messages).map((message) => message.id);
+      this.options.logger.error({ err: error, messageIds }, 'failed to write the push log rows of abandoned attempts; those attempts stay unlogged');
+    }
   }
 
   /** Makes claimed messages due again; an attempt of -1 matches whatever attempt the claim counted. */

@@ -11,6 +11,7 @@ import { buildPayload, buildRequest, type DeliveryRequest } from './steps/build-
 import { recordAttempt, type AttemptRecord } from './steps/record-attempt.step';
 import { attachFiles, recordNotSentAttempt } from './steps/attach-files.step';
 import { deferBusyMessage } from './steps/defer-busy.step';
+import { recordAbandonedAttempts } from './steps/record-abandoned.step';
 import type { PushMessage } from './push-message.entity';
 import type { PushPayload } from './push-payload';
 import type { RenderCache } from '../rendering/render-cache';
@@ -66,6 +67,12 @@ export async function deliverMessage(messageId: string, deps: DeliveryDeps, opti
   if (claim.kind === 'skipped') {
     deps.logger.debug({ messageId, reason: claim.reason }, 'delivery skipped');
     return claim;
+  }
+  try {
+    await recordAbandonedAttempts(em, [claim.message], now());
+  } catch (error) {
+    // The attempt runs anyway, because failing the job would keep the message DELIVERING until it is stale.
+    deps.logger.error({ messageId, attempt: claim.message.attempts - 1, err: error }, 'failed to write the push log row of an abandoned attempt; that attempt stays unlogged');
   }
   return deliverClaimedMessage(em, claim.message, deps);
 }

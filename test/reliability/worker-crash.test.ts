@@ -3,6 +3,7 @@ import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
+import { ABANDONED_NOTE } from '../../src/delivery/steps/claim-batch.step';
 import { createEnabledConnection, fetchLogsOfMessage, fetchMessage, waitForMessageState, WAIT_TIMEOUT_MS } from './reliability-support';
 import { newSecretKey, startDocpushProcess, type DocpushProcess } from './docpush-process';
 
@@ -79,7 +80,12 @@ describe('worker crash', () => {
     const delivered = await waitForMessageState(app, messageId, 'SUCCEEDED');
     expect(delivered.attempts).toBe(2);
     const logs = await fetchLogsOfMessage(app, messageId);
-    expect(logs.map((log) => [log.attempt, log.outcome])).toEqual([[2, 'SUCCEEDED']]);
+    // The first attempt's outcome is unknown, so it is logged as failed without a response.
+    expect(logs.map((log) => [log.attempt, log.responseCode, log.outcome])).toEqual([
+      [1, 0, 'FAILED'],
+      [2, 200, 'SUCCEEDED'],
+    ]);
+    expect(logs[0].responseError).toBe(ABANDONED_NOTE);
 
     // A later event's delivery passes through the same claims, so a duplicate attempt of the
     // first message would have reached the listener before it.

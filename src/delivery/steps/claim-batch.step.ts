@@ -18,7 +18,11 @@ export interface BatchClaimOptions {
   now: Date;
 }
 
-/** Error noted on a message whose attempt a stopped worker left unfinished; it stays until the next attempt ends. */
+/**
+ * Error noted on a message whose attempt a stopped worker left unfinished. It stays until the next
+ * attempt ends, and the claim of that attempt reads it as the mark of the abandoned one, which
+ * recordAbandonedAttempts then logs.
+ */
 export const ABANDONED_NOTE = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
 
 /**

@@ -1,6 +1,6 @@
 import { LoadStrategy, type EntityManager } from '@mikro-orm/postgresql';
 import { PushMessage, PushMessageState } from '../push-message.entity';
-import { DELIVERY_RELATIONS } from './claim-batch.step';
+import { ABANDONED_NOTE, DELIVERY_RELATIONS } from './claim-batch.step';
 
 export interface ClaimOptions {
   /** Operator resend: attempt the message whatever its state. */
@@ -22,7 +22,8 @@ export type ClaimResult =
  * Atomically moves a message to DELIVERING and counts the attempt, so two workers (a retry
  * and a resend, or a sweeper's duplicate job) never send the same attempt twice. Returns
  * `busy` without counting an attempt when the connection already has `connectionConcurrency`
- * attempts in flight. Loads the message with everything the later steps need.
+ * attempts in flight. A stale DELIVERING message taken over gets ABANDONED_NOTE as its error,
+ * as in claimAndLoadDueMessages. Loads the message with everything the later steps need.
  */
 export async function claimMessage(em: EntityManager, messageId: string, options: ClaimOptions): Promise<ClaimResult> {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
@@ -35,13 +36,14 @@ export async function claimMessage(em: EntityManager, messageId: string, options
   // around count and update made it exact, but serialised every claim of a connection and cut
   // single-connection throughput to a few deliveries per second (docs/benchmarks.md).
   const claimed: Array<{ id: string }> = await em.execute(
-    `update push_messages m set state = 'DELIVERING', attempts = attempts + 1, updated_at = ?
+    `update push_messages m set state = 'DELIVERING', attempts = attempts + 1, updated_at = ?,
+            last_error = case when m.state = 'DELIVERING' then ?::text else m.last_error end
        from push_connections c
       where m.id = ? and c.id = m.connection_id and c.enabled and c.deleted_at is null and (${claimable})
         and (select count(*) from push_messages d
               where d.connection_id = m.connection_id and d.state = 'DELIVERING' and d.updated_at >= ? and d.id <> m.id) < ?
       returning m.id`,
-    [options.now, messageId, ...params, staleBefore, options.connectionConcurrency],
+    [options.now, ABANDONED_NOTE, messageId, ...params, staleBefore, options.connectionConcurrency],
   );
   if (claimed.length === 0) return explainSkip(em, messageId, options, staleBefore);
 

@@ -1,0 +1,84 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeWithBindings } from '../../database/raw-sql';
+import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../delivery-log.feed';
+import { DeliveryOutcome } from '../push-log.entity';
+import type { PushMessage } from '../push-message.entity';
+import { requestUrlOf } from './build-request.step';
+import { ABANDONED_NOTE } from './claim-batch.step';
+
+/**
+ * Returns the claimed messages whose previous attempt was abandoned: a claim took the message
+ * over from a worker that seemed gone, or a stopping worker or the sweeper made it due again
+ * with that attempt counted. Each of these sets `lastError` to ABANDONED_NOTE, and only the end
+ * of a later attempt replaces it. A release of a never-started claim leaves `lastError` as it
+ * was, so it marks nothing by itself.
+ */
+export function withAbandonedAttempt(messages: readonly PushMessage[]): PushMessage[] {
+  return messages.filter((message) => message.lastError === ABANDONED_NOTE && message.attempts > 1);
+}
+
+/**
+ * Writes a push log row for the abandoned previous attempt of each claimed message that
+ * withAbandonedAttempt selects, and notifies `deliveryLog` subscribers of the rows when they
+ * commit, as the attempt writer does. Call it after the claim and before the new attempt
+ * starts, so the abandoned attempt's row comes first. Returns the ids of the rows written.
+ *
+ * The row has response code 0, outcome FAILED and ABANDONED_NOTE as its error, because nothing
+ * shows whether the request reached the listener. Its duration is 0 and its request and
+ * response bodies are empty, since the attempt's request was never stored. No row is written
+ * for an attempt that already has one, such as a slow attempt that wrote its row after a claim
+ * had taken its message over. The rows leave the connection's failure streak alone, because a
+ * stopped worker says nothing about the listener.
+ *
+ * NOTE: a slow attempt that writes its row after this one still adds a second row for the same
+ * attempt. A crash between the claim and this write loses the row, because the next claim marks
+ * only the attempt it takes over.
+ */
+export async function recordAbandonedAttempts(em: EntityManager, messages: readonly PushMessage[], now: Date): Promise<number[]> {
+  const abandoned = withAbandonedAttempt(messages);
+  if (abandoned.length === 0) return [];
+
+  const rows = abandoned.map((message) => ({
+    workspace_id: message.workspace.id,
+    connection_id: message.connection.id,
+    connection_name: message.connection.name,
+    event_id: message.event.id,
+    event_type: message.event.type,
+    message_id: message.id,
+    attempt: message.attempts - 1,
+    request_url: requestUrlOf(message.connection),
+    is_test: message.isTest,
+  }));
+  // A fork of its own, so that the transaction's flush never writes entities that the caller has loaded.
+  return em.fork().transactional(async (tx) => {
+    const inserted = await executeWithBindings<{ id: string | number }>(tx, INSERT_ABANDONED_ROWS_SQL, [
+      ABANDONED_NOTE,
+      DeliveryOutcome.FAILED,
+      now,
+      JSON.stringify(rows),
+    ]);
+    const ids = inserted.map((row) => Number(row.id));
+    for (const payload of deliveryLogNotifications(ids)) {
+      await executeWithBindings(tx, `select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, payload]);
+    }
+    return ids;
+  });
+}
+
+/**
+ * Inserts the push log rows of abandoned attempts from one JSON array of row objects, skipping
+ * each (message_id, attempt) that has a row already. Binds the error, the outcome, the time and
+ * the array. The rows are inserted in message id order, so their ids follow it.
+ */
+const INSERT_ABANDONED_ROWS_SQL = `insert into push_logs (workspace_id, connection_id, connection_name, event_id, event_type, message_id, attempt,
+                       request_url, request_headers, request_body, response_code, response_headers, response_body,
+                       response_body_encoding, response_body_truncated, response_error, duration_ms, outcome, is_test, created_at)
+  select v.workspace_id, v.connection_id, v.connection_name, v.event_id, v.event_type, v.message_id, v.attempt,
+         v.request_url, '{}'::jsonb, '', 0, '{}'::jsonb, '',
+         'utf8', false, ?::text, 0, ?::delivery_outcome, v.is_test, ?::timestamptz
+    from json_to_recordset(?::json) as v(
+           workspace_id int, connection_id int, connection_name text, event_id int, event_type document_record_event_type,
+           message_id text, attempt int, request_url text, is_test boolean)
+   where not exists (select 1 from push_logs l where l.message_id = v.message_id and l.attempt = v.attempt)
+   order by v.message_id
+  returning id`;
