@@ -56,7 +56,7 @@ const NODE_LIMIT_MESSAGE = 'Query exceeds the maximum allowed number of nodes.';
 export const MAX_VARIABLE_LIST_ITEMS = 10_000;
 
 /**
- * Returns a BAD_USER_INPUT error for the first list in `variables` longer than
+ * Returns a BAD_USER_INPUT error (HTTP status 400) for the first list in `variables` longer than
  * MAX_VARIABLE_LIST_ITEMS, naming its path in the message, or null. The walk uses its own stack, so deeply
  * nested values cannot overflow the call stack.
  */
@@ -68,7 +68,8 @@ export function checkVariableListSizes(variables: Record<string, unknown> | null
       if (value.length > MAX_VARIABLE_LIST_ITEMS) {
         return new GraphQLError(
           `Variable ${path} is a list of ${value.length} items; a list in the variables may have at most ${MAX_VARIABLE_LIST_ITEMS}. Send the items in several requests.`,
-          { extensions: { code: 'BAD_USER_INPUT' } },
+          // Apollo Server 5 sends an error raised by a plugin hook with status 500 unless the error sets its own.
+          { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
         );
       }
       value.forEach((item, index) => pending.push({ path: `${path}[${index}]`, value: item }));

@@ -10,9 +10,8 @@ import type { RequestContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/format-error';
 import { MAX_QUERY_TOKENS, checkQueryCost, checkVariableListSizes, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
 import { introspectionRules } from '../graphql/introspection';
-import { authenticate } from '../workspace/auth.service';
-import { DocpushError } from '../common/errors';
 import { createRequestErrorHandler } from './request-errors';
+import { authenticatedRequestOf, requireApiKey } from './request-auth';
 import { startGraphqlWs } from './graphql-ws.server';
 import { WsSessions } from './ws-sessions';
 import { ApiKeyRevocationListener } from '../workspace/api-key-revocation.listener';
@@ -87,14 +86,12 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
   app.use(createMonitoringRouter(services.monitoring, logger));
   app.use(
     GRAPHQL_PATH,
+    // The key is checked before the body is parsed, so a request without a valid key costs no JSON parsing.
+    requireApiKey(services),
     express.json({ limit: config.api.maxRequestBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const em = services.orm.em.fork();
-        const caller = await authenticate(em, req.headers.authorization, services.apiKeyCache).catch((error: unknown) => {
-          if (error instanceof DocpushError) throw withHttpStatus(error.toGraphQLError(), 401);
-          throw error;
-        });
+      context: async ({ res }) => {
+        const { em, caller } = authenticatedRequestOf(res);
         return { em, caller, services, logger };
       },
     }),
@@ -110,7 +107,8 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
 
 /**
  * Rejects an operation with a list in its variables longer than MAX_VARIABLE_LIST_ITEMS, or whose
- * estimated cost, with its variables, is above the limit, before it runs.
+ * estimated cost, with its variables, is above the limit, before it runs, with HTTP status 400.
+ * The checks run only for requests that requireApiKey let through.
  */
 function queryCostPlugin(schema: GraphQLSchema, maxComplexity: number): ApolloServerPlugin<RequestContext> {
   return {
@@ -123,11 +121,6 @@ function queryCostPlugin(schema: GraphQLSchema, maxComplexity: number): ApolloSe
       };
     },
   };
-}
-
-/** Returns a copy of the error that Apollo Server sends with this HTTP status when the context function raises it. */
-function withHttpStatus(error: GraphQLError, status: number): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
 }
 
 /** Starts listening, turning a taken port or an unusable HOST into an error that names the fix. */

@@ -14,6 +14,7 @@ export const API_KEY_REVOKED_CHANNEL = 'docpush_api_key_revoked';
 export const MALFORMED_KEY_MESSAGE =
   'The API key is malformed or not sent as a bearer token: send "Authorization: Bearer dpk_..." over HTTP, ' +
   'or {"authorization": "Bearer dpk_..."} as the graphql-ws connection_init payload.';
+export const MISSING_KEY_MESSAGE = 'An API key is required: send it as "Authorization: Bearer <key>".';
 export const UNKNOWN_KEY_MESSAGE = 'The API key is unknown or revoked; create a new key with an admin key.';
 
 /**

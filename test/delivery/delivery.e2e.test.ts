@@ -12,6 +12,7 @@ import {
   PushLogsDocument,
   DeliveryLogDocument,
   PushConnectionStatusDocument,
+  PushConnectionDocument,
   type DeliveryLogSubscription,
   type CreatePushConnectionInput,
 } from '../generated/graphql';
@@ -227,17 +228,27 @@ describe('deliveryLog subscription', () => {
     expect(errors[0].message).toMatch(/leave connectionId out/);
   });
 
-  it.each(['abc', '0', '-1', '1e0', '0x1', ' 1', '12345678901234567890'])('rejects the malformed connection id %j with BAD_USER_INPUT', async (connectionId) => {
+  it.each(['abc', '0', '-1', '1e0', '0x1', ' 1', '12345678901234567890'])('rejects the malformed connection id %j with NOT_FOUND', async (connectionId) => {
     const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
 
     const errors = await deliveryLogErrors(connectionId);
 
     expect(errors).toHaveLength(1);
-    expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0].extensions?.code).toBe('NOT_FOUND');
     expect(errors[0].extensions?.field).toBe('connectionId');
-    expect(errors[0].message).toContain(`connectionId=${JSON.stringify(connectionId)} is not a valid id`);
-    expect(errors[0].message).toContain('pass the decimal id of a push connection');
+    expect(errors[0].message).toBe(
+      `Push connection ${JSON.stringify(connectionId)} was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave connectionId out to stream every connection.`,
+    );
     expect(app.app.services.deliveryLogFeed.subscriberCount).toBe(subscribersBefore);
+  });
+
+  it('gives a malformed id the code of pushConnection over HTTP', async () => {
+    const overHttp = await app.request(PushConnectionDocument, { id: 'abc' });
+
+    const errors = await deliveryLogErrors('abc');
+
+    expect(overHttp.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(errors[0].extensions?.code).toBe(overHttp.errors?.[0].extensions?.code);
   });
 });
 
@@ -250,15 +261,15 @@ describe('pushConnectionStatus subscription', () => {
     expect(errors[0].message).toMatch(/"987654"/);
   });
 
-  it.each(['abc', '0', '1e0'])('rejects the malformed connection id %j with BAD_USER_INPUT', async (connectionId) => {
+  it.each(['abc', '0', '1e0'])('rejects the malformed connection id %j with NOT_FOUND', async (connectionId) => {
     const subscribersBefore = app.app.services.connectionStatusFeed.subscriberCount;
 
     const errors = await subscriptionErrors(PushConnectionStatusDocument, connectionId);
 
     expect(errors).toHaveLength(1);
-    expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0].extensions?.code).toBe('NOT_FOUND');
     expect(errors[0].extensions?.field).toBe('connectionId');
-    expect(errors[0].message).toContain(`connectionId=${JSON.stringify(connectionId)} is not a valid id`);
+    expect(errors[0].message).toContain(`Push connection ${JSON.stringify(connectionId)} was not found in this workspace`);
     expect(app.app.services.connectionStatusFeed.subscriberCount).toBe(subscribersBefore);
   });
 });

@@ -133,12 +133,13 @@ describe('pushLogs connection filter errors', () => {
     expect({ ...foreign, message: foreign.message.replace(foreignId, '<id>') }).toEqual({ ...missing, message: missing.message.replace(MISSING_ID, '<id>') });
   });
 
-  it.each(['abc', '0', '-1', '1e0', '0x1', ' 1', '12345678901234567890'])('rejects the malformed id %j with BAD_USER_INPUT', async (connectionId) => {
+  it.each(['abc', '0', '-1', '1e0', '0x1', ' 1', '12345678901234567890'])('rejects the malformed id %j with NOT_FOUND', async (connectionId) => {
     const error = errorOf(await app.request(PushLogsDocument, { filter: { connectionId } }));
+    const missing = errorOf(await app.request(PushLogsDocument, { filter: { connectionId: MISSING_ID } }));
 
-    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.code).toBe('NOT_FOUND');
     expect(error.field).toBe('filter.connectionId');
-    expect(error.message).toContain(`filter.connectionId=${JSON.stringify(connectionId)} is not a valid id`);
+    expect(error.message).toBe(missing.message.replace(JSON.stringify(MISSING_ID), JSON.stringify(connectionId)));
   });
 });
 

@@ -278,12 +278,15 @@ describe('pushMessages', () => {
     });
   });
 
-  it('rejects a malformed connection id with BAD_USER_INPUT', async () => {
+  it('rejects a malformed connection id with NOT_FOUND', async () => {
     const malformed = errorOf(await app.request(PushMessagesDocument, { filter: { connectionId: 'conn-1' } }));
 
-    expect(malformed.code).toBe('BAD_USER_INPUT');
-    expect(malformed.field).toBe('filter.connectionId');
-    expect(malformed.message).toContain('filter.connectionId="conn-1" is not a valid id');
+    expect(malformed).toEqual({
+      code: 'NOT_FOUND',
+      field: 'filter.connectionId',
+      message:
+        'Push connection "conn-1" was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave filter.connectionId out to include every connection.',
+    });
   });
 
   it('lists the messages of a deleted connection', async () => {

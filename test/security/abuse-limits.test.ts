@@ -374,18 +374,28 @@ describe('lists in variables', () => {
     extensions: { code: 'BAD_USER_INPUT' },
   };
 
-  it('rejects a list above the limit', async () => {
-    const error = onlyError(await call(batch, { inputs: items(MAX_VARIABLE_LIST_ITEMS + 1) }));
+  it('rejects a list above the limit with 400', async () => {
+    const response = await call(batch, { inputs: items(MAX_VARIABLE_LIST_ITEMS + 1) });
 
-    expect(error).toEqual(tooLong);
+    expect(response.status).toBe(400);
+    expect(onlyError(response)).toEqual(tooLong);
   });
 
   it('finds a nested long list', async () => {
     const variables = { first: 1, extra: { deep: [{ list: items(MAX_VARIABLE_LIST_ITEMS + 1) }] } };
 
-    const error = onlyError(await call('query ($first: Int) { pushLogs(first: $first) { totalCount } }', variables));
+    const response = await call('query ($first: Int) { pushLogs(first: $first) { totalCount } }', variables);
 
-    expect(error.message).toMatch(/^Variable \$extra\.deep\[0\]\.list is a list of 10001 items/);
+    expect(response.status).toBe(400);
+    expect(onlyError(response).message).toMatch(/^Variable \$extra\.deep\[0\]\.list is a list of 10001 items/);
+  });
+
+  it('rejects an undeclared long list with 400', async () => {
+    const response = await call('{ workspace { id } }', { l: Array.from({ length: MAX_VARIABLE_LIST_ITEMS + 1 }, () => 1) });
+
+    expect(response.status).toBe(400);
+    expect(onlyError(response).extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(onlyError(response).message).toMatch(/^Variable \$l is a list of 10001 items/);
   });
 
   it('accepts a list at the limit', () => {

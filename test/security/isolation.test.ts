@@ -739,7 +739,12 @@ describe('roles and keys over HTTP', () => {
   it.each(httpCases())('%s without a key is UNAUTHENTICATED', async (name, operation) => {
     const response = await postGraphQL(app.url, operation.query, await operation.own(b), null);
 
-    expect({ name, code: response.body.errors?.[0]?.extensions?.code, data: response.body.data ?? null }).toEqual({ name, code: 'UNAUTHENTICATED', data: null });
+    expect({ name, status: response.status, code: response.body.errors?.[0]?.extensions?.code, data: response.body.data ?? null }).toEqual({
+      name,
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      data: null,
+    });
   });
 
   it.each(httpCases())('%s with a bad key is UNAUTHENTICATED', async (name, operation) => {
