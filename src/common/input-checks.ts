@@ -5,8 +5,11 @@ import { parseId, type WorkspaceScope } from './workspace-scope';
 /** Maximum length of user, catalog and API key names; the columns are varchar(200). */
 export const MAX_NAME_LENGTH = 200;
 
-/** Maximum length of an email address (RFC 5321 limits: 64 for the local part, 1 for the @, 255 for the domain). */
-export const MAX_EMAIL_LENGTH = 320;
+/** Maximum length of an email address in octets: the 256 of an RFC 5321 path, less its angle brackets. */
+export const MAX_EMAIL_LENGTH = 254;
+
+/** Maximum length of the part before the "@" in octets, as RFC 5321 (section 4.5.3.1.1) sets. */
+export const MAX_EMAIL_LOCAL_PART_LENGTH = 64;
 
 /**
  * A form check, not a deliverability check: one "@", no spaces, and a dot inside the domain.
@@ -15,21 +18,54 @@ export const MAX_EMAIL_LENGTH = 320;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 /**
- * Characters that break a one-line label: control characters (C0 from U+0000 to U+001F, tab and
- * line breaks included, DEL and C1 from U+0080 to U+009F), U+2028 LINE SEPARATOR and U+2029
- * PARAGRAPH SEPARATOR. Bidi formatting characters such as U+200F and U+2066 to U+2069 stay
- * allowed, because names that mix left-to-right and right-to-left scripts need them.
+ * Characters that a one-line label may not contain. These are the control characters (C0 from
+ * U+0000 to U+001F, tab and line breaks included, DEL and C1 from U+0080 to U+009F), U+2028 LINE
+ * SEPARATOR and U+2029 PARAGRAPH SEPARATOR. They also include the bidirectional embeddings,
+ * overrides and isolates from U+202A to U+202E and from U+2066 to U+2069, which reorder the text
+ * after them, so "invoice\u202Etxt.exe" displays as "invoiceexe.txt". The marks U+200E, U+200F
+ * and U+061C stay allowed, because they cannot reverse a run of text and names that mix
+ * left-to-right and right-to-left scripts need them.
  */
-const LINE_BREAKING_CHARACTER = /[\p{Cc}\p{Zl}\p{Zp}]/u;
+const FORBIDDEN_LABEL_CHARACTER = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+
+/** Text with nothing visible: only whitespace and format characters such as U+200B and U+FEFF. */
+const INVISIBLE_TEXT = /^[\p{White_Space}\p{Cf}]*$/u;
+
+/** Unicode names of the bidirectional control characters that FORBIDDEN_LABEL_CHARACTER contains. */
+const BIDI_CONTROL_NAMES: Record<string, string> = {
+  '\u202A': 'LEFT-TO-RIGHT EMBEDDING',
+  '\u202B': 'RIGHT-TO-LEFT EMBEDDING',
+  '\u202C': 'POP DIRECTIONAL FORMATTING',
+  '\u202D': 'LEFT-TO-RIGHT OVERRIDE',
+  '\u202E': 'RIGHT-TO-LEFT OVERRIDE',
+  '\u2066': 'LEFT-TO-RIGHT ISOLATE',
+  '\u2067': 'RIGHT-TO-LEFT ISOLATE',
+  '\u2068': 'FIRST STRONG ISOLATE',
+  '\u2069': 'POP DIRECTIONAL ISOLATE',
+};
+
+/** Unicode names of common invisible characters, for messages about names that contain only them. */
+const INVISIBLE_CHARACTER_NAMES: Record<string, string> = {
+  '\u00AD': 'SOFT HYPHEN',
+  '\u200B': 'ZERO WIDTH SPACE',
+  '\u200C': 'ZERO WIDTH NON-JOINER',
+  '\u200D': 'ZERO WIDTH JOINER',
+  '\u200E': 'LEFT-TO-RIGHT MARK',
+  '\u200F': 'RIGHT-TO-LEFT MARK',
+  '\u2060': 'WORD JOINER',
+  '\u061C': 'ARABIC LETTER MARK',
+  '\uFEFF': 'ZERO WIDTH NO-BREAK SPACE',
+};
 
 /**
- * Trims a required name and rejects it when empty or longer than `maxLength`. A name is a
- * one-line label, so a control character inside it, tab and line breaks included, or a line or
- * paragraph separator is rejected too.
+ * Trims a required name and rejects it when empty or longer than `maxLength`. A name made only
+ * of whitespace and invisible format characters, such as U+200B ZERO WIDTH SPACE, counts as
+ * empty. A name is a one-line label, so the characters that rejectControlCharacters names are
+ * rejected too.
  */
 export function checkName(field: string, value: string, example: string, maxLength: number = MAX_NAME_LENGTH): string {
   const trimmed = value.trim();
-  if (trimmed === '') throw new ValidationError(field, `${field} is empty: give a name, such as ${JSON.stringify(example)}.`);
+  rejectBlankName(field, trimmed, `give a name, such as ${JSON.stringify(example)}`);
   if (trimmed.length > maxLength) {
     throw new ValidationError(field, `${field} is ${trimmed.length} characters long; the maximum is ${maxLength}. Shorten it.`);
   }
@@ -37,36 +73,75 @@ export function checkName(field: string, value: string, example: string, maxLeng
   return trimmed;
 }
 
+/** Reports whether text has no visible character: only whitespace and format characters, or nothing. */
+export function isInvisibleText(text: string): boolean {
+  return INVISIBLE_TEXT.test(text);
+}
+
 /**
- * Rejects a one-line label that contains a control character or a line or paragraph separator,
- * naming its code point and position.
+ * Rejects a required name that has no visible character, as an empty one. `fix` is the
+ * instruction that ends the message, such as `give a name, such as "Contract"`.
  */
-export function rejectControlCharacters(field: string, value: string): void {
-  const found = LINE_BREAKING_CHARACTER.exec(value);
-  if (!found) return;
+export function rejectBlankName(field: string, value: string, fix: string): void {
+  if (value.trim() === '') throw new ValidationError(field, `${field} is empty: ${fix}.`);
+  if (!isInvisibleText(value)) return;
   throw new ValidationError(
     field,
-    `${field} contains ${describeCharacter(found[0])} at character ${[...value.slice(0, found.index)].length + 1}: ` +
-      'remove it, and write it on one line without tabs.',
+    `${field} is empty: it contains only invisible characters, such as ${describeCodePoint(value.trim())}. Remove them and ${fix}.`,
+  );
+}
+
+/**
+ * Rejects a one-line label that contains a control character, a line or paragraph separator or
+ * a bidirectional embedding, override or isolate, naming its code point and position.
+ */
+export function rejectControlCharacters(field: string, value: string): void {
+  const found = FORBIDDEN_LABEL_CHARACTER.exec(value);
+  if (!found) return;
+  const position = [...value.slice(0, found.index)].length + 1;
+  const character = found[0];
+  if (character in BIDI_CONTROL_NAMES) {
+    throw new ValidationError(
+      field,
+      `${field} contains the bidirectional control character ${describeCodePoint(character)} at character ${position}: ` +
+        'remove it, because it changes the order in which the text is displayed.',
+    );
+  }
+  throw new ValidationError(
+    field,
+    `${field} contains ${describeCharacter(character)} at character ${position}: remove it, and write it on one line without tabs.`,
   );
 }
 
 /**
  * Trims an optional one-line label, such as a person's name, as checkOptionalText does, and
- * rejects control characters and line and paragraph separators in it.
+ * rejects the characters that rejectControlCharacters names. A label made only of invisible
+ * characters becomes null, as an empty one does.
  */
 export function checkOptionalLabel(field: string, value: string | null | undefined, maxLength: number): string | null {
   const checked = checkOptionalText(field, value, maxLength);
-  if (checked !== null) rejectControlCharacters(field, checked);
+  if (checked === null || isInvisibleText(checked)) return null;
+  rejectControlCharacters(field, checked);
   return checked;
 }
 
 /** Names a rejected character by its kind and Unicode code point, such as "the control character U+0007". */
 function describeCharacter(character: string): string {
-  const codePoint = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const codePoint = formatCodePoint(character);
   if (character === '\u2028') return `the line separator ${codePoint}`;
   if (character === '\u2029') return `the paragraph separator ${codePoint}`;
   return `the control character ${codePoint}`;
+}
+
+/** Returns the first character's code point, with its Unicode name when known, such as "U+202E RIGHT-TO-LEFT OVERRIDE". */
+function describeCodePoint(text: string): string {
+  const character = String.fromCodePoint(text.codePointAt(0)!);
+  const name = BIDI_CONTROL_NAMES[character] ?? INVISIBLE_CHARACTER_NAMES[character];
+  return name ? `${formatCodePoint(character)} ${name}` : formatCodePoint(character);
+}
+
+function formatCodePoint(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** Trims optional text; an empty result becomes null. Rejects text longer than `maxLength`. */
@@ -79,14 +154,31 @@ export function checkOptionalText(field: string, value: string | null | undefine
   return trimmed === '' ? null : trimmed;
 }
 
-/** Trims an email address and rejects it unless it has the form name@example.com. */
+/**
+ * Trims an email address and rejects it unless it has the form name@example.com and fits the
+ * RFC 5321 limits of 64 octets before the "@" and 254 in all, counted in UTF-8. Email addresses
+ * also feed header variables, so the characters that rejectControlCharacters names are rejected.
+ */
 export function checkEmail(field: string, value: string): string {
   const trimmed = value.trim();
-  if (trimmed.length > MAX_EMAIL_LENGTH) {
-    throw new ValidationError(field, `${field} is ${trimmed.length} characters long; an email address has at most ${MAX_EMAIL_LENGTH}.`);
+  const octets = Buffer.byteLength(trimmed, 'utf8');
+  if (octets > MAX_EMAIL_LENGTH) {
+    throw new ValidationError(
+      field,
+      `${field} is ${octets} bytes long as UTF-8; an email address has at most ${MAX_EMAIL_LENGTH} (RFC 5321). Use a shorter address.`,
+    );
   }
+  rejectControlCharacters(field, trimmed);
   if (!EMAIL_PATTERN.test(trimmed)) {
     throw new ValidationError(field, `${field} ${JSON.stringify(value)} is not an email address: use the form name@example.com.`);
+  }
+  const localPart = trimmed.slice(0, trimmed.lastIndexOf('@'));
+  const localOctets = Buffer.byteLength(localPart, 'utf8');
+  if (localOctets > MAX_EMAIL_LOCAL_PART_LENGTH) {
+    throw new ValidationError(
+      field,
+      `${field} has ${localOctets} bytes before the "@" as UTF-8; an email address has at most ${MAX_EMAIL_LOCAL_PART_LENGTH} there (RFC 5321). Use a shorter address.`,
+    );
   }
   return trimmed;
 }

@@ -20,22 +20,26 @@ const VARIABLE_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 /** RFC 9110 token characters: the only ones allowed in a header name. */
 const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Headers that docpush sets itself; a custom header may not replace them. */
-const RESERVED_HEADER_NAMES = [
-  'content-type',
-  'content-length',
-  'host',
-  'transfer-encoding',
-  'connection',
-  'user-agent',
-  // Hop-by-hop headers belong to one HTTP connection; the sender sets or drops them itself.
-  'keep-alive',
-  'te',
-  'trailer',
-  'proxy-connection',
-  'upgrade',
-  'expect',
-];
+const SET_BY_DOCPUSH = 'docpush sets it itself';
+const HOP_BY_HOP = 'it belongs to one HTTP connection, which docpush manages itself';
+
+/** Header names that a custom header may not use, each with the reason for the error message. */
+const RESERVED_HEADER_NAMES: ReadonlyMap<string, string> = new Map([
+  ['content-type', SET_BY_DOCPUSH],
+  ['content-length', SET_BY_DOCPUSH],
+  ['host', SET_BY_DOCPUSH],
+  ['transfer-encoding', SET_BY_DOCPUSH],
+  ['user-agent', SET_BY_DOCPUSH],
+  ['content-encoding', 'docpush sends the body uncompressed, so a listener that honours this header could not read it'],
+  ['proxy-authorization', 'docpush connects to the listener directly, never through a proxy'],
+  ['connection', HOP_BY_HOP],
+  ['keep-alive', HOP_BY_HOP],
+  ['te', HOP_BY_HOP],
+  ['trailer', HOP_BY_HOP],
+  ['proxy-connection', HOP_BY_HOP],
+  ['upgrade', HOP_BY_HOP],
+  ['expect', HOP_BY_HOP],
+]);
 
 /** Control characters that no header value may contain (tab is allowed, as in RFC 9110). */
 const FORBIDDEN_VALUE_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f]/;
@@ -85,7 +89,11 @@ export function listVariables(template: string): string[] {
 
 /**
  * Rejects a header whose name is too long, not a token or reserved, or whose value is over
- * MAX_HEADER_VALUE_BYTES or has CR, LF, another control character or an unknown variable.
+ * MAX_HEADER_VALUE_BYTES, has CR, LF, another control character or an unknown variable, or
+ * starts or ends with a space or tab.
+ * NOTE: a value can still end in a space after its variables are replaced, as
+ * "{{LEGITO.currentUser.name}} {{LEGITO.currentUser.position}}" does for a user without a
+ * position. The push log then shows that space, although the listener receives the value without it.
  */
 export function validateHeader(header: { name: string; value: string }, field: string): void {
   // Sizes come first, so that no later message quotes a huge name or value.
@@ -110,16 +118,23 @@ export function validateHeader(header: { name: string; value: string }, field: s
     );
   }
   const lower = header.name.toLowerCase();
-  if (lower.startsWith('webhook-') || RESERVED_HEADER_NAMES.includes(lower)) {
-    throw new ValidationError(
-      `${field}.name`,
-      `Header name ${JSON.stringify(header.name)} is reserved: docpush sets it itself. Choose another name.`,
-    );
+  const reservedReason = lower.startsWith('webhook-') ? SET_BY_DOCPUSH : RESERVED_HEADER_NAMES.get(lower);
+  if (reservedReason !== undefined) {
+    throw new ValidationError(`${field}.name`, `Header name ${JSON.stringify(header.name)} is reserved: ${reservedReason}. Choose another name.`);
   }
   if (FORBIDDEN_VALUE_CHARACTERS.test(header.value)) {
     throw new ValidationError(
       `${field}.value`,
       `Header ${JSON.stringify(header.name)} has a value with a line break or another control character; remove it.`,
+    );
+  }
+  // The value is not quoted, because it may be a secret.
+  const edge = /^[ \t]/.test(header.value) ? 'starts' : /[ \t]$/.test(header.value) ? 'ends' : null;
+  if (edge !== null) {
+    throw new ValidationError(
+      `${field}.value`,
+      `Header ${JSON.stringify(header.name)} has a value that ${edge} with a space or tab, which HTTP removes before the listener reads it: ` +
+        'remove it, so that the stored value is the value sent.',
     );
   }
   const leftover = header.value.replace(VARIABLE_PATTERN, '');

@@ -7,7 +7,9 @@ import { MAX_HEADER_NAME_LENGTH, MAX_HEADER_VALUE_BYTES, MAX_HEADERS } from './h
 import { MAX_URL_LENGTH } from './push-connection.service';
 
 const NAME_DESCRIPTION =
-  `At most ${MAX_NAME_LENGTH} characters, on one line: control characters, tabs included, and the line and paragraph separators U+2028 and U+2029 are rejected.`;
+  `At most ${MAX_NAME_LENGTH} characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, ` +
+  'and the bidirectional embeddings, overrides and isolates U+202A to U+202E and U+2066 to U+2069 are rejected. ' +
+  'A name of only whitespace and invisible characters such as U+200B counts as empty.';
 const URL_DESCRIPTION =
   `The listener URL, at most ${MAX_URL_LENGTH} characters: https, on a public address unless the server allow-list opens more. ` +
   'Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, ' +
@@ -19,13 +21,15 @@ export class PushConnectionHeaderInput {
   @Field({
     description:
       `An HTTP header name (an RFC 9110 token) of at most ${MAX_HEADER_NAME_LENGTH} characters. ` +
-      'webhook-*, User-Agent, Content-Type, Content-Length, Host, Transfer-Encoding and hop-by-hop headers such as Connection are reserved.',
+      'webhook-*, User-Agent, Content-Type, Content-Length, Content-Encoding, Host, Transfer-Encoding, Proxy-Authorization ' +
+      'and hop-by-hop headers such as Connection are reserved.',
   })
   name!: string;
 
   @Field({
     description:
-      `The value, at most ${MAX_HEADER_VALUE_BYTES} bytes as UTF-8; may contain variables such as {{LEGITO.currentUser.email}}. ` +
+      `The value, at most ${MAX_HEADER_VALUE_BYTES} bytes as UTF-8, without a leading or trailing space or tab; ` +
+      'may contain variables such as {{LEGITO.currentUser.email}}. ' +
       `A header whose value, with its variables replaced, has a control character or more than ${MAX_HEADER_VALUE_BYTES} bytes as UTF-8 is left out of that request.`,
   })
   value!: string;

@@ -1,12 +1,13 @@
 import { ValidationError } from '../common/errors';
+import { rejectBlankName, rejectControlCharacters } from '../common/input-checks';
 import { describeBytes } from './byte-size';
 
 /** The column is varchar(255). */
 const MAX_FILE_NAME_LENGTH = 255;
 const MAX_MIME_TYPE_LENGTH = 255;
 
-/** Path separators and control characters, which would let a listener that saves files by name write elsewhere. */
-const FILE_NAME_FORBIDDEN = /[/\\\u0000-\u001F\u007F]/;
+/** Path separators, which would let a listener that saves files by name write elsewhere. */
+const PATH_SEPARATOR = /[/\\]/;
 
 /** RFC 6838 type/subtype names, optionally followed by parameters such as `; charset=utf-8`. */
 const RESTRICTED_NAME = "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}";
@@ -14,17 +15,22 @@ const MIME_TYPE = new RegExp(`^${RESTRICTED_NAME}/${RESTRICTED_NAME}(?:\\s*;\\s*
 
 const BASE64_ALPHABET = /^[A-Za-z0-9+/]*$/;
 
-/** Trims a file name and rejects an empty one, a path, control characters and the names `.` and `..`. */
+/**
+ * Trims a file name and rejects an empty or invisible one, a path, the names `.` and `..`, and the
+ * control and bidirectional characters that names may not contain. A right-to-left override
+ * would make "invoice\u202Etxt.exe" display as "invoiceexe.txt".
+ */
 export function checkFileName(field: string, value: string): string {
   const name = value.trim();
-  if (name === '') throw new ValidationError(field, `${field} is empty: give the file name with its extension, such as "signed-contract.pdf".`);
+  rejectBlankName(field, name, 'give the file name with its extension, such as "signed-contract.pdf"');
   if (name.length > MAX_FILE_NAME_LENGTH) {
     throw new ValidationError(field, `${field} is ${name.length} characters long; the maximum is ${MAX_FILE_NAME_LENGTH}. Shorten it.`);
   }
-  const forbidden = FILE_NAME_FORBIDDEN.exec(name);
-  if (forbidden) {
-    throw new ValidationError(field, `${field} ${JSON.stringify(value)} contains ${JSON.stringify(forbidden[0])}: give a plain file name without folders or control characters.`);
+  const separator = PATH_SEPARATOR.exec(name);
+  if (separator) {
+    throw new ValidationError(field, `${field} ${JSON.stringify(value)} contains ${JSON.stringify(separator[0])}: give a plain file name without folders.`);
   }
+  rejectControlCharacters(field, name);
   if (name === '.' || name === '..') throw new ValidationError(field, `${field} ${JSON.stringify(value)} is not a file name: give a name such as "signed-contract.pdf".`);
   return name;
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../common/errors';
-import { MAX_NAME_LENGTH, rejectControlCharacters } from '../common/input-checks';
+import { MAX_NAME_LENGTH, rejectBlankName, rejectControlCharacters } from '../common/input-checks';
 import type { RecordPropertyData } from './document-record.entity';
 import { isIsoDateTime } from './record-fields';
 
@@ -112,9 +112,10 @@ function checkProperty(path: string, property: Record<string, unknown>): void {
   if (!isInteger(property.id) || (property.id as number) <= 0) {
     throw new ValidationError(`${path}.id`, `${path}.id is ${JSON.stringify(property.id)}: give a positive integer property id.`);
   }
-  if (typeof property.name !== 'string' || property.name.trim() === '' || property.name.length > MAX_NAME_LENGTH) {
+  if (typeof property.name !== 'string' || property.name.length > MAX_NAME_LENGTH) {
     throw new ValidationError(`${path}.name`, `${path}.name is ${JSON.stringify(property.name)}: give a name of 1 to ${MAX_NAME_LENGTH} characters.`);
   }
+  rejectBlankName(`${path}.name`, property.name, `give a name of 1 to ${MAX_NAME_LENGTH} characters`);
   rejectControlCharacters(`${path}.name`, property.name);
   if (!(PROPERTY_TYPES as readonly unknown[]).includes(property.type)) {
     throw new ValidationError(`${path}.type`, `${path}.type ${JSON.stringify(property.type)} is not a property type: use one of ${PROPERTY_TYPES.join(', ')}.`);

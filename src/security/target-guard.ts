@@ -109,15 +109,70 @@ export function serializeTargetUrl(raw: string): string {
   }
 }
 
+/** Scheme, optional user information, host and optional port of an absolute URL, as RFC 3986 writes them. */
+const AUTHORITY_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(\[[^\]/?#]*\]|[^/?#:]*)(?::([^/?#]*))?/;
+
+/** Maximum lengths of a host name and of one label in DNS (RFC 1035 section 2.3.4), counted in the ASCII (punycode) form. */
+const MAX_HOST_NAME_LENGTH = 253;
+const MAX_HOST_LABEL_LENGTH = 63;
+
+/**
+ * Explains why WHATWG URL parsing rejected `raw`, naming the port or the IPv6 zone id when
+ * either is the cause, and otherwise the form that is expected.
+ */
+function describeUnparsableUrl(raw: string, policy: TargetPolicy): string {
+  const quotedUrl = JSON.stringify(raw);
+  const authority = AUTHORITY_PATTERN.exec(raw);
+  const host = authority?.[1] ?? '';
+  const port = authority?.[2];
+  if (host.startsWith('[') && host.includes('%')) {
+    return `URL ${quotedUrl} has an IPv6 address with a zone id (${host.slice(host.indexOf('%'), -1)}), which URLs do not support: use the address without the zone id, or a host name.`;
+  }
+  if (port !== undefined && /^[0-9]+$/.test(port) && Number(port) > 65535) {
+    return `URL ${quotedUrl} has port ${port}, which is out of range: give a port from 1 to 65535, or omit it for the default (443 for https, 80 for http).`;
+  }
+  if (port !== undefined && port !== '' && !/^[0-9]+$/.test(port)) {
+    return `URL ${quotedUrl} has port ${JSON.stringify(port)}, which is not a number: give a port from 1 to 65535, or omit it for the default.`;
+  }
+  const expected = policy.allowHttp ? 'an absolute https:// or http:// URL' : 'an absolute https:// URL';
+  return `URL ${quotedUrl} is invalid: expected ${expected} such as https://hooks.example.com/docpush.`;
+}
+
+/**
+ * Rejects a host name that DNS cannot carry: an empty label, as in "a..b", a label over 63 or a
+ * name over 253 characters. Checking before the lookup keeps such names away from the resolver.
+ */
+function checkHostNameSyntax(url: URL, hostname: string): void {
+  if (isIP(hostname) !== 0) return;
+  const quotedUrl = JSON.stringify(url.href);
+  if (hostname.length > MAX_HOST_NAME_LENGTH) {
+    throw new TargetRejectedError(
+      `URL ${quotedUrl} has a host name of ${hostname.length} characters, which is invalid: a host name has at most ${MAX_HOST_NAME_LENGTH}.`,
+      'invalidUrl',
+    );
+  }
+  const labels = hostname.split('.');
+  if (labels.includes('')) {
+    throw new TargetRejectedError(
+      `URL ${quotedUrl} has the invalid host name ${hostname}, which has an empty label: remove the extra dot.`,
+      'invalidUrl',
+    );
+  }
+  const longLabel = labels.find((label) => label.length > MAX_HOST_LABEL_LENGTH);
+  if (longLabel !== undefined) {
+    throw new TargetRejectedError(
+      `URL ${quotedUrl} has the invalid host name ${hostname}: its label ${longLabel.slice(0, 20)}… has ${longLabel.length} characters, and a label has at most ${MAX_HOST_LABEL_LENGTH}.`,
+      'invalidUrl',
+    );
+  }
+}
+
 function parseTargetUrl(raw: string, policy: TargetPolicy): URL {
   let url: URL;
   try {
     url = parseUrl(raw);
   } catch {
-    throw new TargetRejectedError(
-      `URL ${JSON.stringify(raw)} is invalid: expected an absolute https:// URL such as https://hooks.example.com/docpush.`,
-      'invalidUrl',
-    );
+    throw new TargetRejectedError(describeUnparsableUrl(raw, policy), 'invalidUrl');
   }
   const quotedUrl = JSON.stringify(displayUrl(raw));
   if (url.protocol === 'http:' && !policy.allowHttp) {
@@ -190,6 +245,7 @@ function singleAddressRange(address: string): string {
 export async function vetTarget(rawUrl: string, policy: TargetPolicy): Promise<VettedTarget> {
   const url = parseTargetUrl(rawUrl, policy);
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  checkHostNameSyntax(url, hostname);
   const addresses = await resolveHost(hostname, policy);
 
   for (const { address } of addresses) {

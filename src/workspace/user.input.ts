@@ -2,13 +2,13 @@ import { Field, InputType } from 'type-graphql';
 
 @InputType({ description: 'A new user of the workspace.' })
 export class CreateUserInput {
-  @Field({ description: 'Display name, 1 to 200 characters.' })
+  @Field({ description: 'Display name, 1 to 200 characters on one line: control characters, line and paragraph separators and bidirectional embeddings, overrides and isolates are rejected.' })
   name!: string;
 
-  @Field({ description: 'Email address in the form name@example.com; unique within the workspace.' })
+  @Field({ description: 'Email address in the form name@example.com, at most 254 bytes as UTF-8 and 64 before the @; unique within the workspace.' })
   email!: string;
 
-  @Field(() => String, { nullable: true, description: 'Job title, up to 200 characters.' })
+  @Field(() => String, { nullable: true, description: 'Job title, up to 200 characters on one line, with the same character rules as name.' })
   position?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Free text, up to 10,000 characters.' })

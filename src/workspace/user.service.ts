@@ -2,12 +2,13 @@ import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { User } from './user.entity';
 import type { CreateUserInput, UpdateUserInput } from './user.input';
 import { ConflictError } from '../common/errors';
-import { checkEmail, checkName, checkOptionalText } from '../common/input-checks';
+import { checkEmail, checkName, checkOptionalLabel, checkOptionalText } from '../common/input-checks';
 import type { WorkspaceScope } from '../common/workspace-scope';
 import { findPage } from '../graphql/page-query';
 import type { Page } from '../graphql/pagination';
 
 const MAX_POSITION_LENGTH = 200;
+/** Custom data is free text and may span lines, so a header that uses it can be left out of a request. */
 const MAX_CUSTOM_DATA_LENGTH = 10_000;
 
 /** Manages the users of one workspace. */
@@ -25,7 +26,7 @@ export class UserService {
   async create(input: CreateUserInput): Promise<User> {
     const name = checkName('name', input.name, 'Jane Doe');
     const email = checkEmail('email', input.email);
-    const position = checkOptionalText('position', input.position, MAX_POSITION_LENGTH);
+    const position = checkOptionalLabel('position', input.position, MAX_POSITION_LENGTH);
     const customData = checkOptionalText('customData', input.customData, MAX_CUSTOM_DATA_LENGTH);
     await this.checkEmailFree(email, null);
 
@@ -38,7 +39,7 @@ export class UserService {
     const user = await this.get(id);
     const name = isSet(input.name) ? checkName('name', input.name, 'Jane Doe') : user.name;
     const email = isSet(input.email) ? checkEmail('email', input.email) : user.email;
-    const position = input.position === undefined ? user.position : checkOptionalText('position', input.position, MAX_POSITION_LENGTH);
+    const position = input.position === undefined ? user.position : checkOptionalLabel('position', input.position, MAX_POSITION_LENGTH);
     const customData =
       input.customData === undefined ? user.customData : checkOptionalText('customData', input.customData, MAX_CUSTOM_DATA_LENGTH);
     if (email !== user.email) await this.checkEmailFree(email, user.id);

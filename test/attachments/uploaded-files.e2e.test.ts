@@ -20,6 +20,7 @@ import {
 import { CreateDocumentDocument, DeleteFileDocument, FilesDocument, UploadFileDocument } from '../generated/graphql';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
+import { UploadedFile } from '../../src/documents/uploaded-file.entity';
 import type { DocumentRecord } from '../../src/records/document-record.entity';
 
 /** A binary file with NUL bytes at the start, inside and at the end, and every byte value once. */
@@ -188,13 +189,32 @@ describe('uploadFile input checks', () => {
     ['a path', '../etc/passwd', '"/"'],
     ['a backslash', 'dir\\file.txt', '"\\\\"'],
     ['a NUL character', 'file\u0000.txt', 'NUL character'],
-    ['a control character', 'file\u0007.txt', '"\\u0007"'],
+    ['a control character', 'file\u0007.txt', 'the control character U+0007 at character 5'],
+    ['a C1 control character', 'file\u0085.txt', 'the control character U+0085 at character 5'],
+    ['a line separator', 'file\u2028.txt', 'the line separator U+2028 at character 5'],
+    ['a left-to-right isolate', 'file\u2066.txt', 'U+2066 LEFT-TO-RIGHT ISOLATE at character 5'],
     ['only spaces', '   ', 'is empty'],
+    ['only a zero-width space', '\u200B', 'is empty: it contains only invisible characters, such as U+200B ZERO WIDTH SPACE'],
     ['a dot-dot name', '..', 'not a file name'],
   ])('rejects a file name with %s', async (_case, fileName, expected) => {
     const error = await uploadError({ fileName });
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
     expect(error.message).toContain(expected);
+  });
+
+  test('rejects a right-to-left override in a file name and records nothing', async () => {
+    const em = app.app.services.orm.em.fork();
+    const eventsBefore = await em.count(DocumentRecordEvent, { documentRecord: record.id });
+    const filesBefore = await em.count(UploadedFile, { documentRecord: record.id });
+
+    const error = await uploadError({ fileName: 'invoice\u202Etxt.exe' });
+
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
+    expect(error.message).toBe(
+      'fileName contains the bidirectional control character U+202E RIGHT-TO-LEFT OVERRIDE at character 8: remove it, because it changes the order in which the text is displayed.',
+    );
+    expect(await em.count(DocumentRecordEvent, { documentRecord: record.id })).toBe(eventsBefore);
+    expect(await em.count(UploadedFile, { documentRecord: record.id })).toBe(filesBefore);
   });
 
   test('rejects a malformed media type', async () => {

@@ -29,6 +29,16 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['name with a bell character', { name: 'CRM\u0007sync' }, 'name', /control character U\+0007 at character 4/],
   ['name with a line feed', { name: 'CRM\nsync' }, 'name', /control character U\+000A/],
   ['name with a C1 control character', { name: 'CRM\u0085sync' }, 'name', /control character U\+0085/],
+  [
+    'name with a right-to-left override',
+    { name: 'a\u202eb' },
+    'name',
+    /^name contains the bidirectional control character U\+202E RIGHT-TO-LEFT OVERRIDE at character 2: remove it/,
+  ],
+  ['name with a left-to-right embedding', { name: 'CRM\u202Async' }, 'name', /U\+202A LEFT-TO-RIGHT EMBEDDING at character 4/],
+  ['name with a first strong isolate', { name: 'CRM \u2068sync\u2069' }, 'name', /U\+2068 FIRST STRONG ISOLATE at character 5/],
+  ['name of a zero-width space', { name: '\u200b' }, 'name', /^name is empty: it contains only invisible characters, such as U\+200B ZERO WIDTH SPACE\./],
+  ['name of invisible characters and spaces', { name: ' \u2060 \ufeff\u200d ' }, 'name', /^name is empty: .*U\+2060 WORD JOINER/],
   ['url of 2049 characters', { url: longPath(2049) }, 'url', /^url is 2049 characters long; the maximum is 2048\. Shorten it/],
   ['url of 100000 characters', { url: longPath(100_000) }, 'url', /^url is 100000 characters long; the maximum is 2048\./],
   ['url over the limit once percent-encoded', { url: `http://127.0.0.1:9/${' x'.repeat(700)}` }, 'url', /^url is 2819 characters long once percent-encoded as it is sent \(1419 as given\); the maximum is 2048\./],
@@ -47,6 +57,22 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['header value with LF', { headers: [{ name: 'X-Ok', value: 'a\nb' }] }, 'headers[0].value', /line break/],
   ['header value with a vertical tab', { headers: [{ name: 'X-Ok', value: 'a\u000bb' }] }, 'headers[0].value', /control character/],
   ['hop-by-hop header', { headers: [{ name: 'Expect', value: '100-continue' }] }, 'headers[0].name', /reserved/],
+  [
+    'Content-Encoding header',
+    { headers: [{ name: 'Content-Encoding', value: 'gzip' }] },
+    'headers[0].name',
+    /^Header name "Content-Encoding" is reserved: docpush sends the body uncompressed, so a listener that honours this header could not read it\. Choose another name\.$/,
+  ],
+  [
+    'Proxy-Authorization header',
+    { headers: [{ name: 'proxy-authorization', value: 'Basic dXNlcjpwYXNz' }] },
+    'headers[0].name',
+    /^Header name "proxy-authorization" is reserved: docpush connects to the listener directly/,
+  ],
+  ['header value with a leading space', { headers: [{ name: 'X-Ok', value: ' a' }] }, 'headers[0].value', /^Header "X-Ok" has a value that starts with a space or tab, which HTTP removes/],
+  ['header value with a trailing space', { headers: [{ name: 'X-Ok', value: 'a ' }] }, 'headers[0].value', /^Header "X-Ok" has a value that ends with a space or tab/],
+  ['header value with a trailing tab', { headers: [{ name: 'X-Ok', value: '{{event.id}}\t' }] }, 'headers[0].value', /ends with a space or tab/],
+  ['secret header value with spaces around it', { headers: [{ name: 'X-Token', value: ' s3cret ', secret: true }] }, 'headers[0].value', /^(?!.*s3cret).*starts with a space or tab/],
   ['unknown header variable', { headers: [{ name: 'X-User', value: '{{LEGITO.currentUser.phone}}' }] }, 'headers[0].value', /\{\{LEGITO\.currentUser\.phone\}\}/],
   ['unclosed header variable', { headers: [{ name: 'X-Event', value: 'id {{event.id' }] }, 'headers[0].value', /unclosed or malformed variable/],
   ['reserved header', { headers: [{ name: 'Webhook-Signature', value: 'forged' }] }, 'headers[0].name', /reserved/],
@@ -91,6 +117,34 @@ describe('push connection validation', () => {
     expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(result.errors![0].message).toMatch(message);
     expect(await countConnections()).toBe(before);
+  });
+
+  it.each([
+    'Content-Type', 'Content-Length', 'Content-Encoding', 'Host', 'Transfer-Encoding', 'User-Agent', 'Connection', 'Keep-Alive', 'TE',
+    'Trailer', 'Upgrade', 'Expect', 'Proxy-Connection', 'Proxy-Authorization', 'Webhook-Id',
+  ])('reserves the header %s', async (name) => {
+    const result = await app.request(CreatePushConnectionDocument, { input: { ...valid, headers: [{ name, value: 'v' }] } });
+
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'headers[0].name' });
+    expect(result.errors?.[0].message).toMatch(new RegExp(`^Header name "${name}" is reserved: .+\\. Choose another name\\.$`));
+  });
+
+  it('accepts spaces inside a header value', async () => {
+    const headers = [{ name: 'Authorization', value: 'Bearer  abc' }, { name: 'X-User', value: '{{LEGITO.currentUser.name}} {{LEGITO.currentUser.position}}' }];
+
+    const result = await app.request(CreatePushConnectionDocument, { input: { ...valid, headers } });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.createPushConnection.headers).toEqual(headers.map((header) => expect.objectContaining(header)));
+  });
+
+  it('keeps bidirectional marks in a name', async () => {
+    const name = 'Levi \u200Fדנה\u200E CRM';
+
+    const result = await app.request(CreatePushConnectionDocument, { input: { ...valid, name } });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.createPushConnection.name).toBe(name);
   });
 
   it('accepts known filter ids and header variables', async () => {
@@ -151,6 +205,9 @@ describe('push connection validation', () => {
     ['a long header name', { headers: [{ name: `X-${'a'.repeat(300)}`, value: 'v' }] }, 'headers[0].name'],
     ['a long header value', { headers: [...numberedHeaders(1), { name: 'X-Data', value: 'v'.repeat(4097) }] }, 'headers[1].value'],
     ['a name with a control character', { name: 'New\u0007name' }, 'name'],
+    ['a name with a right-to-left override', { name: 'New\u202Ename' }, 'name'],
+    ['a name of a zero-width space', { name: '\u200B' }, 'name'],
+    ['a header value with a trailing space', { headers: [{ name: 'X-Header-1', value: 'v ' }] }, 'headers[0].value'],
   ])('rejects an update with %s and keeps every stored field', async (_label, change, field) => {
     const created = dataOf(await app.request(CreatePushConnectionDocument, { input: { ...valid, headers: numberedHeaders(1) } })).createPushConnection;
 

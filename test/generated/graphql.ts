@@ -80,7 +80,7 @@ export type CreatePushConnectionInput = {
   fileTypes?: Array<FileType>;
   /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput>;
-  /** At most 200 characters, on one line: control characters, tabs included, and the line and paragraph separators U+2028 and U+2029 are rejected. */
+  /** At most 200 characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, and the bidirectional embeddings, overrides and isolates U+202A to U+202E and U+2066 to U+2069 are rejected. A name of only whitespace and invisible characters such as U+200B counts as empty. */
   name: string;
   templateSuiteAll?: boolean;
   /** Template suite ids, used when templateSuiteAll is false, and then at least one is required. */
@@ -103,11 +103,11 @@ export type CreateTemplateInput = {
 export type CreateUserInput = {
   /** Free text, up to 10,000 characters. */
   customData?: string | null | undefined;
-  /** Email address in the form name@example.com; unique within the workspace. */
+  /** Email address in the form name@example.com, at most 254 bytes as UTF-8 and 64 before the @; unique within the workspace. */
   email: string;
-  /** Display name, 1 to 200 characters. */
+  /** Display name, 1 to 200 characters on one line: control characters, line and paragraph separators and bidirectional embeddings, overrides and isolates are rejected. */
   name: string;
-  /** Job title, up to 200 characters. */
+  /** Job title, up to 200 characters on one line, with the same character rules as name. */
   position?: string | null | undefined;
 };
 
@@ -216,13 +216,13 @@ export type PageSize =
   | 'LETTER';
 
 export type PushConnectionHeaderInput = {
-  /** An HTTP header name (an RFC 9110 token) of at most 256 characters. webhook-*, User-Agent, Content-Type, Content-Length, Host, Transfer-Encoding and hop-by-hop headers such as Connection are reserved. */
+  /** An HTTP header name (an RFC 9110 token) of at most 256 characters. webhook-*, User-Agent, Content-Type, Content-Length, Content-Encoding, Host, Transfer-Encoding, Proxy-Authorization and hop-by-hop headers such as Connection are reserved. */
   name: string;
   /** Store the value encrypted and mask it in logs and API output. */
   secret?: boolean;
   /** Resolve LEGITO.currentUser.* to the default API user instead of the acting user. */
   useDefaultApiUser?: boolean;
-  /** The value, at most 4096 bytes as UTF-8; may contain variables such as {{LEGITO.currentUser.email}}. A header whose value, with its variables replaced, has a control character or more than 4096 bytes as UTF-8 is left out of that request. */
+  /** The value, at most 4096 bytes as UTF-8, without a leading or trailing space or tab; may contain variables such as {{LEGITO.currentUser.email}}. A header whose value, with its variables replaced, has a control character or more than 4096 bytes as UTF-8 is left out of that request. */
   value: string;
 };
 
@@ -325,7 +325,7 @@ export type UpdatePushConnectionInput = {
   fileTypes?: Array<FileType> | null | undefined;
   /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput> | null | undefined;
-  /** At most 200 characters, on one line: control characters, tabs included, and the line and paragraph separators U+2028 and U+2029 are rejected. */
+  /** At most 200 characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, and the bidirectional embeddings, overrides and isolates U+202A to U+202E and U+2066 to U+2069 are rejected. A name of only whitespace and invisible characters such as U+200B counts as empty. */
   name?: string | null | undefined;
   templateSuiteAll?: boolean | null | undefined;
   templateSuites?: Array<string | number> | null | undefined;

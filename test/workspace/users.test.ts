@@ -49,6 +49,12 @@ describe('users', () => {
     ['name', { name: 'Jana\u0007Bell', email: 'bell-name@example.com' }],
     ['name', { name: 'Jana\nNovák', email: 'line-feed-name@example.com' }],
     ['name', { name: 'Jana\tNovák', email: 'tab-name@example.com' }],
+    ['name', { name: '\u200B', email: 'zero-width-name@example.com' }],
+    ['name', { name: 'Jana\u202ENovák', email: 'override-name@example.com' }],
+    ['position', { name: 'Line Feed Position', email: 'line-feed-position@example.com', position: 'a\nb' }],
+    ['position', { name: 'Override Position', email: 'override-position@example.com', position: 'Counsel\u202E' }],
+    ['email', { name: 'Bell Email', email: 'bell\u0007@example.com' }],
+    ['email', { name: 'Override Email', email: 'jana\u202E@example.com' }],
   ])('rejects invalid %s and stores nothing', async (field, input) => {
     const before = await countRows(app, User);
 
@@ -102,12 +108,62 @@ describe('users', () => {
     expect(dataOf(await app.request(UserDocument, { id: user.id })).user.name).toBe(original);
   });
 
-  it('keeps bidi formatting characters in a name', async () => {
-    const name = 'Dana \u2067דנה\u2069 Levi\u200F';
+  it('keeps bidirectional marks in a name and position', async () => {
+    const name = 'Dana \u200Fדנה\u200E Levi\u061C';
 
-    const created = await createUser({ name, email: 'dana@example.com' });
+    const created = await createUser({ name, email: 'dana@example.com', position: 'יועצת\u200F משפטית' });
 
     expect(created.name).toBe(name);
+    expect(created.position).toBe('יועצת\u200F משפטית');
+  });
+
+  it.each([
+    ['right-to-left isolate', 'Dana \u2067דנה\u2069 Levi', 'U+2067 RIGHT-TO-LEFT ISOLATE at character 6'],
+    ['pop directional formatting', 'Dana\u202C', 'U+202C POP DIRECTIONAL FORMATTING at character 5'],
+    ['left-to-right override', 'Dana\u202DLevi', 'U+202D LEFT-TO-RIGHT OVERRIDE at character 5'],
+  ])('rejects a name with a %s', async (_kind, name, found) => {
+    const error = expectFieldError(await app.request(CreateUserDocument, { input: { name, email: 'isolate@example.com' } }), 'name');
+
+    expect(error.message).toBe(`name contains the bidirectional control character ${found}: remove it, because it changes the order in which the text is displayed.`);
+  });
+
+  it('stores a position of invisible characters as null', async () => {
+    const created = await createUser({ name: 'Vera', email: 'vera@example.com', position: ' \u200B\uFEFF ' });
+
+    expect(created.position).toBeNull();
+  });
+
+  it('rejects an update to a position with a line feed', async () => {
+    const user = await createUser({ name: 'Olga', email: 'olga@example.com', position: 'Counsel' });
+
+    const error = expectFieldError(await app.request(UpdateUserDocument, { id: user.id, input: { position: 'Senior\nCounsel' } }), 'position');
+
+    expect(error.message).toBe('position contains the control character U+000A at character 7: remove it, and write it on one line without tabs.');
+    expect(dataOf(await app.request(UserDocument, { id: user.id })).user.position).toBe('Counsel');
+  });
+
+  it.each([
+    ['a local part of 65 bytes', `${'l'.repeat(65)}@example.com`, 'email has 65 bytes before the "@" as UTF-8; an email address has at most 64 there (RFC 5321).'],
+    ['a multi-byte local part of 66 bytes', `${'ž'.repeat(33)}@example.com`, 'email has 66 bytes before the "@" as UTF-8; an email address has at most 64 there (RFC 5321).'],
+    ['an address of 255 bytes', `jana@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(55)}.cz`, 'email is 255 bytes long as UTF-8; an email address has at most 254 (RFC 5321).'],
+    ['an address of 321 bytes', `jana@${'d'.repeat(313)}.cz`, 'email is 321 bytes long as UTF-8; an email address has at most 254 (RFC 5321).'],
+  ])('rejects an email with %s', async (_case, email, message) => {
+    const before = await countRows(app, User);
+
+    const error = expectFieldError(await app.request(CreateUserDocument, { input: { name: 'Long Email', email } }), 'email');
+
+    expect(error.message).toBe(`${message} Use a shorter address.`);
+    expect(await countRows(app, User)).toBe(before);
+  });
+
+  it('accepts an email at the RFC 5321 limits', async () => {
+    const localPart = 'l'.repeat(64);
+    const email = `${localPart}@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(58)}.cz`;
+    expect(Buffer.byteLength(email)).toBe(254);
+
+    const created = await createUser({ name: 'Longest Email', email });
+
+    expect(created.email).toBe(email);
   });
 
   it('rejects update to a taken email', async () => {
