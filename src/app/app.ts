@@ -230,6 +230,7 @@ async function startWorker(
     connectionBusyDelayMs: config.delivery.connectionBusyDelayMs,
     disableAfterMs: config.delivery.disableAfterMs,
     messageSizeLimitBytes: config.attachments.messageSizeLimitBytes,
+    connectionsWithUnreadableSecretsLogged: new Set(),
     renderCache,
     attemptBatcher,
     metrics: services.monitoring.metrics,

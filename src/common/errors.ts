@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** GraphQL `extensions.code` values that docpush returns. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'SERVICE_UNAVAILABLE';
 
 /**
  * Base class of every error that is safe to show to an API caller. The message names the
@@ -53,4 +53,12 @@ export class ForbiddenError extends DocpushError {
 
 export class ConflictError extends DocpushError {
   readonly code = 'CONFLICT' as const;
+}
+
+/**
+ * A request that this process cannot serve because of how it runs, although a correctly
+ * configured process on the same database could. The message names the setting to fix.
+ */
+export class ServiceUnavailableError extends DocpushError {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
 }

@@ -21,6 +21,11 @@ export interface SigningSecretData {
   expiresAt: string | null;
 }
 
+/** Returns the current signing secret: the one without `expiresAt`, or else the newest. */
+export function currentSigningSecretOf(secrets: readonly SigningSecretData[]): SigningSecretData | undefined {
+  return secrets.find((secret) => secret.expiresAt === null) ?? secrets.at(-1);
+}
+
 /** A listener that a workspace's matching events are pushed to (Legito's PushConnection). */
 @Entity({ tableName: 'push_connections' })
 @Index({ properties: ['workspace', 'enabled'] })

@@ -5,6 +5,7 @@ import { PushConnectionService } from './push-connection.service';
 import { PageArgs } from '../graphql/pagination';
 import { scopeOf, type RequestContext } from '../graphql/context';
 import { ApiKeyRole } from '../workspace/api-key.entity';
+import { MAX_PREVIOUS_SIGNING_SECRETS } from '../signing/webhook-signature';
 
 function connectionService(context: RequestContext): PushConnectionService {
   const { secretBox, targetPolicy } = context.services;
@@ -28,9 +29,9 @@ export class PushConnectionResolver {
   @FieldResolver(() => String, { description: 'The current Standard Webhooks signing secret (whsec_...).' })
   async signingSecret(@Root() root: PushConnectionType, @Ctx() context: RequestContext) {
     // The secret of the row this result was built from: reloading could return a newer rotation's.
-    if (root.sealedSigningSecret) return context.services.secretBox.open(root.sealedSigningSecret);
     const service = connectionService(context);
-    return service.currentSigningSecret(await service.get(root.id));
+    const sealed = root.sealedSigningSecret ?? service.sealedCurrentSigningSecret(await service.get(root.id));
+    return service.openSigningSecret(root.id, sealed);
   }
 
   @Mutation(() => PushConnectionType, { description: 'Creates a disabled push connection; enable it to start pushing.' })
@@ -65,7 +66,9 @@ export class PushConnectionResolver {
   }
 
   @Mutation(() => PushConnectionType, {
-    description: 'Replaces the signing secret; the previous one keeps signing alongside it for the configured grace period.',
+    description:
+      'Replaces the signing secret; the previous one keeps signing alongside it for the configured grace period (DOCPUSH_SECRET_ROTATION_GRACE, 24 hours by default). ' +
+      `At most ${MAX_PREVIOUS_SIGNING_SECRETS} previous secrets keep signing, so a rotation beyond that drops the oldest.`,
   })
   async rotatePushConnectionSecret(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
     const graceMs = context.services.config.signing.rotationGraceMs;

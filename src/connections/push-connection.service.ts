@@ -1,10 +1,10 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { PushConnection, type PushHeaderData, type SigningSecretData } from './push-connection.entity';
+import { PushConnection, currentSigningSecretOf, type PushHeaderData, type SigningSecretData } from './push-connection.entity';
 import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
 import { MAX_HEADERS, MAX_HEADERS_TOTAL_BYTES, validateHeader } from './header-template';
 import { MASKED_VALUE } from './push-connection.type';
-import { NotFoundError, ValidationError } from '../common/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { checkName } from '../common/input-checks';
 import { newSystemName } from '../common/ids';
 import type { WorkspaceScope } from '../common/workspace-scope';
@@ -13,8 +13,9 @@ import { DocumentRecordType } from '../catalog/document-record-type.entity';
 import { EVENT_TYPES } from '../records/event-type';
 import { FILE_TYPES } from '../rendering/document-content';
 import { checkDeliverableUrl, type TargetPolicy } from '../security/target-guard';
-import type { SecretBox } from '../security/secret-box';
-import { generateSigningSecret } from '../signing/webhook-signature';
+import { SecretBoxError, type SecretBox } from '../security/secret-box';
+import { requireServerKeyOfDatabase } from '../security/server-key';
+import { MAX_PREVIOUS_SIGNING_SECRETS, generateSigningSecret } from '../signing/webhook-signature';
 import { notifyConnectionStatus, PushConnectionStatusChange } from '../delivery/connection-status';
 import { REQUEST_QUEUE_LIMIT } from '../delivery/delivery-queue';
 import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
@@ -67,6 +68,7 @@ export class PushConnectionService {
   }
 
   async create(input: CreatePushConnectionInput): Promise<PushConnection> {
+    await this.requireServerKey();
     const checked = await this.validate(input);
     validateChoices({
       templateSuiteAll: input.templateSuiteAll,
@@ -100,6 +102,7 @@ export class PushConnectionService {
 
   async update(id: string, input: UpdatePushConnectionInput): Promise<PushConnection> {
     const connection = await this.get(id);
+    if (input.headers?.some((header) => header.secret)) await this.requireServerKey();
     const checked = await this.validate(withoutNulls(input));
     validateChoices({
       templateSuiteAll: input.templateSuiteAll ?? connection.templateSuiteAll,
@@ -200,19 +203,40 @@ export class PushConnectionService {
     return notifyConnectionStatus(em, { connectionId: connection.id, workspaceId: this.scope.workspaceId, change });
   }
 
-  /** Returns the current signing secret in clear text, for admins and for the signer. */
-  currentSigningSecret(connection: PushConnection): string {
-    const current = connection.signingSecrets.find((secret) => secret.expiresAt === null) ?? connection.signingSecrets.at(-1);
+  /**
+   * Decrypts `sealed`, the current signing secret of connection `id`, for admins. Raises
+   * ServiceUnavailableError when this process has another server key than the database, and
+   * ConflictError when only this secret fails to decrypt, so that the message names the fix.
+   */
+  async openSigningSecret(id: string | number, sealed: string): Promise<string> {
+    try {
+      return this.deps.secretBox.open(sealed);
+    } catch (error) {
+      if (!(error instanceof SecretBoxError)) throw error;
+      await this.requireServerKey();
+      throw new ConflictError(
+        `The current signing secret of push connection ${id} cannot be decrypted with the server key, which decrypts the other stored secrets: ` +
+          'it was encrypted with another server key, or the stored value was modified, so no delivery of this connection can be signed. ' +
+          'Replace it with rotatePushConnectionSecret on a process with the right DOCPUSH_SECRET_KEY, then give the listener the new secret.',
+      );
+    }
+  }
+
+  /** Returns the sealed current signing secret of the connection. */
+  sealedCurrentSigningSecret(connection: PushConnection): string {
+    const current = currentSigningSecretOf(connection.signingSecrets);
     if (!current) throw new Error(`Push connection ${connection.id} has no signing secret.`);
-    return this.deps.secretBox.open(current.sealed);
+    return current.sealed;
   }
 
   /**
    * Replaces the signing secret. The previous one stays valid until `graceMs` from now, and
-   * messages are signed with both meanwhile, so listeners can switch without dropping any.
+   * messages are signed with both meanwhile, so listeners can switch without dropping any. Of
+   * the previous secrets still valid, the newest MAX_PREVIOUS_SIGNING_SECRETS are kept.
    */
   async rotateSigningSecret(id: string, graceMs: number, now = new Date()): Promise<PushConnection> {
     await this.get(id);
+    await this.requireServerKey();
     // The row lock serialises concurrent rotations, so each one keeps the secret the previous one created.
     return this.scope.em.transactional(async (em) => {
       const connection = await em.findOneOrFail(PushConnection, { id: Number(id), workspace: this.scope.workspaceId }, {
@@ -222,11 +246,17 @@ export class PushConnectionService {
       const expiresAt = new Date(now.getTime() + graceMs).toISOString();
       const kept = connection.signingSecrets
         .filter((secret) => secret.expiresAt === null || new Date(secret.expiresAt) > now)
-        .map((secret) => (secret.expiresAt === null ? { ...secret, expiresAt } : secret));
+        .map((secret) => (secret.expiresAt === null ? { ...secret, expiresAt } : secret))
+        .slice(-MAX_PREVIOUS_SIGNING_SECRETS);
       connection.signingSecrets = [...kept, this.newSigningSecret(now)];
       await em.flush();
       return connection;
     });
+  }
+
+  /** Raises ServiceUnavailableError when this process has another server key than the stored secrets. */
+  private requireServerKey(): Promise<void> {
+    return requireServerKeyOfDatabase(this.scope.em, this.deps.secretBox);
   }
 
   private newSigningSecret(now = new Date()): SigningSecretData {

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { DocumentRecordEventType } from '../records/event-type';
 import { FileTypeEnum } from './file-type.enum';
 import type { FileType } from '../rendering/document-content';
-import type { PushConnection } from './push-connection.entity';
+import { currentSigningSecretOf, type PushConnection } from './push-connection.entity';
 import { ConnectionType } from '../graphql/pagination';
 
 /** Shown in place of a secret header's value. */
@@ -110,6 +110,6 @@ export function toPushConnectionType(connection: PushConnection): PushConnection
     disabledAt: connection.disabledAt,
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
-    sealedSigningSecret: (connection.signingSecrets.find((secret) => secret.expiresAt === null) ?? connection.signingSecrets.at(-1))?.sealed ?? null,
+    sealedSigningSecret: currentSigningSecretOf(connection.signingSecrets)?.sealed ?? null,
   };
 }

@@ -38,6 +38,11 @@ export interface DeliveryDeps {
   attemptBatcher?: AttemptBatcher;
   /** Serves rendered files of a document version to every message and retry; absent, every attempt renders. */
   renderCache?: RenderCache;
+  /**
+   * Ids of the connections whose undecryptable grace-period signing secrets this process has
+   * logged, so that the warning comes once per connection and not on every attempt.
+   */
+  connectionsWithUnreadableSecretsLogged: Set<number>;
   /** Counts attempts and render times for /metrics; absent in tests that do not read them. */
   metrics?: DeliveryMetrics;
   now?: () => Date;
@@ -142,11 +147,26 @@ async function sendAndRecord(
   if (request.droppedHeaders.length > 0) {
     deps.logger.warn({ ...ids, droppedHeaders: request.droppedHeaders }, 'custom headers not sent');
   }
+  if (request.unreadableGraceSecrets.length > 0) warnOfUnreadableSecrets(deps, message, request);
   const sending = deps.send(request);
   const result = deps.attemptBatcher ? await deps.attemptBatcher.whileSending(sending) : await sending;
   const input = { message, request, result, retryPolicy: deps.retryPolicy, disableAfterMs: deps.disableAfterMs, now: now() };
   const record = deps.attemptBatcher ? await deps.attemptBatcher.record(input) : await recordAttempt(em, input);
   return { result, record };
+}
+
+/**
+ * Logs, once per connection in this process, that requests are signed without previous secrets
+ * that the server key cannot decrypt. Listeners that verify with only such a secret reject them.
+ */
+function warnOfUnreadableSecrets(deps: DeliveryDeps, message: PushMessage, request: DeliveryRequest): void {
+  const connectionId = message.connection.id;
+  if (deps.connectionsWithUnreadableSecretsLogged.has(connectionId)) return;
+  deps.connectionsWithUnreadableSecretsLogged.add(connectionId);
+  deps.logger.warn(
+    { connectionId, workspaceId: message.workspace.id, messageId: message.id, unreadableSecrets: request.unreadableGraceSecrets },
+    'signing without previous signing secrets that the server key cannot decrypt, so listeners that verify only with those secrets reject the requests',
+  );
 }
 
 function logAttempt(logger: Logger, ids: Record<string, unknown>, result: AttemptResult, record: AttemptRecord): void {

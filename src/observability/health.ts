@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import { withTimeout } from './timeout';
-import { SecretBoxError, type SecretBox } from '../security/secret-box';
+import type { SecretBox } from '../security/secret-box';
+import { SERVER_KEY_MISMATCH_REASON, serverKeyMatchesDatabase } from '../security/server-key';
 
 export type ReadinessCheckName = 'database' | 'migrations' | 'secrets' | 'jobs';
 
@@ -73,29 +74,13 @@ export class ReadinessProbe {
   }
 
   /**
-   * Opens the current signing secret of the newest connection with the server key (rotation
-   * appends, so the last secret is the current one). A process started with another
-   * DOCPUSH_SECRET_KEY (or secret.key) than the one that sealed the secrets could sign nothing.
+   * Checks that the server key decrypts the stored signing secrets. A process started with
+   * another DOCPUSH_SECRET_KEY (or secret.key) than the one that sealed them could sign nothing.
+   * The API rejects changes to secrets on the same condition.
    */
   private async checkServerKey(): Promise<CheckResult> {
-    const rows: Array<{ sealed: string | null }> = await this.sources.orm.em
-      .fork()
-      .execute(
-        `select signing_secrets -> -1 ->> 'sealed' as sealed from push_connections
-          where deleted_at is null and jsonb_array_length(signing_secrets) > 0 order by id desc limit 1`,
-      );
-    const sealed = rows[0]?.sealed;
-    if (!sealed) return { status: 'ok' };
-    try {
-      this.sources.secretBox.open(sealed);
-      return { status: 'ok' };
-    } catch (error) {
-      if (!(error instanceof SecretBoxError)) throw error;
-      return {
-        status: 'failed',
-        reason: 'the server key cannot decrypt the stored signing secrets, so no delivery can be signed: start this process with the DOCPUSH_SECRET_KEY (or secret.key) of the others',
-      };
-    }
+    if (await serverKeyMatchesDatabase(this.sources.orm.em.fork(), this.sources.secretBox)) return { status: 'ok' };
+    return { status: 'failed', reason: SERVER_KEY_MISMATCH_REASON };
   }
 
   private checkJobs(jobProcessorRunning: () => boolean): CheckResult {

@@ -1,7 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError } from '../common/errors';
+import { ServiceUnavailableError, ValidationError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import { SECRET_KEY_ENV, createServerKeyFile, serverKeyPath } from './secret-box';
+import { SECRET_KEY_ENV, SecretBoxError, createServerKeyFile, serverKeyPath, type SecretBox } from './secret-box';
+
+/** Live connections, newest first, whose signing secrets `serverKeyMatchesDatabase` tries to decrypt. */
+const KEY_CHECK_CONNECTIONS = 10;
+
+/** Reason of the readiness check `secrets` when the server key decrypts none of the stored signing secrets. */
+export const SERVER_KEY_MISMATCH_REASON =
+  `the server key cannot decrypt the stored signing secrets, so no delivery can be signed: start this process with the ${SECRET_KEY_ENV} (or secret.key) of the others`;
 
 /**
  * Returns true when a push connection, deleted or not, contains a signing secret or a secret
@@ -41,5 +48,52 @@ function missingServerKeyError(dataDir: string): ValidationError {
       `DOCPUSH_DATA_DIR resolved to ${dataDir}. A relative DOCPUSH_DATA_DIR, like the default .data, resolves against the working directory, which is ${process.cwd()}. ` +
       'To fix it, start docpush from the folder it ran from before, set DOCPUSH_DATA_DIR to the absolute path of the folder that contains secret.key, ' +
       `or set ${SECRET_KEY_ENV} to the original key.`,
+  );
+}
+
+/**
+ * Reports whether `secretBox` uses the server key of this database. It tries the signing
+ * secrets of the KEY_CHECK_CONNECTIONS newest live connections, current secrets first, and
+ * returns true at the first one that decrypts, or when there is none. Under another key, AES-GCM
+ * authentication fails for every value, so one decrypted secret identifies the key. A damaged
+ * secret (sealed under another key, or modified) thus fails the check only when no other sampled
+ * secret decrypts, and the API can still rotate it.
+ *
+ * NOTE: a database whose sampled secrets were sealed under two different keys passes the check
+ * for both keys.
+ */
+export async function serverKeyMatchesDatabase(em: EntityManager, secretBox: SecretBox): Promise<boolean> {
+  const rows: Array<{ sealed: string | null }> = await em.execute(
+    `select secret ->> 'sealed' as sealed
+       from (select id, signing_secrets from push_connections
+              where deleted_at is null and jsonb_array_length(signing_secrets) > 0
+              order by id desc limit ?) newest
+      cross join lateral jsonb_array_elements(newest.signing_secrets) with ordinality as secrets(secret, position)
+      order by newest.id desc, secrets.position desc`,
+    [KEY_CHECK_CONNECTIONS],
+  );
+  const sealedSecrets = rows.map((row) => row.sealed).filter((sealed): sealed is string => Boolean(sealed));
+  if (sealedSecrets.length === 0) return true;
+  for (const sealed of sealedSecrets) {
+    try {
+      secretBox.open(sealed);
+      return true;
+    } catch (error) {
+      if (!(error instanceof SecretBoxError)) throw error;
+    }
+  }
+  return false;
+}
+
+/**
+ * Raises ServiceUnavailableError unless `serverKeyMatchesDatabase` returns true, so that a process with
+ * another server key neither stores secrets that the other processes cannot decrypt nor tries
+ * to decrypt stored ones.
+ */
+export async function requireServerKeyOfDatabase(em: EntityManager, secretBox: SecretBox): Promise<void> {
+  if (await serverKeyMatchesDatabase(em, secretBox)) return;
+  throw new ServiceUnavailableError(
+    `This docpush process runs with another server key than the one that encrypted the stored secrets, so it rejects changes that encrypt or decrypt a secret and stores nothing. ` +
+      `Start it with the ${SECRET_KEY_ENV} (or the secret.key file) of the other docpush processes on this database. Its /readyz fails the "secrets" check until then.`,
   );
 }

@@ -14,6 +14,16 @@ const GENERATED_SECRET_BYTES = 32;
 const MIN_SECRET_BYTES = 24;
 const MAX_SECRET_BYTES = 64;
 
+/**
+ * Maximum number of previous signing secrets that a connection keeps after rotations, beside the
+ * current one. Every secret still in its grace period adds a 47-character `v1,` signature to the
+ * `webhook-signature` header, so without a limit about 170 rotations within one grace period
+ * pass nginx's default 8 KB header line and listeners answer 431. With 4, the header stays at 239
+ * characters, and a few quick rotations, such as a repeated request, still leave the secret that
+ * a listener is switching from in place. A rotation beyond the limit drops the oldest.
+ */
+export const MAX_PREVIOUS_SIGNING_SECRETS = 4;
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export interface SignatureInput {
@@ -23,7 +33,7 @@ export interface SignatureInput {
   timestamp: Date;
   /** The exact request body as sent. One changed byte breaks the signature. */
   body: string;
-  /** `whsec_` secrets to sign with: the current one, plus the previous one during rotation. */
+  /** `whsec_` secrets to sign with: the current one, plus previous ones still in their grace period. */
   secrets: readonly string[];
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startApp, type RunningApp } from '../../src/app/app';
+import { startApp, type AppOptions, type RunningApp } from '../../src/app/app';
 import { loadConfig } from '../../src/config/config';
 import { startAppOnDatabase, startTestApp, TEST_ENV, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -14,7 +14,11 @@ import { PushMessageState } from '../../src/delivery/push-message.entity';
 import { createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState, WAIT_TIMEOUT_MS } from './reliability-support';
 import { newSecretKey } from './docpush-process';
 import { dataOf } from '../support/test-app';
-import { UploadFileDocument } from '../generated/graphql';
+import { CreatePushConnectionDocument, PushConnectionDocument, PushConnectionsDocument, RotatePushConnectionSecretDocument, UploadFileDocument } from '../generated/graphql';
+import { PushConnection } from '../../src/connections/push-connection.entity';
+import { SecretBox } from '../../src/security/secret-box';
+import { generateSigningSecret } from '../../src/signing/webhook-signature';
+import { Webhook } from 'standardwebhooks';
 import { REDACTED_FILE_DATA } from '../../src/delivery/push-payload';
 
 let app: TestApp;
@@ -24,13 +28,17 @@ let worker: RunningApp | null = null;
 const secretKey = newSecretKey();
 
 /** Starts a worker on the test database with the given server key, as a second host would run one. */
-function startWorker(key: string): Promise<RunningApp> {
-  return startAppOnDatabase(app.databaseUrl, {
-    DOCPUSH_ROLE: 'worker',
-    DOCPUSH_SECRET_KEY: key,
-    // Long enough that the first worker is stopped before it spends the message's last attempt.
-    DOCPUSH_RETRY_SCHEDULE: '1s,1s,1s',
-  });
+function startWorker(key: string, options: AppOptions = {}): Promise<RunningApp> {
+  return startAppOnDatabase(
+    app.databaseUrl,
+    {
+      DOCPUSH_ROLE: 'worker',
+      DOCPUSH_SECRET_KEY: key,
+      // Long enough that the first worker is stopped before it spends the message's last attempt.
+      DOCPUSH_RETRY_SCHEDULE: '1s,1s,1s',
+    },
+    options,
+  );
 }
 
 async function readiness(running: RunningApp) {
@@ -97,6 +105,126 @@ describe('a worker with another server key', () => {
     expect(log.responseError).toContain('could not be signed');
     expect(log.requestBody).not.toContain(contentBase64);
     expect(JSON.parse(log.requestBody).files.uploaded[0].data).toBe(REDACTED_FILE_DATA);
+  });
+});
+
+describe('an API process with another server key', () => {
+  let otherApi: RunningApp | null = null;
+
+  afterEach(async () => {
+    await otherApi?.stop();
+    otherApi = null;
+  });
+
+  /** Sends `query` to the API process with the other key, with the workspace's admin key. */
+  function requestOther(query: string, variables: Record<string, unknown>) {
+    return postGraphQL(otherApi!.url!, query, variables, bearer(app.adminKey));
+  }
+
+  async function storedConnection(id: string) {
+    const stored = await app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
+    return { signingSecrets: stored.signingSecrets, headers: stored.headers, name: stored.name };
+  }
+
+  it('rejects changes to secrets', async () => {
+    await deleteAllConnections(app);
+    const input = { name: 'Keyed listener', url: listener.url, eventTypes: ['DocumentRecordUpdated' as const], headers: [{ name: 'x-token', value: 'token-1', secret: true }] };
+    const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input })).createPushConnection;
+    const before = await storedConnection(id);
+    otherApi = await startAppOnDatabase(app.databaseUrl, { DOCPUSH_ROLE: 'api', DOCPUSH_SECRET_KEY: newSecretKey() });
+
+    const unready = await readiness(otherApi);
+    expect(unready.status).toBe(503);
+    expect(unready.body.failed).toEqual(['secrets']);
+
+    const rejected = {
+      create: await requestOther('mutation ($input: CreatePushConnectionInput!) { createPushConnection(input: $input) { id } }', { input }),
+      updateSecretHeader: await requestOther('mutation ($id: ID!, $input: UpdatePushConnectionInput!) { updatePushConnection(id: $id, input: $input) { id } }', {
+        id,
+        input: { headers: [{ name: 'x-token', value: 'token-2', secret: true }] },
+      }),
+      rotate: await requestOther('mutation ($id: ID!) { rotatePushConnectionSecret(id: $id) { id } }', { id }),
+      readSigningSecret: await requestOther('query ($id: ID!) { pushConnection(id: $id) { signingSecret } }', { id }),
+    };
+    for (const [operation, response] of Object.entries(rejected)) {
+      const [error] = response.body.errors ?? [];
+      expect({ operation, code: error?.extensions?.code }).toEqual({ operation, code: 'SERVICE_UNAVAILABLE' });
+      expect(error.message).toContain('another server key');
+      expect(error.message).toContain('Start it with the DOCPUSH_SECRET_KEY (or the secret.key file) of the other docpush processes');
+      expect(response.body.data ?? null).toBeNull();
+    }
+
+    expect(dataOf(await app.request(PushConnectionsDocument, { first: 100 })).pushConnections.totalCount).toBe(1);
+    expect(await storedConnection(id)).toEqual(before);
+
+    // A change without secrets does not depend on the key.
+    const renamed = await requestOther('mutation ($id: ID!, $input: UpdatePushConnectionInput!) { updatePushConnection(id: $id, input: $input) { name } }', {
+      id,
+      input: { name: 'Renamed listener' },
+    });
+    expect(okData(renamed).updatePushConnection.name).toBe('Renamed listener');
+  });
+});
+
+describe('a rotated-out secret that the server key cannot decrypt', () => {
+  let repairListener: TestListener;
+
+  beforeAll(async () => {
+    repairListener = await startListener();
+  });
+
+  afterAll(async () => {
+    await repairListener?.close();
+  });
+
+  const WARNING = 'signing without previous signing secrets that the server key cannot decrypt';
+
+  it('is left out once the secret is rotated', async () => {
+    await deleteAllConnections(app);
+    const created = await createEnabledConnection(app, { url: repairListener.url });
+    // What a rotation on a process with another server key stores: the old secret in its grace
+    // period, and a current secret sealed under that other key.
+    const foreignSecret = generateSigningSecret();
+    const foreignSealed = new SecretBox(Buffer.from(newSecretKey(), 'base64')).seal(foreignSecret);
+    const em = app.app.services.orm.em.fork();
+    const stored = await em.findOneOrFail(PushConnection, Number(created.id));
+    const graceEnd = new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString();
+    stored.signingSecrets = [
+      { ...stored.signingSecrets[0], expiresAt: graceEnd },
+      { sealed: foreignSealed, createdAt: new Date().toISOString(), expiresAt: null },
+    ];
+    await em.flush();
+
+    expect((await readiness(app.app)).status).toBe(200);
+    const unreadable = await app.request(PushConnectionDocument, { id: created.id });
+    expect(unreadable.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(unreadable.errors?.[0].message).toContain(`The current signing secret of push connection ${created.id} cannot be decrypted`);
+    expect(unreadable.errors?.[0].message).toContain('Replace it with rotatePushConnectionSecret');
+
+    const rotated = dataOf(await app.request(RotatePushConnectionSecretDocument, { id: created.id })).rotatePushConnectionSecret;
+    const logs = captureLogs();
+    worker = await startWorker(secretKey, { logger: logs.logger });
+    const record = await seedRecord(app, seeded);
+    const first = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    await waitForMessageState(app, first.messageIds[0], PushMessageState.SUCCEEDED);
+    const second = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    await waitForMessageState(app, second.messageIds[0], PushMessageState.SUCCEEDED);
+
+    const requests = await repairListener.waitForRequests(2, WAIT_TIMEOUT_MS);
+    for (const request of requests) {
+      expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(2);
+      expect(new Webhook(rotated.signingSecret).verify(request.body, request.headers as Record<string, string>)).toEqual(JSON.parse(request.body));
+      expect(new Webhook(created.signingSecret).verify(request.body, request.headers as Record<string, string>)).toEqual(JSON.parse(request.body));
+    }
+
+    const warnings = logs
+      .text()
+      .split('\n')
+      .filter((line) => line.includes(WARNING))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, connectionId: Number(created.id), workspaceId: seeded.workspaceId });
+    for (const secret of [foreignSecret, foreignSealed, rotated.signingSecret, created.signingSecret]) expect(logs.text()).not.toContain(secret);
   });
 });
 

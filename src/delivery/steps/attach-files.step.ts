@@ -214,6 +214,7 @@ export async function recordNotSentAttempt(
     // An unreadable secret stops the attempt after the files were attached, so the payload may hold their data.
     loggedBody: failure.kind === 'too_large' ? failure.loggedBody : JSON.stringify(redactFileData(input.payload)),
     droppedHeaders: [],
+    unreadableGraceSecrets: [],
   };
   // Status 0 with a null errorKind marks an attempt that sent nothing, and `error` states why.
   const result: AttemptResult = {

@@ -2,13 +2,13 @@ import type { PushMessage } from '../push-message.entity';
 import type { DocumentRecord } from '../../records/document-record.entity';
 import type { DocumentRecordEvent } from '../../records/document-record-event.entity';
 import { rowToProperties } from '../../database/row-mapping';
-import type { PushConnection } from '../../connections/push-connection.entity';
+import { currentSigningSecretOf, type PushConnection } from '../../connections/push-connection.entity';
 import type { User } from '../../workspace/user.entity';
 import { MAX_HEADERS_TOTAL_BYTES, findUnsendableValue, renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
 import { MASKED_VALUE } from '../../connections/push-connection.type';
 import { buildPushPayload, formatTimestamp, redactFileData, type PushPayload } from '../push-payload';
-import { buildSignatureHeaders } from '../../signing/webhook-signature';
-import type { SecretBox } from '../../security/secret-box';
+import { MAX_PREVIOUS_SIGNING_SECRETS, buildSignatureHeaders } from '../../signing/webhook-signature';
+import { SecretBoxError, type SecretBox } from '../../security/secret-box';
 import { serializeTargetUrl } from '../../security/target-guard';
 
 export const USER_AGENT = 'docpush/0.1 (+https://www.standardwebhooks.com)';
@@ -22,6 +22,15 @@ export interface DeliveryRequest {
   loggedBody: string;
   /** Custom headers left out because of their rendered value, each with the reason. */
   droppedHeaders: DroppedHeader[];
+  /** Previous signing secrets, still in their grace period, left out because the server key cannot decrypt them. */
+  unreadableGraceSecrets: UnreadableSecret[];
+}
+
+export interface UnreadableSecret {
+  /** When the secret was created, which identifies it in logs without showing it. */
+  createdAt: string;
+  /** The SecretBoxError message, which contains neither key nor secret. */
+  reason: string;
 }
 
 export interface DroppedHeader {
@@ -55,12 +64,8 @@ export function recordAtEvent(event: DocumentRecordEvent): DocumentRecord {
 export function buildRequest(message: PushMessage, payload: PushPayload, secretBox: SecretBox, now: Date, serialized: string | null = null): DeliveryRequest {
   const body = serialized ?? JSON.stringify(payload);
   const custom = resolveCustomHeaders(message, secretBox);
-  const signature = buildSignatureHeaders({
-    messageId: message.id,
-    timestamp: now,
-    body,
-    secrets: activeSigningSecrets(message.connection, secretBox, now),
-  });
+  const signing = openSigningSecrets(message.connection, secretBox, now);
+  const signature = buildSignatureHeaders({ messageId: message.id, timestamp: now, body, secrets: signing.secrets });
 
   const fixed = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature };
   return {
@@ -70,6 +75,7 @@ export function buildRequest(message: PushMessage, payload: PushPayload, secretB
     loggedHeaders: { ...custom.logged, ...fixed },
     loggedBody: payload.files ? JSON.stringify(redactFileData(payload)) : body,
     droppedHeaders: custom.dropped,
+    unreadableGraceSecrets: signing.unreadable,
   };
 }
 
@@ -86,11 +92,31 @@ export function describeDroppedHeaders(dropped: DroppedHeader[]): string {
   return dropped.map((header) => `Header ${header.name} was not sent because ${header.reason}.`).join(' ');
 }
 
-/** Returns the current secret and any rotated-out secret still inside its grace period. */
-function activeSigningSecrets(connection: PushConnection, secretBox: SecretBox, now: Date): string[] {
-  return connection.signingSecrets
-    .filter((secret) => secret.expiresAt === null || new Date(secret.expiresAt) > now)
-    .map((secret) => secretBox.open(secret.sealed));
+/**
+ * Decrypts the secrets to sign with: the newest MAX_PREVIOUS_SIGNING_SECRETS previous secrets
+ * still inside their grace period, then the current secret. A previous secret that fails to
+ * decrypt is left out and listed in `unreadable`, so that a connection can be repaired by
+ * rotating it. The current secret must decrypt, else this raises SecretBoxError.
+ */
+function openSigningSecrets(connection: PushConnection, secretBox: SecretBox, now: Date): { secrets: string[]; unreadable: UnreadableSecret[] } {
+  const current = currentSigningSecretOf(connection.signingSecrets);
+  if (!current) throw new Error(`Push connection ${connection.id} has no signing secret.`);
+  const previous = connection.signingSecrets
+    .filter((secret) => secret !== current && secret.expiresAt !== null && new Date(secret.expiresAt) > now)
+    .slice(-MAX_PREVIOUS_SIGNING_SECRETS);
+
+  const secrets: string[] = [];
+  const unreadable: UnreadableSecret[] = [];
+  for (const secret of previous) {
+    try {
+      secrets.push(secretBox.open(secret.sealed));
+    } catch (error) {
+      if (!(error instanceof SecretBoxError)) throw error;
+      unreadable.push({ createdAt: secret.createdAt, reason: error.message });
+    }
+  }
+  secrets.push(secretBox.open(current.sealed));
+  return { secrets, unreadable };
 }
 
 /**
