@@ -7,7 +7,7 @@ import { MASKED_VALUE } from './push-connection.type';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { checkName } from '../common/input-checks';
 import { newSystemName } from '../common/ids';
-import type { WorkspaceScope } from '../common/workspace-scope';
+import { parseId, type WorkspaceScope } from '../common/workspace-scope';
 import { TemplateSuite } from '../catalog/template-suite.entity';
 import { DocumentRecordType } from '../catalog/document-record-type.entity';
 import { EVENT_TYPES } from '../records/event-type';
@@ -298,7 +298,7 @@ export class PushConnectionService {
 
   private async checkIdsExist(entity: typeof TemplateSuite | typeof DocumentRecordType, field: string, label: string, ids: string[]): Promise<void> {
     for (const id of ids) {
-      const numericId = Number(id);
+      const numericId = parseId(id);
       const found = Number.isSafeInteger(numericId) && (await this.scope.em.count(entity as typeof TemplateSuite, { id: numericId, workspace: this.scope.workspaceId })) > 0;
       if (!found) {
         throw new ValidationError(field, `${field} contains ${JSON.stringify(id)}, but no ${label.toLowerCase()} with that id exists in this workspace. Create it first or remove the id.`);

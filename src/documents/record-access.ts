@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { findOptionalReferenced } from '../common/input-checks';
-import type { WorkspaceScope } from '../common/workspace-scope';
+import { parseId, type WorkspaceScope } from '../common/workspace-scope';
 import { DocumentRecord } from '../records/document-record.entity';
 import { User } from '../workspace/user.entity';
 
@@ -12,7 +12,7 @@ import { User } from '../workspace/user.entity';
  * Call it inside a transaction.
  */
 export async function lockRecordForChange(scope: WorkspaceScope, field: string, id: string | number): Promise<DocumentRecord> {
-  const numericId = Number(id);
+  const numericId = parseId(String(id));
   const record = Number.isSafeInteger(numericId) && numericId > 0
     ? await scope.em.findOne(DocumentRecord, { id: numericId, workspace: scope.workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE })
     : null;
@@ -32,7 +32,7 @@ export function findActingUser(scope: WorkspaceScope, actingUserId: string | nul
 
 /** Returns the numeric id of a record of this workspace; an unknown record is NOT_FOUND naming `documentRecordId`. */
 export async function checkRecordExists(scope: WorkspaceScope, documentRecordId: string): Promise<number> {
-  const recordId = Number(documentRecordId);
+  const recordId = parseId(documentRecordId);
   const exists = Number.isSafeInteger(recordId) && recordId > 0
     && (await scope.em.count(DocumentRecord, { id: recordId, workspace: scope.workspaceId })) > 0;
   if (!exists) {

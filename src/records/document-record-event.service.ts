@@ -8,7 +8,7 @@ import { NotFoundError, ValidationError } from '../common/errors';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { retryOnStalePreparedStatement } from '../database/raw-sql';
-import { WorkspaceScope } from '../common/workspace-scope';
+import { WorkspaceScope, parseId } from '../common/workspace-scope';
 import { findPage } from '../graphql/page-query';
 import type { Page } from '../graphql/pagination';
 
@@ -20,7 +20,7 @@ export class DocumentRecordEventService {
 
   /** Lists a record's events newest first; an unknown record is NOT_FOUND naming `documentRecordId`. */
   async list(documentRecordId: string, first: number, after?: string | null): Promise<Page<DocumentRecordEvent>> {
-    const recordId = Number(documentRecordId);
+    const recordId = parseId(documentRecordId);
     const exists = Number.isSafeInteger(recordId) && (await this.scope.em.count(DocumentRecord, { id: recordId, workspace: this.scope.workspaceId })) > 0;
     if (!exists) {
       throw new NotFoundError(`Document record ${JSON.stringify(documentRecordId)} was not found in this workspace: check documentRecordId.`, 'documentRecordId');

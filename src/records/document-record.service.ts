@@ -9,7 +9,7 @@ import { checkPersons, checkWorkflowStage } from './record-fields';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { newRecordCode } from '../common/ids';
 import { checkName, findOptionalReferenced, findReferenced } from '../common/input-checks';
-import { WorkspaceScope } from '../common/workspace-scope';
+import { WorkspaceScope, parseId } from '../common/workspace-scope';
 import { User } from '../workspace/user.entity';
 import { TemplateSuite } from '../catalog/template-suite.entity';
 import { DocumentRecordType } from '../catalog/document-record-type.entity';
@@ -107,7 +107,7 @@ export class DocumentRecordService {
 
 /** Loads a record of the workspace and locks its row until the transaction ends, or raises NOT_FOUND. */
 async function lockRecord(tx: EntityManager, workspaceId: number, id: string): Promise<DocumentRecord> {
-  const numericId = Number(id);
+  const numericId = parseId(id);
   const record = Number.isSafeInteger(numericId)
     ? await tx.findOne(DocumentRecord, { id: numericId, workspace: workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE })
     : null;

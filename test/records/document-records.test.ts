@@ -13,7 +13,10 @@ import {
   DocumentRecordDocument,
   DocumentRecordEventsDocument,
   DocumentRecordsDocument,
+  DocumentsDocument,
+  FilesDocument,
   UpdateDocumentRecordDocument,
+  UploadFileDocument,
   type CreateDocumentRecordInput,
   type UpdateDocumentRecordInput,
 } from '../generated/graphql';
@@ -204,6 +207,27 @@ describe('updateDocumentRecord', () => {
     expectFieldError(await app.request(UpdateDocumentRecordDocument, { id: '999999', input: { name: 'X' } }), 'id', 'NOT_FOUND');
     expectFieldError(await app.request(DocumentRecordDocument, { id: '999999' }), 'id', 'NOT_FOUND');
     expectFieldError(await app.request(DocumentRecordEventsDocument, { documentRecordId: '999999' }), 'documentRecordId', 'NOT_FOUND');
+  });
+});
+
+describe('record ids in other forms', () => {
+  it.each([
+    ['hexadecimal', (id: number) => `0x${id.toString(16)}`],
+    ['a leading zero', (id: number) => `0${id}`],
+    ['a leading space', (id: number) => ` ${id}`],
+    ['an exponent', (id: number) => `${id}e0`],
+  ])('treats %s as unknown', async (_form, write) => {
+    const record = await createRecord({ name: 'Loose id', authorId: ws.authorId });
+    const loose = write(Number(record.id));
+    const before = await countStored();
+
+    expectFieldError(await app.request(UpdateDocumentRecordDocument, { id: loose, input: { name: 'X' } }), 'id', 'NOT_FOUND');
+    expectFieldError(await app.request(DocumentRecordEventsDocument, { documentRecordId: loose }), 'documentRecordId', 'NOT_FOUND');
+    expectFieldError(await app.request(DocumentsDocument, { documentRecordId: loose }), 'documentRecordId', 'NOT_FOUND');
+    expectFieldError(await app.request(FilesDocument, { documentRecordId: loose }), 'documentRecordId', 'NOT_FOUND');
+    const upload = { documentRecordId: loose, fileName: 'a.txt', mimeType: 'text/plain', contentBase64: 'aGk=' };
+    expectFieldError(await app.request(UploadFileDocument, { input: upload }), 'documentRecordId');
+    expect(await countStored()).toEqual(before);
   });
 });
 
