@@ -126,8 +126,8 @@ export class DeliveryDispatcher {
 
   /**
    * Stops claiming and waits up to `drainTimeoutMs` for the attempts in flight. Attempts still
-   * running at the deadline are made due again, so another worker takes them over at once
-   * instead of after the stale period.
+   * without a response at the deadline are made due again, so another worker takes them over at
+   * once instead of after the stale period.
    */
   async stop(drainTimeoutMs: number): Promise<void> {
     if (!this.running) return;
@@ -145,8 +145,17 @@ export class DeliveryDispatcher {
     // Ends the requests still open first, so that no attempt reaches its listener after another
     // worker has taken its message over.
     await this.options.onDrainDeadline?.();
-    const claims = [...this.inFlight].map(([id, attempt]) => ({ id, attempt }));
-    this.options.logger.warn({ running: claims.length }, 'deliveries still running at the shutdown deadline; making them due again');
+    // An attempt whose write has started has its response, and that write sets its message's state.
+    // NOTE: an attempt answered but still queued for a write, and a request aborted just above, end
+    // after this release. Their rows can then follow the row that another worker's claim writes for
+    // the same attempt as abandoned: two rows for one attempt.
+    const beingWritten = new Set(this.options.requestEndedMessageIds?.() ?? []);
+    const claims = [...this.inFlight].filter(([id]) => !beingWritten.has(id)).map(([id, attempt]) => ({ id, attempt }));
+    this.options.logger.warn(
+      { running: claims.length, beingWritten: this.inFlight.size - claims.length },
+      'deliveries still unfinished at the shutdown deadline; making those without a response due again',
+    );
+    if (claims.length === 0) return;
     try {
       // Wakes the other workers too, so they take the released messages over now rather than at their next poll.
       await this.release(claims);
@@ -222,6 +231,11 @@ export class DeliveryDispatcher {
     }
 
     await this.recordAbandoned(em, messages, now);
+    if (!this.running) {
+      // The dispatcher stopped during that write, and a drain that has ended waits for no attempt started now.
+      await this.release(messages.map((message) => ({ id: message.id, attempt: -1 })));
+      return messages.length;
+    }
     for (const message of messages) this.startAttempt(message);
     if (messages.length === requested) await this.notifyPeers(em);
     return messages.length;

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import pino from 'pino';
 import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
@@ -16,7 +17,6 @@ import { PgChannelListener } from '../../src/common/pg-channel-listener';
 import { findListenBackendPids, terminateBackend } from '../support/listen-backends';
 
 const WAIT_TIMEOUT_MS = 20_000;
-const RELEASE_NOTE = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
 
 interface MessageRow {
   id: string;
@@ -201,13 +201,13 @@ describe('beside an API process', () => {
     await api?.stop();
   });
 
-  function startWorker(): Promise<RunningApp> {
+  function startWorker(logger?: pino.Logger): Promise<RunningApp> {
     return startAppOnDatabase(api.databaseUrl, {
       DOCPUSH_ROLE: 'worker',
       DOCPUSH_SECRET_KEY: secretKey,
       DOCPUSH_ATTEMPT_TIMEOUT: `${ATTEMPT_TIMEOUT_MS}ms`,
       DOCPUSH_RETRY_SCHEDULE: '1h',
-    });
+    }, logger ? { logger } : {});
   }
 
   /** Stops the test's worker and clears the variable, so that afterEach does not stop it a second time. */
@@ -239,12 +239,13 @@ describe('beside an API process', () => {
       expect(logs).toEqual([expect.objectContaining({ attempt: 1, response_code: 0, outcome: 'FAILED' })]);
     });
 
-    it('requeues an attempt running at the deadline', async () => {
+    it('leaves an answered attempt to its write', async () => {
       listener = await startListener();
       await createEnabledConnection(api, { name: 'Slow write', url: listener.url });
       const record = await seedRecord(api, seeded);
-      worker = await startWorker();
-      // The attempt cannot write its push log while this lock is held, so it outlives the drain deadline.
+      const logLines: string[] = [];
+      worker = await startWorker(pino({ level: 'warn' }, { write: (line: string) => logLines.push(line) }));
+      // The attempt cannot write its push log while this lock is held, so its write outlives the drain deadline.
       const lock = new pg.Client({ connectionString: api.databaseUrl });
       await lock.connect();
 
@@ -257,24 +258,19 @@ describe('beside an API process', () => {
 
         const stoppedAt = Date.now();
         const stopping = stopWorker();
-        await waitFor(async () => (await readMessage(pool, messageId)).last_error === RELEASE_NOTE, {
-          timeoutMs: WAIT_TIMEOUT_MS,
-          description: 'the stopping worker to release the running attempt',
-        });
+        const deadlineLine = () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => String(entry.msg).includes('shutdown deadline'));
+        await waitFor(() => deadlineLine() !== undefined, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the stopping worker to pass its drain deadline' });
 
         expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(DRAIN_DEADLINE_MS);
-        const released = await readMessage(pool, messageId);
-        expect(released).toMatchObject({ state: 'RETRY_SCHEDULED', attempts: 1 });
-        expect(released.next_attempt_at!.getTime()).toBeLessThanOrEqual(Date.now());
-        expect(await readLogs(pool, messageId)).toEqual([]);
+        expect(deadlineLine()).toMatchObject({ running: 0, beingWritten: 1 });
+        expect(await readMessage(pool, messageId)).toMatchObject({ state: 'DELIVERING', attempts: 1, last_error: null });
 
         await lock.query(`commit`);
         await stopping;
 
-        // The attempt's log row lands once the lock is gone, but the released message keeps its
-        // state: it is due again, and another worker delivers it once more.
+        // The write that the lock held back records the response and sets the message's state, so it is not sent again.
         expect(await readLogs(pool, messageId)).toEqual([expect.objectContaining({ attempt: 1, response_code: 200, outcome: 'SUCCEEDED' })]);
-        expect(await readMessage(pool, messageId)).toMatchObject({ state: 'RETRY_SCHEDULED', attempts: 1, last_error: RELEASE_NOTE });
+        expect(await readMessage(pool, messageId)).toMatchObject({ state: 'SUCCEEDED', attempts: 1, last_error: null });
       } finally {
         await lock.end();
       }
