@@ -303,7 +303,8 @@ export async function measureMemory(context: ScenarioContext): Promise<MemoryChe
       context.log(`memory: ${deliveries} deliveries, RSS ${JSON.stringify(checkpoint.rssBytesByRole)}`);
       afterGcMeasurements = afterGcMeasurements.then(() => measureCheckpointAfterGc(context, checkpoint));
       if (checkpoints.length === 0) {
-        afterGcMeasurements = afterGcMeasurements.then(() => {
+        // A failed measurement must stop the load as well, so the flag is set either way.
+        afterGcMeasurements = afterGcMeasurements.finally(() => {
           lastCheckpointMeasured = true;
         });
       }

@@ -20,18 +20,25 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 /**
  * Characters that a one-line label may not contain. These are the control characters (C0 from
  * U+0000 to U+001F, tab and line breaks included, DEL and C1 from U+0080 to U+009F), U+2028 LINE
- * SEPARATOR and U+2029 PARAGRAPH SEPARATOR. They also include the bidirectional embeddings,
- * overrides and isolates from U+202A to U+202E and from U+2066 to U+2069, which reorder the text
- * after them, so "invoice\u202Etxt.exe" displays as "invoiceexe.txt". The marks U+200E, U+200F
- * and U+061C stay allowed, because they cannot reverse a run of text and names that mix
- * left-to-right and right-to-left scripts need them.
+ * SEPARATOR and U+2029 PARAGRAPH SEPARATOR. They also include the bidirectional embeddings and
+ * overrides from U+202A to U+202E, which reorder the text after them, so "invoice\u202Etxt.exe"
+ * displays as "invoiceexe.txt". The marks U+200E, U+200F and U+061C stay allowed, because they
+ * cannot reverse a run of text and names that mix left-to-right and right-to-left scripts need them.
  */
-const FORBIDDEN_LABEL_CHARACTER = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+const FORBIDDEN_LABEL_CHARACTER = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E]/u;
+
+/**
+ * The isolates U+2066 to U+2068 and their closing U+2069. Unicode recommends them for embedding
+ * text of the other direction, so labels may contain them when every isolate is closed. File
+ * names may not: "invoice\u2067txt.exe\u2069" displays as "invoiceexe.txt".
+ */
+const ISOLATE_OPENERS = new Set(['\u2066', '\u2067', '\u2068']);
+const POP_DIRECTIONAL_ISOLATE = '\u2069';
 
 /** Text with nothing visible: only whitespace and format characters such as U+200B and U+FEFF. */
 const INVISIBLE_TEXT = /^[\p{White_Space}\p{Cf}]*$/u;
 
-/** Unicode names of the bidirectional control characters that FORBIDDEN_LABEL_CHARACTER contains. */
+/** Unicode names of the bidirectional embeddings, overrides and isolates. */
 const BIDI_CONTROL_NAMES: Record<string, string> = {
   '\u202A': 'LEFT-TO-RIGHT EMBEDDING',
   '\u202B': 'RIGHT-TO-LEFT EMBEDDING',
@@ -93,24 +100,44 @@ export function rejectBlankName(field: string, value: string, fix: string): void
 
 /**
  * Rejects a one-line label that contains a control character, a line or paragraph separator or
- * a bidirectional embedding, override or isolate, naming its code point and position.
+ * a bidirectional embedding or override, naming its code point and position. Isolates are
+ * allowed when each is closed by U+2069, unless `isolates` is `reject`, as for file names.
  */
-export function rejectControlCharacters(field: string, value: string): void {
+export function rejectControlCharacters(field: string, value: string, isolates: 'balanced' | 'reject' = 'balanced'): void {
   const found = FORBIDDEN_LABEL_CHARACTER.exec(value);
-  if (!found) return;
-  const position = [...value.slice(0, found.index)].length + 1;
-  const character = found[0];
-  if (character in BIDI_CONTROL_NAMES) {
+  if (found) {
+    const position = [...value.slice(0, found.index)].length + 1;
+    const character = found[0];
+    if (character in BIDI_CONTROL_NAMES) throw bidiControlError(field, character, position, 'remove it, because it changes the order in which the text is displayed');
     throw new ValidationError(
       field,
-      `${field} contains the bidirectional control character ${describeCodePoint(character)} at character ${position}: ` +
-        'remove it, because it changes the order in which the text is displayed.',
+      `${field} contains ${describeCharacter(character)} at character ${position}: remove it, and write it on one line without tabs.`,
     );
   }
-  throw new ValidationError(
-    field,
-    `${field} contains ${describeCharacter(character)} at character ${position}: remove it, and write it on one line without tabs.`,
-  );
+  checkIsolates(field, value, isolates);
+}
+
+/** Rejects isolates in `value`: any of them with `reject`, else only an unclosed isolate or an unmatched U+2069. */
+function checkIsolates(field: string, value: string, isolates: 'balanced' | 'reject'): void {
+  const open: Array<{ character: string; position: number }> = [];
+  let position = 0;
+  for (const character of value) {
+    position += 1;
+    const opens = ISOLATE_OPENERS.has(character);
+    if (!opens && character !== POP_DIRECTIONAL_ISOLATE) continue;
+    if (isolates === 'reject') throw bidiControlError(field, character, position, 'remove it, because it changes the order in which the text is displayed');
+    if (opens) open.push({ character, position });
+    else if (open.pop() === undefined) throw bidiControlError(field, character, position, 'remove it, because no isolate before it is open');
+  }
+  const unclosed = open[0];
+  if (unclosed) {
+    throw bidiControlError(field, unclosed.character, unclosed.position, 'close it with U+2069 POP DIRECTIONAL ISOLATE after the text it isolates, or remove it, because an open isolate changes the order in which the text after it is displayed');
+  }
+}
+
+/** Returns the error for a bidirectional control character; `fix` says what to do and why. */
+function bidiControlError(field: string, character: string, position: number, fix: string): ValidationError {
+  return new ValidationError(field, `${field} contains the bidirectional control character ${describeCodePoint(character)} at character ${position}: ${fix}.`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { MAX_URL_LENGTH } from './push-connection.service';
 
 const NAME_DESCRIPTION =
   `At most ${MAX_NAME_LENGTH} characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, ` +
-  'and the bidirectional embeddings, overrides and isolates U+202A to U+202E and U+2066 to U+2069 are rejected. ' +
+  'the bidirectional embeddings and overrides U+202A to U+202E, and isolates (U+2066 to U+2068) that U+2069 does not close are rejected. ' +
   'A name of only whitespace and invisible characters such as U+200B counts as empty.';
 const URL_DESCRIPTION =
   `The listener URL, at most ${MAX_URL_LENGTH} characters: https, on a public address unless the server allow-list opens more. ` +

@@ -30,7 +30,7 @@ export function checkFileName(field: string, value: string): string {
   if (separator) {
     throw new ValidationError(field, `${field} ${JSON.stringify(value)} contains ${JSON.stringify(separator[0])}: give a plain file name without folders.`);
   }
-  rejectControlCharacters(field, name);
+  rejectControlCharacters(field, name, 'reject');
   if (name === '.' || name === '..') throw new ValidationError(field, `${field} ${JSON.stringify(value)} is not a file name: give a name such as "signed-contract.pdf".`);
   return name;
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import { WorkspaceScope } from '../common/workspace-scope';
 import { UnauthenticatedError } from '../common/errors';
+import { MISSING_KEY_MESSAGE } from '../workspace/auth.service';
 import type { ApiKeyRole } from '../workspace/api-key.entity';
 import type { AppServices } from '../app/app-services';
 
@@ -22,6 +23,6 @@ export interface RequestContext {
 
 /** Returns the caller's workspace scope; resolvers reach data only through it. */
 export function scopeOf(context: RequestContext): WorkspaceScope {
-  if (!context.caller) throw new UnauthenticatedError('An API key is required: send it as "Authorization: Bearer <key>".');
+  if (!context.caller) throw new UnauthenticatedError(MISSING_KEY_MESSAGE);
   return new WorkspaceScope(context.em, context.caller.workspaceId);
 }

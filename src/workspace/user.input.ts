@@ -2,7 +2,7 @@ import { Field, InputType } from 'type-graphql';
 
 @InputType({ description: 'A new user of the workspace.' })
 export class CreateUserInput {
-  @Field({ description: 'Display name, 1 to 200 characters on one line: control characters, line and paragraph separators and bidirectional embeddings, overrides and isolates are rejected.' })
+  @Field({ description: 'Display name, 1 to 200 characters on one line: control characters, line and paragraph separators, bidirectional embeddings and overrides, and unclosed isolates are rejected.' })
   name!: string;
 
   @Field({ description: 'Email address in the form name@example.com, at most 254 bytes as UTF-8 and 64 before the @; unique within the workspace.' })

@@ -217,6 +217,14 @@ describe('uploadFile input checks', () => {
     expect(await em.count(UploadedFile, { documentRecord: record.id })).toBe(filesBefore);
   });
 
+  test('rejects a closed isolate in a file name', async () => {
+    // A right-to-left isolate around "txt.exe" displays the name as "invoiceexe.txt", closed or not.
+    const error = await uploadError({ fileName: 'invoice\u2067txt.exe\u2069' });
+
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
+    expect(error.message).toContain('U+2067 RIGHT-TO-LEFT ISOLATE at character 8: remove it');
+  });
+
   test('rejects a malformed media type', async () => {
     const error = await uploadError({ mimeType: 'pdf' });
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'mimeType' });

@@ -36,7 +36,7 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
     /^name contains the bidirectional control character U\+202E RIGHT-TO-LEFT OVERRIDE at character 2: remove it/,
   ],
   ['name with a left-to-right embedding', { name: 'CRM\u202Async' }, 'name', /U\+202A LEFT-TO-RIGHT EMBEDDING at character 4/],
-  ['name with a first strong isolate', { name: 'CRM \u2068sync\u2069' }, 'name', /U\+2068 FIRST STRONG ISOLATE at character 5/],
+  ['name with an unclosed isolate', { name: 'CRM \u2068sync' }, 'name', /U\+2068 FIRST STRONG ISOLATE at character 5: close it with U\+2069/],
   ['name of a zero-width space', { name: '\u200b' }, 'name', /^name is empty: it contains only invisible characters, such as U\+200B ZERO WIDTH SPACE\./],
   ['name of invisible characters and spaces', { name: ' \u2060 \ufeff\u200d ' }, 'name', /^name is empty: .*U\+2060 WORD JOINER/],
   ['url of 2049 characters', { url: longPath(2049) }, 'url', /^url is 2049 characters long; the maximum is 2048\. Shorten it/],

@@ -80,7 +80,7 @@ export type CreatePushConnectionInput = {
   fileTypes?: Array<FileType>;
   /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput>;
-  /** At most 200 characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, and the bidirectional embeddings, overrides and isolates U+202A to U+202E and U+2066 to U+2069 are rejected. A name of only whitespace and invisible characters such as U+200B counts as empty. */
+  /** At most 200 characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, the bidirectional embeddings and overrides U+202A to U+202E, and isolates (U+2066 to U+2068) that U+2069 does not close are rejected. A name of only whitespace and invisible characters such as U+200B counts as empty. */
   name: string;
   templateSuiteAll?: boolean;
   /** Template suite ids, used when templateSuiteAll is false, and then at least one is required. */
@@ -105,7 +105,7 @@ export type CreateUserInput = {
   customData?: string | null | undefined;
   /** Email address in the form name@example.com, at most 254 bytes as UTF-8 and 64 before the @; unique within the workspace. */
   email: string;
-  /** Display name, 1 to 200 characters on one line: control characters, line and paragraph separators and bidirectional embeddings, overrides and isolates are rejected. */
+  /** Display name, 1 to 200 characters on one line: control characters, line and paragraph separators, bidirectional embeddings and overrides, and unclosed isolates are rejected. */
   name: string;
   /** Job title, up to 200 characters on one line, with the same character rules as name. */
   position?: string | null | undefined;
@@ -325,7 +325,7 @@ export type UpdatePushConnectionInput = {
   fileTypes?: Array<FileType> | null | undefined;
   /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput> | null | undefined;
-  /** At most 200 characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, and the bidirectional embeddings, overrides and isolates U+202A to U+202E and U+2066 to U+2069 are rejected. A name of only whitespace and invisible characters such as U+200B counts as empty. */
+  /** At most 200 characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, the bidirectional embeddings and overrides U+202A to U+202E, and isolates (U+2066 to U+2068) that U+2069 does not close are rejected. A name of only whitespace and invisible characters such as U+200B counts as empty. */
   name?: string | null | undefined;
   templateSuiteAll?: boolean | null | undefined;
   templateSuites?: Array<string | number> | null | undefined;

@@ -47,10 +47,6 @@ describe('GraphQL over HTTP without a key', () => {
     expect(reply.body).toEqual(unauthenticated(MISSING_KEY_MESSAGE));
   });
 
-  it('names the header in the message', () => {
-    expect(MISSING_KEY_MESSAGE).toContain('Authorization: Bearer <key>');
-  });
-
   it('treats an empty header as no key', async () => {
     const reply = await post(JSON.stringify({ query: '{ __typename }' }), '');
 
