@@ -112,7 +112,8 @@ function unauthorizedReason(error: UnauthenticatedError | null): string {
   if (error === null) return MISSING_KEY_REASON;
   if (error.message === MALFORMED_KEY_MESSAGE) return MALFORMED_KEY_REASON;
   // NOTE: slices characters, not bytes, which is only exact while UNAUTHENTICATED messages stay ASCII.
-  return `Unauthorized: ${error.message}`.slice(0, MAX_CLOSE_REASON_CHARS);
+  const message = error.message.charAt(0).toLowerCase() + error.message.slice(1);
+  return `Unauthorized: ${message}`.slice(0, MAX_CLOSE_REASON_CHARS);
 }
 
 async function authenticateConnection(services: AppServices, params: Record<string, unknown> | undefined): Promise<Caller | null> {

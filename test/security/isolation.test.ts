@@ -790,7 +790,7 @@ describe('subscriptions over graphql-ws', () => {
       { authorization: 'Bearer not-a-docpush-key' },
       'Unauthorized: the API key is malformed; send {"authorization": "Bearer dpk_..."} as the connection_init payload.',
     ],
-    ['an unknown key', { authorization: bearer(generateApiKey().key) }, 'Unauthorized: The API key is unknown or revoked; create a new key with an admin key.'],
+    ['an unknown key', { authorization: bearer(generateApiKey().key) }, 'Unauthorized: the API key is unknown or revoked; create a new key with an admin key.'],
   ])('closes the socket with 4401 for %s', async (_description, params, reason) => {
     for (const [name, operation] of subscriptionCases()) {
       const probe = openWs(app.url, params);
