@@ -28,9 +28,9 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const FORBIDDEN_LABEL_CHARACTER = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E]/u;
 
 /**
- * The isolates U+2066 to U+2068 and their closing U+2069. Unicode recommends them for embedding
- * text of the other direction, so labels may contain them when every isolate is closed. File
- * names may not: "invoice\u2067txt.exe\u2069" displays as "invoiceexe.txt".
+ * The isolates U+2066 to U+2068 and their closing U+2069. Unicode (UAX #9) recommends them over
+ * embeddings for text of the other direction, so labels may contain them when every isolate is
+ * closed. File names may not: "invoice\u2067txt.exe\u2069" displays as "invoiceexe.txt".
  */
 const ISOLATE_OPENERS = new Set(['\u2066', '\u2067', '\u2068']);
 const POP_DIRECTIONAL_ISOLATE = '\u2069';
@@ -135,7 +135,7 @@ function checkIsolates(field: string, value: string, isolates: 'balanced' | 'rej
   }
 }
 
-/** Returns the error for a bidirectional control character; `fix` says what to do and why. */
+/** Returns the error for a bidirectional control character. `fix` says what to do and why. */
 function bidiControlError(field: string, character: string, position: number, fix: string): ValidationError {
   return new ValidationError(field, `${field} contains the bidirectional control character ${describeCodePoint(character)} at character ${position}: ${fix}.`);
 }
