@@ -33,7 +33,11 @@ export class PushLogType {
   @Field(() => GraphQLJSONObject, { description: 'Sent headers; values of secret headers are masked.' })
   requestHeaders!: Record<string, string>;
 
-  @Field({ description: "The sent JSON body with every file's data replaced by a notice." })
+  @Field({
+    description:
+      "The sent JSON body with every file's data replaced by a notice. Empty for an attempt cut off by a stopped worker, " +
+      'which is logged when its message is claimed again, because its request was not stored.',
+  })
   requestBody!: string;
 
   @Field(() => Int, { description: '0 when no HTTP response was received (DNS failure, refused, TLS error, time-out).' })

@@ -17,15 +17,15 @@ export class CreateUserInput {
 
 @InputType({ description: 'Changes to a user. Omitted fields keep their value; null clears position and customData.' })
 export class UpdateUserInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New display name, with the rules of CreateUserInput.name.' })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New email address, with the rules of CreateUserInput.email.' })
   email?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New job title, with the rules of CreateUserInput.position; null clears it.' })
   position?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New free text, up to 10,000 characters; null clears it.' })
   customData?: string | null;
 }

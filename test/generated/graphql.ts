@@ -344,9 +344,13 @@ export type UpdateTemplateInput = {
 
 /** Changes to a user. Omitted fields keep their value; null clears position and customData. */
 export type UpdateUserInput = {
+  /** New free text, up to 10,000 characters; null clears it. */
   customData?: string | null | undefined;
+  /** New email address, with the rules of CreateUserInput.email. */
   email?: string | null | undefined;
+  /** New display name, with the rules of CreateUserInput.name. */
   name?: string | null | undefined;
+  /** New job title, with the rules of CreateUserInput.position; null clears it. */
   position?: string | null | undefined;
 };
 
