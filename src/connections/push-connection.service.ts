@@ -103,7 +103,7 @@ export class PushConnectionService {
   async update(id: string, input: UpdatePushConnectionInput): Promise<PushConnection> {
     const connection = await this.get(id);
     if (input.headers?.some((header) => header.secret)) await this.requireServerKey();
-    const checked = await this.validate(withoutNulls(input));
+    const checked = await this.validate(withoutNulls(input), connection.headers);
     validateChoices({
       templateSuiteAll: input.templateSuiteAll ?? connection.templateSuiteAll,
       templateSuiteCount: (input.templateSuites ?? connection.templateSuiteIds).length,
@@ -283,11 +283,12 @@ export class PushConnectionService {
   }
 
   /** Validates every given field and returns the name and URL in the form they are stored. */
-  private async validate(input: Partial<CreatePushConnectionInput>): Promise<{ name?: string; url?: string }> {
+  /** Checks the given fields. `storedHeaders` are the connection's headers before an update, which may be sent back unchanged. */
+  private async validate(input: Partial<CreatePushConnectionInput>, storedHeaders: readonly PushHeaderData[] = []): Promise<{ name?: string; url?: string }> {
     const name = input.name === undefined ? undefined : checkName('name', input.name, 'CRM sync');
     const url = input.url === undefined ? undefined : await checkUrl(input.url, this.deps.targetPolicy);
     if (input.eventTypes !== undefined) validateEventTypes(input.eventTypes);
-    if (input.headers !== undefined) validateHeaders(input.headers);
+    if (input.headers !== undefined) validateHeaders(input.headers, storedHeaders);
     if (input.fileTypes !== undefined) validateFileTypes(input.fileTypes);
     if (input.templateSuites !== undefined) await this.checkIdsExist(TemplateSuite, 'templateSuites', 'Template suite', input.templateSuites);
     if (input.documentRecordTypes !== undefined) {
@@ -335,13 +336,19 @@ function validateEventTypes(eventTypes: string[]): void {
   if (unknown) throw new ValidationError('eventTypes', `eventTypes contains unknown type ${JSON.stringify(unknown)}.`);
 }
 
-function validateHeaders(headers: PushConnectionHeaderInput[]): void {
+/**
+ * Checks each header, the count, duplicate names and the total size. A plain header sent back
+ * exactly as stored skips the per-header rules, so that rules added later do not reject an update
+ * of other fields that resends the stored headers.
+ */
+function validateHeaders(headers: PushConnectionHeaderInput[], storedHeaders: readonly PushHeaderData[]): void {
   if (headers.length > MAX_HEADERS) {
     throw new ValidationError('headers', `headers has ${headers.length} entries; the maximum is ${MAX_HEADERS}. Remove the headers that the listener does not need.`);
   }
   const seen = new Set<string>();
   headers.forEach((header, index) => {
-    validateHeader(header, `headers[${index}]`);
+    const unchanged = !header.secret && storedHeaders.some((stored) => !stored.secret && stored.name === header.name && stored.value === header.value);
+    if (!unchanged) validateHeader(header, `headers[${index}]`);
     const key = header.name.toLowerCase();
     if (seen.has(key)) throw new ValidationError(`headers[${index}].name`, `Header ${JSON.stringify(header.name)} is listed twice; keep one.`);
     seen.add(key);

@@ -138,6 +138,23 @@ describe('push connection validation', () => {
     expect(result.data!.createPushConnection.headers).toEqual(headers.map((header) => expect.objectContaining(header)));
   });
 
+  it('accepts stored headers sent back', async () => {
+    const created = await app.request(CreatePushConnectionDocument, { input: { ...valid, headers: [{ name: 'X-Team', value: 'a' }] } });
+    const id = created.data!.createPushConnection.id;
+    // A value stored before a header rule existed, written past the API as an older version stored it.
+    const em = app.app.services.orm.em.fork();
+    const stored = await em.findOneOrFail(PushConnection, Number(id));
+    stored.headers = [{ name: 'X-Team', value: ' a ', useDefaultApiUser: false, secret: false }];
+    await em.flush();
+
+    const unchanged = await app.request(UpdatePushConnectionDocument, { id, input: { name: 'Renamed', headers: [{ name: 'X-Team', value: ' a ' }] } });
+    const changed = await app.request(UpdatePushConnectionDocument, { id, input: { headers: [{ name: 'X-Team', value: ' b ' }] } });
+
+    expect(unchanged.errors).toBeUndefined();
+    expect(unchanged.data!.updatePushConnection.name).toBe('Renamed');
+    expect(changed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'headers[0].value' });
+  });
+
   it('keeps bidirectional marks in a name', async () => {
     const name = 'Levi \u200Fדנה\u200E CRM';
 
