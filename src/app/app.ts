@@ -259,6 +259,7 @@ async function startWorker(
     requestEndedMessageIds: () => attemptBatcher.writingMessageIds(),
     deliver: async (message) => countDisabled(await deliverClaimedMessage(services.orm.em.fork(), message, deps)),
     onDrainDeadline: () => listenerConnections.close(),
+    metrics: services.monitoring.metrics,
   });
   deliveryQueue.useLocalDispatcher(dispatcher);
   worker.dispatcher = dispatcher;

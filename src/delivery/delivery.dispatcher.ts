@@ -4,6 +4,7 @@ import type { ChannelSubscription, PgChannelListener } from '../common/pg-channe
 import { claimAndLoadDueMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
 import { recordAbandonedAttempts, withAbandonedAttempt } from './steps/record-abandoned.step';
 import type { PushMessage } from './push-message.entity';
+import type { DeliveryMetrics } from '../observability/metrics';
 
 /** PostgreSQL NOTIFY channel that wakes the dispatchers of every worker when messages become due. */
 export const DUE_MESSAGES_CHANNEL = 'docpush_messages_due';
@@ -41,6 +42,8 @@ export interface DispatcherOptions {
   deliver(message: PushMessage): Promise<void>;
   /** Called when a stop's drain deadline passes with attempts still running, to abort their requests. */
   onDrainDeadline?(): Promise<void>;
+  /** Counts the push log rows of abandoned attempts that claims write. */
+  metrics?: Pick<DeliveryMetrics, 'recordAbandonedAttempts'>;
 }
 
 /**
@@ -256,7 +259,8 @@ export class DeliveryDispatcher {
    */
   private async recordAbandoned(em: EntityManager, messages: PushMessage[], now: Date): Promise<void> {
     try {
-      await recordAbandonedAttempts(em, messages, now);
+      const logIds = await recordAbandonedAttempts(em, messages, now);
+      this.options.metrics?.recordAbandonedAttempts(logIds.length);
     } catch (error) {
       const messageIds = withAbandonedAttempt(messages).map((message) => message.id);
       this.options.logger.error({ err: error, messageIds }, 'failed to write the push log rows of abandoned attempts; those attempts stay unlogged');

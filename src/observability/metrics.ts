@@ -14,6 +14,8 @@ export interface DeliveryMetrics {
   recordAttempt(result: AttemptResult, decision: AttemptRecord['decision']): void;
   /** Observes the time spent rendering one generated file of a message. */
   observeRender(fileType: FileType, seconds: number): void;
+  /** Counts the push log rows written for attempts that a stopped worker cut off. */
+  recordAbandonedAttempts(count: number): void;
 }
 
 /** Reason for which docpush disabled a connection by itself. */
@@ -47,6 +49,7 @@ export class AppMetrics implements DeliveryMetrics {
   private readonly deliveries: Counter<'outcome' | 'response_class'>;
   private readonly attemptDuration: Histogram<'outcome'>;
   private readonly retriesScheduled: Counter;
+  private readonly abandonedAttempts: Counter;
   private readonly connectionsDisabled: Counter<'reason'>;
   private readonly renderDuration: Histogram<'file_type'>;
   private readonly backlogGauges: { pending: Gauge; due: Gauge; oldestDueAge: Gauge; disabledConnections: Gauge<'cause'> };
@@ -74,6 +77,11 @@ export class AppMetrics implements DeliveryMetrics {
       help: 'Failed attempts after which a retry was scheduled.',
       registers,
     });
+    this.abandonedAttempts = new Counter({
+      name: 'docpush_delivery_attempts_abandoned_total',
+      help: 'Attempts cut off by a worker that stopped or crashed, logged as failed with response class none when their message was claimed again.',
+      registers,
+    });
     this.connectionsDisabled = new Counter({
       name: 'docpush_push_connections_auto_disabled_total',
       help: 'Connections disabled by docpush itself: reason "gone" after a 410 answer, "failing" after failing too long.',
@@ -97,6 +105,12 @@ export class AppMetrics implements DeliveryMetrics {
     this.deliveries.inc({ outcome, response_class: responseClassOf(result.statusCode) });
     this.attemptDuration.observe({ outcome }, result.durationMs / 1000);
     if (decision.kind === 'retry') this.retriesScheduled.inc();
+  }
+
+  recordAbandonedAttempts(count: number): void {
+    if (count === 0) return;
+    this.abandonedAttempts.inc(count);
+    this.deliveries.inc({ outcome: 'failed', response_class: 'none' }, count);
   }
 
   observeRender(fileType: FileType, seconds: number): void {

@@ -108,9 +108,12 @@ describe('abandoned attempt', () => {
     const stream = collectSubscription(client, DeliveryLogDocument, { connectionId: String(connectionId) });
     await waitFor(() => api.app.services.deliveryLogFeed.subscriberCount > subscribersBefore, { description: 'the deliveryLog subscriber' });
 
-    await startWorker();
+    const running = await startWorker();
     await waitForMessageState(api, messageId, 'SUCCEEDED', WAIT_TIMEOUT_MS);
 
+    const metrics = await (await fetch(`${running.monitoringUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^docpush_delivery_attempts_abandoned_total 1$/m);
+    expect(metrics).toMatch(/^docpush_deliveries_total\{outcome="failed",response_class="none"\} 1$/m);
     const logs = await fetchLogsOfMessage(api, messageId);
     expect(logs).toHaveLength(2);
     expect(logs[0]).toMatchObject({
