@@ -202,7 +202,7 @@ describe('uploadFile input checks', () => {
     expect(error.message).toContain(expected);
   });
 
-  test('rejects a right-to-left override in a file name and records nothing', async () => {
+  test('rejects a file name override', async () => {
     const em = app.app.services.orm.em.fork();
     const eventsBefore = await em.count(DocumentRecordEvent, { documentRecord: record.id });
     const filesBefore = await em.count(UploadedFile, { documentRecord: record.id });
@@ -217,7 +217,7 @@ describe('uploadFile input checks', () => {
     expect(await em.count(UploadedFile, { documentRecord: record.id })).toBe(filesBefore);
   });
 
-  test('rejects a closed isolate in a file name', async () => {
+  test('rejects isolates in file names', async () => {
     // A right-to-left isolate around "txt.exe" displays the name as "invoiceexe.txt", closed or not.
     const error = await uploadError({ fileName: 'invoice\u2067txt.exe\u2069' });
 

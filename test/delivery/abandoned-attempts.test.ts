@@ -101,7 +101,7 @@ async function claimDueMessages(): Promise<Array<{ id: string; attempt: number }
 }
 
 describe('abandoned attempt', () => {
-  it('logs a stale takeover before the new attempt', async () => {
+  it('logs a stale takeover first', async () => {
     const { connectionId, messageId } = await insertMessage('Stale takeover', 'DELIVERING', 1);
     const client = api.wsClient();
     const subscribersBefore = api.app.services.deliveryLogFeed.subscriberCount;
@@ -203,7 +203,7 @@ describe('abandoned attempt', () => {
     expect(logs.map((log) => [log.attempt, log.responseCode, log.outcome])).toEqual([[1, 200, 'SUCCEEDED']]);
   });
 
-  it('notes a stale takeover by a single claim', async () => {
+  it('notes a single-claim takeover', async () => {
     const { messageId } = await insertMessage('Resend takeover', 'DELIVERING', 1);
 
     const claim = await claimMessage(api.app.services.orm.em.fork(), messageId, {

@@ -228,7 +228,7 @@ describe('deliveryLog subscription', () => {
     expect(errors[0].message).toMatch(/leave connectionId out/);
   });
 
-  it.each(['abc', '0', '-1', '1e0', '0x1', ' 1', '12345678901234567890'])('rejects the malformed connection id %j with NOT_FOUND', async (connectionId) => {
+  it.each(['abc', '0', '-1', '1e0', '0x1', ' 1', '12345678901234567890'])('rejects malformed connection id %j', async (connectionId) => {
     const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
 
     const errors = await deliveryLogErrors(connectionId);
@@ -242,7 +242,7 @@ describe('deliveryLog subscription', () => {
     expect(app.app.services.deliveryLogFeed.subscriberCount).toBe(subscribersBefore);
   });
 
-  it('gives a malformed id the code of pushConnection over HTTP', async () => {
+  it('uses NOT_FOUND for malformed ids', async () => {
     const overHttp = await app.request(PushConnectionDocument, { id: 'abc' });
 
     const errors = await deliveryLogErrors('abc');
@@ -261,7 +261,7 @@ describe('pushConnectionStatus subscription', () => {
     expect(errors[0].message).toMatch(/"987654"/);
   });
 
-  it.each(['abc', '0', '1e0'])('rejects the malformed connection id %j with NOT_FOUND', async (connectionId) => {
+  it.each(['abc', '0', '1e0'])('rejects malformed connection id %j', async (connectionId) => {
     const subscribersBefore = app.app.services.connectionStatusFeed.subscriberCount;
 
     const errors = await subscriptionErrors(PushConnectionStatusDocument, connectionId);

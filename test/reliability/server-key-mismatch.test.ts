@@ -179,7 +179,7 @@ describe('a rotated-out secret that the server key cannot decrypt', () => {
 
   const WARNING = 'signing without previous signing secrets that the server key cannot decrypt';
 
-  it('is left out once the secret is rotated', async () => {
+  it('is skipped after a rotation', async () => {
     await deleteAllConnections(app);
     const created = await createEnabledConnection(app, { url: repairListener.url });
     // What a rotation on a process with another server key stores: the old secret in its grace

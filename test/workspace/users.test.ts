@@ -136,13 +136,13 @@ describe('users', () => {
     expect(error.message).toContain(`name contains the bidirectional control character ${found}`);
   });
 
-  it('stores a position of invisible characters as null', async () => {
+  it('stores an invisible position as null', async () => {
     const created = await createUser({ name: 'Vera', email: 'vera@example.com', position: ' \u200B\uFEFF ' });
 
     expect(created.position).toBeNull();
   });
 
-  it('rejects an update to a position with a line feed', async () => {
+  it('rejects a line feed in position', async () => {
     const user = await createUser({ name: 'Olga', email: 'olga@example.com', position: 'Counsel' });
 
     const error = expectFieldError(await app.request(UpdateUserDocument, { id: user.id, input: { position: 'Senior\nCounsel' } }), 'position');
@@ -165,7 +165,7 @@ describe('users', () => {
     expect(await countRows(app, User)).toBe(before);
   });
 
-  it('accepts an email at the RFC 5321 limits', async () => {
+  it('accepts emails at RFC 5321 limits', async () => {
     const localPart = 'l'.repeat(64);
     const email = `${localPart}@${'d'.repeat(63)}.${'d'.repeat(63)}.${'d'.repeat(58)}.cz`;
     expect(Buffer.byteLength(email)).toBe(254);
