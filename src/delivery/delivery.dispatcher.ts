@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 import { claimAndLoadDueMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
-import { recordAbandonedAttempts, withAbandonedAttempt } from './steps/record-abandoned.step';
+import { abandonedWriteTimeoutMs, recordAbandonedAttempts, withAbandonedAttempt } from './steps/record-abandoned.step';
 import type { PushMessage } from './push-message.entity';
 import type { DeliveryMetrics } from '../observability/metrics';
 
@@ -259,7 +259,7 @@ export class DeliveryDispatcher {
    */
   private async recordAbandoned(em: EntityManager, messages: PushMessage[], now: Date): Promise<void> {
     try {
-      const logIds = await recordAbandonedAttempts(em, messages, now);
+      const logIds = await recordAbandonedAttempts(em, messages, now, abandonedWriteTimeoutMs(this.options.staleAfterMs));
       this.options.metrics?.recordAbandonedAttempts(logIds.length);
     } catch (error) {
       const messageIds = withAbandonedAttempt(messages).map((message) => message.id);

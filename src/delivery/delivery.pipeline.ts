@@ -11,7 +11,7 @@ import { buildPayload, buildRequest, type DeliveryRequest } from './steps/build-
 import { recordAttempt, type AttemptRecord } from './steps/record-attempt.step';
 import { attachFiles, recordNotSentAttempt } from './steps/attach-files.step';
 import { deferBusyMessage } from './steps/defer-busy.step';
-import { recordAbandonedAttempts } from './steps/record-abandoned.step';
+import { abandonedWriteTimeoutMs, recordAbandonedAttempts } from './steps/record-abandoned.step';
 import type { PushMessage } from './push-message.entity';
 import type { PushPayload } from './push-payload';
 import type { RenderCache } from '../rendering/render-cache';
@@ -74,7 +74,7 @@ export async function deliverMessage(messageId: string, deps: DeliveryDeps, opti
     return claim;
   }
   try {
-    const logIds = await recordAbandonedAttempts(em, [claim.message], now());
+    const logIds = await recordAbandonedAttempts(em, [claim.message], now(), abandonedWriteTimeoutMs(deps.staleAfterMs));
     deps.metrics?.recordAbandonedAttempts(logIds.length);
   } catch (error) {
     // The attempt runs anyway, because failing the job would keep the message DELIVERING until it is stale.

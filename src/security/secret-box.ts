@@ -24,6 +24,10 @@ export const SECRET_KEY_FILE_NAME = 'secret.key';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const GENERATE_KEY_HINT = 'Generate one with `openssl rand -base64 32`.';
 
+/** How to replace a stored secret that cannot be opened, for the end of a SecretBoxError message. */
+const STORE_AGAIN =
+  'Store the secret again: rotatePushConnectionSecret replaces a signing secret, and updatePushConnection with the value replaces a secret header.';
+
 /** Raised when a sealed value cannot be opened. The message never contains key or plaintext. */
 export class SecretBoxError extends Error {
   constructor(
@@ -98,14 +102,14 @@ export class SecretBox {
     const payload = sealed.startsWith(SEALED_PREFIX) ? sealed.slice(SEALED_PREFIX.length) : null;
     if (payload === null || !BASE64.test(payload)) {
       throw new SecretBoxError(
-        `The stored secret is not a sealed value: it must be "${SEALED_PREFIX}" followed by Base64. Set the secret again.`,
+        `The stored secret is not a sealed value: it must be "${SEALED_PREFIX}" followed by Base64. ${STORE_AGAIN}`,
         'malformed',
       );
     }
     const bytes = Buffer.from(payload, 'base64');
     if (bytes.length < IV_BYTES + TAG_BYTES) {
       throw new SecretBoxError(
-        `The stored secret is truncated: it has ${bytes.length} bytes, fewer than the ${IV_BYTES + TAG_BYTES} of IV and tag alone. Set the secret again.`,
+        `The stored secret is truncated: it has ${bytes.length} bytes, fewer than the ${IV_BYTES + TAG_BYTES} of IV and tag alone. ${STORE_AGAIN}`,
         'malformed',
       );
     }
@@ -116,7 +120,7 @@ export class SecretBox {
       return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
       throw new SecretBoxError(
-        `The stored secret failed authentication: either the server key (${SECRET_KEY_ENV} or ${SECRET_KEY_FILE_NAME}) is not the one that encrypted it, or the stored value was modified. Restore the original server key, or set the secret again.`,
+        `The stored secret failed authentication: either the server key (${SECRET_KEY_ENV} or ${SECRET_KEY_FILE_NAME}) is not the one that encrypted it, or the stored value was modified. Restore the original server key, or ${STORE_AGAIN.charAt(0).toLowerCase()}${STORE_AGAIN.slice(1)}`,
         'authentication_failed',
       );
     }

@@ -203,6 +203,35 @@ describe('abandoned attempt', () => {
     expect(logs.map((log) => [log.attempt, log.responseCode, log.outcome])).toEqual([[1, 200, 'SUCCEEDED']]);
   });
 
+  it('sends before a stalled log write', async () => {
+    const { messageId } = await insertMessage('Stalled write', 'DELIVERING', 1);
+    const requestsBefore = listener.requests.length;
+    // With a 2 s lock lifetime, the abandoned-attempt write gives up after 500 ms, long before the new claim goes stale.
+    const lock = new pg.Client({ connectionString: api.databaseUrl });
+    await lock.connect();
+    try {
+      await lock.query('begin');
+      await lock.query('lock table push_logs in share mode');
+      worker = await startAppOnDatabase(api.databaseUrl, {
+        DOCPUSH_ROLE: 'worker',
+        DOCPUSH_SECRET_KEY: secretKey,
+        DOCPUSH_ATTEMPT_TIMEOUT: '1s',
+        DOCPUSH_JOB_LOCK_LIFETIME: '2s',
+      });
+
+      // The request goes out while the lock still holds every push log write back.
+      await waitFor(() => listener.requests.length > requestsBefore, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the attempt to reach the listener' });
+      await lock.query('commit');
+      await waitForMessageState(api, messageId, 'SUCCEEDED', WAIT_TIMEOUT_MS);
+    } finally {
+      await lock.end();
+    }
+
+    const logs = await fetchLogsOfMessage(api, messageId);
+    expect(logs.map((log) => [log.attempt, log.responseCode, log.outcome])).toEqual([[2, 200, 'SUCCEEDED']]);
+    expect(listener.requests.length - requestsBefore).toBe(1);
+  });
+
   it('notes a single-claim takeover', async () => {
     const { messageId } = await insertMessage('Resend takeover', 'DELIVERING', 1);
 

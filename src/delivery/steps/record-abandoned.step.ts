@@ -17,6 +17,11 @@ export function withAbandonedAttempt(messages: readonly PushMessage[]): PushMess
   return messages.filter((message) => message.lastError === ABANDONED_NOTE && message.attempts > 1);
 }
 
+/** Returns the time-out of the abandoned-attempt write for claims that go stale after `staleAfterMs`: a quarter of it. */
+export function abandonedWriteTimeoutMs(staleAfterMs: number): number {
+  return Math.max(1, Math.floor(staleAfterMs / 4));
+}
+
 /**
  * Writes a push log row for the abandoned previous attempt of each claimed message that
  * withAbandonedAttempt selects, and notifies `deliveryLog` subscribers of the rows when they
@@ -30,11 +35,14 @@ export function withAbandonedAttempt(messages: readonly PushMessage[]): PushMess
  * had taken its message over. The rows leave the connection's failure streak alone, because a
  * stopped worker says nothing about the listener.
  *
+ * Each statement may take up to `timeoutMs`, which callers keep well below the stale period of a
+ * claim, so the claimed messages cannot go stale while the write waits.
+ *
  * NOTE: a slow attempt that writes its row after this one still adds a second row for the same
- * attempt. A crash between the claim and this write loses the row, because the next claim marks
- * only the attempt it takes over.
+ * attempt. A crash between the claim and this write, or a write that times out, loses the row,
+ * because the next claim marks only the attempt it takes over.
  */
-export async function recordAbandonedAttempts(em: EntityManager, messages: readonly PushMessage[], now: Date): Promise<number[]> {
+export async function recordAbandonedAttempts(em: EntityManager, messages: readonly PushMessage[], now: Date, timeoutMs: number): Promise<number[]> {
   const abandoned = withAbandonedAttempt(messages);
   if (abandoned.length === 0) return [];
 
@@ -51,6 +59,9 @@ export async function recordAbandonedAttempts(em: EntityManager, messages: reado
   }));
   // A fork of its own, so that the transaction's flush never writes entities that the caller has loaded.
   return em.fork().transactional(async (tx) => {
+    // The new attempts wait for this write. Waiting until their claims went stale would let another
+    // worker take the messages over and send them again, so a stalled write gives up instead.
+    await executeWithBindings(tx, `select set_config('statement_timeout', ?, true)`, [String(Math.max(1, Math.floor(timeoutMs)))]);
     const inserted = await executeWithBindings<{ id: string | number }>(tx, INSERT_ABANDONED_ROWS_SQL, [
       ABANDONED_NOTE,
       DeliveryOutcome.FAILED,
