@@ -109,6 +109,12 @@ export function serializeTargetUrl(raw: string): string {
   }
 }
 
+/** The scheme and `//` of an absolute URL followed by user information, which ends at its last "@". */
+const USER_INFO_PATTERN = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
+
+/** The text between the `//` of an absolute URL without user information and its path, query or fragment. */
+const HOST_AND_PORT_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/;
+
 /** Scheme, optional user information, host and optional port of an absolute URL, as RFC 3986 writes them. */
 const AUTHORITY_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(\[[^\]/?#]*\]|[^/?#:]*)(?::([^/?#]*))?/;
 
@@ -121,8 +127,14 @@ const MAX_HOST_LABEL_LENGTH = 63;
  * either is the cause, and otherwise the form that is expected.
  */
 function describeUnparsableUrl(raw: string, policy: TargetPolicy): string {
-  const quotedUrl = JSON.stringify(raw);
-  const authority = AUTHORITY_PATTERN.exec(raw);
+  // A URL that does not parse may still carry a password, so the message quotes it without its user information.
+  const shown = raw.replace(USER_INFO_PATTERN, '$1');
+  const quotedUrl = `${JSON.stringify(shown)}${shown === raw ? '' : ' (credentials removed)'}`;
+  const hostAndPort = HOST_AND_PORT_PATTERN.exec(shown)?.[1] ?? '';
+  if (hostAndPort.startsWith('[') && !hostAndPort.includes(']')) {
+    return `URL ${quotedUrl} has an IPv6 address without its closing bracket: write it as [2001:db8::1] or [2001:db8::1]:8443.`;
+  }
+  const authority = AUTHORITY_PATTERN.exec(shown);
   const host = authority?.[1] ?? '';
   const port = authority?.[2];
   if (host.startsWith('[') && host.includes('%')) {

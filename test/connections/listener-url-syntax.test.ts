@@ -74,6 +74,16 @@ describe('listener URL syntax', () => {
       `http://h${longHost}/`,
       `URL "http://h${longHost}/" has a host name of 254 characters, which is invalid: a host name has at most 253.`,
     ],
+    [
+      'a password in a URL that does not parse',
+      'http://user:S3cretPass@127.0.0.1:99999/',
+      'URL "http://127.0.0.1:99999/" (credentials removed) has port 99999, which is out of range: give a port from 1 to 65535, or omit it for the default (443 for https, 80 for http).',
+    ],
+    [
+      'an unclosed IPv6 bracket',
+      'http://[::1:8080/',
+      'URL "http://[::1:8080/" has an IPv6 address without its closing bracket: write it as [2001:db8::1] or [2001:db8::1]:8443.',
+    ],
     ['text that is no URL', 'hooks', 'URL "hooks" is invalid: expected an absolute https:// or http:// URL such as https://hooks.example.com/docpush.'],
   ])('rejects %s before any DNS lookup', async (_case, url, message) => {
     const before = await countConnections();
