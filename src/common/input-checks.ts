@@ -35,8 +35,14 @@ const FORBIDDEN_LABEL_CHARACTER = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E]/u;
 const ISOLATE_OPENERS = new Set(['\u2066', '\u2067', '\u2068']);
 const POP_DIRECTIONAL_ISOLATE = '\u2069';
 
-/** Text with nothing visible: only whitespace and format characters such as U+200B and U+FEFF. */
-const INVISIBLE_TEXT = /^[\p{White_Space}\p{Cf}]*$/u;
+/** A format or other default-ignorable character, such as U+200B or U+200F, which no email address contains. */
+const INVISIBLE_CHARACTER = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+
+/**
+ * Text with nothing visible: only whitespace, format characters such as U+200B and U+FEFF, and
+ * other default-ignorable code points such as U+3164 HANGUL FILLER and the variation selectors.
+ */
+const INVISIBLE_TEXT = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u;
 
 /** Unicode names of the bidirectional embeddings, overrides and isolates. */
 const BIDI_CONTROL_NAMES: Record<string, string> = {
@@ -62,6 +68,8 @@ const INVISIBLE_CHARACTER_NAMES: Record<string, string> = {
   '\u2060': 'WORD JOINER',
   '\u061C': 'ARABIC LETTER MARK',
   '\uFEFF': 'ZERO WIDTH NO-BREAK SPACE',
+  '\u3164': 'HANGUL FILLER',
+  '\uFE0F': 'VARIATION SELECTOR-16',
 };
 
 /**
@@ -184,7 +192,8 @@ export function checkOptionalText(field: string, value: string | null | undefine
 /**
  * Trims an email address and rejects it unless it has the form name@example.com and fits the
  * RFC 5321 limits of 64 octets before the "@" and 254 in all, counted in UTF-8. Email addresses
- * also feed header variables, so the characters that rejectControlCharacters names are rejected.
+ * also feed header variables, so control characters, line and paragraph separators and every
+ * invisible format character, bidirectional ones included, are rejected.
  */
 export function checkEmail(field: string, value: string): string {
   const trimmed = value.trim();
@@ -195,7 +204,15 @@ export function checkEmail(field: string, value: string): string {
       `${field} is ${octets} bytes long as UTF-8; an email address has at most ${MAX_EMAIL_LENGTH} (RFC 5321). Use a shorter address.`,
     );
   }
-  rejectControlCharacters(field, trimmed);
+  rejectControlCharacters(field, trimmed, 'reject');
+  const invisible = INVISIBLE_CHARACTER.exec(trimmed);
+  if (invisible) {
+    const position = [...trimmed.slice(0, invisible.index)].length + 1;
+    throw new ValidationError(
+      field,
+      `${field} contains the invisible character ${describeCodePoint(invisible[0])} at character ${position}: remove it, because an email address has none.`,
+    );
+  }
   if (!EMAIL_PATTERN.test(trimmed)) {
     throw new ValidationError(field, `${field} ${JSON.stringify(value)} is not an email address: use the form name@example.com.`);
   }

@@ -55,6 +55,11 @@ describe('users', () => {
     ['position', { name: 'Override Position', email: 'override-position@example.com', position: 'Counsel\u202E' }],
     ['email', { name: 'Bell Email', email: 'bell\u0007@example.com' }],
     ['email', { name: 'Override Email', email: 'jana\u202E@example.com' }],
+    ['email', { name: 'Isolate Email', email: '\u2067a\u2069@example.com' }],
+    ['email', { name: 'Zero Width Email', email: '\u200B@example.com' }],
+    ['email', { name: 'Mark Email', email: 'a\u200F@example.com' }],
+    ['name', { name: '\u3164', email: 'hangul-filler-name@example.com' }],
+    ['name', { name: '\uFE0F', email: 'variation-selector-name@example.com' }],
   ])('rejects invalid %s and stores nothing', async (field, input) => {
     const before = await countRows(app, User);
 
