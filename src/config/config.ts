@@ -245,7 +245,9 @@ function databaseUrl(env: Env): string | null {
   if (!value) return null;
   if (/^postgres(ql)?:\/\//i.test(value)) return value;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
-  const found = scheme ? `it starts with "${scheme}:"` : 'it has no scheme';
+  let found = scheme ? `it starts with "${scheme}:"` : 'it has no scheme';
+  if (value.trim() !== value) found = 'it starts or ends with a space';
+  else if (scheme && /^postgres(ql)?$/i.test(scheme)) found = `"${scheme}:" is not followed by "//"`;
   throw new ValidationError(
     'DATABASE_URL',
     `DATABASE_URL is not a PostgreSQL URL: ${found}. Use a URL such as postgres://user:password@db.example.com:5432/docpush, ` +

@@ -234,7 +234,7 @@ export class PushConnectionService {
    * messages are signed with both meanwhile, so listeners can switch without dropping any. Of
    * the previous secrets still valid, the newest MAX_PREVIOUS_SIGNING_SECRETS are kept.
    */
-  async rotateSigningSecret(id: string, graceMs: number, now = new Date()): Promise<PushConnection> {
+  async rotateSigningSecret(id: string, graceMs: number): Promise<PushConnection> {
     await this.get(id);
     await this.requireServerKey();
     // The row lock serialises concurrent rotations, so each one keeps the secret the previous one created.
@@ -243,6 +243,8 @@ export class PushConnectionService {
         lockMode: LockMode.PESSIMISTIC_WRITE,
         refresh: true,
       });
+      // Read after the lock, so that of concurrent rotations the later one also sets the later expiry.
+      const now = new Date();
       const expiresAt = new Date(now.getTime() + graceMs).toISOString();
       const kept = connection.signingSecrets
         .filter((secret) => secret.expiresAt === null || new Date(secret.expiresAt) > now)

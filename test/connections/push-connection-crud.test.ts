@@ -118,6 +118,9 @@ describe('push connection mutations', () => {
     expect(opened).toHaveLength(rotations + 1);
     for (const secret of returned) expect(opened).toContain(secret);
     expect(stored.signingSecrets.filter((secret) => secret.expiresAt === null)).toHaveLength(1);
+    // A secret that a later rotation replaced expires no earlier than the one before it.
+    const expiries = stored.signingSecrets.filter((secret) => secret.expiresAt !== null).map((secret) => Date.parse(secret.expiresAt!));
+    expect(expiries).toEqual([...expiries].sort((a, b) => a - b));
   });
 
   it('rejects a page larger than 100', async () => {

@@ -70,6 +70,13 @@ describe('loadConfig DATABASE_URL', () => {
     expect(error.message).not.toContain('hunter2');
   });
 
+  it.each([
+    ['  postgres://u@127.0.0.1/db', 'it starts or ends with a space'],
+    ['postgres:/db', '"postgres:" is not followed by "//"'],
+  ])('names the fault in %j', (value, fault) => {
+    expect(errorOf({ DATABASE_URL: value }).message).toContain(`DATABASE_URL is not a PostgreSQL URL: ${fault}.`);
+  });
+
   it('accepts both PostgreSQL schemes', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }).databaseUrl).toBe('postgres://u@127.0.0.1/db');
     expect(loadConfig({ DATABASE_URL: 'postgresql://u@127.0.0.1/db' }).databaseUrl).toBe('postgresql://u@127.0.0.1/db');
