@@ -149,9 +149,9 @@ export class DeliveryDispatcher {
     // worker has taken its message over.
     await this.options.onDrainDeadline?.();
     // An attempt whose write has started has its response, and that write sets its message's state.
-    // NOTE: an attempt answered but still queued for a write, and a request aborted just above, end
-    // after this release. Their rows can then follow the row that another worker's claim writes for
-    // the same attempt as abandoned: two rows for one attempt.
+    // The other attempts end at once, their requests aborted above, and the attempt writer records
+    // them before the process exits, so the release does not mark them as abandoned.
+    // NOTE: a process killed between this release and that write leaves those attempts unlogged.
     const beingWritten = new Set(this.options.requestEndedMessageIds?.() ?? []);
     const claims = [...this.inFlight].filter(([id]) => !beingWritten.has(id)).map(([id, attempt]) => ({ id, attempt }));
     this.options.logger.warn(

@@ -14,7 +14,7 @@ import {
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { newMessageId } from '../../src/common/ids';
 import type { RunningApp } from '../../src/app/app';
-import { ABANDONED_NOTE, claimAndLoadDueMessages, releaseClaims } from '../../src/delivery/steps/claim-batch.step';
+import { ABANDONED_NOTE, RELEASED_AT_STOP_NOTE, claimAndLoadDueMessages, releaseClaims } from '../../src/delivery/steps/claim-batch.step';
 import { claimMessage } from '../../src/delivery/steps/claim-message.step';
 import { withAbandonedAttempt } from '../../src/delivery/steps/record-abandoned.step';
 import type { PushMessage } from '../../src/delivery/push-message.entity';
@@ -169,13 +169,26 @@ describe('abandoned attempt', () => {
     ]);
   });
 
-  it('logs an attempt released at a stop', async () => {
+  it('leaves a stop release unmarked', async () => {
     const { messageId } = await insertMessage('Released', 'PENDING', 0);
     expect(await claimDueMessages()).toEqual([{ id: messageId, attempt: 1 }]);
-    // A stopping worker hands back the started attempt 1 with its count kept.
+    // A stopping worker hands back the started attempt 1 with its count kept. It writes that
+    // attempt's own row itself, so the release marks nothing for the next claim to log.
     expect(await releaseClaims(api.app.services.orm.em.fork(), [{ id: messageId, attempt: 1 }], new Date())).toBe(1);
-    expect(await readMessage(messageId)).toMatchObject({ state: 'RETRY_SCHEDULED', attempts: 1, last_error: ABANDONED_NOTE });
-    // The next claim is handed back before its attempt starts, which takes its count back and keeps the note.
+    expect(await readMessage(messageId)).toMatchObject({ state: 'RETRY_SCHEDULED', attempts: 1, last_error: RELEASED_AT_STOP_NOTE });
+
+    await startWorker();
+    await waitForMessageState(api, messageId, 'SUCCEEDED', WAIT_TIMEOUT_MS);
+
+    const logs = await fetchLogsOfMessage(api, messageId);
+    expect(logs.map((log) => [log.attempt, log.responseCode, log.outcome])).toEqual([[2, 200, 'SUCCEEDED']]);
+  });
+
+  it('logs a swept attempt once', async () => {
+    const { messageId } = await insertMessage('Swept', 'RETRY_SCHEDULED', 1);
+    // The sweeper marks a stale attempt that it makes due again with ABANDONED_NOTE. A claim that
+    // is handed back before its attempt starts takes its count back and keeps the note.
+    await pool.query(`update push_messages set last_error = $2, next_attempt_at = now() where id = $1`, [messageId, ABANDONED_NOTE]);
     expect(await claimDueMessages()).toEqual([{ id: messageId, attempt: 2 }]);
     expect(await releaseClaims(api.app.services.orm.em.fork(), [{ id: messageId, attempt: -1 }], new Date())).toBe(1);
     expect(await readMessage(messageId)).toMatchObject({ state: 'RETRY_SCHEDULED', attempts: 1, last_error: ABANDONED_NOTE });

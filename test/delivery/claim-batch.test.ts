@@ -14,7 +14,7 @@ let eventId: number;
 
 const STALE_AFTER_MS = 60_000;
 const SECOND_MS = 1000;
-const RELEASE_NOTE = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
+const RELEASE_NOTE = 'The worker stopped during this attempt and ended its request; the message was queued again.';
 
 beforeAll(async () => {
   app = await startTestApp({ DOCPUSH_ROLE: 'api' });

@@ -26,6 +26,13 @@ export interface BatchClaimOptions {
 export const ABANDONED_NOTE = 'The worker stopped during this attempt, so its outcome is unknown; the message was queued again.';
 
 /**
+ * Error noted on a message that a stopping worker released at its drain deadline. That worker
+ * ended the attempt's request and writes the attempt's own push log row before it exits, so,
+ * unlike ABANDONED_NOTE, this note does not make the next claim log the attempt.
+ */
+export const RELEASED_AT_STOP_NOTE = 'The worker stopped during this attempt and ended its request; the message was queued again.';
+
+/**
  * Relations that building, attaching and recording an attempt read. The record's author, owner,
  * template suite and record type appear in a message by id only, which their unloaded references
  * carry, so joining and hydrating them would only cost time.
@@ -153,7 +160,7 @@ export const NEXT_DUE_TIME: PreparedStatement = {
  * Makes messages that this worker claimed but did not finish due again at once, because the
  * worker is stopping or could not start them. Only rows still DELIVERING at the claimed attempt
  * are touched, so a row another worker has taken over meanwhile keeps its state. A started
- * attempt stays counted, with a note, since it may have reached the listener. An attempt given
+ * attempt stays counted, with RELEASED_AT_STOP_NOTE, since it may have reached the listener. An attempt given
  * as -1 was never started: any claimed attempt matches, and its count is taken back. The rows
  * are locked in ascending id order, as every statement that updates several push_messages rows
  * locks them.
@@ -175,7 +182,7 @@ export async function releaseClaims(em: EntityManager, claims: Array<{ id: strin
        ) released
       where m.id = released.id
      returning m.id`,
-    [now, now, ABANDONED_NOTE, claims.map((claim) => claim.id), claims.map((claim) => claim.attempt)],
+    [now, now, RELEASED_AT_STOP_NOTE, claims.map((claim) => claim.id), claims.map((claim) => claim.attempt)],
   );
   return rows.length;
 }

@@ -8,10 +8,11 @@ import { ABANDONED_NOTE } from './claim-batch.step';
 
 /**
  * Returns the claimed messages whose previous attempt was abandoned: a claim took the message
- * over from a worker that seemed gone, or a stopping worker or the sweeper made it due again
- * with that attempt counted. Each of these sets `lastError` to ABANDONED_NOTE, and only the end
- * of a later attempt replaces it. A release of a never-started claim leaves `lastError` as it
- * was, so it marks nothing by itself.
+ * over from a worker that seemed gone, or the sweeper made it due again with that attempt
+ * counted. Each of these sets `lastError` to ABANDONED_NOTE, and only the end of a later attempt
+ * replaces it. A release of a never-started claim leaves `lastError` as it was, so it marks
+ * nothing by itself. Neither does a stopping worker's release (RELEASED_AT_STOP_NOTE), because
+ * that worker writes the attempt's own row.
  */
 export function withAbandonedAttempt(messages: readonly PushMessage[]): PushMessage[] {
   return messages.filter((message) => message.lastError === ABANDONED_NOTE && message.attempts > 1);
