@@ -116,7 +116,7 @@ export function rejectControlCharacters(field: string, value: string, isolates: 
   if (found) {
     const position = [...value.slice(0, found.index)].length + 1;
     const character = found[0];
-    if (character in BIDI_CONTROL_NAMES) throw bidiControlError(field, character, position, 'remove it, because it changes the order in which the text is displayed');
+    if (character in BIDI_CONTROL_NAMES) throw bidiControlError(field, character, position, REMOVE_REORDERING);
     throw new ValidationError(
       field,
       `${field} contains ${describeCharacter(character)} at character ${position}: remove it, and write it on one line without tabs.`,
@@ -124,6 +124,9 @@ export function rejectControlCharacters(field: string, value: string, isolates: 
   }
   checkIsolates(field, value, isolates);
 }
+
+/** The fix for a bidirectional control character that reorders the text after it. */
+const REMOVE_REORDERING = 'remove it, because it changes the order in which the text is displayed';
 
 /** Rejects isolates in `value`: any of them with `reject`, else only an unclosed isolate or an unmatched U+2069. */
 function checkIsolates(field: string, value: string, isolates: 'balanced' | 'reject'): void {
@@ -133,7 +136,7 @@ function checkIsolates(field: string, value: string, isolates: 'balanced' | 'rej
     position += 1;
     const opens = ISOLATE_OPENERS.has(character);
     if (!opens && character !== POP_DIRECTIONAL_ISOLATE) continue;
-    if (isolates === 'reject') throw bidiControlError(field, character, position, 'remove it, because it changes the order in which the text is displayed');
+    if (isolates === 'reject') throw bidiControlError(field, character, position, REMOVE_REORDERING);
     if (opens) open.push({ character, position });
     else if (open.pop() === undefined) throw bidiControlError(field, character, position, 'remove it, because no isolate before it is open');
   }
@@ -143,7 +146,7 @@ function checkIsolates(field: string, value: string, isolates: 'balanced' | 'rej
   }
 }
 
-/** Returns the error for a bidirectional control character. `fix` says what to do and why. */
+/** Returns the error for a bidirectional control character. `fix` is the instruction, with its reason. */
 function bidiControlError(field: string, character: string, position: number, fix: string): ValidationError {
   return new ValidationError(field, `${field} contains the bidirectional control character ${describeCodePoint(character)} at character ${position}: ${fix}.`);
 }

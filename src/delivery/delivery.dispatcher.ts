@@ -263,7 +263,7 @@ export class DeliveryDispatcher {
       this.options.metrics?.recordAbandonedAttempts(logIds.length);
     } catch (error) {
       const messageIds = withAbandonedAttempt(messages).map((message) => message.id);
-      this.options.logger.error({ err: error, messageIds }, 'failed to write the push log rows of abandoned attempts; those attempts stay unlogged');
+      this.options.logger.error({ err: error, messageIds }, 'failed to write the push log rows of abandoned attempts, so those attempts stay unlogged');
     }
   }
 

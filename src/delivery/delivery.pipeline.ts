@@ -78,7 +78,7 @@ export async function deliverMessage(messageId: string, deps: DeliveryDeps, opti
     deps.metrics?.recordAbandonedAttempts(logIds.length);
   } catch (error) {
     // The attempt runs anyway, because failing the job would keep the message DELIVERING until it is stale.
-    deps.logger.error({ messageId, attempt: claim.message.attempts - 1, err: error }, 'failed to write the push log row of an abandoned attempt; that attempt stays unlogged');
+    deps.logger.error({ messageId, attempt: claim.message.attempts - 1, err: error }, 'failed to write the push log row of an abandoned attempt, so that attempt stays unlogged');
   }
   return deliverClaimedMessage(em, claim.message, deps);
 }

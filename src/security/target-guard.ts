@@ -128,13 +128,13 @@ const MAX_HOST_LABEL_LENGTH = 63;
  */
 function describeUnparsableUrl(raw: string, policy: TargetPolicy): string {
   // A URL that does not parse may still carry a password, so the message quotes it without its user information.
-  const shown = raw.replace(USER_INFO_PATTERN, '$1');
-  const quotedUrl = `${JSON.stringify(shown)}${shown === raw ? '' : ' (credentials removed)'}`;
-  const hostAndPort = HOST_AND_PORT_PATTERN.exec(shown)?.[1] ?? '';
+  const withoutUserInfo = raw.replace(USER_INFO_PATTERN, '$1');
+  const quotedUrl = `${JSON.stringify(withoutUserInfo)}${withoutUserInfo === raw ? '' : ' (credentials removed)'}`;
+  const hostAndPort = HOST_AND_PORT_PATTERN.exec(withoutUserInfo)?.[1] ?? '';
   if (hostAndPort.startsWith('[') && !hostAndPort.includes(']')) {
     return `URL ${quotedUrl} has an IPv6 address without its closing bracket: write it as [2001:db8::1] or [2001:db8::1]:8443.`;
   }
-  const authority = AUTHORITY_PATTERN.exec(shown);
+  const authority = AUTHORITY_PATTERN.exec(withoutUserInfo);
   const host = authority?.[1] ?? '';
   const port = authority?.[2];
   if (host.startsWith('[') && host.includes('%')) {

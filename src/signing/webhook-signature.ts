@@ -17,10 +17,11 @@ const MAX_SECRET_BYTES = 64;
 /**
  * Maximum number of previous signing secrets that a connection keeps after rotations, beside the
  * current one. Every secret still in its grace period adds a 47-character `v1,` signature to the
- * `webhook-signature` header, so without a limit about 170 rotations within one grace period
- * pass nginx's default 8 KB header line and listeners answer 431. With 4, the header stays at 239
- * characters, and a few quick rotations, such as a repeated request, still leave the secret that
- * a listener is switching from in place. A rotation beyond the limit drops the oldest.
+ * `webhook-signature` header. Without a limit, about 170 rotations within one grace period pass
+ * nginx's default 8 KB buffer for one header line, and 400 rotations made a Node.js listener
+ * respond with 431. With 4, the header stays at 239 characters, and a few quick rotations, such
+ * as a repeated request, still keep the secret that a listener is switching from. A rotation
+ * beyond the limit drops the oldest.
  */
 export const MAX_PREVIOUS_SIGNING_SECRETS = 4;
 

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeWithBindings } from '../../database/raw-sql';
-import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../delivery-log.feed';
 import { DeliveryOutcome } from '../push-log.entity';
 import type { PushMessage } from '../push-message.entity';
 import { requestUrlOf } from './build-request.step';
+import { notifyDeliveryLog } from './record-attempt.step';
 import { ABANDONED_NOTE } from './claim-batch.step';
 
 /**
@@ -34,7 +34,7 @@ export function abandonedWriteTimeoutMs(staleAfterMs: number): number {
  * response bodies are empty, since the attempt's request was never stored. No row is written
  * for an attempt that already has one, such as a slow attempt that wrote its row after a claim
  * had taken its message over. The rows leave the connection's failure streak alone, because a
- * stopped worker says nothing about the listener.
+ * worker that stopped is no failure of the listener.
  *
  * Each statement may take up to `timeoutMs`, which callers keep well below the stale period of a
  * claim, so the claimed messages cannot go stale while the write waits.
@@ -70,9 +70,7 @@ export async function recordAbandonedAttempts(em: EntityManager, messages: reado
       JSON.stringify(rows),
     ]);
     const ids = inserted.map((row) => Number(row.id));
-    for (const payload of deliveryLogNotifications(ids)) {
-      await executeWithBindings(tx, `select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, payload]);
-    }
+    await notifyDeliveryLog(tx, ids);
     return ids;
   });
 }

@@ -83,6 +83,16 @@ async function writeSucceededAttempts(em: EntityManager, inputs: AttemptInput[])
 }
 
 /**
+ * Sends the NOTIFY that streams the push log rows `logIds` to `deliveryLog` subscribers in every
+ * process. Call it in the transaction that writes the rows, so PostgreSQL delivers it on commit.
+ */
+export async function notifyDeliveryLog(tx: EntityManager, logIds: readonly number[]): Promise<void> {
+  for (const payload of deliveryLogNotifications(logIds)) {
+    await executeWithBindings(tx, `select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, payload]);
+  }
+}
+
+/**
  * Writes the push log rows of a batch of attempts, their messages' new states and their
  * connections' failure streaks, inside the caller's transaction, and notifies `deliveryLog`
  * subscribers in every process through PostgreSQL NOTIFY when it commits. An attempt that sent
@@ -98,9 +108,7 @@ export async function writeAttempts(tx: EntityManager, inputs: AttemptInput[]): 
   const logIds = await insertLogRows(tx, inputs);
   const written = await writeMessageStates(tx, inputs, decisions);
   const disabled = await updateHealthOfBatch(tx, inputs, decisions);
-  for (const payload of deliveryLogNotifications(logIds)) {
-    await executeWithBindings(tx, `select pg_notify(?, ?)`, [DELIVERY_LOG_CHANNEL, payload]);
-  }
+  await notifyDeliveryLog(tx, logIds);
   return inputs.map((input, index) => {
     const decision = decisions[index];
     const superseded = !written.has(input.message.id);
