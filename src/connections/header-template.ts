@@ -117,9 +117,8 @@ export function validateHeader(header: { name: string; value: string }, field: s
       `Header name ${JSON.stringify(header.name)} is invalid: use letters, digits and !#$%&'*+-.^_\`|~ only, with no spaces or colons.`,
     );
   }
-  const lower = header.name.toLowerCase();
-  const reservedReason = lower.startsWith('webhook-') ? SET_BY_DOCPUSH : RESERVED_HEADER_NAMES.get(lower);
-  if (reservedReason !== undefined) {
+  const reservedReason = findReservedNameReason(header.name);
+  if (reservedReason !== null) {
     throw new ValidationError(`${field}.name`, `Header name ${JSON.stringify(header.name)} is reserved: ${reservedReason}. Choose another name.`);
   }
   if (FORBIDDEN_VALUE_CHARACTERS.test(header.value)) {
@@ -152,6 +151,16 @@ export function validateHeader(header: { name: string; value: string }, field: s
       );
     }
   }
+}
+
+/**
+ * Returns why a custom header may not use this name, or null when it may. Delivery checks stored
+ * headers again, because a header saved before its name became reserved stays stored.
+ */
+export function findReservedNameReason(name: string): string | null {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('webhook-')) return SET_BY_DOCPUSH;
+  return RESERVED_HEADER_NAMES.get(lower) ?? null;
 }
 
 /** Replaces each `{{variable}}` with its value; a variable without a value becomes empty text. */

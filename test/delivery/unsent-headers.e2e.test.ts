@@ -178,6 +178,44 @@ describe('headers whose value cannot be sent', () => {
   });
 });
 
+describe('stored headers with a reserved name', () => {
+  let listener: TestListener;
+
+  afterEach(async () => {
+    await listener?.close();
+  });
+
+  it('are left out and named', async () => {
+    listener = await startListener();
+    const connection = await createEnabledConnection(app, { url: listener.url, headers: [{ name: 'X-Kept', value: 'kept' }] });
+    // Saving rejects these names now, so the test writes headers saved before that into the row directly.
+    const stored = [
+      { name: 'Content-Encoding', value: 'gzip', useDefaultApiUser: false, secret: false },
+      { name: 'Connection', value: 'close', useDefaultApiUser: false, secret: false },
+      { name: 'X-Kept', value: 'kept', useDefaultApiUser: false, secret: false },
+    ];
+    await app.app.services.orm.em.fork().nativeUpdate(PushConnection, { id: Number(connection.id) }, { headers: stored });
+
+    const messageId = await pushOneEvent();
+
+    const [request] = await listener.waitForRequests(1);
+    expect(request.headers['x-kept']).toBe('kept');
+    expect(request.headers['content-encoding']).toBeUndefined();
+    expect(request.headers.connection).not.toBe('close');
+    const log = await waitForLog(messageId);
+    expect(log.outcome).toBe('SUCCEEDED');
+    expect(Object.keys(log.requestHeaders)).not.toContain('content-encoding');
+    const warning = logLines('custom headers not sent').find((line) => line.messageId === messageId);
+    expect(warning).toMatchObject({
+      connectionId: Number(connection.id),
+      droppedHeaders: [
+        { name: 'Content-Encoding', reason: 'its name is reserved: docpush sends the body uncompressed, so a listener that honours this header could not read it' },
+        { name: 'Connection', reason: 'its name is reserved: it belongs to one HTTP connection, which docpush manages itself' },
+      ],
+    });
+  });
+});
+
 describe('request URL in the push log', () => {
   let listener: TestListener;
 

@@ -4,7 +4,7 @@ import type { DocumentRecordEvent } from '../../records/document-record-event.en
 import { rowToProperties } from '../../database/row-mapping';
 import { currentSigningSecretOf, type PushConnection } from '../../connections/push-connection.entity';
 import type { User } from '../../workspace/user.entity';
-import { MAX_HEADERS_TOTAL_BYTES, findUnsendableValue, renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
+import { MAX_HEADERS_TOTAL_BYTES, findReservedNameReason, findUnsendableValue, renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
 import { MASKED_VALUE } from '../../connections/push-connection.type';
 import { buildPushPayload, formatTimestamp, redactFileData, type PushPayload } from '../push-payload';
 import { MAX_PREVIOUS_SIGNING_SECRETS, buildSignatureHeaders } from '../../signing/webhook-signature';
@@ -120,9 +120,10 @@ function openSigningSecrets(connection: PushConnection, secretBox: SecretBox, no
 }
 
 /**
- * Renders the connection's custom headers. A header is left out when its rendered value cannot
- * be sent, or when it would take the headers past MAX_HEADERS_TOTAL_BYTES as `name: value` lines,
- * which variables such as custom data can do although the saved headers fit.
+ * Renders the connection's custom headers. A header saved before its name became reserved is left
+ * out. So is a header whose rendered value cannot be sent, and one that would take the headers past
+ * MAX_HEADERS_TOTAL_BYTES as `name: value` lines, which variables such as custom data can do
+ * although the saved headers fit.
  */
 function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
   const source = headerVariableSource(message);
@@ -132,6 +133,11 @@ function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
   let totalBytes = 0;
 
   for (const header of message.connection.headers) {
+    const reservedReason = findReservedNameReason(header.name);
+    if (reservedReason !== null) {
+      dropped.push({ name: header.name, reason: `its name is reserved: ${reservedReason}` });
+      continue;
+    }
     const template = header.secret ? secretBox.open(header.value) : header.value;
     const currentUser = header.useDefaultApiUser ? source.defaultApiUser : (source.eventAuthor ?? source.defaultApiUser);
     const value = renderHeaderValue(template, { ...source, currentUser });
