@@ -37,11 +37,16 @@ export class UserService {
 
   async update(id: string, input: UpdateUserInput): Promise<User> {
     const user = await this.get(id);
-    const name = isSet(input.name) ? checkName('name', input.name, 'Jane Doe') : user.name;
-    const email = isSet(input.email) ? checkEmail('email', input.email) : user.email;
-    const position = input.position === undefined ? user.position : checkOptionalLabel('position', input.position, MAX_POSITION_LENGTH);
+    // A value sent back exactly as stored is kept unchecked: it may predate a stricter check, and
+    // a client that changes one field usually sends the others as it read them.
+    const name = isSet(input.name) && input.name !== user.name ? checkName('name', input.name, 'Jane Doe') : user.name;
+    const email = isSet(input.email) && input.email !== user.email ? checkEmail('email', input.email) : user.email;
+    const position =
+      input.position === undefined || input.position === user.position ? user.position : checkOptionalLabel('position', input.position, MAX_POSITION_LENGTH);
     const customData =
-      input.customData === undefined ? user.customData : checkOptionalText('customData', input.customData, MAX_CUSTOM_DATA_LENGTH);
+      input.customData === undefined || input.customData === user.customData
+        ? user.customData
+        : checkOptionalText('customData', input.customData, MAX_CUSTOM_DATA_LENGTH);
     if (email !== user.email) await this.checkEmailFree(email, user.id);
 
     Object.assign(user, { name, email, position, customData });

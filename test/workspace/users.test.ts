@@ -180,6 +180,26 @@ describe('users', () => {
     expect(created.email).toBe(email);
   });
 
+  it('accepts stored values sent back', async () => {
+    const user = await createUser({ name: 'Stará', email: 'stara@example.com' });
+    // These values pass no check now, so the test writes values stored before the checks into the row directly.
+    const email = `${'l'.repeat(70)}@example.com`;
+    const position = 'Senior\tCounsel';
+    await app.app.services.orm.em.fork().nativeUpdate(User, { id: Number(user.id) }, { email, position });
+
+    const result = await app.request(UpdateUserDocument, { id: user.id, input: { name: 'Stará Nová', email, position } });
+
+    expect(dataOf(result).updateUser).toMatchObject({ name: 'Stará Nová', email, position });
+  });
+
+  it('checks a changed value again', async () => {
+    const user = await createUser({ name: 'Zdena', email: 'zdena@example.com', position: 'Clerk' });
+
+    const error = expectFieldError(await app.request(UpdateUserDocument, { id: user.id, input: { position: 'Senior\tClerk' } }), 'position');
+
+    expect(error.message).toContain('position contains the control character U+0009');
+  });
+
   it('rejects update to a taken email', async () => {
     const user = await createUser({ name: 'Karel', email: 'karel@example.com' });
 
