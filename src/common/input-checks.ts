@@ -39,10 +39,11 @@ const POP_DIRECTIONAL_ISOLATE = '\u2069';
 const INVISIBLE_CHARACTER = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 
 /**
- * Text with nothing visible: only whitespace, format characters such as U+200B and U+FEFF, and
- * other default-ignorable code points such as U+3164 HANGUL FILLER and the variation selectors.
+ * Text with nothing visible: only whitespace, format characters such as U+200B and U+FEFF, other
+ * default-ignorable code points such as U+3164 HANGUL FILLER and the variation selectors, U+2800
+ * BRAILLE PATTERN BLANK, and combining marks, which have no base character to sit on here.
  */
-const INVISIBLE_TEXT = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u;
+const INVISIBLE_TEXT = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800]*$/u;
 
 /** Unicode names of the bidirectional embeddings, overrides and isolates. */
 const BIDI_CONTROL_NAMES: Record<string, string> = {
@@ -70,6 +71,8 @@ const INVISIBLE_CHARACTER_NAMES: Record<string, string> = {
   '\uFEFF': 'ZERO WIDTH NO-BREAK SPACE',
   '\u3164': 'HANGUL FILLER',
   '\uFE0F': 'VARIATION SELECTOR-16',
+  '\u2800': 'BRAILLE PATTERN BLANK',
+  '\u0301': 'COMBINING ACUTE ACCENT',
 };
 
 /**

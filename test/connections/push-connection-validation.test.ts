@@ -39,6 +39,8 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['name with an unclosed isolate', { name: 'CRM \u2068sync' }, 'name', /U\+2068 FIRST STRONG ISOLATE at character 5: close it with U\+2069/],
   ['name of a zero-width space', { name: '\u200b' }, 'name', /^name is empty: it contains only invisible characters, such as U\+200B ZERO WIDTH SPACE\./],
   ['name of invisible characters and spaces', { name: ' \u2060 \ufeff\u200d ' }, 'name', /^name is empty: .*U\+2060 WORD JOINER/],
+  ['name of combining marks', { name: '\u0301\u0308' }, 'name', /^name is empty: .*U\+0301 COMBINING ACUTE ACCENT/],
+  ['name of braille blanks', { name: '\u2800 \u2800' }, 'name', /^name is empty: .*U\+2800 BRAILLE PATTERN BLANK/],
   ['url of 2049 characters', { url: longPath(2049) }, 'url', /^url is 2049 characters long; the maximum is 2048\. Shorten it/],
   ['url of 100000 characters', { url: longPath(100_000) }, 'url', /^url is 100000 characters long; the maximum is 2048\./],
   ['url over the limit once percent-encoded', { url: `http://127.0.0.1:9/${' x'.repeat(700)}` }, 'url', /^url is 2819 characters long once percent-encoded as it is sent \(1419 as given\); the maximum is 2048\./],
@@ -157,6 +159,15 @@ describe('push connection validation', () => {
 
   it('keeps bidirectional marks in a name', async () => {
     const name = 'Levi \u200Fדנה\u200E CRM';
+
+    const result = await app.request(CreatePushConnectionDocument, { input: { ...valid, name } });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.createPushConnection.name).toBe(name);
+  });
+
+  it('keeps combining marks on letters', async () => {
+    const name = 'Cafe\u0301 CRM';
 
     const result = await app.request(CreatePushConnectionDocument, { input: { ...valid, name } });
 
