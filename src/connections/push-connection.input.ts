@@ -55,25 +55,25 @@ export class CreatePushConnectionInput {
   @Field(() => [DocumentRecordEventType], { description: 'Event types that trigger a push; at least one.' })
   eventTypes!: DocumentRecordEventType[];
 
-  @Field({ defaultValue: true })
+  @Field({ defaultValue: true, description: 'When true, records of any template suite or of none trigger the connection. When false, only records of a suite in templateSuites do.' })
   templateSuiteAll!: boolean;
 
   @Field(() => [ID], { defaultValue: [], description: 'Template suite ids, used when templateSuiteAll is false, and then at least one is required.' })
   templateSuites!: string[];
 
-  @Field({ defaultValue: true })
+  @Field({ defaultValue: true, description: 'When true, records of any type or of none trigger the connection. When false, only records of a type in documentRecordTypes do.' })
   documentRecordTypeAll!: boolean;
 
   @Field(() => [ID], { defaultValue: [], description: 'Document record type ids, used when documentRecordTypeAll is false, and then at least one is required.' })
   documentRecordTypes!: string[];
 
-  @Field({ defaultValue: false })
+  @Field({ defaultValue: false, description: "Attach the record's uploaded files, as Base64, under files.uploaded." })
   attachFilesUploaded!: boolean;
 
-  @Field({ defaultValue: false })
+  @Field({ defaultValue: false, description: "Render each of the record's documents to every type in fileTypes and attach them, as Base64, under files.generated." })
   attachFilesGenerated!: boolean;
 
-  @Field(() => [FileTypeEnum], { defaultValue: ['docx', 'pdf'] })
+  @Field(() => [FileTypeEnum], { defaultValue: ['docx', 'pdf'], description: 'Formats of the generated files, used when attachFilesGenerated is true, and then at least one is required.' })
   fileTypes!: FileType[];
 }
 

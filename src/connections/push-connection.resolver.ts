@@ -48,14 +48,20 @@ export class PushConnectionResolver {
     return toPushConnectionType(await connectionService(context).update(id, input));
   }
 
-  @Mutation(() => PushConnectionType, { description: 'Enables the connection and resumes delivery of its messages that are due.' })
+  @Mutation(() => PushConnectionType, {
+    description:
+      'Enables the connection and makes all its waiting messages due at once, including retries scheduled for later. ' +
+      'Events recorded while it was disabled are not pushed to it.',
+  })
   async enablePushConnection(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
     const { connection, dueMessageIds } = await connectionService(context).enable(id);
     await context.services.deliveryQueue.enqueue(dueMessageIds);
     return toPushConnectionType(connection);
   }
 
-  @Mutation(() => PushConnectionType)
+  @Mutation(() => PushConnectionType, {
+    description: 'Disables the connection: its waiting messages stay queued until it is enabled again, and events recorded meanwhile are not pushed to it.',
+  })
   async disablePushConnection(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
     return toPushConnectionType(await connectionService(context).disable(id));
   }

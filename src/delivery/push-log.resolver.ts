@@ -27,7 +27,7 @@ export class PushLogResolver {
   }
 
   @Subscription(() => PushLogType, {
-    description: 'Streams each push log row of the workspace as it is written, optionally for one connection or outcome.',
+    description: 'Streams each push log row of the workspace as it is written, optionally for one connection or outcome. ADMIN keys only.',
     subscribe: async ({ args, context }) => {
       const { caller, services } = context as RequestContext;
       if (!caller) throw new UnauthenticatedError('An API key is required in the connection_init payload: { "authorization": "Bearer <key>" }.');

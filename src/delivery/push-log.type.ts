@@ -40,7 +40,7 @@ export class PushLogType {
   })
   requestBody!: string;
 
-  @Field(() => Int, { description: '0 when no HTTP response was received (DNS failure, refused, TLS error, time-out).' })
+  @Field(() => Int, { description: '0 when no HTTP response was received: not sent, DNS failure, refused, TLS error, or a time-out before the response headers.' })
   responseCode!: number;
 
   @Field(() => GraphQLJSONObject)
@@ -49,7 +49,7 @@ export class PushLogType {
   @Field({ description: 'The response body, capped; Base64 when responseBodyEncoding is base64.' })
   responseBody!: string;
 
-  @Field({ description: 'utf8, or base64 for a body that was not valid UTF-8 text.' })
+  @Field({ description: 'utf8, or base64 for a body that was not valid UTF-8 text or contained a NUL byte.' })
   responseBodyEncoding!: string;
 
   @Field()

@@ -70,18 +70,23 @@ export type CreateDocumentRecordInput = {
 
 /** A new push connection; it starts disabled. */
 export type CreatePushConnectionInput = {
+  /** Render each of the record's documents to every type in fileTypes and attach them, as Base64, under files.generated. */
   attachFilesGenerated?: boolean;
+  /** Attach the record's uploaded files, as Base64, under files.uploaded. */
   attachFilesUploaded?: boolean;
+  /** When true, records of any type or of none trigger the connection. When false, only records of a type in documentRecordTypes do. */
   documentRecordTypeAll?: boolean;
   /** Document record type ids, used when documentRecordTypeAll is false, and then at least one is required. */
   documentRecordTypes?: Array<string | number>;
   /** Event types that trigger a push; at least one. */
   eventTypes: Array<DocumentRecordEventType>;
+  /** Formats of the generated files, used when attachFilesGenerated is true, and then at least one is required. */
   fileTypes?: Array<FileType>;
   /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput>;
   /** At most 200 characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, the bidirectional embeddings and overrides U+202A to U+202E, and isolates (U+2066 to U+2068) that U+2069 does not close are rejected. A name of only whitespace and invisible characters such as U+200B counts as empty. */
   name: string;
+  /** When true, records of any template suite or of none trigger the connection. When false, only records of a suite in templateSuites do. */
   templateSuiteAll?: boolean;
   /** Template suite ids, used when templateSuiteAll is false, and then at least one is required. */
   templateSuites?: Array<string | number>;
