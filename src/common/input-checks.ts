@@ -15,7 +15,7 @@ export const MAX_EMAIL_LOCAL_PART_LENGTH = 64;
  * A form check, not a deliverability check: one "@", no spaces, and a dot inside the domain.
  * RFC 5322 also allows quoted local parts and IP literals, which this check rejects on purpose.
  */
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const EMAIL_PATTERN = /^[^\s@"]+@[^\s@.[\]]+(\.[^\s@.[\]]+)+$/;
 
 /**
  * Characters that a one-line label may not contain. These are the control characters (C0 from
