@@ -41,8 +41,12 @@ const RESERVED_HEADER_NAMES: ReadonlyMap<string, string> = new Map([
   ['expect', HOP_BY_HOP],
 ]);
 
-/** Control characters that no header value may contain (tab is allowed, as in RFC 9110). */
-const FORBIDDEN_VALUE_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f]/;
+/**
+ * Characters that no header value may contain: the C0 and C1 control characters and DEL (tab is
+ * allowed, as in RFC 9110), and U+2028 and U+2029, which break the line in the push log and in
+ * listeners that decode the value as UTF-8.
+ */
+const FORBIDDEN_VALUE_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/;
 
 /** Maximum number of custom headers of one connection. */
 export const MAX_HEADERS = 50;

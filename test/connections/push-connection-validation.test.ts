@@ -58,6 +58,7 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['header value with CR LF', { headers: [{ name: 'X-Ok', value: 'a\r\nInjected: 1' }] }, 'headers[0].value', /line break/],
   ['header value with LF', { headers: [{ name: 'X-Ok', value: 'a\nb' }] }, 'headers[0].value', /line break/],
   ['header value with a vertical tab', { headers: [{ name: 'X-Ok', value: 'a\u000bb' }] }, 'headers[0].value', /control character/],
+  ['header value with a C1 next line', { headers: [{ name: 'X-Ok', value: 'a\u0085b' }] }, 'headers[0].value', /control character/],
   ['hop-by-hop header', { headers: [{ name: 'Expect', value: '100-continue' }] }, 'headers[0].name', /reserved/],
   [
     'Content-Encoding header',
