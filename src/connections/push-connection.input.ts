@@ -82,7 +82,10 @@ export class UpdatePushConnectionInput {
   @Field({ nullable: true, description: NAME_DESCRIPTION })
   name?: string;
 
-  @Field({ nullable: true, description: URL_DESCRIPTION })
+  @Field({
+    nullable: true,
+    description: `${URL_DESCRIPTION} A URL on another origin (scheme, host or port) is rejected unless the same update sends the value of every secret header again or removes it.`,
+  })
   url?: string;
 
   @Field(() => [PushConnectionHeaderInput], { nullable: true, description: HEADERS_DESCRIPTION })

@@ -4,6 +4,7 @@ import { PushConnection, currentSigningSecretOf, type PushHeaderData, type Signi
 import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
 import { MAX_HEADERS, MAX_HEADERS_TOTAL_BYTES, validateHeader } from './header-template';
 import { MASKED_VALUE } from './push-connection.type';
+import { rejectSecretsKeptForNewOrigin } from './secret-header.check';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { checkName } from '../common/input-checks';
 import { newSystemName } from '../common/ids';
@@ -104,6 +105,7 @@ export class PushConnectionService {
     const connection = await this.get(id);
     if (input.headers?.some((header) => header.secret)) await this.requireServerKey();
     const checked = await this.validate(withoutNulls(input), connection.headers);
+    if (checked.url !== undefined) rejectSecretsKeptForNewOrigin(connection.url, checked.url, connection.headers, input.headers ?? undefined);
     validateChoices({
       templateSuiteAll: input.templateSuiteAll ?? connection.templateSuiteAll,
       templateSuiteCount: (input.templateSuites ?? connection.templateSuiteIds).length,
@@ -284,8 +286,10 @@ export class PushConnectionService {
     });
   }
 
-  /** Validates every given field and returns the name and URL in the form they are stored. */
-  /** Checks the given fields. `storedHeaders` are the connection's headers before an update, which may be sent back unchanged. */
+  /**
+   * Validates every given field and returns the name and URL in the form they are stored.
+   * `storedHeaders` are the connection's headers before an update, which may be sent back unchanged.
+   */
   private async validate(input: Partial<CreatePushConnectionInput>, storedHeaders: readonly PushHeaderData[] = []): Promise<{ name?: string; url?: string }> {
     const name = input.name === undefined ? undefined : checkName('name', input.name, 'CRM sync');
     const url = input.url === undefined ? undefined : await checkUrl(input.url, this.deps.targetPolicy);

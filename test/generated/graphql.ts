@@ -334,7 +334,7 @@ export type UpdatePushConnectionInput = {
   name?: string | null | undefined;
   templateSuiteAll?: boolean | null | undefined;
   templateSuites?: Array<string | number> | null | undefined;
-  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, and an internationalised host name is stored in its punycode (xn--) form. */
+  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, and an internationalised host name is stored in its punycode (xn--) form. A URL on another origin (scheme, host or port) is rejected unless the same update sends the value of every secret header again or removes it. */
   url?: string | null | undefined;
 };
 

@@ -1,0 +1,132 @@
+/**
+ * A secret header is masked in API output, so an ADMIN key that reads the connection gets only
+ * "********". Moving the connection to another origin must not carry the stored value along,
+ * because any ADMIN key could then read every secret header by pointing the URL at a server of
+ * its own and sending a test message.
+ */
+import { randomBytes } from 'node:crypto';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { waitFor } from '../support/wait';
+import { PushLog } from '../../src/delivery/push-log.entity';
+import { bearer, okData, postGraphQL } from './security-support';
+
+let app: TestApp;
+let ownerListener: TestListener;
+let otherListener: TestListener;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  ownerListener = await startListener();
+  otherListener = await startListener();
+});
+
+afterAll(async () => {
+  await ownerListener?.close();
+  await otherListener?.close();
+  await app?.stop();
+});
+
+const call = (query: string, variables: Record<string, unknown> = {}) => postGraphQL(app.url, query, variables, bearer(app.adminKey));
+
+const UPDATE = 'mutation ($id: ID!, $input: UpdatePushConnectionInput!) { updatePushConnection(id: $id, input: $input) { id url headers { name value } } }';
+
+/** Creates an enabled connection to the owner's listener with a secret Authorization header, and returns its id and the secret. */
+async function createWithSecret(): Promise<{ id: string; secret: string }> {
+  const secret = `Bearer ${randomBytes(16).toString('hex')}`;
+  const created = okData(
+    await call('mutation ($input: CreatePushConnectionInput!) { createPushConnection(input: $input) { id } }', {
+      input: {
+        name: `CRM ${randomBytes(4).toString('hex')}`,
+        url: ownerListener.url,
+        eventTypes: ['SignCompleted'],
+        headers: [
+          { name: 'Authorization', value: secret, secret: true },
+          { name: 'X-Tenant', value: 'acme' },
+        ],
+      },
+    }),
+  );
+  const id: string = created.createPushConnection.id;
+  okData(await call('mutation ($id: ID!) { enablePushConnection(id: $id) { id } }', { id }));
+  return { id, secret };
+}
+
+/** Sends a test message, waits until its attempt is logged and returns the message id. */
+async function sendTest(id: string): Promise<string> {
+  const test = okData(await call('mutation ($id: ID!) { sendTestMessage(connectionId: $id) { id } }', { id }));
+  const messageId: string = test.sendTestMessage.id;
+  await waitFor(async () => (await app.app.services.orm.em.fork().count(PushLog, { messageId })) > 0, {
+    description: `a push log row of ${messageId}`,
+  });
+  return messageId;
+}
+
+function requestsWith(listener: TestListener, authorization: string) {
+  return listener.requests.filter((request) => request.headers.authorization === authorization);
+}
+
+async function storedUrlOf(id: string): Promise<string> {
+  return okData(await call('query ($id: ID!) { pushConnection(id: $id) { url } }', { id })).pushConnection.url;
+}
+
+describe('secret header on a URL change', () => {
+  it('rejects another origin keeping it', async () => {
+    const { id, secret } = await createWithSecret();
+
+    // The caller changes only the URL and never sends the secret, as an ADMIN key that does not know it would.
+    const response = await call(UPDATE, { id, input: { url: otherListener.url } });
+
+    expect(response.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'headers' });
+    expect(response.body.errors?.[0].message).toBe(
+      `url moves the connection from ${new URL(ownerListener.url).origin} to ${new URL(otherListener.url).origin}, ` +
+        'and secret header "Authorization" would send its stored value there. ' +
+        'Send the header again with its value (not the mask) in the same update, or remove it.',
+    );
+    expect(await storedUrlOf(id)).toBe(ownerListener.url);
+    await sendTest(id);
+    expect(requestsWith(otherListener, secret)).toHaveLength(0);
+  });
+
+  it('rejects the mask sent back', async () => {
+    const { id } = await createWithSecret();
+    const headers = [
+      { name: 'X-Tenant', value: 'acme' },
+      { name: 'Authorization', value: '********', secret: true },
+    ];
+
+    const response = await call(UPDATE, { id, input: { url: otherListener.url, headers } });
+
+    expect(response.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'headers[1].value' });
+    expect(await storedUrlOf(id)).toBe(ownerListener.url);
+  });
+
+  it('sends a value sent again', async () => {
+    const { id } = await createWithSecret();
+    const replaced = `Bearer ${randomBytes(16).toString('hex')}`;
+
+    okData(await call(UPDATE, { id, input: { url: otherListener.url, headers: [{ name: 'Authorization', value: replaced, secret: true }] } }));
+    await sendTest(id);
+
+    expect(requestsWith(otherListener, replaced)).toHaveLength(1);
+  });
+
+  it('accepts another origin without it', async () => {
+    const { id } = await createWithSecret();
+
+    const updated = okData(await call(UPDATE, { id, input: { url: otherListener.url, headers: [{ name: 'X-Tenant', value: 'acme' }] } }));
+
+    expect(updated.updatePushConnection.url).toBe(otherListener.url);
+    expect(updated.updatePushConnection.headers).toEqual([{ name: 'X-Tenant', value: 'acme' }]);
+  });
+
+  it('keeps it on the same origin', async () => {
+    const { id, secret } = await createWithSecret();
+    const samePath = `${ownerListener.url}/moved`;
+
+    okData(await call(UPDATE, { id, input: { url: samePath } }));
+    await sendTest(id);
+
+    expect(requestsWith(ownerListener, secret).map((request) => request.url)).toEqual(['/webhook/moved']);
+  });
+});
