@@ -3,6 +3,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+const MESSAGE_ID_PATTERN = /^msg_[0-9A-Z]{26}$/;
+
+/** Reports whether `id` has the form of a push message id, as newMessageId makes them. */
+export function isMessageId(id: string): boolean {
+  return MESSAGE_ID_PATTERN.test(id);
+}
+
 /**
  * Creates a push message id: `msg_` and a 26-character ULID (48-bit millisecond time, then 80
  * random bits, Crockford base32), so ids sort by creation time.

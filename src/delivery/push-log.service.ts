@@ -5,6 +5,7 @@ import type { WorkspaceScope } from '../common/workspace-scope';
 import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
 import { ValidationError } from '../common/errors';
 import { checkFilteredConnectionId } from './connection-filter';
+import { isMessageId } from '../common/ids';
 
 /** Reads the push log of one workspace. */
 export class PushLogService {
@@ -29,10 +30,10 @@ export class PushLogService {
     if (filter.connectionId !== undefined && filter.connectionId !== null) {
       where.connectionId = await checkFilteredConnectionId(this.scope, 'filter.connectionId', filter.connectionId);
     }
-    if (filter.messageId) where.messageId = filter.messageId;
+    if (filter.messageId !== undefined && filter.messageId !== null) where.messageId = checkFilteredMessageId(filter.messageId);
     if (filter.eventType) where.eventType = filter.eventType;
     if (filter.outcome) where.outcome = filter.outcome;
-    if (filter.responseCode !== undefined && filter.responseCode !== null) where.responseCode = filter.responseCode;
+    if (filter.responseCode !== undefined && filter.responseCode !== null) where.responseCode = checkFilteredResponseCode(filter.responseCode);
     if (filter.from || filter.to) {
       if (filter.from && filter.to && filter.from > filter.to) {
         throw new ValidationError('filter.from', `filter.from (${filter.from.toISOString()}) is after filter.to (${filter.to.toISOString()}); swap them.`);
@@ -41,4 +42,23 @@ export class PushLogService {
     }
     return where as FilterQuery<PushLog>;
   }
+}
+
+/** Returns a message id filter value, or raises ValidationError for one that no message can have. */
+function checkFilteredMessageId(messageId: string): string {
+  if (isMessageId(messageId)) return messageId;
+  throw new ValidationError(
+    'filter.messageId',
+    `filter.messageId ${JSON.stringify(messageId.slice(0, 100))} is not a push message id: give an id such as msg_01JD5X7M3Q8ZP4N6R2T9V0W1YC, ` +
+      'as pushMessages and the push log return them, or omit the filter.',
+  );
+}
+
+/** Returns a response code filter value, or raises ValidationError for one that no attempt can have. */
+function checkFilteredResponseCode(responseCode: number): number {
+  if (responseCode === 0 || (responseCode >= 100 && responseCode <= 599)) return responseCode;
+  throw new ValidationError(
+    'filter.responseCode',
+    `filter.responseCode ${responseCode} is not a logged response code: give 0 (no response received) or an HTTP status from 100 to 599.`,
+  );
 }

@@ -7,11 +7,10 @@ import type { WorkspaceScope } from '../common/workspace-scope';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { checkPageSize, toPage, type Page } from '../graphql/pagination';
 import { checkFilteredConnectionId } from './connection-filter';
+import { isMessageId } from '../common/ids';
 
 /** How far back recoverFailedMessages may reach. */
 export const MAX_RECOVERY_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
-
-const MESSAGE_ID_PATTERN = /^msg_[0-9A-Z]{26}$/;
 
 export interface PushMessageServiceDeps {
   queue: DeliveryQueue;
@@ -32,7 +31,7 @@ export class PushMessageService {
   }
 
   async get(id: string): Promise<PushMessage> {
-    const message = MESSAGE_ID_PATTERN.test(id)
+    const message = isMessageId(id)
       ? await this.scope.em.findOne(PushMessage, { id, workspace: this.scope.workspaceId }, { populate: ['connection', 'event'] })
       : null;
     if (!message) throw NotFoundError.of('Push message', id);
@@ -141,7 +140,7 @@ function decodeMessageCursor(cursor: string | null | undefined): string | null {
   if (!cursor) return null;
   const decoded = Buffer.from(cursor, 'base64url').toString();
   const id = decoded.startsWith('id:') ? decoded.slice(3) : '';
-  if (!MESSAGE_ID_PATTERN.test(id)) {
+  if (!isMessageId(id)) {
     throw new ValidationError('after', `Cursor ${JSON.stringify(cursor)} is invalid: pass the endCursor of a previous page, or omit it.`);
   }
   return id;

@@ -93,6 +93,30 @@ describe('pushLogs filters', () => {
     const result = await app.request(PushLogsDocument, { filter: { from: new Date().toISOString(), to: startedAt.toISOString() } });
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
   });
+
+  it.each(['', 'abc', 'msg_01jd5x7m3q8zp4n6r2t9v0w1yc'])('rejects the message id %j', async (messageId) => {
+    const result = await app.request(PushLogsDocument, { filter: { messageId } });
+
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.messageId' });
+    expect(result.errors?.[0].message).toContain(`filter.messageId ${JSON.stringify(messageId)} is not a push message id`);
+  });
+
+  it.each([-5, 1, 99, 600, 99999])('rejects the response code %d', async (responseCode) => {
+    const result = await app.request(PushLogsDocument, { filter: { responseCode } });
+
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.responseCode' });
+    expect(result.errors?.[0].message).toBe(
+      `filter.responseCode ${responseCode} is not a logged response code: give 0 (no response received) or an HTTP status from 100 to 599.`,
+    );
+  });
+
+  it('accepts code 0 and a message id', async () => {
+    const noResponse = await logs({ responseCode: 0 });
+    const unknownMessage = await logs({ messageId: 'msg_01JD5X7M3Q8ZP4N6R2T9V0W1YC' });
+
+    expect(noResponse.totalCount).toBe(0);
+    expect(unknownMessage.totalCount).toBe(0);
+  });
 });
 
 describe('pushLogs connection filter errors', () => {

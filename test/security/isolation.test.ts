@@ -55,6 +55,8 @@ interface ForeignProbe {
   variables: (target: string, b: Seeded) => Variables;
   /** True for a filter argument, whose result is an empty list, not an error. */
   filter?: true;
+  /** An id of the probed kind that no row has (MISSING_ID unless set). */
+  missingId?: string;
 }
 
 /** How a subscription is fed and how its payload names the object that caused it. */
@@ -81,6 +83,8 @@ interface OperationCase {
 
 /** An id that no table contains. */
 const MISSING_ID = '987654321';
+/** A push message id that no message has. */
+const MISSING_MESSAGE_ID = 'msg_01JD5X7M3Q8ZP4N6R2T9V0W1YC';
 const A_TAG = 'ALPHAMARK';
 const B_TAG = 'BRAVO';
 
@@ -109,7 +113,7 @@ const OPERATIONS: Record<string, OperationCase> = {
     own: () => ({}),
     foreign: [
       { id: (a) => a.connectionId, variables: (connectionId) => ({ filter: { connectionId } }) },
-      { id: (a) => a.messageId, variables: (messageId) => ({ filter: { messageId } }), filter: true },
+      { id: (a) => a.messageId, variables: (messageId) => ({ filter: { messageId } }), filter: true, missingId: MISSING_MESSAGE_ID },
     ],
   },
   'Query.pushLog': {
@@ -683,12 +687,13 @@ describe('workspace isolation', () => {
       for (const [index, probe] of operation.foreign!.entries()) {
         const foreignId = probe.id(a);
         const foreign = await call(key, operation.query, probe.variables(foreignId, b));
-        const missing = await call(key, operation.query, probe.variables(MISSING_ID, b));
+        const missingId = probe.missingId ?? MISSING_ID;
+        const missing = await call(key, operation.query, probe.variables(missingId, b));
 
         const label = `${name} probe ${index + 1}`;
         expectNothingOfA(foreign, label);
         const foreignShape = errorShape(foreign, foreignId);
-        expect({ label, ...foreignShape }).toEqual({ label, ...errorShape(missing, MISSING_ID) });
+        expect({ label, ...foreignShape }).toEqual({ label, ...errorShape(missing, missingId) });
         expect({ label, errorCount: foreignShape.errorCount }).toEqual({ label, errorCount: probe.filter ? 0 : 1 });
       }
     }
