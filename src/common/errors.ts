@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** GraphQL `extensions.code` values that docpush returns. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'SERVICE_UNAVAILABLE';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'SERVICE_UNAVAILABLE' | 'SUBSCRIPTION_ENDED';
 
 /**
  * Base class of every error that is safe to show to an API caller. The message names the
@@ -61,4 +61,12 @@ export class ConflictError extends DocpushError {
  */
 export class ServiceUnavailableError extends DocpushError {
   readonly code = 'SERVICE_UNAVAILABLE' as const;
+}
+
+/**
+ * The end of a subscription by the server, which may have skipped events. The message names the
+ * reason and how to read what the stream skipped before subscribing again.
+ */
+export class SubscriptionEndedError extends DocpushError {
+  readonly code = 'SUBSCRIPTION_ENDED' as const;
 }

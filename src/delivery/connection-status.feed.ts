@@ -47,6 +47,8 @@ export class ConnectionStatusFeed {
     return this.emitter.listenerCount('status');
   }
 
+  // NOTE: a status change notified while the LISTEN connection is lost never reaches subscribers.
+  // Unlike deliveryLog, no catch-up follows the reconnection, because connections keep no change history to read.
   async start(): Promise<void> {
     this.subscription ??= await this.listener.subscribe(CONNECTION_STATUS_CHANNEL, { onPayload: (payload) => void this.onNotification(payload) });
   }

@@ -7,6 +7,8 @@ import type { Logger } from '../common/logger';
 import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 import { throttledWarning } from '../jobs/throttled-warning';
 import type { PushLog } from './push-log.entity';
+import { RecentIds } from './recent-ids';
+import { SubscriptionEndedError } from '../common/errors';
 
 /**
  * PostgreSQL NOTIFY channel that announces new push log rows. Each payload is `{"ids":[…]}`
@@ -31,6 +33,20 @@ const EMPTY_PAYLOAD = JSON.stringify({ ids: [] });
 const MAX_IDS_PER_LOAD = 500;
 
 const INVALID_PAYLOAD_WARNING_INTERVAL_MS = 30_000;
+
+/**
+ * How long before a lost LISTEN connection the catch-up after it reaches back, by the rows'
+ * created_at. A row is created when its attempt ends and notified when its transaction commits,
+ * and the writer's clock may differ from this process's, so the catch-up starts this much earlier.
+ */
+export const CATCH_UP_LEAD_MS = 10_000;
+
+/**
+ * Maximum number of rows that one catch-up streams. Past it, the feed ends its subscriptions
+ * with an error that directs clients to the push log instead. It stays below Repeater's limit
+ * of 1024 values waiting for a subscriber, because the rows are emitted at once.
+ */
+export const MAX_CATCH_UP_ROWS = 1000;
 
 export interface DeliveryLogFilter {
   workspaceId: number;
@@ -77,6 +93,11 @@ export function deliveryLogNotifications(ids: readonly number[]): string[] {
  * with one query, at most 500 per query and one query at a time. Ids that arrive during a load
  * wait for the next one. Rows are emitted in ascending id order within a load, and loads
  * follow the order in which the ids arrived. The connection is re-established after a failure.
+ *
+ * Notifications sent while the LISTEN connection is lost never arrive, so after a reconnection
+ * the feed loads the rows created since CATCH_UP_LEAD_MS before the loss and streams those it has
+ * not streamed yet. These rows may come after rows notified since the reconnection.
+ * NOTE: a row created earlier than that, whose transaction committed during the loss, is missed.
  */
 export class DeliveryLogFeed {
   private readonly emitter = new EventEmitter();
@@ -91,6 +112,13 @@ export class DeliveryLogFeed {
   private readonly workspaceSubscribers = new Map<number, number>();
   private loadScheduled = false;
   private loading: Promise<void> | null = null;
+  /** Ids of the rows streamed lately, so that a catch-up skips them. */
+  private readonly streamedIds = new RecentIds(2 * CATCH_UP_LEAD_MS);
+  /** When the LISTEN connection was lost, or null while it is up and before it first comes up. */
+  private lostAt: number | null = null;
+  private connectedOnce = false;
+  /** Start of the rows that the next load must stream before the notified ids, after a reconnection. */
+  private catchUpFrom: Date | null = null;
   private readonly warnInvalidPayload: (error: unknown) => void;
 
   constructor(
@@ -108,7 +136,10 @@ export class DeliveryLogFeed {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.subscription ??= await this.listener.subscribe(DELIVERY_LOG_CHANNEL, { onPayload: (payload) => this.onNotification(payload) });
+    this.subscription ??= await this.listener.subscribe(DELIVERY_LOG_CHANNEL, {
+      onPayload: (payload) => this.onNotification(payload),
+      onConnectionChange: (connected) => this.onConnectionChange(connected),
+    });
   }
 
   /** Ends the subscription and the streams of its subscribers. The shared listener keeps running. */
@@ -142,16 +173,36 @@ export class DeliveryLogFeed {
           // only this subscription lets the other subscribers receive the rest of the load.
           detach();
           this.logger.warn({ err: error, workspaceId: filter.workspaceId }, 'ended a deliveryLog subscription whose client read too slowly');
-          stop(new Error('The deliveryLog subscription ended because its client read push logs more slowly than they were written.', { cause: error }));
+          stop(
+            new SubscriptionEndedError(
+              'The deliveryLog subscription ended because its client read push logs more slowly than they were written. ' +
+                'Read the rows it missed with pushLogs, then subscribe again.',
+            ),
+          );
         }
       };
-      const onStop = () => stop();
+      const onStop = (error?: Error) => stop(error);
       this.emitter.on('log', onLog);
       this.emitter.once('stop', onStop);
       this.addWorkspaceSubscriber(filter.workspaceId);
       await stop;
       detach();
     });
+  }
+
+  private onConnectionChange(connected: boolean): void {
+    if (!connected) {
+      if (this.connectedOnce && this.lostAt === null && !this.stopped) this.lostAt = Date.now();
+      return;
+    }
+    this.connectedOnce = true;
+    if (this.lostAt === null) return;
+    const lostAt = this.lostAt;
+    this.lostAt = null;
+    if (this.subscriberCount === 0) return;
+    this.catchUpFrom = new Date(lostAt - CATCH_UP_LEAD_MS);
+    this.logger.info({ lostAt: new Date(lostAt), catchUpFrom: this.catchUpFrom }, 'delivery log notifications resumed, streaming the rows written meanwhile');
+    this.scheduleLoad();
   }
 
   private onNotification(payload: string | undefined): void {
@@ -177,12 +228,17 @@ export class DeliveryLogFeed {
       this.loadScheduled = false;
       this.loading = this.loadPendingIds().finally(() => {
         this.loading = null;
-        if (this.pendingIds.size > 0) this.scheduleLoad();
+        if (this.pendingIds.size > 0 || this.catchUpFrom !== null) this.scheduleLoad();
       });
     });
   }
 
   private async loadPendingIds(): Promise<void> {
+    if (this.catchUpFrom !== null) {
+      const from = this.catchUpFrom;
+      this.catchUpFrom = null;
+      await this.catchUp(from);
+    }
     while (this.pendingIds.size > 0) {
       if (this.subscriberCount === 0) {
         this.pendingIds.clear();
@@ -217,7 +273,54 @@ export class DeliveryLogFeed {
     }
     this.logger.debug({ requested: ids.length, loaded: logs.length }, 'loaded notified push log rows');
     if (this.stopped) return;
-    for (const log of logs) this.emitter.emit('log', log);
+    this.emitUnstreamed(logs);
+  }
+
+  /**
+   * Streams the rows of the subscribed workspaces created at or after `from` that were not
+   * streamed yet. When there are more than MAX_CATCH_UP_ROWS, or the rows cannot be loaded, it
+   * ends every subscription with an error instead, so that clients read the push log and
+   * subscribe again rather than miss rows without knowing.
+   */
+  private async catchUp(from: Date): Promise<void> {
+    let logs: PushLog[];
+    try {
+      logs = await loadPushLogsSince(this.orm.em.fork(), [...this.workspaceSubscribers.keys()], from, MAX_CATCH_UP_ROWS + 1);
+    } catch (error) {
+      this.logger.error({ err: error, catchUpFrom: from }, 'failed to load the push log rows written while notifications were lost');
+      this.endSubscriptions(from, 'the push log rows written meanwhile could not be loaded');
+      return;
+    }
+    if (this.stopped) return;
+    if (logs.length > MAX_CATCH_UP_ROWS) {
+      this.endSubscriptions(from, `more than ${MAX_CATCH_UP_ROWS} push log rows were written meanwhile`);
+      return;
+    }
+    const streamed = this.emitUnstreamed(logs);
+    this.logger.info({ catchUpFrom: from, loaded: logs.length, streamed }, 'streamed the push log rows written while notifications were lost');
+  }
+
+  /** Ends every subscription with an error that names the time from which the client should read the push log. */
+  private endSubscriptions(from: Date, reason: string): void {
+    this.logger.warn({ catchUpFrom: from, reason, subscribers: this.subscriberCount }, 'ended the deliveryLog subscriptions after lost notifications');
+    const error = new SubscriptionEndedError(
+      `The deliveryLog subscription ended because the server lost its database notifications for a while and ${reason}. ` +
+        `Read the rows with pushLogs(filter: { from: "${from.toISOString()}" }), then subscribe again.`,
+    );
+    this.emitter.emit('stop', error);
+  }
+
+  /** Emits the rows not streamed before, in the given order, and returns how many it emitted. */
+  private emitUnstreamed(logs: PushLog[]): number {
+    let emitted = 0;
+    for (const log of logs) {
+      const id = Number(log.id);
+      if (this.streamedIds.has(id)) continue;
+      this.streamedIds.add(id);
+      this.emitter.emit('log', log);
+      emitted += 1;
+    }
+    return emitted;
   }
 
   private addWorkspaceSubscriber(workspaceId: number): void {
@@ -266,6 +369,17 @@ const LOAD_PUSH_LOGS: PreparedStatement = {
  */
 async function loadPushLogs(em: EntityManager, ids: number[], workspaceIds: number[]): Promise<PushLog[]> {
   const rows = await executePrepared<{ log: Record<string, unknown> }>(em, LOAD_PUSH_LOGS, [ids, workspaceIds]);
+  return rows.map((row) => rowToProperties(row.log, PUSH_LOG_VALUE_COLUMNS) as unknown as PushLog);
+}
+
+const LOAD_PUSH_LOGS_SINCE: PreparedStatement = {
+  name: 'docpush_load_push_logs_since',
+  text: 'select row_to_json(l) as log from push_logs l where l.workspace_id = any($1::int[]) and l.created_at >= $2 order by l.id limit $3',
+};
+
+/** Loads up to `limit` push log rows of the workspaces created at or after `from`, in id order. */
+async function loadPushLogsSince(em: EntityManager, workspaceIds: number[], from: Date, limit: number): Promise<PushLog[]> {
+  const rows = await executePrepared<{ log: Record<string, unknown> }>(em, LOAD_PUSH_LOGS_SINCE, [workspaceIds, from, limit]);
   return rows.map((row) => rowToProperties(row.log, PUSH_LOG_VALUE_COLUMNS) as unknown as PushLog);
 }
 

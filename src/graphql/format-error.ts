@@ -1,4 +1,4 @@
-import { isEnumType, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isEnumType, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DocpushError } from '../common/errors';
 import type { Logger } from '../common/logger';
@@ -12,7 +12,10 @@ import type { Logger } from '../common/logger';
 export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
   const withFix = (message: string) => withEnumValues(schema, withTokenLimitFix(message));
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    // graphql-ws reports an error thrown by a subscription's event stream as a GraphQLError
+    // without a path, which unwrapResolverError leaves wrapped.
+    const unwrapped = unwrapResolverError(error);
+    const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DocpushError ? unwrapped.originalError : unwrapped;
     if (original instanceof DocpushError) {
       const extensions: Record<string, unknown> = { code: original.code };
       if (original.field) extensions.field = original.field;

@@ -1,0 +1,44 @@
+/**
+ * Remembers the ids added during the last `retainMs`, so that rows loaded twice can be
+ * recognised. Old ids are dropped only when new ones are added, and only those added more than
+ * `retainMs` before the newest, so a pause without additions keeps every id of the window
+ * before it.
+ */
+export class RecentIds {
+  private readonly members = new Set<number>();
+  private ids: number[] = [];
+  private addedAt: number[] = [];
+  /** Index of the oldest id still kept in `ids` and `addedAt`. */
+  private head = 0;
+
+  constructor(private readonly retainMs: number) {}
+
+  has(id: number): boolean {
+    return this.members.has(id);
+  }
+
+  add(id: number, now: number = Date.now()): void {
+    if (this.members.has(id)) return;
+    this.members.add(id);
+    this.ids.push(id);
+    this.addedAt.push(now);
+    this.dropOlderThan(now - this.retainMs);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  private dropOlderThan(cutoff: number): void {
+    while (this.head < this.ids.length && this.addedAt[this.head] < cutoff) {
+      this.members.delete(this.ids[this.head]);
+      this.head += 1;
+    }
+    // Compacts the arrays once most of them is dropped, so they do not grow without bound.
+    if (this.head > 1024 && this.head * 2 > this.ids.length) {
+      this.ids = this.ids.slice(this.head);
+      this.addedAt = this.addedAt.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * deliveryLog after the process's LISTEN connection is lost. The test keeps the listener from
+ * reconnecting by disallowing new connections to the test database, writes push log rows in
+ * that time, whose notifications no listener receives, then allows connections again.
+ */
+import pg from 'pg';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
+import { findListenBackendPids } from '../support/listen-backends';
+import { waitFor } from '../support/wait';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { MAX_CATCH_UP_ROWS } from '../../src/delivery/delivery-log.feed';
+import { collectSubscription, createEnabledConnection, WAIT_TIMEOUT_MS } from '../reliability/reliability-support';
+import { DeliveryLogDocument } from '../generated/graphql';
+
+let app: TestApp;
+let seeded: SeededWorkspace;
+let listener: TestListener;
+/** A connection to the test database, opened before connections are disallowed. */
+let client: pg.Client;
+/** A connection to the server's postgres database, because a database cannot disallow connections to itself. */
+let admin: pg.Client;
+let databaseName: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  seeded = await seedWorkspace(app);
+  listener = await startListener();
+  client = new pg.Client({ connectionString: app.databaseUrl });
+  await client.connect();
+  databaseName = (await client.query<{ name: string }>('select current_database() as name')).rows[0].name;
+  const adminUrl = new URL(app.databaseUrl);
+  adminUrl.pathname = '/postgres';
+  admin = new pg.Client({ connectionString: adminUrl.toString() });
+  await admin.connect();
+});
+
+afterAll(async () => {
+  await admin?.query(`alter database "${databaseName}" allow_connections true`).catch(() => undefined);
+  await admin?.end();
+  await client?.end();
+  await listener?.close();
+  await app?.stop();
+});
+
+/** Delivers one event to a new connection and a new subscriber, and returns both with the streamed row's id. */
+async function deliverOneStreamed() {
+  const connection = await createEnabledConnection(app, { url: listener.url });
+  const stream = collectSubscription(app.wsClient(), DeliveryLogDocument, { connectionId: connection.id });
+  await waitFor(() => app.app.services.deliveryLogFeed.subscriberCount > 0, { description: 'the deliveryLog subscriber' });
+  const record = await seedRecord(app, seeded);
+  await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+  const [first] = await stream.waitForCount(1);
+  return { connection, stream, firstId: first.deliveryLog.id };
+}
+
+/**
+ * Terminates the LISTEN connection while new connections are disallowed, runs `write` once the
+ * listener has noticed the loss, and allows connections again.
+ */
+async function whileListenIsLost(write: () => Promise<void>): Promise<void> {
+  const [listenPid] = await findListenBackendPids(app.databaseUrl);
+  await admin.query(`alter database "${databaseName}" allow_connections false`);
+  await admin.query('select pg_terminate_backend($1)', [listenPid]);
+  await waitFor(() => !app.app.services.channelListener.connected, { description: 'the lost LISTEN connection' });
+  await write();
+  await admin.query(`alter database "${databaseName}" allow_connections true`);
+}
+
+/** Inserts `count` copies of push log row `id`, created now, and returns the new ids in ascending order. */
+async function copyLogRow(id: string, count: number): Promise<string[]> {
+  const columns = (
+    await client.query<{ name: string }>(
+      `select column_name as name from information_schema.columns where table_name = 'push_logs' and column_name not in ('id', 'created_at') order by ordinal_position`,
+    )
+  ).rows.map((row) => `"${row.name}"`);
+  const list = columns.join(', ');
+  const inserted = await client.query<{ id: string }>(
+    `insert into push_logs (${list}, created_at) select ${list}, now() from push_logs, generate_series(1, $2) where id = $1 returning id`,
+    [id, count],
+  );
+  return inserted.rows.map((row) => String(row.id)).sort((a, b) => Number(a) - Number(b));
+}
+
+describe('deliveryLog after a lost LISTEN connection', () => {
+  it('streams rows written meanwhile once', async () => {
+    const { stream, firstId } = await deliverOneStreamed();
+    let written: string[] = [];
+
+    await whileListenIsLost(async () => {
+      written = await copyLogRow(firstId, 5);
+    });
+
+    await stream.waitForCount(6, WAIT_TIMEOUT_MS);
+    const streamedIds = stream.received.map((event) => event.deliveryLog.id);
+    expect(streamedIds).toEqual([firstId, ...written]);
+    stream.unsubscribe();
+  });
+
+  it('ends subscriptions past the catch-up limit', async () => {
+    const { stream, firstId } = await deliverOneStreamed();
+
+    await whileListenIsLost(async () => {
+      await copyLogRow(firstId, MAX_CATCH_UP_ROWS + 1);
+    });
+
+    await expect(stream.waitForCount(MAX_CATCH_UP_ROWS + 10, WAIT_TIMEOUT_MS)).rejects.toThrow(
+      /The deliveryLog subscription ended because the server lost its database notifications for a while and more than 1000 push log rows were written meanwhile\. Read the rows with pushLogs\(filter: \{ from: \\?"/,
+    );
+  });
+});
