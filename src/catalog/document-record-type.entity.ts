@@ -5,14 +5,14 @@ import { Workspace } from '../workspace/workspace.entity';
 @ObjectType({ simpleResolvers: true, description: 'A kind of document record, such as "Contract" or "Invoice".' })
 @Entity({ tableName: 'document_record_types' })
 export class DocumentRecordType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The document record type id.' })
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
   @ManyToOne(() => Workspace, { deleteRule: 'cascade' })
   workspace!: Workspace;
 
-  @Field()
+  @Field({ description: 'Display name, such as "Contract".' })
   @Property({ type: 'string', length: 200 })
   name!: string;
 }

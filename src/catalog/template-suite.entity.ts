@@ -5,14 +5,14 @@ import { Workspace } from '../workspace/workspace.entity';
 @ObjectType({ simpleResolvers: true, description: 'A set of templates that a document record is created from.' })
 @Entity({ tableName: 'template_suites' })
 export class TemplateSuite {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The template suite id.' })
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
   @ManyToOne(() => Workspace, { deleteRule: 'cascade' })
   workspace!: Workspace;
 
-  @Field()
+  @Field({ description: 'Display name.' })
   @Property({ type: 'string', length: 200 })
   name!: string;
 }

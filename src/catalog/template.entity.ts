@@ -5,10 +5,10 @@ import { Workspace } from '../workspace/workspace.entity';
 import { TemplateSuite } from './template-suite.entity';
 import type { TemplateLayout } from '../rendering/document-content';
 
-@ObjectType({ simpleResolvers: true, description: 'A template of a template suite, with the default layout design its documents render with.' })
+@ObjectType({ simpleResolvers: true, description: 'A template of a template suite, with the layout design that its documents render with.' })
 @Entity({ tableName: 'templates' })
 export class Template {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The template id.' })
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
@@ -18,7 +18,7 @@ export class Template {
   @ManyToOne(() => TemplateSuite, { deleteRule: 'cascade' })
   templateSuite!: TemplateSuite;
 
-  @Field()
+  @Field({ description: 'Display name; generated file names are built from it and the record name.' })
   @Property({ type: 'string', length: 200 })
   name!: string;
 

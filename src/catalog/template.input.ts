@@ -18,7 +18,7 @@ export class UpdateTemplateInput {
   @Field(() => ID, { nullable: true, description: 'Moves the template to another template suite of this workspace.' })
   templateSuiteId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New display name, 1 to 200 characters.' })
   name?: string | null;
 
   @Field(() => TemplateLayoutInput, { nullable: true, description: 'Layout changes; omitted layout fields keep their value.' })

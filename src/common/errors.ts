@@ -33,13 +33,36 @@ export class ValidationError extends DocpushError {
   }
 }
 
+/**
+ * The query that lists the ids of each entity, with the phrase for what it lists, keyed by the
+ * label that services pass to NotFoundError.of.
+ */
+const LISTING_QUERIES: Readonly<Record<string, { query: string; lists: string }>> = {
+  'API key': { query: 'apiKeys', lists: 'its API keys' },
+  Document: { query: 'documents', lists: "a record's documents" },
+  'Document record': { query: 'documentRecords', lists: 'its document records' },
+  'Document record type': { query: 'documentRecordTypes', lists: 'its document record types' },
+  File: { query: 'files', lists: "a record's files" },
+  'Push connection': { query: 'pushConnections', lists: 'its push connections' },
+  'Push log': { query: 'pushLogs', lists: 'its push logs' },
+  'Push message': { query: 'pushMessages', lists: 'its push messages' },
+  Template: { query: 'templates', lists: 'its templates' },
+  'Template suite': { query: 'templateSuites', lists: 'its template suites' },
+  User: { query: 'users', lists: 'its users' },
+};
+
 export class NotFoundError extends DocpushError {
   readonly code = 'NOT_FOUND' as const;
 
-  /** Creates the error of an unknown id; `field` names the argument that held it. */
+  /**
+   * Creates the error of an unknown id; `field` names the argument that held it. The message
+   * ends with the fix: check the argument, or list the ids with the query that lists them.
+   */
   static of(entity: string, id: string | number, field = 'id'): NotFoundError {
-    const hint = field === 'id' ? '' : `: check ${field}`;
-    return new NotFoundError(`${entity} ${JSON.stringify(String(id))} was not found in this workspace${hint}.`, field);
+    const argument = field === 'id' ? 'the id' : field;
+    const listing = Object.hasOwn(LISTING_QUERIES, entity) ? LISTING_QUERIES[entity] : undefined;
+    const fix = listing ? `check ${argument}, or list ${listing.lists} with the ${listing.query} query` : `check ${argument}`;
+    return new NotFoundError(`${entity} ${JSON.stringify(String(id))} was not found in this workspace: ${fix}.`, field);
   }
 }
 

@@ -16,7 +16,7 @@ const URL_DESCRIPTION =
   'and an internationalised host name is stored in its punycode (xn--) form.';
 const HEADERS_DESCRIPTION = `Custom headers, at most ${MAX_HEADERS}, with names unique regardless of case.`;
 
-@InputType()
+@InputType({ description: "A custom header for a push connection's messages." })
 export class PushConnectionHeaderInput {
   @Field({
     description:
@@ -91,27 +91,27 @@ export class UpdatePushConnectionInput {
   @Field(() => [PushConnectionHeaderInput], { nullable: true, description: HEADERS_DESCRIPTION })
   headers?: PushConnectionHeaderInput[];
 
-  @Field(() => [DocumentRecordEventType], { nullable: true })
+  @Field(() => [DocumentRecordEventType], { nullable: true, description: 'Replaces the event types that trigger a push; at least one.' })
   eventTypes?: DocumentRecordEventType[];
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'As in CreatePushConnectionInput; false needs at least one template suite, given here or already stored.' })
   templateSuiteAll?: boolean;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'Replaces the template suite ids, used when templateSuiteAll is false.' })
   templateSuites?: string[];
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'As in CreatePushConnectionInput; false needs at least one document record type, given here or already stored.' })
   documentRecordTypeAll?: boolean;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'Replaces the document record type ids, used when documentRecordTypeAll is false.' })
   documentRecordTypes?: string[];
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: "Attach the record's uploaded files, as Base64, under files.uploaded." })
   attachFilesUploaded?: boolean;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: "Render the record's documents to every type in fileTypes and attach them, as Base64, under files.generated." })
   attachFilesGenerated?: boolean;
 
-  @Field(() => [FileTypeEnum], { nullable: true })
+  @Field(() => [FileTypeEnum], { nullable: true, description: 'Replaces the formats of the generated files; at least one while attachFilesGenerated is true.' })
   fileTypes?: FileType[];
 }

@@ -8,75 +8,75 @@ import { ConnectionType } from '../graphql/pagination';
 /** Shown in place of a secret header's value. */
 export const MASKED_VALUE = '********';
 
-@ObjectType('PushConnectionHeader', { simpleResolvers: true })
+@ObjectType('PushConnectionHeader', { simpleResolvers: true, description: 'A custom header of a push connection, sent with its messages.' })
 export class PushConnectionHeaderType {
-  @Field()
+  @Field({ description: 'The header name, as it was given.' })
   name!: string;
 
   @Field({ description: `The value with its variables; "${MASKED_VALUE}" for a secret header.` })
   value!: string;
 
-  @Field()
+  @Field({ description: "True when LEGITO.currentUser.* variables resolve to the workspace's default API user instead of the acting user." })
   useDefaultApiUser!: boolean;
 
-  @Field()
+  @Field({ description: 'True when the value is stored encrypted and masked in logs and API output.' })
   secret!: boolean;
 }
 
 @ObjectType('PushConnection', { simpleResolvers: true, description: "Where and when a workspace's events are pushed, with Legito's field names." })
 export class PushConnectionType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The connection id.' })
   id!: number;
 
   @Field({ description: 'UUID sent as pushConnectionSystemName in every message.' })
   systemName!: string;
 
-  @Field()
+  @Field({ description: 'Display name.' })
   name!: string;
 
-  @Field()
+  @Field({ description: 'The listener URL that each message is POSTed to, WHATWG-serialised as it was stored.' })
   url!: string;
 
-  @Field()
+  @Field({ description: 'True while events are pushed to the connection; a new connection starts disabled.' })
   enabled!: boolean;
 
-  @Field(() => [PushConnectionHeaderType])
+  @Field(() => [PushConnectionHeaderType], { description: "Custom headers for the connection's messages, in the order given." })
   headers!: PushConnectionHeaderType[];
 
-  @Field(() => [DocumentRecordEventType])
+  @Field(() => [DocumentRecordEventType], { description: 'Event types that trigger a push.' })
   eventTypes!: DocumentRecordEventType[];
 
-  @Field()
+  @Field({ description: 'True when records of any template suite, or of none, trigger the connection.' })
   templateSuiteAll!: boolean;
 
-  @Field(() => [ID])
+  @Field(() => [ID], { description: 'Template suite ids whose records trigger the connection while templateSuiteAll is false.' })
   templateSuites!: number[];
 
-  @Field()
+  @Field({ description: 'True when records of any document record type, or of none, trigger the connection.' })
   documentRecordTypeAll!: boolean;
 
-  @Field(() => [ID])
+  @Field(() => [ID], { description: 'Document record type ids whose records trigger the connection while documentRecordTypeAll is false.' })
   documentRecordTypes!: number[];
 
-  @Field()
+  @Field({ description: "True when each message carries the record's uploaded files, as Base64, under files.uploaded." })
   attachFilesUploaded!: boolean;
 
-  @Field()
+  @Field({ description: "True when each message carries the record's documents rendered to every type in fileTypes, as Base64, under files.generated." })
   attachFilesGenerated!: boolean;
 
-  @Field(() => [FileTypeEnum])
+  @Field(() => [FileTypeEnum], { description: 'Formats of the generated files; used while attachFilesGenerated is true.' })
   fileTypes!: FileType[];
 
   @Field(() => String, { nullable: true, description: 'Why docpush disabled the connection itself (410 Gone, failing too long).' })
   disabledReason!: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When an admin or docpush last disabled the connection; null while it is enabled and before it is first disabled.' })
   disabledAt!: Date | null;
 
-  @Field()
+  @Field({ description: 'When the connection was created.' })
   createdAt!: Date;
 
-  @Field()
+  @Field({ description: 'When the connection was last changed, including changes by docpush such as disabling it.' })
   updatedAt!: Date;
 
   /** The sealed current signing secret, kept from the entity for the `signingSecret` field; not in the schema. */

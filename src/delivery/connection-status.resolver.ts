@@ -5,6 +5,7 @@ import { scopeOf, type RequestContext } from '../graphql/context';
 import { findStreamedConnection } from './connection-filter';
 import { ApiKeyRole } from '../workspace/api-key.entity';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
+import { NEEDS_ADMIN_KEY } from '../graphql/auth-checker';
 
 @Resolver(() => PushConnectionStatusType)
 export class PushConnectionStatusResolver {
@@ -12,7 +13,7 @@ export class PushConnectionStatusResolver {
     description:
       'Streams each change of a push connection of the workspace (optionally of one connection): enabled, disabled or deleted by an admin, ' +
       'and DISABLED_BY_DOCPUSH when the listener answered 410 Gone or every attempt failed for DOCPUSH_DISABLE_AFTER (5 days by default). ' +
-      'ADMIN keys only.',
+      NEEDS_ADMIN_KEY,
     subscribe: async ({ args, context }) => {
       const { caller, services } = context as RequestContext;
       if (!caller) throw new UnauthenticatedError('An API key is required in the connection_init payload: { "authorization": "Bearer <key>" }.');
@@ -26,7 +27,7 @@ export class PushConnectionStatusResolver {
   })
   pushConnectionStatus(
     @Root() event: ConnectionStatusEvent,
-    @Arg('connectionId', () => ID, { nullable: true }) _connectionId: string | null,
+    @Arg('connectionId', () => ID, { nullable: true, description: 'Only changes of this push connection; NOT_FOUND for a deleted one.' }) _connectionId: string | null,
   ): PushConnectionStatusType {
     return toPushConnectionStatusType(event);
   }

@@ -8,7 +8,14 @@ export enum DeliveryOutcome {
   FAILED = 'FAILED',
 }
 
-registerEnumType(DeliveryOutcome, { name: 'DeliveryOutcome', description: 'SUCCEEDED for any 2xx response, FAILED otherwise.' });
+registerEnumType(DeliveryOutcome, {
+  name: 'DeliveryOutcome',
+  description: 'SUCCEEDED for any 2xx response, FAILED otherwise.',
+  valuesConfig: {
+    SUCCEEDED: { description: 'The listener responded with a 2xx status.' },
+    FAILED: { description: 'Any other status, or no response: not sent, refused, TLS error, time-out, or an attempt cut off by a stopped worker.' },
+  },
+});
 
 /**
  * One delivery attempt. Connection and event are plain columns, not foreign keys, so the log

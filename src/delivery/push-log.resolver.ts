@@ -7,13 +7,14 @@ import { scopeOf, type RequestContext } from '../graphql/context';
 import { ApiKeyRole } from '../workspace/api-key.entity';
 import { UnauthenticatedError } from '../common/errors';
 import { findStreamedConnection } from './connection-filter';
+import { NEEDS_ADMIN_KEY } from '../graphql/auth-checker';
 
 @Resolver(() => PushLogType)
 @Authorized(ApiKeyRole.ADMIN)
 export class PushLogResolver {
-  @Query(() => PushLogConnection, { description: 'Delivery attempts of the workspace, newest first.' })
+  @Query(() => PushLogConnection, { description: `Delivery attempts of the workspace, newest first. ${NEEDS_ADMIN_KEY}` })
   async pushLogs(
-    @Arg('filter', () => PushLogFilter, { nullable: true }) filter: PushLogFilter | null,
+    @Arg('filter', () => PushLogFilter, { nullable: true, description: 'Conditions on the attempts; all attempts when omitted.' }) filter: PushLogFilter | null,
     @Args() { first, after }: PageArgs,
     @Ctx() context: RequestContext,
   ) {
@@ -21,13 +22,13 @@ export class PushLogResolver {
     return { ...page, edges: page.edges.map((edge) => ({ ...edge, node: toPushLogType(edge.node) })) };
   }
 
-  @Query(() => PushLogType)
-  async pushLog(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext) {
+  @Query(() => PushLogType, { description: `One delivery attempt. ${NEEDS_ADMIN_KEY}` })
+  async pushLog(@Arg('id', () => ID, { description: 'Id of a push log of this workspace.' }) id: string, @Ctx() context: RequestContext) {
     return toPushLogType(await new PushLogService(scopeOf(context)).get(id));
   }
 
   @Subscription(() => PushLogType, {
-    description: 'Streams each push log row of the workspace as it is written, optionally for one connection or outcome. ADMIN keys only.',
+    description: `Streams each push log row of the workspace as it is written, optionally for one connection or outcome. ${NEEDS_ADMIN_KEY}`,
     subscribe: async ({ args, context }) => {
       const { caller, services } = context as RequestContext;
       if (!caller) throw new UnauthenticatedError('An API key is required in the connection_init payload: { "authorization": "Bearer <key>" }.');
@@ -42,8 +43,8 @@ export class PushLogResolver {
   })
   deliveryLog(
     @Root() log: PushLog,
-    @Arg('connectionId', () => ID, { nullable: true }) _connectionId: string | null,
-    @Arg('outcome', () => DeliveryOutcome, { nullable: true }) _outcome: DeliveryOutcome | null,
+    @Arg('connectionId', () => ID, { nullable: true, description: 'Only attempts of this push connection; NOT_FOUND for a deleted one.' }) _connectionId: string | null,
+    @Arg('outcome', () => DeliveryOutcome, { nullable: true, description: 'Only attempts with this outcome.' }) _outcome: DeliveryOutcome | null,
   ): PushLogType {
     return toPushLogType(log);
   }

@@ -6,19 +6,19 @@ import { ConnectionType } from '../graphql/pagination';
 
 @ObjectType('PushLog', { simpleResolvers: true, description: 'One delivery attempt of a push message.' })
 export class PushLogType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The push log id.' })
   id!: number;
 
   @Field(() => ID, { description: 'Kept after the connection is deleted.' })
   connectionId!: number;
 
-  @Field()
+  @Field({ description: "The connection's name at the time of the attempt." })
   connectionName!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The timeline event that the message pushes.' })
   eventId!: number;
 
-  @Field(() => DocumentRecordEventType)
+  @Field(() => DocumentRecordEventType, { description: 'Type of the event pushed.' })
   eventType!: DocumentRecordEventType;
 
   @Field(() => ID, { description: 'The webhook-id header; the same on every attempt of one message.' })
@@ -27,7 +27,7 @@ export class PushLogType {
   @Field(() => Int, { description: 'Attempt number, from 1.' })
   attempt!: number;
 
-  @Field()
+  @Field({ description: 'The URL the request was sent to.' })
   requestUrl!: string;
 
   @Field(() => GraphQLJSONObject, { description: 'Sent headers; values of secret headers are masked.' })
@@ -43,7 +43,7 @@ export class PushLogType {
   @Field(() => Int, { description: '0 when no HTTP response was received: not sent, DNS failure, refused, TLS error, or a time-out before the response headers.' })
   responseCode!: number;
 
-  @Field(() => GraphQLJSONObject)
+  @Field(() => GraphQLJSONObject, { description: 'Response headers with lower-case names; repeated headers joined with ", ". Empty when no response was received.' })
   responseHeaders!: Record<string, string>;
 
   @Field({ description: 'The response body, capped; Base64 when responseBodyEncoding is base64.' })
@@ -52,40 +52,40 @@ export class PushLogType {
   @Field({ description: 'utf8, or base64 for a body that was not valid UTF-8 text or contained a NUL byte.' })
   responseBodyEncoding!: string;
 
-  @Field()
+  @Field({ description: 'True when the body was longer than DOCPUSH_RESPONSE_BODY_LIMIT (64 KiB by default) and was cut there.' })
   responseBodyTruncated!: boolean;
 
   @Field({ description: 'The failure reason, then a sentence on each custom header left out of the request; empty on success.' })
   responseError!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Duration of the attempt in milliseconds.' })
   durationMs!: number;
 
-  @Field(() => DeliveryOutcome)
+  @Field(() => DeliveryOutcome, { description: 'SUCCEEDED for a 2xx response, FAILED otherwise.' })
   outcome!: DeliveryOutcome;
 
   @Field({ description: 'True for messages sent by sendTestMessage.' })
   isTest!: boolean;
 
-  @Field()
+  @Field({ description: 'When the attempt was logged; the from and to filters compare this time.' })
   createdAt!: Date;
 }
 
 @InputType({ description: 'Conditions on push logs; all given conditions must hold.' })
 export class PushLogFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Attempts of this push connection, deleted connections included.' })
   connectionId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Attempts of this push message (its webhook-id).' })
   messageId?: string;
 
-  @Field(() => DocumentRecordEventType, { nullable: true })
+  @Field(() => DocumentRecordEventType, { nullable: true, description: 'Attempts that pushed an event of this type.' })
   eventType?: DocumentRecordEventType;
 
-  @Field(() => DeliveryOutcome, { nullable: true })
+  @Field(() => DeliveryOutcome, { nullable: true, description: 'Attempts with this outcome.' })
   outcome?: DeliveryOutcome;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Attempts with this response code; 0 for attempts that received no response.' })
   responseCode?: number;
 
   @Field(() => Date, { nullable: true, description: 'Attempts at or after this time.' })

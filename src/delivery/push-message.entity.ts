@@ -14,7 +14,22 @@ export enum PushMessageState {
   CANCELLED = 'CANCELLED',
 }
 
-registerEnumType(PushMessageState, { name: 'PushMessageState' });
+registerEnumType(PushMessageState, {
+  name: 'PushMessageState',
+  description: 'Where a push message is in its delivery; SUCCEEDED, FAILED and CANCELLED are final until an admin sends it again.',
+  valuesConfig: {
+    PENDING: { description: 'Waiting for its first attempt, or queued again by recoverFailedMessages; it waits while its connection is disabled.' },
+    DELIVERING: { description: 'An attempt is in flight. One left by a stopped worker is attempted again once its lock lifetime (DOCPUSH_JOB_LOCK_LIFETIME) has passed.' },
+    SUCCEEDED: { description: 'An attempt received a 2xx response.' },
+    RETRY_SCHEDULED: { description: 'The last attempt failed; the next one is due at nextAttemptAt.' },
+    FAILED: {
+      description:
+        'Given up: the retry schedule ran out (8 attempts by default), the listener answered 410 Gone, or the message was too large to build. ' +
+        'resendPushMessage or recoverFailedMessages sends it again.',
+    },
+    CANCELLED: { description: 'Its connection was deleted before the message was delivered.' },
+  },
+});
 
 /** One event × triggered connection; every attempt of it carries the same `webhook-id`. */
 @Entity({ tableName: 'push_messages' })

@@ -10,16 +10,16 @@ export class PushMessageType {
   @Field(() => ID, { description: 'The webhook-id header of every attempt.' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The push connection the message is sent to.' })
   connectionId!: number;
 
   @Field(() => ID, { description: 'The event pushed; for a test message, an event of the internal sample record.' })
   eventId!: number;
 
-  @Field(() => DocumentRecordEventType)
+  @Field(() => DocumentRecordEventType, { description: 'Type of the event pushed.' })
   eventType!: DocumentRecordEventType;
 
-  @Field(() => PushMessageState)
+  @Field(() => PushMessageState, { description: 'Where the message is in its delivery.' })
   state!: PushMessageState;
 
   @Field(() => Int, { description: 'Attempts started so far, including one in flight or abandoned by a stopped worker.' })
@@ -37,19 +37,19 @@ export class PushMessageType {
   @Field({ description: 'True for messages sent by sendTestMessage.' })
   isTest!: boolean;
 
-  @Field()
+  @Field({ description: 'When the message was created.' })
   createdAt!: Date;
 
-  @Field()
+  @Field({ description: 'When the message last changed, such as at the start or end of an attempt.' })
   updatedAt!: Date;
 }
 
 @InputType({ description: 'Conditions on push messages; all given conditions must hold.' })
 export class PushMessageFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Messages of this push connection, deleted connections included.' })
   connectionId?: string;
 
-  @Field(() => PushMessageState, { nullable: true })
+  @Field(() => PushMessageState, { nullable: true, description: 'Messages in this state.' })
   state?: PushMessageState;
 
   @Field({ nullable: true, description: 'True for test messages only, false for real ones only.' })
@@ -85,28 +85,28 @@ export function toPushMessageType(message: PushMessage): PushMessageType {
   description: "A change of a push connection's enabled state, with the connection's state as read when the change was streamed.",
 })
 export class PushConnectionStatusType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The push connection that changed.' })
   connectionId!: number;
 
-  @Field()
+  @Field({ description: "The connection's name." })
   name!: string;
 
-  @Field(() => PushConnectionStatusChange)
+  @Field(() => PushConnectionStatusChange, { description: 'What changed and who changed it.' })
   change!: PushConnectionStatusChange;
 
-  @Field()
+  @Field({ description: 'Whether the connection is enabled now.' })
   enabled!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Why docpush disabled the connection itself; null after an admin action.' })
   disabledReason!: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the connection was last disabled; null while it is enabled and before it is first disabled.' })
   disabledAt!: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'Time of the first failed attempt since the last success; null while attempts succeed.' })
   failingSince!: Date | null;
 
-  @Field()
+  @Field({ description: 'When this server read the change, shortly after it was committed.' })
   receivedAt!: Date;
 }
 

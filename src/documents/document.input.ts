@@ -27,49 +27,49 @@ registerEnumType(ContentBlockKindEnum, {
     'One block of document content. `kind` decides which other fields apply; a field that the kind does not use must be omitted or null.',
 })
 export class ContentBlockInput {
-  @Field(() => ContentBlockKindEnum)
+  @Field(() => ContentBlockKindEnum, { description: 'What the block is; it decides which other fields apply.' })
   kind!: ContentBlockKind;
 
   @Field(() => Int, { nullable: true, description: 'Heading level 1, 2 or 3; headings only.' })
   level?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Text of a heading or a paragraph; line breaks are kept.' })
+  @Field(() => String, { nullable: true, description: 'Text of a heading (up to 1,000 characters) or a paragraph (up to 100,000); line breaks are kept.' })
   text?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'True for a numbered list, false (the default) for bullets; lists only.' })
   ordered?: boolean | null;
 
-  @Field(() => [String], { nullable: true, description: 'List items, at least one; lists only.' })
+  @Field(() => [String], { nullable: true, description: 'List items, 1 to 1,000 of up to 10,000 characters each; lists only.' })
   items?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Caption above the property table; property tables only.' })
+  @Field(() => String, { nullable: true, description: 'Caption above the property table, up to 500 characters; property tables only.' })
   caption?: string | null;
 }
 
 @InputType({ description: 'The structured content of a generated document, rendered to every file type a push connection asks for.' })
 export class DocumentContentInput {
-  @Field({ description: 'Document title, printed above the first block.' })
+  @Field({ description: 'Document title, printed above the first block; 1 to 500 characters.' })
   title!: string;
 
-  @Field(() => [ContentBlockInput])
+  @Field(() => [ContentBlockInput], { description: 'The blocks in reading order, at most 2,000; all texts together may have up to 1,000,000 characters.' })
   blocks!: ContentBlockInput[];
 }
 
 @InputType({ description: "A generated document of a record, made from one template of the record's template suite." })
 export class CreateDocumentInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A document record of this workspace that is not locked.' })
   documentRecordId!: string;
 
   @Field(() => ID, { description: "A template of the record's template suite; a record has at most one document per template." })
   templateId!: string;
 
-  @Field(() => DocumentContentInput)
+  @Field(() => DocumentContentInput, { description: 'The content of version 1.' })
   content!: DocumentContentInput;
 }
 
 @InputType({ description: 'A file to store on a record; it is pushed to connections that attach uploaded files.' })
 export class UploadFileInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A document record of this workspace that is not locked.' })
   documentRecordId!: string;
 
   @Field({ description: 'File name with extension, such as "signed-contract.pdf"; unique within the record, ignoring case.' })

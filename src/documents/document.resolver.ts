@@ -3,23 +3,26 @@ import { DocumentObject, toDocumentObject } from './document.type';
 import { CreateDocumentInput, DocumentContentInput } from './document.input';
 import { DocumentService } from './document.service';
 import { scopeOf, type RequestContext } from '../graphql/context';
+import { NEEDS_ANY_KEY } from '../graphql/auth-checker';
 
 const ACTING_USER_DESCRIPTION = 'The user who made the change, recorded as the event author; omit it when no user acted.';
 
 @Resolver(() => DocumentObject)
 @Authorized()
 export class DocumentResolver {
-  @Query(() => [DocumentObject], { description: "A record's generated documents, oldest first." })
-  async documents(@Arg('documentRecordId', () => ID) documentRecordId: string, @Ctx() context: RequestContext) {
+  @Query(() => [DocumentObject], { description: `A record's generated documents, oldest first. ${NEEDS_ANY_KEY}` })
+  async documents(@Arg('documentRecordId', () => ID, { description: 'Id of a document record of this workspace.' }) documentRecordId: string, @Ctx() context: RequestContext) {
     const documents = await new DocumentService(scopeOf(context)).listOfRecord(documentRecordId);
     return documents.map(toDocumentObject);
   }
 
   @Mutation(() => DocumentObject, {
-    description: 'Creates version 1 of a document from a template of the record\'s template suite and records a NewDocumentVersion event, pushed to matching connections.',
+    description:
+      "Creates version 1 of a document from a template of the record's template suite and records a NewDocumentVersion event, pushed to matching connections. " +
+      `CONFLICT while the record is locked. ${NEEDS_ANY_KEY}`,
   })
   async createDocument(
-    @Arg('input') input: CreateDocumentInput,
+    @Arg('input', { description: 'The new document.' }) input: CreateDocumentInput,
     @Arg('actingUserId', () => ID, { nullable: true, description: ACTING_USER_DESCRIPTION }) actingUserId: string | null,
     @Ctx() context: RequestContext,
   ) {
@@ -29,11 +32,13 @@ export class DocumentResolver {
   }
 
   @Mutation(() => DocumentObject, {
-    description: 'Replaces the content of a document, raises its version by one and records a NewDocumentVersion event, pushed to matching connections.',
+    description:
+      'Replaces the content of a document, raises its version by one and records a NewDocumentVersion event, pushed to matching connections. ' +
+      `CONFLICT while the record is locked. ${NEEDS_ANY_KEY}`,
   })
   async updateDocument(
-    @Arg('id', () => ID) id: string,
-    @Arg('content') content: DocumentContentInput,
+    @Arg('id', () => ID, { description: 'Id of a document of this workspace.' }) id: string,
+    @Arg('content', { description: 'The new content, replacing the old as a whole.' }) content: DocumentContentInput,
     @Arg('actingUserId', () => ID, { nullable: true, description: ACTING_USER_DESCRIPTION }) actingUserId: string | null,
     @Ctx() context: RequestContext,
   ) {

@@ -6,70 +6,70 @@ import type { UploadedFile } from './uploaded-file.entity';
 
 @ObjectType('ContentBlock', { simpleResolvers: true, description: 'One block of document content; fields that its kind does not use are null.' })
 export class ContentBlockObject {
-  @Field(() => ContentBlockKindEnum)
+  @Field(() => ContentBlockKindEnum, { description: 'What the block is; it decides which other fields are set.' })
   kind!: ContentBlock['kind'];
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Heading level, 1 to 3; headings only.' })
   level!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Text of a heading or a paragraph.' })
   text!: string | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'True for a numbered list, false for bullets; lists only.' })
   ordered!: boolean | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'List items; lists only.' })
   items!: string[] | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Caption above the property table; null when it has none.' })
   caption!: string | null;
 }
 
-@ObjectType('DocumentContent', { simpleResolvers: true })
+@ObjectType('DocumentContent', { simpleResolvers: true, description: 'The structured content of a generated document, as it was last stored.' })
 export class DocumentContentObject {
-  @Field()
+  @Field({ description: 'Document title, printed above the first block.' })
   title!: string;
 
-  @Field(() => [ContentBlockObject])
+  @Field(() => [ContentBlockObject], { description: 'The blocks in reading order.' })
   blocks!: ContentBlockObject[];
 }
 
 @ObjectType('Document', { simpleResolvers: true, description: 'A generated document of a record; pushes render it to the file types a connection asks for.' })
 export class DocumentObject {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The document id.' })
   id!: number;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The record the document belongs to.' })
   documentRecordId!: number;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The template whose layout the document renders with.' })
   templateId!: number;
 
   @Field(() => Int, { description: 'Starts at 1 and grows by one with each updateDocument.' })
   version!: number;
 
-  @Field(() => DocumentContentObject)
+  @Field(() => DocumentContentObject, { description: 'The content of the current version.' })
   content!: DocumentContentObject;
 
-  @Field()
+  @Field({ description: 'When version 1 was created.' })
   createdAt!: Date;
 
-  @Field()
+  @Field({ description: 'When the document last changed, such as by updateDocument.' })
   updatedAt!: Date;
 }
 
 @ObjectType('File', { simpleResolvers: true, description: "A file uploaded to a record, with the field names of Legito's File; the bytes are only pushed, never returned here." })
 export class UploadedFileObject {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The file id.' })
   id!: number;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The record the file is stored on.' })
   documentRecordId!: number;
 
-  @Field()
+  @Field({ description: 'File name with extension, unique within the record regardless of case.' })
   fileName!: string;
 
-  @Field()
+  @Field({ description: 'Media type, such as "application/pdf".' })
   mimeType!: string;
 
   @Field(() => Int, { description: 'Size in bytes.' })
@@ -78,7 +78,7 @@ export class UploadedFileObject {
   @Field({ description: 'SHA-256 of the bytes, as 64 lower-case hex digits.' })
   sha256!: string;
 
-  @Field()
+  @Field({ description: 'When the file was uploaded.' })
   uploadedDate!: Date;
 }
 

@@ -36,7 +36,7 @@ export async function checkRecordExists(scope: WorkspaceScope, documentRecordId:
   const exists = Number.isSafeInteger(recordId) && recordId > 0
     && (await scope.em.count(DocumentRecord, { id: recordId, workspace: scope.workspaceId })) > 0;
   if (!exists) {
-    throw new NotFoundError(`Document record ${JSON.stringify(documentRecordId)} was not found in this workspace: check documentRecordId.`, 'documentRecordId');
+    throw NotFoundError.of('Document record', documentRecordId, 'documentRecordId');
   }
   return recordId;
 }

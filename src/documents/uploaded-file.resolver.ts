@@ -3,6 +3,7 @@ import { UploadedFileObject, toUploadedFileObject } from './document.type';
 import { UploadFileInput } from './document.input';
 import { UploadedFileService } from './uploaded-file.service';
 import { scopeOf, type RequestContext } from '../graphql/context';
+import { NEEDS_ANY_KEY } from '../graphql/auth-checker';
 
 const ACTING_USER_DESCRIPTION = 'The user who made the change, recorded as the event author; omit it when no user acted.';
 
@@ -13,17 +14,19 @@ function fileService(context: RequestContext): UploadedFileService {
 @Resolver(() => UploadedFileObject)
 @Authorized()
 export class UploadedFileResolver {
-  @Query(() => [UploadedFileObject], { description: "A record's uploaded files, oldest first, without their bytes." })
-  async files(@Arg('documentRecordId', () => ID) documentRecordId: string, @Ctx() context: RequestContext) {
+  @Query(() => [UploadedFileObject], { description: `A record's uploaded files, oldest first, without their bytes. ${NEEDS_ANY_KEY}` })
+  async files(@Arg('documentRecordId', () => ID, { description: 'Id of a document record of this workspace.' }) documentRecordId: string, @Ctx() context: RequestContext) {
     const files = await fileService(context).listOfRecord(documentRecordId);
     return files.map(toUploadedFileObject);
   }
 
   @Mutation(() => UploadedFileObject, {
-    description: 'Stores a file on a record and records a FileUpload event, pushed to matching connections. The size limit is set by DOCPUSH_UPLOAD_LIMIT (25 MiB by default).',
+    description:
+      'Stores a file on a record and records a FileUpload event, pushed to matching connections. The size limit is set by DOCPUSH_UPLOAD_LIMIT (25 MiB by default). ' +
+      `CONFLICT while the record is locked. ${NEEDS_ANY_KEY}`,
   })
   async uploadFile(
-    @Arg('input') input: UploadFileInput,
+    @Arg('input', { description: 'The file and the record to store it on.' }) input: UploadFileInput,
     @Arg('actingUserId', () => ID, { nullable: true, description: ACTING_USER_DESCRIPTION }) actingUserId: string | null,
     @Ctx() context: RequestContext,
   ) {
@@ -32,9 +35,11 @@ export class UploadedFileResolver {
     return toUploadedFileObject(file);
   }
 
-  @Mutation(() => UploadedFileObject, { description: 'Deletes a file and records a FileDeleted event, pushed to matching connections; returns the deleted file.' })
+  @Mutation(() => UploadedFileObject, {
+    description: `Deletes a file and records a FileDeleted event, pushed to matching connections; returns the deleted file. CONFLICT while the record is locked. ${NEEDS_ANY_KEY}`,
+  })
   async deleteFile(
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, { description: 'Id of an uploaded file of this workspace.' }) id: string,
     @Arg('actingUserId', () => ID, { nullable: true, description: ACTING_USER_DESCRIPTION }) actingUserId: string | null,
     @Ctx() context: RequestContext,
   ) {

@@ -2,6 +2,12 @@ import type { AuthChecker } from 'type-graphql';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import type { RequestContext } from './context';
 
+/** Closing sentence of the schema description of an operation that `@Authorized(ApiKeyRole.ADMIN)` guards. */
+export const NEEDS_ADMIN_KEY = 'Needs an ADMIN key.';
+
+/** Closing sentence of the schema description of an operation that `@Authorized()` guards. */
+export const NEEDS_ANY_KEY = 'Needs an API key of either role, ADMIN or MEMBER.';
+
 /**
  * Enforces `@Authorized(...roles)`: no caller is UNAUTHENTICATED, a caller without one of the
  * roles is FORBIDDEN. `@Authorized()` with no roles admits any valid key.

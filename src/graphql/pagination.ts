@@ -4,12 +4,12 @@ import { ValidationError } from '../common/errors';
 /** Largest page a client may ask for; larger `first` values are rejected, not clamped. */
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'Where a page ends and whether more items follow it.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'True when more items follow this page; pass endCursor as `after` to fetch them.' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The cursor of the last item of this page; null for an empty page.' })
   endCursor!: string | null;
 }
 
@@ -35,21 +35,21 @@ export interface Page<T> {
 
 /** Builds a Relay-style connection type (`edges { cursor node }`, `pageInfo`, `totalCount`) for a node type. */
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`, { simpleResolvers: true })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} of a page, with its cursor.` })
   class Edge {
-    @Field()
+    @Field({ description: 'An opaque cursor of this item; pass it as `after` to fetch the items that follow it.' })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: `The ${name}.` })
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { simpleResolvers: true })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `One page of ${name} items, newest first.` })
   class Connection implements Page<T> {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: `The ${name} items of this page, at most \`first\` of them.` })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Where this page ends and whether more items follow.' })
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'Number of items that match the filter on every page; counted only when selected.' })

@@ -4,10 +4,10 @@ import { DocumentRecordEventType } from './event-type';
 
 @InputType({ description: "A timeline event of a document record; it is pushed to every enabled connection that matches it." })
 export class RecordDocumentEventInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A document record of this workspace.' })
   documentRecordId!: string;
 
-  @Field(() => DocumentRecordEventType)
+  @Field(() => DocumentRecordEventType, { description: 'The event type; it selects the connections that the event is pushed to.' })
   type!: DocumentRecordEventType;
 
   @Field(() => ID, { nullable: true, description: 'The acting user; omit it for a system event such as a date reminder.' })

@@ -8,13 +8,14 @@ import { PageArgs } from '../graphql/pagination';
 import { MAX_QUERY_TOKENS } from '../graphql/query-limits';
 import { mapPage } from '../graphql/page-query';
 import { scopeOf, type RequestContext } from '../graphql/context';
+import { NEEDS_ANY_KEY } from '../graphql/auth-checker';
 
 @Resolver(() => DocumentRecordEventObject)
 @Authorized()
 export class DocumentRecordEventResolver {
-  @Query(() => DocumentRecordEventConnection, { description: "A record's timeline events, newest first." })
+  @Query(() => DocumentRecordEventConnection, { description: `A record's timeline events, newest first. ${NEEDS_ANY_KEY}` })
   async documentRecordEvents(
-    @Arg('documentRecordId', () => ID) documentRecordId: string,
+    @Arg('documentRecordId', () => ID, { description: 'Id of a document record of this workspace.' }) documentRecordId: string,
     @Args() { first, after }: PageArgs,
     @Ctx() context: RequestContext,
   ) {
@@ -23,9 +24,9 @@ export class DocumentRecordEventResolver {
   }
 
   @Mutation(() => RecordedDocumentEvent, {
-    description: 'Records a timeline event and queues one push message per matching enabled connection, after the event is committed.',
+    description: `Records a timeline event and queues one push message per matching enabled connection, after the event is committed. ${NEEDS_ANY_KEY}`,
   })
-  async recordDocumentEvent(@Arg('input') input: RecordDocumentEventInput, @Ctx() context: RequestContext) {
+  async recordDocumentEvent(@Arg('input', { description: 'The event.' }) input: RecordDocumentEventInput, @Ctx() context: RequestContext) {
     const recorded = await new DocumentRecordEventService(scopeOf(context)).record(input, context.services.deliveryQueue);
     return toRecordedDocumentEvent(recorded);
   }
@@ -38,9 +39,10 @@ export class DocumentRecordEventResolver {
       'All or nothing: when an event is rejected, no event is stored and no message is queued, and the error names the event in extensions.field, such as inputs[3].documentRecordId. ' +
       'The push messages are queued after the commit. ' +
       `Pass the list as a variable: an inline query document is limited to ${MAX_QUERY_TOKENS} tokens, while the request body may have up to DOCPUSH_REQUEST_BODY_LIMIT bytes ` +
-      `(40 MiB by default, room for ${MAX_EVENTS_PER_BATCH} events with parameters of ${MAX_PARAMETERS_BYTES / 1024} KiB each).`,
+      `(40 MiB by default, room for ${MAX_EVENTS_PER_BATCH} events with parameters of ${MAX_PARAMETERS_BYTES / 1024} KiB each). ${NEEDS_ANY_KEY}`,
   })
-  async recordDocumentEvents(@Arg('inputs', () => [RecordDocumentEventInput]) inputs: RecordDocumentEventInput[], @Ctx() context: RequestContext) {
+  async recordDocumentEvents(
+    @Arg('inputs', () => [RecordDocumentEventInput], { description: `The events, 1 to ${MAX_EVENTS_PER_BATCH}, stored in this order.` }) inputs: RecordDocumentEventInput[], @Ctx() context: RequestContext) {
     const recorded = await new DocumentRecordEventService(scopeOf(context)).recordBatch(inputs, context.services.deliveryQueue);
     return recorded.map(toRecordedDocumentEvent);
   }

@@ -23,7 +23,7 @@ export class DocumentRecordEventService {
     const recordId = parseId(documentRecordId);
     const exists = Number.isSafeInteger(recordId) && (await this.scope.em.count(DocumentRecord, { id: recordId, workspace: this.scope.workspaceId })) > 0;
     if (!exists) {
-      throw new NotFoundError(`Document record ${JSON.stringify(documentRecordId)} was not found in this workspace: check documentRecordId.`, 'documentRecordId');
+      throw NotFoundError.of('Document record', documentRecordId, 'documentRecordId');
     }
     return this.listOfRecord(recordId, first, after);
   }

@@ -6,22 +6,22 @@ import { ConnectionType } from '../graphql/pagination';
 
 @ObjectType('DocumentRecordEvent', { simpleResolvers: true, description: "An entry of a record's timeline, with the field names of Legito's DocumentRecordEvent." })
 export class DocumentRecordEventObject {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The event id, pushed as event.id.' })
   id!: number;
 
-  @Field(() => DocumentRecordEventType)
+  @Field(() => DocumentRecordEventType, { description: 'The event type.' })
   type!: DocumentRecordEventType;
 
-  @Field()
+  @Field({ description: 'When the event was recorded.' })
   created!: Date;
 
   @Field(() => ID, { nullable: true, description: 'The acting user; null for a system event.' })
   authorId!: number | null;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The record whose timeline the event belongs to.' })
   documentRecordId!: number;
 
-  @Field(() => GraphQLJSONObject)
+  @Field(() => GraphQLJSONObject, { description: 'The event parameters as given; {} when none were given.' })
   parameters!: Record<string, unknown>;
 }
 
@@ -29,7 +29,7 @@ export const DocumentRecordEventConnection = ConnectionType(DocumentRecordEventO
 
 @ObjectType({ simpleResolvers: true, description: 'A recorded event and the push messages it created, one per matching enabled connection.' })
 export class RecordedDocumentEvent {
-  @Field(() => DocumentRecordEventObject)
+  @Field(() => DocumentRecordEventObject, { description: 'The stored event.' })
   event!: DocumentRecordEventObject;
 
   @Field(() => [ID], { description: 'Ids of the push messages queued for delivery (the webhook-id of each).' })

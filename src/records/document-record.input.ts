@@ -9,13 +9,13 @@ export class WorkflowStageInput {
   @Field({ description: 'Stage name, such as "Ready to sign"; 1 to 200 characters.' })
   name!: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "Legito's workflow revision id." })
   workflowRevisionId?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "Legito's workflow element id." })
   workflowElementId?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "Legito's persistent workflow element id." })
   workflowElementPersistId?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Position of the stage in the stage list.' })
@@ -27,22 +27,25 @@ export class WorkflowStageInput {
   @Field(() => String, { nullable: true, description: 'Display color, such as "#74c078"; up to 32 characters.' })
   color?: string | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: "Legito's notify flag of the stage, stored and pushed as given." })
   notify?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'True when the stage locks its documents to editing.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Legito's locked flag of the stage, stored and pushed as given. It does not lock the record: record a DocumentRecordLocked event for that.",
+  })
   locked?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: "Legito's sign flag of the stage, stored and pushed as given." })
   sign?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: "Legito's share flag of the stage, stored and pushed as given." })
   share?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: "Legito's shareExternal flag of the stage, stored and pushed as given." })
   shareExternal?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: "Legito's download flag of the stage, stored and pushed as given." })
   download?: boolean | null;
 }
 
@@ -75,7 +78,7 @@ export class CreateDocumentRecordInput {
   @Field(() => ID, { nullable: true, description: 'The owner; the author when omitted.' })
   ownerId?: string | null;
 
-  @Field(() => WorkflowStageInput, { nullable: true })
+  @Field(() => WorkflowStageInput, { nullable: true, description: 'The workflow stage; none when omitted.' })
   workflowStage?: WorkflowStageInput | null;
 
   @Field(() => [GraphQLJSONObject], {
@@ -96,19 +99,19 @@ export class UpdateDocumentRecordInput {
   @Field(() => ID, { nullable: true, description: 'The user who makes the change: the author of the DocumentRecordUpdated event. Omit it for a change without an acting user.' })
   actingUserId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New record name, 1 to 500 characters.' })
   name?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'A template suite of this workspace; null removes it.' })
   templateSuiteId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'A document record type of this workspace; null removes it.' })
   documentRecordTypeId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The new owner, a user of this workspace.' })
   ownerId?: string | null;
 
-  @Field(() => WorkflowStageInput, { nullable: true })
+  @Field(() => WorkflowStageInput, { nullable: true, description: 'Replaces the workflow stage; null removes it.' })
   workflowStage?: WorkflowStageInput | null;
 
   @Field(() => [GraphQLJSONObject], { nullable: true, description: 'Replaces all properties.' })

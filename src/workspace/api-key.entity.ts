@@ -9,24 +9,35 @@ export enum ApiKeyRole {
   MEMBER = 'MEMBER',
 }
 
-registerEnumType(ApiKeyRole, { name: 'ApiKeyRole' });
+registerEnumType(ApiKeyRole, {
+  name: 'ApiKeyRole',
+  description: 'What an API key may do; each operation of the schema names the role it needs.',
+  valuesConfig: {
+    ADMIN: {
+      description: 'Every operation: push connections, push messages and logs, subscriptions, API keys, users, the catalog and the default API user, and all that MEMBER may do.',
+    },
+    MEMBER: {
+      description: 'Records events and manages document records, documents and files; reads users, the catalog and the workspace.',
+    },
+  },
+});
 
 /** A bearer token of one workspace. Only the SHA-256 hash of the key is stored. */
 @ObjectType({ simpleResolvers: true, description: 'An API key; the key itself is shown once, on creation.' })
 @Entity({ tableName: 'api_keys' })
 export class ApiKey {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The API key id; revokeApiKey takes it.' })
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
   @ManyToOne(() => Workspace, { deleteRule: 'cascade' })
   workspace!: Workspace;
 
-  @Field()
+  @Field({ description: 'What the key is for.' })
   @Property({ type: 'string', length: 200 })
   name!: string;
 
-  @Field(() => ApiKeyRole)
+  @Field(() => ApiKeyRole, { description: 'What the key may do.' })
   @Enum({ items: () => ApiKeyRole, nativeEnumName: 'api_key_role' })
   role!: ApiKeyRole;
 
@@ -37,15 +48,15 @@ export class ApiKey {
   @Property({ type: 'string', length: 64, unique: true, hidden: true })
   hash!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the key was created.' })
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a request last used the key, to within a minute, because it is written at most once a minute; null before its first use.' })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastUsedAt: Date | null = null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the key was revoked; null while it is active.' })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   revokedAt: Date | null = null;
 }

@@ -10,22 +10,22 @@ import { Workspace } from './workspace.entity';
   expression: 'create unique index "users_workspace_email_unique" on "users" ("workspace_id", lower("email"))',
 })
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The user id.' })
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
   @ManyToOne(() => Workspace, { deleteRule: 'cascade' })
   workspace!: Workspace;
 
-  @Field()
+  @Field({ description: 'Display name.' })
   @Property({ type: 'string', length: 200 })
   name!: string;
 
-  @Field()
+  @Field({ description: 'Email address, unique within the workspace regardless of case.' })
   @Property({ type: 'string', length: 320 })
   email!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Job title.' })
   @Property({ type: 'string', length: 200, nullable: true })
   position: string | null = null;
 
@@ -33,7 +33,7 @@ export class User {
   @Property({ type: 'text', nullable: true })
   customData: string | null = null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the user was created.' })
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
 }

@@ -4,10 +4,10 @@ import type { Workspace } from './workspace.entity';
 
 @ObjectType('Workspace', { simpleResolvers: true, description: "The caller's workspace: the tenant that every other object belongs to." })
 export class WorkspaceType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The workspace id.' })
   id!: number;
 
-  @Field()
+  @Field({ description: 'Display name.' })
   name!: string;
 
   @Field(() => User, { nullable: true, description: 'The user that acts where an action has no acting user.' })

@@ -3,22 +3,26 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** What an API key may do; each operation of the schema names the role it needs. */
 export type ApiKeyRole =
+  /** Every operation: push connections, push messages and logs, subscriptions, API keys, users, the catalog and the default API user, and all that MEMBER may do. */
   | 'ADMIN'
+  /** Records events and manages document records, documents and files; reads users, the catalog and the workspace. */
   | 'MEMBER';
 
 /** One block of document content. `kind` decides which other fields apply; a field that the kind does not use must be omitted or null. */
 export type ContentBlockInput = {
-  /** Caption above the property table; property tables only. */
+  /** Caption above the property table, up to 500 characters; property tables only. */
   caption?: string | null | undefined;
-  /** List items, at least one; lists only. */
+  /** List items, 1 to 1,000 of up to 10,000 characters each; lists only. */
   items?: Array<string> | null | undefined;
+  /** What the block is; it decides which other fields apply. */
   kind: ContentBlockKind;
   /** Heading level 1, 2 or 3; headings only. */
   level?: number | null | undefined;
   /** True for a numbered list, false (the default) for bullets; lists only. */
   ordered?: boolean | null | undefined;
-  /** Text of a heading or a paragraph; line breaks are kept. */
+  /** Text of a heading (up to 1,000 characters) or a paragraph (up to 100,000); line breaks are kept. */
   text?: string | null | undefined;
 };
 
@@ -43,7 +47,9 @@ export type CreateApiKeyInput = {
 
 /** A generated document of a record, made from one template of the record's template suite. */
 export type CreateDocumentInput = {
+  /** The content of version 1. */
   content: DocumentContentInput;
+  /** A document record of this workspace that is not locked. */
   documentRecordId: string | number;
   /** A template of the record's template suite; a record has at most one document per template. */
   templateId: string | number;
@@ -65,6 +71,7 @@ export type CreateDocumentRecordInput = {
   properties?: Array<Record<string, unknown>> | null | undefined;
   /** A template suite of this workspace. */
   templateSuiteId?: string | number | null | undefined;
+  /** The workflow stage; none when omitted. */
   workflowStage?: WorkflowStageInput | null | undefined;
 };
 
@@ -118,55 +125,96 @@ export type CreateUserInput = {
 
 /** SUCCEEDED for any 2xx response, FAILED otherwise. */
 export type DeliveryOutcome =
+  /** Any other status, or no response: not sent, refused, TLS error, time-out, or an attempt cut off by a stopped worker. */
   | 'FAILED'
+  /** The listener responded with a 2xx status. */
   | 'SUCCEEDED';
 
 /** The structured content of a generated document, rendered to every file type a push connection asks for. */
 export type DocumentContentInput = {
+  /** The blocks in reading order, at most 2,000; all texts together may have up to 1,000,000 characters. */
   blocks: Array<ContentBlockInput>;
-  /** Document title, printed above the first block. */
+  /** Document title, printed above the first block; 1 to 500 characters. */
   title: string;
 };
 
-/** Legito's document-record timeline event types. */
+/** Legito's document-record timeline event types. docpush stores each event and pushes it to the matching connections; an event changes its record only where its description says so. */
 export type DocumentRecordEventType =
+  /** An approver approved the document. */
   | 'ApprovalActionApprove'
+  /** An approver's approval action was cancelled. */
   | 'ApprovalActionCanceled'
+  /** An approver rejected the document. */
   | 'ApprovalActionDisapprove'
+  /** The approval process ended with approval. */
   | 'ApprovalApproved'
+  /** The approval process ended with rejection. */
   | 'ApprovalDisapproved'
+  /** An approval process started. */
   | 'ApprovalProcessStarted'
+  /** The approval process was started again. */
   | 'ApprovalRestart'
+  /** The record was marked confidential. */
   | 'ConfidentialDesignated'
+  /** The confidential mark was removed from the record. */
   | 'ConfidentialRemoved'
+  /** A reminder of the record's delivery date. */
   | 'DateDelivery'
+  /** A reminder of the record's expiration date. */
   | 'DateExpiration'
+  /** A reminder of the record's payment date. */
   | 'DatePayment'
+  /** A reminder of the record's signing date. */
   | 'DateSigning'
+  /** A document of the record was downloaded. */
   | 'DocumentDownload'
+  /** The record's owner changed; parameters.ownerId, when given, becomes the record's ownerId. */
   | 'DocumentOwnerChanged'
+  /** The record was created; createDocumentRecord records it. */
   | 'DocumentRecordCreated'
+  /** The record was created by a mass creation. */
   | 'DocumentRecordCreatedMass'
+  /** The record was deleted; sets the record's deleted flag. */
   | 'DocumentRecordDeleted'
+  /** The record was locked; sets locked, so updateDocumentRecord and changes to its documents and files are rejected. */
   | 'DocumentRecordLocked'
+  /** The deleted record was restored; clears the record's deleted flag. */
   | 'DocumentRecordRestored'
+  /** The record was unlocked; clears locked. */
   | 'DocumentRecordUnlocked'
+  /** The record's fields changed; updateDocumentRecord records it. */
   | 'DocumentRecordUpdated'
+  /** A document of the record was sent by email. */
   | 'DocumentSentByEmail'
+  /** The record was shared with another user. */
   | 'DocumentShared'
+  /** A sharing of the record was removed. */
   | 'DocumentSharingRemoved'
+  /** A document version of the record was viewed. */
   | 'DocumentVersionView'
+  /** The record's expiration date was changed. */
   | 'ExpirationDateRevised'
+  /** Sharing of the record with people outside the workspace was turned on. */
   | 'ExternalSharingActivated'
+  /** Sharing of the record with people outside the workspace was turned off. */
   | 'ExternalSharingDeactivated'
+  /** A file was deleted from the record; deleteFile records it. */
   | 'FileDeleted'
+  /** A file of the record was downloaded. */
   | 'FileDownload'
+  /** A file was uploaded to the record; uploadFile records it. */
   | 'FileUpload'
+  /** A link to another record was added. */
   | 'LinkAdded'
+  /** A document of the record got a new version; createDocument and updateDocument record it. */
   | 'NewDocumentVersion'
+  /** A signing process was cancelled. */
   | 'SignCanceled'
+  /** A signing process was completed. */
   | 'SignCompleted'
+  /** A signing process started. */
   | 'SignStarted'
+  /** The record moved to another workflow stage; the event does not change the record's workflowStage. */
   | 'WorkflowStatusChanged';
 
 /** A person named on a record, such as a signing party. */
@@ -185,41 +233,63 @@ export type DocumentRecordTypeInput = {
   name: string;
 };
 
-/** A format that generated documents are rendered to. */
+/** A format that generated documents are rendered to, with the template's layout where the format has pages. */
 export type FileType =
+  /** Office Open XML word-processing document (.docx), with page size, orientation, margins, font, header and footer. */
   | 'docx'
+  /** Standalone UTF-8 HTML5 page; when printed, @page rules set the page size and margins and show the header and footer. */
   | 'html'
+  /** OpenDocument text (ODF 1.3, .odt) with the page layout, header and footer. */
   | 'odt'
+  /** PDF 1.7 with embedded subsets of the DejaVu fonts. DejaVu has no CJK glyphs, so Chinese, Japanese and Korean text shows as blank boxes. */
   | 'pdf'
+  /** PDF/A-2b (ISO 19005-2, level B) for archiving: as pdf, plus XMP identification metadata and an sRGB output intent. The file is not tagged, so it does not meet level A; its name ends in .pdf. */
   | 'pdfa'
+  /** Rich Text Format with page size, orientation, margins, header and footer; non-ASCII characters are \uN? escapes. */
   | 'rtf'
+  /** UTF-8 plain text with underlined headings; it has no pages, so the header and footer text are left out. */
   | 'txt'
+  /** UTF-8 XML with root element documentRecord: the record's data, its properties, the template and the document's blocks. */
   | 'xml';
 
 /** Body font family; each format maps it to a font it has. */
 export type FontFamily =
+  /** Fixed-pitch: DejaVu Sans Mono in PDF, Courier New in DOCX and ODT. */
   | 'mono'
+  /** Sans-serif: DejaVu Sans in PDF, Arial in DOCX and ODT. */
   | 'sans'
+  /** Serif: DejaVu Serif in PDF, Times New Roman in DOCX and ODT. */
   | 'serif';
 
 /** Page margins in millimetres; omitted sides keep their value. */
 export type PageMarginsInput = {
+  /** Bottom margin in mm, 0 or more. */
   bottom?: number | null | undefined;
+  /** Left margin in mm, 0 or more. */
   left?: number | null | undefined;
+  /** Right margin in mm, 0 or more. */
   right?: number | null | undefined;
+  /** Top margin in mm, 0 or more. */
   top?: number | null | undefined;
 };
 
+/** Which side of the page is the top. */
 export type PageOrientation =
+  /** The long side is at the top: width and height of the page size are swapped. */
   | 'landscape'
+  /** The short side is at the top. */
   | 'portrait';
 
 /** Paper size: ISO A4 (210 × 297 mm), US Letter or US Legal. */
 export type PageSize =
+  /** ISO A4, 210 × 297 mm. */
   | 'A4'
+  /** US Legal, 8.5 × 14 in (215.9 × 355.6 mm). */
   | 'LEGAL'
+  /** US Letter, 8.5 × 11 in (215.9 × 279.4 mm). */
   | 'LETTER';
 
+/** A custom header for a push connection's messages. */
 export type PushConnectionHeaderInput = {
   /** An HTTP header name (an RFC 9110 token) of at most 256 characters. webhook-*, User-Agent, Content-Type, Content-Length, Content-Encoding, Host, Transfer-Encoding, Proxy-Authorization and hop-by-hop headers such as Connection are reserved. */
   name: string;
@@ -244,12 +314,17 @@ export type PushConnectionStatusChange =
 
 /** Conditions on push logs; all given conditions must hold. */
 export type PushLogFilter = {
+  /** Attempts of this push connection, deleted connections included. */
   connectionId?: string | number | null | undefined;
+  /** Attempts that pushed an event of this type. */
   eventType?: DocumentRecordEventType | null | undefined;
   /** Attempts at or after this time. */
   from?: string | null | undefined;
+  /** Attempts of this push message (its webhook-id). */
   messageId?: string | number | null | undefined;
+  /** Attempts with this outcome. */
   outcome?: DeliveryOutcome | null | undefined;
+  /** Attempts with this response code; 0 for attempts that received no response. */
   responseCode?: number | null | undefined;
   /** Attempts before this time. */
   to?: string | null | undefined;
@@ -257,36 +332,48 @@ export type PushLogFilter = {
 
 /** Conditions on push messages; all given conditions must hold. */
 export type PushMessageFilter = {
+  /** Messages of this push connection, deleted connections included. */
   connectionId?: string | number | null | undefined;
   /** Messages created at or after this time. */
   from?: string | null | undefined;
   /** True for test messages only, false for real ones only. */
   isTest?: boolean | null | undefined;
+  /** Messages in this state. */
   state?: PushMessageState | null | undefined;
   /** Messages created before this time. */
   to?: string | null | undefined;
 };
 
+/** Where a push message is in its delivery; SUCCEEDED, FAILED and CANCELLED are final until an admin sends it again. */
 export type PushMessageState =
+  /** Its connection was deleted before the message was delivered. */
   | 'CANCELLED'
+  /** An attempt is in flight. One left by a stopped worker is attempted again once its lock lifetime (DOCPUSH_JOB_LOCK_LIFETIME) has passed. */
   | 'DELIVERING'
+  /** Given up: the retry schedule ran out (8 attempts by default), the listener answered 410 Gone, or the message was too large to build. resendPushMessage or recoverFailedMessages sends it again. */
   | 'FAILED'
+  /** Waiting for its first attempt, or queued again by recoverFailedMessages; it waits while its connection is disabled. */
   | 'PENDING'
+  /** The last attempt failed; the next one is due at nextAttemptAt. */
   | 'RETRY_SCHEDULED'
+  /** An attempt received a 2xx response. */
   | 'SUCCEEDED';
 
 /** A timeline event of a document record; it is pushed to every enabled connection that matches it. */
 export type RecordDocumentEventInput = {
   /** The acting user; omit it for a system event such as a date reminder. */
   authorId?: string | number | null | undefined;
+  /** A document record of this workspace. */
   documentRecordId: string | number;
   /** Legito's event parameters, such as {ownerId} or {workflowStageId}; at most 64 KiB as JSON. For DocumentOwnerChanged, parameters.ownerId also becomes the record's owner. */
   parameters?: Record<string, unknown> | null | undefined;
+  /** The event type; it selects the connections that the event is pushed to. */
   type: DocumentRecordEventType;
 };
 
 /** A template layout design. Omitted fields keep their value: the current layout on update, the default layout (A4, portrait, margins 25/20/25/20 mm, sans 11 pt, no header or footer) on creation. */
 export type TemplateLayoutInput = {
+  /** Body font family. */
   fontFamily?: FontFamily | null | undefined;
   /** Body font size in points, 4 to 72. */
   fontSize?: number | null | undefined;
@@ -294,8 +381,11 @@ export type TemplateLayoutInput = {
   footerText?: string | null | undefined;
   /** Text printed at the top of every page, up to 500 characters; null or empty removes it. */
   headerText?: string | null | undefined;
+  /** Margins in mm. Left and right together, and top and bottom together, may take at most 80% of the page width and height. */
   margins?: PageMarginsInput | null | undefined;
+  /** Page orientation. */
   orientation?: PageOrientation | null | undefined;
+  /** Paper size. */
   pageSize?: PageSize | null | undefined;
 };
 
@@ -309,30 +399,43 @@ export type TemplateSuiteInput = {
 export type UpdateDocumentRecordInput = {
   /** The user who makes the change: the author of the DocumentRecordUpdated event. Omit it for a change without an acting user. */
   actingUserId?: string | number | null | undefined;
+  /** A document record type of this workspace; null removes it. */
   documentRecordTypeId?: string | number | null | undefined;
+  /** New record name, 1 to 500 characters. */
   name?: string | null | undefined;
+  /** The new owner, a user of this workspace. */
   ownerId?: string | number | null | undefined;
   /** Replaces all persons; at most 3. */
   persons?: Array<DocumentRecordPersonInput> | null | undefined;
   /** Replaces all properties. */
   properties?: Array<Record<string, unknown>> | null | undefined;
+  /** A template suite of this workspace; null removes it. */
   templateSuiteId?: string | number | null | undefined;
+  /** Replaces the workflow stage; null removes it. */
   workflowStage?: WorkflowStageInput | null | undefined;
 };
 
 /** Changes to a push connection; omitted fields keep their value. Headers are replaced as a whole. */
 export type UpdatePushConnectionInput = {
+  /** Render the record's documents to every type in fileTypes and attach them, as Base64, under files.generated. */
   attachFilesGenerated?: boolean | null | undefined;
+  /** Attach the record's uploaded files, as Base64, under files.uploaded. */
   attachFilesUploaded?: boolean | null | undefined;
+  /** As in CreatePushConnectionInput; false needs at least one document record type, given here or already stored. */
   documentRecordTypeAll?: boolean | null | undefined;
+  /** Replaces the document record type ids, used when documentRecordTypeAll is false. */
   documentRecordTypes?: Array<string | number> | null | undefined;
+  /** Replaces the event types that trigger a push; at least one. */
   eventTypes?: Array<DocumentRecordEventType> | null | undefined;
+  /** Replaces the formats of the generated files; at least one while attachFilesGenerated is true. */
   fileTypes?: Array<FileType> | null | undefined;
   /** Custom headers, at most 50, with names unique regardless of case. */
   headers?: Array<PushConnectionHeaderInput> | null | undefined;
   /** At most 200 characters, on one line: control characters, tabs included, the line and paragraph separators U+2028 and U+2029, the bidirectional embeddings and overrides U+202A to U+202E, and isolates (U+2066 to U+2068) that U+2069 does not close are rejected. A name of only whitespace and invisible characters such as U+200B counts as empty. */
   name?: string | null | undefined;
+  /** As in CreatePushConnectionInput; false needs at least one template suite, given here or already stored. */
   templateSuiteAll?: boolean | null | undefined;
+  /** Replaces the template suite ids, used when templateSuiteAll is false. */
   templateSuites?: Array<string | number> | null | undefined;
   /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, and an internationalised host name is stored in its punycode (xn--) form. A URL on another origin (scheme, host or port) is rejected unless the same update sends the value of every secret header again or removes it. */
   url?: string | null | undefined;
@@ -342,6 +445,7 @@ export type UpdatePushConnectionInput = {
 export type UpdateTemplateInput = {
   /** Layout changes; omitted layout fields keep their value. */
   layout?: TemplateLayoutInput | null | undefined;
+  /** New display name, 1 to 200 characters. */
   name?: string | null | undefined;
   /** Moves the template to another template suite of this workspace. */
   templateSuiteId?: string | number | null | undefined;
@@ -363,6 +467,7 @@ export type UpdateUserInput = {
 export type UploadFileInput = {
   /** The file bytes as standard Base64 (RFC 4648 section 4, with padding, no line breaks). */
   contentBase64: string;
+  /** A document record of this workspace that is not locked. */
   documentRecordId: string | number;
   /** File name with extension, such as "signed-contract.pdf"; unique within the record, ignoring case. */
   fileName: string;
@@ -374,23 +479,31 @@ export type UploadFileInput = {
 export type WorkflowStageInput = {
   /** Display color, such as "#74c078"; up to 32 characters. */
   color?: string | null | undefined;
+  /** Legito's download flag of the stage, stored and pushed as given. */
   download?: boolean | null | undefined;
   /** Workflow stage id, a positive integer. */
   id: number;
-  /** True when the stage locks its documents to editing. */
+  /** Legito's locked flag of the stage, stored and pushed as given. It does not lock the record: record a DocumentRecordLocked event for that. */
   locked?: boolean | null | undefined;
   /** Stage name, such as "Ready to sign"; 1 to 200 characters. */
   name: string;
+  /** Legito's notify flag of the stage, stored and pushed as given. */
   notify?: boolean | null | undefined;
   /** Position of the stage in the stage list. */
   position?: number | null | undefined;
+  /** Legito's share flag of the stage, stored and pushed as given. */
   share?: boolean | null | undefined;
+  /** Legito's shareExternal flag of the stage, stored and pushed as given. */
   shareExternal?: boolean | null | undefined;
+  /** Legito's sign flag of the stage, stored and pushed as given. */
   sign?: boolean | null | undefined;
   /** True for the start stage. */
   start?: boolean | null | undefined;
+  /** Legito's workflow element id. */
   workflowElementId?: number | null | undefined;
+  /** Legito's persistent workflow element id. */
   workflowElementPersistId?: number | null | undefined;
+  /** Legito's workflow revision id. */
   workflowRevisionId?: number | null | undefined;
 };
 

@@ -206,7 +206,10 @@ describe('updateDocumentRecord', () => {
   it('reports an unknown record as NOT_FOUND', async () => {
     expectFieldError(await app.request(UpdateDocumentRecordDocument, { id: '999999', input: { name: 'X' } }), 'id', 'NOT_FOUND');
     expectFieldError(await app.request(DocumentRecordDocument, { id: '999999' }), 'id', 'NOT_FOUND');
-    expectFieldError(await app.request(DocumentRecordEventsDocument, { documentRecordId: '999999' }), 'documentRecordId', 'NOT_FOUND');
+    const eventsError = expectFieldError(await app.request(DocumentRecordEventsDocument, { documentRecordId: '999999' }), 'documentRecordId', 'NOT_FOUND');
+    expect(eventsError.message).toBe(
+      'Document record "999999" was not found in this workspace: check documentRecordId, or list its document records with the documentRecords query.',
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { waitFor } from '../support/wait';
 import { buildDocpushSchema } from '../../src/graphql/schema';
+import { NEEDS_ADMIN_KEY, NEEDS_ANY_KEY } from '../../src/graphql/auth-checker';
 import { generateApiKey } from '../../src/security/api-key';
 import {
   bearer,
@@ -677,6 +678,21 @@ describe('operation coverage', () => {
     const stale = Object.keys(OPERATIONS).filter((name) => !schemaFieldKeys(live).includes(name));
     expect(uncovered).toEqual([]);
     expect(stale).toEqual([]);
+  });
+
+  it("states each case's role in the operation description", async () => {
+    const live = await buildDocpushSchema();
+    const roleSentence = { ADMIN: NEEDS_ADMIN_KEY, MEMBER: NEEDS_ANY_KEY };
+    const rootFields = new Map<string, { description?: string | null }>(
+      [live.getQueryType(), live.getMutationType(), live.getSubscriptionType()].flatMap((type) =>
+        type ? Object.values(type.getFields()).map((field): [string, { description?: string | null }] => [`${type.name}.${field.name}`, field]) : [],
+      ),
+    );
+
+    for (const [name, operation] of Object.entries(OPERATIONS)) {
+      const description = rootFields.get(name)?.description ?? '';
+      expect({ name, endsWithRole: description.endsWith(roleSentence[operation.role]) }).toEqual({ name, endsWithRole: true });
+    }
   });
 });
 
