@@ -71,17 +71,26 @@ const HEADERS_SET_BY_SENDER = new Set([
 // Codes that Node's TLS layer uses for certificate and protocol failures (OpenSSL 3).
 const TLS_ERROR_CODE = /^(ERR_SSL_|ERR_TLS_|EPROTO$)|CERT|UNABLE_TO_|_SIGNED_/;
 
-/** Overall time limit of an attempt, whose signal aborts the DNS wait, the connect and the request at once. */
+/**
+ * Overall time limit of an attempt, whose signal aborts the DNS wait, the connect and the request at once.
+ *
+ * The abort waits for one pass of the event loop's poll phase after the timer fires. When a long
+ * synchronous task blocked the loop past the deadline, the timer runs before the sockets are read,
+ * and a response that the listener sent in time would otherwise count as a time-out.
+ */
 class AttemptDeadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
+  private pendingAbort: NodeJS.Immediate | null = null;
   expired = false;
 
   constructor(readonly timeoutMs: number) {
     // setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
     this.timer = setTimeout(() => {
-      this.expired = true;
-      this.controller.abort(new Error(`Timed out after ${timeoutMs} ms`));
+      this.pendingAbort = setImmediate(() => {
+        this.expired = true;
+        this.controller.abort(new Error(`Timed out after ${timeoutMs} ms`));
+      });
     }, Math.min(timeoutMs, 2 ** 31 - 1));
   }
 
@@ -91,6 +100,7 @@ class AttemptDeadline {
 
   clear(): void {
     clearTimeout(this.timer);
+    if (this.pendingAbort) clearImmediate(this.pendingAbort);
   }
 
   /** Settles with `promise`, or rejects when the deadline passes first. */

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
+import readline from 'node:readline';
+import { spawn } from 'node:child_process';
 import { sendWebhook, type WebhookRequest } from '../../src/delivery/http-sender';
 import { parseAllowList } from '../../src/security/address-policy';
 import type { Resolver, TargetPolicy } from '../../src/security/target-guard';
@@ -16,6 +18,27 @@ import {
 } from './listeners';
 
 const MB = 1024 * 1024;
+
+/** A listener for a child process: prints its port, then "received" for each request, and responds 200 "ok" 50 ms later. */
+const STALL_LISTENER_SOURCE = `
+const http = require('node:http');
+const server = http.createServer((request, response) => {
+  request.resume();
+  request.on('end', () => {
+    console.log('received');
+    setTimeout(() => response.end('ok'), 50);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
+/** Keeps the event loop busy for `ms`, as a long synchronous task such as a render does. */
+function blockEventLoop(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // Busy wait on purpose.
+  }
+}
 const servers: net.Server[] = [];
 
 async function serve(handler: http.RequestListener, host = '127.0.0.1', port = 0): Promise<number> {
@@ -276,6 +299,29 @@ describe('sendWebhook deadline', () => {
     expect(result.responseBody).toMatch(/^x+$/);
     expect(result.durationMs).toBeGreaterThanOrEqual(290);
     expect(result.durationMs).toBeLessThan(2000);
+  });
+
+  test('response during a stalled loop succeeds', async () => {
+    // The listener runs in a child process, so that it responds while this process's event loop is blocked.
+    const child = spawn(process.execPath, ['-e', STALL_LISTENER_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = readline.createInterface({ input: child.stdout! });
+    try {
+      const iterator = lines[Symbol.asyncIterator]();
+      const port = Number((await iterator.next()).value);
+      const sent = sendWebhook(webhook(`http://127.0.0.1:${port}/`, { timeoutMs: 300 }), loopbackPolicy());
+
+      expect((await iterator.next()).value).toBe('received');
+      // The listener responds 50 ms after this line, while the loop stays blocked past the deadline.
+      blockEventLoop(800);
+      const result = await sent;
+
+      expect(result.error).toBeNull();
+      expect(result.statusCode).toBe(200);
+      expect(result.responseBody).toBe('ok');
+    } finally {
+      lines.close();
+      child.kill();
+    }
   });
 
   test('slow resolver ends at the deadline', async () => {
