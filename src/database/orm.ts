@@ -43,6 +43,8 @@ export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFA
     // knex prints its warnings (such as a pooled connection the server closed) with console.log.
     ...(logger ? { driverOptions: { log: knexLog(logger) } } : {}),
     debug: false,
+    // Plain text, because the messages go into JSON log lines, where ANSI colour codes are noise.
+    colors: false,
     logger: (message: string) => logger?.debug({ orm: message }, 'mikro-orm'),
     forceUtcTimezone: true,
     allowGlobalContext: false,

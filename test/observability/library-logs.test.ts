@@ -40,6 +40,13 @@ function logEntries(): Array<Record<string, unknown>> {
 }
 
 describe('messages of libraries', () => {
+  it('logs MikroORM lines without colour codes', () => {
+    const ormLines = logEntries().filter((entry) => entry.msg === 'mikro-orm');
+
+    expect(ormLines.length).toBeGreaterThan(0);
+    expect(ormLines.filter((entry) => String(entry.orm).includes('\u001b['))).toEqual([]);
+  });
+
   it('logs an oversized graphql-ws message through pino', async () => {
     const socket = new WebSocket(app.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     await new Promise((resolve) => socket.once('open', resolve));
