@@ -19,6 +19,7 @@ import { deliverClaimedMessage, deliverMessage, type DeliveryDeps, type Delivery
 import { DeliveryDispatcher } from '../delivery/delivery.dispatcher';
 import { PushMessageQueue } from '../delivery/push-message.queue';
 import { RenderCache } from '../rendering/render-cache';
+import { RenderPool } from '../rendering/render-pool';
 import { AttemptBatcher } from '../delivery/attempt-batcher';
 import { sendWebhook } from '../delivery/http-sender';
 import { ListenerConnections } from '../delivery/listener-connections';
@@ -42,6 +43,8 @@ export interface RunningApp {
   queue: AgendaQueue;
   /** Claims and runs due deliveries; null in a process without the worker role. */
   dispatcher: DeliveryDispatcher | null;
+  /** Threads that render generated files; null in a process without the worker role. */
+  renderPool: RenderPool | null;
   databaseUrl: string;
   /** Set when the process serves the API. */
   url: string | null;
@@ -92,7 +95,7 @@ async function startOnDatabase(
   const deliveryQueue = new PushMessageQueue(orm, queue, logger);
   const deliveryLogFeed = new DeliveryLogFeed(channelListener, orm, logger);
   const connectionStatusFeed = new ConnectionStatusFeed(channelListener, orm, logger);
-  const worker: WorkerParts = { dispatcher: null, listenerConnections: null, attemptBatcher: null };
+  const worker: WorkerParts = { dispatcher: null, listenerConnections: null, attemptBatcher: null, renderPool: null };
   const monitoring = createMonitoring(config, orm, secretBox, queue, worker, deliveryLogFeed, logger);
   const apiKeyCache = new ApiKeyCache({ ttlMs: config.api.apiKeyCacheTtlMs, maxEntries: API_KEY_CACHE_MAX_ENTRIES });
   const services: AppServices = {
@@ -145,6 +148,7 @@ async function startOnDatabase(
     services,
     queue,
     dispatcher: worker.dispatcher,
+    renderPool: worker.renderPool,
     databaseUrl,
     url,
     port: http?.port ?? null,
@@ -193,6 +197,8 @@ interface WorkerParts {
   listenerConnections: ListenerConnections | null;
   /** Shared writer of this process's attempts, drained at shutdown before the pool closes. */
   attemptBatcher: AttemptBatcher | null;
+  /** Threads that render generated files, closed at shutdown once no delivery can start a render. */
+  renderPool: RenderPool | null;
 }
 
 /**
@@ -211,6 +217,8 @@ async function startWorker(
   worker.listenerConnections = listenerConnections;
   const renderCache = new RenderCache({ maxBytes: config.attachments.renderCacheBytes });
   services.monitoring.metrics.trackRenderCache(() => renderCache.stats());
+  const renderPool = new RenderPool({ size: config.attachments.renderThreads, logger });
+  worker.renderPool = renderPool;
   // The dispatcher is created below; its claims fill the slots of the attempts that a write records.
   let dispatcher: DeliveryDispatcher | null = null;
   const attemptBatcher = new AttemptBatcher(services.orm, logger, {
@@ -232,6 +240,7 @@ async function startWorker(
     messageSizeLimitBytes: config.attachments.messageSizeLimitBytes,
     connectionsWithUnreadableSecretsLogged: new Set(),
     renderCache,
+    renderPool,
     attemptBatcher,
     metrics: services.monitoring.metrics,
     send: (request) =>
@@ -360,6 +369,7 @@ async function stopApp(parts: {
   await Promise.all([parts.worker.dispatcher?.stop(drainTimeoutMs), parts.queue.stop(drainTimeoutMs)]);
   // Attempts whose requests a drain deadline aborted may still wait for their write.
   await parts.worker.attemptBatcher?.drain();
+  await parts.worker.renderPool?.close();
   await parts.worker.listenerConnections?.close();
   await parts.deliveryLogFeed.stop();
   await parts.connectionStatusFeed.stop();

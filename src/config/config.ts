@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseDuration, parseDurationList } from './duration';
 import { ValidationError } from '../common/errors';
@@ -75,6 +76,8 @@ export interface Config {
     messageSizeLimitBytes: number;
     /** Bytes of rendered files a worker keeps for reuse by other messages and retries; 0 keeps none. */
     renderCacheBytes: number;
+    /** Worker threads that render generated files (DOCPUSH_RENDER_THREADS), started on the first renders that need them. */
+    renderThreads: number;
   };
   signing: {
     /** How long a rotated-out signing secret keeps signing alongside the new one. */
@@ -209,6 +212,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
       uploadLimitBytes: byteSize(env, 'DOCPUSH_UPLOAD_LIMIT', 25 * MIB, 1, MAX_UPLOAD_LIMIT_BYTES),
       messageSizeLimitBytes: byteSize(env, 'DOCPUSH_MESSAGE_SIZE_LIMIT', 50 * MIB, 1, MAX_MESSAGE_SIZE_LIMIT_BYTES),
       renderCacheBytes: byteSize(env, 'DOCPUSH_RENDER_CACHE_SIZE', 64 * MIB, 0, 16 * 1024 * MIB),
+      renderThreads: renderThreads(env),
     },
     signing: { rotationGraceMs: duration(env, 'DOCPUSH_SECRET_ROTATION_GRACE', '24h') },
     api: {
@@ -308,6 +312,25 @@ function lockLifetime(env: Env, attemptTimeoutMs: number): number {
       'DOCPUSH_JOB_LOCK_LIFETIME',
       `DOCPUSH_JOB_LOCK_LIFETIME=${JSON.stringify(env.DOCPUSH_JOB_LOCK_LIFETIME)} (${value} ms) must be longer than DOCPUSH_ATTEMPT_TIMEOUT (${attemptTimeoutMs} ms); ` +
         'leave it unset to get four times the attempt time-out.',
+    );
+  }
+  return value;
+}
+
+/** Largest DOCPUSH_RENDER_THREADS; each thread holds its own copy of the renderers' libraries and fonts. */
+const MAX_RENDER_THREADS = 256;
+
+/** Reads DOCPUSH_RENDER_THREADS. The default leaves one core to the event loop that sends the requests. */
+function renderThreads(env: Env): number {
+  const fallback = Math.max(1, availableParallelism() - 1);
+  const raw = env.DOCPUSH_RENDER_THREADS;
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_RENDER_THREADS) {
+    throw new ValidationError(
+      'DOCPUSH_RENDER_THREADS',
+      `DOCPUSH_RENDER_THREADS=${JSON.stringify(raw)} is invalid: expected a whole number of render threads from 1 to ${MAX_RENDER_THREADS}, ` +
+        `such as ${fallback}, or leave it unset for one less than the available cores (at least 1).`,
     );
   }
   return value;

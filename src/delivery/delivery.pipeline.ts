@@ -15,6 +15,7 @@ import { abandonedWriteTimeoutMs, recordAbandonedAttempts } from './steps/record
 import type { PushMessage } from './push-message.entity';
 import type { PushPayload } from './push-payload';
 import type { RenderCache } from '../rendering/render-cache';
+import type { RenderPool } from '../rendering/render-pool';
 import type { AttemptBatcher } from './attempt-batcher';
 
 /** Collaborators the pipeline needs from the process. It depends on neither GraphQL nor Agenda. */
@@ -38,6 +39,8 @@ export interface DeliveryDeps {
   attemptBatcher?: AttemptBatcher;
   /** Serves rendered files of a document version to every message and retry; absent, every attempt renders. */
   renderCache?: RenderCache;
+  /** Renders generated files in worker threads; absent, they render on the calling event loop. */
+  renderPool?: RenderPool;
   /**
    * Ids of the connections whose undecryptable grace-period signing secrets this process has
    * logged, so that the warning comes once per connection and not on every attempt.
@@ -106,6 +109,7 @@ export async function deliverClaimedMessage(em: EntityManager, message: PushMess
       messageSizeLimitBytes: deps.messageSizeLimitBytes,
       metrics: deps.metrics,
       renderCache: deps.renderCache,
+      renderPool: deps.renderPool,
     });
     const { result, record } = attached.kind === 'ready'
       ? await sendAndRecord(em, message, attached, deps, now, ids)

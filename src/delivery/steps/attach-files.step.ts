@@ -13,6 +13,7 @@ import { describeBytes } from '../../documents/byte-size';
 import type { DocumentRecord } from '../../records/document-record.entity';
 import { RenderError, generatedFileName, renderDocument } from '../../rendering/render.service';
 import type { RenderCache } from '../../rendering/render-cache';
+import type { RenderPool, RenderedFile } from '../../rendering/render-pool';
 import type { FileType, RenderInput } from '../../rendering/document-content';
 
 export type AttachResult =
@@ -31,6 +32,8 @@ export interface AttachFilesOptions {
   metrics?: Pick<DeliveryMetrics, 'observeRender'>;
   /** Shares rendered files between messages and attempts. Without it, every attempt renders every file. */
   renderCache?: RenderCache;
+  /** Renders in worker threads. Without it, files render on the calling event loop and block it meanwhile. */
+  renderPool?: RenderPool;
 }
 
 /**
@@ -95,7 +98,7 @@ async function renderGeneratedFiles(
   record: DocumentRecord,
   fileTypes: PushMessage['connection']['fileTypes'],
   takenNames: Set<string>,
-  options: Pick<AttachFilesOptions, 'metrics' | 'renderCache'>,
+  options: Pick<AttachFilesOptions, 'metrics' | 'renderCache' | 'renderPool'>,
 ): Promise<GeneratedFilePayload[]> {
   const documents = await em.find(Document, { documentRecord: record.id }, { populate: ['template'], orderBy: { id: 'asc' } });
   if (documents.length === 0) return [];
@@ -105,7 +108,7 @@ async function renderGeneratedFiles(
   for (const document of documents) {
     const input = buildRenderInput(record, document, document.template, userNames);
     for (const fileType of fileTypes) {
-      const render = () => renderObserved(input, fileType, options.metrics);
+      const render = () => renderObserved(input, fileType, options);
       const bytes = options.renderCache ? await options.renderCache.getOrRender(input, fileType, render) : await render();
       files.push({
         fileName: generatedFileName(record.name, document.template.name, fileType, takenNames),
@@ -120,11 +123,17 @@ async function renderGeneratedFiles(
   return files;
 }
 
-async function renderObserved(input: RenderInput, fileType: FileType, metrics: AttachFilesOptions['metrics']): Promise<Buffer> {
+/** Renders one file and observes its render time, which leaves out the wait for a free render thread. */
+async function renderObserved(input: RenderInput, fileType: FileType, options: Pick<AttachFilesOptions, 'metrics' | 'renderPool'>): Promise<Buffer> {
+  const { bytes, durationMs } = options.renderPool ? await options.renderPool.render(input, fileType) : await renderInline(input, fileType);
+  options.metrics?.observeRender(fileType, durationMs / 1000);
+  return bytes;
+}
+
+async function renderInline(input: RenderInput, fileType: FileType): Promise<RenderedFile> {
   const started = performance.now();
   const bytes = await renderDocument(input, fileType);
-  metrics?.observeRender(fileType, (performance.now() - started) / 1000);
-  return bytes;
+  return { bytes, durationMs: performance.now() - started };
 }
 
 /** Builds an uploaded file's entry without its bytes; `data` is filled in once the message is known to fit. */
