@@ -21,6 +21,7 @@ import { PushMessageQueue } from '../delivery/push-message.queue';
 import { RenderCache } from '../rendering/render-cache';
 import { RenderPool } from '../rendering/render-pool';
 import { AttemptBatcher } from '../delivery/attempt-batcher';
+import { ClaimRenewer } from '../delivery/claim-renewer';
 import { sendWebhook } from '../delivery/http-sender';
 import { ListenerConnections } from '../delivery/listener-connections';
 import { buildDocpushSchema } from '../graphql/schema';
@@ -95,7 +96,7 @@ async function startOnDatabase(
   const deliveryQueue = new PushMessageQueue(orm, queue, logger);
   const deliveryLogFeed = new DeliveryLogFeed(channelListener, orm, logger);
   const connectionStatusFeed = new ConnectionStatusFeed(channelListener, orm, logger);
-  const worker: WorkerParts = { dispatcher: null, listenerConnections: null, attemptBatcher: null, renderPool: null };
+  const worker: WorkerParts = { dispatcher: null, listenerConnections: null, attemptBatcher: null, renderPool: null, claimRenewer: null };
   const monitoring = createMonitoring(config, orm, secretBox, queue, worker, deliveryLogFeed, logger);
   const apiKeyCache = new ApiKeyCache({ ttlMs: config.api.apiKeyCacheTtlMs, maxEntries: API_KEY_CACHE_MAX_ENTRIES });
   const services: AppServices = {
@@ -199,6 +200,8 @@ interface WorkerParts {
   attemptBatcher: AttemptBatcher | null;
   /** Threads that render generated files, closed at shutdown once no delivery can start a render. */
   renderPool: RenderPool | null;
+  /** Renews the claims of the dispatcher's and the resend jobs' running attempts, stopped at shutdown before the pool closes. */
+  claimRenewer: ClaimRenewer | null;
 }
 
 /**
@@ -227,6 +230,8 @@ async function startWorker(
     onWriteEnd: (messageIds) => dispatcher?.attemptsWritten(messageIds),
   });
   worker.attemptBatcher = attemptBatcher;
+  const claimRenewer = new ClaimRenewer({ orm: services.orm, logger, staleAfterMs: config.jobs.lockLifetimeMs });
+  worker.claimRenewer = claimRenewer;
   const deps: DeliveryDeps = {
     orm: services.orm,
     secretBox: services.secretBox,
@@ -242,6 +247,7 @@ async function startWorker(
     renderCache,
     renderPool,
     attemptBatcher,
+    claimRenewer,
     metrics: services.monitoring.metrics,
     send: (request) =>
       sendWebhook(
@@ -269,6 +275,7 @@ async function startWorker(
     deliver: async (message) => countDisabled(await deliverClaimedMessage(services.orm.em.fork(), message, deps)),
     onDrainDeadline: () => listenerConnections.close(),
     metrics: services.monitoring.metrics,
+    claimRenewer,
   });
   deliveryQueue.useLocalDispatcher(dispatcher);
   worker.dispatcher = dispatcher;
@@ -369,6 +376,7 @@ async function stopApp(parts: {
   await Promise.all([parts.worker.dispatcher?.stop(drainTimeoutMs), parts.queue.stop(drainTimeoutMs)]);
   // Attempts whose requests a drain deadline aborted may still wait for their write.
   await parts.worker.attemptBatcher?.drain();
+  await parts.worker.claimRenewer?.stop();
   await parts.worker.renderPool?.close();
   await parts.worker.listenerConnections?.close();
   await parts.deliveryLogFeed.stop();

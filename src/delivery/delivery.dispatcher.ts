@@ -4,6 +4,7 @@ import type { ChannelSubscription, PgChannelListener } from '../common/pg-channe
 import { claimAndLoadDueMessages, nextDueTime, releaseClaims } from './steps/claim-batch.step';
 import { abandonedWriteTimeoutMs, recordAbandonedAttempts, withAbandonedAttempt } from './steps/record-abandoned.step';
 import type { PushMessage } from './push-message.entity';
+import type { ClaimRenewer } from './claim-renewer';
 import type { DeliveryMetrics } from '../observability/metrics';
 
 /** PostgreSQL NOTIFY channel that wakes the dispatchers of every worker when messages become due. */
@@ -44,6 +45,8 @@ export interface DispatcherOptions {
   onDrainDeadline?(): Promise<void>;
   /** Counts the push log rows of abandoned attempts that claims write. */
   metrics?: Pick<DeliveryMetrics, 'recordAbandonedAttempts'>;
+  /** Renews the claims of running attempts so that they do not go stale. Without it, a claim goes stale `staleAfterMs` after it was made. */
+  claimRenewer?: ClaimRenewer;
 }
 
 /**
@@ -239,7 +242,7 @@ export class DeliveryDispatcher {
       await this.release(messages.map((message) => ({ id: message.id, attempt: -1 })));
       return messages.length;
     }
-    for (const message of messages) this.startAttempt(message);
+    for (const message of messages) this.startAttempt(message, now);
     if (messages.length === requested) await this.notifyPeers(em);
     return messages.length;
   }
@@ -274,8 +277,9 @@ export class DeliveryDispatcher {
     await this.notifyPeers(em);
   }
 
-  private startAttempt(message: PushMessage): void {
+  private startAttempt(message: PushMessage, claimedAt: Date): void {
     this.inFlight.set(message.id, message.attempts);
+    const claim = this.options.claimRenewer?.hold(message.id, message.attempts, claimedAt);
     this.options
       .deliver(message)
       .catch(() => {
@@ -283,6 +287,7 @@ export class DeliveryDispatcher {
         // is claimed again once stale.
       })
       .finally(() => {
+        if (claim) this.options.claimRenewer?.release(claim);
         this.inFlight.delete(message.id);
         this.written.delete(message.id);
         const refilled = this.slotsRefilled.delete(message.id) || this.claimCovers.has(message.id);

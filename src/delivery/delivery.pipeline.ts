@@ -17,6 +17,7 @@ import type { PushPayload } from './push-payload';
 import type { RenderCache } from '../rendering/render-cache';
 import type { RenderPool } from '../rendering/render-pool';
 import type { AttemptBatcher } from './attempt-batcher';
+import type { ClaimRenewer } from './claim-renewer';
 
 /** Collaborators the pipeline needs from the process. It depends on neither GraphQL nor Agenda. */
 export interface DeliveryDeps {
@@ -48,6 +49,8 @@ export interface DeliveryDeps {
   connectionsWithUnreadableSecretsLogged: Set<number>;
   /** Counts attempts and render times for /metrics; absent in tests that do not read them. */
   metrics?: DeliveryMetrics;
+  /** Renews the claim of a resend's attempt while it runs. Without it, the claim goes stale `staleAfterMs` after it was made. */
+  claimRenewer?: ClaimRenewer;
   now?: () => Date;
 }
 
@@ -66,7 +69,8 @@ export async function deliverMessage(messageId: string, deps: DeliveryDeps, opti
   const em = deps.orm.em.fork();
 
   const force = options.force ?? false;
-  const claim = await claimMessage(em, messageId, { force, staleAfterMs: deps.staleAfterMs, connectionConcurrency: deps.connectionConcurrency, now: now() });
+  const claimedAt = now();
+  const claim = await claimMessage(em, messageId, { force, staleAfterMs: deps.staleAfterMs, connectionConcurrency: deps.connectionConcurrency, now: claimedAt });
   if (claim.kind === 'busy') {
     const deferred = await deferBusyMessage(em, { messageId, force, delayMs: deps.connectionBusyDelayMs, now: now(), queue: deps.queue });
     deps.logger.debug({ messageId, ...deferred }, 'delivery deferred; the connection is busy');
@@ -76,14 +80,24 @@ export async function deliverMessage(messageId: string, deps: DeliveryDeps, opti
     deps.logger.debug({ messageId, reason: claim.reason }, 'delivery skipped');
     return claim;
   }
+  const heldClaim = deps.claimRenewer?.hold(messageId, claim.message.attempts, claimedAt);
   try {
-    const logIds = await recordAbandonedAttempts(em, [claim.message], now(), abandonedWriteTimeoutMs(deps.staleAfterMs));
+    await recordAbandonedAttempt(em, claim.message, deps, now());
+    return await deliverClaimedMessage(em, claim.message, deps);
+  } finally {
+    if (heldClaim) deps.claimRenewer?.release(heldClaim);
+  }
+}
+
+/** Writes the push log row of the abandoned attempt that a claimed message may carry, logging a failure instead of raising it. */
+async function recordAbandonedAttempt(em: EntityManager, message: PushMessage, deps: DeliveryDeps, now: Date): Promise<void> {
+  try {
+    const logIds = await recordAbandonedAttempts(em, [message], now, abandonedWriteTimeoutMs(deps.staleAfterMs));
     deps.metrics?.recordAbandonedAttempts(logIds.length);
   } catch (error) {
     // The attempt runs anyway, because failing the job would keep the message DELIVERING until it is stale.
-    deps.logger.error({ messageId, attempt: claim.message.attempts - 1, err: error }, 'failed to write the push log row of an abandoned attempt, so that attempt stays unlogged');
+    deps.logger.error({ messageId: message.id, attempt: message.attempts - 1, err: error }, 'failed to write the push log row of an abandoned attempt, so that attempt stays unlogged');
   }
-  return deliverClaimedMessage(em, claim.message, deps);
 }
 
 /**

@@ -113,6 +113,8 @@ export class AgendaQueue implements DeliveryQueue {
   private processing = false;
   /** Agenda job ids of deliveries running in this process, to unlock them at a forced stop. */
   private readonly running = new Set<string>();
+  /** Functions that stop the lock renewals of the running deliveries, by Agenda job id. */
+  private readonly lockRenewals = new Map<string, () => Promise<void>>();
 
   private constructor(
     readonly agenda: Agenda,
@@ -202,11 +204,15 @@ export class AgendaQueue implements DeliveryQueue {
       DELIVER_JOB,
       async (job: Job<DeliverJobData>) => {
         const jobId = String(job.attrs._id);
+        const stopRenewing = renewJobLock(job, options.lockLifetimeMs, this.logger);
         this.running.add(jobId);
+        this.lockRenewals.set(jobId, stopRenewing);
         try {
           await handler(job.attrs.data);
         } finally {
           this.running.delete(jobId);
+          this.lockRenewals.delete(jobId);
+          await stopRenewing();
         }
       },
       { concurrency: options.concurrency, lockLifetime: options.lockLifetimeMs, lockLimit: 0 },
@@ -245,6 +251,8 @@ export class AgendaQueue implements DeliveryQueue {
       if (result.timedOut && this.running.size > 0) {
         this.logger.warn({ running: this.running.size }, 'deliveries still running at the shutdown deadline; unlocking their jobs');
       }
+      // A renewal after the unlock would lock the job again, keeping other workers off it.
+      await Promise.all([...this.lockRenewals.values()].map((stopRenewing) => stopRenewing()));
       const unlock = [...new Set([...lockedIds, ...this.running])];
       if (unlock.length > 0) await this.backend.repository.unlockJobs(unlock);
       this.processing = false;
@@ -293,4 +301,25 @@ export class AgendaQueue implements DeliveryQueue {
       return [];
     }
   }
+}
+
+/**
+ * Renews the lock of a running delivery job every third of `lockLifetimeMs`. Agenda 6.2.6
+ * cancels a job that outlives its lock (checkIfJobIsStillAlive in its JobProcessor): it emits an
+ * error, which the queue logs, and frees the job's concurrency slot while the attempt still runs.
+ * The pipeline renews the attempt's claim on its message apart from this. Returns a function that
+ * stops the renewals and waits for one in flight.
+ */
+function renewJobLock(job: Job<DeliverJobData>, lockLifetimeMs: number, logger: Logger): () => Promise<void> {
+  let touching: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    touching = job.touch().catch((error: unknown) => {
+      logger.warn({ err: error, jobId: String(job.attrs._id), messageId: job.attrs.data.messageId }, 'renewing the lock of a delivery job failed; Agenda cancels the job once its lock expires, while its attempt runs on');
+    });
+  }, Math.max(1, Math.floor(lockLifetimeMs / 3)));
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await touching;
+  };
 }

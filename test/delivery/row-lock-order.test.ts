@@ -7,6 +7,7 @@ import { DocumentRecordEventType } from '../../src/records/event-type';
 import { claimAndLoadDueMessages, releaseClaims } from '../../src/delivery/steps/claim-batch.step';
 import { writeAttemptBatch, type AttemptInput } from '../../src/delivery/steps/record-attempt.step';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
+import { renewClaims } from '../../src/delivery/steps/renew-claims.step';
 import { cancelMessagesOfDeletedConnections } from '../../src/jobs/sweeper.job';
 import { cancelWaitingMessages } from '../../bench/database-probe';
 import type { AttemptResult } from '../../src/delivery/http-sender';
@@ -290,6 +291,20 @@ describe.each<Layout>(['ascending', 'descending'])('row lock order, rows stored 
     expect(unlocked).toEqual(ids.slice(3));
     expect(result).toBe(6);
     expect(await readStates(ids)).toEqual(ids.map(() => 'RETRY_SCHEDULED'));
+  });
+
+  it('claim renewal locks by id', async () => {
+    const connectionId = await newConnection('Renewed');
+    const ids = await insertMessages(connectionId, 6, { state: 'DELIVERING', attempts: 1, layout });
+    const claims = [...ids].reverse().map((id) => ({ id, attempt: 1 }));
+    const renewedAt = new Date();
+
+    const { unlocked, result } = await locksWhileWaiting(ids, connectionId, () => renewClaims(app.app.services.orm.em.fork(), claims, renewedAt));
+
+    expect(unlocked).toEqual(ids.slice(3));
+    expect(result.filter((renewal) => renewal.renewed)).toHaveLength(6);
+    const updated = await probe.query<{ updated_at: Date }>(`select updated_at from push_messages where id = any($1::text[])`, [ids]);
+    for (const row of updated.rows) expect(row.updated_at.getTime()).toBe(renewedAt.getTime());
   });
 
   it('sweeper cancel locks by id', async () => {

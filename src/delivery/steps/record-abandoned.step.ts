@@ -39,9 +39,12 @@ export function abandonedWriteTimeoutMs(staleAfterMs: number): number {
  * Each statement may take up to `timeoutMs`, which callers keep well below the stale period of a
  * claim, so the claimed messages cannot go stale while the write waits.
  *
- * NOTE: a slow attempt that writes its row after this one still adds a second row for the same
- * attempt. A crash between the claim and this write, or a write that times out, loses the row,
- * because the next claim marks only the attempt it takes over.
+ * NOTE: an attempt taken over while it still ran writes its own row after this one, so that
+ * attempt has two rows. Its worker renews the claim while the attempt runs (ClaimRenewer), so this
+ * happens only when the renewals stop for about half the stale period: while the worker's event
+ * loop is blocked (a render on the main thread), while its database is out of reach, or when
+ * worker clocks differ by that much. A crash between the claim and this write, or a write that
+ * times out, loses the row, because the next claim marks only the attempt it takes over.
  */
 export async function recordAbandonedAttempts(em: EntityManager, messages: readonly PushMessage[], now: Date, timeoutMs: number): Promise<number[]> {
   const abandoned = withAbandonedAttempt(messages);
