@@ -42,7 +42,7 @@ export function abandonedWriteTimeoutMs(staleAfterMs: number): number {
  * NOTE: an attempt taken over while it still ran writes its own row after this one, so that
  * attempt has two rows. Its worker renews the claim while the attempt runs (ClaimRenewer), so this
  * happens only when the renewals stop for about half the stale period: while the worker's event
- * loop is blocked (a render on the main thread), while its database is out of reach, or when
+ * loop is blocked by a long synchronous task, while its database is out of reach, or when
  * worker clocks differ by that much. A crash between the claim and this write, or a write that
  * times out, loses the row, because the next claim marks only the attempt it takes over.
  */
