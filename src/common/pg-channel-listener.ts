@@ -10,6 +10,14 @@ const RECONNECT_DELAY_MS = { first: 100, max: 5000 };
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
+ * How often the open connection runs `select 1`. A connection that a NAT or firewall dropped
+ * without a reset shows no error until TCP keepalive gives up, which takes hours with Linux's
+ * defaults, and the notifications sent meanwhile are lost. A check that fails or takes longer
+ * than its time-out counts as a lost connection.
+ */
+const HEALTH_CHECK = { intervalMs: 10_000, timeoutMs: 5_000 };
+
+/**
  * application_name of the LISTEN connection, so operators can tell it apart in pg_stat_activity.
  * An application_name in the connection string takes precedence (pg 8.20).
  */
@@ -62,6 +70,8 @@ export class PgChannelListener {
   private running = false;
   private reconnectDelay = RECONNECT_DELAY_MS.first;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private healthCheckTimer: NodeJS.Timeout | null = null;
+  private confirmedAt: number | null = null;
   /**
    * The last statement sent on each connection. A new statement waits for it, because pg 8.20
    * deprecates a query on a client that is still running one. The chain also keeps LISTEN and
@@ -73,12 +83,25 @@ export class PgChannelListener {
     private readonly options: {
       connectionString: string;
       logger: Logger;
+      /** How often the open connection is checked and how long a check may take (HEALTH_CHECK by default). */
+      healthCheck?: { intervalMs: number; timeoutMs: number };
     },
   ) {}
 
   /** True while the connection is open and LISTENs on the subscribed channels. */
   get connected(): boolean {
     return this.client !== null;
+  }
+
+  /**
+   * Time in epoch milliseconds up to which every notification sent has been received: when the
+   * connection opened, or when the last notification or passed health check was sent, or null
+   * before the first connection. PostgreSQL sends a connection's pending notifications before the
+   * reply to a query, so a passed check confirms everything sent before it. After a loss, the
+   * notifications sent from about this time on may be lost.
+   */
+  get lastConfirmedAt(): number | null {
+    return this.confirmedAt;
   }
 
   /**
@@ -105,6 +128,7 @@ export class PgChannelListener {
     this.generation += 1;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
+    this.stopHealthChecks();
     const client = this.client;
     this.client = null;
     this.reportToAll(false);
@@ -181,8 +205,46 @@ export class PgChannelListener {
     }
     this.unlistenDropped(client, listened);
     this.client = client;
+    this.confirmedAt = Date.now();
     this.reconnectDelay = RECONNECT_DELAY_MS.first;
+    this.startHealthChecks(client);
     this.reportToAll(true);
+  }
+
+  private startHealthChecks(client: pg.Client): void {
+    this.stopHealthChecks();
+    let checking = false;
+    this.healthCheckTimer = setInterval(() => {
+      if (checking || this.client !== client) return;
+      checking = true;
+      void this.checkHealth(client).finally(() => {
+        checking = false;
+      });
+    }, (this.options.healthCheck ?? HEALTH_CHECK).intervalMs);
+    this.healthCheckTimer.unref();
+  }
+
+  private stopHealthChecks(): void {
+    if (this.healthCheckTimer) clearInterval(this.healthCheckTimer);
+    this.healthCheckTimer = null;
+  }
+
+  /** Runs `select 1` on the connection, and handles a failure or a time-out as a lost connection. */
+  private async checkHealth(client: pg.Client): Promise<void> {
+    const sentAt = Date.now();
+    const { timeoutMs } = this.options.healthCheck ?? HEALTH_CHECK;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`health check timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.execute(client, 'select 1'), timedOut]);
+      if (this.client === client) this.confirmedAt = sentAt;
+    } catch (error) {
+      this.onConnectionLost(client, error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private createClient(generation: number): pg.Client {
@@ -193,7 +255,9 @@ export class PgChannelListener {
       keepAlive: true,
     });
     client.on('notification', (notification) => {
-      if (generation === this.generation && notification.payload !== undefined) this.dispatch(notification.channel, notification.payload);
+      if (generation !== this.generation || notification.payload === undefined) return;
+      if (this.client === client) this.confirmedAt = Date.now();
+      this.dispatch(notification.channel, notification.payload);
     });
     client.on('error', (error) => this.onConnectionLost(client, error));
     client.on('end', () => this.onConnectionLost(client, new Error('connection ended')));
@@ -235,6 +299,7 @@ export class PgChannelListener {
   private onConnectionLost(client: pg.Client, error: Error): void {
     if (!this.running || this.client !== client) return;
     this.client = null;
+    this.stopHealthChecks();
     this.reportToAll(false);
     this.options.logger.warn({ err: error, channels: this.channelNames(), retryInMs: this.reconnectDelay }, 'channel listener lost its database connection');
     client.end().catch(() => undefined);

@@ -42,11 +42,12 @@ const INVALID_PAYLOAD_WARNING_INTERVAL_MS = 30_000;
 export const CATCH_UP_LEAD_MS = 10_000;
 
 /**
- * Maximum number of rows that one catch-up streams. Past it, the feed ends its subscriptions
- * with an error that directs clients to the push log instead. It stays below Repeater's limit
- * of 1024 values waiting for a subscriber, because the rows are emitted at once.
+ * Maximum number of rows not streamed yet that one catch-up streams. Past it, the feed ends its
+ * subscriptions with an error that directs clients to the push log instead. The rows are emitted
+ * at once, and a load of notified rows may follow at once, so the two together stay below
+ * Repeater's limit of 1024 values waiting for a subscriber.
  */
-export const MAX_CATCH_UP_ROWS = 1000;
+export const MAX_CATCH_UP_ROWS = 500;
 
 export interface DeliveryLogFilter {
   workspaceId: number;
@@ -192,7 +193,8 @@ export class DeliveryLogFeed {
 
   private onConnectionChange(connected: boolean): void {
     if (!connected) {
-      if (this.connectedOnce && this.lostAt === null && !this.stopped) this.lostAt = Date.now();
+      // Notifications may have been lost since the connection last proved alive, which can be earlier than now.
+      if (this.connectedOnce && this.lostAt === null && !this.stopped) this.lostAt = this.listener.lastConfirmedAt ?? Date.now();
       return;
     }
     this.connectedOnce = true;
@@ -200,7 +202,9 @@ export class DeliveryLogFeed {
     const lostAt = this.lostAt;
     this.lostAt = null;
     if (this.subscriberCount === 0) return;
-    this.catchUpFrom = new Date(lostAt - CATCH_UP_LEAD_MS);
+    // A catch-up still waiting to run keeps its earlier start, so a second loss cannot skip rows of the first.
+    const from = lostAt - CATCH_UP_LEAD_MS;
+    this.catchUpFrom = new Date(this.catchUpFrom === null ? from : Math.min(this.catchUpFrom.getTime(), from));
     this.logger.info({ lostAt: new Date(lostAt), catchUpFrom: this.catchUpFrom }, 'delivery log notifications resumed, streaming the rows written meanwhile');
     this.scheduleLoad();
   }
@@ -278,26 +282,33 @@ export class DeliveryLogFeed {
 
   /**
    * Streams the rows of the subscribed workspaces created at or after `from` that were not
-   * streamed yet. When there are more than MAX_CATCH_UP_ROWS, or the rows cannot be loaded, it
+   * streamed yet. When more than MAX_CATCH_UP_ROWS of them exist, or they cannot be loaded, it
    * ends every subscription with an error instead, so that clients read the push log and
    * subscribe again rather than miss rows without knowing.
    */
   private async catchUp(from: Date): Promise<void> {
+    const workspaceIds = [...this.workspaceSubscribers.keys()];
     let logs: PushLog[];
+    let unstreamed: number[];
     try {
-      logs = await loadPushLogsSince(this.orm.em.fork(), [...this.workspaceSubscribers.keys()], from, MAX_CATCH_UP_ROWS + 1);
+      // Ids first, because the rows streamed before the loss may be most of those since `from`.
+      // Every id is checked before the emits below add new ones, which may drop old ones from streamedIds.
+      const limit = MAX_CATCH_UP_ROWS + this.streamedIds.size + 1;
+      const ids = await loadPushLogIdsSince(this.orm.em.fork(), workspaceIds, from, limit);
+      unstreamed = ids.filter((id) => !this.streamedIds.has(id));
+      if (unstreamed.length > MAX_CATCH_UP_ROWS) {
+        this.endSubscriptions(from, `more than ${MAX_CATCH_UP_ROWS} push log rows were written meanwhile`);
+        return;
+      }
+      logs = unstreamed.length === 0 ? [] : await loadPushLogs(this.orm.em.fork(), unstreamed, workspaceIds);
     } catch (error) {
       this.logger.error({ err: error, catchUpFrom: from }, 'failed to load the push log rows written while notifications were lost');
       this.endSubscriptions(from, 'the push log rows written meanwhile could not be loaded');
       return;
     }
     if (this.stopped) return;
-    if (logs.length > MAX_CATCH_UP_ROWS) {
-      this.endSubscriptions(from, `more than ${MAX_CATCH_UP_ROWS} push log rows were written meanwhile`);
-      return;
-    }
     const streamed = this.emitUnstreamed(logs);
-    this.logger.info({ catchUpFrom: from, loaded: logs.length, streamed }, 'streamed the push log rows written while notifications were lost');
+    this.logger.info({ catchUpFrom: from, missed: unstreamed.length, streamed }, 'streamed the push log rows written while notifications were lost');
   }
 
   /** Ends every subscription with an error that names the time from which the client should read the push log. */
@@ -372,15 +383,15 @@ async function loadPushLogs(em: EntityManager, ids: number[], workspaceIds: numb
   return rows.map((row) => rowToProperties(row.log, PUSH_LOG_VALUE_COLUMNS) as unknown as PushLog);
 }
 
-const LOAD_PUSH_LOGS_SINCE: PreparedStatement = {
-  name: 'docpush_load_push_logs_since',
-  text: 'select row_to_json(l) as log from push_logs l where l.workspace_id = any($1::int[]) and l.created_at >= $2 order by l.id limit $3',
+const LOAD_PUSH_LOG_IDS_SINCE: PreparedStatement = {
+  name: 'docpush_load_push_log_ids_since',
+  text: 'select l.id from push_logs l where l.workspace_id = any($1::int[]) and l.created_at >= $2 order by l.id limit $3',
 };
 
-/** Loads up to `limit` push log rows of the workspaces created at or after `from`, in id order. */
-async function loadPushLogsSince(em: EntityManager, workspaceIds: number[], from: Date, limit: number): Promise<PushLog[]> {
-  const rows = await executePrepared<{ log: Record<string, unknown> }>(em, LOAD_PUSH_LOGS_SINCE, [workspaceIds, from, limit]);
-  return rows.map((row) => rowToProperties(row.log, PUSH_LOG_VALUE_COLUMNS) as unknown as PushLog);
+/** Loads up to `limit` ids of the push log rows of the workspaces created at or after `from`, in ascending order. */
+async function loadPushLogIdsSince(em: EntityManager, workspaceIds: number[], from: Date, limit: number): Promise<number[]> {
+  const rows = await executePrepared<{ id: string | number }>(em, LOAD_PUSH_LOG_IDS_SINCE, [workspaceIds, from, limit]);
+  return rows.map((row) => Number(row.id));
 }
 
 function matches(log: PushLog, filter: DeliveryLogFilter): boolean {

@@ -10,7 +10,7 @@ import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '..
 import { findListenBackendPids } from '../support/listen-backends';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { MAX_CATCH_UP_ROWS } from '../../src/delivery/delivery-log.feed';
+import { DELIVERY_LOG_CHANNEL, MAX_CATCH_UP_ROWS, deliveryLogNotifications } from '../../src/delivery/delivery-log.feed';
 import { collectSubscription, createEnabledConnection, WAIT_TIMEOUT_MS } from '../reliability/reliability-support';
 import { DeliveryLogDocument } from '../generated/graphql';
 
@@ -98,6 +98,26 @@ describe('deliveryLog after a lost LISTEN connection', () => {
     stream.unsubscribe();
   });
 
+  it('counts only missed rows against the limit', async () => {
+    const { stream, firstId } = await deliverOneStreamed();
+    // More rows than the limit, streamed before the loss: the catch-up reads them again but skips them.
+    const streamedBefore = await copyLogRow(firstId, MAX_CATCH_UP_ROWS + 100);
+    for (const payload of deliveryLogNotifications(streamedBefore.map(Number))) {
+      await client.query(`select pg_notify('${DELIVERY_LOG_CHANNEL}', $1)`, [payload]);
+    }
+    await stream.waitForCount(1 + streamedBefore.length, WAIT_TIMEOUT_MS);
+    let missed: string[] = [];
+
+    await whileListenIsLost(async () => {
+      missed = await copyLogRow(firstId, 5);
+    });
+
+    await stream.waitForCount(1 + streamedBefore.length + missed.length, WAIT_TIMEOUT_MS);
+    const streamedIds = stream.received.map((event) => event.deliveryLog.id);
+    expect(streamedIds).toEqual([firstId, ...streamedBefore, ...missed]);
+    stream.unsubscribe();
+  });
+
   it('ends subscriptions past the catch-up limit', async () => {
     const { stream, firstId } = await deliverOneStreamed();
 
@@ -106,7 +126,7 @@ describe('deliveryLog after a lost LISTEN connection', () => {
     });
 
     await expect(stream.waitForCount(MAX_CATCH_UP_ROWS + 10, WAIT_TIMEOUT_MS)).rejects.toThrow(
-      /The deliveryLog subscription ended because the server lost its database notifications for a while and more than 1000 push log rows were written meanwhile\. Read the rows with pushLogs\(filter: \{ from: \\?"/,
+      /The deliveryLog subscription ended because the server lost its database notifications for a while and more than 500 push log rows were written meanwhile\. Read the rows with pushLogs\(filter: \{ from: \\?"/,
     );
   });
 });

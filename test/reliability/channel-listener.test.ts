@@ -6,6 +6,7 @@ import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { findListenBackends, findListenBackendPids, terminateBackend } from '../support/listen-backends';
 import { waitFor } from '../support/wait';
+import { startTcpProxy } from '../support/tcp-proxy';
 
 const silent = pino({ level: 'silent' });
 
@@ -127,6 +128,35 @@ describe('PgChannelListener with several channels', () => {
     const backendsAfter = await findListenBackendPids(database.url);
     expect(backendsAfter).toHaveLength(1);
     expect(backendsAfter).not.toContain(backend);
+  });
+
+  it('reconnects after a silently dropped connection', async () => {
+    const target = new URL(database.url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(database.url);
+    proxied.host = `127.0.0.1:${proxy.port}`;
+    const checked = new PgChannelListener({ connectionString: proxied.toString(), logger: silent, healthCheck: { intervalMs: 100, timeoutMs: 300 } });
+    const handlers = recordingHandlers();
+    try {
+      await checked.subscribe('silent_drop', handlers);
+      await checked.start();
+      await notify('silent_drop', 'before the drop');
+      await waitFor(() => handlers.payloads.length === 1, { description: 'the notification before the drop' });
+      const confirmedBeforeDrop = checked.lastConfirmedAt!;
+
+      const droppedAt = Date.now();
+      proxy.freeze();
+      await waitFor(() => handlers.changes.length === 3, { description: 'the listener to report the loss and the reconnect' });
+      await notify('silent_drop', 'after the reconnect');
+      await waitFor(() => handlers.payloads.length === 2, { description: 'the notification after the reconnect' });
+
+      expect(handlers.changes).toEqual([true, false, true]);
+      expect(handlers.payloads).toEqual(['before the drop', 'after the reconnect']);
+      expect(confirmedBeforeDrop).toBeLessThanOrEqual(droppedAt);
+    } finally {
+      await checked.stop();
+      await proxy.close();
+    }
   });
 
   it('reports the connection as down to every subscription at stop', async () => {

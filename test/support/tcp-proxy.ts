@@ -16,6 +16,11 @@ export interface TcpProxy {
    * database host that stopped responding would, until `restore`.
    */
   stall(): Promise<void>;
+  /**
+   * Stops forwarding on every open connection without closing it, as a NAT or firewall that drops
+   * a connection silently would. New connections are forwarded as before.
+   */
+  freeze(): void;
   /** Connections held open by `stall` so far. */
   readonly stalledConnections: number;
   /** Client connections open now, forwarded or held. */
@@ -84,6 +89,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       for (const client of held.splice(0)) client.destroy();
     },
     stall: () => reopen('stall'),
+    freeze: () => {
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.pause();
+      }
+    },
     get stalledConnections() {
       return stalledConnections;
     },
