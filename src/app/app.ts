@@ -220,7 +220,8 @@ async function startWorker(
   worker.listenerConnections = listenerConnections;
   const renderCache = new RenderCache({ maxBytes: config.attachments.renderCacheBytes });
   services.monitoring.metrics.trackRenderCache(() => renderCache.stats());
-  const renderPool = new RenderPool({ size: config.attachments.renderThreads, logger });
+  // A render may take as long as a claim lasts without renewal, because a renewed claim would otherwise wait for it forever.
+  const renderPool = new RenderPool({ size: config.attachments.renderThreads, timeoutMs: config.jobs.lockLifetimeMs, logger });
   worker.renderPool = renderPool;
   // The dispatcher is created below; its claims fill the slots of the attempts that a write records.
   let dispatcher: DeliveryDispatcher | null = null;

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../common/logger';
 import type { FileType, RenderInput } from './document-content';
 import { RenderError } from './render.error';
-import type { RenderReply, RenderTask } from './render.worker';
+import type { RenderReply, RenderStarted, RenderTask } from './render.worker';
 
 /** A rendered file and the time its thread spent rendering it, without the wait in the queue. */
 export interface RenderedFile {
@@ -21,6 +21,10 @@ interface RenderThread {
   worker: Worker;
   /** The render this thread runs, or null while it is idle. */
   current: QueuedRender | null;
+  /** Ends the thread when its render runs past the pool's time limit; set while a render runs. */
+  deadline: NodeJS.Timeout | null;
+  /** Set once the deadline has ended the thread, so its exit fails the render as timed out. */
+  timedOut: boolean;
 }
 
 /**
@@ -30,7 +34,10 @@ interface RenderThread {
  *
  * A RenderError from a thread is raised again as a RenderError with the same message. A thread
  * that exits unexpectedly fails only the render it was running, and the next render starts a
- * new thread.
+ * new thread. A render that runs longer than `timeoutMs`, counted from when the thread starts it,
+ * ends its thread and fails as a RenderError. A document that never finishes thus cannot hold a
+ * thread, and the claim of the attempt waiting for it, forever. Closing the pool fails the renders that have not finished
+ * with a plain Error, which is no RenderError, because those attempts were cut off and not failed.
  */
 export class RenderPool {
   private readonly threads: RenderThread[] = [];
@@ -38,7 +45,7 @@ export class RenderPool {
   private nextTaskId = 1;
   private closed = false;
 
-  constructor(private readonly options: { size: number; logger: Logger }) {
+  constructor(private readonly options: { size: number; timeoutMs: number; logger: Logger }) {
     if (!Number.isSafeInteger(options.size) || options.size < 1) {
       throw new RangeError(`size ${options.size} is invalid: give a whole number of threads, 1 or more.`);
     }
@@ -81,9 +88,12 @@ export class RenderPool {
 
   private startThread(): RenderThread | null {
     if (this.threads.length >= this.options.size) return null;
-    const thread: RenderThread = { worker: spawnRenderWorker(), current: null };
+    const thread: RenderThread = { worker: spawnRenderWorker(), current: null, deadline: null, timedOut: false };
     this.threads.push(thread);
-    thread.worker.on('message', (reply: RenderReply) => this.finish(thread, reply));
+    thread.worker.on('message', (message: RenderReply | RenderStarted) => {
+      if ('started' in message) this.onStarted(thread, message);
+      else this.finish(thread, message);
+    });
     // An uncaught error in the thread is followed by its exit, which fails its render.
     thread.worker.on('error', (error) => this.options.logger.error({ err: error, threadId: thread.worker.threadId }, 'render thread failed'));
     thread.worker.on('exit', (exitCode) => this.removeThread(thread, exitCode));
@@ -95,6 +105,7 @@ export class RenderPool {
     const render = thread.current;
     if (!render || render.task.id !== reply.id) return;
     thread.current = null;
+    this.clearDeadline(thread);
     if (reply.ok) {
       render.resolve({ bytes: Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength), durationMs: reply.durationMs });
     } else {
@@ -103,19 +114,45 @@ export class RenderPool {
     this.dispatch();
   }
 
+  /** Starts the time limit of the thread's render once the thread has begun it, so that loading a new thread's modules does not count. */
+  private onStarted(thread: RenderThread, started: RenderStarted): void {
+    if (thread.current?.task.id === started.id) this.armDeadline(thread);
+  }
+
+  private armDeadline(thread: RenderThread): void {
+    this.clearDeadline(thread);
+    thread.deadline = setTimeout(() => {
+      thread.timedOut = true;
+      void thread.worker.terminate();
+    }, this.options.timeoutMs);
+    thread.deadline.unref();
+  }
+
+  private clearDeadline(thread: RenderThread): void {
+    if (thread.deadline) clearTimeout(thread.deadline);
+    thread.deadline = null;
+  }
+
   private removeThread(thread: RenderThread, exitCode: number): void {
     this.threads.splice(this.threads.indexOf(thread), 1);
+    this.clearDeadline(thread);
     const render = thread.current;
     thread.current = null;
-    if (render) {
-      const { input, fileType } = render.task;
-      const reason = this.closed
-        ? 'the render pool was closed while the render was running'
-        : `its render thread exited unexpectedly with exit code ${exitCode}; the next render starts a new thread`;
-      if (!this.closed) this.options.logger.error({ threadId: thread.worker.threadId, exitCode, documentId: input.document.id, fileType }, 'render thread exited during a render');
-      render.reject(new RenderError(fileType, reason, input.document.id));
-    }
+    if (render) render.reject(this.failureOf(thread, render, exitCode));
     if (!this.closed) this.dispatch();
+  }
+
+  /** Returns the error of the render that a thread was running when it exited, and logs the exit unless the pool closed. */
+  private failureOf(thread: RenderThread, render: QueuedRender, exitCode: number): Error {
+    if (this.closed) return new Error('The render pool was closed while the render was running, so the document was not rendered.');
+    const { input, fileType } = render.task;
+    const ids = { threadId: thread.worker.threadId, documentId: input.document.id, fileType };
+    if (thread.timedOut) {
+      this.options.logger.error({ ...ids, timeoutMs: this.options.timeoutMs }, 'render timed out; its thread was ended');
+      return new RenderError(fileType, `the render timed out after ${this.options.timeoutMs} ms, so its thread was ended`, input.document.id);
+    }
+    this.options.logger.error({ ...ids, exitCode }, 'render thread exited during a render');
+    return new RenderError(fileType, `its render thread exited unexpectedly with exit code ${exitCode}; the next render starts a new thread`, input.document.id);
   }
 }
 

@@ -14,10 +14,17 @@ export type RenderReply =
   | { id: number; ok: true; bytes: Uint8Array; durationMs: number }
   | { id: number; ok: false; error: { format: FileType; reason: string; documentId?: number } };
 
+/** A notice to RenderPool that the thread, with its modules loaded, has started a render. The render's time limit runs from here. */
+export interface RenderStarted {
+  id: number;
+  started: true;
+}
+
 if (!parentPort) throw new Error('render.worker must run in a worker thread; create a RenderPool to render in threads.');
 const port = parentPort;
 
 port.on('message', (task: RenderTask) => {
+  port.postMessage({ id: task.id, started: true } satisfies RenderStarted);
   void renderTask(task).then(
     (reply) => {
       // A file that owns its whole ArrayBuffer moves without a copy. A slice of Node's shared

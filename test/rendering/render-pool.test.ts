@@ -41,7 +41,7 @@ async function caughtError(promise: Promise<unknown>): Promise<unknown> {
 let pool: RenderPool;
 
 beforeEach(() => {
-  pool = new RenderPool({ size: 1, logger: pino({ level: 'silent' }) });
+  pool = new RenderPool({ size: 1, timeoutMs: 30_000, logger: pino({ level: 'silent' }) });
 });
 
 afterEach(async () => {
@@ -105,6 +105,37 @@ describe('RenderPool', () => {
     expect(file.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pool.threadCount).toBe(1);
     expect(pool.workers()[0]).not.toBe(thread);
+  });
+
+  it('ends a render past its time limit', async () => {
+    const limited = new RenderPool({ size: 1, timeoutMs: 100, logger: pino({ level: 'silent' }) });
+    try {
+      await limited.render(buildSampleInput(), 'txt');
+      const [thread] = limited.workers();
+
+      const error = await caughtError(limited.render(buildLargeInput(), 'pdf'));
+
+      expect(error).toBeInstanceOf(RenderError);
+      expect((error as RenderError).message).toContain('the render timed out after 100 ms, so its thread was ended');
+      const file = await limited.render(buildSampleInput(), 'txt');
+      expect(file.bytes.length).toBeGreaterThan(0);
+      expect(limited.workers()[0]).not.toBe(thread);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('fails running renders on close without RenderError', async () => {
+    await pool.render(buildSampleInput(), 'txt');
+
+    const running = caughtError(pool.render(buildLargeInput(), 'pdf'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pool.close();
+
+    const error = await running;
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(RenderError);
+    expect((error as Error).message).toBe('The render pool was closed while the render was running, so the document was not rendered.');
   });
 
   it('ends its threads on close', async () => {
