@@ -54,11 +54,14 @@ function checkFilteredMessageId(messageId: string): string {
   );
 }
 
-/** Returns a response code filter value, or raises ValidationError for one that no attempt can have. */
+/**
+ * Returns a response code filter value, or raises ValidationError for one that no attempt can
+ * have. Node's HTTP parser accepts any three-digit status, which the push log stores as received.
+ */
 function checkFilteredResponseCode(responseCode: number): number {
-  if (responseCode === 0 || (responseCode >= 100 && responseCode <= 599)) return responseCode;
+  if (responseCode === 0 || (responseCode >= 100 && responseCode <= 999)) return responseCode;
   throw new ValidationError(
     'filter.responseCode',
-    `filter.responseCode ${responseCode} is not a logged response code: give 0 (no response received) or an HTTP status from 100 to 599.`,
+    `filter.responseCode ${responseCode} is not a logged response code: give 0 (no response received) or an HTTP status from 100 to 999.`,
   );
 }
