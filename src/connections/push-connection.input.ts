@@ -84,7 +84,7 @@ export class UpdatePushConnectionInput {
 
   @Field({
     nullable: true,
-    description: `${URL_DESCRIPTION} A URL on another origin (scheme, host or port) is rejected unless the same update sends the value of every secret header again or removes it.`,
+    description: `${URL_DESCRIPTION} A new URL is rejected unless the same update sends the value of every secret header again or removes it.`,
   })
   url?: string;
 

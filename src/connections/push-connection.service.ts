@@ -4,7 +4,7 @@ import { PushConnection, currentSigningSecretOf, type PushHeaderData, type Signi
 import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
 import { MAX_HEADERS, MAX_HEADERS_TOTAL_BYTES, validateHeader } from './header-template';
 import { MASKED_VALUE } from './push-connection.type';
-import { rejectSecretsKeptForNewOrigin } from './secret-header.check';
+import { rejectSecretsKeptForNewUrl } from './secret-header.check';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { checkName } from '../common/input-checks';
 import { newSystemName } from '../common/ids';
@@ -105,7 +105,7 @@ export class PushConnectionService {
     const connection = await this.get(id);
     if (input.headers?.some((header) => header.secret)) await this.requireServerKey();
     const checked = await this.validate(withoutNulls(input), connection.headers);
-    if (checked.url !== undefined) rejectSecretsKeptForNewOrigin(connection.url, checked.url, connection.headers, input.headers ?? undefined);
+    if (checked.url !== undefined) rejectSecretsKeptForNewUrl(connection.url, checked.url, connection.headers, input.headers ?? undefined);
     validateChoices({
       templateSuiteAll: input.templateSuiteAll ?? connection.templateSuiteAll,
       templateSuiteCount: (input.templateSuites ?? connection.templateSuiteIds).length,

@@ -4,28 +4,25 @@ import type { PushConnectionHeaderInput } from './push-connection.input';
 import { MASKED_VALUE } from './push-connection.type';
 
 /**
- * Rejects a change of the listener URL to another origin (scheme, host and port) while secret
- * headers would keep their stored values. The API shows those values only as the mask, so an
- * ADMIN key that could point the connection at a server of its own would otherwise read them
- * from the next request. `headers` is the update's header list, or undefined when the update
- * keeps the stored headers. Secret headers sent with a new value, and a new path or query on the
- * same origin, pass.
+ * Rejects a change of the listener URL while secret headers would keep their stored values. The
+ * API shows those values only as the mask, so an ADMIN key that could point the connection at a
+ * server, or a path on a shared webhook host, of its own would otherwise read them from the next
+ * request. `headers` is the update's header list, or undefined when the update keeps the stored
+ * headers. Secret headers sent with a new value pass, and so does the stored URL sent back.
  */
-export function rejectSecretsKeptForNewOrigin(
+export function rejectSecretsKeptForNewUrl(
   storedUrl: string,
   newUrl: string,
   storedHeaders: readonly PushHeaderData[],
   headers: readonly PushConnectionHeaderInput[] | undefined,
 ): void {
-  const from = new URL(storedUrl).origin;
-  const to = new URL(newUrl).origin;
-  if (from === to) return;
+  if (newUrl === storedUrl) return;
 
   const kept = headers === undefined ? keptWhenOmitted(storedHeaders) : keptWhenSentBack(headers);
   if (kept === null) return;
   throw new ValidationError(
     kept.field,
-    `url moves the connection from ${from} to ${to}, and secret header ${JSON.stringify(kept.name)} would send its stored value there. ` +
+    `url changes the connection's listener URL, and secret header ${JSON.stringify(kept.name)} would send its stored value to the new URL. ` +
       'Send the header again with its value (not the mask) in the same update, or remove it.',
   );
 }
