@@ -101,20 +101,38 @@ export class PushConnectionService {
     return connection;
   }
 
+  /**
+   * Applies the given fields. Checks that read only the input, such as the URL's DNS look-up, run
+   * before the row lock. Those that read the stored row run again under it, so that concurrent
+   * updates of one connection apply one after the other. Without the lock, an update that removes
+   * the secret headers and a new URL, and one that keeps them with the mask, merged into the new
+   * URL with the stored secret values.
+   */
   async update(id: string, input: UpdatePushConnectionInput): Promise<PushConnection> {
-    const connection = await this.get(id);
+    const unlocked = await this.get(id);
     if (input.headers?.some((header) => header.secret)) await this.requireServerKey();
-    const checked = await this.validate(withoutNulls(input), connection.headers);
-    if (checked.url !== undefined) rejectSecretsKeptForNewUrl(connection.url, checked.url, connection.headers, input.headers ?? undefined);
-    validateChoices({
-      templateSuiteAll: input.templateSuiteAll ?? connection.templateSuiteAll,
-      templateSuiteCount: (input.templateSuites ?? connection.templateSuiteIds).length,
-      documentRecordTypeAll: input.documentRecordTypeAll ?? connection.documentRecordTypeAll,
-      documentRecordTypeCount: (input.documentRecordTypes ?? connection.documentRecordTypeIds).length,
-      attachFilesGenerated: input.attachFilesGenerated ?? connection.attachFilesGenerated,
-      fileTypeCount: (input.fileTypes ?? connection.fileTypes).length,
-    });
+    const checked = await this.validate(withoutNulls(input), unlocked.headers);
 
+    return this.scope.em.transactional(async (em) => {
+      await lockLiveConnection(em, unlocked.id, id);
+      const connection = await em.findOneOrFail(PushConnection, { id: unlocked.id, workspace: this.scope.workspaceId }, { refresh: true });
+      if (input.headers) validateHeaders(input.headers, connection.headers);
+      if (checked.url !== undefined) rejectSecretsKeptForNewUrl(connection.url, checked.url, connection.headers, input.headers ?? undefined);
+      validateChoices({
+        templateSuiteAll: input.templateSuiteAll ?? connection.templateSuiteAll,
+        templateSuiteCount: (input.templateSuites ?? connection.templateSuiteIds).length,
+        documentRecordTypeAll: input.documentRecordTypeAll ?? connection.documentRecordTypeAll,
+        documentRecordTypeCount: (input.documentRecordTypes ?? connection.documentRecordTypeIds).length,
+        attachFilesGenerated: input.attachFilesGenerated ?? connection.attachFilesGenerated,
+        fileTypeCount: (input.fileTypes ?? connection.fileTypes).length,
+      });
+      this.applyUpdate(connection, input, checked);
+      await em.flush();
+      return connection;
+    });
+  }
+
+  private applyUpdate(connection: PushConnection, input: UpdatePushConnectionInput, checked: { name?: string; url?: string }): void {
     if (checked.name !== undefined) connection.name = checked.name;
     if (checked.url !== undefined) connection.url = checked.url;
     if (input.headers) connection.headers = this.sealHeaders(input.headers, connection.headers);
@@ -126,9 +144,6 @@ export class PushConnectionService {
     if (isSet(input.attachFilesUploaded)) connection.attachFilesUploaded = input.attachFilesUploaded;
     if (isSet(input.attachFilesGenerated)) connection.attachFilesGenerated = input.attachFilesGenerated;
     if (input.fileTypes) connection.fileTypes = [...new Set(input.fileTypes)];
-
-    await this.scope.em.flush();
-    return connection;
   }
 
   /**
