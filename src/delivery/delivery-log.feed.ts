@@ -177,7 +177,7 @@ export class DeliveryLogFeed {
           stop(
             new SubscriptionEndedError(
               'The deliveryLog subscription ended because its client read push logs more slowly than they were written. ' +
-                'Read the rows it missed with pushLogs, then subscribe again.',
+                `Read the rows it missed with pushLogs(filter: { from: "${new Date(log.createdAt).toISOString()}" }), then subscribe again.`,
             ),
           );
         }
