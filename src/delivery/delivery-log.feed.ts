@@ -35,8 +35,8 @@ const MAX_IDS_PER_LOAD = 500;
 const INVALID_PAYLOAD_WARNING_INTERVAL_MS = 30_000;
 
 /**
- * How long before a lost LISTEN connection the catch-up after it reaches back, by the rows'
- * created_at. A row is created when its attempt ends and notified when its transaction commits,
+ * How long before a lost LISTEN connection last proved alive the catch-up after it reaches back,
+ * by the rows' created_at. A row is created when its attempt ends and notified when its transaction commits,
  * and the writer's clock may differ from this process's, so the catch-up starts this much earlier.
  */
 export const CATCH_UP_LEAD_MS = 10_000;
@@ -96,8 +96,9 @@ export function deliveryLogNotifications(ids: readonly number[]): string[] {
  * follow the order in which the ids arrived. The connection is re-established after a failure.
  *
  * Notifications sent while the LISTEN connection is lost never arrive, so after a reconnection
- * the feed loads the rows created since CATCH_UP_LEAD_MS before the loss and streams those it has
- * not streamed yet. These rows may come after rows notified since the reconnection.
+ * the feed loads the rows created since CATCH_UP_LEAD_MS before the connection last proved alive
+ * (PgChannelListener.lastConfirmedAt) and streams those it has not streamed yet. These rows may
+ * come after rows notified since the reconnection.
  * NOTE: a row created earlier than that, whose transaction committed during the loss, is missed.
  */
 export class DeliveryLogFeed {
@@ -115,7 +116,7 @@ export class DeliveryLogFeed {
   private loading: Promise<void> | null = null;
   /** Ids of the rows streamed lately, so that a catch-up skips them. */
   private readonly streamedIds = new RecentIds(2 * CATCH_UP_LEAD_MS);
-  /** When the LISTEN connection was lost, or null while it is up and before it first comes up. */
+  /** When the lost LISTEN connection last proved alive, or null while it is up and before it first comes up. */
   private lostAt: number | null = null;
   private connectedOnce = false;
   /** Start of the rows that the next load must stream before the notified ids, after a reconnection. */
