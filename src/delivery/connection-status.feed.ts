@@ -3,6 +3,7 @@ import { Repeater } from '@graphql-yoga/subscription';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
+import { SubscriptionEndedError } from '../common/errors';
 import { PushConnection } from '../connections/push-connection.entity';
 import { CONNECTION_STATUS_CHANNEL, PushConnectionStatusChange, type ConnectionStatusNotice } from './connection-status';
 
@@ -28,12 +29,16 @@ export interface ConnectionStatusFilter {
 /**
  * Streams connection status changes to subscribers in this process, whichever process made
  * them: the process's shared PgChannelListener LISTENs on the channel, each notification loads
- * its connection once, and every matching subscriber receives the event. Changes made while that
- * connection is being re-established are not streamed; `pushConnection` still shows the state.
+ * its connection once, and every matching subscriber receives the event. Notifications sent while
+ * that connection is lost never arrive, and connections keep no history of changes to read them
+ * back from. So after a reconnection the feed ends every subscription with SUBSCRIPTION_ENDED,
+ * and its clients read the current state with `pushConnections` before subscribing again.
  */
 export class ConnectionStatusFeed {
   private readonly emitter = new EventEmitter();
   private subscription: ChannelSubscription | null = null;
+  private connectedOnce = false;
+  private lost = false;
 
   constructor(
     private readonly listener: PgChannelListener,
@@ -47,16 +52,18 @@ export class ConnectionStatusFeed {
     return this.emitter.listenerCount('status');
   }
 
-  // NOTE: a status change notified while the LISTEN connection is lost never reaches subscribers.
-  // Unlike deliveryLog, no catch-up follows the reconnection, because connections keep no change history to read.
   async start(): Promise<void> {
-    this.subscription ??= await this.listener.subscribe(CONNECTION_STATUS_CHANNEL, { onPayload: (payload) => void this.onNotification(payload) });
+    this.subscription ??= await this.listener.subscribe(CONNECTION_STATUS_CHANNEL, {
+      onPayload: (payload) => void this.onNotification(payload),
+      onConnectionChange: (connected) => this.onConnectionChange(connected),
+    });
   }
 
   /** Ends the subscription and the streams of its subscribers. The shared listener keeps running. */
   async stop(): Promise<void> {
-    this.subscription?.unsubscribe();
+    const subscription = this.subscription;
     this.subscription = null;
+    subscription?.unsubscribe();
     this.emitter.emit('stop');
   }
 
@@ -68,13 +75,32 @@ export class ConnectionStatusFeed {
         if (filter.connectionId !== undefined && event.connectionId !== filter.connectionId) return;
         void push(event);
       };
-      const onStop = () => stop();
+      const onStop = (error?: Error) => stop(error);
       this.emitter.on('status', onStatus);
       this.emitter.once('stop', onStop);
       await stop;
       this.emitter.off('status', onStatus);
       this.emitter.off('stop', onStop);
     });
+  }
+
+  private onConnectionChange(connected: boolean): void {
+    if (!connected) {
+      if (this.connectedOnce && this.subscription) this.lost = true;
+      return;
+    }
+    this.connectedOnce = true;
+    if (!this.lost) return;
+    this.lost = false;
+    if (this.subscriberCount === 0) return;
+    this.logger.warn({ subscribers: this.subscriberCount }, 'ended the pushConnectionStatus subscriptions after lost notifications');
+    this.emitter.emit(
+      'stop',
+      new SubscriptionEndedError(
+        'The pushConnectionStatus subscription ended because the server lost its database notifications for a while, so status changes may have been missed. ' +
+          'Read the current state with pushConnections, then subscribe again.',
+      ),
+    );
   }
 
   private async onNotification(payload: string): Promise<void> {

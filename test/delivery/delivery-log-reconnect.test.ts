@@ -12,7 +12,7 @@ import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DELIVERY_LOG_CHANNEL, MAX_CATCH_UP_ROWS, deliveryLogNotifications } from '../../src/delivery/delivery-log.feed';
 import { collectSubscription, createEnabledConnection, WAIT_TIMEOUT_MS } from '../reliability/reliability-support';
-import { DeliveryLogDocument } from '../generated/graphql';
+import { DeliveryLogDocument, PushConnectionStatusDocument } from '../generated/graphql';
 
 let app: TestApp;
 let seeded: SeededWorkspace;
@@ -127,6 +127,24 @@ describe('deliveryLog after a lost LISTEN connection', () => {
 
     await expect(stream.waitForCount(MAX_CATCH_UP_ROWS + 10, WAIT_TIMEOUT_MS)).rejects.toThrow(
       /The deliveryLog subscription ended because the server lost its database notifications for a while and more than 500 push log rows were written meanwhile\. Read the rows with pushLogs\(filter: \{ from: \\?"/,
+    );
+  });
+});
+
+describe('pushConnectionStatus after a lost LISTEN connection', () => {
+  it('ends with SUBSCRIPTION_ENDED', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const stream = collectSubscription(app.wsClient(), PushConnectionStatusDocument, { connectionId: connection.id });
+    await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > 0, { description: 'the pushConnectionStatus subscriber' });
+
+    // A status change while notifications are lost: the subscriber could never receive it.
+    await whileListenIsLost(async () => {
+      await client.query('update push_connections set enabled = false where id = $1', [Number(connection.id)]);
+    });
+
+    await expect(stream.waitForCount(1, WAIT_TIMEOUT_MS)).rejects.toThrow(
+      'The pushConnectionStatus subscription ended because the server lost its database notifications for a while, so status changes may have been missed. ' +
+        'Read the current state with pushConnections, then subscribe again.',
     );
   });
 });
