@@ -39,9 +39,9 @@ const POP_DIRECTIONAL_ISOLATE = '\u2069';
 const INVISIBLE_CHARACTER = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 
 /**
- * Text with nothing visible: only whitespace, format characters such as U+200B and U+FEFF, other
- * default-ignorable code points such as U+3164 HANGUL FILLER and the variation selectors, U+2800
- * BRAILLE PATTERN BLANK, and combining marks, which have no base character to sit on here.
+ * Text with nothing visible. It has only whitespace, format characters such as U+200B and U+FEFF,
+ * other default-ignorable code points such as U+3164 HANGUL FILLER and the variation selectors,
+ * U+2800 BRAILLE PATTERN BLANK, and combining marks, which have no base character here.
  */
 const INVISIBLE_TEXT = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800]*$/u;
 

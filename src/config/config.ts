@@ -317,7 +317,7 @@ function lockLifetime(env: Env, attemptTimeoutMs: number): number {
   return value;
 }
 
-/** Largest DOCPUSH_RENDER_THREADS; each thread holds its own copy of the renderers' libraries and fonts. */
+/** Maximum DOCPUSH_RENDER_THREADS, because each thread loads its own copy of the renderers' libraries and fonts. */
 const MAX_RENDER_THREADS = 256;
 
 /** Reads DOCPUSH_RENDER_THREADS. The default leaves one core to the event loop that sends the requests. */

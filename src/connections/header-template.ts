@@ -42,9 +42,9 @@ const RESERVED_HEADER_NAMES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Characters that no header value may contain: the C0 and C1 control characters and DEL (tab is
- * allowed, as in RFC 9110), and U+2028 and U+2029, which break the line in the push log and in
- * listeners that decode the value as UTF-8.
+ * Characters that no header value may contain: the C0 and C1 control characters and DEL, but not
+ * tab, which RFC 9110 allows. U+2028 and U+2029 are rejected too, because they break the line in
+ * the push log and in listeners that decode the value as UTF-8.
  */
 const FORBIDDEN_VALUE_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/;
 

@@ -18,11 +18,11 @@ export function rejectSecretsKeptForNewUrl(
 ): void {
   if (newUrl === storedUrl) return;
 
-  const kept = headers === undefined ? keptWhenOmitted(storedHeaders) : keptWhenSentBack(headers);
-  if (kept === null) return;
+  const keptSecret = headers === undefined ? keptWhenOmitted(storedHeaders) : keptWhenSentBack(headers);
+  if (keptSecret === null) return;
   throw new ValidationError(
-    kept.field,
-    `url changes the connection's listener URL, and secret header ${JSON.stringify(kept.name)} would send its stored value to the new URL. ` +
+    keptSecret.field,
+    `url changes the connection's listener URL, and secret header ${JSON.stringify(keptSecret.name)} would send its stored value to the new URL. ` +
       'Send the header again with its value (not the mask) in the same update, or remove it.',
   );
 }

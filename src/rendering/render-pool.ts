@@ -56,7 +56,7 @@ export class RenderPool {
     return this.threads.length;
   }
 
-  /** The running threads, for monitoring and tests. */
+  /** Returns the running threads, for monitoring and tests. */
   workers(): Worker[] {
     return this.threads.map((thread) => thread.worker);
   }
@@ -166,7 +166,7 @@ function spawnRenderWorker(): Worker {
   const workerPath = path.join(__dirname, `render.worker${extension}`);
   if (extension !== '.ts') return new Worker(workerPath);
 
-  // ts-node 10.9.2 does not map tsconfig's `"module": "node20"` to SWC's CommonJS output, so the thread asks for CommonJS.
+  // ts-node 10.9.2 does not map tsconfig's `"module": "node20"` to SWC's CommonJS output, so the thread requests CommonJS.
   const tsNode = {
     transpileOnly: true,
     swc: isInstalled('@swc/core'),

@@ -18,7 +18,7 @@ export class ApiKeyResolver {
     return apiKeyService(context).list();
   }
 
-  @Mutation(() => CreatedApiKey, { description: `Creates an API key; the response holds the key, which is never shown again. ${NEEDS_ADMIN_KEY}` })
+  @Mutation(() => CreatedApiKey, { description: `Creates an API key. The response contains the key, which is never shown again. ${NEEDS_ADMIN_KEY}` })
   createApiKey(@Arg('input', { description: 'The new key.' }) input: CreateApiKeyInput, @Ctx() context: RequestContext) {
     return apiKeyService(context).create(input);
   }

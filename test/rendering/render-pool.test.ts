@@ -64,7 +64,7 @@ describe('RenderPool', () => {
 
     const delayMs = await longestTimerDelay(pool.render(buildLargeInput(), 'pdf'));
 
-    // Rendered in line, this PDF holds the event loop for most of a second.
+    // Rendered in line, this PDF blocks the event loop for most of a second.
     expect(delayMs).toBeLessThan(250);
   });
 

@@ -1,8 +1,8 @@
 /**
  * A secret header is masked in API output, so an ADMIN key that reads the connection gets only
- * "********". A new URL must not carry the stored value along, because any ADMIN key could then
- * read every secret header by pointing the URL at a server, or a path on a shared webhook host, of
- * its own and sending a test message.
+ * "********". A new URL must not carry the stored value along. Otherwise any ADMIN key could read
+ * every secret header: point the URL at a server of its own, or at its own path on a shared
+ * webhook host, and send a test message.
  */
 import { randomBytes } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -135,5 +135,31 @@ describe('secret header on a URL change', () => {
     await sendTest(id);
 
     expect(requestsWith(ownerListener, secret)).toHaveLength(1);
+  });
+});
+
+describe('secret header under concurrent updates', () => {
+  it('never keeps it for a new URL', async () => {
+    const states: string[] = [];
+    const secrets: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      const { id, secret } = await createWithSecret();
+      secrets.push(secret);
+
+      // One update moves the URL and removes the secret, and the other sends the secret back masked.
+      // Each passes the rule alone, so only applying them one after the other keeps them apart.
+      await Promise.all([
+        call(UPDATE, { id, input: { url: otherListener.url, headers: [] } }),
+        call(UPDATE, { id, input: { headers: [{ name: 'Authorization', value: '********', secret: true }] } }),
+      ]);
+
+      const stored = okData(await call('query ($id: ID!) { pushConnection(id: $id) { url headers { name secret } } }', { id })).pushConnection;
+      const keptSecret = stored.headers.some((header: { secret: boolean }) => header.secret);
+      states.push(`${stored.url === otherListener.url ? 'new URL' : 'old URL'}, ${keptSecret ? 'secret kept' : 'no secret'}`);
+      if (stored.url === otherListener.url) await sendTest(id);
+    }
+
+    expect(states).not.toContain('new URL, secret kept');
+    expect(otherListener.requests.filter((request) => secrets.includes(String(request.headers.authorization)))).toHaveLength(0);
   });
 });

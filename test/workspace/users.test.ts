@@ -58,7 +58,7 @@ describe('users', () => {
     ['email', { name: 'Isolate Email', email: '\u2067a\u2069@example.com' }],
     ['email', { name: 'Zero Width Email', email: '\u200B@example.com' }],
     ['email', { name: 'Mark Email', email: 'a\u200F@example.com' }],
-    // The email check rejects IP-literal domains and quoted local parts on purpose, as its comment says.
+    // The email check rejects IP-literal domains and quoted local parts on purpose, as its comment states.
     ['email', { name: 'Address Literal Email', email: 'jana@[192.0.2.1]' }],
     ['email', { name: 'Quoted Local Part Email', email: '"jana"@example.com' }],
     ['name', { name: '\u3164', email: 'hangul-filler-name@example.com' }],

@@ -40,10 +40,10 @@ export function abandonedWriteTimeoutMs(staleAfterMs: number): number {
  * claim, so the claimed messages cannot go stale while the write waits.
  *
  * NOTE: an attempt taken over while it still ran writes its own row after this one, so that
- * attempt has two rows. Its worker renews the claim while the attempt runs (ClaimRenewer), so this
- * happens only when the renewals stop for about half the stale period: while the worker's event
- * loop is blocked by a long synchronous task, while its database is out of reach, or when
- * worker clocks differ by that much. A crash between the claim and this write, or a write that
+ * attempt has two rows. Its worker renews the claim while the attempt runs (ClaimRenewer). This
+ * therefore happens only when the renewals stop for about half the stale period. Causes are a
+ * long synchronous task that blocks the worker's event loop, a database out of reach, or worker
+ * clocks that differ by that much. A crash between the claim and this write, or a write that
  * times out, loses the row, because the next claim marks only the attempt it takes over.
  */
 export async function recordAbandonedAttempts(em: EntityManager, messages: readonly PushMessage[], now: Date, timeoutMs: number): Promise<number[]> {

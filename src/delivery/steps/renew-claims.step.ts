@@ -23,7 +23,7 @@ export interface ClaimRenewal extends ClaimedAttempt {
  * claim, so that no claim or sweep treats the running attempts as abandoned. One statement
  * renews every claim given. The rows are locked in ascending id order, as every statement that
  * updates several push_messages rows locks them. A renewal thus waits for an attempt write that
- * holds one of them, and then skips the row if that write has ended the attempt.
+ * has locked one of them, and then skips the row if that write has ended the attempt.
  *
  * Returns one entry per claim. A claim neither renewed nor taken over belongs to an attempt whose
  * own write has ended it, or that a stopping worker released, or whose message was deleted.
