@@ -102,7 +102,10 @@ export class ClaimRenewer {
     let renewals: ClaimRenewal[];
     try {
       const claims = due.map((claim) => ({ id: claim.messageId, attempt: claim.attempt }));
-      renewals = await renewClaims(this.options.orm.em.fork(), claims, new Date(now));
+      // A round stuck behind a row lock would hold back every later round, and so the renewal of
+      // every other claim, and a stop waiting for it. It gives up after the time that the next
+      // round waits anyway.
+      renewals = await renewClaims(this.options.orm.em.fork(), claims, new Date(now), { timeoutMs: this.renewAfterMs });
     } catch (error) {
       this.warnOfFailure(error);
       return;

@@ -108,6 +108,29 @@ describe('claim renewer', () => {
     expect(await readUpdatedAt(messageId)).toBe(claimedAt.getTime());
   });
 
+  it('gives up a round that waits on a locked row', async () => {
+    // Renews claims older than 200 ms, and cancels a round after 200 ms.
+    const claims = startRenewer(600);
+    const claimedAt = new Date();
+    const messageId = await insertClaimedMessage(claimedAt);
+    const locker = await pool.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('select id from push_messages where id = $1 for update', [messageId]);
+      claims.hold(messageId, 1, claimedAt);
+
+      await waitFor(() => warnings.length > 0, { timeoutMs: 5000, description: 'the failed renewal to be logged' });
+      expect(String(warnings[0].msg)).toContain('renewing the claims');
+      expect(JSON.stringify(warnings[0])).toContain('statement timeout');
+      // The stop waits for the running round, which ends by itself while the row stays locked.
+      await claims.stop();
+      expect(await readUpdatedAt(messageId)).toBe(claimedAt.getTime());
+    } finally {
+      await locker.query('rollback');
+      locker.release();
+    }
+  });
+
   it.each([
     [
       'claim of another worker',

@@ -30,15 +30,26 @@ export interface ClaimRenewal extends ClaimedAttempt {
  * `takenOver` is read from the statement's snapshot, so a takeover that commits while the
  * statement waits for a row lock shows only in the next renewal.
  */
-export async function renewClaims(em: EntityManager, claims: readonly ClaimedAttempt[], now: Date): Promise<ClaimRenewal[]> {
+export async function renewClaims(em: EntityManager, claims: readonly ClaimedAttempt[], now: Date, options: RenewOptions = {}): Promise<ClaimRenewal[]> {
   if (claims.length === 0) return [];
-  const rows = await executeWithBindings<{ id: string; attempt: number; renewed: boolean; taken_over: boolean }>(em, RENEW_CLAIMS_SQL, [
-    claims.map((claim) => claim.id),
-    claims.map((claim) => claim.attempt),
-    now,
-    ABANDONED_NOTE,
-  ]);
+  const params = [claims.map((claim) => claim.id), claims.map((claim) => claim.attempt), now, ABANDONED_NOTE];
+  type Row = { id: string; attempt: number; renewed: boolean; taken_over: boolean };
+  const rows =
+    options.timeoutMs === undefined
+      ? await executeWithBindings<Row>(em, RENEW_CLAIMS_SQL, params)
+      : await em.fork().transactional(async (tx) => {
+          await executeWithBindings(tx, `select set_config('statement_timeout', ?, true)`, [String(Math.max(1, Math.floor(options.timeoutMs!)))]);
+          return executeWithBindings<Row>(tx, RENEW_CLAIMS_SQL, params);
+        });
   return rows.map((row) => ({ id: row.id, attempt: row.attempt, renewed: row.renewed, takenOver: row.taken_over }));
+}
+
+export interface RenewOptions {
+  /**
+   * Longest time the statement may run, waits for row locks included, before PostgreSQL cancels
+   * it and renewClaims rejects. Without it, the statement runs as long as it takes.
+   */
+  timeoutMs?: number;
 }
 
 /**
