@@ -99,7 +99,7 @@ export function listVariables(template: string): string[] {
  * "{{LEGITO.currentUser.name}} {{LEGITO.currentUser.position}}" does for a user without a
  * position. The push log then shows that space, although the listener receives the value without it.
  */
-export function validateHeader(header: { name: string; value: string }, field: string): void {
+export function validateHeader(header: { name: string; value: string; secret?: boolean }, field: string): void {
   // Sizes come first, so that no later message quotes a huge name or value.
   if (header.name.length > MAX_HEADER_NAME_LENGTH) {
     throw new ValidationError(
@@ -140,18 +140,21 @@ export function validateHeader(header: { name: string; value: string }, field: s
         'remove it, so that the stored value is the value sent.',
     );
   }
+  // The errors below quote no part of a secret header's value, because a secret may contain braces.
   const leftover = header.value.replace(VARIABLE_PATTERN, '');
   if (leftover.includes('{{') || leftover.includes('}}')) {
+    const quotedValue = header.secret ? '' : ` in ${JSON.stringify(header.value)}`;
     throw new ValidationError(
       `${field}.value`,
-      `Header ${JSON.stringify(header.name)} has an unclosed or malformed variable in ${JSON.stringify(header.value)}: write variables as {{name}}, such as {{event.id}}.`,
+      `Header ${JSON.stringify(header.name)} has an unclosed or malformed variable${quotedValue}: write variables as {{name}}, such as {{event.id}}.`,
     );
   }
   for (const variable of listVariables(header.value)) {
     if (!HEADER_VARIABLES.includes(variable)) {
+      const quotedVariable = header.secret ? 'an unknown variable' : `unknown variable {{${variable}}}`;
       throw new ValidationError(
         `${field}.value`,
-        `Header ${JSON.stringify(header.name)} uses unknown variable {{${variable}}}. Known variables: ${HEADER_VARIABLES.join(', ')}.`,
+        `Header ${JSON.stringify(header.name)} uses ${quotedVariable}. Known variables: ${HEADER_VARIABLES.join(', ')}.`,
       );
     }
   }

@@ -1,4 +1,4 @@
-import { LockMode, type FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PushConnection, currentSigningSecretOf, type PushHeaderData, type SigningSecretData } from './push-connection.entity';
 import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushConnectionInput } from './push-connection.input';
@@ -252,14 +252,12 @@ export class PushConnectionService {
    * the previous secrets still valid, the newest MAX_PREVIOUS_SIGNING_SECRETS are kept.
    */
   async rotateSigningSecret(id: string, graceMs: number): Promise<PushConnection> {
-    await this.get(id);
+    const unlocked = await this.get(id);
     await this.requireServerKey();
     // The row lock serialises concurrent rotations, so each one keeps the secret the previous one created.
     return this.scope.em.transactional(async (em) => {
-      const connection = await em.findOneOrFail(PushConnection, { id: Number(id), workspace: this.scope.workspaceId }, {
-        lockMode: LockMode.PESSIMISTIC_WRITE,
-        refresh: true,
-      });
+      await lockLiveConnection(em, unlocked.id, id);
+      const connection = await em.findOneOrFail(PushConnection, { id: unlocked.id, workspace: this.scope.workspaceId }, { refresh: true });
       // Read after the lock, so that of concurrent rotations the later one also sets the later expiry.
       const now = new Date();
       const expiresAt = new Date(now.getTime() + graceMs).toISOString();
@@ -388,7 +386,7 @@ function validateHeaders(headers: PushConnectionHeaderInput[], storedHeaders: re
 
 /**
  * Locks the connection row and raises NOT_FOUND when a deletion committed since it was read, so
- * that enabling or disabling it cannot change a deleted connection.
+ * that no update, enabling, disabling or secret rotation changes a deleted connection.
  */
 async function lockLiveConnection(em: EntityManager, connectionId: number, requestedId: string): Promise<void> {
   const rows: Array<{ deleted_at: Date | null }> = await em.execute('select deleted_at from push_connections where id = ? for no key update', [connectionId]);

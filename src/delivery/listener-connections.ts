@@ -93,9 +93,8 @@ export interface ListenerConnectionsOptions {
 }
 
 /**
- * The default matches the default DOCPUSH_CONNECTION_CONCURRENCY (10 deliveries in flight per
- * push connection), so one push connection's deliveries do not wait for each other's sockets.
- * It also keeps one worker at 10 sockets to a listener that several push connections share.
+ * The maximum when `maxConnectionsPerListener` is omitted, which only tests do. A worker passes
+ * DOCPUSH_JOB_CONCURRENCY (100 by default), because several push connections may share one listener.
  */
 export const DEFAULT_MAX_CONNECTIONS_PER_LISTENER = 10;
 export const DEFAULT_LISTENER_IDLE_TIMEOUT_MS = 60_000;

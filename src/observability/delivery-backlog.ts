@@ -43,9 +43,16 @@ interface BacklogRow {
   manually_disabled: number;
 }
 
-/** Reads the delivery backlog with one SQL query. */
-export async function readDeliveryBacklog(orm: MikroORM): Promise<DeliveryBacklog> {
-  const rows: BacklogRow[] = await orm.em.fork().execute(BACKLOG_SQL);
+/**
+ * Reads the delivery backlog with one SQL query, which PostgreSQL cancels after `timeoutMs`. A
+ * scrape stops waiting at that time. Without the cancellation, the query would keep its pool
+ * connection for as long as it runs, and every slow scrape would hold one more.
+ */
+export async function readDeliveryBacklog(orm: MikroORM, timeoutMs: number): Promise<DeliveryBacklog> {
+  const rows: BacklogRow[] = await orm.em.fork().transactional(async (tx) => {
+    await tx.execute(`select set_config('statement_timeout', ?, true)`, [String(Math.max(1, Math.floor(timeoutMs)))]);
+    return tx.execute(BACKLOG_SQL);
+  });
   const row = rows[0];
   return {
     pending: row.pending,

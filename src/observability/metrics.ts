@@ -213,7 +213,7 @@ export class AppMetrics implements DeliveryMetrics {
   private async refreshBacklogGauges(): Promise<void> {
     const gauges = this.backlogGauges;
     try {
-      const backlog = await withTimeout(readDeliveryBacklog(this.sources.orm), BACKLOG_QUERY_TIMEOUT_MS, 'the backlog query');
+      const backlog = await withTimeout(readDeliveryBacklog(this.sources.orm, BACKLOG_QUERY_TIMEOUT_MS), BACKLOG_QUERY_TIMEOUT_MS, 'the backlog query');
       gauges.pending.set(backlog.pending);
       gauges.due.set(backlog.due);
       gauges.oldestDueAge.set(backlog.oldestDueAgeSeconds);

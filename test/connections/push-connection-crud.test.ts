@@ -60,7 +60,7 @@ describe('push connection mutations', () => {
     expect(afterDelete.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
-  it.each(['enable', 'disable'] as const)('does not %s a connection deleted meanwhile', async (action) => {
+  it.each(['enable', 'disable', 'rotate'] as const)('does not %s a connection deleted meanwhile', async (action) => {
     const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
     if (action === 'disable') dataOf(await app.request(EnablePushConnectionDocument, { id }));
     const deleter = new pg.Client({ connectionString: app.databaseUrl });
@@ -70,10 +70,14 @@ describe('push connection mutations', () => {
       await deleter.query('begin');
       await deleter.query('select id from push_connections where id = $1 for update', [Number(id)]);
       const deleterPid: number = (await deleter.query('select pg_backend_pid() as pid')).rows[0].pid;
-      const changing = action === 'enable' ? app.request(EnablePushConnectionDocument, { id }) : app.request(DisablePushConnectionDocument, { id });
+      const changing = {
+        enable: () => app.request(EnablePushConnectionDocument, { id }),
+        disable: () => app.request(DisablePushConnectionDocument, { id }),
+        rotate: () => app.request(RotatePushConnectionSecretDocument, { id }),
+      }[action]();
       await waitFor(
         async () => (await deleter.query('select count(*)::int as n from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))', [deleterPid])).rows[0].n > 0,
-        { description: `${action}PushConnection to wait for the connection row` },
+        { description: `the ${action} mutation to wait for the connection row` },
       );
       await deleter.query('update push_connections set deleted_at = now(), enabled = false where id = $1', [Number(id)]);
       await deleter.query('commit');
@@ -85,6 +89,7 @@ describe('push connection mutations', () => {
       expect(stored.enabled).toBe(false);
       expect(stored.deletedAt).not.toBeNull();
       expect(stored.disabledAt).toBeNull();
+      expect(stored.signingSecrets).toHaveLength(1);
     } finally {
       await deleter.end();
     }

@@ -78,6 +78,8 @@ const cases: Array<[string, Partial<CreatePushConnectionInput>, string, RegExp]>
   ['secret header value with spaces around it', { headers: [{ name: 'X-Token', value: ' s3cret ', secret: true }] }, 'headers[0].value', /^(?!.*s3cret).*starts with a space or tab/],
   ['unknown header variable', { headers: [{ name: 'X-User', value: '{{LEGITO.currentUser.phone}}' }] }, 'headers[0].value', /\{\{LEGITO\.currentUser\.phone\}\}/],
   ['unclosed header variable', { headers: [{ name: 'X-Event', value: 'id {{event.id' }] }, 'headers[0].value', /unclosed or malformed variable/],
+  ['secret header value with braces', { headers: [{ name: 'X-Token', value: 'tok}}s3cret', secret: true }] }, 'headers[0].value', /^(?!.*s3cret).*unclosed or malformed variable:/],
+  ['secret header value with an unknown variable', { headers: [{ name: 'X-Token', value: 'a{{s3cret}}b', secret: true }] }, 'headers[0].value', /^(?!.*s3cret).*uses an unknown variable\./],
   ['reserved header', { headers: [{ name: 'Webhook-Signature', value: 'forged' }] }, 'headers[0].name', /reserved/],
   ['mask without a stored secret', { headers: [{ name: 'X-Token', value: '********', secret: true }] }, 'headers[0].value', /no secret header of that name is stored/],
   ['duplicate header', { headers: [{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }] }, 'headers[1].name', /listed twice/],

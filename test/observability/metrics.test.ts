@@ -1,4 +1,5 @@
 import { print } from 'graphql';
+import pg from 'pg';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
@@ -215,5 +216,34 @@ describe('backlog gauges of an API-only process', () => {
 
     expect(response.status).toBe(200);
     expect(((await response.json()) as { checks: unknown }).checks).toEqual({ database: { status: 'ok' }, migrations: { status: 'ok' }, secrets: { status: 'ok' } });
+  });
+});
+
+describe('backlog gauges while push_messages is locked', () => {
+  /** Counts the backlog queries that other sessions are running, waiting for a lock included. */
+  async function runningBacklogQueries(client: pg.Client): Promise<number> {
+    const result = await client.query<{ running: number }>(
+      `select count(*)::int as running from pg_stat_activity
+        where datname = current_database() and state = 'active' and pid <> pg_backend_pid() and query like '%with due as (%'`,
+    );
+    return result.rows[0].running;
+  }
+
+  it('ends a timed-out backlog query', async () => {
+    const blocker = new pg.Client({ connectionString: app.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table push_messages in access exclusive mode');
+
+      const samples = await scrape();
+
+      expect(sampleValue(samples, 'docpush_push_messages_pending')).toBeNaN();
+      // The scrape has given up on the query, which must not keep a pool connection while the lock lasts.
+      await waitFor(async () => (await runningBacklogQueries(blocker)) === 0, { description: 'the timed-out backlog query to end' });
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+    }
   });
 });
