@@ -73,6 +73,12 @@ export class PushConnectionType {
   @Field(() => Date, { nullable: true, description: 'When an admin or docpush last disabled the connection; null while it is enabled and before it is first disabled.' })
   disabledAt!: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Time of the first failed attempt since the last success; null while attempts succeed. docpush disables the connection once it stays set for DOCPUSH_DISABLE_AFTER.',
+  })
+  failingSince!: Date | null;
+
   @Field({ description: 'When the connection was created.' })
   createdAt!: Date;
 
@@ -108,6 +114,7 @@ export function toPushConnectionType(connection: PushConnection): PushConnection
     fileTypes: connection.fileTypes,
     disabledReason: connection.disabledReason,
     disabledAt: connection.disabledAt,
+    failingSince: connection.failingSince,
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
     sealedSigningSecret: currentSigningSecretOf(connection.signingSecrets)?.sealed ?? null,

@@ -69,6 +69,7 @@ describe('automatic disabling', () => {
       expect(streakMs).toBeGreaterThanOrEqual(DISABLE_AFTER_MS);
       expect(logs.length).toBeLessThan(10);
       expect((await loadConnection(connection.id)).failingSince).toEqual(new Date(disabled.pushConnectionStatus.failingSince!));
+      expect(stored.failingSince).toBe(disabled.pushConnectionStatus.failingSince);
 
       // The message keeps waiting while the connection is disabled, and goes out once it is enabled.
       await waitForMessageState(app, messageId, 'RETRY_SCHEDULED');
@@ -80,6 +81,7 @@ describe('automatic disabling', () => {
       const delivered = await waitForMessageState(app, messageId, 'SUCCEEDED');
       expect(delivered.attempts).toBe(logs.length + 1);
       expect((await loadConnection(connection.id)).failingSince).toBeNull();
+      expect(dataOf(await app.request(PushConnectionDocument, { id: connection.id })).pushConnection.failingSince).toBeNull();
       status.unsubscribe();
     } finally {
       await listener.close();
