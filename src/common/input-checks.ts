@@ -84,9 +84,7 @@ const INVISIBLE_CHARACTER_NAMES: Record<string, string> = {
 export function checkName(field: string, value: string, example: string, maxLength: number = MAX_NAME_LENGTH): string {
   const trimmed = value.trim();
   rejectBlankName(field, trimmed, `give a name, such as ${JSON.stringify(example)}`);
-  if (trimmed.length > maxLength) {
-    throw new ValidationError(field, `${field} is ${trimmed.length} characters long; the maximum is ${maxLength}. Shorten it.`);
-  }
+  rejectLongText(field, trimmed, maxLength);
   rejectControlCharacters(field, trimmed);
   return trimmed;
 }
@@ -189,10 +187,26 @@ function formatCodePoint(character: string): string {
 export function checkOptionalText(field: string, value: string | null | undefined, maxLength: number): string | null {
   if (value === null || value === undefined) return null;
   const trimmed = value.trim();
-  if (trimmed.length > maxLength) {
-    throw new ValidationError(field, `${field} is ${trimmed.length} characters long; the maximum is ${maxLength}. Shorten it.`);
-  }
+  rejectLongText(field, trimmed, maxLength);
   return trimmed === '' ? null : trimmed;
+}
+
+/**
+ * Counts the characters of text as PostgreSQL's varchar(n) does: by code point, so an emoji
+ * outside the Basic Multilingual Plane counts once, although JavaScript's `length` counts two.
+ */
+export function characterCount(text: string): number {
+  return Array.from(text).length;
+}
+
+/** Rejects text of more than `maxLength` characters, counted by characterCount. */
+export function rejectLongText(field: string, text: string, maxLength: number): void {
+  // A character takes one or two UTF-16 units, so text within maxLength units is within maxLength characters.
+  if (text.length <= maxLength) return;
+  const characters = characterCount(text);
+  if (characters > maxLength) {
+    throw new ValidationError(field, `${field} is ${characters} characters long; the maximum is ${maxLength}. Shorten it.`);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ValidationError } from '../common/errors';
-import { rejectBlankName, rejectControlCharacters } from '../common/input-checks';
+import { rejectBlankName, rejectControlCharacters, rejectLongText } from '../common/input-checks';
 import { describeBytes } from './byte-size';
 
 /** The column is varchar(255). */
@@ -23,9 +23,7 @@ const BASE64_ALPHABET = /^[A-Za-z0-9+/]*$/;
 export function checkFileName(field: string, value: string): string {
   const name = value.trim();
   rejectBlankName(field, name, 'give the file name with its extension, such as "signed-contract.pdf"');
-  if (name.length > MAX_FILE_NAME_LENGTH) {
-    throw new ValidationError(field, `${field} is ${name.length} characters long; the maximum is ${MAX_FILE_NAME_LENGTH}. Shorten it.`);
-  }
+  rejectLongText(field, name, MAX_FILE_NAME_LENGTH);
   const separator = PATH_SEPARATOR.exec(name);
   if (separator) {
     throw new ValidationError(field, `${field} ${JSON.stringify(value)} contains ${JSON.stringify(separator[0])}: give a plain file name without folders.`);

@@ -222,6 +222,18 @@ describe('push connection validation', () => {
     expect(result.data!.createPushConnection.url).toHaveLength(2048);
   });
 
+  it('counts an emoji name by characters', async () => {
+    const name = '\u{1F4DD}'.repeat(200);
+
+    const accepted = await app.request(CreatePushConnectionDocument, { input: { ...valid, name } });
+    const rejected = await app.request(CreatePushConnectionDocument, { input: { ...valid, name: `${name}\u{1F4DD}` } });
+
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted.data!.createPushConnection.name).toBe(name);
+    expect(rejected.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(rejected.errors![0].message).toContain('name is 201 characters long; the maximum is 200.');
+  });
+
   it('accepts a multi-byte value of 4096 bytes', async () => {
     const value = `${'文'.repeat(1365)}v`;
 
