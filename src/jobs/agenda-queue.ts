@@ -245,22 +245,30 @@ export class AgendaQueue implements DeliveryQueue {
    * at once instead of after the lock lifetime. Closes the job store's connections.
    */
   async stop(drainTimeoutMs: number): Promise<void> {
-    if (this.processing) {
-      const lockedIds = await this.lockedJobIds();
-      const result = await this.drain(drainTimeoutMs);
-      if (result.timedOut && this.running.size > 0) {
-        this.logger.warn({ running: this.running.size }, 'deliveries still running at the shutdown deadline; unlocking their jobs');
+    try {
+      if (this.processing) {
+        await this.drainAndUnlock(drainTimeoutMs);
+      } else {
+        await this.notificationChannel?.disconnect();
       }
-      // A renewal after the unlock would lock the job again, keeping other workers off it.
-      await Promise.all([...this.lockRenewals.values()].map((stopRenewing) => stopRenewing()));
-      const unlock = [...new Set([...lockedIds, ...this.running])];
-      if (unlock.length > 0) await this.backend.repository.unlockJobs(unlock);
-      this.processing = false;
-    } else {
-      await this.notificationChannel?.disconnect();
+    } finally {
+      // A failed unlock must not keep the job store's connections open, or they would hold the process alive.
+      await this.backend.disconnect();
     }
-    await this.backend.disconnect();
     this.logger.debug('job queue stopped');
+  }
+
+  private async drainAndUnlock(drainTimeoutMs: number): Promise<void> {
+    const lockedIds = await this.lockedJobIds();
+    const result = await this.drain(drainTimeoutMs);
+    if (result.timedOut && this.running.size > 0) {
+      this.logger.warn({ running: this.running.size }, 'deliveries still running at the shutdown deadline; unlocking their jobs');
+    }
+    // A renewal after the unlock would lock the job again, keeping other workers off it.
+    await Promise.all([...this.lockRenewals.values()].map((stopRenewing) => stopRenewing()));
+    const unlock = [...new Set([...lockedIds, ...this.running])];
+    if (unlock.length > 0) await this.backend.repository.unlockJobs(unlock);
+    this.processing = false;
   }
 
   /**
