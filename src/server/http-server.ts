@@ -80,7 +80,12 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
       },
     ],
   });
-  await apollo.start();
+  try {
+    await apollo.start();
+  } catch (error) {
+    await Promise.all([ws.dispose(), revocations.stop(), sessions.stop()]);
+    throw error;
+  }
 
   // Probes and scrapes carry no API key, so the monitoring routes come before the GraphQL handler.
   app.use(createMonitoringRouter(services.monitoring, logger));
@@ -98,7 +103,13 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
   );
   app.use(createRequestErrorHandler(logger));
 
-  await listen(server, config.host, config.port);
+  try {
+    await listen(server, config.host, config.port);
+  } catch (error) {
+    // Stopping Apollo runs drainServer above, which closes graphql-ws, the revocation listener and the sessions' re-check timer.
+    await apollo.stop();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
