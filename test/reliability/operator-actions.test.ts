@@ -8,6 +8,7 @@ import { DocumentRecordEventType } from '../../src/records/event-type';
 import {
   DeletePushConnectionDocument,
   DisablePushConnectionDocument,
+  EnablePushConnectionDocument,
   PushLogsDocument,
   PushMessagesDocument,
   RecoverFailedMessagesDocument,
@@ -160,6 +161,23 @@ describe('recoverFailedMessages', () => {
     const untouched = await fetchMessage(app, old);
     expect(untouched.state).toBe('FAILED');
     expect(untouched.attempts).toBe(2);
+  });
+
+  it('holds recovered messages of a disabled connection', async () => {
+    failing = true;
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const messageId = await pushOneEvent();
+    await waitForMessageState(app, messageId, 'FAILED');
+    dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
+    failing = false;
+
+    const since = new Date(Date.now() - DAY_MS).toISOString();
+    const count = dataOf(await app.request(RecoverFailedMessagesDocument, { connectionId: connection.id, since })).recoverFailedMessages;
+
+    expect(count).toBe(1);
+    expect((await fetchMessage(app, messageId)).state).toBe('PENDING');
+    dataOf(await app.request(EnablePushConnectionDocument, { id: connection.id }));
+    expect((await waitForMessageState(app, messageId, 'SUCCEEDED')).attempts).toBe(3);
   });
 
   it('rejects a time more than 14 days back or in the future', async () => {
