@@ -168,7 +168,10 @@ export class AttemptBatcher {
         batch[0].reject(error);
         return;
       }
-      this.logger.warn({ err: error, attempts: batch.length }, 'writing a batch of attempts failed; writing them one by one');
+      this.logger.warn(
+        { err: error, attempts: batch.length, messageIds: batch.map((pending) => pending.input.message.id) },
+        'writing a batch of attempts failed; writing them one by one',
+      );
       for (const pending of batch) {
         await retryOnDeadlock(() => recordAttempt(this.orm.em.fork(), pending.input))
           .finally(() => this.removeFromWriting(pending.input.message.id))
