@@ -21,7 +21,7 @@ registerEnumType(PushMessageState, {
     PENDING: { description: 'Waiting for its first attempt, or queued again by recoverFailedMessages; it waits while its connection is disabled.' },
     DELIVERING: { description: 'An attempt is in flight. One left by a stopped worker is attempted again once its lock lifetime (DOCPUSH_JOB_LOCK_LIFETIME) has passed.' },
     SUCCEEDED: { description: 'An attempt received a 2xx response.' },
-    RETRY_SCHEDULED: { description: 'The last attempt failed; the next one is due at nextAttemptAt.' },
+    RETRY_SCHEDULED: { description: 'The last attempt failed; the next one is due at nextAttemptAt. While its connection is disabled it waits, and goes out once the connection is enabled again.' },
     FAILED: {
       description:
         'Given up: the retry schedule ran out (8 attempts by default), the listener answered 410 Gone, or the message was too large to build. ' +

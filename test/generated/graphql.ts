@@ -354,7 +354,7 @@ export type PushMessageState =
   | 'FAILED'
   /** Waiting for its first attempt, or queued again by recoverFailedMessages; it waits while its connection is disabled. */
   | 'PENDING'
-  /** The last attempt failed; the next one is due at nextAttemptAt. */
+  /** The last attempt failed; the next one is due at nextAttemptAt. While its connection is disabled it waits, and goes out once the connection is enabled again. */
   | 'RETRY_SCHEDULED'
   /** An attempt received a 2xx response. */
   | 'SUCCEEDED';
