@@ -3,6 +3,18 @@ import { GraphQLError } from 'graphql';
 /** GraphQL `extensions.code` values that docpush returns. */
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'SERVICE_UNAVAILABLE' | 'SUBSCRIPTION_ENDED';
 
+/** Maximum number of characters of a rejected id that an error message quotes. */
+export const MAX_QUOTED_ID_LENGTH = 100;
+
+/**
+ * Returns an id as a JSON string for an error message, cut to MAX_QUOTED_ID_LENGTH characters
+ * with "…" after the cut, so that an id of megabytes is not sent back in full.
+ */
+export function quoteId(id: string | number): string {
+  const text = String(id);
+  return JSON.stringify(text.length > MAX_QUOTED_ID_LENGTH ? `${text.slice(0, MAX_QUOTED_ID_LENGTH)}…` : text);
+}
+
 /**
  * Base class of every error that is safe to show to an API caller. The message names the
  * field, the value and the fix; `field` repeats the field's path for clients that act on it.
@@ -62,7 +74,7 @@ export class NotFoundError extends DocpushError {
     const argument = field === 'id' ? 'the id' : field;
     const listing = Object.hasOwn(LISTING_QUERIES, entity) ? LISTING_QUERIES[entity] : undefined;
     const fix = listing ? `check ${argument}, or list ${listing.lists} with the ${listing.query} query` : `check ${argument}`;
-    return new NotFoundError(`${entity} ${JSON.stringify(String(id))} was not found in this workspace: ${fix}.`, field);
+    return new NotFoundError(`${entity} ${quoteId(id)} was not found in this workspace: ${fix}.`, field);
   }
 }
 

@@ -1,5 +1,5 @@
 import { LockMode, type EntityName, type FilterQuery } from '@mikro-orm/core';
-import { ValidationError } from './errors';
+import { ValidationError, quoteId } from './errors';
 import { parseId, type WorkspaceScope } from './workspace-scope';
 
 /** Maximum length of user, catalog and API key names; the columns are varchar(200). */
@@ -270,7 +270,7 @@ export async function findReferenced<T extends object>(
 
 /** Creates the BAD_USER_INPUT error of an input field whose id matches no row of this workspace. */
 export function referenceNotFound(field: string, label: string, id: string | number): ValidationError {
-  return new ValidationError(field, `${field} ${JSON.stringify(String(id))} matches no ${label} of this workspace: pass the id of an existing ${label}, or create one first.`);
+  return new ValidationError(field, `${field} ${quoteId(id)} matches no ${label} of this workspace: pass the id of an existing ${label}, or create one first.`);
 }
 
 /** Parses the id in an input field; an id that cannot exist raises the same error as an unknown one. */

@@ -5,7 +5,7 @@ import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushCo
 import { MAX_HEADERS, MAX_HEADERS_TOTAL_BYTES, validateHeader } from './header-template';
 import { MASKED_VALUE } from './push-connection.type';
 import { rejectSecretsKeptForNewUrl } from './secret-header.check';
-import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
+import { ConflictError, NotFoundError, ValidationError, quoteId } from '../common/errors';
 import { checkName } from '../common/input-checks';
 import { newSystemName } from '../common/ids';
 import { parseId, type WorkspaceScope } from '../common/workspace-scope';
@@ -194,7 +194,10 @@ export class PushConnectionService {
     return connection;
   }
 
-  /** Soft-deletes the connection and cancels its undelivered messages; logs keep its id and name. */
+  /**
+   * Soft-deletes the connection and cancels its undelivered messages; logs keep its id and name.
+   * Of concurrent deletions of one connection, one succeeds and the others are NOT_FOUND.
+   */
   async delete(id: string): Promise<PushConnection> {
     const connection = await this.get(id);
     // Locks the message rows in id order and then the connection row, the order of a worker's
@@ -207,6 +210,7 @@ export class PushConnectionService {
             where m.id = waiting.id`,
           [connection.id],
         );
+        await lockLiveConnection(em, connection.id, id);
         connection.deletedAt = new Date();
         connection.enabled = false;
         await em.flush();
@@ -321,7 +325,7 @@ export class PushConnectionService {
       const numericId = parseId(id);
       const found = Number.isSafeInteger(numericId) && (await this.scope.em.count(entity as typeof TemplateSuite, { id: numericId, workspace: this.scope.workspaceId })) > 0;
       if (!found) {
-        throw new ValidationError(field, `${field} contains ${JSON.stringify(id)}, but no ${label.toLowerCase()} with that id exists in this workspace. Create it first or remove the id.`);
+        throw new ValidationError(field, `${field} contains ${quoteId(id)}, but no ${label.toLowerCase()} with that id exists in this workspace. Create it first or remove the id.`);
       }
     }
   }
@@ -386,7 +390,7 @@ function validateHeaders(headers: PushConnectionHeaderInput[], storedHeaders: re
 
 /**
  * Locks the connection row and raises NOT_FOUND when a deletion committed since it was read, so
- * that no update, enabling, disabling or secret rotation changes a deleted connection.
+ * that no update, enabling, disabling, secret rotation or second deletion changes a deleted connection.
  */
 async function lockLiveConnection(em: EntityManager, connectionId: number, requestedId: string): Promise<void> {
   const rows: Array<{ deleted_at: Date | null }> = await em.execute('select deleted_at from push_connections where id = ? for no key update', [connectionId]);

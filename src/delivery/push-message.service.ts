@@ -1,4 +1,4 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery, Loaded } from '@mikro-orm/core';
 import { PushMessage, PushMessageState } from './push-message.entity';
 import type { PushMessageFilter } from './push-message.type';
 import { REQUEST_QUEUE_LIMIT, type DeliveryQueue } from './delivery-queue';
@@ -8,6 +8,15 @@ import { ConflictError, NotFoundError, ValidationError } from '../common/errors'
 import { checkPageSize, toPage, type Page } from '../graphql/pagination';
 import { checkFilteredConnectionId } from './connection-filter';
 import { isMessageId } from '../common/ids';
+
+/**
+ * Columns of the populated relations that the API never shows: the event's copy of its record
+ * can be large, and a page of 100 messages would read 100 of them.
+ */
+const EXCLUDED_COLUMNS = ['event.recordSnapshot'] as const;
+
+/** A push message as get and list load it. */
+export type ListedPushMessage = Loaded<PushMessage, 'connection' | 'event', '*', (typeof EXCLUDED_COLUMNS)[number]>;
 
 /** How far back recoverFailedMessages may reach. */
 export const MAX_RECOVERY_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
@@ -30,15 +39,16 @@ export class PushMessageService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async get(id: string): Promise<PushMessage> {
+  /** Returns a message with its connection and event, but without the event's record snapshot. */
+  async get(id: string): Promise<ListedPushMessage> {
     const message = isMessageId(id)
-      ? await this.scope.em.findOne(PushMessage, { id, workspace: this.scope.workspaceId }, { populate: ['connection', 'event'] })
+      ? await this.scope.em.findOne(PushMessage, { id, workspace: this.scope.workspaceId }, { populate: ['connection', 'event'], exclude: EXCLUDED_COLUMNS })
       : null;
     if (!message) throw NotFoundError.of('Push message', id);
     return message;
   }
 
-  async list(filter: PushMessageFilter, first: number, after?: string | null): Promise<Page<PushMessage>> {
+  async list(filter: PushMessageFilter, first: number, after?: string | null): Promise<Page<ListedPushMessage>> {
     checkPageSize(first);
     const where = await this.buildWhere(filter);
     const afterId = decodeMessageCursor(after);
@@ -46,6 +56,7 @@ export class PushMessageService {
 
     const rows = await this.scope.em.find(PushMessage, pageWhere as FilterQuery<PushMessage>, {
       populate: ['connection', 'event'],
+      exclude: EXCLUDED_COLUMNS,
       orderBy: { id: 'desc' },
       limit: first + 1,
     });
@@ -57,7 +68,7 @@ export class PushMessageService {
    * message id. Rejects a message whose attempt is in flight, and one whose connection is
    * disabled or deleted, since nothing would be sent.
    */
-  async resend(id: string): Promise<PushMessage> {
+  async resend(id: string): Promise<ListedPushMessage> {
     const message = await this.get(id);
     const connection = message.connection;
     if (connection.deletedAt) {

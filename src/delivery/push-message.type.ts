@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DocumentRecordEventType } from '../records/event-type';
 import { ConnectionType } from '../graphql/pagination';
 import { PushMessageState, type PushMessage } from './push-message.entity';
+import type { DocumentRecordEvent } from '../records/document-record-event.entity';
 import { PushConnectionStatusChange } from './connection-status';
 import type { ConnectionStatusEvent } from './connection-status.feed';
 
@@ -64,7 +65,8 @@ export class PushMessageFilter {
 
 export const PushMessageConnection = ConnectionType(PushMessageType, 'PushMessage');
 
-export function toPushMessageType(message: PushMessage): PushMessageType {
+/** Converts a message whose event is loaded with at least its id and type. */
+export function toPushMessageType(message: Omit<PushMessage, 'event'> & { event: Pick<DocumentRecordEvent, 'id' | 'type'> }): PushMessageType {
   return {
     id: message.id,
     connectionId: message.connection.id,

@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
+import { ConflictError, NotFoundError, ValidationError, quoteId } from '../common/errors';
 import { findOptionalReferenced } from '../common/input-checks';
 import { parseId, type WorkspaceScope } from '../common/workspace-scope';
 import { DocumentRecord } from '../records/document-record.entity';
@@ -17,7 +17,7 @@ export async function lockRecordForChange(scope: WorkspaceScope, field: string, 
     ? await scope.em.findOne(DocumentRecord, { id: numericId, workspace: scope.workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE })
     : null;
   if (!record) {
-    throw new ValidationError(field, `${field} ${JSON.stringify(String(id))} matches no document record of this workspace: pass the id of an existing record.`);
+    throw new ValidationError(field, `${field} ${quoteId(id)} matches no document record of this workspace: pass the id of an existing record.`);
   }
   if (record.locked) {
     throw new ConflictError(`Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then change its documents and files.`, field);

@@ -4,19 +4,22 @@ import { checkPageSize, decodeCursor, toPage, type Page } from './pagination';
 
 /**
  * Loads one page of rows that match `where`, newest (highest id) first; the total is counted when selected.
- * `after` is the endCursor of the previous page; `first` must be 1 to MAX_PAGE_SIZE.
+ * `after` is the endCursor of the previous page; `first` must be 1 to MAX_PAGE_SIZE. `exclude`
+ * names columns that the page does not show, which are then not read.
  */
 export async function findPage<T extends { id: number }>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
   page: { first: number; after?: string | null },
+  exclude: readonly string[] = [],
 ): Promise<Page<T>> {
   checkPageSize(page.first);
   const afterId = decodeCursor(page.after);
   const pageWhere = afterId === null ? where : ({ $and: [where, { id: { $lt: afterId } }] } as FilterQuery<T>);
 
-  const rows = await em.find(entity, pageWhere, { orderBy: { id: 'desc' }, limit: page.first + 1 } as FindOptions<T>);
+  const options = { orderBy: { id: 'desc' }, limit: page.first + 1, ...(exclude.length > 0 ? { exclude } : {}) };
+  const rows = await em.find(entity, pageWhere, options as FindOptions<T>);
   return toPage(rows, page.first, () => em.count(entity, where));
 }
 

@@ -28,9 +28,13 @@ export class DocumentRecordEventService {
     return this.listOfRecord(recordId, first, after);
   }
 
-  /** Lists the events of a record already known to belong to this workspace. */
+  /**
+   * Lists the events of a record already known to belong to this workspace, without their record
+   * snapshots, which the API never shows: a page of 100 events would otherwise read 100 copies of the record.
+   */
   listOfRecord(recordId: number, first: number, after?: string | null): Promise<Page<DocumentRecordEvent>> {
-    return findPage(this.scope.em, DocumentRecordEvent, { workspace: this.scope.workspaceId, documentRecord: recordId }, { first, after });
+    const where = { workspace: this.scope.workspaceId, documentRecord: recordId };
+    return findPage(this.scope.em, DocumentRecordEvent, where, { first, after }, ['recordSnapshot']);
   }
 
   /**

@@ -83,7 +83,7 @@ export class CreateDocumentRecordInput {
 
   @Field(() => [GraphQLJSONObject], {
     nullable: true,
-    description: "Property values in the shape of Legito's DocumentRecord.properties: {id, name, type, value, ...}; at most 500.",
+    description: "Property values in the shape of Legito's DocumentRecord.properties: {id, name, type, value, ...}; at most 500, and at most 256 KiB as JSON.",
   })
   properties?: Array<Record<string, unknown>> | null;
 
@@ -114,7 +114,7 @@ export class UpdateDocumentRecordInput {
   @Field(() => WorkflowStageInput, { nullable: true, description: 'Replaces the workflow stage; null removes it.' })
   workflowStage?: WorkflowStageInput | null;
 
-  @Field(() => [GraphQLJSONObject], { nullable: true, description: 'Replaces all properties.' })
+  @Field(() => [GraphQLJSONObject], { nullable: true, description: 'Replaces all properties, with the limits of CreateDocumentRecordInput.properties.' })
   properties?: Array<Record<string, unknown>> | null;
 
   @Field(() => [DocumentRecordPersonInput], { nullable: true, description: 'Replaces all persons; at most 3.' })

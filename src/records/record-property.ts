@@ -34,8 +34,15 @@ const SYSTEM_TYPES = [
 /** The keys of a property in Legito's DocumentRecord resource. */
 const PROPERTY_KEYS = ['id', 'name', 'propertyGroupId', 'priority', 'type', 'system', 'systemType', 'systemName', 'value'];
 
-/** Keeps a record's JSON column and every pushed message to a bounded size. */
+/** Maximum number of properties of one record. */
 export const MAX_PROPERTIES = 500;
+
+/**
+ * Maximum size of a record's properties as UTF-8 JSON. Every event stores a copy of its record
+ * (the snapshot that its messages push), so without this limit one request of a few kilobytes,
+ * 100 events of one large record, would write 100 copies of it.
+ */
+export const MAX_PROPERTIES_BYTES = 256 * 1024;
 
 const isInteger = (value: unknown): boolean => Number.isSafeInteger(value);
 const isString = (value: unknown): boolean => typeof value === 'string';
@@ -93,6 +100,13 @@ const VALUE_SHAPES: Record<PropertyType, { test: (value: unknown) => boolean; ex
 export function checkProperties(field: string, properties: Array<Record<string, unknown>>): RecordPropertyData[] {
   if (properties.length > MAX_PROPERTIES) {
     throw new ValidationError(field, `${field} has ${properties.length} entries; the maximum is ${MAX_PROPERTIES}.`);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(properties), 'utf8');
+  if (bytes > MAX_PROPERTIES_BYTES) {
+    throw new ValidationError(
+      field,
+      `${field} is ${bytes} bytes as JSON; the maximum is ${MAX_PROPERTIES_BYTES}. Keep long texts and files out of properties: upload files with uploadFile.`,
+    );
   }
   const seenIds = new Set<unknown>();
   return properties.map((property, index) => {

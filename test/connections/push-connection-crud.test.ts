@@ -60,7 +60,7 @@ describe('push connection mutations', () => {
     expect(afterDelete.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
-  it.each(['enable', 'disable', 'rotate'] as const)('does not %s a connection deleted meanwhile', async (action) => {
+  it.each(['enable', 'disable', 'rotate', 'delete'] as const)('does not %s a connection deleted meanwhile', async (action) => {
     const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
     if (action === 'disable') dataOf(await app.request(EnablePushConnectionDocument, { id }));
     const deleter = new pg.Client({ connectionString: app.databaseUrl });
@@ -74,6 +74,7 @@ describe('push connection mutations', () => {
         enable: () => app.request(EnablePushConnectionDocument, { id }),
         disable: () => app.request(DisablePushConnectionDocument, { id }),
         rotate: () => app.request(RotatePushConnectionSecretDocument, { id }),
+        delete: () => app.request(DeletePushConnectionDocument, { id }),
       }[action]();
       await waitFor(
         async () => (await deleter.query('select count(*)::int as n from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))', [deleterPid])).rows[0].n > 0,

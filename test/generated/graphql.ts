@@ -67,7 +67,7 @@ export type CreateDocumentRecordInput = {
   ownerId?: string | number | null | undefined;
   /** At most 3 persons. */
   persons?: Array<DocumentRecordPersonInput> | null | undefined;
-  /** Property values in the shape of Legito's DocumentRecord.properties: {id, name, type, value, ...}; at most 500. */
+  /** Property values in the shape of Legito's DocumentRecord.properties: {id, name, type, value, ...}; at most 500, and at most 256 KiB as JSON. */
   properties?: Array<Record<string, unknown>> | null | undefined;
   /** A template suite of this workspace. */
   templateSuiteId?: string | number | null | undefined;
@@ -407,7 +407,7 @@ export type UpdateDocumentRecordInput = {
   ownerId?: string | number | null | undefined;
   /** Replaces all persons; at most 3. */
   persons?: Array<DocumentRecordPersonInput> | null | undefined;
-  /** Replaces all properties. */
+  /** Replaces all properties, with the limits of CreateDocumentRecordInput.properties. */
   properties?: Array<Record<string, unknown>> | null | undefined;
   /** A template suite of this workspace; null removes it. */
   templateSuiteId?: string | number | null | undefined;

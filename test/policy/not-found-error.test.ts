@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../src/common/errors';
+import { MAX_QUOTED_ID_LENGTH, NotFoundError } from '../../src/common/errors';
 
 describe('NotFoundError.of', () => {
   it.each([
@@ -28,5 +28,13 @@ describe('NotFoundError.of', () => {
 
   it('defaults the argument to id', () => {
     expect(NotFoundError.of('Template', '5').toGraphQLError().extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
+  });
+
+  it('quotes only the start of a long id', () => {
+    const id = '7'.repeat(100_000);
+
+    const message = NotFoundError.of('User', id).message;
+
+    expect(message).toBe(`User "${'7'.repeat(MAX_QUOTED_ID_LENGTH)}…" was not found in this workspace: check the id, or list its users with the users query.`);
   });
 });

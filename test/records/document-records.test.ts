@@ -8,6 +8,10 @@ import { DocumentRecord } from '../../src/records/document-record.entity';
 import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
 import { PushMessage } from '../../src/delivery/push-message.entity';
 import { createWorkspace } from '../../src/workspace/workspace.service';
+import { MAX_PROPERTIES_BYTES } from '../../src/records/record-property';
+import { DocumentRecordEventService } from '../../src/records/document-record-event.service';
+import { WorkspaceScope } from '../../src/common/workspace-scope';
+import { PushMessageService } from '../../src/delivery/push-message.service';
 import {
   CreateDocumentRecordDocument,
   DocumentRecordDocument,
@@ -53,6 +57,13 @@ function fullInput(): CreateDocumentRecordInput {
     ],
     persons: [{ definition: 'Customer', name: 'ACME s.r.o.', email: 'legal@acme.example' }],
   };
+}
+
+/** Builds a list of one textarea property that takes `bytes` bytes as UTF-8 JSON. */
+function notesOfJsonSize(bytes: number) {
+  const empty = [{ id: 1, name: 'Notes', type: 'textarea', value: '' }];
+  const padding = bytes - Buffer.byteLength(JSON.stringify(empty), 'utf8');
+  return [{ ...empty[0], value: 'x'.repeat(padding) }];
 }
 
 async function createRecord(input: CreateDocumentRecordInput = fullInput()) {
@@ -140,7 +151,14 @@ describe('createDocumentRecord', () => {
     ['a date property naming 30 February', 'properties[0].value', { properties: [{ id: 1, name: 'Signed', type: 'date', value: '2026-02-30T10:00:00Z' }] }],
     ['a date list with a day that does not exist', 'properties[0].value', { properties: [{ id: 1, name: 'Dates', type: 'date_list', value: ['2026-04-31'] }] }],
     ['a date property with offset +99:99', 'properties[0].value', { properties: [{ id: 1, name: 'Signed', type: 'date', value: '2026-01-15T10:00:00+99:99' }] }],
+    ['properties over 256 KiB as JSON', 'properties', { properties: notesOfJsonSize(MAX_PROPERTIES_BYTES + 1) }],
   ];
+
+  it('accepts properties of exactly 256 KiB as JSON', async () => {
+    const record = await createRecord({ name: 'Long notes', authorId: ws.authorId, properties: notesOfJsonSize(MAX_PROPERTIES_BYTES) });
+
+    expect(Buffer.byteLength(JSON.stringify(record.properties), 'utf8')).toBe(MAX_PROPERTIES_BYTES);
+  });
 
   it.each(invalidCases)('rejects %s and stores nothing', async (_case, field, overrides) => {
     const before = await countStored();
@@ -190,6 +208,7 @@ describe('updateDocumentRecord', () => {
     ['an unknown record type', 'documentRecordTypeId', { documentRecordTypeId: '999999' }],
     ['four persons', 'persons', { persons: [{}, {}, {}, {}] }],
     ['a text property holding a number', 'properties[0].value', { properties: [{ id: 1, name: 'Note', type: 'text', value: 5 }] }],
+    ['properties over 256 KiB as JSON', 'properties', { properties: notesOfJsonSize(MAX_PROPERTIES_BYTES + 1) }],
   ];
 
   it.each(invalidUpdates)('rejects %s and changes nothing', async (_case, field, input) => {
@@ -234,6 +253,33 @@ describe('record ids in other forms', () => {
   });
 });
 
+describe('long ids', () => {
+  const longId = '9'.repeat(100_000);
+  const quoted = `"${'9'.repeat(100)}…"`;
+
+  it('are quoted only in part when not found', async () => {
+    const error = expectFieldError(await app.request(UpdateDocumentRecordDocument, { id: longId, input: { name: 'X' } }), 'id', 'NOT_FOUND');
+
+    expect(error.message).toContain(quoted);
+    expect(error.message.length).toBeLessThan(300);
+  });
+
+  it('are quoted only in part when a reference is unknown', async () => {
+    const error = expectFieldError(await app.request(CreateDocumentRecordDocument, { input: { name: 'Long author id', authorId: longId } }), 'authorId');
+
+    expect(error.message).toContain(quoted);
+    expect(error.message.length).toBeLessThan(300);
+  });
+
+  it('are quoted only in part when an upload names an unknown record', async () => {
+    const upload = { documentRecordId: longId, fileName: 'a.txt', mimeType: 'text/plain', contentBase64: 'aGk=' };
+    const error = expectFieldError(await app.request(UploadFileDocument, { input: upload }), 'documentRecordId');
+
+    expect(error.message).toContain(quoted);
+    expect(error.message.length).toBeLessThan(300);
+  });
+});
+
 describe('listing records and events', () => {
   it('pages records newest first', async () => {
     for (let i = 0; i < 3; i += 1) await createRecord({ name: `Paged ${i}`, authorId: ws.authorId });
@@ -263,6 +309,38 @@ describe('listing records and events', () => {
     expect(page2.edges.map((edge) => edge.node.type)).toEqual(['DocumentRecordCreated']);
     expect(page2.pageInfo).toEqual({ hasNextPage: false, endCursor: page2.edges[0].cursor });
     expect([...page1.edges, ...page2.edges].every((edge) => edge.node.documentRecordId === record.id)).toBe(true);
+  });
+
+  /** Returns a scope of the workspace that owns the record, as a request of that workspace has it. */
+  async function scopeOfRecord(recordId: string): Promise<WorkspaceScope> {
+    const record = await app.app.services.orm.em.fork().findOneOrFail(DocumentRecord, Number(recordId));
+    return new WorkspaceScope(app.app.services.orm.em.fork(), record.workspace.id);
+  }
+
+  /** Returns the record snapshot of a loaded event, or null when it was not read; the loaded type may leave the property out. */
+  const snapshotOf = (event: object) => (event as Partial<DocumentRecordEvent>).recordSnapshot ?? null;
+
+  it('loads no record snapshots for a page of events', async () => {
+    const record = await createRecord();
+    const service = new DocumentRecordEventService(await scopeOfRecord(record.id));
+
+    const page = await service.list(record.id, 10);
+
+    expect(page.edges).toHaveLength(1);
+    expect(snapshotOf(page.edges[0].node)).toBeNull();
+  });
+
+  it('loads no record snapshots for push messages', async () => {
+    const record = await createRecord();
+    const { deliveryQueue, config } = app.app.services;
+    const service = new PushMessageService(await scopeOfRecord(record.id), { queue: deliveryQueue, staleAfterMs: config.jobs.lockLifetimeMs });
+
+    const page = await service.list({}, 100);
+    const newest = await service.get(page.edges[0].node.id);
+
+    expect(page.edges.length).toBeGreaterThan(0);
+    expect(page.edges.map((edge) => snapshotOf(edge.node.event))).toEqual(page.edges.map(() => null));
+    expect(snapshotOf(newest.event)).toBeNull();
   });
 
   it('rejects page sizes above 100', async () => {
