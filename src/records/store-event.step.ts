@@ -73,7 +73,7 @@ function plainEventRow({ input, recordId, parameters }: CheckedEvent): PlainEven
 }
 
 /**
- * Returns the NOT_FOUND error of an event that was not stored because its record or its author
+ * Returns the BAD_USER_INPUT error of an event that was not stored because its record or its author
  * was not found. The record is reported first, as the ORM path reports it, when both ids are wrong.
  */
 function missingReference({ input }: CheckedEvent, inserted: InsertedEvent): ValidationError {
