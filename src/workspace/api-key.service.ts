@@ -44,13 +44,19 @@ export class ApiKeyService {
     const apiKey = await this.scope.get(ApiKey, 'API key', id);
     if (apiKey.revokedAt) return apiKey;
 
-    await this.scope.em.transactional(async (tx) => {
+    const revokedNow = await this.scope.em.transactional(async (tx) => {
       await tx.findOneOrFail(Workspace, this.scope.workspaceId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // Read again under the workspace lock, so that of concurrent revocations only the first one
+      // sets the time and sends the notice, and the others return its time as a later call does.
+      await tx.refresh(apiKey);
+      if (apiKey.revokedAt) return false;
       if (apiKey.role === ApiKeyRole.ADMIN) await this.checkOtherAdminKeyExists(tx, apiKey);
       apiKey.revokedAt = new Date();
       // Delivered on commit: every API process then closes the key's open graphql-ws connections.
       await publishApiKeyRevoked(tx, apiKey.id);
+      return true;
     });
+    if (!revokedNow) return apiKey;
     // Other processes evict the key when the notice arrives; this one must not wait for it.
     this.cache?.evictKey(apiKey.id);
     this.logger.info({ workspaceId: this.scope.workspaceId, apiKeyId: apiKey.id }, 'api key revoked');

@@ -100,6 +100,15 @@ describe('API keys', () => {
     expect(second.revokedAt).toBe(first.revokedAt);
   });
 
+  it('concurrent revocations keep one time', async () => {
+    const created = await createKey('Revoked at once', 'MEMBER');
+
+    const results = await Promise.all([1, 2, 3, 4].map(() => app.request(RevokeApiKeyDocument, { id: created.apiKey.id })));
+
+    const stored = await app.app.services.orm.em.fork().findOneOrFail(ApiKey, Number(created.apiKey.id));
+    for (const result of results) expect(new Date(dataOf(result).revokeApiKey.revokedAt!)).toEqual(stored.revokedAt);
+  });
+
   it('reports an unknown key id as NOT_FOUND', async () => {
     expectFieldError(await app.request(RevokeApiKeyDocument, { id: '987654' }), 'id', 'NOT_FOUND');
   });
