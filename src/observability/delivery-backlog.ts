@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { withStatementTimeout } from '../database/statement-timeout';
 
 /** Counts that describe the delivery backlog and the disabled connections at one moment. */
 export interface DeliveryBacklog {
@@ -49,10 +50,7 @@ interface BacklogRow {
  * connection for as long as it runs, and every slow scrape would hold one more.
  */
 export async function readDeliveryBacklog(orm: MikroORM, timeoutMs: number): Promise<DeliveryBacklog> {
-  const rows: BacklogRow[] = await orm.em.fork().transactional(async (tx) => {
-    await tx.execute(`select set_config('statement_timeout', ?, true)`, [String(Math.max(1, Math.floor(timeoutMs)))]);
-    return tx.execute(BACKLOG_SQL);
-  });
+  const rows: BacklogRow[] = await withStatementTimeout(orm.em, timeoutMs, (tx) => tx.execute(BACKLOG_SQL));
   const row = rows[0];
   return {
     pending: row.pending,

@@ -3,6 +3,7 @@ import type { Logger } from '../common/logger';
 import { withTimeout } from './timeout';
 import type { SecretBox } from '../security/secret-box';
 import { SERVER_KEY_MISMATCH_REASON, serverKeyMatchesDatabase } from '../security/server-key';
+import { withStatementTimeout } from '../database/statement-timeout';
 
 export type ReadinessCheckName = 'database' | 'migrations' | 'secrets' | 'jobs';
 
@@ -79,7 +80,10 @@ export class ReadinessProbe {
    * The API rejects changes to secrets on the same condition.
    */
   private async checkServerKey(): Promise<CheckResult> {
-    if (await serverKeyMatchesDatabase(this.sources.orm.em.fork(), this.sources.secretBox)) return { status: 'ok' };
+    // A migration's lock on push_connections makes the query wait. PostgreSQL cancels it at the
+    // check's time-out, so probes do not each keep a pool connection until the lock ends.
+    const matches = await withStatementTimeout(this.sources.orm.em, CHECK_TIMEOUT_MS, (tx) => serverKeyMatchesDatabase(tx, this.sources.secretBox));
+    if (matches) return { status: 'ok' };
     return { status: 'failed', reason: SERVER_KEY_MISMATCH_REASON };
   }
 

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { RunningApp } from '../../src/app/app';
 import { NOT_CHECKED_WITHOUT_DATABASE } from '../../src/observability/health';
 import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
@@ -102,6 +103,46 @@ describe('readiness with a pending migration', () => {
 
     await em.execute('insert into mikro_orm_migrations (name, executed_at) values (?, ?)', [applied.name, applied.executed_at]);
     expect((await readiness(app.app)).status).toBe(200);
+  });
+});
+
+describe('readiness while push_connections is locked', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ DOCPUSH_ROLE: 'api' });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  /** Counts the server key checks that other sessions are running, waiting for a lock included. */
+  async function runningKeyChecks(client: pg.Client): Promise<number> {
+    const result = await client.query<{ running: number }>(
+      `select count(*)::int as running from pg_stat_activity
+        where datname = current_database() and state = 'active' and pid <> pg_backend_pid() and query like '%jsonb_array_elements(newest.signing_secrets)%'`,
+    );
+    return result.rows[0].running;
+  }
+
+  it('ends a timed-out server key check', async () => {
+    const blocker = new pg.Client({ connectionString: app.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table push_connections in access exclusive mode');
+
+      const answer = await readiness(app.app);
+
+      expect(answer.status).toBe(503);
+      expect(answer.body.failed).toEqual(['secrets']);
+      // The probe has given up on the query, which must not keep a pool connection while the lock lasts.
+      await waitFor(async () => (await runningKeyChecks(blocker)) === 0, { description: 'the timed-out key check to end' });
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+    }
   });
 });
 

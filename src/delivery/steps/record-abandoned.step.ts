@@ -5,6 +5,7 @@ import type { PushMessage } from '../push-message.entity';
 import { requestUrlOf } from './build-request.step';
 import { notifyDeliveryLog } from './record-attempt.step';
 import { ABANDONED_NOTE } from './claim-batch.step';
+import { withStatementTimeout } from '../../database/statement-timeout';
 
 /**
  * Returns the claimed messages whose previous attempt was abandoned: a claim took the message
@@ -61,11 +62,9 @@ export async function recordAbandonedAttempts(em: EntityManager, messages: reado
     request_url: requestUrlOf(message.connection),
     is_test: message.isTest,
   }));
-  // A fork of its own, so that the transaction's flush never writes entities that the caller has loaded.
-  return em.fork().transactional(async (tx) => {
-    // The new attempts wait for this write. Waiting until their claims went stale would let another
-    // worker take the messages over and send them again, so a stalled write gives up instead.
-    await executeWithBindings(tx, `select set_config('statement_timeout', ?, true)`, [String(Math.max(1, Math.floor(timeoutMs)))]);
+  // The new attempts wait for this write. Waiting until their claims went stale would let another
+  // worker take the messages over and send them again, so a stalled write gives up instead.
+  return withStatementTimeout(em, timeoutMs, async (tx) => {
     const inserted = await executeWithBindings<{ id: string | number }>(tx, INSERT_ABANDONED_ROWS_SQL, [
       ABANDONED_NOTE,
       DeliveryOutcome.FAILED,

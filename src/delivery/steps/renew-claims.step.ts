@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeWithBindings } from '../../database/raw-sql';
 import { ABANDONED_NOTE } from './claim-batch.step';
+import { withStatementTimeout } from '../../database/statement-timeout';
 
 /** One attempt's claim on its message: the message id and the attempt count that the claim set. */
 export interface ClaimedAttempt {
@@ -37,10 +38,7 @@ export async function renewClaims(em: EntityManager, claims: readonly ClaimedAtt
   const rows =
     options.timeoutMs === undefined
       ? await executeWithBindings<Row>(em, RENEW_CLAIMS_SQL, params)
-      : await em.fork().transactional(async (tx) => {
-          await executeWithBindings(tx, `select set_config('statement_timeout', ?, true)`, [String(Math.max(1, Math.floor(options.timeoutMs!)))]);
-          return executeWithBindings<Row>(tx, RENEW_CLAIMS_SQL, params);
-        });
+      : await withStatementTimeout(em, options.timeoutMs, (tx) => executeWithBindings<Row>(tx, RENEW_CLAIMS_SQL, params));
   return rows.map((row) => ({ id: row.id, attempt: row.attempt, renewed: row.renewed, takenOver: row.taken_over }));
 }
 
