@@ -11,7 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedd
 import { SecretBox, loadServerKey, serverKeyPath } from '../security/secret-box';
 import { createServerKeyForDatabase } from '../security/server-key';
 import { createTargetPolicy, type Resolver, type TargetPolicy } from '../security/target-guard';
-import { AgendaQueue } from '../jobs/agenda-queue';
+import { AgendaQueue, type DeliverJobData } from '../jobs/agenda-queue';
 import { DeliveryLogFeed } from '../delivery/delivery-log.feed';
 import { ConnectionStatusFeed } from '../delivery/connection-status.feed';
 import { maintenanceJobs } from '../jobs/maintenance';
@@ -282,7 +282,10 @@ async function startWorker(
   worker.dispatcher = dispatcher;
   await dispatcher.start();
 
-  await queue.startProcessing(async ({ messageId, force }) => countDisabled(await deliverMessage(messageId, deps, { force })), {
+  const runDeliverJob = async ({ messageId, force }: DeliverJobData, jobId: string) => {
+    countDisabled(await deliverMessage(messageId, deps, { force, resendJobId: force ? jobId : undefined }));
+  };
+  await queue.startProcessing(runDeliverJob, {
     concurrency: config.jobs.concurrency,
     lockLifetimeMs: config.jobs.lockLifetimeMs,
   });

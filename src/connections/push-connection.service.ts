@@ -21,6 +21,8 @@ import { notifyConnectionStatus, PushConnectionStatusChange } from '../delivery/
 import { REQUEST_QUEUE_LIMIT } from '../delivery/delivery-queue';
 import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
 import { retryOnDeadlock } from '../database/deadlock-retry';
+import { ABANDONED_NOTE } from '../delivery/steps/claim-batch.step';
+import { recordAbandonedAttemptsOfCancelled, selectCancelledMessages, type CancelledMessage } from '../delivery/steps/record-abandoned.step';
 
 export interface ConnectionServiceDeps {
   secretBox: SecretBox;
@@ -204,12 +206,25 @@ export class PushConnectionService {
     // attempt write, so the two cannot form a lock cycle. The retry stays as a safety net.
     await retryOnDeadlock(() =>
       this.scope.em.transactional(async (em) => {
-        await em.execute(
-          `update push_messages m set state = 'CANCELLED', next_attempt_at = null, last_error = 'Push connection was deleted.'
-             from (${LOCK_WAITING_MESSAGES_SQL}) waiting
-            where m.id = waiting.id`,
-          [connection.id],
+        // A message that a sweep made due again after its worker stopped carries that worker's
+        // abandoned attempt, which no claim logs once the message is cancelled, so it is logged here.
+        const cancelled: CancelledMessage[] = await em.execute(
+          `with waiting as (
+             select id, coalesce(last_error = ?, false) as abandoned from push_messages
+              where connection_id = ? and state in ('PENDING', 'RETRY_SCHEDULED')
+              order by id
+              for no key update
+           ),
+           cancelled as (
+             update push_messages m set state = 'CANCELLED', next_attempt_at = null, last_error = 'Push connection was deleted.'
+               from waiting
+              where m.id = waiting.id
+             returning m.id, m.attempts, m.workspace_id, m.connection_id, m.event_id, m.is_test, waiting.abandoned
+           )
+           ${selectCancelledMessages('cancelled')}`,
+          [ABANDONED_NOTE, connection.id],
         );
+        await recordAbandonedAttemptsOfCancelled(em, cancelled, new Date());
         await lockLiveConnection(em, connection.id, id);
         connection.deletedAt = new Date();
         connection.enabled = false;

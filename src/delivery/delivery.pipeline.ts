@@ -64,13 +64,23 @@ export type DeliveryOutcomeSummary =
  * attempt. The dispatcher claims due messages in batches instead; this path serves operator
  * resends (`force`), which may attempt a finished message.
  */
-export async function deliverMessage(messageId: string, deps: DeliveryDeps, options: { force?: boolean } = {}): Promise<DeliveryOutcomeSummary> {
+export async function deliverMessage(
+  messageId: string,
+  deps: DeliveryDeps,
+  options: { force?: boolean; resendJobId?: string } = {},
+): Promise<DeliveryOutcomeSummary> {
   const now = deps.now ?? (() => new Date());
   const em = deps.orm.em.fork();
 
   const force = options.force ?? false;
   const claimedAt = now();
-  const claim = await claimMessage(em, messageId, { force, staleAfterMs: deps.staleAfterMs, connectionConcurrency: deps.connectionConcurrency, now: claimedAt });
+  const claim = await claimMessage(em, messageId, {
+    force,
+    resendJobId: options.resendJobId,
+    staleAfterMs: deps.staleAfterMs,
+    connectionConcurrency: deps.connectionConcurrency,
+    now: claimedAt,
+  });
   if (claim.kind === 'busy') {
     const deferred = await deferBusyMessage(em, { messageId, force, delayMs: deps.connectionBusyDelayMs, now: now(), queue: deps.queue });
     deps.logger.debug({ messageId, ...deferred }, 'delivery deferred; the connection is busy');

@@ -78,6 +78,13 @@ export class PushMessage {
   @Property({ type: 'text', nullable: true })
   lastError: string | null = null;
 
+  /**
+   * Agenda job id of the operator resend that claimed the message's latest resend attempt. A resend
+   * job that runs again after its worker crashed finds its own id here and claims no second attempt.
+   */
+  @Property({ type: 'text', nullable: true })
+  resendJobId: string | null = null;
+
   /** A sample message sent by `sendTestMessage`. */
   @Property({ type: 'boolean' })
   isTest: Opt<boolean> = false;

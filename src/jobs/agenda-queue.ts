@@ -46,7 +46,8 @@ export interface DeliverJobData {
   force?: boolean;
 }
 
-export type JobHandler = (data: DeliverJobData) => Promise<void>;
+/** Runs one delivery job; `jobId` is the Agenda job's id, which stays the same when Agenda runs the job again after a crash. */
+export type JobHandler = (data: DeliverJobData, jobId: string) => Promise<void>;
 
 /** A maintenance job that one worker of the whole deployment runs every `intervalMs`. */
 export interface RecurringJob {
@@ -208,7 +209,7 @@ export class AgendaQueue implements DeliveryQueue {
         this.running.add(jobId);
         this.lockRenewals.set(jobId, stopRenewing);
         try {
-          await handler(job.attrs.data);
+          await handler(job.attrs.data, jobId);
         } finally {
           this.running.delete(jobId);
           this.lockRenewals.delete(jobId);

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ABANDONED_NOTE } from '../delivery/steps/claim-batch.step';
+import { recordAbandonedAttemptsOfCancelled, selectCancelledMessages, type CancelledMessage } from '../delivery/steps/record-abandoned.step';
 
 export const SWEEP_JOB = 'sweep-push-messages';
 
@@ -64,27 +65,38 @@ export async function takeUnqueuedMessages(em: EntityManager, options: SweepOpti
 /**
  * Cancels the unfinished messages of deleted connections that the deletion could not cancel:
  * those whose attempt was in flight then and whose worker stopped before recording it (stale
- * DELIVERING rows). Returns how many it cancelled. A slow attempt write may update the same
- * rows, so they are locked in ascending id order, like every statement that updates several
- * push_messages rows.
+ * DELIVERING rows). The attempt that such a worker left, and one that a sweep marked with
+ * ABANDONED_NOTE, gets its push log row here, because no worker claims a cancelled message again.
+ * Returns how many messages it cancelled. A slow attempt write may update the same rows, so they
+ * are locked in ascending id order, like every statement that updates several push_messages rows.
+ *
+ * NOTE: an attempt that is still running when its claim goes stale writes its own row after this
+ * one, so it has two rows, as after a claim that takes such an attempt over (recordAbandonedAttempts).
  */
 export async function cancelMessagesOfDeletedConnections(em: EntityManager, options: { staleAfterMs: number; now: Date }): Promise<number> {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
-  const rows: Array<{ id: string }> = await em.execute(
-    `update push_messages m
-        set state = 'CANCELLED', next_attempt_at = null, last_error = 'Push connection was deleted.', updated_at = ?
-       from (
-         select m.id
+  return em.transactional(async (tx) => {
+    const cancelled: CancelledMessage[] = await tx.execute(
+      `with unfinished as (
+         select m.id, (m.state = 'DELIVERING' or coalesce(m.last_error = ?, false)) as abandoned
            from push_messages m
            join push_connections c on c.id = m.connection_id
           where c.deleted_at is not null
             and (m.state in ('PENDING', 'RETRY_SCHEDULED') or (m.state = 'DELIVERING' and m.updated_at < ?))
           order by m.id
           for no key update of m
-       ) unfinished
-      where m.id = unfinished.id
-     returning m.id`,
-    [options.now, staleBefore],
-  );
-  return rows.length;
+       ),
+       cancelled as (
+         update push_messages m
+            set state = 'CANCELLED', next_attempt_at = null, last_error = 'Push connection was deleted.', updated_at = ?
+           from unfinished
+          where m.id = unfinished.id
+         returning m.id, m.attempts, m.workspace_id, m.connection_id, m.event_id, m.is_test, unfinished.abandoned
+       )
+       ${selectCancelledMessages('cancelled')}`,
+      [ABANDONED_NOTE, staleBefore, options.now],
+    );
+    await recordAbandonedAttemptsOfCancelled(tx, cancelled, options.now);
+    return cancelled.length;
+  });
 }

@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { startListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
@@ -68,6 +69,32 @@ describe('hostile listeners', () => {
       expect(log.durationMs).toBeLessThan(ATTEMPT_TIMEOUT_MS + 1000);
     } finally {
       await silent.close();
+    }
+  });
+
+  it('clears the error of a 2xx cut short', async () => {
+    // Response headers with status 200, then part of the announced body and a reset.
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial', () => socket.resetAndDestroy());
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await createEnabledConnection(app, { url: `http://127.0.0.1:${port}/webhook` });
+      const [messageId] = await pushEvents(DocumentRecordEventType.DocumentRecordUpdated, 1);
+
+      const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
+      expect(message.lastResponseCode).toBe(200);
+      expect(message.lastError).toBeNull();
+      const [log] = await fetchLogsOfMessage(app, messageId);
+      expect(log.responseCode).toBe(200);
+      expect(log.outcome).toBe('SUCCEEDED');
+      expect(log.responseError).toBe('');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

@@ -5,8 +5,10 @@ import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DocumentRecord } from '../../src/records/document-record.entity';
 import { recordEventWithMessages } from '../../src/records/event-recorder.service';
 import { cancelMessagesOfDeletedConnections, takeUnqueuedMessages } from '../../src/jobs/sweeper.job';
-import { DeletePushConnectionDocument, DisablePushConnectionDocument } from '../generated/graphql';
-import { createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState } from './reliability-support';
+import { DeletePushConnectionDocument, DeliveryLogDocument, DisablePushConnectionDocument } from '../generated/graphql';
+import { ABANDONED_NOTE } from '../../src/delivery/steps/claim-batch.step';
+import { waitFor } from '../support/wait';
+import { collectSubscription, createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState } from './reliability-support';
 
 // Each test waits for deliveries with deadlines of its own; this bounds the whole test.
 jest.setTimeout(90_000);
@@ -140,6 +142,45 @@ describe('sweeper rule', () => {
     await setMessage(messageId, 'PENDING', new Date(now.getTime() - 3_600_000), new Date(now.getTime() - 3_600_000));
 
     expect(await takeUnqueuedMessages(em(), { graceMs: 60_000, staleAfterMs: 60_000, now })).toEqual([]);
+  });
+
+  it('logs the abandoned attempts of cancelled messages', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const record = await seedRecord(app, seeded);
+    const [swept, stale, waiting] = await Promise.all(
+      Array.from({ length: 3 }, () => recordEventWithoutJob(app, record).then((ids) => ids[0])),
+    );
+    const now = new Date();
+    const longAgo = new Date(now.getTime() - 600_000);
+    // What a worker killed mid-request leaves: the attempt counted, the message DELIVERING.
+    const abandonAttempt = (id: string) =>
+      em().execute(`update push_messages set state = 'DELIVERING', attempts = 1, next_attempt_at = null, updated_at = ? where id = ?`, [longAgo, id]);
+    // A sweep then makes `swept` due again with its attempt noted as abandoned, and the deletion cancels it.
+    await abandonAttempt(swept);
+    expect((await takeUnqueuedMessages(em(), { graceMs: 60_000, staleAfterMs: 60_000, now })).map((message) => message.id)).toEqual([swept]);
+    // `stale` is still DELIVERING at the deletion, so the sweeper cancels it later.
+    await abandonAttempt(stale);
+
+    const feed = app.app.services.deliveryLogFeed;
+    const subscribersBefore = feed.subscriberCount;
+    const stream = collectSubscription(app.wsClient(), DeliveryLogDocument, { connectionId: connection.id });
+    await waitFor(() => feed.subscriberCount > subscribersBefore, { description: 'the deliveryLog subscriber' });
+
+    dataOf(await app.request(DeletePushConnectionDocument, { id: connection.id }));
+    expect(await cancelMessagesOfDeletedConnections(em(), { staleAfterMs: 60_000, now })).toBe(1);
+    expect(await cancelMessagesOfDeletedConnections(em(), { staleAfterMs: 60_000, now })).toBe(0);
+
+    for (const messageId of [swept, stale]) {
+      const logs = await fetchLogsOfMessage(app, messageId);
+      expect(logs.map((log) => [log.attempt, log.responseCode, log.outcome, log.responseError])).toEqual([[1, 0, 'FAILED', ABANDONED_NOTE]]);
+    }
+    expect(await fetchLogsOfMessage(app, waiting)).toEqual([]);
+    const states: Array<{ state: string }> = await em().execute(`select state from push_messages where id in (?, ?, ?)`, [swept, stale, waiting]);
+    expect(states.map((row) => row.state)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+
+    const streamed = await stream.waitForCount(2);
+    expect(streamed.map((event) => event.deliveryLog.messageId).sort()).toEqual([swept, stale].sort());
+    stream.unsubscribe();
   });
 
   it('cancels abandoned messages of a deleted connection', async () => {

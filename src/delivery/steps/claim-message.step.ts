@@ -5,6 +5,12 @@ import { ABANDONED_NOTE, DELIVERY_RELATIONS } from './claim-batch.step';
 export interface ClaimOptions {
   /** Operator resend: attempt the message whatever its state. */
   force: boolean;
+  /**
+   * Agenda job id of an operator resend (with `force`). The claim stores it on the message. It
+   * skips a message that carries this id already, because the job then claimed an attempt before
+   * its worker crashed, and the takeover of that attempt sends the message again.
+   */
+  resendJobId?: string;
   /** A DELIVERING message older than this was left by a crashed worker and may be taken over. */
   staleAfterMs: number;
   /** Largest number of DELIVERING messages of one connection, counting only those not stale. */
@@ -23,12 +29,14 @@ export type ClaimResult =
  * and a resend, or a sweeper's duplicate job) never send the same attempt twice. Returns
  * `busy` without counting an attempt when the connection already has `connectionConcurrency`
  * attempts in flight. A stale DELIVERING message taken over gets ABANDONED_NOTE as its error,
- * as in claimAndLoadDueMessages. Loads the message with everything the later steps need.
+ * as in claimAndLoadDueMessages. A resend job claims at most one attempt (see resendJobId).
+ * Loads the message with everything the later steps need.
  */
 export async function claimMessage(em: EntityManager, messageId: string, options: ClaimOptions): Promise<ClaimResult> {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
   const claimable = claimableCondition(options.force);
   const params = options.force ? [staleBefore] : [options.now, staleBefore];
+  const resendJobId = options.force ? (options.resendJobId ?? null) : null;
 
   // One statement, no transaction: the count of in-flight attempts and the claim run together.
   // NOTE: two workers claiming for one connection at the same moment can both see the last free
@@ -37,13 +45,15 @@ export async function claimMessage(em: EntityManager, messageId: string, options
   // single-connection throughput to a few deliveries per second (docs/benchmarks.md).
   const claimed: Array<{ id: string }> = await em.execute(
     `update push_messages m set state = 'DELIVERING', attempts = attempts + 1, updated_at = ?,
-            last_error = case when m.state = 'DELIVERING' then ?::text else m.last_error end
+            last_error = case when m.state = 'DELIVERING' then ?::text else m.last_error end,
+            resend_job_id = coalesce(?::text, m.resend_job_id)
        from push_connections c
       where m.id = ? and c.id = m.connection_id and c.enabled and c.deleted_at is null and (${claimable})
+        and (?::text is null or m.resend_job_id is distinct from ?::text)
         and (select count(*) from push_messages d
               where d.connection_id = m.connection_id and d.state = 'DELIVERING' and d.updated_at >= ? and d.id <> m.id) < ?
       returning m.id`,
-    [options.now, ABANDONED_NOTE, messageId, ...params, staleBefore, options.connectionConcurrency],
+    [options.now, ABANDONED_NOTE, resendJobId, messageId, ...params, resendJobId, resendJobId, staleBefore, options.connectionConcurrency],
   );
   if (claimed.length === 0) return explainSkip(em, messageId, options, staleBefore);
 
@@ -71,6 +81,11 @@ async function explainSkip(em: EntityManager, messageId: string, options: ClaimO
     return { kind: 'skipped', reason: 'connection was deleted; message cancelled' };
   }
   if (!message.connection.enabled) return { kind: 'skipped', reason: 'connection is disabled; the message waits until it is enabled again' };
+  // NOTE: a resend job still running at a clean stop's drain deadline is run again too, and ends
+  // here as well. Its aborted attempt then takes the retry decision of any failed attempt.
+  if (options.force && options.resendJobId !== undefined && message.resendJobId === options.resendJobId) {
+    return { kind: 'skipped', reason: 'this resend job claimed an attempt before its worker stopped, and that attempt is taken over like any abandoned one' };
+  }
   if (isClaimable(message, options, staleBefore)) {
     return { kind: 'busy', reason: `connection already has ${options.connectionConcurrency} attempts in flight` };
   }

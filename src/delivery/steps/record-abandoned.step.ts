@@ -6,6 +6,7 @@ import { requestUrlOf } from './build-request.step';
 import { notifyDeliveryLog } from './record-attempt.step';
 import { ABANDONED_NOTE } from './claim-batch.step';
 import { withStatementTimeout } from '../../database/statement-timeout';
+import { serializeTargetUrl } from '../../security/target-guard';
 
 /**
  * Returns the claimed messages whose previous attempt was abandoned: a claim took the message
@@ -51,7 +52,7 @@ export async function recordAbandonedAttempts(em: EntityManager, messages: reado
   const abandoned = withAbandonedAttempt(messages);
   if (abandoned.length === 0) return [];
 
-  const rows = abandoned.map((message) => ({
+  const rows: AbandonedAttemptRow[] = abandoned.map((message) => ({
     workspace_id: message.workspace.id,
     connection_id: message.connection.id,
     connection_name: message.connection.name,
@@ -64,17 +65,87 @@ export async function recordAbandonedAttempts(em: EntityManager, messages: reado
   }));
   // The new attempts wait for this write. Waiting until their claims went stale would let another
   // worker take the messages over and send them again, so a stalled write gives up instead.
-  return withStatementTimeout(em, timeoutMs, async (tx) => {
-    const inserted = await executeWithBindings<{ id: string | number }>(tx, INSERT_ABANDONED_ROWS_SQL, [
-      ABANDONED_NOTE,
-      DeliveryOutcome.FAILED,
-      now,
-      JSON.stringify(rows),
-    ]);
-    const ids = inserted.map((row) => Number(row.id));
-    await notifyDeliveryLog(tx, ids);
-    return ids;
-  });
+  return withStatementTimeout(em, timeoutMs, (tx) => insertAbandonedRows(tx, rows, now));
+}
+
+/** Push log columns of one abandoned attempt, in the shape that INSERT_ABANDONED_ROWS_SQL reads. */
+interface AbandonedAttemptRow {
+  workspace_id: number;
+  connection_id: number;
+  connection_name: string;
+  event_id: number;
+  event_type: string;
+  message_id: string;
+  attempt: number;
+  request_url: string;
+  is_test: boolean;
+}
+
+/** One message that a cancelling statement cancelled, as selectCancelledMessages returns it. */
+export interface CancelledMessage {
+  message_id: string;
+  /** The message's attempt count, which is the number of its last attempt, since a cancelled message is not claimed again. */
+  attempt: number;
+  workspace_id: number;
+  connection_id: number;
+  connection_name: string;
+  connection_url: string;
+  event_id: number;
+  event_type: string;
+  is_test: boolean;
+  /** Whether that last attempt was abandoned by a worker that stopped, so that it has no push log row of its own. */
+  abandoned: boolean;
+}
+
+/**
+ * Returns the select that reads the cancelled messages from `source`, a CTE whose rows have the
+ * message columns `id`, `attempts`, `workspace_id`, `connection_id`, `event_id` and `is_test`, and
+ * a boolean `abandoned`. Each row has the shape of CancelledMessage.
+ */
+export function selectCancelledMessages(source: string): string {
+  return `select x.id as message_id, x.attempts as attempt, x.workspace_id, x.connection_id, c.name as connection_name,
+                 c.url as connection_url, x.event_id, e.type::text as event_type, x.is_test, x.abandoned
+            from ${source} x
+            join push_connections c on c.id = x.connection_id
+            join document_record_events e on e.id = x.event_id`;
+}
+
+/**
+ * Writes, inside the caller's transaction, the push log rows of the abandoned attempts that
+ * cancelled messages carry, and notifies `deliveryLog` subscribers of them when it commits. No
+ * claim takes a cancelled message again, so no later claim would log these attempts. The rows are
+ * those of recordAbandonedAttempts, and an attempt that has a row already gets none. Returns the
+ * ids of the rows written.
+ */
+export async function recordAbandonedAttemptsOfCancelled(tx: EntityManager, cancelled: readonly CancelledMessage[], now: Date): Promise<number[]> {
+  const rows: AbandonedAttemptRow[] = cancelled
+    .filter((message) => message.abandoned && message.attempt >= 1)
+    .map((message) => ({
+      workspace_id: message.workspace_id,
+      connection_id: message.connection_id,
+      connection_name: message.connection_name,
+      event_id: message.event_id,
+      event_type: message.event_type,
+      message_id: message.message_id,
+      attempt: message.attempt,
+      request_url: serializeTargetUrl(message.connection_url),
+      is_test: message.is_test,
+    }));
+  if (rows.length === 0) return [];
+  return insertAbandonedRows(tx, rows, now);
+}
+
+/** Inserts the rows that have none yet and notifies `deliveryLog` subscribers of them on commit; returns their ids. */
+async function insertAbandonedRows(tx: EntityManager, rows: AbandonedAttemptRow[], now: Date): Promise<number[]> {
+  const inserted = await executeWithBindings<{ id: string | number }>(tx, INSERT_ABANDONED_ROWS_SQL, [
+    ABANDONED_NOTE,
+    DeliveryOutcome.FAILED,
+    now,
+    JSON.stringify(rows),
+  ]);
+  const ids = inserted.map((row) => Number(row.id));
+  await notifyDeliveryLog(tx, ids);
+  return ids;
 }
 
 /**

@@ -422,7 +422,9 @@ function stateAfter(decision: AttemptRecord['decision'], result: AttemptResult):
   const recorded = { lastResponseCode: result.statusCode, lastError: result.error };
   switch (decision.kind) {
     case 'succeeded':
-      return { ...recorded, state: PushMessageState.SUCCEEDED, nextAttemptAt: null };
+      // A 2xx whose body broke off or outlasted the time-out keeps that error in the result, but the
+      // message's lastError is null after a success, as the push log's responseError is empty.
+      return { ...recorded, state: PushMessageState.SUCCEEDED, nextAttemptAt: null, lastError: null };
     case 'retry':
       return { ...recorded, state: PushMessageState.RETRY_SCHEDULED, nextAttemptAt: decision.retryAt };
     case 'give_up':
