@@ -398,5 +398,10 @@ function describeFailure(error: unknown, state: AttemptState, deadline: AttemptD
   if (code.startsWith('HPE_') || (error as Error | undefined)?.name === 'HTTPParserError') {
     return { kind: 'network', message: `Invalid HTTP response from ${endpoint(state)}: ${message}` };
   }
+  // undici checks some parsed values with node:assert, such as a status code of at least 100, and
+  // its assertion text quotes undici's source rather than the response.
+  if (code === 'ERR_ASSERTION' && state.stage === 'headers') {
+    return { kind: 'network', message: `Invalid HTTP response from ${endpoint(state)}: its status line or headers could not be read` };
+  }
   return { kind: 'network', message: `Request to ${endpoint(state)} failed: ${message}${code ? ` (${code})` : ''}` };
 }

@@ -98,6 +98,26 @@ describe('hostile listeners', () => {
     }
   });
 
+  it('names a status code below 100', async () => {
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end('HTTP/1.1 099 Odd\r\ncontent-length: 0\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await createEnabledConnection(app, { url: `http://127.0.0.1:${port}/webhook` });
+      const [messageId] = await pushEvents(DocumentRecordEventType.DocumentRecordUpdated, 1);
+
+      await waitForMessageState(app, messageId, 'RETRY_SCHEDULED');
+      const [log] = await fetchLogsOfMessage(app, messageId);
+      expect(log.responseCode).toBe(0);
+      expect(log.responseError).toBe(`Invalid HTTP response from 127.0.0.1:${port}: its status line or headers could not be read`);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('keeps a hanging listener from blocking other connections', async () => {
     const hanging = await startHoldingListener();
     const healthy = await startListener();
