@@ -23,7 +23,7 @@ export class UploadedFileResolver {
   @Mutation(() => UploadedFileObject, {
     description:
       'Stores a file on a record and records a FileUpload event, pushed to matching connections. The size limit is set by DOCPUSH_UPLOAD_LIMIT (25 MiB by default). ' +
-      `CONFLICT while the record is locked. ${NEEDS_ANY_KEY}`,
+      `CONFLICT while the record is locked, and when it has 1,000 files already. ${NEEDS_ANY_KEY}`,
   })
   async uploadFile(
     @Arg('input', { description: 'The file and the record to store it on.' }) input: UploadFileInput,

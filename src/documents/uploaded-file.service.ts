@@ -9,6 +9,9 @@ import { WorkspaceScope } from '../common/workspace-scope';
 import { DocumentRecordEventType } from '../records/event-type';
 import { recordEventWithMessages } from '../records/event-recorder.service';
 
+/** Maximum number of uploaded files of one document record. */
+export const MAX_FILES_PER_RECORD = 1000;
+
 /** A stored or deleted file and the push messages of its event; enqueue them after the commit. */
 export interface FileChange {
   file: UploadedFile;
@@ -40,7 +43,7 @@ export class UploadedFileService {
 
     return this.inTransaction(async (scope, tx) => {
       const record = await lockRecordForChange(scope, 'documentRecordId', input.documentRecordId);
-      await checkNameIsFree(tx, record.id, fileName);
+      await checkRoomForFile(tx, record.id, fileName);
       const author = await findActingUser(scope, actingUserId);
 
       const file = tx.create(UploadedFile, {
@@ -99,8 +102,19 @@ function fileParameters(file: UploadedFile): { fileId: number; fileName: string;
  * Rejects a name that another file of the record has, ignoring case, because pushed messages
  * carry a record's files side by side and listeners often save them by name.
  */
-async function checkNameIsFree(em: EntityManager, recordId: number, fileName: string): Promise<void> {
+/**
+ * Rejects an upload to a record that has MAX_FILES_PER_RECORD files already, or a file of the same
+ * name in any letter case. Every message of a connection that attaches uploaded files reads the
+ * record's whole file list, so the list stays bounded.
+ */
+async function checkRoomForFile(em: EntityManager, recordId: number, fileName: string): Promise<void> {
   const files = await em.find(UploadedFile, { documentRecord: recordId }, { fields: ['id', 'fileName'] });
+  if (files.length >= MAX_FILES_PER_RECORD) {
+    throw new ConflictError(
+      `Document record ${recordId} has ${files.length} uploaded files, the maximum: delete files it no longer needs with deleteFile, then upload again.`,
+      'documentRecordId',
+    );
+  }
   const clash = files.find((file) => file.fileName.toLowerCase() === fileName.toLowerCase());
   if (clash) {
     throw new ConflictError(

@@ -21,6 +21,7 @@ import { CreateDocumentDocument, DeleteFileDocument, FilesDocument, UploadFileDo
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
 import { UploadedFile } from '../../src/documents/uploaded-file.entity';
+import { MAX_FILES_PER_RECORD } from '../../src/documents/uploaded-file.service';
 import type { DocumentRecord } from '../../src/records/document-record.entity';
 
 /** A binary file with NUL bytes at the start, inside and at the end, and every byte value once. */
@@ -244,6 +245,27 @@ describe('uploadFile input checks', () => {
     const error = errorOf(await app.request(UploadFileDocument, { input, actingUserId: '424242' }));
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'actingUserId' });
     expect(error.message).toContain('"424242"');
+  });
+
+  test('rejects a file beyond the maximum per record', async () => {
+    const full = await seedContractRecord(app, seeded, seeded.suite);
+    const em = app.app.services.orm.em.fork();
+    await em.execute(
+      `insert into uploaded_files (workspace_id, document_record_id, file_name, mime_type, size, sha256, data, uploaded_at)
+       select ?, ?, 'seeded-' || n || '.txt', 'text/plain', 1, repeat('0', 64), '\\x41'::bytea, now()
+         from generate_series(1, ?) as n`,
+      [seeded.workspaceId, full.id, MAX_FILES_PER_RECORD - 1],
+    );
+    await upload(full, 'last.txt', TEXT);
+    const eventsBefore = await em.count(DocumentRecordEvent, { documentRecord: full.id });
+
+    const input = { documentRecordId: String(full.id), fileName: 'one-more.txt', mimeType: 'text/plain', contentBase64: 'AAEC' };
+    const error = errorOf(await app.request(UploadFileDocument, { input }));
+
+    expect(error).toMatchObject({ code: 'CONFLICT', field: 'documentRecordId' });
+    expect(error.message).toContain(`has ${MAX_FILES_PER_RECORD} uploaded files, the maximum: delete files`);
+    expect(await em.count(UploadedFile, { documentRecord: full.id })).toBe(MAX_FILES_PER_RECORD);
+    expect(await em.count(DocumentRecordEvent, { documentRecord: full.id })).toBe(eventsBefore);
   });
 
   test('File type has no data field', async () => {
