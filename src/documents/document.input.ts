@@ -51,7 +51,7 @@ export class DocumentContentInput {
   @Field({ description: 'Document title, printed above the first block; 1 to 500 characters.' })
   title!: string;
 
-  @Field(() => [ContentBlockInput], { description: 'The blocks in reading order, at most 2,000; all texts together may have up to 1,000,000 characters.' })
+  @Field(() => [ContentBlockInput], { description: 'The blocks in reading order, at most 2,000, of which at most 4 property tables; all texts together may have up to 1,000,000 characters.' })
   blocks!: ContentBlockInput[];
 }
 

@@ -130,6 +130,12 @@ describe('content checks', () => {
     ['table with text', { title: 'T', blocks: [{ kind: 'propertyTable', text: 'x' }] }, 'content.blocks[0].text', 'does not apply to a propertyTable block'],
     ['blank paragraph', { title: 'T', blocks: [{ kind: 'paragraph', text: '  ' }] }, 'content.blocks[0].text', 'is empty'],
     ['blank title', { title: ' ', blocks: [] }, 'content.title', 'give the document a title'],
+    [
+      'fifth property table',
+      { title: 'T', blocks: [paragraph, ...Array.from({ length: 5 }, (): ContentBlockInput => ({ kind: 'propertyTable' }))] },
+      'content.blocks[5]',
+      'is property table 5; a document may have at most 4',
+    ],
     ['overlong heading', { title: 'T', blocks: [{ kind: 'heading', level: 2, text: 'x'.repeat(1001) }] }, 'content.blocks[0].text', '1001 characters'],
   ])('rejects %s', async (_case, content, field, expected) => {
     const error = errorOf(await create(recordId, template.id, content));

@@ -132,7 +132,7 @@ export type DeliveryOutcome =
 
 /** The structured content of a generated document, rendered to every file type a push connection asks for. */
 export type DocumentContentInput = {
-  /** The blocks in reading order, at most 2,000; all texts together may have up to 1,000,000 characters. */
+  /** The blocks in reading order, at most 2,000, of which at most 4 property tables; all texts together may have up to 1,000,000 characters. */
   blocks: Array<ContentBlockInput>;
   /** Document title, printed above the first block; 1 to 500 characters. */
   title: string;

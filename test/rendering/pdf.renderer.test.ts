@@ -1,4 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import pino from 'pino';
+import { CONTENT_LIMITS } from '../../src/documents/document-content.check';
+import { addLineBreakOpportunities } from '../../src/rendering/formats/pdf.renderer';
+import { RenderPool } from '../../src/rendering/render-pool';
 import { renderDocument } from '../../src/rendering/render.service';
 import { CONTRACT_PROPERTIES } from './contract.fixture';
 import { inspectPdfs, pdfText, type PdfInspection } from './pdf-inspect';
@@ -100,3 +104,66 @@ describe('PDF renderer layout', () => {
     expect(inspection.info.Title).toBe('Terms & <Conditions>');
   });
 });
+
+describe('PDF renderer long words', () => {
+  const LONG_WORD = 'Ж'.repeat(CONTENT_LIMITS.paragraphLength);
+  let pool: RenderPool;
+
+  // A thread bounds the render's time, because without break opportunities this render ran for
+  // minutes and grew its heap past 3 GB.
+  beforeEach(() => {
+    pool = new RenderPool({ size: 1, timeoutMs: 15_000, logger: pino({ level: 'silent' }) });
+  });
+
+  afterEach(async () => {
+    await pool.close();
+  });
+
+  test('paragraph of one 100,000-character word', async () => {
+    const input = withBlocks(buildSampleInput(), [{ kind: 'paragraph', text: LONG_WORD }]);
+    const { bytes } = await pool.render(input, 'pdf');
+    const [inspection] = await inspectPdfs([bytes]);
+
+    expect(countOf('Ж', pdfText(inspection))).toBe(LONG_WORD.length);
+  });
+
+  // NOTE: a table row taller than a page is cut off at the page's end, so this checks only that the value renders.
+  test('property value and list item of one long word', async () => {
+    const input = withBlocks(buildSampleInput(), [
+      { kind: 'propertyTable' },
+      { kind: 'list', ordered: false, items: ['Щ'.repeat(CONTENT_LIMITS.listItemLength)] },
+    ]);
+    input.record.properties = [{ name: 'Token', value: LONG_WORD }];
+    const { bytes } = await pool.render(input, 'pdf');
+    const [inspection] = await inspectPdfs([bytes]);
+
+    expect(pdfText(inspection)).toContain('ЖЖЖЖЖЖЖЖЖЖ');
+    expect(countOf('Щ', pdfText(inspection))).toBe(CONTENT_LIMITS.listItemLength);
+  });
+});
+
+describe('addLineBreakOpportunities', () => {
+  test('leaves short words and spaces alone', () => {
+    const text = `${'a'.repeat(64)} ${'b'.repeat(64)}`;
+
+    expect(addLineBreakOpportunities(text)).toBe(text);
+  });
+
+  test('breaks a long word every 64 code units', () => {
+    const broken = addLineBreakOpportunities('a'.repeat(130));
+
+    expect(broken.split('\u200B').map((part) => part.length)).toEqual([64, 64, 2]);
+  });
+
+  test('keeps combining marks and joined emoji whole', () => {
+    const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
+    const accented = 'e\u0301';
+    const broken = addLineBreakOpportunities(`${'a'.repeat(63)}${accented}${'a'.repeat(62)}${family}x`);
+
+    expect(broken.split('\u200B')).toEqual([`${'a'.repeat(63)}${accented}`, `${'a'.repeat(62)}${family}`, 'x']);
+  });
+});
+
+function countOf(character: string, text: string): number {
+  return [...text].filter((each) => each === character).length;
+}

@@ -11,6 +11,28 @@ const DEJAVU_FILES: Record<TemplateLayout['fontFamily'], { regular: string; bold
   mono: { regular: 'DejaVuSansMono.ttf', bold: 'DejaVuSansMono-Bold.ttf' },
 };
 
+/**
+ * Maximum run of characters, in UTF-16 code units, that the PDF renderer passes to pdfkit without
+ * a line break opportunity. pdfkit 0.20.2 wraps a word wider than the line by measuring the rest
+ * of the word again for every line, and its font caches the layout of each measured string. So
+ * time and memory grow with the square of the word's length: on the 2-core test machine, one
+ * 32,000-character word took 31 s and 2.3 GB.
+ */
+const MAX_UNBROKEN_RUN = 64;
+
+/** A run of characters without whitespace that is longer than MAX_UNBROKEN_RUN. */
+const LONG_RUN = new RegExp(`\\S{${MAX_UNBROKEN_RUN + 1},}`, 'gu');
+
+/** U+200B ZERO WIDTH SPACE: a line break opportunity with no width, which DejaVu has a glyph for. */
+const ZERO_WIDTH_SPACE = '\u200B';
+
+/**
+ * Characters that continue the grapheme cluster before them: combining marks, the joiners and
+ * emoji skin tone modifiers. Intl.Segmenter would find clusters exactly, but in Node.js 20.20 it
+ * took 4 s to segment a 100,000-character string without breaks on the 2-core test machine.
+ */
+const CLUSTER_CONTINUATION = /[\p{M}\u200C\u200D\p{Emoji_Modifier}]/u;
+
 interface PdfFonts {
   regular: string;
   bold: string;
@@ -112,10 +134,36 @@ function escapeXmpInfo(doc: PDFKit.PDFDocument): void {
   };
 }
 
+/**
+ * Inserts U+200B ZERO WIDTH SPACE into each run of more than MAX_UNBROKEN_RUN non-whitespace
+ * code units, before a character that starts a grapheme cluster, so that pdfkit never wraps a
+ * longer word, unless a single cluster is longer.
+ * Text extracted from the PDF then contains these invisible characters inside long words.
+ */
+export function addLineBreakOpportunities(text: string): string {
+  return text.replace(LONG_RUN, (run) => {
+    let result = '';
+    let sinceBreak = 0;
+    let previous = '';
+    for (const character of run) {
+      const startsCluster = !CLUSTER_CONTINUATION.test(character) && previous !== '\u200D';
+      if (sinceBreak >= MAX_UNBROKEN_RUN && startsCluster) {
+        result += ZERO_WIDTH_SPACE;
+        sinceBreak = 0;
+      }
+      result += character;
+      sinceBreak += character.length;
+      previous = character;
+    }
+    return result;
+  });
+}
+
 function writeText(context: PdfContext, text: string, style: { bold?: boolean; scale?: number; gap?: number; keepWithNext?: boolean }): void {
   const { doc, layout, fonts } = context;
   const size = layout.fontSize * (style.scale ?? 1);
   doc.font(style.bold ? fonts.bold : fonts.regular).fontSize(size);
+  text = addLineBreakOpportunities(text);
   if (style.keepWithNext) keepWithNextLines(context, doc.heightOfString(text) + size * 3);
   doc.text(text, doc.page.margins.left, doc.y, { paragraphGap: layout.fontSize * (style.gap ?? PARAGRAPH_GAP) });
 }
@@ -146,7 +194,7 @@ function writeBlock(context: PdfContext, block: ContentBlock): void {
 function writeList(context: PdfContext, items: string[], ordered: boolean): void {
   const { doc, layout, fonts } = context;
   doc.font(fonts.regular).fontSize(layout.fontSize);
-  doc.list(items, doc.page.margins.left + layout.fontSize, doc.y, {
+  doc.list(items.map(addLineBreakOpportunities), doc.page.margins.left + layout.fontSize, doc.y, {
     listType: ordered ? 'numbered' : 'bullet',
     paragraphGap: layout.fontSize * 0.3,
   });
@@ -164,7 +212,7 @@ function writeTable(context: PdfContext, caption: string | undefined): void {
     position: { x: doc.page.margins.left, y: doc.y },
     columnStyles: [textWidth * NAME_COLUMN_SHARE, '*'],
     defaultStyle: { border: 0.5, borderColor: '#999999', padding: { top: 3, right: 5, bottom: 3, left: 5 } },
-    data: properties.map((p) => [{ text: p.name, font: { src: fonts.bold } }, p.value]),
+    data: properties.map((p) => [{ text: addLineBreakOpportunities(p.name), font: { src: fonts.bold } }, addLineBreakOpportunities(p.value)]),
   });
   doc.x = doc.page.margins.left;
   doc.moveDown(0.8);
