@@ -127,7 +127,6 @@ describe('PDF renderer long words', () => {
     expect(countOf('Ж', pdfText(inspection))).toBe(LONG_WORD.length);
   });
 
-  // NOTE: a table row taller than a page is cut off at the page's end, so this checks only that the value renders.
   test('property value and list item of one long word', async () => {
     const input = withBlocks(buildSampleInput(), [
       { kind: 'propertyTable' },
@@ -137,8 +136,27 @@ describe('PDF renderer long words', () => {
     const { bytes } = await pool.render(input, 'pdf');
     const [inspection] = await inspectPdfs([bytes]);
 
-    expect(pdfText(inspection)).toContain('ЖЖЖЖЖЖЖЖЖЖ');
+    expect(countOf('Ж', pdfText(inspection))).toBe(LONG_WORD.length);
     expect(countOf('Щ', pdfText(inspection))).toBe(CONTENT_LIMITS.listItemLength);
+  });
+});
+
+describe('PDF renderer property taller than a page', () => {
+  test('writes the whole value and the rows around it', async () => {
+    const input = withBlocks(buildSampleInput(), [{ kind: 'propertyTable' }, { kind: 'paragraph', text: 'After the table.' }]);
+    input.record.properties = [
+      { name: 'Before', value: 'first row' },
+      { name: 'Terms', value: 'ЖЖЖЖЖЖЖЖЖ '.repeat(1000) },
+      { name: 'After', value: 'last row' },
+    ];
+
+    const text = pdfText((await inspectPdfs([await renderDocument(input, 'pdf')]))[0]);
+
+    expect(countOf('Ж', text)).toBe(9000);
+    expect(text).toContain('first row');
+    expect(text).toContain('Terms');
+    expect(text).toContain('last row');
+    expect(text).toContain('After the table.');
   });
 });
 

@@ -201,21 +201,49 @@ function writeList(context: PdfContext, items: string[], ordered: boolean): void
   doc.moveDown(PARAGRAPH_GAP);
 }
 
+/** Padding of a property table cell, in points. */
+const CELL_PADDING = { top: 3, right: 5, bottom: 3, left: 5 };
+
+/**
+ * Writes the record's properties as a two-column table. pdfkit cannot split a table row across
+ * pages and cuts a taller row off at the page's end, so a property whose value is taller than a
+ * page is written as its name and a paragraph instead, between the table's parts.
+ */
 function writeTable(context: PdfContext, caption: string | undefined): void {
   const { doc, layout, fonts, properties } = context;
   if (caption) writeText(context, caption, { bold: true, gap: 0.3, keepWithNext: true });
   if (properties.length === 0) return;
 
   const textWidth = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const valueWidth = textWidth * (1 - NAME_COLUMN_SHARE) - CELL_PADDING.left - CELL_PADDING.right;
+  const pageHeight = doc.page.height - doc.page.margins.top - doc.page.margins.bottom - CELL_PADDING.top - CELL_PADDING.bottom;
+  let rows: RenderProperty[] = [];
+  for (const property of properties) {
+    doc.font(fonts.regular).fontSize(layout.fontSize);
+    if (doc.heightOfString(addLineBreakOpportunities(property.value), { width: valueWidth }) < pageHeight) {
+      rows.push(property);
+      continue;
+    }
+    writeTableRows(context, rows, textWidth);
+    rows = [];
+    writeText(context, property.name, { bold: true, gap: 0.3, keepWithNext: true });
+    writeText(context, property.value, {});
+  }
+  writeTableRows(context, rows, textWidth);
+  doc.moveDown(0.8);
+}
+
+function writeTableRows(context: PdfContext, rows: RenderProperty[], textWidth: number): void {
+  const { doc, layout, fonts } = context;
+  if (rows.length === 0) return;
   doc.font(fonts.regular).fontSize(layout.fontSize);
   doc.table({
     position: { x: doc.page.margins.left, y: doc.y },
     columnStyles: [textWidth * NAME_COLUMN_SHARE, '*'],
-    defaultStyle: { border: 0.5, borderColor: '#999999', padding: { top: 3, right: 5, bottom: 3, left: 5 } },
-    data: properties.map((p) => [{ text: addLineBreakOpportunities(p.name), font: { src: fonts.bold } }, addLineBreakOpportunities(p.value)]),
+    defaultStyle: { border: 0.5, borderColor: '#999999', padding: CELL_PADDING },
+    data: rows.map((p) => [{ text: addLineBreakOpportunities(p.name), font: { src: fonts.bold } }, addLineBreakOpportunities(p.value)]),
   });
   doc.x = doc.page.margins.left;
-  doc.moveDown(0.8);
 }
 
 /** Writes the layout's header and footer text centred in the top and bottom margin of every page. */
