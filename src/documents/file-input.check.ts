@@ -16,6 +16,14 @@ const MIME_TYPE = new RegExp(`^${RESTRICTED_NAME}/${RESTRICTED_NAME}(?:\\s*;\\s*
 const BASE64_ALPHABET = /^[A-Za-z0-9+/]*$/;
 
 /**
+ * Returns the form under which two file names count as the same: Unicode NFC, lower case. A
+ * composed "é" and "e" with a combining accent look alike, and macOS saves both under one name.
+ */
+export function fileNameKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/**
  * Trims a file name and rejects an empty or invisible one, a path, the names `.` and `..`, and the
  * control and bidirectional characters that names may not contain. A right-to-left override
  * would make "invoice\u202Etxt.exe" display as "invoiceexe.txt".

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UploadedFile } from './uploaded-file.entity';
 import type { UploadFileInput } from './document.input';
-import { checkFileName, checkMimeType, decodeStrictBase64 } from './file-input.check';
+import { checkFileName, checkMimeType, decodeStrictBase64, fileNameKey } from './file-input.check';
 import { checkRecordExists, findActingUser, lockRecordForChange } from './record-access';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { WorkspaceScope } from '../common/workspace-scope';
@@ -115,7 +115,8 @@ async function checkRoomForFile(em: EntityManager, recordId: number, fileName: s
       'documentRecordId',
     );
   }
-  const clash = files.find((file) => file.fileName.toLowerCase() === fileName.toLowerCase());
+  const key = fileNameKey(fileName);
+  const clash = files.find((file) => fileNameKey(file.fileName) === key);
   if (clash) {
     throw new ConflictError(
       `Document record ${recordId} already has file ${clash.id} named ${JSON.stringify(clash.fileName)}: rename the upload, or delete that file first.`,

@@ -239,6 +239,13 @@ describe('uploadFile input checks', () => {
     expect(error.message).toContain('"Contract.pdf"');
   });
 
+  test('rejects a name taken in another normal form', async () => {
+    await upload(record, 'caf\u00e9.pdf', Buffer.from('composed'));
+    const error = await uploadError({ fileName: 'cafe\u0301.pdf' });
+    expect(error).toMatchObject({ code: 'CONFLICT', field: 'fileName' });
+    expect(error.message).toContain('"caf\u00e9.pdf"');
+  });
+
   test('rejects an unknown record and acting user', async () => {
     expect(await uploadError({ documentRecordId: '999999' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'documentRecordId' });
     const input = { documentRecordId: String(record.id), fileName: 'x.bin', mimeType: 'application/octet-stream', contentBase64: 'AAEC' };

@@ -15,6 +15,7 @@ import { RenderError, generatedFileName, renderDocument } from '../../rendering/
 import type { RenderCache } from '../../rendering/render-cache';
 import type { RenderPool, RenderedFile } from '../../rendering/render-pool';
 import type { FileType, RenderInput } from '../../rendering/document-content';
+import { fileNameKey } from '../../documents/file-input.check';
 
 export type AttachResult =
   /** `body` is the payload's JSON when the size check made it final already (no uploaded file data to add), else null. */
@@ -189,16 +190,16 @@ async function fillUploadedData(em: EntityManager, rows: UploadedFile[], entries
 }
 
 /**
- * Returns `name`, or when another file of the message already has it (ignoring case), the name
+ * Returns `name`, or when another file of the message already has it (ignoring case and Unicode normal form), the name
  * with -2, -3 … before its extension. Uploads through the API already have unique names per
  * record, so this only renames when a generated file came first or rows were written otherwise.
  */
 function claimName(name: string, takenNames: Set<string>): string {
-  const takenLowercase = new Set([...takenNames].map((entry) => entry.toLowerCase()));
+  const takenKeys = new Set([...takenNames].map(fileNameKey));
   const dot = name.lastIndexOf('.');
   const [base, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   let candidate = name;
-  for (let counter = 2; takenLowercase.has(candidate.toLowerCase()); counter++) candidate = `${base}-${counter}${extension}`;
+  for (let counter = 2; takenKeys.has(fileNameKey(candidate)); counter++) candidate = `${base}-${counter}${extension}`;
   takenNames.add(candidate);
   return candidate;
 }
