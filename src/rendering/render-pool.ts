@@ -25,6 +25,22 @@ interface RenderThread {
   deadline: NodeJS.Timeout | null;
   /** Set once the deadline has ended the thread, so its exit fails the render as timed out. */
   timedOut: boolean;
+  /** Set when the thread ran out of its heap, so its exit fails the render as too large. */
+  outOfMemory: boolean;
+}
+
+/**
+ * Default heap of a render thread's old generation, in MiB. A render that needs more ends its
+ * thread early, instead of growing the worker process by gigabytes until the time limit ends it.
+ */
+export const DEFAULT_RENDER_HEAP_MB = 1024;
+
+export interface RenderPoolOptions {
+  size: number;
+  timeoutMs: number;
+  logger: Logger;
+  /** Old-generation heap of each thread, in MiB; DEFAULT_RENDER_HEAP_MB when left out. */
+  maxHeapMb?: number;
 }
 
 /**
@@ -45,7 +61,7 @@ export class RenderPool {
   private nextTaskId = 1;
   private closed = false;
 
-  constructor(private readonly options: { size: number; timeoutMs: number; logger: Logger }) {
+  constructor(private readonly options: RenderPoolOptions) {
     if (!Number.isSafeInteger(options.size) || options.size < 1) {
       throw new RangeError(`size ${options.size} is invalid: give a whole number of threads, 1 or more.`);
     }
@@ -88,14 +104,23 @@ export class RenderPool {
 
   private startThread(): RenderThread | null {
     if (this.threads.length >= this.options.size) return null;
-    const thread: RenderThread = { worker: spawnRenderWorker(), current: null, deadline: null, timedOut: false };
+    const thread: RenderThread = {
+      worker: spawnRenderWorker({ maxOldGenerationSizeMb: this.options.maxHeapMb ?? DEFAULT_RENDER_HEAP_MB }),
+      current: null,
+      deadline: null,
+      timedOut: false,
+      outOfMemory: false,
+    };
     this.threads.push(thread);
     thread.worker.on('message', (message: RenderReply | RenderStarted) => {
       if ('started' in message) this.onStarted(thread, message);
       else this.finish(thread, message);
     });
     // An uncaught error in the thread is followed by its exit, which fails its render.
-    thread.worker.on('error', (error) => this.options.logger.error({ err: error, threadId: thread.worker.threadId }, 'render thread failed'));
+    thread.worker.on('error', (error) => {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') thread.outOfMemory = true;
+      else this.options.logger.error({ err: error, threadId: thread.worker.threadId }, 'render thread failed');
+    });
     thread.worker.on('exit', (exitCode) => this.removeThread(thread, exitCode));
     this.options.logger.debug({ threadId: thread.worker.threadId, threads: this.threads.length }, 'render thread started');
     return thread;
@@ -151,6 +176,11 @@ export class RenderPool {
       this.options.logger.error({ ...ids, timeoutMs: this.options.timeoutMs }, 'render timed out; its thread was ended');
       return new RenderError(fileType, `the render timed out after ${this.options.timeoutMs} ms, so its thread was ended`, input.document.id);
     }
+    if (thread.outOfMemory) {
+      const heapMb = this.options.maxHeapMb ?? DEFAULT_RENDER_HEAP_MB;
+      this.options.logger.error({ ...ids, heapMb }, 'render ran out of its thread heap; its thread was ended');
+      return new RenderError(fileType, `the render needed more than the ${heapMb} MiB heap of its thread, so the document is too large to render`, input.document.id);
+    }
     this.options.logger.error({ ...ids, exitCode }, 'render thread exited during a render');
     return new RenderError(fileType, `its render thread exited unexpectedly with exit code ${exitCode}; the next render starts a new thread`, input.document.id);
   }
@@ -161,10 +191,10 @@ export class RenderPool {
  * or Jest the worker is TypeScript, and a thread inherits no require hook, so the thread registers
  * ts-node itself, with SWC's transpiler when @swc/core is installed (it is a devDependency).
  */
-function spawnRenderWorker(): Worker {
+function spawnRenderWorker(resourceLimits: { maxOldGenerationSizeMb: number }): Worker {
   const extension = path.extname(__filename);
   const workerPath = path.join(__dirname, `render.worker${extension}`);
-  if (extension !== '.ts') return new Worker(workerPath);
+  if (extension !== '.ts') return new Worker(workerPath, { resourceLimits });
 
   // ts-node 10.9.2 does not map tsconfig's `"module": "node20"` to SWC's CommonJS output, so the thread requests CommonJS.
   const tsNode = {
@@ -174,7 +204,7 @@ function spawnRenderWorker(): Worker {
     compilerOptions: { module: 'commonjs', moduleResolution: 'node10' },
   };
   const bootstrap = `require(${JSON.stringify(require.resolve('ts-node'))}).register(${JSON.stringify(tsNode)}); require(${JSON.stringify(workerPath)});`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, resourceLimits });
 }
 
 function isInstalled(packageName: string): boolean {

@@ -125,6 +125,19 @@ describe('RenderPool', () => {
     }
   });
 
+  it('fails a render that outgrows its heap', async () => {
+    // 16 MiB is less than loading the renderer takes, so the thread runs out before the render can end.
+    const small = new RenderPool({ size: 1, timeoutMs: 60_000, logger: pino({ level: 'silent' }), maxHeapMb: 16 });
+    try {
+      const error = await caughtError(small.render(buildLargeInput(), 'pdf'));
+
+      expect(error).toBeInstanceOf(RenderError);
+      expect((error as RenderError).message).toContain('the render needed more than the 16 MiB heap of its thread, so the document is too large to render');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('fails running renders on close without RenderError', async () => {
     await pool.render(buildSampleInput(), 'txt');
 
