@@ -137,6 +137,12 @@ describe('content checks', () => {
       'is property table 5; a document may have at most 4',
     ],
     ['overlong heading', { title: 'T', blocks: [{ kind: 'heading', level: 2, text: 'x'.repeat(1001) }] }, 'content.blocks[0].text', '1001 characters'],
+    [
+      'too many combining marks',
+      { title: 'T', blocks: [{ kind: 'paragraph', text: `Zalgo a${'\u0301'.repeat(31)}` }] },
+      'content.blocks[0].text',
+      'has 31 combining marks in a row at character 8; the maximum is 30',
+    ],
   ])('rejects %s', async (_case, content, field, expected) => {
     const error = errorOf(await create(recordId, template.id, content));
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field });
