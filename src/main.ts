@@ -11,7 +11,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
 
   // Signals are handled from the very start: one that arrives during start-up stops the app as
   // soon as it is up, so the embedded PostgreSQL never outlives the process.

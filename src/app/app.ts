@@ -62,7 +62,7 @@ const API_KEY_CACHE_MAX_ENTRIES = 10_000;
 
 /** Starts docpush: database (embedded when no URL is configured), migrations, job queue and the roles configured. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
   warnAboutUnknownSettings(config, logger);
   warnAboutUnitlessDurations(config, logger);
   // Settings that can be wrong are checked before anything starts, so a typo leaves nothing running.

@@ -13,8 +13,8 @@ const REDACTED_PATHS = REDACTED_FIELDS.flatMap((field) => [field, `*.${field}`])
  * Creates the process logger: JSON lines by default, pretty output when stdout is a TTY.
  * Secrets never reach it: callers log ids, never header values, keys or file data.
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  const pretty = process.stdout.isTTY && process.env.LOG_FORMAT !== 'json';
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', format: 'json' | null = null): Logger {
+  const pretty = process.stdout.isTTY && format !== 'json';
   return pino({
     level,
     base: { service: 'docpush' },

@@ -23,6 +23,8 @@ export interface Config {
   port: number;
   role: ProcessRole;
   logLevel: string;
+  /** LOG_FORMAT: `json` writes JSON lines even to a terminal; null writes pretty output to a terminal and JSON otherwise. */
+  logFormat: 'json' | null;
   /** base64 of a 32-byte key that encrypts signing secrets; generated into `dataDir` when null. */
   secretKey: string | null;
   jobs: {
@@ -172,6 +174,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
     port: integer(env, 'PORT', 4000, 0, 65535),
     role: oneOf(env, 'DOCPUSH_ROLE', ['all', 'api', 'worker'] as const, 'all'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logFormat: logFormat(env),
     secretKey: env.DOCPUSH_SECRET_KEY || null,
     jobs: {
       backend: oneOf(env, 'DOCPUSH_JOB_BACKEND', ['postgres', 'mongodb'] as const, 'postgres'),
@@ -247,7 +250,16 @@ function duration(env: Env, name: string, fallback: string): number {
 function databaseUrl(env: Env): string | null {
   const value = env.DATABASE_URL;
   if (!value) return null;
-  if (/^postgres(ql)?:\/\//i.test(value)) return value;
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    const malformedPart = malformedPercentEncoding(value);
+    if (malformedPart === null) return value;
+    throw new ValidationError(
+      'DATABASE_URL',
+      `DATABASE_URL has an invalid percent-encoding in its ${malformedPart}: each "%" must start a code of two hex digits. ` +
+        'Write "%" itself as %25, and percent-encode the other special characters, such as "@" as %40 and "/" as %2F. ' +
+        'The value is not shown, because it may contain a password.',
+    );
+  }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
   let found = scheme ? `it starts with "${scheme}:"` : 'it has no scheme';
   if (value.trim() !== value) found = 'it starts or ends with a space';
@@ -256,6 +268,45 @@ function databaseUrl(env: Env): string | null {
     'DATABASE_URL',
     `DATABASE_URL is not a PostgreSQL URL: ${found}. Use a URL such as postgres://user:password@db.example.com:5432/docpush, ` +
       'or leave DATABASE_URL unset to run the embedded PostgreSQL. The value is not shown, because it may contain a password.',
+  );
+}
+
+/**
+ * Returns the part of a PostgreSQL URL (user name, password or database name) whose percent-encoding
+ * does not decode, or null. node-postgres accepts such a URL, but MikroORM fails on it with a bare
+ * "URI malformed" that names neither the setting nor the fix.
+ */
+function malformedPercentEncoding(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // The database check reports a URL that does not parse at all, with the form to use.
+    return null;
+  }
+  const parts: Array<[string, string]> = [
+    ['user name', url.username],
+    ['password', url.password],
+    ['database name', url.pathname],
+  ];
+  for (const [part, text] of parts) {
+    try {
+      decodeURIComponent(text);
+    } catch {
+      return part;
+    }
+  }
+  return null;
+}
+
+function logFormat(env: Env): 'json' | null {
+  const raw = env.LOG_FORMAT;
+  if (raw === undefined || raw === '') return null;
+  if (raw === 'json') return 'json';
+  throw new ValidationError(
+    'LOG_FORMAT',
+    `LOG_FORMAT=${JSON.stringify(raw)} is invalid: expected json, which writes JSON lines even to a terminal. ` +
+      'Leave LOG_FORMAT unset for pretty output on a terminal and JSON lines otherwise.',
   );
 }
 

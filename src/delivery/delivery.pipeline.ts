@@ -167,8 +167,9 @@ async function sendAndRecord(
   try {
     request = buildRequest(message, payload, deps.secretBox, now(), attached.body);
   } catch (error) {
-    // A stored secret that this server key cannot decrypt: recorded and retried, so the push log
-    // shows why and the message is delivered once the right DOCPUSH_SECRET_KEY is back.
+    // A stored secret that this server key cannot decrypt: recorded and retried on the retry
+    // schedule, so the push log shows why. A message whose schedule runs out before a worker with
+    // the right DOCPUSH_SECRET_KEY claims it fails for good, and recoverFailedMessages queues it again.
     if (!(error instanceof SecretBoxError)) throw error;
     const failure = { kind: 'secret_unreadable' as const, reason: error.message, durationMs: 0 };
     return recordNotSentAttempt(em, { message, payload, failure, retryPolicy: deps.retryPolicy, now: now() });

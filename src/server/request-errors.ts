@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../common/logger';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../database/database-unavailable';
 
 /** The fields that body-parser (express.json) sets on the errors it raises. */
 interface BodyParserError extends Error {
@@ -19,8 +20,9 @@ interface GraphQLErrorBody {
 /**
  * Responds to errors raised before GraphQL sees a request (body too large, malformed JSON, an
  * unsupported encoding) with a GraphQL-shaped body `{ errors: [{ message, extensions: { code } }] }`,
- * and any other error with a generic 500. Express's default handler would answer with an HTML
- * page that carries the stack trace outside production.
+ * a database that cannot serve the request (such as the API key lookup) with 503
+ * `SERVICE_UNAVAILABLE`, and any other error with a generic 500. Express's default handler would
+ * answer with an HTML page that carries the stack trace outside production.
  */
 export function createRequestErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {
@@ -58,6 +60,7 @@ function describeRequestError(error: BodyParserError): { status: number; body: G
     case 'request.size.invalid':
       return reply(400, 'BAD_REQUEST', 'The request body ended before its declared Content-Length: send the whole body.');
     default:
+      if (isDatabaseUnavailable(error)) return reply(503, 'SERVICE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE);
       return reply(500, 'INTERNAL_SERVER_ERROR', 'Internal server error; the server log has the details.');
   }
 }

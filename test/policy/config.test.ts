@@ -54,7 +54,41 @@ describe('loadConfig LOG_LEVEL', () => {
   });
 });
 
+describe('loadConfig LOG_FORMAT', () => {
+  it('accepts json and unset', () => {
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig({}).logFormat).toBeNull();
+  });
+
+  it('rejects an unknown format', () => {
+    const error = errorOf({ LOG_FORMAT: 'xml' });
+
+    expect(error.field).toBe('LOG_FORMAT');
+    expect(error.message).toContain('LOG_FORMAT="xml"');
+    expect(error.message).toContain('expected json');
+  });
+});
+
 describe('loadConfig DATABASE_URL', () => {
+  it.each([
+    ['postgres://docpush:pass%zzword@127.0.0.1:5432/docpush', 'password'],
+    ['postgres://do%2cpush%@127.0.0.1:5432/docpush', 'user name'],
+    ['postgres://docpush@127.0.0.1:5432/doc%push', 'database name'],
+  ])('rejects a malformed percent-encoding in %s', (value, part) => {
+    const error = errorOf({ DATABASE_URL: value });
+
+    expect(error.field).toBe('DATABASE_URL');
+    expect(error.message).toContain(`DATABASE_URL has an invalid percent-encoding in its ${part}`);
+    expect(error.message).toContain('%25');
+    expect(error.message).not.toContain('pass%zzword');
+  });
+
+  it('accepts a percent-encoded password', () => {
+    const value = 'postgres://docpush:p%40ss%25word@127.0.0.1:5432/docpush';
+
+    expect(loadConfig({ DATABASE_URL: value }).databaseUrl).toBe(value);
+  });
+
   it('rejects text without a scheme', () => {
     const error = errorOf({ DATABASE_URL: 'notaurl' });
 

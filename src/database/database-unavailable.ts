@@ -1,0 +1,37 @@
+import { ConnectionException } from '@mikro-orm/core';
+
+/** Message for an API request that failed because the database could not serve it. */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'The database is unavailable, so docpush could not complete this request. Retry it once /readyz reports ready again; ' +
+  'a write whose commit was under way when the connection failed may already be stored.';
+
+/** SQLSTATEs that end or refuse a session: admin or crash shutdown, a server still starting, too many connections. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/** Socket errors of a connection that node-postgres could not open or lost. */
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/** Messages of node-postgres 8 and pg-pool 3 for a lost connection or a connect time-out; they carry no code. */
+const LOST_CONNECTION_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect)/;
+
+interface DatabaseErrorFields {
+  code?: unknown;
+  severity?: unknown;
+  message?: unknown;
+}
+
+/**
+ * Tells whether `error` means that the database cannot serve this process now (unreachable,
+ * refusing sessions, or ending this one), as opposed to a statement that failed on its own.
+ * PostgreSQL reports every error that ends the session with severity FATAL or PANIC, such as
+ * "database is not currently accepting connections" (SQLSTATE 55000).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof ConnectionException) return true;
+  if (typeof error !== 'object' || error === null) return false;
+
+  const { code, severity, message } = error as DatabaseErrorFields;
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
+  if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || NETWORK_ERROR_CODES.has(code))) return true;
+  return typeof message === 'string' && LOST_CONNECTION_MESSAGE.test(message);
+}
