@@ -2,10 +2,12 @@ import { GraphQLError, isEnumType, type GraphQLFormattedError, type GraphQLSchem
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DocpushError } from '../common/errors';
 import type { Logger } from '../common/logger';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../database/database-unavailable';
 
 /**
- * Maps errors to what clients receive. Our own errors keep their message, code and field. Any
- * other error thrown by a resolver is logged and replaced by a generic message, so no stack
+ * Maps errors to what clients receive. Our own errors keep their message, code and field. A
+ * database that cannot serve the request gives SERVICE_UNAVAILABLE. Any other error thrown by a
+ * resolver is logged and replaced by a generic message, so no stack
  * trace, SQL or secret leaves the server. `schema` supplies the values of an enum that a
  * rejected value was not close to.
  */
@@ -30,6 +32,10 @@ export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
       return { message: withFix(formatted.message), locations: formatted.locations, path: formatted.path, extensions };
     }
 
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'resolver failed because the database is unavailable');
+      return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    }
     logger.error({ err: original, path: formatted.path }, 'resolver failed');
     return {
       message: 'Internal server error; the server log has the details.',

@@ -63,3 +63,31 @@ describe.each([
     expect(reply.body.errors?.[0].message).toBe(DATABASE_UNAVAILABLE_MESSAGE);
   });
 });
+
+describe('database outage after the API key was checked', () => {
+  let app: TestApp;
+  let cutName: string | null = null;
+
+  beforeAll(async () => {
+    app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_API_KEY_CACHE_TTL: '1h' });
+  });
+
+  afterAll(async () => {
+    if (cutName) await runAdminQuery(`alter database ${cutName} allow_connections true`);
+    await app?.stop();
+  });
+
+  it('returns SERVICE_UNAVAILABLE from the resolver', async () => {
+    expect((await postQuery(app, '{ workspace { id } }')).body.errors).toBeUndefined();
+    // The LISTEN connection stays up, so the key cache keeps serving the key, while the pool's
+    // sessions end and new ones are refused.
+    cutName = new URL(app.databaseUrl).pathname.slice(1);
+    await runAdminQuery(`alter database ${cutName} allow_connections false`);
+    await runAdminQuery(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name <> 'docpush-listener'`, [cutName]);
+
+    const reply = await postQuery(app, '{ workspace { id } }');
+
+    expect(reply.body.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    expect(reply.body.errors?.[0].message).toBe(DATABASE_UNAVAILABLE_MESSAGE);
+  });
+});
