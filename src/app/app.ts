@@ -229,6 +229,7 @@ async function startWorker(
     maxWaitMs: config.delivery.attemptWriteWaitMs,
     onWriteStart: () => dispatcher?.wakeSoon(),
     onWriteEnd: (messageIds) => dispatcher?.attemptsWritten(messageIds),
+    staleAfterMs: config.jobs.lockLifetimeMs,
   });
   worker.attemptBatcher = attemptBatcher;
   const claimRenewer = new ClaimRenewer({ orm: services.orm, logger, staleAfterMs: config.jobs.lockLifetimeMs });

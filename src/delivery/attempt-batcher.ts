@@ -1,10 +1,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import { retryOnDeadlock } from '../database/deadlock-retry';
-import { recordAttempt, writeAttemptBatch, type AttemptInput, type AttemptRecord } from './steps/record-attempt.step';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { findWrittenAttempts, recordAttempt, writeAttemptBatch, type AttemptInput, type AttemptRecord } from './steps/record-attempt.step';
 
 /** Largest number of attempts written by one transaction. */
 const DEFAULT_MAX_BATCH = 100;
+
+/** First and longest wait before writing a batch again while the database is unavailable. */
+const FIRST_UNAVAILABLE_WAIT_MS = 100;
+const MAX_UNAVAILABLE_WAIT_MS = 2000;
 
 export interface AttemptBatcherOptions {
   /** Largest number of attempts written by one transaction. */
@@ -18,6 +23,12 @@ export interface AttemptBatcherOptions {
   onWriteStart?: () => void;
   /** Called with the message ids of a write once it has ended, committed or failed. */
   onWriteEnd?: (messageIds: readonly string[]) => void;
+  /**
+   * DOCPUSH_JOB_LOCK_LIFETIME. While the database is unavailable, a batch is written again until
+   * the earliest claim of its attempts is within a tenth of this of going stale. Without it, a
+   * failed write is not repeated.
+   */
+  staleAfterMs?: number;
 }
 
 interface PendingAttempt {
@@ -54,6 +65,7 @@ export class AttemptBatcher {
   private readonly maxWaitMs: number;
   private readonly onWriteStart: () => void;
   private readonly onWriteEnd: (messageIds: readonly string[]) => void;
+  private readonly staleAfterMs: number | null;
   /** Message ids of the attempts that the running write has yet to record. */
   private writing: string[] = [];
   /** Whether drain has been called, so that writes start without waiting for open requests. */
@@ -70,6 +82,7 @@ export class AttemptBatcher {
     this.maxWaitMs = options.maxWaitMs ?? 0;
     this.onWriteStart = options.onWriteStart ?? (() => undefined);
     this.onWriteEnd = options.onWriteEnd ?? (() => undefined);
+    this.staleAfterMs = options.staleAfterMs ?? null;
   }
 
   /**
@@ -159,9 +172,39 @@ export class AttemptBatcher {
     if (index >= 0) this.writing = [...this.writing.slice(0, index), ...this.writing.slice(index + 1)];
   }
 
+  /**
+   * Writes the attempts, and writes them again while the write fails because the database is
+   * unavailable and their claims are not about to go stale. A listener's answer is thus recorded
+   * after a database outage, instead of the message being taken over, sent again and logged as
+   * abandoned. A draining batcher does not wait, because the process is stopping.
+   */
+  private async writeWhileClaimsHold(inputs: AttemptInput[]): Promise<AttemptRecord[]> {
+    const write = () => writeAttemptBatch(this.orm.em.fork(), inputs);
+    if (this.staleAfterMs === null) return write();
+    const margin = Math.max(1000, this.staleAfterMs / 10);
+    const giveUpAt = Math.min(...inputs.map((input) => input.message.updatedAt.getTime())) + this.staleAfterMs - margin;
+    let waitMs = FIRST_UNAVAILABLE_WAIT_MS;
+    for (let tries = 1; ; tries += 1) {
+      try {
+        // A failed commit may have committed all the same, and a second write would log the attempts twice.
+        const written = tries > 1 ? await findWrittenAttempts(this.orm.em.fork(), inputs) : null;
+        return written ?? (await write());
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || this.draining || Date.now() + waitMs > giveUpAt) throw error;
+        if (tries === 1) {
+          const messageIds = inputs.map((input) => input.message.id);
+          this.logger.warn({ err: error, messageIds }, 'the database is unavailable; writing these attempts again until it is back or their claims near the stale limit');
+        }
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        waitMs = Math.min(waitMs * 2, MAX_UNAVAILABLE_WAIT_MS);
+      }
+    }
+  }
+
   private async writeBatch(batch: PendingAttempt[]): Promise<void> {
     try {
-      const records = await writeAttemptBatch(this.orm.em.fork(), batch.map((pending) => pending.input));
+      const inputs = batch.map((pending) => pending.input);
+      const records = await this.writeWhileClaimsHold(inputs);
       batch.forEach((pending, index) => pending.resolve(records[index]));
     } catch (error) {
       if (batch.length === 1) {

@@ -10,7 +10,7 @@ import { claimMessage } from '../../src/delivery/steps/claim-message.step';
 import { newMessageId } from '../../src/common/ids';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
 import { DELIVERY_LOG_CHANNEL } from '../../src/delivery/delivery-log.feed';
-import type { AttemptInput, AttemptRecord } from '../../src/delivery/steps/record-attempt.step';
+import { findWrittenAttempts, writeAttemptBatch, type AttemptInput, type AttemptRecord } from '../../src/delivery/steps/record-attempt.step';
 import type { AttemptResult } from '../../src/delivery/http-sender';
 import type { PushMessage } from '../../src/delivery/push-message.entity';
 import type { RetryPolicyConfig } from '../../src/delivery/retry-policy';
@@ -227,6 +227,19 @@ describe('AttemptBatcher', () => {
     expect(logs).toHaveLength(50);
     expect(new Set(logs.map((log) => log.xmin)).size).toBe(1);
     expect(await waitForNotifiedIds(logIds)).toBe(1);
+  });
+
+  it('finds a committed write by its log rows', async () => {
+    const connectionId = await newConnection('Committed before the failure');
+    const [written, unwritten] = await insertClaimedMessages(connectionId, [1, 2]);
+    const now = new Date();
+    const [record] = await writeAttemptBatch(app.app.services.orm.em.fork(), [attemptOf(written, 200, now)]);
+
+    const found = await findWrittenAttempts(app.app.services.orm.em.fork(), [attemptOf(written, 200, now)]);
+    const missing = await findWrittenAttempts(app.app.services.orm.em.fork(), [attemptOf(written, 200, now), attemptOf(unwritten, 500, now)]);
+
+    expect(found).toEqual([{ logId: record.logId, decision: { kind: 'succeeded' }, retryAt: null, connectionDisabled: null, superseded: false }]);
+    expect(missing).toBeNull();
   });
 
   it('splits a burst into batches of the maximum size', async () => {

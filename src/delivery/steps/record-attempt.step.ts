@@ -83,6 +83,31 @@ async function writeSucceededAttempts(em: EntityManager, inputs: AttemptInput[])
 }
 
 /**
+ * Returns the records of attempts whose write has committed already, read from their push log
+ * rows, or null when any of them has no row. A write whose connection failed during its commit
+ * may have committed, and writing it again would log those attempts twice. The decisions are
+ * taken again, so a retry's time may differ from the stored one by its jitter.
+ */
+export async function findWrittenAttempts(em: EntityManager, inputs: AttemptInput[]): Promise<AttemptRecord[] | null> {
+  const rows = await executeWithBindings<{ id: string | number; message_id: string; attempt: number }>(
+    em,
+    `select l.id, l.message_id, l.attempt
+       from unnest(?::text[], ?::int[]) as w(message_id, attempt)
+       join push_logs l on l.message_id = w.message_id and l.attempt = w.attempt`,
+    [inputs.map((input) => input.message.id), inputs.map((input) => input.message.attempts)],
+  );
+  const logIds = new Map(rows.map((row) => [`${row.message_id}:${row.attempt}`, Number(row.id)]));
+  const records: AttemptRecord[] = [];
+  for (const input of inputs) {
+    const logId = logIds.get(`${input.message.id}:${input.message.attempts}`);
+    if (logId === undefined) return null;
+    const decision = decide(input);
+    records.push({ logId, decision, retryAt: decision.kind === 'retry' ? decision.retryAt : null, connectionDisabled: null, superseded: false });
+  }
+  return records;
+}
+
+/**
  * Sends the NOTIFY that streams the push log rows `logIds` to `deliveryLog` subscribers in every
  * process. Call it in the transaction that writes the rows, so PostgreSQL delivers it on commit.
  */
