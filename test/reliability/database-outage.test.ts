@@ -41,14 +41,14 @@ afterAll(async () => {
 });
 
 describe('database outage during an attempt', () => {
-  it('records the answer once the database is back', async () => {
+  it('records the response once the database is back', async () => {
     const seeded = await seedWorkspace(app);
     await createEnabledConnection(app, { url: listener.url });
     const record = await seedRecord(app, seeded);
     const [messageId] = (await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author)).messageIds;
     await listener.waitForRequests(1);
 
-    // The listener answers while the database refuses sessions, so the attempt's write fails.
+    // The listener responds while the database refuses sessions, so the attempt's write fails.
     await runAdminQuery(`alter database ${databaseName} allow_connections false`);
     await runAdminQuery('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [databaseName]);
     listener.release(200);
