@@ -174,7 +174,7 @@ export class AttemptBatcher {
 
   /**
    * Writes the attempts, and writes them again while the write fails because the database is
-   * unavailable and their claims are not about to go stale. A listener's answer is thus recorded
+   * unavailable and their claims are not about to go stale. A listener's response is thus recorded
    * after a database outage, instead of the message being taken over, sent again and logged as
    * abandoned. A draining batcher does not wait, because the process is stopping.
    */
