@@ -9,7 +9,7 @@ import { checkDatabase } from '../database/database-check';
 import { redactDatabaseUrl } from '../database/database-url';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedded-postgres';
 import { SecretBox, loadServerKey, serverKeyPath } from '../security/secret-box';
-import { createServerKeyForDatabase } from '../security/server-key';
+import { createServerKeyForDatabase, SERVER_KEY_MISMATCH_REASON, serverKeyMatchesDatabase } from '../security/server-key';
 import { createTargetPolicy, type Resolver, type TargetPolicy } from '../security/target-guard';
 import { AgendaQueue, type DeliverJobData } from '../jobs/agenda-queue';
 import { DeliveryLogFeed } from '../delivery/delivery-log.feed';
@@ -145,6 +145,7 @@ async function startOnDatabase(
   const url = http ? `http://${config.host}:${http.port}${GRAPHQL_PATH}` : null;
   const monitoringUrl = `http://${config.host}:${http?.port ?? monitoringServer!.port}`;
   logger.info({ url, port: http?.port ?? null, monitoringUrl, role: config.role }, 'docpush is ready');
+  if (config.role !== 'api') await warnOfServerKeyMismatch(services);
   return {
     services,
     queue,
@@ -291,6 +292,23 @@ async function startWorker(
     lockLifetimeMs: config.jobs.lockLifetimeMs,
   });
   await queue.scheduleRecurring(maintenanceJobs({ config, orm: services.orm, queue: deliveryQueue, logger }), { lockLifetimeMs: config.jobs.lockLifetimeMs });
+}
+
+/**
+ * Logs an error when the server key cannot decrypt the stored signing secrets. Such a worker
+ * starts all the same, because the key may be fixed without a restart of the others, but every
+ * message it claims is logged as not sent and waits for a retry.
+ */
+async function warnOfServerKeyMismatch(services: AppServices): Promise<void> {
+  try {
+    if (await serverKeyMatchesDatabase(services.orm.em.fork(), services.secretBox)) return;
+    services.logger.error(
+      { reason: SERVER_KEY_MISMATCH_REASON },
+      'this worker cannot sign deliveries: each message it claims is logged as not sent and retried, and fails for good once its retries run out',
+    );
+  } catch (error) {
+    services.logger.warn({ err: error }, 'could not check the server key against the stored signing secrets; /readyz checks it again');
+  }
 }
 
 function createMonitoring(

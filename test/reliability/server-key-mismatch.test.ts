@@ -67,8 +67,12 @@ describe('a worker with another server key', () => {
   it('logs unsigned attempts, then delivers with the right key', async () => {
     await createEnabledConnection(app, { url: listener.url, eventTypes: ['DocumentRecordUpdated'] });
     const record = await seedRecord(app, seeded);
-    worker = await startWorker(newSecretKey());
+    const logs = captureLogs();
+    worker = await startWorker(newSecretKey(), { logger: logs.logger });
 
+    const errors = logs.text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string; reason?: string }).filter((entry) => entry.level >= 50);
+    expect(errors.map((entry) => entry.msg)).toEqual([expect.stringContaining('this worker cannot sign deliveries')]);
+    expect(errors[0].reason).toContain('DOCPUSH_SECRET_KEY');
     const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
     const failed = await waitForMessageState(app, messageIds[0], PushMessageState.RETRY_SCHEDULED);
 
