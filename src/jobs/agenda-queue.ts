@@ -140,7 +140,8 @@ export class AgendaQueue implements DeliveryQueue {
       defaultLockLifetime: config.jobs.lockLifetimeMs,
       removeOnComplete: true,
     });
-    agenda.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+    // Agenda reports each failed job lookup, about once a second while the database is unreachable.
+    agenda.on('error', throttledWarning(logger, 'job queue error', WARNING_INTERVAL_MS, 'error'));
     // Without an 'error' listener, Node would throw the channel's errors and end the process.
     notificationChannel?.on('error', throttledWarning(logger, 'job queue notification channel error', WARNING_INTERVAL_MS));
     // The same holds for an idle connection of the backend's pool; the pool replaces it on next use.

@@ -1,12 +1,12 @@
 import type { Logger } from '../common/logger';
 
 /**
- * Returns a function that logs a warning at most once per `intervalMs`, adding how many were
- * left out since the last one. Agenda's notification channel retries a lost database every
+ * Returns a function that logs a warning, or an error with `level` 'error', at most once per
+ * `intervalMs`, adding how many were left out since the last one. Agenda's notification channel retries a lost database every
  * 100 ms and reports each failure twice (@agendajs/postgres-backend 3.0.6), which would
  * otherwise flood the log during an outage.
  */
-export function throttledWarning(logger: Logger, message: string, intervalMs: number): (error: unknown) => void {
+export function throttledWarning(logger: Logger, message: string, intervalMs: number, level: 'warn' | 'error' = 'warn'): (error: unknown) => void {
   let lastLoggedAt = Number.NEGATIVE_INFINITY;
   let suppressed = 0;
   return (error) => {
@@ -15,7 +15,7 @@ export function throttledWarning(logger: Logger, message: string, intervalMs: nu
       suppressed += 1;
       return;
     }
-    logger.warn({ err: error, suppressedSinceLast: suppressed }, message);
+    logger[level]({ err: error, suppressedSinceLast: suppressed }, message);
     lastLoggedAt = now;
     suppressed = 0;
   };

@@ -35,4 +35,14 @@ describe('throttledWarning', () => {
 
     expect(lines.map((line) => (line.err as { message: string }).message)).toEqual(['first', 'second']);
   });
+
+  it('logs at error level when asked', () => {
+    const { logger, lines } = capturingLogger();
+    const report = throttledWarning(logger, 'job queue error', 60_000, 'error');
+
+    report(new Error('first'));
+    report(new Error('second'));
+
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([[50, 'job queue error']]);
+  });
 });
