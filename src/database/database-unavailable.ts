@@ -11,8 +11,11 @@ const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Socket errors of a connection that node-postgres could not open or lost. */
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
-/** Messages of node-postgres 8 and pg-pool 3 for a lost connection or a connect time-out; they carry no code. */
-const LOST_CONNECTION_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect)/;
+/**
+ * Messages of node-postgres 8 and pg-pool 3 for a lost connection or a connect time-out, which
+ * carry no code. knex 3 prefixes the message of a failed query with the query's SQL and " - ".
+ */
+const LOST_CONNECTION_MESSAGE = /(^| - )(Connection terminated|timeout exceeded when trying to connect)/;
 
 interface DatabaseErrorFields {
   code?: unknown;

@@ -53,7 +53,8 @@ interface PendingAttempt {
  *
  * When a batch fails, its attempts are written one by one, so one bad row costs only its own
  * attempt. An attempt that cannot be written at all is rejected; its message stays DELIVERING
- * and is claimed again once stale.
+ * and is claimed again once stale. A batch that failed because the database was unavailable is
+ * first looked up by its push log rows, because its commit may have gone through.
  */
 export class AttemptBatcher {
   private queue: PendingAttempt[] = [];
@@ -201,12 +202,32 @@ export class AttemptBatcher {
     }
   }
 
+  /**
+   * Resolves the attempts of a batch whose write failed because the database was unavailable,
+   * and returns true, when that write committed all the same. A write whose connection broke
+   * during its commit may have committed, and writing its attempts again one by one would log
+   * each of them twice. Returns false when they have no push log rows, or the rows cannot be read.
+   */
+  private async resolveCommittedBatch(batch: PendingAttempt[]): Promise<boolean> {
+    let written: AttemptRecord[] | null = null;
+    try {
+      written = await findWrittenAttempts(this.orm.em.fork(), batch.map((pending) => pending.input));
+    } catch (readError) {
+      this.logger.warn({ err: readError, messageIds: batch.map((pending) => pending.input.message.id) }, 'failed to check whether a failed attempt write committed; writing the attempts one by one');
+    }
+    if (written === null) return false;
+    const records = written;
+    batch.forEach((pending, index) => pending.resolve(records[index]));
+    return true;
+  }
+
   private async writeBatch(batch: PendingAttempt[]): Promise<void> {
     try {
       const inputs = batch.map((pending) => pending.input);
       const records = await this.writeWhileClaimsHold(inputs);
       batch.forEach((pending, index) => pending.resolve(records[index]));
     } catch (error) {
+      if (isDatabaseUnavailable(error) && (await this.resolveCommittedBatch(batch))) return;
       if (batch.length === 1) {
         batch[0].reject(error);
         return;

@@ -99,13 +99,11 @@ function fileParameters(file: UploadedFile): { fileId: number; fileName: string;
 }
 
 /**
- * Rejects a name that another file of the record has, ignoring case, because pushed messages
- * carry a record's files side by side and listeners often save them by name.
- */
-/**
- * Rejects an upload to a record that has MAX_FILES_PER_RECORD files already, or a file of the same
- * name in any letter case. Every message of a connection that attaches uploaded files reads the
- * record's whole file list, so the list stays bounded.
+ * Rejects an upload to a record that has MAX_FILES_PER_RECORD files already, or a file whose name
+ * another file of the record has, ignoring letter case and Unicode normal form (fileNameKey).
+ * Every message of a connection that attaches uploaded files reads the record's whole file list,
+ * so the list stays bounded. Pushed messages carry a record's files side by side, and listeners
+ * often save them by name.
  */
 async function checkRoomForFile(em: EntityManager, recordId: number, fileName: string): Promise<void> {
   const files = await em.find(UploadedFile, { documentRecord: recordId }, { fields: ['id', 'fileName'] });

@@ -1,4 +1,7 @@
+import net from 'node:net';
 import pg from 'pg';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ormOptions } from '../../src/database/orm';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
 import { waitFor } from '../support/wait';
@@ -181,6 +184,83 @@ async function waitForNotifiedIds(ids: number[]): Promise<number> {
   return notifications.filter((payload) => idsOf(payload).some((id) => expectedIds.has(id))).length;
 }
 
+/** ReadyForQuery with transaction status idle: the statement before it has committed. */
+const READY_FOR_QUERY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
+
+interface ReplyCuttingProxy {
+  port: number;
+  /** Connections closed instead of forwarding a reply so far. */
+  readonly cuts: number;
+  /** Closes the next connection that sends `marker`, once PostgreSQL has committed its statement, without forwarding the reply. */
+  cutReplyTo(marker: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Forwards connections from a free port on 127.0.0.1 to PostgreSQL, and can close one after its
+ * statement committed, as a network failure during a commit does, so the client gets no reply.
+ */
+async function startReplyCuttingProxy(target: { host: string; port: number }): Promise<ReplyCuttingProxy> {
+  let marker: string | null = null;
+  let cuts = 0;
+  const sockets = new Set<net.Socket>();
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.host);
+    track(client);
+    track(upstream);
+    let cutAtNextReply = false;
+    client.on('data', (chunk: Buffer) => {
+      if (marker !== null && chunk.includes(marker)) {
+        marker = null;
+        cutAtNextReply = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (cutAtNextReply && chunk.subarray(-READY_FOR_QUERY_IDLE.length).equals(READY_FOR_QUERY_IDLE)) {
+        cuts += 1;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      client.write(chunk);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    get cuts() {
+      return cuts;
+    },
+    cutReplyTo: (text) => {
+      marker = text;
+    },
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** Opens a second ORM whose connections pass through a ReplyCuttingProxy; close both when done. */
+async function openOrmThroughProxy(): Promise<{ proxy: ReplyCuttingProxy; orm: MikroORM }> {
+  const direct = new URL(app.databaseUrl);
+  const proxy = await startReplyCuttingProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const proxied = new URL(app.databaseUrl);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  const orm = await MikroORM.init(ormOptions(proxied.toString(), app.app.services.logger, 2));
+  return { proxy, orm };
+}
+
 describe('AttemptBatcher', () => {
   it('writes concurrent attempts in one transaction', async () => {
     const connectionId = await newConnection('Fifty at once');
@@ -240,6 +320,57 @@ describe('AttemptBatcher', () => {
 
     expect(found).toEqual([{ logId: record.logId, decision: { kind: 'succeeded' }, retryAt: null, connectionDisabled: null, superseded: false }]);
     expect(missing).toBeNull();
+  });
+
+  it('logs a batch once when its commit reply is lost', async () => {
+    const connectionId = await newConnection('Commit reply lost');
+    const messages = await insertClaimedMessages(connectionId, [1, 1]);
+    const messageIds = messages.map((message) => message.id);
+    const now = new Date();
+    const { proxy, orm } = await openOrmThroughProxy();
+    try {
+      proxy.cutReplyTo('docpush_write_succeeded_attempts');
+      const batcher = new AttemptBatcher(orm, app.app.services.logger, { staleAfterMs: HOUR_MS });
+      const recorded = Promise.all(messages.map((message) => batcher.record(attemptOf(message, 200, now))));
+      // A draining batcher, like one whose claims near the stale limit, does not repeat the failed write.
+      await batcher.drain();
+      const records = await recorded;
+
+      expect(proxy.cuts).toBe(1);
+      const logs = await readLogs(messageIds);
+      expect(logs.map((log) => log.message_id).sort()).toEqual([...messageIds].sort());
+      expect(records.map((record) => record.logId).sort()).toEqual(logs.map((log) => log.id).sort());
+      expect([...(await readMessages(messageIds)).values()].map((row) => row.state)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    } finally {
+      await orm.close(true);
+      await proxy.close();
+    }
+  });
+
+  it('logs a failed batch once when its commit reply is lost', async () => {
+    const connectionId = await newConnection('Commit reply of a transaction lost');
+    const messages = await insertClaimedMessages(connectionId, [1, 1]);
+    const messageIds = messages.map((message) => message.id);
+    const now = new Date();
+    const { proxy, orm } = await openOrmThroughProxy();
+    try {
+      // A failed attempt makes the batch a transaction, which knex commits, and knex puts the COMMIT before the error message.
+      proxy.cutReplyTo('COMMIT');
+      const batcher = new AttemptBatcher(orm, app.app.services.logger, { staleAfterMs: HOUR_MS });
+      const recorded = Promise.all(messages.map((message, index) => batcher.record(attemptOf(message, index === 0 ? 500 : 200, now))));
+      const records = await recorded;
+
+      expect(proxy.cuts).toBe(1);
+      const logs = await readLogs(messageIds);
+      expect(logs.map((log) => log.message_id).sort()).toEqual([...messageIds].sort());
+      expect(records.map((record) => record.logId).sort()).toEqual(logs.map((log) => log.id).sort());
+      const states = await readMessages(messageIds);
+      expect(states.get(messageIds[0])?.state).toBe('RETRY_SCHEDULED');
+      expect(states.get(messageIds[1])?.state).toBe('SUCCEEDED');
+    } finally {
+      await orm.close(true);
+      await proxy.close();
+    }
   });
 
   it('splits a burst into batches of the maximum size', async () => {
