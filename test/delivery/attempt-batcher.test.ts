@@ -317,9 +317,11 @@ describe('AttemptBatcher', () => {
 
     const found = await findWrittenAttempts(app.app.services.orm.em.fork(), [attemptOf(written, 200, now)]);
     const missing = await findWrittenAttempts(app.app.services.orm.em.fork(), [attemptOf(written, 200, now), attemptOf(unwritten, 500, now)]);
+    const otherWrite = await findWrittenAttempts(app.app.services.orm.em.fork(), [attemptOf(written, 200, new Date(now.getTime() + 1))]);
 
     expect(found).toEqual([{ logId: record.logId, decision: { kind: 'succeeded' }, retryAt: null, connectionDisabled: null, superseded: false }]);
     expect(missing).toBeNull();
+    expect(otherWrite).toBeNull();
   });
 
   it('logs a batch once when its commit reply is lost', async () => {

@@ -84,7 +84,8 @@ async function writeSucceededAttempts(em: EntityManager, inputs: AttemptInput[])
 
 /**
  * Returns the records of attempts whose write has committed already, read from their push log
- * rows, or null when any of them has no row. A write whose connection failed during its commit
+ * rows, or null when any of them has no row. A row counts when its time is the attempt's `now`,
+ * which every write of the attempt stores, so the abandoned row of a takeover does not count. A write whose connection failed during its commit
  * may have committed, and writing it again would log those attempts twice. The decisions are
  * taken again, so a retry's time may differ from the stored one by its jitter.
  */
@@ -92,9 +93,9 @@ export async function findWrittenAttempts(em: EntityManager, inputs: AttemptInpu
   const rows = await executeWithBindings<{ id: string | number; message_id: string; attempt: number }>(
     em,
     `select l.id, l.message_id, l.attempt
-       from unnest(?::text[], ?::int[]) as w(message_id, attempt)
-       join push_logs l on l.message_id = w.message_id and l.attempt = w.attempt`,
-    [inputs.map((input) => input.message.id), inputs.map((input) => input.message.attempts)],
+       from unnest(?::text[], ?::int[], ?::timestamptz[]) as w(message_id, attempt, created_at)
+       join push_logs l on l.message_id = w.message_id and l.attempt = w.attempt and l.created_at = w.created_at`,
+    [inputs.map((input) => input.message.id), inputs.map((input) => input.message.attempts), inputs.map((input) => input.now.toISOString())],
   );
   const logIds = new Map(rows.map((row) => [`${row.message_id}:${row.attempt}`, Number(row.id)]));
   const records: AttemptRecord[] = [];
