@@ -1,7 +1,7 @@
 /**
  * API keys: random bearer tokens that are shown once and stored only as a hash.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'dpk_';
 // 256 bits from the CSPRNG, so guessing a key is infeasible however fast the attacker hashes.
@@ -11,7 +11,6 @@ const API_KEY_RANDOM_BYTES = 32;
 export const API_KEY_DISPLAY_PREFIX_LENGTH = 12;
 
 const API_KEY_PATTERN = /^dpk_[A-Za-z0-9_-]{43}$/;
-const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
 
 export interface GeneratedApiKey {
   /** The full key. Show it once to the user who created it and never store it. */
@@ -41,17 +40,6 @@ export function hashApiKey(key: string): string {
 /** Reports whether `key` has the form of a docpush API key, so malformed tokens skip the lookup. */
 export function isApiKeyFormat(key: string): boolean {
   return API_KEY_PATTERN.test(key);
-}
-
-/**
- * Reports whether `key` hashes to `storedHash`, comparing the digests in constant time so the
- * comparison leaks nothing about how many leading characters matched.
- */
-export function verifyApiKey(key: string, storedHash: string): boolean {
-  if (!SHA256_HEX_PATTERN.test(storedHash)) {
-    throw new Error('The stored API key hash is not a 64-character lower-case SHA-256 hex digest.');
-  }
-  return timingSafeEqual(Buffer.from(hashApiKey(key), 'hex'), Buffer.from(storedHash, 'hex'));
 }
 
 /**

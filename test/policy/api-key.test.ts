@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { generateApiKey, hashApiKey, isApiKeyFormat, parseBearer, verifyApiKey } from '../../src/security/api-key';
+import { generateApiKey, hashApiKey, isApiKeyFormat, parseBearer } from '../../src/security/api-key';
 
 describe('generateApiKey', () => {
   it('returns dpk_ and 43 Base64url characters', () => {
@@ -44,26 +44,6 @@ describe('isApiKeyFormat', () => {
       expect(isApiKeyFormat(key)).toBe(false);
     },
   );
-});
-
-describe('verifyApiKey', () => {
-  it('accepts the key that produced the hash', () => {
-    const { key, hash } = generateApiKey();
-
-    expect(verifyApiKey(key, hash)).toBe(true);
-  });
-
-  it('rejects another key', () => {
-    const { hash } = generateApiKey();
-
-    expect(verifyApiKey(generateApiKey().key, hash)).toBe(false);
-  });
-
-  it('throws on a stored hash that is not SHA-256 hex', () => {
-    const { key } = generateApiKey();
-
-    expect(() => verifyApiKey(key, 'abc')).toThrow(/SHA-256 hex/);
-  });
 });
 
 describe('parseBearer', () => {
