@@ -54,7 +54,7 @@ describe('upload size limit', () => {
 
 describe('message size limit', () => {
   test('fails an oversized message unsent, without retries', async () => {
-    const connection = await createEnabledConnection(app, { url: listener.url, attachFilesUploaded: true });
+    await createEnabledConnection(app, { url: listener.url, attachFilesUploaded: true });
     const bigRecord = await seedContractRecord(app, seeded, seeded.suite);
     const file = randomBytes(UPLOAD_LIMIT);
     dataOf(await app.request(UploadFileDocument, { input: uploadInput(bigRecord, 'annex.bin', file) }));

@@ -715,7 +715,7 @@ describe('AttemptBatcher', () => {
     );
     const rowById = new Map(result.rows.map((row) => [row.id, row]));
     expect(new Set(result.rows.map((row) => row.xmin)).size).toBe(1);
-    inputs.forEach((input, index) => {
+    inputs.forEach((_input, index) => {
       expect(rowById.get(records[index].logId)).toEqual({
         id: records[index].logId,
         connection_name: 'Quoted "name" \\ 😀',
