@@ -4,6 +4,7 @@ import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
 import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { ABANDONED_NOTE, claimAndLoadDueMessages, nextDueTime, releaseClaims, type BatchClaimOptions } from '../../src/delivery/steps/claim-batch.step';
+import { claimMessage } from '../../src/delivery/steps/claim-message.step';
 import { DisablePushConnectionDocument } from '../generated/graphql';
 
 // The API role starts no dispatcher, so only the claims of these tests take messages.
@@ -369,5 +370,35 @@ describe('nextDueTime', () => {
     await insertMessages(connectionId, 1, { state: 'SUCCEEDED', attempts: 1, nextAttemptAt: later(200) });
 
     expect(await nextDueTime(app.app.services.orm.em.fork(), now)).toEqual(later(2500));
+  });
+});
+
+describe('claimMessage', () => {
+  /** Claims one message as an operator resend (`force`) or a single-message job does. */
+  async function claimOne(messageId: string, options: { force: boolean; connectionConcurrency: number; now: Date }) {
+    return claimMessage(app.app.services.orm.em.fork(), messageId, { staleAfterMs: STALE_AFTER_MS, ...options });
+  }
+
+  it('keeps to the connection limit', async () => {
+    const connectionId = await newConnection('Single claims at the limit');
+    const now = new Date();
+    await insertMessages(connectionId, 2, { state: 'DELIVERING', attempts: 1, updatedAt: new Date(now.getTime() - SECOND_MS) });
+    // A stale claim was left by a stopped worker, so it takes no slot.
+    await insertMessages(connectionId, 1, { state: 'DELIVERING', attempts: 1, updatedAt: new Date(now.getTime() - 2 * STALE_AFTER_MS) });
+    const [pending] = await insertMessages(connectionId, 1);
+    const [finished] = await insertMessages(connectionId, 1, { state: 'SUCCEEDED', attempts: 1 });
+    const before = await readMessages([pending, finished]);
+
+    const dueAtLimit = await claimOne(pending, { force: false, connectionConcurrency: 2, now });
+    const resendAtLimit = await claimOne(finished, { force: true, connectionConcurrency: 2, now });
+
+    expect(dueAtLimit.kind).toBe('busy');
+    expect(resendAtLimit.kind).toBe('busy');
+    expect(await readMessages([pending, finished])).toEqual(before);
+
+    const dueBelowLimit = await claimOne(pending, { force: false, connectionConcurrency: 3, now });
+
+    expect(dueBelowLimit.kind).toBe('claimed');
+    expect((await readMessages([pending])).get(pending)).toMatchObject({ state: 'DELIVERING', attempts: 1, updated_at: now });
   });
 });

@@ -98,6 +98,30 @@ describe('deliveryLog after a lost LISTEN connection', () => {
     stream.unsubscribe();
   });
 
+  it('streams a caught-up row once', async () => {
+    const { stream, firstId } = await deliverOneStreamed();
+    let missed: string[] = [];
+
+    await whileListenIsLost(async () => {
+      missed = await copyLogRow(firstId, 2);
+    });
+    await stream.waitForCount(1 + missed.length, WAIT_TIMEOUT_MS);
+
+    // A transaction that commits while the listener reconnects is read by the catch-up and also
+    // notified on the new LISTEN connection. Its notification is sent here after the catch-up,
+    // followed by one for a new row, which arrives after the duplicate has been handled.
+    for (const payload of deliveryLogNotifications(missed.map(Number))) {
+      await client.query(`select pg_notify('${DELIVERY_LOG_CHANNEL}', $1)`, [payload]);
+    }
+    const [latest] = await copyLogRow(firstId, 1);
+    await client.query(`select pg_notify('${DELIVERY_LOG_CHANNEL}', $1)`, [deliveryLogNotifications([Number(latest)])[0]]);
+
+    await stream.waitForCount(2 + missed.length, WAIT_TIMEOUT_MS);
+    const streamedIds = stream.received.map((event) => event.deliveryLog.id);
+    expect(streamedIds).toEqual([firstId, ...missed, latest]);
+    stream.unsubscribe();
+  });
+
   it('counts only missed rows against the limit', async () => {
     const { stream, firstId } = await deliverOneStreamed();
     // More rows than the limit, streamed before the loss: the catch-up reads them again but skips them.
