@@ -7,7 +7,13 @@ export class RecordDocumentEventInput {
   @Field(() => ID, { description: 'A document record of this workspace.' })
   documentRecordId!: string;
 
-  @Field(() => DocumentRecordEventType, { description: 'The event type; it selects the connections that the event is pushed to.' })
+  @Field(() => DocumentRecordEventType, {
+    description:
+      'The event type; it selects the connections that the event is pushed to. ' +
+      'createDocumentRecord, updateDocumentRecord, createDocument, updateDocument, uploadFile and deleteFile record their own events ' +
+      '(DocumentRecordCreated, DocumentRecordUpdated, NewDocumentVersion, FileUpload, FileDeleted). ' +
+      'Recording one of these types here changes no record, document or file, and after such a mutation it pushes the event a second time.',
+  })
   type!: DocumentRecordEventType;
 
   @Field(() => ID, { nullable: true, description: 'The acting user; omit it for a system event such as a date reminder.' })
@@ -16,7 +22,11 @@ export class RecordDocumentEventInput {
   @Field(() => GraphQLJSONObject, {
     nullable: true,
     description:
-      "Legito's event parameters, such as {ownerId} or {workflowStageId}; at most 64 KiB as JSON. For DocumentOwnerChanged, parameters.ownerId also becomes the record's owner.",
+      "Legito's event parameters, such as {ownerId} or {workflowStageId}; at most 64 KiB as JSON. " +
+      'ownerId, workflowStageId, shareUserId, shareUserGroupId, fileId, templateId and documentVersionId take positive integers as JSON numbers, ' +
+      'such as {"ownerId": 3}, not the string ids that this API returns; sharePermission takes MANAGE, EDIT, READ or LIST, ' +
+      'externalLink a string and date an ISO 8601 date-time. Each of them may be null, and other keys are stored unchecked. ' +
+      "For DocumentOwnerChanged, a non-null parameters.ownerId also becomes the record's owner.",
   })
   parameters?: Record<string, unknown> | null;
 }

@@ -24,7 +24,11 @@ export class DocumentRecordEventResolver {
   }
 
   @Mutation(() => RecordedDocumentEvent, {
-    description: `Records a timeline event and queues one push message per matching enabled connection, after the event is committed. ${NEEDS_ANY_KEY}`,
+    description:
+      'Records a timeline event and queues one push message per matching enabled connection, after the event is committed. ' +
+      'Not idempotent: each call stores a new event with a new id, and its messages get new webhook-ids. ' +
+      'So a retry after a time-out whose first request was committed pushes the event twice, and listeners cannot tell the two apart by webhook-id. ' +
+      `Before retrying, look for the event in documentRecordEvents. ${NEEDS_ANY_KEY}`,
   })
   async recordDocumentEvent(@Arg('input', { description: 'The event.' }) input: RecordDocumentEventInput, @Ctx() context: RequestContext) {
     const recorded = await new DocumentRecordEventService(scopeOf(context)).record(input, context.services.deliveryQueue);
@@ -37,7 +41,7 @@ export class DocumentRecordEventResolver {
       'Returns one result per input, in input order, each as recordDocumentEvent returns it. ' +
       'The events are stored in input order, so each event of a record sees the changes of the earlier ones: after DocumentRecordLocked, a later event pushes the record as locked. ' +
       'All or nothing: when an event is rejected, no event is stored and no message is queued, and the error names the event in extensions.field, such as inputs[3].documentRecordId. ' +
-      'The push messages are queued after the commit. ' +
+      'The push messages are queued after the commit. Like recordDocumentEvent, it is not idempotent: a retried batch whose first request was committed stores and pushes every event again. ' +
       `Pass the list as a variable: an inline query document is limited to ${MAX_QUERY_TOKENS} tokens, while the request body may have up to DOCPUSH_REQUEST_BODY_LIMIT bytes ` +
       `(40 MiB by default, room for ${MAX_EVENTS_PER_BATCH} events with parameters of ${MAX_PARAMETERS_BYTES / 1024} KiB each). ${NEEDS_ANY_KEY}`,
   })

@@ -83,7 +83,12 @@ export class CreateDocumentRecordInput {
 
   @Field(() => [GraphQLJSONObject], {
     nullable: true,
-    description: "Property values in the shape of Legito's DocumentRecord.properties: {id, name, type, value, ...}; at most 500, and at most 256 KiB as JSON.",
+    description:
+      "Property values in the shape of Legito's DocumentRecord.properties; at most 500, and at most 256 KiB as JSON. " +
+      'Each needs id (a positive integer, unique within the record), name (1 to 200 characters), type and value. ' +
+      'type is one of system, text, textarea, date, date_list, number, currency, checkbox, checkbox_list, selectbox, selectbox_multiple, ' +
+      'user, user_list, user_group, user_group_list, list_record or list_record_list, and it fixes the shape of value, such as a number or null for number. ' +
+      'The optional keys are propertyGroupId, priority, system, systemType and systemName; any other key is rejected.',
   })
   properties?: Array<Record<string, unknown>> | null;
 

@@ -67,7 +67,7 @@ export type CreateDocumentRecordInput = {
   ownerId?: string | number | null | undefined;
   /** At most 3 persons. */
   persons?: Array<DocumentRecordPersonInput> | null | undefined;
-  /** Property values in the shape of Legito's DocumentRecord.properties: {id, name, type, value, ...}; at most 500, and at most 256 KiB as JSON. */
+  /** Property values in the shape of Legito's DocumentRecord.properties; at most 500, and at most 256 KiB as JSON. Each needs id (a positive integer, unique within the record), name (1 to 200 characters), type and value. type is one of system, text, textarea, date, date_list, number, currency, checkbox, checkbox_list, selectbox, selectbox_multiple, user, user_list, user_group, user_group_list, list_record or list_record_list, and it fixes the shape of value, such as a number or null for number. The optional keys are propertyGroupId, priority, system, systemType and systemName; any other key is rejected. */
   properties?: Array<Record<string, unknown>> | null | undefined;
   /** A template suite of this workspace. */
   templateSuiteId?: string | number | null | undefined;
@@ -365,9 +365,9 @@ export type RecordDocumentEventInput = {
   authorId?: string | number | null | undefined;
   /** A document record of this workspace. */
   documentRecordId: string | number;
-  /** Legito's event parameters, such as {ownerId} or {workflowStageId}; at most 64 KiB as JSON. For DocumentOwnerChanged, parameters.ownerId also becomes the record's owner. */
+  /** Legito's event parameters, such as {ownerId} or {workflowStageId}; at most 64 KiB as JSON. ownerId, workflowStageId, shareUserId, shareUserGroupId, fileId, templateId and documentVersionId take positive integers as JSON numbers, such as {"ownerId": 3}, not the string ids that this API returns; sharePermission takes MANAGE, EDIT, READ or LIST, externalLink a string and date an ISO 8601 date-time. Each of them may be null, and other keys are stored unchecked. For DocumentOwnerChanged, a non-null parameters.ownerId also becomes the record's owner. */
   parameters?: Record<string, unknown> | null | undefined;
-  /** The event type; it selects the connections that the event is pushed to. */
+  /** The event type; it selects the connections that the event is pushed to. createDocumentRecord, updateDocumentRecord, createDocument, updateDocument, uploadFile and deleteFile record their own events (DocumentRecordCreated, DocumentRecordUpdated, NewDocumentVersion, FileUpload, FileDeleted). Recording one of these types here changes no record, document or file, and after such a mutation it pushes the event a second time. */
   type: DocumentRecordEventType;
 };
 
