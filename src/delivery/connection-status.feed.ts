@@ -39,6 +39,8 @@ export class ConnectionStatusFeed {
   private subscription: ChannelSubscription | null = null;
   private connectedOnce = false;
   private lost = false;
+  /** The notification being handled and those queued behind it; it never rejects. */
+  private handling: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly listener: PgChannelListener,
@@ -54,7 +56,7 @@ export class ConnectionStatusFeed {
 
   async start(): Promise<void> {
     this.subscription ??= await this.listener.subscribe(CONNECTION_STATUS_CHANNEL, {
-      onPayload: (payload) => void this.onNotification(payload),
+      onPayload: (payload) => this.enqueueNotification(payload),
       onConnectionChange: (connected) => this.onConnectionChange(connected),
     });
   }
@@ -64,23 +66,44 @@ export class ConnectionStatusFeed {
     const subscription = this.subscription;
     this.subscription = null;
     subscription?.unsubscribe();
+    // The caller closes the ORM next, so the notifications being handled finish first.
+    await this.handling;
     this.emitter.emit('stop');
   }
 
   /** Returns an async iterator of the status changes that match the filter; it ends when the feed stops. */
   subscribe(filter: ConnectionStatusFilter): AsyncIterableIterator<ConnectionStatusEvent> {
     return new Repeater<ConnectionStatusEvent>(async (push, stop) => {
+      let attached = true;
+      const detach = () => {
+        if (!attached) return;
+        attached = false;
+        this.emitter.off('status', onStatus);
+        this.emitter.off('stop', onStop);
+      };
       const onStatus = (event: ConnectionStatusEvent) => {
         if (event.workspaceId !== filter.workspaceId) return;
         if (filter.connectionId !== undefined && event.connectionId !== filter.connectionId) return;
-        void push(event);
+        try {
+          void push(event);
+        } catch (error) {
+          // Repeater throws once 1024 values wait for a consumer that reads too slowly. The throw
+          // would stop the emit, so the subscribers after this one would miss the change.
+          detach();
+          this.logger.warn({ err: error, workspaceId: filter.workspaceId }, 'ended a pushConnectionStatus subscription whose client read too slowly');
+          stop(
+            new SubscriptionEndedError(
+              'The pushConnectionStatus subscription ended because its client read status changes more slowly than they were made. ' +
+                'Read the current state with pushConnections, then subscribe again.',
+            ),
+          );
+        }
       };
       const onStop = (error?: Error) => stop(error);
       this.emitter.on('status', onStatus);
       this.emitter.once('stop', onStop);
       await stop;
-      this.emitter.off('status', onStatus);
-      this.emitter.off('stop', onStop);
+      detach();
     });
   }
 
@@ -101,6 +124,14 @@ export class ConnectionStatusFeed {
           'Read the current state with pushConnections, then subscribe again.',
       ),
     );
+  }
+
+  /**
+   * Handles notifications one at a time, in the order they arrived, which is the order their
+   * transactions committed. Concurrent loads could emit a later change before an earlier one.
+   */
+  private enqueueNotification(payload: string): void {
+    this.handling = this.handling.then(() => this.onNotification(payload));
   }
 
   private async onNotification(payload: string): Promise<void> {
