@@ -119,6 +119,8 @@ describe('readiness while push_connections is locked', () => {
 
   /** Counts the server key checks that other sessions are running, waiting for a lock included. */
   async function runningKeyChecks(client: pg.Client): Promise<number> {
+    // The client is inside the lock's transaction, where pg_stat_activity would keep returning the snapshot of its first read.
+    await client.query('select pg_stat_clear_snapshot()');
     const result = await client.query<{ running: number }>(
       `select count(*)::int as running from pg_stat_activity
         where datname = current_database() and state = 'active' and pid <> pg_backend_pid() and query like '%jsonb_array_elements(newest.signing_secrets)%'`,
@@ -133,7 +135,9 @@ describe('readiness while push_connections is locked', () => {
       await blocker.query('begin');
       await blocker.query('lock table push_connections in access exclusive mode');
 
-      const answer = await readiness(app.app);
+      const answering = readiness(app.app);
+      await waitFor(async () => (await runningKeyChecks(blocker)) > 0, { description: 'the key check to wait for the lock' });
+      const answer = await answering;
 
       expect(answer.status).toBe(503);
       expect(answer.body.failed).toEqual(['secrets']);
