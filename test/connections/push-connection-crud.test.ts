@@ -77,7 +77,11 @@ describe('push connection mutations', () => {
         delete: () => app.request(DeletePushConnectionDocument, { id }),
       }[action]();
       await waitFor(
-        async () => (await deleter.query('select count(*)::int as n from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))', [deleterPid])).rows[0].n > 0,
+        async () => {
+          // The deleter is inside its transaction, where pg_stat_activity would keep returning the snapshot of its first read.
+          await deleter.query('select pg_stat_clear_snapshot()');
+          return (await deleter.query('select count(*)::int as n from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))', [deleterPid])).rows[0].n > 0;
+        },
         { description: `the ${action} mutation to wait for the connection row` },
       );
       await deleter.query('update push_connections set deleted_at = now(), enabled = false where id = $1', [Number(id)]);
