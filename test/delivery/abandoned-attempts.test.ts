@@ -188,7 +188,9 @@ describe('abandoned attempt', () => {
     const { messageId } = await insertMessage('Swept', 'RETRY_SCHEDULED', 1);
     // The sweeper marks a stale attempt that it makes due again with ABANDONED_NOTE. A claim that
     // is handed back before its attempt starts takes its count back and keeps the note.
-    await pool.query(`update push_messages set last_error = $2, next_attempt_at = now() where id = $1`, [messageId, ABANDONED_NOTE]);
+    // Due a second ago: PostgreSQL's now() has microseconds, and the claim's time from Node.js only
+    // milliseconds, so a message due at now() can still be in the claim's future.
+    await pool.query(`update push_messages set last_error = $2, next_attempt_at = now() - interval '1 second' where id = $1`, [messageId, ABANDONED_NOTE]);
     expect(await claimDueMessages()).toEqual([{ id: messageId, attempt: 2 }]);
     expect(await releaseClaims(api.app.services.orm.em.fork(), [{ id: messageId, attempt: -1 }], new Date())).toBe(1);
     expect(await readMessage(messageId)).toMatchObject({ state: 'RETRY_SCHEDULED', attempts: 1, last_error: ABANDONED_NOTE });
