@@ -104,7 +104,7 @@ function checkText(path: string, text: string | null | undefined, maxLength: num
 }
 
 /**
- * Longest run of combining marks, as in Unicode's Stream-Safe Text Format (UAX #15), which no
+ * Maximum run of combining marks, as in Unicode's Stream-Safe Text Format (UAX #15), which no
  * text of any script needs. The PDF renderer's time grows with the square of a run's length:
  * 20,000 marks on one letter took about 3 s, 100,000 about 53 s.
  */

@@ -22,7 +22,7 @@ interface GraphQLErrorBody {
  * unsupported encoding) with a GraphQL-shaped body `{ errors: [{ message, extensions: { code } }] }`,
  * a database that cannot serve the request (such as the API key lookup) with 503
  * `SERVICE_UNAVAILABLE`, and any other error with a generic 500. Express's default handler would
- * answer with an HTML page that carries the stack trace outside production.
+ * respond with an HTML page that carries the stack trace outside production.
  */
 export function createRequestErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {

@@ -44,7 +44,7 @@ export async function renewClaims(em: EntityManager, claims: readonly ClaimedAtt
 
 export interface RenewOptions {
   /**
-   * Longest time the statement may run, waits for row locks included, before PostgreSQL cancels
+   * Maximum time the statement may run, waits for row locks included, before PostgreSQL cancels
    * it and renewClaims rejects. Without it, the statement runs as long as it takes.
    */
   timeoutMs?: number;

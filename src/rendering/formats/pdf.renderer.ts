@@ -206,8 +206,8 @@ const CELL_PADDING = { top: 3, right: 5, bottom: 3, left: 5 };
 
 /**
  * Writes the record's properties as a two-column table. pdfkit cannot split a table row across
- * pages and cuts a taller row off at the page's end, so a property whose value is taller than a
- * page is written as its name and a paragraph instead, between the table's parts.
+ * pages, and it cuts a taller row off at the page's end. A property whose value is taller than a
+ * page is therefore written as its name and a paragraph, between the table's parts.
  */
 function writeTable(context: PdfContext, caption: string | undefined): void {
   const { doc, layout, fonts, properties } = context;
