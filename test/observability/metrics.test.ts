@@ -1,5 +1,6 @@
 import { print } from 'graphql';
 import pg from 'pg';
+import { countActiveQueries } from '../support/test-database';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
@@ -220,31 +221,21 @@ describe('backlog gauges of an API-only process', () => {
 });
 
 describe('backlog gauges while push_messages is locked', () => {
-  /** Counts the backlog queries that other sessions are running, waiting for a lock included. */
-  async function runningBacklogQueries(client: pg.Client): Promise<number> {
-    // The client is inside the lock's transaction, where pg_stat_activity would keep returning the snapshot of its first read.
-    await client.query('select pg_stat_clear_snapshot()');
-    const result = await client.query<{ running: number }>(
-      `select count(*)::int as running from pg_stat_activity
-        where datname = current_database() and state = 'active' and pid <> pg_backend_pid() and query like '%with due as (%'`,
-    );
-    return result.rows[0].running;
-  }
-
   it('ends a timed-out backlog query', async () => {
     const blocker = new pg.Client({ connectionString: app.databaseUrl });
     await blocker.connect();
     try {
       await blocker.query('begin');
       await blocker.query('lock table push_messages in access exclusive mode');
+      const runningQueries = () => countActiveQueries(blocker, 'with due as (');
 
       const scraping = scrape();
-      await waitFor(async () => (await runningBacklogQueries(blocker)) > 0, { description: 'the backlog query to wait for the lock' });
+      await waitFor(async () => (await runningQueries()) > 0, { description: 'the backlog query to wait for the lock' });
       const samples = await scraping;
 
       expect(sampleValue(samples, 'docpush_push_messages_pending')).toBeNaN();
       // The scrape has given up on the query, which must not keep a pool connection while the lock lasts.
-      await waitFor(async () => (await runningBacklogQueries(blocker)) === 0, { description: 'the timed-out backlog query to end' });
+      await waitFor(async () => (await runningQueries()) === 0, { description: 'the timed-out backlog query to end' });
     } finally {
       await blocker.query('rollback');
       await blocker.end();

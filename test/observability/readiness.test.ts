@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { RunningApp } from '../../src/app/app';
 import { NOT_CHECKED_WITHOUT_DATABASE } from '../../src/observability/health';
 import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { countActiveQueries, createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { parsePrometheusText, sampleValue } from './prometheus-text';
@@ -117,32 +117,22 @@ describe('readiness while push_connections is locked', () => {
     await app?.stop();
   });
 
-  /** Counts the server key checks that other sessions are running, waiting for a lock included. */
-  async function runningKeyChecks(client: pg.Client): Promise<number> {
-    // The client is inside the lock's transaction, where pg_stat_activity would keep returning the snapshot of its first read.
-    await client.query('select pg_stat_clear_snapshot()');
-    const result = await client.query<{ running: number }>(
-      `select count(*)::int as running from pg_stat_activity
-        where datname = current_database() and state = 'active' and pid <> pg_backend_pid() and query like '%jsonb_array_elements(newest.signing_secrets)%'`,
-    );
-    return result.rows[0].running;
-  }
-
   it('ends a timed-out server key check', async () => {
     const blocker = new pg.Client({ connectionString: app.databaseUrl });
     await blocker.connect();
     try {
       await blocker.query('begin');
       await blocker.query('lock table push_connections in access exclusive mode');
+      const runningQueries = () => countActiveQueries(blocker, 'jsonb_array_elements(newest.signing_secrets)');
 
       const answering = readiness(app.app);
-      await waitFor(async () => (await runningKeyChecks(blocker)) > 0, { description: 'the key check to wait for the lock' });
+      await waitFor(async () => (await runningQueries()) > 0, { description: 'the key check to wait for the lock' });
       const answer = await answering;
 
       expect(answer.status).toBe(503);
       expect(answer.body.failed).toEqual(['secrets']);
       // The probe has given up on the query, which must not keep a pool connection while the lock lasts.
-      await waitFor(async () => (await runningKeyChecks(blocker)) === 0, { description: 'the timed-out key check to end' });
+      await waitFor(async () => (await runningQueries()) === 0, { description: 'the timed-out key check to end' });
     } finally {
       await blocker.query('rollback');
       await blocker.end();

@@ -1,6 +1,6 @@
-import pg from 'pg';
 import pino from 'pino';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { allowSessions, refuseSessions } from '../support/test-database';
 import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
@@ -13,29 +13,17 @@ const LOCK_LIFETIME = '10s';
 
 let app: TestApp;
 let listener: HoldingListener;
-let databaseName: string;
+let refused: string | null = null;
 const logLines: string[] = [];
-
-/** Runs `sql` on the run's admin database, which stays reachable while the test database refuses sessions. */
-async function runAdminQuery(sql: string, values: unknown[] = []): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.TEST_ADMIN_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql, values);
-  } finally {
-    await client.end();
-  }
-}
 
 beforeAll(async () => {
   const logger = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
   app = await startTestApp({ DOCPUSH_JOB_LOCK_LIFETIME: LOCK_LIFETIME }, { logger });
-  databaseName = new URL(app.databaseUrl).pathname.slice(1);
   listener = await startHoldingListener();
 });
 
 afterAll(async () => {
-  await runAdminQuery(`alter database ${databaseName} allow_connections true`);
+  if (refused) await allowSessions(refused);
   await listener?.close();
   await app?.stop();
 });
@@ -49,11 +37,11 @@ describe('database outage during an attempt', () => {
     await listener.waitForRequests(1);
 
     // The listener responds while the database refuses sessions, so the attempt's write fails.
-    await runAdminQuery(`alter database ${databaseName} allow_connections false`);
-    await runAdminQuery('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [databaseName]);
+    refused = await refuseSessions(app.databaseUrl);
     listener.release(200);
     await waitFor(() => logLines.some((line) => line.includes('writing these attempts again')), { description: 'the failed attempt write' });
-    await runAdminQuery(`alter database ${databaseName} allow_connections true`);
+    await allowSessions(refused);
+    refused = null;
 
     const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
     expect(message.attempts).toBe(1);

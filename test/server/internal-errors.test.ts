@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { bearer, postGraphQL } from '../security/security-support';
 
 const GENERIC_MESSAGE = 'Internal server error; the server log has the details.';
 
@@ -14,20 +15,6 @@ async function runQuery(databaseUrl: string, sql: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-interface GraphQLReply {
-  status: number;
-  body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-}
-
-async function postQuery(app: TestApp, query: string): Promise<GraphQLReply> {
-  const response = await fetch(app.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${app.adminKey}` },
-    body: JSON.stringify({ query }),
-  });
-  return { status: response.status, body: (await response.json()) as GraphQLReply['body'] };
 }
 
 describe('unexpected resolver error', () => {
@@ -54,7 +41,7 @@ describe('unexpected resolver error', () => {
     // A table the query needs is missing, so PostgreSQL fails the query with SQL text in its error.
     await runQuery(app.databaseUrl, 'alter table template_suites rename to template_suites_moved');
 
-    const reply = await postQuery(app, '{ templateSuites(first: 1) { totalCount } }');
+    const reply = await postGraphQL(app.url, '{ templateSuites(first: 1) { totalCount } }', {}, bearer(app.adminKey));
 
     expect(reply.body.errors).toHaveLength(1);
     const [error] = reply.body.errors ?? [];
