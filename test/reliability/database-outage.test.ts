@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { allowSessions, refuseSessions } from '../support/test-database';
+import { reopenDatabase, closeDatabase } from '../support/test-database';
 import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
@@ -13,7 +13,7 @@ const LOCK_LIFETIME = '10s';
 
 let app: TestApp;
 let listener: HoldingListener;
-let refused: string | null = null;
+let closedDatabase: string | null = null;
 const logLines: string[] = [];
 
 beforeAll(async () => {
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (refused) await allowSessions(refused);
+  if (closedDatabase) await reopenDatabase(closedDatabase);
   await listener?.close();
   await app?.stop();
 });
@@ -37,11 +37,11 @@ describe('database outage during an attempt', () => {
     await listener.waitForRequests(1);
 
     // The listener responds while the database refuses sessions, so the attempt's write fails.
-    refused = await refuseSessions(app.databaseUrl);
+    closedDatabase = await closeDatabase(app.databaseUrl);
     listener.release(200);
     await waitFor(() => logLines.some((line) => line.includes('writing these attempts again')), { description: 'the failed attempt write' });
-    await allowSessions(refused);
-    refused = null;
+    await reopenDatabase(closedDatabase);
+    closedDatabase = null;
 
     const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
     expect(message.attempts).toBe(1);

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/test-app';
-import { allowSessions, refuseSessions } from '../support/test-database';
+import { reopenDatabase, closeDatabase } from '../support/test-database';
 import { bearer, postGraphQL } from '../security/security-support';
 import { DATABASE_UNAVAILABLE_MESSAGE } from '../../src/database/database-unavailable';
 
@@ -14,21 +14,21 @@ describe.each([
   ['with a cached API key', '1h'],
 ])('database outage %s', (_description, keyCacheTtl) => {
   let app: TestApp;
-  let refused: string | null = null;
+  let closedDatabase: string | null = null;
 
   beforeAll(async () => {
     app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_API_KEY_CACHE_TTL: keyCacheTtl });
   });
 
   afterAll(async () => {
-    if (refused) await allowSessions(refused);
+    if (closedDatabase) await reopenDatabase(closedDatabase);
     await app?.stop();
   });
 
   it('returns 503 SERVICE_UNAVAILABLE', async () => {
     // Proves that requests succeed before the cut, and caches the key when the cache is on.
     expect((await postQuery(app)).body.errors).toBeUndefined();
-    refused = await refuseSessions(app.databaseUrl);
+    closedDatabase = await closeDatabase(app.databaseUrl);
 
     const reply = await postQuery(app);
 
@@ -40,22 +40,22 @@ describe.each([
 
 describe('database outage after the API key was checked', () => {
   let app: TestApp;
-  let refused: string | null = null;
+  let closedDatabase: string | null = null;
 
   beforeAll(async () => {
     app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_API_KEY_CACHE_TTL: '1h' });
   });
 
   afterAll(async () => {
-    if (refused) await allowSessions(refused);
+    if (closedDatabase) await reopenDatabase(closedDatabase);
     await app?.stop();
   });
 
   it('returns SERVICE_UNAVAILABLE from the resolver', async () => {
     expect((await postQuery(app)).body.errors).toBeUndefined();
     // The LISTEN connection stays up, so the key cache keeps serving the key, while the pool's
-    // sessions end and new ones are refused.
-    refused = await refuseSessions(app.databaseUrl, 'docpush-listener');
+    // sessions end and new ones are closedDatabase.
+    closedDatabase = await closeDatabase(app.databaseUrl, 'docpush-listener');
 
     const reply = await postQuery(app);
 

@@ -25,7 +25,7 @@ function adminDatabaseUrl(): string {
   return adminUrl;
 }
 
-/** Runs `sql` on the run's admin database, which stays reachable while a test database refuses sessions. */
+/** Runs `sql` on the run's admin database, which stays reachable while a test database is closed to sessions. */
 export async function runAdminQuery(sql: string, values: unknown[] = []): Promise<void> {
   const client = new pg.Client({ connectionString: adminDatabaseUrl() });
   await client.connect();
@@ -37,11 +37,11 @@ export async function runAdminQuery(sql: string, values: unknown[] = []): Promis
 }
 
 /**
- * Makes the database of `databaseUrl` refuse new sessions and ends its open ones, except those
- * whose application_name is `keepApplication`: an outage of that database alone. Returns its name
- * for allowSessions.
+ * Closes the database of `databaseUrl` to new sessions and ends its open ones, except those whose
+ * application_name is `keepApplication`: an outage of that database alone. Returns its name for
+ * reopenDatabase.
  */
-export async function refuseSessions(databaseUrl: string, keepApplication?: string): Promise<string> {
+export async function closeDatabase(databaseUrl: string, keepApplication?: string): Promise<string> {
   const name = new URL(databaseUrl).pathname.slice(1);
   await runAdminQuery(`alter database ${name} allow_connections false`);
   await runAdminQuery('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name is distinct from $2', [
@@ -51,8 +51,8 @@ export async function refuseSessions(databaseUrl: string, keepApplication?: stri
   return name;
 }
 
-/** Lets the database named `name` accept sessions again. */
-export async function allowSessions(name: string): Promise<void> {
+/** Opens the database named `name` to new sessions again. */
+export async function reopenDatabase(name: string): Promise<void> {
   await runAdminQuery(`alter database ${name} allow_connections true`);
 }
 
