@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
-import { throttledWarning } from '../jobs/throttled-warning';
+import { throttledLog } from '../jobs/throttled-log';
 import { renewClaims, type ClaimRenewal } from './steps/renew-claims.step';
 
 /** Shortest time between two warnings about failed renewals, so that a database outage logs about once a minute. */
@@ -48,7 +48,7 @@ export class ClaimRenewer {
   constructor(private readonly options: ClaimRenewerOptions) {
     this.renewAfterMs = Math.max(1, Math.floor(options.staleAfterMs / 3));
     this.checkEveryMs = Math.max(1, Math.floor(options.staleAfterMs / 6));
-    this.warnOfFailure = throttledWarning(
+    this.warnOfFailure = throttledLog(
       options.logger,
       'renewing the claims of running delivery attempts failed; retrying at the next check, and claims not renewed within the stale period are taken over',
       FAILURE_WARNING_INTERVAL_MS,

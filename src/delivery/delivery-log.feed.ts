@@ -5,7 +5,7 @@ import { executePrepared, type PreparedStatement } from '../database/raw-sql';
 import { rowToProperties } from '../database/row-mapping';
 import type { Logger } from '../common/logger';
 import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
-import { throttledWarning } from '../jobs/throttled-warning';
+import { throttledLog } from '../jobs/throttled-log';
 import type { PushLog } from './push-log.entity';
 import { RecentIds } from './recent-ids';
 import { SubscriptionEndedError } from '../common/errors';
@@ -129,7 +129,7 @@ export class DeliveryLogFeed {
     private readonly logger: Logger,
   ) {
     this.emitter.setMaxListeners(0);
-    this.warnInvalidPayload = throttledWarning(logger, 'ignored an invalid delivery log notification', INVALID_PAYLOAD_WARNING_INTERVAL_MS);
+    this.warnInvalidPayload = throttledLog(logger, 'ignored an invalid delivery log notification', INVALID_PAYLOAD_WARNING_INTERVAL_MS);
   }
 
   get subscriberCount(): number {

@@ -6,7 +6,7 @@ import type { Logger } from '../common/logger';
 import type { PgChannelListener } from '../common/pg-channel-listener';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { ValidationError } from '../common/errors';
-import { throttledWarning } from './throttled-warning';
+import { throttledLog } from './throttled-log';
 import { JobNotificationChannel } from './job-notification.channel';
 
 export const DELIVER_JOB = 'deliver-push-message';
@@ -141,12 +141,12 @@ export class AgendaQueue implements DeliveryQueue {
       removeOnComplete: true,
     });
     // Agenda reports each failed job lookup, about once a second while the database is unreachable.
-    agenda.on('error', throttledWarning(logger, 'job queue error', WARNING_INTERVAL_MS, 'error'));
+    agenda.on('error', throttledLog(logger, 'job queue error', WARNING_INTERVAL_MS, 'error'));
     // Without an 'error' listener, Node would throw the channel's errors and end the process.
-    notificationChannel?.on('error', throttledWarning(logger, 'job queue notification channel error', WARNING_INTERVAL_MS));
+    notificationChannel?.on('error', throttledLog(logger, 'job queue notification channel error', WARNING_INTERVAL_MS));
     // The same holds for an idle connection of the backend's pool; the pool replaces it on next use.
     if (backend.repository instanceof PostgresJobRepository) {
-      backend.repository.getPool().on('error', throttledWarning(logger, 'job queue database connection lost', WARNING_INTERVAL_MS));
+      backend.repository.getPool().on('error', throttledLog(logger, 'job queue database connection lost', WARNING_INTERVAL_MS));
     }
     agenda.on('fail', (error: Error | string, job: { attrs?: { name?: string; data?: unknown } }) => {
       logger.error({ err: error, job: job?.attrs?.name, data: job?.attrs?.data }, 'job failed');

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { throttledWarning } from '../../src/jobs/throttled-warning';
+import { throttledLog } from '../../src/jobs/throttled-log';
 
 function capturingLogger() {
   const lines: Array<Record<string, unknown>> = [];
@@ -13,10 +13,10 @@ function capturingLogger() {
   return { logger: pino({ level: 'warn' }, stream), lines };
 }
 
-describe('throttledWarning', () => {
+describe('throttledLog', () => {
   it('logs once per interval and counts the rest', () => {
     const { logger, lines } = capturingLogger();
-    const warn = throttledWarning(logger, 'connection lost', 60_000);
+    const warn = throttledLog(logger, 'connection lost', 60_000);
 
     for (let i = 0; i < 4; i += 1) warn(new Error(`failure ${i}`));
 
@@ -28,7 +28,7 @@ describe('throttledWarning', () => {
 
   it('logs every warning with a zero interval', () => {
     const { logger, lines } = capturingLogger();
-    const warn = throttledWarning(logger, 'connection lost', 0);
+    const warn = throttledLog(logger, 'connection lost', 0);
 
     warn(new Error('first'));
     warn(new Error('second'));
@@ -38,7 +38,7 @@ describe('throttledWarning', () => {
 
   it('logs at error level when asked', () => {
     const { logger, lines } = capturingLogger();
-    const report = throttledWarning(logger, 'job queue error', 60_000, 'error');
+    const report = throttledLog(logger, 'job queue error', 60_000, 'error');
 
     report(new Error('first'));
     report(new Error('second'));
