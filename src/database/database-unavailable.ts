@@ -5,7 +5,7 @@ export const DATABASE_UNAVAILABLE_MESSAGE =
   'The database is unavailable, so docpush could not complete this request. Retry it once /readyz reports ready again; ' +
   'a write whose commit was under way when the connection failed may already be stored.';
 
-/** SQLSTATEs that end or refuse a session: admin or crash shutdown, a server still starting, too many connections. */
+/** SQLSTATEs that end a session or reject a new one: admin or crash shutdown, a server still starting, too many connections. */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 
 /** Socket errors of a connection that node-postgres could not open or lost. */
@@ -25,9 +25,12 @@ interface DatabaseErrorFields {
 
 /**
  * Tells whether `error` means that the database cannot serve this process now (unreachable,
- * refusing sessions, or ending this one), as opposed to a statement that failed on its own.
+ * rejecting sessions, or ending this one), as opposed to a statement that failed on its own.
  * PostgreSQL reports every error that ends the session with severity FATAL or PANIC, such as
  * "database is not currently accepting connections" (SQLSTATE 55000).
+ *
+ * NOTE: a database that stops responding without closing its sockets is not recognised. knex then
+ * waits up to 60 s for a connection and raises KnexTimeoutError, which this leaves out.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof ConnectionException) return true;
