@@ -30,10 +30,15 @@ export abstract class DocpushError extends Error {
     this.name = new.target.name;
   }
 
-  toGraphQLError(): GraphQLError {
+  /** Returns the GraphQL `extensions` of this error: its code, and its field when it has one. */
+  extensions(): Record<string, unknown> {
     const extensions: Record<string, unknown> = { code: this.code };
     if (this.field) extensions.field = this.field;
-    return new GraphQLError(this.message, { extensions });
+    return extensions;
+  }
+
+  toGraphQLError(): GraphQLError {
+    return new GraphQLError(this.message, { extensions: this.extensions() });
   }
 }
 
@@ -88,6 +93,36 @@ export class ForbiddenError extends DocpushError {
 
 export class ConflictError extends DocpushError {
   readonly code = 'CONFLICT' as const;
+}
+
+/** One rejected item of a batch request, as `extensions.errors` lists it. */
+export interface RejectedItem {
+  /** The item's index in the request's list. */
+  index: number;
+  code: ErrorCode;
+  /** The path of the field at fault, such as `inputs[3].documentRecordId`. */
+  field?: string;
+  message: string;
+}
+
+/**
+ * The error of a batch request that rejects one or more of its items. It takes the code and the
+ * field of the first rejected item, and `extensions.errors` lists every rejected item.
+ */
+export class BatchItemsError extends DocpushError {
+  readonly code: ErrorCode;
+
+  constructor(
+    message: string,
+    readonly items: readonly RejectedItem[],
+  ) {
+    super(message, items[0].field);
+    this.code = items[0].code;
+  }
+
+  override extensions(): Record<string, unknown> {
+    return { ...super.extensions(), errors: this.items };
+  }
 }
 
 /**

@@ -61,6 +61,9 @@ export function buildPushPayload(connection: PushConnection, event: DocumentReco
       documentRecordTypeId: record.documentRecordType?.id ?? null,
       authorId: record.author.id,
       ownerId: record.owner.id,
+      // Left out, not null, for a record without a stage: Legito's PushResponse declares
+      // workflowStage as an object without `nullable`, while templateSuiteId and
+      // documentRecordTypeId are nullable there, so a null stage would break that schema.
       workflowStage: record.workflowStage ?? undefined,
       locked: record.locked,
       deleted: record.deleted,

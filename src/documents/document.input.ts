@@ -57,7 +57,7 @@ export class DocumentContentInput {
 
 @InputType({ description: "A generated document of a record, made from one template of the record's template suite." })
 export class CreateDocumentInput {
-  @Field(() => ID, { description: 'A document record of this workspace that is not locked.' })
+  @Field(() => ID, { description: 'A document record of this workspace that is neither locked nor deleted.' })
   documentRecordId!: string;
 
   @Field(() => ID, { description: "A template of the record's template suite; a record has at most one document per template." })
@@ -69,7 +69,7 @@ export class CreateDocumentInput {
 
 @InputType({ description: 'A file to store on a record; it is pushed to connections that attach uploaded files.' })
 export class UploadFileInput {
-  @Field(() => ID, { description: 'A document record of this workspace that is not locked.' })
+  @Field(() => ID, { description: 'A document record of this workspace that is neither locked nor deleted.' })
   documentRecordId!: string;
 
   @Field({ description: 'File name with extension, such as "signed-contract.pdf"; unique within the record, ignoring case.' })

@@ -19,7 +19,7 @@ export class DocumentResolver {
   @Mutation(() => DocumentObject, {
     description:
       "Creates version 1 of a document from a template of the record's template suite and records a NewDocumentVersion event, pushed to matching connections. " +
-      `CONFLICT while the record is locked. ${NEEDS_ANY_KEY}`,
+      `CONFLICT while the record is locked or deleted. ${NEEDS_ANY_KEY}`,
   })
   async createDocument(
     @Arg('input', { description: 'The new document.' }) input: CreateDocumentInput,
@@ -34,7 +34,7 @@ export class DocumentResolver {
   @Mutation(() => DocumentObject, {
     description:
       'Replaces the content of a document, raises its version by one and records a NewDocumentVersion event, pushed to matching connections. ' +
-      `CONFLICT while the record is locked. ${NEEDS_ANY_KEY}`,
+      `CONFLICT while the record is locked or deleted. ${NEEDS_ANY_KEY}`,
   })
   async updateDocument(
     @Arg('id', () => ID, { description: 'Id of a document of this workspace.' }) id: string,

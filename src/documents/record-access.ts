@@ -1,14 +1,15 @@
 import { LockMode } from '@mikro-orm/core';
-import { ConflictError, NotFoundError, ValidationError, quoteId } from '../common/errors';
+import { NotFoundError, ValidationError, quoteId } from '../common/errors';
 import { findOptionalReferenced } from '../common/input-checks';
 import { parseId, type WorkspaceScope } from '../common/workspace-scope';
 import { DocumentRecord } from '../records/document-record.entity';
+import { deletedRecordError, lockedRecordError } from '../records/record-state';
 import { User } from '../workspace/user.entity';
 
 /**
  * Loads a record of this workspace and locks its row until the transaction ends, so changes to
  * its documents and files, and the checks before them, run one at a time per record. Raises
- * BAD_USER_INPUT naming `field` for an unknown id, and CONFLICT when the record is locked.
+ * BAD_USER_INPUT naming `field` for an unknown id, and CONFLICT when the record is deleted or locked.
  * Call it inside a transaction.
  */
 export async function lockRecordForChange(scope: WorkspaceScope, field: string, id: string | number): Promise<DocumentRecord> {
@@ -19,9 +20,8 @@ export async function lockRecordForChange(scope: WorkspaceScope, field: string, 
   if (!record) {
     throw new ValidationError(field, `${field} ${quoteId(id)} matches no document record of this workspace: pass the id of an existing record.`);
   }
-  if (record.locked) {
-    throw new ConflictError(`Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then change its documents and files.`, field);
-  }
+  if (record.deleted) throw deletedRecordError(record.id, field, 'change its documents and files');
+  if (record.locked) throw lockedRecordError(record.id, field, 'change its documents and files');
   return record;
 }
 

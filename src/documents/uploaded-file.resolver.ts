@@ -23,7 +23,7 @@ export class UploadedFileResolver {
   @Mutation(() => UploadedFileObject, {
     description:
       'Stores a file on a record and records a FileUpload event, pushed to matching connections. The size limit is set by DOCPUSH_UPLOAD_LIMIT (25 MiB by default). ' +
-      `CONFLICT while the record is locked, and when it has 1,000 files already. ${NEEDS_ANY_KEY}`,
+      `CONFLICT while the record is locked or deleted, and when it has 1,000 files already. ${NEEDS_ANY_KEY}`,
   })
   async uploadFile(
     @Arg('input', { description: 'The file and the record to store it on.' }) input: UploadFileInput,
@@ -36,7 +36,7 @@ export class UploadedFileResolver {
   }
 
   @Mutation(() => UploadedFileObject, {
-    description: `Deletes a file and records a FileDeleted event, pushed to matching connections; returns the deleted file. CONFLICT while the record is locked. ${NEEDS_ANY_KEY}`,
+    description: `Deletes a file and records a FileDeleted event, pushed to matching connections; returns the deleted file. CONFLICT while the record is locked or deleted. ${NEEDS_ANY_KEY}`,
   })
   async deleteFile(
     @Arg('id', () => ID, { description: 'Id of an uploaded file of this workspace.' }) id: string,

@@ -5,10 +5,10 @@ import type { Logger } from '../common/logger';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../database/database-unavailable';
 
 /**
- * Maps errors to what clients receive. Our own errors keep their message, code and field. A
- * database that cannot serve the request gives SERVICE_UNAVAILABLE. Any other error thrown by a
- * resolver is logged and replaced by a generic message, so no stack
- * trace, SQL or secret leaves the server. `schema` supplies the values of an enum that a
+ * Maps errors to what clients receive. Our own errors keep their message and their extensions:
+ * code, field and, for a batch, the rejected items. A database that cannot serve the request
+ * gives SERVICE_UNAVAILABLE. Any other error thrown by a resolver is logged and replaced by a
+ * generic message, so no stack trace, SQL or secret leaves the server. `schema` supplies the values of an enum that a
  * rejected value was not close to.
  */
 export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
@@ -19,9 +19,7 @@ export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
     const unwrapped = unwrapResolverError(error);
     const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DocpushError ? unwrapped.originalError : unwrapped;
     if (original instanceof DocpushError) {
-      const extensions: Record<string, unknown> = { code: original.code };
-      if (original.field) extensions.field = original.field;
-      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
+      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: original.extensions() };
     }
 
     const code = formatted.extensions?.code;

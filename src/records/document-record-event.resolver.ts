@@ -40,7 +40,10 @@ export class DocumentRecordEventResolver {
       `Records 1 to ${MAX_EVENTS_PER_BATCH} timeline events in one transaction, for catching up after an outage or for high-volume producers. ` +
       'Returns one result per input, in input order, each as recordDocumentEvent returns it. ' +
       'The events are stored in input order, so each event of a record sees the changes of the earlier ones: after DocumentRecordLocked, a later event pushes the record as locked. ' +
-      'All or nothing: when an event is rejected, no event is stored and no message is queued, and the error names the event in extensions.field, such as inputs[3].documentRecordId. ' +
+      'All or nothing: when an event is rejected, no event is stored and no message is queued. The error takes the code of the first rejected event and names it in extensions.field, such as inputs[3].documentRecordId. ' +
+      'extensions.errors lists every rejected event of the check that rejected the batch, each with its index, code, field and message. ' +
+      'The checks of ids and parameters run first. Then, in a batch of events that change no record, the records and authors of all events are looked up together, so every event with an unknown record or author, or with a deleted record, is listed. ' +
+      'In a batch with an event that changes its record (lock, unlock, delete, restore, new owner), that lookup runs event by event and stops at the first rejected event. ' +
       'The push messages are queued after the commit. Like recordDocumentEvent, it is not idempotent: a retried batch whose first request was committed stores and pushes every event again. ' +
       `Pass the list as a variable: an inline query document is limited to ${MAX_QUERY_TOKENS} tokens, while the request body may have up to DOCPUSH_REQUEST_BODY_LIMIT bytes ` +
       `(40 MiB by default, room for ${MAX_EVENTS_PER_BATCH} events with parameters of ${MAX_PARAMETERS_BYTES / 1024} KiB each). ${NEEDS_ANY_KEY}`,

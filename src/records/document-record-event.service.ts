@@ -3,8 +3,17 @@ import { DocumentRecord } from './document-record.entity';
 import type { RecordDocumentEventInput } from './document-record-event.input';
 import { lockRecords } from './event-recorder.service';
 import { MAX_EVENTS_PER_BATCH } from './record-fields';
-import { checkEvent, EventItemError, insertPlainEvent, insertPlainEvents, recordWithRecordChanges, type CheckedEvent, type RecordedEventSummary } from './store-event.step';
-import { NotFoundError, ValidationError } from '../common/errors';
+import {
+  checkEvent,
+  EventItemsError,
+  insertPlainEvent,
+  insertPlainEvents,
+  recordWithRecordChanges,
+  type CheckedEvent,
+  type EventFailure,
+  type RecordedEventSummary,
+} from './store-event.step';
+import { BatchItemsError, ConflictError, NotFoundError, ValidationError, type RejectedItem } from '../common/errors';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { retryOnStalePreparedStatement } from '../database/raw-sql';
@@ -50,8 +59,9 @@ export class DocumentRecordEventService {
 
   /**
    * Records 1 to MAX_EVENTS_PER_BATCH events as `record` does, in input order and in one
-   * transaction: all of them, or none when one fails. An error names the failed item's field
-   * as `inputs[index].field` and starts its message with `inputs[index]`.
+   * transaction: all of them, or none when one fails. The error is a BatchItemsError, and each
+   * rejected item in it names its field as `inputs[index].field` and starts its message with
+   * `inputs[index]`.
    */
   recordBatch(inputs: RecordDocumentEventInput[], deliveryQueue: DeliveryQueue): Promise<RecordedEventSummary[]> {
     checkBatchSize(inputs.length);
@@ -69,13 +79,7 @@ export class DocumentRecordEventService {
     deliveryQueue: DeliveryQueue,
     itemPath: (index: number) => string | null,
   ): Promise<RecordedEventSummary[]> {
-    const events = inputs.map((input, index) => {
-      try {
-        return checkEvent(input);
-      } catch (error) {
-        return rethrowAtItem(error, itemPath(index));
-      }
-    });
+    const events = checkEvents(inputs, itemPath);
 
     const recorded = events.some((event) => event.changesRecord)
       ? await this.recordInTransaction(events, itemPath)
@@ -90,17 +94,18 @@ export class DocumentRecordEventService {
       if (events.length === 1) return [await insertPlainEvent(this.scope, events[0])];
       return await insertPlainEvents(this.scope, events);
     } catch (error) {
-      if (error instanceof EventItemError) rethrowAtItem(error.error, itemPath(error.index));
-      return rethrowAtItem(error, events.length === 1 ? itemPath(0) : null);
+      if (error instanceof EventItemsError) return rejectEvents(error.failures, events.length, itemPath);
+      if (events.length === 1) return rejectEvents([{ index: 0, error }], 1, itemPath);
+      throw error;
     }
   }
 
   /**
    * Stores the events in order in one transaction. It first locks every record of the batch in
    * ascending id order, so two batches that share records in any order cannot deadlock on them.
-   * An unknown record is rejected when its event is stored, so that, as in a batch without record
-   * changes, the error names the first event in input order whose record, author or new owner is
-   * unknown. A deadlock on other rows is retried.
+   * An unknown record is rejected when its event is stored, so the error names the first event
+   * in input order whose record, author or new owner is unknown, or whose record's flags reject
+   * it. A deadlock on other rows is retried.
    */
   private recordInTransaction(events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<RecordedEventSummary[]> {
     const recordIds = [...new Set(events.map((event) => event.recordId))];
@@ -114,7 +119,10 @@ export class DocumentRecordEventService {
           try {
             recorded.push(event.changesRecord ? await recordWithRecordChanges(scope, event) : await insertPlainEvent(scope, event));
           } catch (error) {
-            rethrowAtItem(error, itemPath(index));
+            // NOTE: this path names only the first rejected event. Whether a later event is
+            // accepted depends on the earlier ones (a lock, a deletion, a restoration), and a
+            // rejected event may leave unflushed record changes in the unit of work.
+            rejectEvents([{ index, error }], events.length, itemPath);
           }
         }
         return recorded;
@@ -133,12 +141,50 @@ function checkBatchSize(count: number): void {
   );
 }
 
+/** Runs the checks that need no database on every event, and rejects all events that fail them together. */
+function checkEvents(inputs: RecordDocumentEventInput[], itemPath: (index: number) => string | null): CheckedEvent[] {
+  const events: CheckedEvent[] = [];
+  const failures: EventFailure[] = [];
+  for (const [index, input] of inputs.entries()) {
+    try {
+      events.push(checkEvent(input));
+    } catch (error) {
+      failures.push({ index, error });
+    }
+  }
+  if (failures.length > 0) rejectEvents(failures, inputs.length, itemPath);
+  return events;
+}
+
+/** Maximum number of rejected events whose messages the message of a batch error quotes; `extensions.errors` lists all. */
+const MAX_QUOTED_REJECTIONS = 10;
+
 /**
- * Raises an input error of the item at `path` (null for a single event) with the path in front
- * of its field and its message. Other errors are raised unchanged.
+ * Raises the error of the rejected events of a request with `total` events. A single event's
+ * error (`itemPath` gives null) is raised as it is. In a batch, each event's input or state
+ * error gets its path in front of its field and message, and all of them are raised as one
+ * BatchItemsError. Any other error, such as a database failure, is raised unchanged.
  */
-function rethrowAtItem(error: unknown, path: string | null): never {
-  if (path === null || !(error instanceof ValidationError)) throw error;
+function rejectEvents(failures: EventFailure[], total: number, itemPath: (index: number) => string | null): never {
+  const unexpected = failures.find(({ error }) => !isEventError(error));
+  if (unexpected) throw unexpected.error;
+  if (itemPath(failures[0].index) === null) throw failures[0].error;
+
+  const items = failures.map(({ index, error }) => rejectedItem(index, itemPath(index)!, error as ValidationError | ConflictError));
+  if (items.length === 1) throw new BatchItemsError(items[0].message, items);
+  const quoted = items.slice(0, MAX_QUOTED_REJECTIONS).map((item) => item.message);
+  const unquoted = items.length - quoted.length;
+  const rest = unquoted > 0 ? ` extensions.errors lists ${unquoted} more.` : '';
+  throw new BatchItemsError(`${items.length} of the ${total} events were rejected, so no event was stored. ${quoted.join(' ')}${rest}`, items);
+}
+
+/** True for the errors of one event's input or of its record's state, which a batch reports per event. */
+function isEventError(error: unknown): error is ValidationError | ConflictError {
+  return error instanceof ValidationError || error instanceof ConflictError;
+}
+
+/** Returns the batch entry of an event's error, with the event's `path` in front of its field and its message. */
+function rejectedItem(index: number, path: string, error: ValidationError | ConflictError): RejectedItem {
   const field = error.field ? `${path}.${error.field}` : path;
-  throw new ValidationError(field, `${path}: ${error.message}`);
+  return { index, code: error.code, field, message: `${path}: ${error.message}` };
 }

@@ -49,7 +49,7 @@ export class WorkflowStageInput {
   download?: boolean | null;
 }
 
-@InputType({ description: 'A person named on a record, such as a signing party.' })
+@InputType({ description: 'A person named on a record, such as a signing party. At least one of definition, name and email must be non-blank.' })
 export class DocumentRecordPersonInput {
   @Field(() => String, { nullable: true, description: 'The role of the person, such as "First sign party"; up to 200 characters.' })
   definition?: string | null;
@@ -92,7 +92,7 @@ export class CreateDocumentRecordInput {
   })
   properties?: Array<Record<string, unknown>> | null;
 
-  @Field(() => [DocumentRecordPersonInput], { nullable: true, description: 'At most 3 persons.' })
+  @Field(() => [DocumentRecordPersonInput], { nullable: true, description: 'At most 3 persons, each with at least one of definition, name and email.' })
   persons?: DocumentRecordPersonInput[] | null;
 }
 
@@ -122,6 +122,6 @@ export class UpdateDocumentRecordInput {
   @Field(() => [GraphQLJSONObject], { nullable: true, description: 'Replaces all properties, with the limits of CreateDocumentRecordInput.properties.' })
   properties?: Array<Record<string, unknown>> | null;
 
-  @Field(() => [DocumentRecordPersonInput], { nullable: true, description: 'Replaces all persons; at most 3.' })
+  @Field(() => [DocumentRecordPersonInput], { nullable: true, description: 'Replaces all persons, with the limits of CreateDocumentRecordInput.persons.' })
   persons?: DocumentRecordPersonInput[] | null;
 }

@@ -40,7 +40,7 @@ export class DocumentRecordResolver {
   }
 
   @Mutation(() => DocumentRecordObject, {
-    description: `Changes a record and records a DocumentRecordUpdated event, pushed to matching connections. CONFLICT while the record is locked. ${NEEDS_ANY_KEY}`,
+    description: `Changes a record and records a DocumentRecordUpdated event, pushed to matching connections. CONFLICT while the record is locked or deleted. ${NEEDS_ANY_KEY}`,
   })
   async updateDocumentRecord(
     @Arg('id', () => ID, { description: RECORD_ID }) id: string,

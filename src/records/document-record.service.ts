@@ -6,7 +6,8 @@ import { DocumentRecordEventType } from './event-type';
 import { recordEventWithMessages } from './event-recorder.service';
 import { checkProperties } from './record-property';
 import { checkPersons, checkWorkflowStage } from './record-fields';
-import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
+import { deletedRecordError, lockedRecordError } from './record-state';
+import { NotFoundError, ValidationError } from '../common/errors';
 import { newRecordCode } from '../common/ids';
 import { checkName, findOptionalReferenced, findReferenced } from '../common/input-checks';
 import { WorkspaceScope, parseId } from '../common/workspace-scope';
@@ -29,7 +30,8 @@ export interface RecordChange {
  * Manages the document records of one workspace. Each create or update stores the record, its
  * timeline event and the event's push messages in one transaction, so a listener never hears of
  * a change that was rolled back, and no change is stored without its messages. An update locks
- * the record row, so a concurrent lock event cannot slip in between its check and its write.
+ * the record row, so a concurrent lock or delete event cannot slip in between its check and its
+ * write.
  */
 export class DocumentRecordService {
   constructor(private readonly scope: WorkspaceScope) {}
@@ -80,9 +82,8 @@ export class DocumentRecordService {
 
     return this.inTransaction(async (scope, tx) => {
       const record = await lockRecord(tx, scope.workspaceId, id);
-      if (record.locked) {
-        throw new ConflictError(`Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then update it.`, 'id');
-      }
+      if (record.deleted) throw deletedRecordError(record.id, 'id', 'update it');
+      if (record.locked) throw lockedRecordError(record.id, 'id', 'update it');
       const actingUser = await findOptionalReferenced(scope, User, 'actingUserId', 'user', input.actingUserId);
       const owner = await findOptionalReferenced(scope, User, 'ownerId', 'user', input.ownerId);
       const templateSuite = await findOptionalReferenced(scope, TemplateSuite, 'templateSuiteId', 'template suite', input.templateSuiteId);

@@ -89,10 +89,13 @@ export class DocumentRecordObject {
   @Field(() => WorkflowStageType, { nullable: true, description: "The record's workflow stage; null when it has none." })
   workflowStage!: WorkflowStageData | null;
 
-  @Field({ description: 'True while the record is locked to editing; updateDocumentRecord is rejected then.' })
+  @Field({ description: 'True while the record is locked to editing; updateDocumentRecord and a new owner by DocumentOwnerChanged are rejected then.' })
   locked!: boolean;
 
-  @Field({ description: 'True after a DocumentRecordDeleted event, until a DocumentRecordRestored event.' })
+  @Field({
+    description:
+      'True after a DocumentRecordDeleted event, until a DocumentRecordRestored event. Meanwhile updateDocumentRecord and events other than those two are rejected.',
+  })
   deleted!: boolean;
 
   @Field({ description: 'When the record was created.' })

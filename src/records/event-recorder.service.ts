@@ -81,10 +81,15 @@ async function findTriggeredConnectionIds(em: EntityManager, record: DocumentRec
   return rows.map((row) => row.id);
 }
 
-/** Outcome of `insertEventWithMessages`. `event` is null when the record or the author was not found. */
+/**
+ * Outcome of `insertEventWithMessages`. `event` is null when the record or the author was not
+ * found, or when the record is deleted. A deleted record accepts only DocumentRecordDeleted and
+ * DocumentRecordRestored, which change the record and so are never stored by these statements.
+ */
 export interface InsertedEvent {
   recordFound: boolean;
   authorFound: boolean;
+  recordDeleted: boolean;
   event: { id: number; createdAt: Date } | null;
   messageIds: string[];
 }
@@ -92,14 +97,14 @@ export interface InsertedEvent {
 /**
  * One statement that does what `recordEventWithMessages` does for an event that changes nothing
  * on its record. It locks the record row, so events of one record keep their order. It checks the
- * author, then inserts the event with the record's row as its snapshot and one push message per
- * triggered connection (same matching rule), in the caller's transaction or else in the
- * statement's own. The ORM path costs about eight round trips per event, and it was the API's
+ * author and that the record is not deleted, then inserts the event with the record's row as its
+ * snapshot and one push message per triggered connection (same matching rule), in the caller's
+ * transaction or else in the statement's own. The ORM path costs about eight round trips per event, and it was the API's
  * main cost under load. The caller notifies the workers after the commit.
  */
 const INSERT_EVENT_WITH_MESSAGES = `
 with target_record as (
-  select id, template_suite_id, document_record_type_id, row_to_json(document_records) as snapshot
+  select id, template_suite_id, document_record_type_id, deleted, row_to_json(document_records) as snapshot
     from document_records
    where id = cast(:recordId as bigint) and workspace_id = :workspaceId
      for update
@@ -110,7 +115,7 @@ with target_record as (
   select :workspaceId, r.id, :type, a.id, cast(:parameters as jsonb), clock_timestamp(), r.snapshot
     from target_record r
     left join target_author a on true
-   where cast(:authorId as bigint) is null or a.id is not null
+   where (cast(:authorId as bigint) is null or a.id is not null) and not r.deleted
   returning id, created_at
 ), inserted_messages as (
   insert into push_messages (id, workspace_id, connection_id, event_id, state, attempts, next_attempt_at, is_test, created_at, updated_at)
@@ -123,6 +128,7 @@ with target_record as (
 )
 select exists (select 1 from target_record) as record_found,
        exists (select 1 from target_author) as author_found,
+       exists (select 1 from target_record where deleted) as record_deleted,
        e.id as event_id,
        e.created_at,
        coalesce((select json_agg(m.id order by m.connection_id) from inserted_messages m), '[]'::json) as message_ids
@@ -148,9 +154,14 @@ export async function insertEventWithMessages(
     parameters: JSON.stringify(input.parameters),
   };
   const [row] = await executePrepared<InsertedEventRow>(em, INSERT_EVENT_STATEMENT, INSERT_EVENT_STATEMENT.bind(params));
+  return toInsertedEvent(row);
+}
+
+function toInsertedEvent(row: InsertedEventRow): InsertedEvent {
   return {
     recordFound: row.record_found,
     authorFound: row.author_found,
+    recordDeleted: row.record_deleted,
     event: row.event_id === null ? null : { id: Number(row.event_id), createdAt: new Date(row.created_at) },
     messageIds: row.message_ids,
   };
@@ -159,6 +170,7 @@ export async function insertEventWithMessages(
 interface InsertedEventRow {
   record_found: boolean;
   author_found: boolean;
+  record_deleted: boolean;
   /** A string from the batch statement, whose ids come from nextval(), a bigint. */
   event_id: number | string | null;
   /** A string, because MikroORM's connection leaves timestamps unparsed. */
@@ -190,9 +202,9 @@ export async function lockRecords(em: EntityManager, workspaceId: number, record
  * Several events that change nothing on their records in one statement, so all of them or none
  * are stored. It locks the records in ascending id order, so two batches that share records
  * cannot deadlock on them, and looks the authors up. Only when every event's record and author
- * were found does it insert the events, in input order (sequence values are drawn after the
- * sort), each with its record's row as the snapshot, and one push message per triggered
- * connection. One row per input, in input order, tells the caller what was found and stored.
+ * were found, and no record is deleted, does it insert the events, in input order (sequence
+ * values are drawn after the sort), each with its record's row as the snapshot, and one push
+ * message per triggered connection. One row per input, in input order, tells the caller what was found and stored.
  */
 const INSERT_EVENTS_WITH_MESSAGES = `
 with input as (
@@ -200,21 +212,21 @@ with input as (
     from unnest(cast(:recordIds as bigint[]), cast(:authorIds as bigint[]), cast(:types as text[]), cast(:parameters as text[]))
          with ordinality as i(record_id, author_id, type, parameters, ord)
 ), locked_records as (
-  select id, template_suite_id, document_record_type_id, row_to_json(document_records) as snapshot
+  select id, template_suite_id, document_record_type_id, deleted, row_to_json(document_records) as snapshot
     from document_records
    where workspace_id = :workspaceId and id in (select record_id from input)
    order by id
      for update
 ), checked as (
   select i.*, r.id is not null as record_found, (i.author_id is null or a.id is not null) as author_found,
-         r.template_suite_id, r.document_record_type_id, r.snapshot
+         coalesce(r.deleted, false) as record_deleted, r.template_suite_id, r.document_record_type_id, r.snapshot
     from input i
     left join locked_records r on r.id = i.record_id
     left join users a on a.id = i.author_id and a.workspace_id = :workspaceId
 ), numbered as (
   select c.*, nextval(pg_get_serial_sequence('document_record_events', 'id')) as event_id
     from checked c
-   where not exists (select 1 from checked where not record_found or not author_found)
+   where not exists (select 1 from checked where not record_found or not author_found or record_deleted)
    order by c.ord
 ), inserted_events as (
   insert into document_record_events (id, workspace_id, document_record_id, type, author_id, parameters, created_at, record_snapshot)
@@ -231,7 +243,7 @@ with input as (
    order by e.id, c.id
   returning id, event_id, connection_id
 )
-select c.record_found, c.author_found, n.event_id, e.created_at,
+select c.record_found, c.author_found, c.record_deleted, n.event_id, e.created_at,
        coalesce((select json_agg(m.id order by m.connection_id) from inserted_messages m where m.event_id = n.event_id), '[]'::json) as message_ids
   from checked c
   left join numbered n on n.ord = c.ord
@@ -262,10 +274,5 @@ export async function insertEventsWithMessages(em: EntityManager, workspaceId: n
     parameters: events.map((event) => JSON.stringify(event.parameters)),
   };
   const rows = await executePrepared<InsertedEventRow>(em, INSERT_EVENTS_STATEMENT, INSERT_EVENTS_STATEMENT.bind(params));
-  return rows.map((row) => ({
-    recordFound: row.record_found,
-    authorFound: row.author_found,
-    event: row.event_id === null ? null : { id: Number(row.event_id), createdAt: new Date(row.created_at) },
-    messageIds: row.message_ids,
-  }));
+  return rows.map(toInsertedEvent);
 }

@@ -64,11 +64,20 @@ registerEnumType(DocumentRecordEventType, {
     DatePayment: { description: "A reminder of the record's payment date." },
     DateSigning: { description: "A reminder of the record's signing date." },
     DocumentDownload: { description: 'A document of the record was downloaded.' },
-    DocumentOwnerChanged: { description: "The record's owner changed; parameters.ownerId, when given, becomes the record's ownerId." },
+    DocumentOwnerChanged: {
+      description:
+        "The record's owner changed; parameters.ownerId, when given, becomes the record's ownerId. An event with parameters.ownerId is rejected with CONFLICT while the record is locked.",
+    },
     DocumentRecordCreated: { description: 'The record was created; createDocumentRecord records it.' },
     DocumentRecordCreatedMass: { description: 'The record was created by a mass creation.' },
-    DocumentRecordDeleted: { description: "The record was deleted; sets the record's deleted flag." },
-    DocumentRecordLocked: { description: 'The record was locked; sets locked, so updateDocumentRecord and changes to its documents and files are rejected.' },
+    DocumentRecordDeleted: {
+      description:
+        "The record was deleted; sets the record's deleted flag. Until a DocumentRecordRestored event, the record accepts only DocumentRecordDeleted and DocumentRecordRestored events, " +
+        'and updateDocumentRecord and changes to its documents and files are rejected with CONFLICT.',
+    },
+    DocumentRecordLocked: {
+      description: 'The record was locked; sets locked, so updateDocumentRecord, changes to its documents and files and DocumentOwnerChanged with parameters.ownerId are rejected with CONFLICT.',
+    },
     DocumentRecordRestored: { description: "The deleted record was restored; clears the record's deleted flag." },
     DocumentRecordUnlocked: { description: 'The record was unlocked; clears locked.' },
     DocumentRecordUpdated: { description: "The record's fields changed; updateDocumentRecord records it." },

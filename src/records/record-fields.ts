@@ -33,19 +33,42 @@ const OPTIONAL_STAGE_KEYS = [
   'notify', 'locked', 'sign', 'share', 'shareExternal', 'download',
 ] as const satisfies ReadonlyArray<keyof WorkflowStageData>;
 
-/** Checks the persons of a record: at most three, texts up to 200 characters, emails of the form name@example.com. */
+/**
+ * Checks the persons of a record: at most three, texts up to 200 characters, emails of the form
+ * name@example.com, and at least one of definition, name and email in each person.
+ */
 export function checkPersons(persons: DocumentRecordPersonInput[]): RecordPersonData[] {
   if (persons.length > MAX_PERSONS) {
     throw new ValidationError('persons', `persons has ${persons.length} entries; a record names at most ${MAX_PERSONS} persons.`);
   }
   return persons.map((person, index) => {
     const path = `persons[${index}]`;
-    return {
+    const checked = {
       definition: checkOptionalLabel(`${path}.definition`, person.definition, MAX_NAME_LENGTH),
       name: checkOptionalLabel(`${path}.name`, person.name, MAX_NAME_LENGTH),
       email: person.email?.trim() ? checkEmail(`${path}.email`, person.email) : null,
     };
+    if (checked.definition === null && checked.name === null && checked.email === null) {
+      throw new ValidationError(
+        path,
+        `${path} ${describePerson(person)} is empty: give at least one of definition, name and email, or remove the entry from persons.`,
+      );
+    }
+    return checked;
   });
+}
+
+/** Maximum number of characters of a rejected person that an error message quotes. */
+const MAX_QUOTED_PERSON_LENGTH = 100;
+
+/**
+ * Returns a person input as JSON for an error message, such as {} or {"name":"  "}, with only the
+ * fields that were given, cut to MAX_QUOTED_PERSON_LENGTH characters with "…" after the cut.
+ */
+function describePerson(person: DocumentRecordPersonInput): string {
+  const givenFields = Object.fromEntries(Object.entries({ ...person }).filter(([, value]) => value !== undefined));
+  const json = JSON.stringify(givenFields);
+  return json.length > MAX_QUOTED_PERSON_LENGTH ? `${json.slice(0, MAX_QUOTED_PERSON_LENGTH)}…` : json;
 }
 
 /** Legito's share permissions, the values of the `sharePermission` event parameter. */

@@ -3,7 +3,8 @@ import type { RecordDocumentEventInput } from './document-record-event.input';
 import { DocumentRecordEventType } from './event-type';
 import { insertEventsWithMessages, insertEventWithMessages, recordEventWithMessages, type InsertedEvent, type PlainEventRow } from './event-recorder.service';
 import { checkParameters } from './record-fields';
-import { ValidationError } from '../common/errors';
+import { checkEventAllowed, eventOnDeletedRecordError } from './record-state';
+import { ConflictError, ValidationError } from '../common/errors';
 import { findOptionalReferenced, findReferenced, referencedId, referenceNotFound } from '../common/input-checks';
 import { parseId, type WorkspaceScope } from '../common/workspace-scope';
 import { User } from '../workspace/user.entity';
@@ -46,25 +47,28 @@ export async function insertPlainEvent(scope: WorkspaceScope, checked: CheckedEv
   return summaryOf(checked, inserted);
 }
 
-/** The error of one event of several, with the event's index in its batch. */
-export class EventItemError extends Error {
-  constructor(
-    readonly index: number,
-    readonly error: unknown,
-  ) {
-    super(error instanceof Error ? error.message : String(error));
+/** One rejected event of several: its index in its batch and its error. */
+export interface EventFailure {
+  index: number;
+  error: unknown;
+}
+
+/** The errors of the events of a batch that were rejected, in input order. */
+export class EventItemsError extends Error {
+  constructor(readonly failures: EventFailure[]) {
+    super(failures.map(({ error }) => (error instanceof Error ? error.message : String(error))).join(' '));
   }
 }
 
 /**
  * Stores several events that change nothing on their records with one statement: all of them,
- * or none, and then it throws an EventItemError for the first event whose record or author was
- * not found.
+ * or none. When an event's record or author was not found, or its record is deleted, it stores
+ * none and throws an EventItemsError that names every such event.
  */
 export async function insertPlainEvents(scope: WorkspaceScope, events: CheckedEvent[]): Promise<RecordedEventSummary[]> {
   const inserted = await insertEventsWithMessages(scope.em, scope.workspaceId, events.map(plainEventRow));
-  const failed = inserted.findIndex((row) => !row.recordFound || !row.authorFound);
-  if (failed >= 0) throw new EventItemError(failed, missingReference(events[failed], inserted[failed]));
+  const failures = inserted.flatMap((row, index) => (isRejected(row) ? [{ index, error: rejectionOf(events[index], row) }] : []));
+  if (failures.length > 0) throw new EventItemsError(failures);
   return inserted.map((row, index) => summaryOf(events[index], row));
 }
 
@@ -72,18 +76,24 @@ function plainEventRow({ input, recordId, parameters }: CheckedEvent): PlainEven
   return { recordId, authorId: authorIdForLookup(input.authorId), type: input.type, parameters };
 }
 
+function isRejected(row: InsertedEvent): boolean {
+  return !row.recordFound || !row.authorFound || row.recordDeleted;
+}
+
 /**
- * Returns the BAD_USER_INPUT error of an event that was not stored because its record or its author
- * was not found. The record is reported first, as the ORM path reports it, when both ids are wrong.
+ * Returns the error of an event that was not stored: BAD_USER_INPUT when its record or author was
+ * not found, CONFLICT when its record is deleted. They are checked in the order of the ORM path:
+ * the record, then its deleted flag, then the author.
  */
-function missingReference({ input }: CheckedEvent, inserted: InsertedEvent): ValidationError {
+function rejectionOf({ input, recordId }: CheckedEvent, inserted: InsertedEvent): ValidationError | ConflictError {
   if (!inserted.recordFound) return referenceNotFound('documentRecordId', 'document record', input.documentRecordId);
+  if (inserted.recordDeleted) return eventOnDeletedRecordError(recordId, input.type);
   return referenceNotFound('authorId', 'user', input.authorId!);
 }
 
-/** Describes a stored event, or throws NOT_FOUND for its missing record or author. */
+/** Describes a stored event, or throws the error of an event that was not stored. */
 function summaryOf(checked: CheckedEvent, inserted: InsertedEvent): RecordedEventSummary {
-  if (!inserted.event) throw missingReference(checked, inserted);
+  if (!inserted.event) throw rejectionOf(checked, inserted);
   const { input, recordId, parameters } = checked;
   const authorId = input.authorId === null || input.authorId === undefined ? null : Number(input.authorId);
 
@@ -95,6 +105,7 @@ function summaryOf(checked: CheckedEvent, inserted: InsertedEvent): RecordedEven
 export async function recordWithRecordChanges(scope: WorkspaceScope, checked: CheckedEvent): Promise<RecordedEventSummary> {
   const { input, parameters } = checked;
   const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId, { forUpdate: true });
+  checkEventAllowed(record, input.type, setsOwner(input.type, parameters));
   const author = await findOptionalReferenced(scope, User, 'authorId', 'user', input.authorId);
   await applyEventToRecord(scope, record, input.type, parameters);
 
@@ -115,7 +126,11 @@ function authorIdForLookup(authorId: string | number | null | undefined): number
 
 /** True for events that change the record itself: lock, unlock, delete, restore and a new owner. */
 function changesRecord(type: DocumentRecordEventType, parameters: Record<string, unknown>): boolean {
-  if (FLAG_CHANGES[type]) return true;
+  return FLAG_CHANGES[type] !== undefined || setsOwner(type, parameters);
+}
+
+/** True for a DocumentOwnerChanged event that names the new owner, which then becomes the record's owner. */
+function setsOwner(type: DocumentRecordEventType, parameters: Record<string, unknown>): boolean {
   return type === DocumentRecordEventType.DocumentOwnerChanged && parameters.ownerId !== undefined && parameters.ownerId !== null;
 }
 
@@ -127,8 +142,8 @@ async function applyEventToRecord(
 ): Promise<void> {
   Object.assign(record, FLAG_CHANGES[type] ?? {});
 
+  if (!setsOwner(type, parameters)) return;
   const ownerId = parameters.ownerId;
-  if (type !== DocumentRecordEventType.DocumentOwnerChanged || ownerId === undefined || ownerId === null) return;
   if (!Number.isSafeInteger(ownerId)) {
     throw new ValidationError('parameters.ownerId', `parameters.ownerId is ${JSON.stringify(ownerId)}: give the new owner's user id as an integer.`);
   }

@@ -49,7 +49,7 @@ export type CreateApiKeyInput = {
 export type CreateDocumentInput = {
   /** The content of version 1. */
   content: DocumentContentInput;
-  /** A document record of this workspace that is not locked. */
+  /** A document record of this workspace that is neither locked nor deleted. */
   documentRecordId: string | number;
   /** A template of the record's template suite; a record has at most one document per template. */
   templateId: string | number;
@@ -65,7 +65,7 @@ export type CreateDocumentRecordInput = {
   name: string;
   /** The owner; the author when omitted. */
   ownerId?: string | number | null | undefined;
-  /** At most 3 persons. */
+  /** At most 3 persons, each with at least one of definition, name and email. */
   persons?: Array<DocumentRecordPersonInput> | null | undefined;
   /** Property values in the shape of Legito's DocumentRecord.properties; at most 500, and at most 256 KiB as JSON. Each needs id (a positive integer, unique within the record), name (1 to 200 characters), type and value. type is one of system, text, textarea, date, date_list, number, currency, checkbox, checkbox_list, selectbox, selectbox_multiple, user, user_list, user_group, user_group_list, list_record or list_record_list, and it fixes the shape of value, such as a number or null for number. The optional keys are propertyGroupId, priority, system, systemType and systemName; any other key is rejected. */
   properties?: Array<Record<string, unknown>> | null | undefined;
@@ -168,15 +168,15 @@ export type DocumentRecordEventType =
   | 'DateSigning'
   /** A document of the record was downloaded. */
   | 'DocumentDownload'
-  /** The record's owner changed; parameters.ownerId, when given, becomes the record's ownerId. */
+  /** The record's owner changed; parameters.ownerId, when given, becomes the record's ownerId. An event with parameters.ownerId is rejected with CONFLICT while the record is locked. */
   | 'DocumentOwnerChanged'
   /** The record was created; createDocumentRecord records it. */
   | 'DocumentRecordCreated'
   /** The record was created by a mass creation. */
   | 'DocumentRecordCreatedMass'
-  /** The record was deleted; sets the record's deleted flag. */
+  /** The record was deleted; sets the record's deleted flag. Until a DocumentRecordRestored event, the record accepts only DocumentRecordDeleted and DocumentRecordRestored events, and updateDocumentRecord and changes to its documents and files are rejected with CONFLICT. */
   | 'DocumentRecordDeleted'
-  /** The record was locked; sets locked, so updateDocumentRecord and changes to its documents and files are rejected. */
+  /** The record was locked; sets locked, so updateDocumentRecord, changes to its documents and files and DocumentOwnerChanged with parameters.ownerId are rejected with CONFLICT. */
   | 'DocumentRecordLocked'
   /** The deleted record was restored; clears the record's deleted flag. */
   | 'DocumentRecordRestored'
@@ -217,7 +217,7 @@ export type DocumentRecordEventType =
   /** The record moved to another workflow stage; the event does not change the record's workflowStage. */
   | 'WorkflowStatusChanged';
 
-/** A person named on a record, such as a signing party. */
+/** A person named on a record, such as a signing party. At least one of definition, name and email must be non-blank. */
 export type DocumentRecordPersonInput = {
   /** The role of the person, such as "First sign party"; up to 200 characters. */
   definition?: string | null | undefined;
@@ -405,7 +405,7 @@ export type UpdateDocumentRecordInput = {
   name?: string | null | undefined;
   /** The new owner, a user of this workspace. */
   ownerId?: string | number | null | undefined;
-  /** Replaces all persons; at most 3. */
+  /** Replaces all persons, with the limits of CreateDocumentRecordInput.persons. */
   persons?: Array<DocumentRecordPersonInput> | null | undefined;
   /** Replaces all properties, with the limits of CreateDocumentRecordInput.properties. */
   properties?: Array<Record<string, unknown>> | null | undefined;
@@ -467,7 +467,7 @@ export type UpdateUserInput = {
 export type UploadFileInput = {
   /** The file bytes as standard Base64 (RFC 4648 section 4, with padding, no line breaks). */
   contentBase64: string;
-  /** A document record of this workspace that is not locked. */
+  /** A document record of this workspace that is neither locked nor deleted. */
   documentRecordId: string | number;
   /** File name with extension, such as "signed-contract.pdf"; unique within the record, ignoring case. */
   fileName: string;

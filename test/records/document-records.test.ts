@@ -118,6 +118,19 @@ describe('createDocumentRecord', () => {
     expect(validatePushResponse(body)).toEqual({ valid: true, errors: [] });
   });
 
+  it('pushes no workflowStage when unset', async () => {
+    const record = await createRecord({ name: 'No stage', authorId: ws.authorId });
+
+    const body = JSON.parse((await waitForPush(record.id, 'DocumentRecordCreated')).body);
+
+    expect(body.documentRecord).toMatchObject({ templateSuiteId: null, documentRecordTypeId: null });
+    expect(body.documentRecord).not.toHaveProperty('workflowStage');
+    expect(validatePushResponse(body)).toEqual({ valid: true, errors: [] });
+    // Legito's schema accepts null for the two ids but not for the stage.
+    const withNullStage = { ...body, documentRecord: { ...body.documentRecord, workflowStage: null } };
+    expect(validatePushResponse(withNullStage).valid).toBe(false);
+  });
+
   it('defaults the owner to the author', async () => {
     const record = await createRecord({ name: 'Minimal', authorId: ws.authorId });
 
@@ -136,6 +149,8 @@ describe('createDocumentRecord', () => {
     ['a person name with a line break', 'persons[0].name', { persons: [{ name: 'ACME\nInjected' }] }],
     ['a person name with a line separator', 'persons[0].name', { persons: [{ name: 'ACME\u2028Injected' }] }],
     ['a person definition with a tab', 'persons[0].definition', { persons: [{ definition: 'Cus\ttomer' }] }],
+    ['an empty person', 'persons[0]', { persons: [{}] }],
+    ['a person of blank texts', 'persons[1]', { persons: [{ name: 'A' }, { definition: ' ', name: '\u200B', email: '' }] }],
     ['a property name with a bell character', 'properties[0].name', { properties: [{ id: 1, name: 'Size\u0007', type: 'text', value: 'x' }] }],
     ['a workflow stage without a name', 'workflowStage.name', { workflowStage: { id: 1, name: '' } }],
     ['a workflow stage id of 0', 'workflowStage.id', { workflowStage: { id: 0, name: 'Draft' } }],
@@ -167,6 +182,17 @@ describe('createDocumentRecord', () => {
 
     expect(error.message).toContain(field);
     expect(await countStored()).toEqual(before);
+  });
+
+  it.each([
+    ['no fields', {}, 'persons[0] {} is empty'],
+    ['blank fields', { name: '  ', email: '' }, 'persons[0] {"name":"  ","email":""} is empty'],
+    ['a long blank name', { name: ' '.repeat(5000) }, `persons[0] {"name":"${' '.repeat(91)}… is empty`],
+  ])('quotes an empty person with %s', async (_case, person, start) => {
+    const result = await app.request(CreateDocumentRecordDocument, { input: { name: 'Empty person', authorId: ws.authorId, persons: [person] } }, ws.memberKey);
+
+    const error = expectFieldError(result, 'persons[0]');
+    expect(error.message).toBe(`${start}: give at least one of definition, name and email, or remove the entry from persons.`);
   });
 });
 
@@ -207,6 +233,8 @@ describe('updateDocumentRecord', () => {
     ['an unknown template suite', 'templateSuiteId', { templateSuiteId: '999999' }],
     ['an unknown record type', 'documentRecordTypeId', { documentRecordTypeId: '999999' }],
     ['four persons', 'persons', { persons: [{}, {}, {}, {}] }],
+    ['an empty person', 'persons[0]', { persons: [{}] }],
+    ['a person of null fields', 'persons[2]', { persons: [{ name: 'A' }, { email: 'b@example.com' }, { definition: null, name: null }] }],
     ['a text property holding a number', 'properties[0].value', { properties: [{ id: 1, name: 'Note', type: 'text', value: 5 }] }],
     ['properties over 256 KiB as JSON', 'properties', { properties: notesOfJsonSize(MAX_PROPERTIES_BYTES + 1) }],
   ];

@@ -196,18 +196,71 @@ describe('recordDocumentEvents with a rejected event', () => {
     expect(await countStored()).toEqual(before);
   });
 
-  it('names the first rejected event', async () => {
+  it('lists every unknown or deleted reference', async () => {
     const record = await createRecord();
+    const deleted = await createRecord('Deleted');
+    await recordBatch([{ documentRecordId: deleted.id, type: 'DocumentRecordDeleted' }]);
     const before = await countStored();
 
     const result = await sendBatch([
       { documentRecordId: record.id, type: 'SignCompleted' },
       { documentRecordId: record.id, type: 'SignCompleted', authorId: '999999' },
       { documentRecordId: '999999', type: 'SignCompleted' },
+      { documentRecordId: deleted.id, type: 'SignCompleted' },
     ]);
 
-    expectFieldError(result, 'inputs[1].authorId');
+    const error = expectFieldError(result, 'inputs[1].authorId');
+    const messages = [
+      'inputs[1]: authorId "999999" matches no user of this workspace: pass the id of an existing user, or create one first.',
+      'inputs[2]: documentRecordId "999999" matches no document record of this workspace: pass the id of an existing document record, or create one first.',
+      `inputs[3]: Document record ${deleted.id} is deleted, so it accepts only DocumentRecordDeleted and DocumentRecordRestored events: ` +
+        'record a DocumentRecordRestored event first, then SignCompleted.',
+    ];
+    expect(error.message).toBe(`3 of the 4 events were rejected, so no event was stored. ${messages.join(' ')}`);
+    expect(error.extensions?.errors).toEqual([
+      { index: 1, code: 'BAD_USER_INPUT', field: 'inputs[1].authorId', message: messages[0] },
+      { index: 2, code: 'BAD_USER_INPUT', field: 'inputs[2].documentRecordId', message: messages[1] },
+      { index: 3, code: 'CONFLICT', field: 'inputs[3].documentRecordId', message: messages[2] },
+    ]);
     expect(await countStored()).toEqual(before);
+  });
+
+  it('lists every malformed event', async () => {
+    const record = await createRecord();
+    const before = await countStored();
+
+    const result = await sendBatch([
+      { documentRecordId: record.id, type: 'DateSigning', parameters: { date: 'tomorrow' } },
+      { documentRecordId: '999999', type: 'SignCompleted' },
+      { documentRecordId: 'lease-1', type: 'DocumentRecordLocked' },
+    ]);
+
+    const error = expectFieldError(result, 'inputs[0].parameters.date');
+    expect(error.message).toMatch(/^2 of the 3 events were rejected, so no event was stored\. inputs\[0\]: parameters\.date .* inputs\[2\]: documentRecordId "lease-1" /);
+    expect(error.extensions?.errors).toEqual([
+      expect.objectContaining({ index: 0, code: 'BAD_USER_INPUT', field: 'inputs[0].parameters.date' }),
+      expect.objectContaining({ index: 2, code: 'BAD_USER_INPUT', field: 'inputs[2].documentRecordId' }),
+    ]);
+    expect(await countStored()).toEqual(before);
+  });
+
+  it('quotes at most 10 rejected events', async () => {
+    const inputs = Array.from({ length: 12 }, (_, index) => ({ documentRecordId: `missing-${index}`, type: 'SignCompleted' as const }));
+
+    const error = expectFieldError(await sendBatch(inputs), 'inputs[0].documentRecordId');
+
+    expect(error.message).toMatch(/^12 of the 12 events were rejected, so no event was stored\. /);
+    expect(error.message).toContain('inputs[9]: documentRecordId "missing-9"');
+    expect(error.message).not.toContain('inputs[10]');
+    expect(error.message).toMatch(/ extensions\.errors lists 2 more\.$/);
+    expect((error.extensions?.errors as unknown[]).length).toBe(12);
+  });
+
+  it('lists the single rejected event', async () => {
+    const result = await sendBatch([{ documentRecordId: '999999', type: 'SignCompleted' }]);
+
+    const error = expectFieldError(result, 'inputs[0].documentRecordId');
+    expect(error.extensions?.errors).toEqual([{ index: 0, code: 'BAD_USER_INPUT', field: 'inputs[0].documentRecordId', message: error.message }]);
   });
 
   const earlierRejections: Array<[string, string, (recordId: string) => RecordDocumentEventInput]> = [
@@ -220,16 +273,47 @@ describe('recordDocumentEvents with a rejected event', () => {
     const record = await createRecord();
     const before = await countStored();
 
-    // The lock makes the batch run event by event in one transaction.
+    // The owner change makes the batch run event by event in one transaction.
     const result = await sendBatch([
-      { documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId },
+      { documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters: { ownerId: Number(ws.ownerId) } },
       inputFor(record.id),
       { documentRecordId: '999999', type: 'SignCompleted' },
     ]);
 
-    expectFieldError(result, field);
+    const error = expectFieldError(result, field);
+    expect(error.extensions?.errors).toHaveLength(1);
     expect(await countStored()).toEqual(before);
-    expect((await readRecord(record.id)).locked).toBe(false);
+    expect((await readRecord(record.id)).ownerId).toBe(ws.authorId);
+  });
+
+  it('rejects a new owner after a lock', async () => {
+    const record = await createRecord();
+    const before = await countStored();
+
+    const result = await sendBatch([
+      { documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId },
+      { documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters: { ownerId: Number(ws.ownerId) } },
+    ]);
+
+    const error = expectFieldError(result, 'inputs[1].documentRecordId', 'CONFLICT');
+    expect(error.message).toBe(`inputs[1]: Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then record DocumentOwnerChanged.`);
+    expect(await countStored()).toEqual(before);
+    expect(await readRecord(record.id)).toMatchObject({ locked: false, ownerId: ws.authorId });
+  });
+
+  it('rejects events after a deletion', async () => {
+    const record = await createRecord();
+    const before = await countStored();
+
+    const result = await sendBatch([
+      { documentRecordId: record.id, type: 'DocumentRecordDeleted', authorId: ws.authorId },
+      { documentRecordId: record.id, type: 'SignCompleted', authorId: ws.authorId },
+    ]);
+
+    const error = expectFieldError(result, 'inputs[1].documentRecordId', 'CONFLICT');
+    expect(error.message).toContain(`inputs[1]: Document record ${record.id} is deleted`);
+    expect(await countStored()).toEqual(before);
+    expect((await readRecord(record.id)).deleted).toBe(false);
   });
 
   it('keeps the single mutation message', async () => {
@@ -298,14 +382,14 @@ describe('recordDocumentEvents with record changes', () => {
       { documentRecordId: record.id, type: 'DocumentRecordUpdated', authorId: ws.authorId },
       { documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId },
       { documentRecordId: record.id, type: 'DocumentRecordUpdated', authorId: ws.authorId },
-      { documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters: { ownerId: Number(ws.ownerId) } },
       { documentRecordId: record.id, type: 'DocumentRecordUnlocked', authorId: ws.authorId },
+      { documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters: { ownerId: Number(ws.ownerId) } },
       { documentRecordId: record.id, type: 'DocumentRecordUpdated', authorId: ws.authorId },
     ]);
 
     const snapshots = await snapshotsOf(recorded.map((result) => result.event.id));
-    expect(snapshots.map((snapshot) => snapshot.locked)).toEqual([false, true, true, true, false, false]);
-    expect(snapshots.map((snapshot) => String(snapshot.owner_id))).toEqual([ws.authorId, ws.authorId, ws.authorId, ws.ownerId, ws.ownerId, ws.ownerId]);
+    expect(snapshots.map((snapshot) => snapshot.locked)).toEqual([false, true, true, false, false, false]);
+    expect(snapshots.map((snapshot) => String(snapshot.owner_id))).toEqual([ws.authorId, ws.authorId, ws.authorId, ws.authorId, ws.ownerId, ws.ownerId]);
     expect(await readRecord(record.id)).toMatchObject({ locked: false, ownerId: ws.ownerId });
 
     const updatedWhileLocked = JSON.parse((await waitForMessage(recorded[2].pushMessageIds[0])).body);
@@ -318,7 +402,9 @@ describe('recordDocumentEvents with record changes', () => {
 
     await recordBatch([
       { documentRecordId: record.id, type: 'DocumentRecordDeleted', authorId: ws.authorId },
+      { documentRecordId: record.id, type: 'DocumentRecordDeleted', authorId: ws.authorId },
       { documentRecordId: record.id, type: 'DocumentRecordRestored', authorId: ws.authorId },
+      { documentRecordId: record.id, type: 'SignCompleted', authorId: ws.authorId },
       { documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId },
     ]);
 

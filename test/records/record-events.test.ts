@@ -8,12 +8,14 @@ import { DocumentRecordEvent } from '../../src/records/document-record-event.ent
 import { PushMessage } from '../../src/delivery/push-message.entity';
 import { createWorkspace } from '../../src/workspace/workspace.service';
 import {
+  CreateDocumentDocument,
   CreateDocumentRecordDocument,
   CreateUserDocument,
   DocumentRecordDocument,
   DocumentRecordEventsDocument,
   RecordDocumentEventDocument,
   UpdateDocumentRecordDocument,
+  UploadFileDocument,
   type DocumentRecordEventType,
   type RecordDocumentEventInput,
 } from '../generated/graphql';
@@ -235,6 +237,132 @@ describe('events that change the record', () => {
     await recordEvent({ documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters: { ownerId: Number(ws.ownerId) } });
 
     expect((await readRecord(record.id)).ownerId).toBe(ws.ownerId);
+  });
+});
+
+describe('DocumentOwnerChanged on a locked record', () => {
+  const ownerChange = (recordId: string): RecordDocumentEventInput => ({
+    documentRecordId: recordId,
+    type: 'DocumentOwnerChanged',
+    authorId: ws.authorId,
+    parameters: { ownerId: Number(ws.ownerId) },
+  });
+
+  it('rejects a new owner until unlock', async () => {
+    const record = await createRecord();
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId });
+    const before = await countStored();
+
+    const error = expectFieldError(await app.request(RecordDocumentEventDocument, { input: ownerChange(record.id) }, ws.memberKey), 'documentRecordId', 'CONFLICT');
+
+    expect(error.message).toBe(`Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then record DocumentOwnerChanged.`);
+    expect(await countStored()).toEqual(before);
+    expect((await readRecord(record.id)).ownerId).toBe(ws.authorId);
+
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordUnlocked', authorId: ws.authorId });
+    await recordEvent(ownerChange(record.id));
+    expect((await readRecord(record.id)).ownerId).toBe(ws.ownerId);
+  });
+
+  it('accepts the event without a new owner', async () => {
+    const record = await createRecord();
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId });
+
+    const recorded = await recordEvent({ documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters: { ownerId: null } });
+
+    expect(recorded.event.type).toBe('DocumentOwnerChanged');
+    expect(await readRecord(record.id)).toMatchObject({ locked: true, ownerId: ws.authorId });
+  });
+});
+
+describe('deleted record', () => {
+  async function createDeletedRecord() {
+    const record = await createRecord();
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordDeleted', authorId: ws.authorId });
+    return record;
+  }
+
+  it('rejects updates until restored', async () => {
+    const record = await createDeletedRecord();
+    const before = await countStored();
+
+    const rejected = await app.request(UpdateDocumentRecordDocument, { id: record.id, input: { name: 'While deleted' } }, ws.memberKey);
+
+    const error = expectFieldError(rejected, 'id', 'CONFLICT');
+    expect(error.message).toBe(`Document record ${record.id} is deleted: record a DocumentRecordRestored event first, then update it.`);
+    expect(await countStored()).toEqual(before);
+
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordRestored', authorId: ws.authorId });
+    const updated = dataOf(await app.request(UpdateDocumentRecordDocument, { id: record.id, input: { name: 'After restore' } }, ws.memberKey));
+    expect(updated.updateDocumentRecord).toMatchObject({ deleted: false, name: 'After restore' });
+  });
+
+  it('names deletion before the lock', async () => {
+    const record = await createRecord();
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId });
+    await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordDeleted', authorId: ws.authorId });
+
+    const rejected = await app.request(UpdateDocumentRecordDocument, { id: record.id, input: { name: 'While deleted' } }, ws.memberKey);
+
+    expect(expectFieldError(rejected, 'id', 'CONFLICT').message).toContain('is deleted');
+  });
+
+  const rejectedEvents: Array<[string, (recordId: string) => RecordDocumentEventInput]> = [
+    ['SignCompleted', (id) => ({ documentRecordId: id, type: 'SignCompleted', authorId: ws.authorId })],
+    ['DateExpiration', (id) => ({ documentRecordId: id, type: 'DateExpiration' })],
+    ['DocumentRecordLocked', (id) => ({ documentRecordId: id, type: 'DocumentRecordLocked', authorId: ws.authorId })],
+    ['DocumentOwnerChanged', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: Number(ws.ownerId) } })],
+  ];
+
+  it.each(rejectedEvents)('rejects %s and stores nothing', async (type, inputFor) => {
+    const record = await createDeletedRecord();
+    const before = await countStored();
+
+    const result = await app.request(RecordDocumentEventDocument, { input: inputFor(record.id) }, ws.memberKey);
+
+    const error = expectFieldError(result, 'documentRecordId', 'CONFLICT');
+    expect(error.message).toBe(
+      `Document record ${record.id} is deleted, so it accepts only DocumentRecordDeleted and DocumentRecordRestored events: ` +
+        `record a DocumentRecordRestored event first, then ${type}.`,
+    );
+    expect(await countStored()).toEqual(before);
+    expect(await readRecord(record.id)).toMatchObject({ deleted: true, locked: false, ownerId: ws.authorId });
+  });
+
+  it('checks deletion before the author', async () => {
+    const record = await createDeletedRecord();
+
+    const result = await app.request(RecordDocumentEventDocument, { input: { documentRecordId: record.id, type: 'SignCompleted', authorId: '999999' } }, ws.memberKey);
+
+    expectFieldError(result, 'documentRecordId', 'CONFLICT');
+  });
+
+  it('accepts deletion and restoration events', async () => {
+    const record = await createDeletedRecord();
+
+    const again = await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordDeleted', authorId: ws.authorId });
+    const restored = await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordRestored', authorId: ws.authorId });
+
+    expect(again.pushMessageIds).toHaveLength(1);
+    expect(restored.pushMessageIds).toHaveLength(1);
+    expect((await readRecord(record.id)).deleted).toBe(false);
+    expect((await recordEvent({ documentRecordId: record.id, type: 'SignCompleted' })).event.type).toBe('SignCompleted');
+  });
+
+  it('rejects new documents and files', async () => {
+    const record = await createDeletedRecord();
+    const before = await countStored();
+    const expected = `Document record ${record.id} is deleted: record a DocumentRecordRestored event first, then change its documents and files.`;
+
+    const upload = { documentRecordId: record.id, fileName: 'scan.txt', mimeType: 'text/plain', contentBase64: 'aGk=' };
+    const uploadError = expectFieldError(await app.request(UploadFileDocument, { input: upload }, ws.memberKey), 'documentRecordId', 'CONFLICT');
+    const content = { title: 'Lease', blocks: [{ kind: 'paragraph' as const, text: 'Rent is due monthly.' }] };
+    const document = { documentRecordId: record.id, templateId: ws.templateId, content };
+    const documentError = expectFieldError(await app.request(CreateDocumentDocument, { input: document }, ws.memberKey), 'documentRecordId', 'CONFLICT');
+
+    expect(uploadError.message).toBe(expected);
+    expect(documentError.message).toBe(expected);
+    expect(await countStored()).toEqual(before);
   });
 });
 

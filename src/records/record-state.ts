@@ -1,0 +1,43 @@
+import { ConflictError } from '../common/errors';
+import type { DocumentRecord } from './document-record.entity';
+import { DocumentRecordEventType } from './event-type';
+
+// The rules that a record's locked and deleted flags set for changes and events, shared by
+// updateDocumentRecord, the document and file mutations and the event mutations.
+
+/** The event types that a deleted record accepts: those that a platform records when it deletes or restores a record. */
+export const EVENT_TYPES_OF_DELETED_RECORDS: ReadonlySet<DocumentRecordEventType> = new Set([
+  DocumentRecordEventType.DocumentRecordDeleted,
+  DocumentRecordEventType.DocumentRecordRestored,
+]);
+
+/** Creates the CONFLICT error of a change to a locked record; `nextStep` ends the fix, such as "update it". */
+export function lockedRecordError(recordId: number, field: string, nextStep: string): ConflictError {
+  return new ConflictError(`Document record ${recordId} is locked: record a DocumentRecordUnlocked event first, then ${nextStep}.`, field);
+}
+
+/** Creates the CONFLICT error of a change to a deleted record; `nextStep` ends the fix, such as "update it". */
+export function deletedRecordError(recordId: number, field: string, nextStep: string): ConflictError {
+  return new ConflictError(`Document record ${recordId} is deleted: record a DocumentRecordRestored event first, then ${nextStep}.`, field);
+}
+
+/** Creates the CONFLICT error of an event of type `type` that a deleted record does not accept. */
+export function eventOnDeletedRecordError(recordId: number, type: DocumentRecordEventType): ConflictError {
+  const accepted = [...EVENT_TYPES_OF_DELETED_RECORDS].join(' and ');
+  return new ConflictError(
+    `Document record ${recordId} is deleted, so it accepts only ${accepted} events: record a DocumentRecordRestored event first, then ${type}.`,
+    'documentRecordId',
+  );
+}
+
+/**
+ * Rejects an event that the record's flags forbid: on a deleted record every type outside
+ * EVENT_TYPES_OF_DELETED_RECORDS, and on a locked record a DocumentOwnerChanged that sets a new
+ * owner, because updateDocumentRecord cannot change the owner of a locked record either.
+ */
+export function checkEventAllowed(record: DocumentRecord, type: DocumentRecordEventType, setsOwner: boolean): void {
+  if (record.deleted && !EVENT_TYPES_OF_DELETED_RECORDS.has(type)) throw eventOnDeletedRecordError(record.id, type);
+  if (record.locked && setsOwner) {
+    throw lockedRecordError(record.id, 'documentRecordId', 'record DocumentOwnerChanged');
+  }
+}
