@@ -88,10 +88,10 @@ async function startOnDatabase(
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   logger.info({ database: describeDatabase(databaseUrl, embedded !== null), role: config.role }, 'starting docpush');
 
-  if (!embedded) await checkDatabase(databaseUrl, { createMissing: config.createMissingDatabase, logger });
+  if (!embedded) await checkDatabase(databaseUrl, { createMissing: config.createMissingDatabase, logger, connectTimeoutMs: config.databaseConnectTimeoutMs });
   // Every notification channel of this process (jobs, due messages, live log, connection status,
   // key revocations) shares this one LISTEN connection.
-  const channelListener = new PgChannelListener({ connectionString: databaseUrl, logger });
+  const channelListener = new PgChannelListener({ connectionString: databaseUrl, logger, connectTimeoutMs: config.databaseConnectTimeoutMs });
   const { orm, secretBox, queue } = await setUpSchema(config, { databaseUrl, logger, channelListener, serverKey: parts.serverKey });
   const deliveryQueue = new PushMessageQueue(orm, queue, logger);
   const deliveryLogFeed = new DeliveryLogFeed(channelListener, orm, logger);
@@ -169,9 +169,10 @@ async function setUpSchema(
   parts: { databaseUrl: string; logger: Logger; channelListener: PgChannelListener; serverKey: Buffer | null },
 ): Promise<{ orm: MikroORM; secretBox: SecretBox; queue: AgendaQueue }> {
   const { databaseUrl, logger } = parts;
-  const lock = await acquireSchemaSetupLock(databaseUrl, logger);
+  const lock = await acquireSchemaSetupLock(databaseUrl, logger, config.databaseConnectTimeoutMs);
   try {
-    const orm = await openDatabase(databaseUrl, logger, config.databasePoolSize);
+    const pool = { size: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs, acquireTimeoutMs: config.databaseAcquireTimeoutMs };
+    const orm = await openDatabase(databaseUrl, logger, pool);
     try {
       const secretBox = new SecretBox(parts.serverKey ?? (await createServerKeyForDatabase(orm.em.fork(), config.dataDir, logger)));
       const queue = await AgendaQueue.create(config, databaseUrl, parts.channelListener, logger);
@@ -231,6 +232,7 @@ async function startWorker(
     onWriteStart: () => dispatcher?.wakeSoon(),
     onWriteEnd: (messageIds) => dispatcher?.attemptsWritten(messageIds),
     staleAfterMs: config.jobs.lockLifetimeMs,
+    acquireTimeoutMs: config.databaseAcquireTimeoutMs,
   });
   worker.attemptBatcher = attemptBatcher;
   const claimRenewer = new ClaimRenewer({ orm: services.orm, logger, staleAfterMs: config.jobs.lockLifetimeMs });

@@ -4,8 +4,8 @@ import type { Logger } from './logger';
 const RECONNECT_DELAY_MS = { first: 100, max: 5000 };
 
 /**
- * Maximum wait for a new connection. Without it, a database host that accepts TCP connections but
- * never responds would hold a reconnect attempt forever.
+ * Maximum wait for a new connection unless the options set one. Without it, a database host that
+ * accepts TCP connections but never responds would hold a reconnect attempt forever.
  */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -83,6 +83,8 @@ export class PgChannelListener {
     private readonly options: {
       connectionString: string;
       logger: Logger;
+      /** Maximum wait for a new connection (DOCPUSH_DB_CONNECT_TIMEOUT in the app, CONNECT_TIMEOUT_MS by default). */
+      connectTimeoutMs?: number;
       /** How often the open connection is checked and how long a check may take (HEALTH_CHECK by default). */
       healthCheck?: { intervalMs: number; timeoutMs: number };
     },
@@ -251,7 +253,7 @@ export class PgChannelListener {
     const client = new pg.Client({
       connectionString: this.options.connectionString,
       application_name: LISTENER_APPLICATION_NAME,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
       keepAlive: true,
     });
     client.on('notification', (notification) => {

@@ -17,6 +17,13 @@ export interface Config {
   createMissingDatabase: boolean;
   /** Largest number of connections in the ORM's pool (DOCPUSH_DB_POOL_SIZE). */
   databasePoolSize: number;
+  /** Maximum wait for a new PostgreSQL connection to open, in every pool and client (DOCPUSH_DB_CONNECT_TIMEOUT). */
+  databaseConnectTimeoutMs: number;
+  /**
+   * Maximum wait of a query for a connection of the ORM's pool, the opening of a new one included
+   * (DOCPUSH_DB_ACQUIRE_TIMEOUT). It is at least databaseConnectTimeoutMs.
+   */
+  databaseAcquireTimeoutMs: number;
   /** Absolute path: DOCPUSH_DATA_DIR (default `.data`) resolved against the working directory at start-up. */
   dataDir: string;
   host: string;
@@ -165,10 +172,13 @@ function noteUnitlessDurations(env: Env, name: string): void {
 function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurations'> {
   const attemptTimeoutMs = positiveDuration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
   const processEveryMs = timerDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
+  const databaseConnectTimeoutMs = timerDuration(env, 'DOCPUSH_DB_CONNECT_TIMEOUT', '5s');
   const settings: Omit<Config, 'unknownSettings' | 'unitlessDurations'> = {
     databaseUrl: databaseUrl(env),
     createMissingDatabase: boolean(env, 'DOCPUSH_CREATE_DATABASE', false),
     databasePoolSize: integer(env, 'DOCPUSH_DB_POOL_SIZE', 20, 1, 1000),
+    databaseConnectTimeoutMs,
+    databaseAcquireTimeoutMs: databaseAcquireTimeout(env, databaseConnectTimeoutMs),
     dataDir: path.resolve(env.DOCPUSH_DATA_DIR || '.data'),
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 4000, 0, 65535),
@@ -363,6 +373,23 @@ function lockLifetime(env: Env, attemptTimeoutMs: number): number {
       'DOCPUSH_JOB_LOCK_LIFETIME',
       `DOCPUSH_JOB_LOCK_LIFETIME=${JSON.stringify(env.DOCPUSH_JOB_LOCK_LIFETIME)} (${value} ms) must be longer than DOCPUSH_ATTEMPT_TIMEOUT (${attemptTimeoutMs} ms); ` +
         'leave it unset to get four times the attempt time-out.',
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads DOCPUSH_DB_ACQUIRE_TIMEOUT, which must be at least the connect time-out, because a query
+ * that finds the pool empty waits for a new connection to open. The default of at least 5 s leaves
+ * room for the pool's queue under heavy load, which can last seconds.
+ */
+function databaseAcquireTimeout(env: Env, connectTimeoutMs: number): number {
+  const value = timerDuration(env, 'DOCPUSH_DB_ACQUIRE_TIMEOUT', `${Math.max(connectTimeoutMs, 5000)}ms`);
+  if (value < connectTimeoutMs) {
+    throw new ValidationError(
+      'DOCPUSH_DB_ACQUIRE_TIMEOUT',
+      `DOCPUSH_DB_ACQUIRE_TIMEOUT=${JSON.stringify(env.DOCPUSH_DB_ACQUIRE_TIMEOUT)} (${value} ms) must be at least DOCPUSH_DB_CONNECT_TIMEOUT (${connectTimeoutMs} ms), ` +
+        'because a query that waits for a new connection waits for its connect too; raise it, or leave it unset to get the connect time-out, at least 5s.',
     );
   }
   return value;

@@ -12,10 +12,19 @@ const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 /**
- * Messages of node-postgres 8 and pg-pool 3 for a lost connection or a connect time-out, which
- * carry no code. knex 3 prefixes the message of a failed query with the query's SQL and " - ".
+ * Messages of node-postgres 8 and pg-pool 3 for a lost connection, which carry no code. knex 3
+ * prefixes the message of a failed query with the query's SQL and " - ".
  */
-const LOST_CONNECTION_MESSAGE = /(^| - )(Connection terminated|timeout exceeded when trying to connect)/;
+const LOST_CONNECTION_MESSAGE = /(^| - )Connection terminated/;
+
+/**
+ * Messages, without a code, of a connection that did not open or was not free in time:
+ * node-postgres 8's "timeout expired" when connectionTimeoutMillis runs out, pg-pool 3's two, and
+ * knex 3's KnexTimeoutError when the pool's create or acquire time-out runs out. MikroORM wraps
+ * the last in a DriverException that keeps the message. The SQL prefix of knex may precede them.
+ */
+const CONNECTION_TIMEOUT_MESSAGE =
+  /(^| - )(timeout expired$|timeout exceeded when trying to connect|Connection terminated due to connection timeout|Knex: Timeout acquiring a connection)/;
 
 interface DatabaseErrorFields {
   code?: unknown;
@@ -27,10 +36,9 @@ interface DatabaseErrorFields {
  * Tells whether `error` means that the database cannot serve this process now (unreachable,
  * rejecting sessions, or ending this one), as opposed to a statement that failed on its own.
  * PostgreSQL reports every error that ends the session with severity FATAL or PANIC, such as
- * "database is not currently accepting connections" (SQLSTATE 55000).
- *
- * NOTE: a database that stops responding without closing its sockets is not recognised. knex then
- * waits up to 60 s for a connection and raises KnexTimeoutError, which this leaves out.
+ * "database is not currently accepting connections" (SQLSTATE 55000). A database that stops
+ * responding without closing its sockets shows as a connect or acquire time-out of the pool
+ * (DOCPUSH_DB_CONNECT_TIMEOUT and DOCPUSH_DB_ACQUIRE_TIMEOUT).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof ConnectionException) return true;
@@ -39,5 +47,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const { code, severity, message } = error as DatabaseErrorFields;
   if (severity === 'FATAL' || severity === 'PANIC') return true;
   if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || NETWORK_ERROR_CODES.has(code))) return true;
-  return typeof message === 'string' && LOST_CONNECTION_MESSAGE.test(message);
+  return isConnectionTimeout(error) || (typeof message === 'string' && LOST_CONNECTION_MESSAGE.test(message));
+}
+
+/**
+ * Tells whether `error` means that no database connection opened, or none of the pool's became
+ * free, within its time-out (DOCPUSH_DB_CONNECT_TIMEOUT, DOCPUSH_DB_ACQUIRE_TIMEOUT). A pool that
+ * stays full for that long raises it too, which is as unavailable to the caller.
+ */
+export function isConnectionTimeout(error: unknown): boolean {
+  const { message } = (error ?? {}) as DatabaseErrorFields;
+  return typeof message === 'string' && CONNECTION_TIMEOUT_MESSAGE.test(message);
 }

@@ -14,10 +14,21 @@ export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 /** True when this code runs from TypeScript sources (ts-node, Jest) instead of `dist/`. */
 const RUNNING_FROM_SOURCES = __filename.endsWith('.ts');
 
-/** Connections of the ORM's pool when DOCPUSH_DB_POOL_SIZE is not set. */
-export const DEFAULT_POOL_SIZE = 20;
+/** Size and time-outs of the ORM's connection pool. */
+export interface DatabasePoolSettings {
+  /** Largest number of connections (DOCPUSH_DB_POOL_SIZE). */
+  size: number;
+  /** Maximum wait for a new connection to open (DOCPUSH_DB_CONNECT_TIMEOUT). */
+  connectTimeoutMs: number;
+  /** Maximum wait of a query for a connection, the opening of a new one included (DOCPUSH_DB_ACQUIRE_TIMEOUT). */
+  acquireTimeoutMs: number;
+}
 
-export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFAULT_POOL_SIZE, migrationsDir = MIGRATIONS_DIR): Options {
+/** The defaults of the settings that DatabasePoolSettings names. */
+export const DEFAULT_POOL: DatabasePoolSettings = { size: 20, connectTimeoutMs: 5000, acquireTimeoutMs: 5000 };
+
+export function ormOptions(databaseUrl: string, logger?: Logger, pool: Partial<DatabasePoolSettings> = {}, migrationsDir = MIGRATIONS_DIR): Options {
+  const { size, connectTimeoutMs, acquireTimeoutMs } = { ...DEFAULT_POOL, ...pool };
   return {
     driver: PostgreSqlDriver,
     clientUrl: databaseUrl,
@@ -36,12 +47,23 @@ export function ormOptions(databaseUrl: string, logger?: Logger, poolSize = DEFA
     },
     // Agenda creates and owns its tables; without this, `migration:create` would drop them.
     schemaGenerator: { skipTables: ['agenda_jobs', 'agenda_logs'] },
-    pool: { min: 0, max: poolSize },
+    // knex 3 and its pool, tarn 3, wait 30 s to create and 60 s to acquire a connection by default,
+    // so a database that stopped responding would hold every request and attempt write that long.
+    // NOTE: these bound new connections and the wait for a free one. A query sent on an open
+    // connection whose database then stops responding waits until the connection ends: after 15
+    // minutes or more when the host is gone (Linux's default tcp_retries2), never when only the
+    // server process hangs. A caller that must fail sooner bounds its own wait.
+    pool: { min: 0, max: size, createTimeoutMillis: connectTimeoutMs, acquireTimeoutMillis: acquireTimeoutMs },
     // MikroORM 6 creates a missing database by default. checkDatabase decides that instead, so a
     // mistyped DATABASE_URL fails the start unless DOCPUSH_CREATE_DATABASE allows it.
     ensureDatabase: false,
-    // knex prints its warnings (such as a pooled connection the server closed) with console.log.
-    ...(logger ? { driverOptions: { log: knexLog(logger) } } : {}),
+    driverOptions: {
+      // node-postgres's own connect time-out closes the socket of a connection that the pool has
+      // given up on, which would otherwise stay open for as long as the stalled host keeps it.
+      connection: { connectionTimeoutMillis: connectTimeoutMs },
+      // knex prints its warnings (such as a pooled connection the server closed) with console.log.
+      ...(logger ? { log: knexLog(logger) } : {}),
+    },
     debug: false,
     // Plain text, because the messages go into JSON log lines, where ANSI colour codes are noise.
     colors: false,
@@ -65,8 +87,8 @@ function knexLog(logger: Logger) {
  * Connects MikroORM and applies every pending migration. When a migration fails, the ORM's
  * connections are closed before the error is raised, so a failed start leaves none open.
  */
-export async function openDatabase(databaseUrl: string, logger?: Logger, poolSize?: number, migrationsDir = MIGRATIONS_DIR): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(databaseUrl, logger, poolSize, migrationsDir));
+export async function openDatabase(databaseUrl: string, logger?: Logger, pool: Partial<DatabasePoolSettings> = {}, migrationsDir = MIGRATIONS_DIR): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(databaseUrl, logger, pool, migrationsDir));
   try {
     await applyMigrations(orm, migrationsDir, logger);
   } catch (error) {

@@ -4,9 +4,6 @@ import type { Logger } from '../common/logger';
 /** Key of the advisory lock held while a process sets up the schema ("dpss"). */
 const SCHEMA_SETUP_LOCK_KEY = 0x64707373;
 
-/** Maximum wait for the lock's connection; the lock itself is awaited for as long as another process sets up. */
-const CONNECT_TIMEOUT_MS = 10_000;
-
 /** A held schema set-up lock. `release` ends it and resolves even when the connection has failed. */
 export interface SchemaSetupLock {
   release(): Promise<void>;
@@ -19,8 +16,9 @@ export interface SchemaSetupLock {
  * with a duplicate type or "tuple concurrently updated". The lock ends with its connection, so a
  * process that dies while holding it does not block the others.
  */
-export async function acquireSchemaSetupLock(databaseUrl: string, logger: Logger): Promise<SchemaSetupLock> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'docpush-schema-setup', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+export async function acquireSchemaSetupLock(databaseUrl: string, logger: Logger, connectTimeoutMs: number): Promise<SchemaSetupLock> {
+  // connectTimeoutMs bounds the connect only; the lock is awaited for as long as another process sets up.
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'docpush-schema-setup', connectionTimeoutMillis: connectTimeoutMs });
   // A connection lost while the lock is held ends the lock too; release() then has nothing to do.
   client.on('error', () => undefined);
   await client.connect();

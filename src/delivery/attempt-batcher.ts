@@ -29,6 +29,12 @@ export interface AttemptBatcherOptions {
    * failed write is not repeated.
    */
   staleAfterMs?: number;
+  /**
+   * DOCPUSH_DB_ACQUIRE_TIMEOUT: the longest a write waits for a pool connection. A write is
+   * repeated only when that wait would end before the give-up time, so that a repeat which gets
+   * its connection late still commits before the claims go stale. 0 when not given.
+   */
+  acquireTimeoutMs?: number;
 }
 
 interface PendingAttempt {
@@ -67,6 +73,7 @@ export class AttemptBatcher {
   private readonly onWriteStart: () => void;
   private readonly onWriteEnd: (messageIds: readonly string[]) => void;
   private readonly staleAfterMs: number | null;
+  private readonly acquireTimeoutMs: number;
   /** Message ids of the attempts that the running write has yet to record. */
   private writing: string[] = [];
   /** Whether drain has been called, so that writes start without waiting for open requests. */
@@ -84,6 +91,7 @@ export class AttemptBatcher {
     this.onWriteStart = options.onWriteStart ?? (() => undefined);
     this.onWriteEnd = options.onWriteEnd ?? (() => undefined);
     this.staleAfterMs = options.staleAfterMs ?? null;
+    this.acquireTimeoutMs = options.acquireTimeoutMs ?? 0;
   }
 
   /**
@@ -191,7 +199,7 @@ export class AttemptBatcher {
         const written = tries > 1 ? await findWrittenAttempts(this.orm.em.fork(), inputs) : null;
         return written ?? (await write());
       } catch (error) {
-        if (!isDatabaseUnavailable(error) || this.draining || Date.now() + waitMs > giveUpAt) throw error;
+        if (!isDatabaseUnavailable(error) || this.draining || Date.now() + waitMs + this.acquireTimeoutMs > giveUpAt) throw error;
         if (tries === 1) {
           const messageIds = inputs.map((input) => input.message.id);
           this.logger.warn({ err: error, messageIds }, 'the database is unavailable; writing these attempts again until it is back or their claims near the stale limit');
@@ -203,17 +211,27 @@ export class AttemptBatcher {
   }
 
   /**
-   * Resolves the attempts of a batch whose write failed because the database was unavailable,
-   * and returns true, when that write committed all the same. A write whose connection broke
-   * during its commit may have committed, and writing its attempts again one by one would log
-   * each of them twice. Returns false when they have no push log rows, or the rows cannot be read.
+   * Settles the attempts of a batch whose write failed because the database was unavailable, and
+   * returns true, when that write committed all the same or the database is still unavailable. A
+   * write whose connection broke during its commit may have committed, and writing its attempts
+   * again one by one would log each of them twice. While the database stays unavailable, the
+   * attempts are rejected together. Written one by one, each would wait for a connection on its
+   * own, which could hold a drain for the acquire time-out once per attempt, and commit after the
+   * claims went stale. Returns false when they have no push log rows, or the rows cannot be read
+   * for another reason.
    */
-  private async resolveCommittedBatch(batch: PendingAttempt[]): Promise<boolean> {
+  private async settleUnavailableBatch(batch: PendingAttempt[], writeError: unknown): Promise<boolean> {
+    const messageIds = batch.map((pending) => pending.input.message.id);
     let written: AttemptRecord[] | null = null;
     try {
       written = await findWrittenAttempts(this.orm.em.fork(), batch.map((pending) => pending.input));
     } catch (readError) {
-      this.logger.warn({ err: readError, messageIds: batch.map((pending) => pending.input.message.id) }, 'failed to check whether a failed attempt write committed; writing the attempts one by one');
+      if (isDatabaseUnavailable(readError)) {
+        this.logger.warn({ err: readError, messageIds }, 'the database is still unavailable, so these attempts are not written, and their messages are claimed again once stale');
+        for (const pending of batch) pending.reject(writeError);
+        return true;
+      }
+      this.logger.warn({ err: readError, messageIds }, 'failed to check whether a failed attempt write committed; writing the attempts one by one');
     }
     if (written === null) return false;
     const records = written;
@@ -227,7 +245,7 @@ export class AttemptBatcher {
       const records = await this.writeWhileClaimsHold(inputs);
       batch.forEach((pending, index) => pending.resolve(records[index]));
     } catch (error) {
-      if (isDatabaseUnavailable(error) && (await this.resolveCommittedBatch(batch))) return;
+      if (isDatabaseUnavailable(error) && (await this.settleUnavailableBatch(batch, error))) return;
       if (batch.length === 1) {
         batch[0].reject(error);
         return;

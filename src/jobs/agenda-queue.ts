@@ -27,12 +27,6 @@ const READY_TIMEOUT_MS = 30_000;
 const DRAIN_POLL_INTERVAL_MS = 50;
 
 /**
- * Maximum wait of the job store's pool for a new PostgreSQL connection, so a database host that
- * stopped responding fails queries (and a shutdown's unlock) instead of holding them forever.
- */
-const POOL_CONNECT_TIMEOUT_MS = 10_000;
-
-/**
  * Connections of the job store's pool. Agenda runs only operator resends and the maintenance
  * jobs, whose queries are short, so a few connections serve any job concurrency.
  */
@@ -60,8 +54,11 @@ export interface RecurringJob {
 async function createBackend(config: Config, databaseUrl: string): Promise<AgendaBackend> {
   if (config.jobs.backend === 'postgres') {
     // The backend's own LISTEN channel is replaced by JobNotificationChannel (see there why).
+    // pg-pool's connectionTimeoutMillis bounds both a new connection and the wait for a free one,
+    // so a database host that stopped responding fails queries (and a shutdown's unlock) instead
+    // of holding them forever.
     return new PostgresBackend({
-      poolConfig: { connectionString: databaseUrl, connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS, max: POOL_SIZE },
+      poolConfig: { connectionString: databaseUrl, connectionTimeoutMillis: config.databaseConnectTimeoutMs, max: POOL_SIZE },
       tableName: JOB_TABLE,
       ensureSchema: true,
       disableNotifications: true,

@@ -4,6 +4,7 @@ import { withTimeout } from './timeout';
 import type { SecretBox } from '../security/secret-box';
 import { SERVER_KEY_MISMATCH_REASON, serverKeyMatchesDatabase } from '../security/server-key';
 import { withStatementTimeout } from '../database/statement-timeout';
+import { isConnectionTimeout } from '../database/database-unavailable';
 
 export type ReadinessCheckName = 'database' | 'migrations' | 'secrets' | 'jobs';
 
@@ -68,6 +69,12 @@ export class ReadinessProbe {
     return { status: 'ok' };
   }
 
+  /**
+   * NOTE: unlike checkServerKey, this cannot have PostgreSQL cancel its queries at the check's
+   * time-out, because MikroORM's migrator runs them outside any transaction of ours that could set
+   * statement_timeout. `run` bounds the probe's response, but a query that waits for a lock keeps its pool
+   * connection until the lock ends.
+   */
   private async checkMigrations(): Promise<CheckResult> {
     const pending = await this.sources.orm.getMigrator().getPendingMigrations();
     if (pending.length === 0) return { status: 'ok' };
@@ -121,6 +128,7 @@ export class ReadinessProbe {
 function describeCheckError(error: unknown): string {
   if (!(error instanceof Error)) return 'failed';
   if (error.message.startsWith('Timed out')) return `no answer within ${CHECK_TIMEOUT_MS} ms`;
+  if (isConnectionTimeout(error)) return 'no database connection within DOCPUSH_DB_CONNECT_TIMEOUT or DOCPUSH_DB_ACQUIRE_TIMEOUT';
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') return `failed with error code ${code}`;
   // A driver error without an SQLSTATE comes from the connection, not from `select 1`, such as

@@ -1,10 +1,13 @@
 import net from 'node:net';
 import pg from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
+import pino, { type Logger } from 'pino';
 import { ormOptions } from '../../src/database/orm';
+import { isConnectionTimeout } from '../../src/database/database-unavailable';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { seedWorkspace, seedRecord, recordEvent } from '../support/fixtures';
-import { waitFor } from '../support/wait';
+import { rejectionOf, waitFor } from '../support/wait';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { AttemptBatcher, type AttemptBatcherOptions } from '../../src/delivery/attempt-batcher';
@@ -257,7 +260,7 @@ async function openOrmThroughProxy(): Promise<{ proxy: ReplyCuttingProxy; orm: M
   const proxied = new URL(app.databaseUrl);
   proxied.hostname = '127.0.0.1';
   proxied.port = String(proxy.port);
-  const orm = await MikroORM.init(ormOptions(proxied.toString(), app.app.services.logger, 2));
+  const orm = await MikroORM.init(ormOptions(proxied.toString(), app.app.services.logger, { size: 2 }));
   return { proxy, orm };
 }
 
@@ -741,4 +744,100 @@ describe('AttemptBatcher', () => {
     expect(state?.last_error).toContain('deleted');
     expect(await readLogs([message.id])).toEqual([expect.objectContaining({ attempt: 1, response_code: 500, outcome: 'FAILED' })]);
   });
+});
+
+/** Pool time-outs of the ORM behind a stalling proxy, far below knex's 30 s and 60 s. */
+const STALL_POOL = { size: 2, connectTimeoutMs: 300, acquireTimeoutMs: 300 };
+
+interface StalledOrm {
+  proxy: TcpProxy;
+  orm: MikroORM;
+  logger: Logger;
+  /** Lines that `logger` has written, warnings and errors only. */
+  logLines: string[];
+}
+
+/**
+ * Opens a second ORM whose connections pass through a TcpProxy, and stalls the proxy: every
+ * connection is held open without a byte passed, as by a database host that stopped responding.
+ */
+async function openOrmThroughStall(): Promise<StalledOrm> {
+  const direct = new URL(app.databaseUrl);
+  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const proxied = new URL(app.databaseUrl);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  const logLines: string[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
+  const orm = await MikroORM.init(ormOptions(proxied.toString(), logger, STALL_POOL));
+  await proxy.cut();
+  await proxy.stall();
+  return { proxy, orm, logger, logLines };
+}
+
+async function closeStalledOrm({ proxy, orm }: StalledOrm): Promise<void> {
+  await proxy.restore();
+  await orm.close(true);
+  await proxy.close();
+}
+
+describe('AttemptBatcher while the database stalls', () => {
+  let stalled: StalledOrm;
+
+  beforeEach(async () => {
+    stalled = await openOrmThroughStall();
+  });
+
+  afterEach(async () => {
+    await closeStalledOrm(stalled);
+  });
+
+  it('repeats the write after the stall', async () => {
+    const connectionId = await newConnection('Write during a stall');
+    const [message] = await insertClaimedMessages(connectionId, [1]);
+    const batcher = new AttemptBatcher(stalled.orm, stalled.logger, { staleAfterMs: HOUR_MS, acquireTimeoutMs: STALL_POOL.acquireTimeoutMs });
+
+    const recorded = batcher.record(attemptOf(message, 200, new Date()));
+    await waitFor(() => stalled.logLines.some((line) => line.includes('writing these attempts again')), { description: 'the write to fail during the stall' });
+    await stalled.proxy.restore();
+    const record = await recorded;
+
+    expect(stalled.proxy.stalledConnections).toBeGreaterThan(0);
+    expect(await readLogs([message.id])).toEqual([expect.objectContaining({ id: record.logId, attempt: 1, response_code: 200, outcome: 'SUCCEEDED' })]);
+    expect((await readMessages([message.id])).get(message.id)?.state).toBe('SUCCEEDED');
+  });
+
+  it('rejects a drained batch together', async () => {
+    const connectionId = await newConnection('Drained during a stall');
+    const messages = await insertClaimedMessages(connectionId, [1, 1, 1]);
+    const messageIds = messages.map((message) => message.id);
+    const batcher = new AttemptBatcher(stalled.orm, stalled.logger, { staleAfterMs: HOUR_MS, acquireTimeoutMs: STALL_POOL.acquireTimeoutMs });
+    const now = new Date();
+
+    const outcomes = Promise.allSettled(messages.map((message) => batcher.record(attemptOf(message, 200, now))));
+    // A draining batcher does not repeat the write, and one by one each attempt would wait for a connection of its own.
+    await batcher.drain();
+    const settled = await outcomes;
+
+    expect(settled.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(settled.every((outcome) => outcome.status === 'rejected' && isConnectionTimeout(outcome.reason))).toBe(true);
+    expect(stalled.logLines.some((line) => line.includes('the database is still unavailable'))).toBe(true);
+    expect(stalled.logLines.some((line) => line.includes('writing them one by one'))).toBe(false);
+    expect(await readLogs(messageIds)).toEqual([]);
+    expect([...(await readMessages(messageIds)).values()].map((row) => row.state)).toEqual(['DELIVERING', 'DELIVERING', 'DELIVERING']);
+  });
+
+  it('gives up when a connection wait would outlast the claim', async () => {
+    const connectionId = await newConnection('Claim too short for a connection wait');
+    const [message] = await insertClaimedMessages(connectionId, [1]);
+    // The batcher gives up 2 s before the 20 s claim goes stale, so a repeat that may wait 30 s
+    // for its connection could commit after another worker took the message over.
+    const batcher = new AttemptBatcher(stalled.orm, stalled.logger, { staleAfterMs: 20_000, acquireTimeoutMs: 30_000 });
+
+    const error = await rejectionOf(batcher.record(attemptOf(message, 200, new Date())));
+
+    expect(isConnectionTimeout(error)).toBe(true);
+    expect(stalled.logLines.some((line) => line.includes('writing these attempts again'))).toBe(false);
+    expect(await readLogs([message.id])).toEqual([]);
+  }, 15_000);
 });

@@ -44,6 +44,44 @@ describe('loadConfig DOCPUSH_ATTEMPT_WRITE_WAIT', () => {
   });
 });
 
+describe('loadConfig database time-outs', () => {
+  it('defaults both to 5 s', () => {
+    const config = loadConfig({});
+
+    expect(config.databaseConnectTimeoutMs).toBe(5_000);
+    expect(config.databaseAcquireTimeoutMs).toBe(5_000);
+  });
+
+  it('raises the default acquire time-out to the connect time-out', () => {
+    const config = loadConfig({ DOCPUSH_DB_CONNECT_TIMEOUT: '8s' });
+
+    expect(config.databaseConnectTimeoutMs).toBe(8_000);
+    expect(config.databaseAcquireTimeoutMs).toBe(8_000);
+  });
+
+  it('accepts an acquire time-out above the connect time-out', () => {
+    const config = loadConfig({ DOCPUSH_DB_CONNECT_TIMEOUT: '500ms', DOCPUSH_DB_ACQUIRE_TIMEOUT: '10s' });
+
+    expect(config.databaseConnectTimeoutMs).toBe(500);
+    expect(config.databaseAcquireTimeoutMs).toBe(10_000);
+  });
+
+  it.each(['DOCPUSH_DB_CONNECT_TIMEOUT', 'DOCPUSH_DB_ACQUIRE_TIMEOUT'])('rejects %s=0', (name) => {
+    const error = errorOf({ [name]: '0' });
+
+    expect(error.field).toBe(name);
+    expect(error.message).toContain(`${name}="0"`);
+  });
+
+  it('rejects an acquire time-out below the connect time-out', () => {
+    const error = errorOf({ DOCPUSH_DB_CONNECT_TIMEOUT: '10s', DOCPUSH_DB_ACQUIRE_TIMEOUT: '5s' });
+
+    expect(error.field).toBe('DOCPUSH_DB_ACQUIRE_TIMEOUT');
+    expect(error.message).toContain('DOCPUSH_DB_ACQUIRE_TIMEOUT="5s" (5000 ms)');
+    expect(error.message).toContain('at least DOCPUSH_DB_CONNECT_TIMEOUT (10000 ms)');
+  });
+});
+
 describe('loadConfig LOG_LEVEL', () => {
   it('names the setting and the pino levels', () => {
     const error = errorOf({ LOG_LEVEL: 'verbose' });

@@ -19,7 +19,7 @@ describe('openDatabase', () => {
   it('applies every migration of the repository', async () => {
     const files = readdirSync(MIGRATIONS_DIR).filter((file) => /^Migration\d+\.ts$/.test(file));
 
-    const orm = await openDatabase(database.url, undefined, 2);
+    const orm = await openDatabase(database.url, undefined, { size: 2 });
     const executed = await orm.getMigrator().getExecutedMigrations();
     await orm.close(true);
 
@@ -29,7 +29,7 @@ describe('openDatabase', () => {
   });
 
   it('leaves no difference between the migrated schema and the entities', async () => {
-    const orm = await openDatabase(database.url, undefined, 2);
+    const orm = await openDatabase(database.url, undefined, { size: 2 });
     const difference = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
     await orm.close(true);
 
@@ -40,7 +40,7 @@ describe('openDatabase', () => {
   it('rejects a folder without migrations', async () => {
     const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-no-migrations-'));
 
-    await expect(openDatabase(database.url, undefined, 2, emptyDir)).rejects.toThrow(`No database migrations were found in ${emptyDir}`);
+    await expect(openDatabase(database.url, undefined, { size: 2 }, emptyDir)).rejects.toThrow(`No database migrations were found in ${emptyDir}`);
   });
 
   it('closes connections after failed migration', async () => {
@@ -50,7 +50,7 @@ describe('openDatabase', () => {
       // The first migration creates this type, so it fails on a database that already has it.
       await admin.query(`create type "push_message_state" as enum ('TAKEN')`);
 
-      await expect(openDatabase(database.url, undefined, 2)).rejects.toThrow('type "push_message_state" already exists');
+      await expect(openDatabase(database.url, undefined, { size: 2 })).rejects.toThrow('type "push_message_state" already exists');
 
       const { rows } = await admin.query<{ count: string }>(
         'select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',

@@ -5,10 +5,13 @@ import type { JobId, JobNotification } from 'agenda';
 import type { RunningApp } from '../../src/app/app';
 import { PgChannelListener } from '../../src/common/pg-channel-listener';
 import { JobNotificationChannel, parseJobNotification, serializeJobNotification } from '../../src/jobs/job-notification.channel';
+import { DATABASE_UNAVAILABLE_MESSAGE, isConnectionTimeout, isDatabaseUnavailable } from '../../src/database/database-unavailable';
+import { bearer, postGraphQL, type RawResponse } from '../security/security-support';
+import type { ReadinessReport } from '../../src/observability/health';
 import { startAppOnDatabase } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
-import { waitFor } from '../support/wait';
+import { rejectionOf, waitFor } from '../support/wait';
 
 const silent = pino({ level: 'silent' });
 
@@ -80,6 +83,17 @@ describe('PgChannelListener through a failing network', () => {
 
     expect(payloads).toContain('after the cut');
   });
+
+  it('fails a start after its connect time-out', async () => {
+    await proxy.stall();
+    // The default connect time-out of 10 s would outlast this test's limit.
+    const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), logger: silent, connectTimeoutMs: 200 });
+
+    const error = await rejectionOf(listener.start());
+
+    expect(error.message).toBe('timeout expired');
+    expect(listener.connected).toBe(false);
+  }, 5_000);
 
   it('closes a connection that opens after its stop', async () => {
     const listener = new PgChannelListener({ connectionString: throughProxy(database.url, proxy), logger: silent });
@@ -227,5 +241,115 @@ describe('app stop while the database stalls', () => {
 
     await waitFor(() => proxy.openConnections === 0, { description: 'every connection of the stopped app to be closed', timeoutMs: 15_000 });
     expect(await sessionCount(database.url)).toBe(0);
+  });
+});
+
+describe('API while the database stalls', () => {
+  /** DOCPUSH_DB_CONNECT_TIMEOUT and DOCPUSH_DB_ACQUIRE_TIMEOUT of the app, far below knex's 30 s and 60 s. */
+  const POOL_TIMEOUT_MS = 500;
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let app: RunningApp;
+
+  async function postQuery(): Promise<{ elapsedMs: number; reply: RawResponse }> {
+    const startedAt = Date.now();
+    const reply = await postGraphQL(app.url!, '{ workspace { id } }', {}, bearer(app.firstAdminKey!));
+    return { elapsedMs: Date.now() - startedAt, reply };
+  }
+
+  async function readiness(): Promise<{ elapsedMs: number; status: number; body: ReadinessReport }> {
+    const startedAt = Date.now();
+    const response = await fetch(`${app.monitoringUrl}/readyz`);
+    const body = (await response.json()) as ReadinessReport;
+    return { elapsedMs: Date.now() - startedAt, status: response.status, body };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    proxy = await startProxyTo(database.url);
+    // Without the key cache, every request looks its API key up through the pool.
+    app = await startAppOnDatabase(throughProxy(database.url, proxy), {
+      DOCPUSH_ROLE: 'api',
+      DOCPUSH_API_KEY_CACHE_TTL: '0',
+      DOCPUSH_DB_CONNECT_TIMEOUT: `${POOL_TIMEOUT_MS}ms`,
+      DOCPUSH_DB_ACQUIRE_TIMEOUT: `${POOL_TIMEOUT_MS}ms`,
+    });
+  });
+
+  beforeEach(async () => {
+    expect((await postQuery()).reply.status).toBe(200);
+    // cut closes the pool's open connections, on which no pool time-out bounds a query (see
+    // ormOptions), and stall then keeps every new connection open without passing a byte.
+    await proxy.cut();
+    await proxy.stall();
+    // A pooled connection whose close the pool has not read yet fails its next query at once with
+    // "Connection terminated unexpectedly". Using those up makes the checks below meet the stall.
+    await waitFor(async () => isConnectionTimeout(await rejectionOf(app.services.orm.em.fork().execute('select 1'))), {
+      description: 'a query to time out waiting for a connection',
+    });
+  }, 10_000);
+
+  afterEach(async () => {
+    await proxy.restore();
+  });
+
+  afterAll(async () => {
+    await proxy?.restore();
+    await app?.stop();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it('returns 503 SERVICE_UNAVAILABLE within the time-out', async () => {
+    const { elapsedMs, reply } = await postQuery();
+
+    expect(reply.status).toBe(503);
+    expect(reply.body.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(reply.body.errors?.[0].message).toBe(DATABASE_UNAVAILABLE_MESSAGE);
+    expect(proxy.stalledConnections).toBeGreaterThan(0);
+    // Generous for a loaded machine, and far below the 30 s that knex waits by default.
+    expect(elapsedMs).toBeLessThan(POOL_TIMEOUT_MS + 2_000);
+  });
+
+  it('names the connection time-out in /readyz', async () => {
+    const { elapsedMs, status, body } = await readiness();
+
+    expect(status).toBe(503);
+    expect(body.failed).toContain('database');
+    expect(body.checks.database?.reason).toBe('no database connection within DOCPUSH_DB_CONNECT_TIMEOUT or DOCPUSH_DB_ACQUIRE_TIMEOUT');
+    // Without the pool's time-out, the probe's own limit would end the check after 2000 ms, with "no answer within 2000 ms".
+    expect(elapsedMs).toBeLessThan(2_000);
+  });
+
+  it('serves requests again once the stall ends', async () => {
+    await proxy.restore();
+
+    await waitFor(async () => (await postQuery()).reply.status === 200, { description: 'a request to succeed after the stall' });
+    expect((await readiness()).status).toBe(200);
+  });
+});
+
+describe('isDatabaseUnavailable with a stalled database', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    proxy = await startProxyTo(database.url);
+    await proxy.stall();
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it("recognises node-postgres's connect time-out", async () => {
+    const client = new pg.Client({ connectionString: throughProxy(database.url, proxy), connectionTimeoutMillis: 200 });
+
+    const error = await rejectionOf(client.connect());
+
+    expect(error.message).toBe('timeout expired');
+    expect(isDatabaseUnavailable(error)).toBe(true);
   });
 });
