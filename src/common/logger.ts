@@ -28,7 +28,8 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', fo
  * Serialises an error for the log. A MikroORM driver error's message starts with the SQL and
  * its parameters, which can hold user data, sealed secrets and key hashes, so only the
  * database's own message and codes are kept. Any other error keeps its message and stack with
- * each http(s) URL in them redacted, since a listener URL can carry credentials.
+ * each http(s) URL in them redacted, since a listener URL can carry credentials, and its own
+ * fields except a node-postgres client.
  */
 export function serializeError(error: unknown): unknown {
   if (error instanceof DriverException) {
@@ -38,6 +39,9 @@ export function serializeError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
 
   const serialized = stdSerializers.err(error);
+  // pg-pool 3 attaches the failed connection's client to the errors of idle connections. Its
+  // enumerable fields add kilobytes of socket state and the backend's cancel key to each line.
+  delete serialized.client;
   serialized.message = redactUrlsInText(serialized.message);
   if (serialized.stack) serialized.stack = redactUrlsInText(serialized.stack);
   return serialized;

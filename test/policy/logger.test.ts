@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import pg from 'pg';
 import { DriverException } from '@mikro-orm/core';
 import { serializeError } from '../../src/common/logger';
 
@@ -13,6 +14,18 @@ describe('error serializer', () => {
 
     expect(serialized.message).toBe('value too long for type character varying(200)');
     expect(JSON.stringify(serialized)).not.toContain('secret-user-data');
+  });
+
+  it('drops the client of a pool error', () => {
+    // pg-pool sets err.client on the errors of idle connections before it emits them.
+    const client = new pg.Client({ connectionString: 'postgres://docpush@127.0.0.1:1/docpush' });
+    const error = Object.assign(new Error('Connection terminated unexpectedly'), { client, code: 'ECONNRESET' });
+
+    const serialized = serializeError(error) as Record<string, unknown>;
+
+    expect(serialized).not.toHaveProperty('client');
+    expect(serialized).toMatchObject({ message: 'Connection terminated unexpectedly', code: 'ECONNRESET' });
+    expect(JSON.stringify(serialized)).not.toContain('secretKey');
   });
 
   it('keeps other errors whole', () => {
