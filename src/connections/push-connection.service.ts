@@ -156,44 +156,46 @@ export class PushConnectionService {
    * changes nothing and returns no ids, because its messages are queued already.
    */
   async enable(id: string): Promise<{ connection: PushConnection; dueMessageIds: string[] }> {
-    const connection = await this.get(id);
-    if (connection.enabled) return { connection, dueMessageIds: [] };
+    const unlocked = await this.get(id);
+    if (unlocked.enabled) return { connection: unlocked, dueMessageIds: [] };
 
     const now = new Date();
-    const due = await this.scope.em.transactional(async (em) => {
+    const { connection, due } = await this.scope.em.transactional(async (em) => {
       // Locks the message rows before the connection row, as every write that updates both does.
       const rows: Array<{ id: string }> = await em.execute(
         `update push_messages m set next_attempt_at = ?
            from (${LOCK_WAITING_MESSAGES_SQL}) waiting
           where m.id = waiting.id
          returning m.id`,
-        [now, connection.id],
+        [now, unlocked.id],
       );
-      await lockLiveConnection(em, connection.id, id);
-      connection.enabled = true;
-      connection.disabledReason = null;
-      connection.disabledAt = null;
-      connection.failingSince = null;
+      const locked = await this.lockAndReload(em, unlocked.id, id);
+      // A concurrent enable committed first and queued the waiting messages.
+      if (locked.enabled) return { connection: locked, due: [] };
+      locked.enabled = true;
+      locked.disabledReason = null;
+      locked.disabledAt = null;
+      locked.failingSince = null;
       await em.flush();
-      await this.notifyStatus(em, connection, PushConnectionStatusChange.ENABLED);
-      return rows;
+      await this.notifyStatus(em, locked, PushConnectionStatusChange.ENABLED);
+      return { connection: locked, due: rows };
     });
     const dueMessageIds = due.map((message) => message.id).sort();
     return { connection, dueMessageIds: dueMessageIds.slice(0, REQUEST_QUEUE_LIMIT) };
   }
 
   async disable(id: string): Promise<PushConnection> {
-    const connection = await this.get(id);
-    const wasEnabled = connection.enabled;
-    await this.scope.em.transactional(async (em) => {
-      await lockLiveConnection(em, connection.id, id);
+    const unlocked = await this.get(id);
+    return this.scope.em.transactional(async (em) => {
+      const connection = await this.lockAndReload(em, unlocked.id, id);
+      const wasEnabled = connection.enabled;
       connection.enabled = false;
       connection.disabledReason = null;
       connection.disabledAt = new Date();
       await em.flush();
       if (wasEnabled) await this.notifyStatus(em, connection, PushConnectionStatusChange.DISABLED);
+      return connection;
     });
-    return connection;
   }
 
   /**
@@ -235,8 +237,18 @@ export class PushConnectionService {
     return connection;
   }
 
+  /**
+   * Locks the row of a connection that is not deleted and reloads it, so that changes apply to the
+   * committed row. MikroORM writes only the fields that differ from the entity as loaded, so a
+   * field set to its value from before the lock would keep a concurrent change.
+   */
+  private async lockAndReload(em: EntityManager, connectionId: number, requestedId: string): Promise<PushConnection> {
+    await lockLiveConnection(em, connectionId, requestedId);
+    return em.findOneOrFail(PushConnection, { id: connectionId, workspace: this.scope.workspaceId }, { refresh: true });
+  }
+
   private notifyStatus(em: EntityManager, connection: PushConnection, change: PushConnectionStatusChange): Promise<void> {
-    return notifyConnectionStatus(em, { connectionId: connection.id, workspaceId: this.scope.workspaceId, change });
+    return notifyConnectionStatus(em, connection.id, change);
   }
 
   /**

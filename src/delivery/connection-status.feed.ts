@@ -5,9 +5,9 @@ import type { Logger } from '../common/logger';
 import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 import { SubscriptionEndedError } from '../common/errors';
 import { PushConnection } from '../connections/push-connection.entity';
-import { CONNECTION_STATUS_CHANNEL, PushConnectionStatusChange, type ConnectionStatusNotice } from './connection-status';
+import { CONNECTION_STATUS_CHANNEL, PushConnectionStatusChange, type ConnectionStatusNotice, type ConnectionStatusState } from './connection-status';
 
-/** One change of a connection's status, with the connection's state after it. */
+/** One change of a connection's status, with the status that the change committed. */
 export interface ConnectionStatusEvent {
   connectionId: number;
   workspaceId: number;
@@ -28,10 +28,10 @@ export interface ConnectionStatusFilter {
 
 /**
  * Streams connection status changes to subscribers in this process, whichever process made
- * them: the process's shared PgChannelListener LISTENs on the channel, each notification loads
- * its connection once, and every matching subscriber receives the event. Notifications sent while
- * that connection is lost never arrive, and connections keep no history of changes to read them
- * back from. So after a reconnection the feed ends every subscription with SUBSCRIPTION_ENDED,
+ * them: the process's shared PgChannelListener LISTENs on the channel, each notification carries
+ * the status that its change committed, and every matching subscriber receives the event.
+ * Notifications sent while that connection is lost never arrive, and connections keep no history
+ * of changes to read them back from. So after a reconnection the feed ends every subscription with SUBSCRIPTION_ENDED,
  * and its clients read the current state with `pushConnections` before subscribing again.
  */
 export class ConnectionStatusFeed {
@@ -39,7 +39,11 @@ export class ConnectionStatusFeed {
   private subscription: ChannelSubscription | null = null;
   private connectedOnce = false;
   private lost = false;
-  /** The notification being handled and those queued behind it; it never rejects. */
+  /** Payloads of notifications received and not handled yet, oldest first. */
+  private readonly waiting: string[] = [];
+  /** Whether `drain` is running. */
+  private draining = false;
+  /** The running drain, or the last one; it never rejects. */
   private handling: Promise<void> = Promise.resolve();
 
   constructor(
@@ -127,32 +131,105 @@ export class ConnectionStatusFeed {
   }
 
   /**
-   * Handles notifications one at a time, in the order they arrived, which is the order their
-   * transactions committed. Concurrent loads could emit a later change before an earlier one.
+   * Queues a notification for `drain`, which starts unless it is running. Notifications are
+   * handled in the order they arrived, which is the order their transactions committed.
    */
   private enqueueNotification(payload: string): void {
-    this.handling = this.handling.then(() => this.onNotification(payload));
+    this.waiting.push(payload);
+    if (this.draining) return;
+    this.draining = true;
+    this.handling = this.drain();
   }
 
-  private async onNotification(payload: string): Promise<void> {
-    if (this.subscriberCount === 0) return;
+  /**
+   * Emits the waiting notifications in batches until none waits. Each batch loads the names of
+   * its connections with one query, so a burst of changes costs a query per batch, not per change.
+   * The loop ends and clears `draining` in one step, so a notification that arrives meanwhile
+   * starts a new drain.
+   */
+  private async drain(): Promise<void> {
     try {
-      const notice = JSON.parse(payload) as ConnectionStatusNotice;
-      const connection = await this.orm.em.fork().findOne(PushConnection, notice.connectionId);
-      if (!connection) return;
-      this.emitter.emit('status', {
-        connectionId: connection.id,
-        workspaceId: notice.workspaceId,
-        name: connection.name,
-        change: notice.change,
-        enabled: connection.enabled,
-        disabledReason: connection.disabledReason,
-        disabledAt: connection.disabledAt,
-        failingSince: connection.failingSince,
-        receivedAt: new Date(),
-      } satisfies ConnectionStatusEvent);
-    } catch (error) {
-      this.logger.error({ err: error }, 'failed to load the connection of a status notification');
+      while (this.waiting.length > 0) {
+        await this.emitBatch(this.waiting.splice(0, MAX_NOTICES_PER_BATCH));
+      }
+    } finally {
+      this.draining = false;
     }
   }
+
+  private async emitBatch(payloads: string[]): Promise<void> {
+    if (this.subscriberCount === 0) return;
+    const notices = payloads.map((payload) => this.parseNotice(payload)).filter((notice) => notice !== null);
+    if (notices.length === 0) return;
+    let connections: Map<number, LoadedConnection>;
+    try {
+      connections = await this.loadConnections(notices.map((notice) => notice.connectionId));
+    } catch (error) {
+      this.logger.error({ err: error, connectionIds: notices.map((notice) => notice.connectionId) }, 'failed to load the connections of status notifications');
+      return;
+    }
+    for (const notice of notices) {
+      const connection = connections.get(notice.connectionId);
+      if (connection) this.emitter.emit('status', toEvent(notice, connection));
+    }
+  }
+
+  private parseNotice(payload: string): ReceivedNotice | null {
+    try {
+      return JSON.parse(payload) as ReceivedNotice;
+    } catch (error) {
+      this.logger.error({ err: error, payloadBytes: Buffer.byteLength(payload) }, 'ignored a status notification that is not valid JSON');
+      return null;
+    }
+  }
+
+  private async loadConnections(ids: number[]): Promise<Map<number, LoadedConnection>> {
+    const connections = await this.orm.em.fork().find(PushConnection, { id: { $in: [...new Set(ids)] } }, { fields: LOADED_FIELDS });
+    return new Map(connections.map((connection) => [connection.id, connection]));
+  }
+}
+
+/** Maximum number of notifications that share one query for their connections' names. */
+const MAX_NOTICES_PER_BATCH = 500;
+
+/**
+ * Fields that the feed loads. Notices carry the status, so it needs only the name, but a notice
+ * from an earlier docpush version carries no status, and the loaded one is used instead.
+ */
+const LOADED_FIELDS = ['id', 'name', 'enabled', 'disabledReason', 'disabledAt', 'failingSince'] as const;
+
+type LoadedConnection = Pick<PushConnection, (typeof LOADED_FIELDS)[number]>;
+
+/** A notice as received: a process of an earlier docpush version, such as during a rolling upgrade, sends no status fields. */
+type ReceivedNotice = Omit<ConnectionStatusNotice, keyof ConnectionStatusState> & Partial<ConnectionStatusState>;
+
+/**
+ * Builds the event of a notice from the status that the notice carries, or from the loaded
+ * connection when the notice carries none.
+ *
+ * NOTE: the name is the connection's name when this process handled the notice, which a rename
+ * after the change may have replaced. A rename is not a status change, so no event announces it.
+ */
+function toEvent(notice: ReceivedNotice, connection: LoadedConnection): ConnectionStatusEvent {
+  const state = typeof notice.enabled === 'boolean' ? noticeState(notice as ConnectionStatusNotice) : connection;
+  return {
+    connectionId: notice.connectionId,
+    workspaceId: notice.workspaceId,
+    name: connection.name,
+    change: notice.change,
+    enabled: state.enabled,
+    disabledReason: state.disabledReason,
+    disabledAt: state.disabledAt,
+    failingSince: state.failingSince,
+    receivedAt: new Date(),
+  };
+}
+
+function noticeState(notice: ConnectionStatusNotice): Pick<ConnectionStatusEvent, 'enabled' | 'disabledReason' | 'disabledAt' | 'failingSince'> {
+  return {
+    enabled: notice.enabled,
+    disabledReason: notice.disabledReason,
+    disabledAt: notice.disabledAtMs === null ? null : new Date(notice.disabledAtMs),
+    failingSince: notice.failingSinceMs === null ? null : new Date(notice.failingSinceMs),
+  };
 }

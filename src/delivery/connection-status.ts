@@ -23,17 +23,54 @@ registerEnumType(PushConnectionStatusChange, {
   },
 });
 
-/** The payload of one notification on CONNECTION_STATUS_CHANNEL. */
-export interface ConnectionStatusNotice {
+/** A push connection's status fields, as one transaction committed them. */
+export interface ConnectionStatusState {
+  enabled: boolean;
+  disabledReason: string | null;
+  /** `disabled_at` in milliseconds since the Unix epoch. */
+  disabledAtMs: number | null;
+  /** `failing_since` in milliseconds since the Unix epoch. */
+  failingSinceMs: number | null;
+}
+
+/**
+ * The payload of one notification on CONNECTION_STATUS_CHANNEL: the change and the status that its
+ * transaction committed. It leaves out the connection's name, which may be 200 characters long, so
+ * the payload stays far below PostgreSQL's 8000-byte NOTIFY limit.
+ */
+export interface ConnectionStatusNotice extends ConnectionStatusState {
   connectionId: number;
   workspaceId: number;
   change: PushConnectionStatusChange;
 }
 
 /**
- * Publishes a status change to `pushConnectionStatus` subscribers in every process. Inside a
- * transaction PostgreSQL delivers the notification only when that transaction commits.
+ * Characters of `disabled_reason` that a notice carries. JSON writes a character in at most 6
+ * bytes (a control character as \uXXXX), so 1000 of them and the other fields fit in 8000 bytes.
+ * docpush's own reasons are below 400 characters. A longer text would make pg_notify raise an
+ * error and roll back the change that it announces, so it is cut instead.
  */
-export async function notifyConnectionStatus(em: EntityManager, notice: ConnectionStatusNotice): Promise<void> {
-  await em.execute(`select pg_notify(?, ?)`, [CONNECTION_STATUS_CHANNEL, JSON.stringify(notice)]);
+export const MAX_NOTICE_REASON_CHARS = 1000;
+
+/**
+ * Publishes a status change of connection `connectionId` to `pushConnectionStatus` subscribers in
+ * every process. Call it in the transaction that made the change, after its last write to the
+ * connection, because the notice carries the connection's row as that transaction has written it.
+ * PostgreSQL delivers the notice only when the transaction commits, in commit order.
+ */
+export async function notifyConnectionStatus(em: EntityManager, connectionId: number, change: PushConnectionStatusChange): Promise<void> {
+  await em.execute(
+    `select pg_notify(?, json_build_object(
+         'connectionId', id,
+         'workspaceId', workspace_id,
+         'change', ?::text,
+         'enabled', enabled,
+         'disabledReason', left(disabled_reason, ?),
+         'disabledAtMs', (extract(epoch from disabled_at) * 1000)::float8,
+         'failingSinceMs', (extract(epoch from failing_since) * 1000)::float8
+       )::text)
+       from push_connections
+      where id = ?`,
+    [CONNECTION_STATUS_CHANNEL, change, MAX_NOTICE_REASON_CHARS, connectionId],
+  );
 }

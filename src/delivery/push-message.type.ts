@@ -84,19 +84,19 @@ export function toPushMessageType(message: Omit<PushMessage, 'event'> & { event:
 }
 
 @ObjectType('PushConnectionStatus', { simpleResolvers: true,
-  description: "A change of a push connection's enabled state, with the connection's state as read when the change was streamed.",
+  description: "A change of a push connection's enabled state, with the state that the change committed. Only name is read when the change is streamed.",
 })
 export class PushConnectionStatusType {
   @Field(() => ID, { description: 'The push connection that changed.' })
   connectionId!: number;
 
-  @Field({ description: "The connection's name." })
+  @Field({ description: "The connection's name when the change was streamed, which a later rename may have replaced." })
   name!: string;
 
   @Field(() => PushConnectionStatusChange, { description: 'What changed and who changed it.' })
   change!: PushConnectionStatusChange;
 
-  @Field({ description: 'Whether the connection is enabled now.' })
+  @Field({ description: 'Whether the connection is enabled after this change.' })
   enabled!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Why docpush disabled the connection itself; null after an admin action.' })

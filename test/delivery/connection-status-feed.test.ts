@@ -2,9 +2,15 @@ import pg from 'pg';
 import { print } from 'graphql';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
-import { CreatePushConnectionDocument, PushConnectionStatusDocument, type PushConnectionStatusSubscription } from '../generated/graphql';
+import {
+  CreatePushConnectionDocument,
+  DisablePushConnectionDocument,
+  EnablePushConnectionDocument,
+  PushConnectionStatusDocument,
+  type PushConnectionStatusSubscription,
+} from '../generated/graphql';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { CONNECTION_STATUS_CHANNEL, PushConnectionStatusChange } from '../../src/delivery/connection-status';
+import { CONNECTION_STATUS_CHANNEL, MAX_NOTICE_REASON_CHARS, notifyConnectionStatus, PushConnectionStatusChange } from '../../src/delivery/connection-status';
 import type { ConnectionStatusEvent } from '../../src/delivery/connection-status.feed';
 
 /** Repeater, which backs the feed's iterators, keeps at most this many values for a consumer that does not read. */
@@ -15,14 +21,14 @@ let workspaceId: number;
 let connectionId: number;
 let notifier: pg.Client;
 
+/** PostgreSQL rejects a NOTIFY payload of this many bytes or more. */
+const NOTIFY_PAYLOAD_LIMIT_BYTES = 8000;
+
+type StatusEvent = PushConnectionStatusSubscription['pushConnectionStatus'];
+
 beforeAll(async () => {
   app = await startTestApp();
-  const created = dataOf(
-    await app.request(CreatePushConnectionDocument, {
-      input: { name: 'CRM', url: 'http://127.0.0.1:9/webhook', eventTypes: [DocumentRecordEventType.DocumentRecordUpdated] },
-    }),
-  );
-  connectionId = Number(created.createPushConnection.id);
+  connectionId = await createConnection('CRM');
   workspaceId = (await app.app.services.orm.em.fork().getConnection().execute('select workspace_id from push_connections where id = ?', [connectionId]))[0]
     .workspace_id as number;
   notifier = new pg.Client({ connectionString: app.databaseUrl });
@@ -33,6 +39,15 @@ afterAll(async () => {
   await notifier?.end();
   await app?.stop();
 });
+
+async function createConnection(name: string): Promise<number> {
+  const created = dataOf(
+    await app.request(CreatePushConnectionDocument, {
+      input: { name, url: 'http://127.0.0.1:9/webhook', eventTypes: [DocumentRecordEventType.DocumentRecordUpdated] },
+    }),
+  );
+  return Number(created.createPushConnection.id);
+}
 
 describe('ConnectionStatusFeed', () => {
   it('ends only a subscriber that reads too slowly', async () => {
@@ -128,3 +143,76 @@ describe('pushConnectionStatus subscription', () => {
     unsubscribe();
   });
 });
+
+describe('pushConnectionStatus event state', () => {
+  it('matches its change in a burst of toggles', async () => {
+    const toggled = await createConnection('Toggled');
+    const marker = await createConnection('Marker');
+    const events: StatusEvent[] = [];
+    const errors: unknown[] = [];
+    const client = app.wsClient();
+    const subscribersBefore = app.app.services.connectionStatusFeed.subscriberCount;
+    const unsubscribe = client.subscribe<PushConnectionStatusSubscription>(
+      { query: print(PushConnectionStatusDocument) },
+      { next: (result) => (result.data ? events.push(result.data.pushConnectionStatus) : errors.push(result.errors)), error: (error) => errors.push(error), complete: () => {} },
+    );
+    await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > subscribersBefore, { description: 'the status subscription' });
+
+    // Several clients toggle at once, so changes commit back to back while earlier ones are still being streamed.
+    const clients = 10;
+    const togglesPerClient = 30;
+    await Promise.all(Array.from({ length: clients }, () => toggleRepeatedly(String(toggled), togglesPerClient)));
+    // Events stream in commit order, so once the marker's change arrives, every toggle's has arrived.
+    dataOf(await app.request(EnablePushConnectionDocument, { id: String(marker) }));
+    await waitFor(() => events.some((event) => event.connectionId === String(marker)), { description: 'the status change of the marker connection' });
+    unsubscribe();
+
+    expect(errors).toEqual([]);
+    const toggleEvents = events.filter((event) => event.connectionId === String(toggled));
+    expect(toggleEvents.length).toBeGreaterThanOrEqual(togglesPerClient);
+    expect(toggleEvents.filter((event) => !stateMatchesChange(event))).toEqual([]);
+  });
+
+  it('notice stays under the NOTIFY limit', async () => {
+    const longName = '\u{1F4E6}'.repeat(200);
+    const id = await createConnection(longName);
+    const em = app.app.services.orm.em.fork();
+    // Control characters take 6 bytes each in JSON, the most that any character takes.
+    await em.execute(`update push_connections set enabled = false, disabled_reason = repeat(chr(1), 10000), disabled_at = now() where id = ?`, [id]);
+    const received = new Promise<string>((resolve) => {
+      notifier.on('notification', (message) => {
+        if (message.channel === CONNECTION_STATUS_CHANNEL && message.payload && (JSON.parse(message.payload) as { connectionId: number }).connectionId === id) {
+          resolve(message.payload);
+        }
+      });
+    });
+    await notifier.query(`listen ${CONNECTION_STATUS_CHANNEL}`);
+
+    await em.transactional((tx) => notifyConnectionStatus(tx, id, PushConnectionStatusChange.DISABLED_BY_DOCPUSH));
+
+    const payload = await received;
+    await notifier.query(`unlisten ${CONNECTION_STATUS_CHANNEL}`);
+    expect(Buffer.byteLength(payload)).toBeLessThan(NOTIFY_PAYLOAD_LIMIT_BYTES);
+    expect(payload).not.toContain('\u{1F4E6}');
+    const notice = JSON.parse(payload) as { enabled: boolean; disabledReason: string; disabledAtMs: number; failingSinceMs: number | null };
+    expect(notice.enabled).toBe(false);
+    expect(notice.disabledReason).toBe('\u0001'.repeat(MAX_NOTICE_REASON_CHARS));
+    expect(notice.disabledAtMs).toEqual(expect.any(Number));
+    expect(notice.failingSinceMs).toBeNull();
+  });
+});
+
+/** Enables and disables the connection in turn, `count` requests in all, each after the previous one's response. */
+async function toggleRepeatedly(id: string, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    if (index % 2 === 0) dataOf(await app.request(EnablePushConnectionDocument, { id }));
+    else dataOf(await app.request(DisablePushConnectionDocument, { id }));
+  }
+}
+
+/** Returns whether the event of an admin change shows the status that the change sets. */
+function stateMatchesChange(event: StatusEvent): boolean {
+  if (event.change === PushConnectionStatusChange.ENABLED) return event.enabled && event.disabledAt === null && event.disabledReason === null && event.failingSince === null;
+  if (event.change === PushConnectionStatusChange.DISABLED) return !event.enabled && event.disabledAt !== null && event.disabledReason === null;
+  return false;
+}

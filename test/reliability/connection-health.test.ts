@@ -119,7 +119,7 @@ describe('failure streak rule', () => {
   async function recordOutcome(connection: PushConnection, succeeded: boolean, now: Date) {
     const em = app.app.services.orm.em.fork();
     return em.transactional((tx) =>
-      updateConnectionHealth(tx, { connectionId: connection.id, workspaceId: seeded.workspaceId, succeeded, goneReason: null, disableAfterMs: WINDOW_MS, now }),
+      updateConnectionHealth(tx, { connectionId: connection.id, succeeded, goneReason: null, disableAfterMs: WINDOW_MS, now }),
     );
   }
 

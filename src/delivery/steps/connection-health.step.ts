@@ -6,7 +6,6 @@ export type AutoDisableCause = 'gone' | 'failing';
 
 export interface ConnectionHealthInput {
   connectionId: number;
-  workspaceId: number;
   /** True when the attempt got a 2xx answer. */
   succeeded: boolean;
   /** Set when the listener answered 410 Gone: the connection is disabled at once with this reason. */
@@ -61,11 +60,7 @@ async function disable(tx: EntityManager, input: ConnectionHealthInput, disabled
   );
   if (changed.length === 0) return null;
 
-  await notifyConnectionStatus(tx, {
-    connectionId: input.connectionId,
-    workspaceId: input.workspaceId,
-    change: PushConnectionStatusChange.DISABLED_BY_DOCPUSH,
-  });
+  await notifyConnectionStatus(tx, input.connectionId, PushConnectionStatusChange.DISABLED_BY_DOCPUSH);
   return disabled;
 }
 

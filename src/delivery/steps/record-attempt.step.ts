@@ -337,7 +337,6 @@ async function updateHealthOfBatch(
       const decision = decisions[index];
       const outcome = await updateConnectionHealth(tx, {
         connectionId: input.message.connection.id,
-        workspaceId: input.message.workspace.id,
         succeeded: isSuccess(input.result),
         goneReason: decision.kind === 'disable_connection' ? decision.reason : null,
         disableAfterMs: input.disableAfterMs ?? Number.POSITIVE_INFINITY,
