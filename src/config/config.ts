@@ -108,6 +108,13 @@ export interface Config {
     introspection: boolean;
     /** Maximum number of operations that one graphql-ws connection runs at once, subscriptions included. */
     maxWsOperations: number;
+    /** Maximum number of authenticated graphql-ws connections of one API key in this process. */
+    maxWsConnectionsPerKey: number;
+    /**
+     * Maximum number of graphql-ws connections from one client address (an IPv6 client's /64
+     * network) in this process that have not completed authentication in connection_init.
+     */
+    maxWsUnauthenticatedPerAddress: number;
   };
   /** DOCPUSH_ variables of the environment that no setting reads, such as a misspelled name. */
   unknownSettings: UnknownSetting[];
@@ -240,6 +247,11 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
       // The default of Apollo Server 5: off when NODE_ENV is production, on otherwise.
       introspection: boolean(env, 'DOCPUSH_GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
       maxWsOperations: integer(env, 'DOCPUSH_MAX_WS_OPERATIONS', 25, 1, 10_000),
+      maxWsConnectionsPerKey: integer(env, 'DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY', 100, 1, 100_000),
+      // A client sends connection_init as soon as the socket opens, and graphql-ws closes a socket
+      // without one after 3 s, so even a reverse proxy that gives all clients one address rarely
+      // has this many connections waiting at once.
+      maxWsUnauthenticatedPerAddress: integer(env, 'DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS', 50, 1, 100_000),
     },
   };
   checkRetentionOutlastsRetries(env, settings.retention.pushLogMs, settings.delivery);

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
-import { throttledLog } from '../jobs/throttled-log';
+import { throttledLog } from '../common/throttled-log';
 import { renewClaims, type ClaimRenewal } from './steps/renew-claims.step';
 
 /** Shortest time between two warnings about failed renewals, so that a database outage logs about once a minute. */

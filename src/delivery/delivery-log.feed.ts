@@ -5,7 +5,7 @@ import { executePrepared, type PreparedStatement } from '../database/raw-sql';
 import { rowToProperties } from '../database/row-mapping';
 import type { Logger } from '../common/logger';
 import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
-import { throttledLog } from '../jobs/throttled-log';
+import { throttledLog } from '../common/throttled-log';
 import type { PushLog } from './push-log.entity';
 import { RecentIds } from './recent-ids';
 import { SubscriptionEndedError } from '../common/errors';

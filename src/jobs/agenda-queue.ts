@@ -6,7 +6,7 @@ import type { Logger } from '../common/logger';
 import type { PgChannelListener } from '../common/pg-channel-listener';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { ValidationError } from '../common/errors';
-import { throttledLog } from './throttled-log';
+import { throttledLog } from '../common/throttled-log';
 import { JobNotificationChannel } from './job-notification.channel';
 
 export const DELIVER_JOB = 'deliver-push-message';

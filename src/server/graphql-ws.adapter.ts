@@ -20,6 +20,12 @@ export interface WsExtra {
 /** Interval of the keep-alive ping, and how long a pong may take before the socket is dropped (the graphql-ws default). */
 const KEEP_ALIVE_MS = 12_000;
 
+/** A close code and reason that reject a new connection before graphql-ws handles it. */
+export interface ConnectionRejection {
+  code: number;
+  reason: string;
+}
+
 /** Close reason of internal errors; it carries no error message, which could reveal internals. */
 const INTERNAL_ERROR_REASON = 'Internal server error';
 
@@ -27,11 +33,14 @@ const INTERNAL_ERROR_REASON = 'Internal server error';
  * Serves the graphql-ws protocol on a `ws` server. It does what `useServer` of graphql-ws 6.4.2
  * (`graphql-ws/use/ws`) does, ping keep-alive included, but reports errors through the pino
  * logger. That adapter prints them with console.error and has no option to route them.
+ * `admit` receives each new socket first and may reject it, which closes it before graphql-ws starts
+ * its connection_init timer and this adapter its keep-alive.
  */
 export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, WsExtra & Partial<E>>,
   wsServer: WebSocketServer,
   logger: Logger,
+  admit: (socket: WebSocket, request: http.IncomingMessage) => ConnectionRejection | null = () => null,
 ): Disposable {
   const server = makeServer(options);
   wsServer.options.handleProtocols = handleProtocols;
@@ -47,6 +56,13 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL_ERROR_REASON);
   });
   wsServer.on('connection', (socket, request) => {
+    const rejection = admit(socket, request);
+    if (rejection) {
+      // An 'error' event without a listener would crash the process, and the socket closes anyway.
+      socket.on('error', () => socket.terminate());
+      socket.close(rejection.code, rejection.reason);
+      return;
+    }
     const closed = server.opened(
       {
         protocol: socket.protocol,

@@ -1,6 +1,6 @@
 import type http from 'node:http';
-import { WebSocketServer } from 'ws';
-import { CloseCode, type Disposable, type SubscribePayload } from 'graphql-ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, type Context, type Disposable, type SubscribePayload } from 'graphql-ws';
 import { GraphQLError, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { AppServices } from '../app/app-services';
 import type { Caller, RequestContext } from '../graphql/context';
@@ -9,8 +9,9 @@ import { introspectionRules } from '../graphql/introspection';
 import { UnauthenticatedError } from '../common/errors';
 import { MALFORMED_KEY_MESSAGE, authenticate, isKeyActive } from '../workspace/auth.service';
 import { revokedReason, type WsSessions } from './ws-sessions';
-import { serveGraphqlWs, type WsExtra } from './graphql-ws.adapter';
+import { serveGraphqlWs, type ConnectionRejection, type WsExtra } from './graphql-ws.adapter';
 import { admitOperation } from './ws-operation-limit';
+import { MAX_CLOSE_REASON_BYTES, UnauthenticatedConnections, keyLimitReason, throttledRejectionLog } from './ws-connection-limits';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -27,13 +28,13 @@ interface ConnectionExtra extends Record<PropertyKey, unknown> {
 const MISSING_KEY_REASON = 'Unauthorized: send {"authorization": "Bearer <API key>"} as the connection_init payload.';
 /** The HTTP message of a malformed key also explains the HTTP header, which would not fit in a close reason. */
 const MALFORMED_KEY_REASON = 'Unauthorized: the API key is malformed; send {"authorization": "Bearer dpk_..."} as the connection_init payload.';
-/** A WebSocket close frame carries at most 125 bytes, 2 of them the close code. */
-const MAX_CLOSE_REASON_CHARS = 123;
 
 /**
  * Serves graphql-ws on `path` of the HTTP server. connection_init must carry a valid key, else
- * the socket closes with 4401 and a reason. A connection runs at most DOCPUSH_MAX_WS_OPERATIONS
- * operations at once, and one more gets an error while the socket stays open. Each operation passes
+ * the socket closes with 4401 and a reason. A socket beyond DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS
+ * or DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY closes with 4403 and a reason that names the setting. A
+ * connection runs at most DOCPUSH_MAX_WS_OPERATIONS operations at once, and one more gets an
+ * error while the socket stays open. Each operation passes
  * the token, depth, alias and cost limits and the introspection setting of HTTP requests, and
  * re-checks that the key is still active. Errors go through `formatError`, as on HTTP, so no
  * internal message leaves the server.
@@ -50,27 +51,14 @@ export function startGraphqlWs(options: {
   const { services, sessions, schema, limits, formatError } = options;
   const maxOperations = services.config.api.maxWsOperations;
   const wsServer = new WebSocketServer({ server: options.server, path: options.path, maxPayload: services.config.api.maxRequestBodyBytes });
+  const unauthenticated = new UnauthenticatedConnections(services.config.api.maxWsUnauthenticatedPerAddress);
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
   const rules = [...specifiedRules, ...introspectionRules(services.config.api.introspection), ...queryLimitRules(limits)];
 
   return serveGraphqlWs<Record<string, unknown>, ConnectionExtra>(
     {
       schema,
-      onConnect: async (ctx) => {
-        const socket = ctx.extra.socket;
-        const caller = await authenticateConnection(services, ctx.connectionParams).catch((error: unknown) => {
-          if (error instanceof UnauthenticatedError) return error;
-          throw error;
-        });
-        if (caller instanceof UnauthenticatedError || caller === null) {
-          // graphql-ws would close with 4403 Forbidden; a missing or invalid key is 4401.
-          socket.close(CloseCode.Unauthorized, unauthorizedReason(caller));
-          return false;
-        }
-        ctx.extra.caller = caller;
-        sessions.add(caller.apiKeyId, socket);
-        return true;
-      },
+      onConnect: createOnConnect(services, sessions, unauthenticated),
       onSubscribe: async (ctx, id, payload) => {
         const caller = ctx.extra.caller!;
         // Checked before the first await, so a rejected operation costs no database query.
@@ -95,7 +83,58 @@ export function startGraphqlWs(options: {
     },
     wsServer,
     services.logger,
+    createAdmit(services, unauthenticated),
   );
+}
+
+type OnConnect = (ctx: Context<Record<string, unknown>, WsExtra & Partial<ConnectionExtra>>) => Promise<boolean>;
+
+/**
+ * Returns the onConnect hook, which authenticates connection_init and then admits the connection
+ * unless its key has DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY connections open in this process. The
+ * count and the registration run without an await between them, so concurrent connection_init
+ * messages of one key cannot pass the limit together.
+ *
+ * NOTE: each API process counts only its own connections, so behind a load balancer a key may
+ * hold this many connections in each process.
+ */
+function createOnConnect(services: AppServices, sessions: WsSessions, unauthenticated: UnauthenticatedConnections): OnConnect {
+  const maxPerKey = services.config.api.maxWsConnectionsPerKey;
+  const logRejection = throttledRejectionLog(services.logger, 'rejected a graphql-ws connection of an API key at DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY');
+  return async (ctx) => {
+    const socket = ctx.extra.socket;
+    const caller = await authenticateConnection(services, ctx.connectionParams).catch((error: unknown) => {
+      if (error instanceof UnauthenticatedError) return error;
+      throw error;
+    });
+    if (caller instanceof UnauthenticatedError || caller === null) {
+      // graphql-ws would close with 4403 Forbidden; a missing or invalid key is 4401.
+      socket.close(CloseCode.Unauthorized, unauthorizedReason(caller));
+      return false;
+    }
+    if (sessions.countOf(caller.apiKeyId) >= maxPerKey) {
+      socket.close(CloseCode.Forbidden, keyLimitReason(caller.apiKeyId, maxPerKey));
+      logRejection({ apiKeyId: caller.apiKeyId, workspaceId: caller.workspaceId, remoteAddress: ctx.extra.request.socket.remoteAddress, maxPerKey });
+      return false;
+    }
+    ctx.extra.caller = caller;
+    sessions.add(caller.apiKeyId, socket);
+    unauthenticated.authenticated(socket);
+    return true;
+  };
+}
+
+/** Returns the function that rejects a new socket from an address with DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS unauthenticated connections. */
+function createAdmit(services: AppServices, unauthenticated: UnauthenticatedConnections): (socket: WebSocket, request: http.IncomingMessage) => ConnectionRejection | null {
+  const maxPerAddress = services.config.api.maxWsUnauthenticatedPerAddress;
+  const logRejection = throttledRejectionLog(services.logger, 'rejected a graphql-ws connection from an address at DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS');
+  return (socket, request) => {
+    const remoteAddress = request.socket.remoteAddress;
+    const reason = unauthenticated.admit(socket, remoteAddress);
+    if (reason === null) return null;
+    logRejection({ remoteAddress, maxPerAddress });
+    return { code: CloseCode.Forbidden, reason };
+  };
 }
 
 /** Logs the first rejection of a connection for DOCPUSH_MAX_WS_OPERATIONS; later rejections on it are not logged. */
@@ -113,7 +152,7 @@ function unauthorizedReason(error: UnauthenticatedError | null): string {
   if (error.message === MALFORMED_KEY_MESSAGE) return MALFORMED_KEY_REASON;
   // NOTE: slices characters, not bytes, which is only exact while UNAUTHENTICATED messages stay ASCII.
   const message = error.message.charAt(0).toLowerCase() + error.message.slice(1);
-  return `Unauthorized: ${message}`.slice(0, MAX_CLOSE_REASON_CHARS);
+  return `Unauthorized: ${message}`.slice(0, MAX_CLOSE_REASON_BYTES);
 }
 
 async function authenticateConnection(services: AppServices, params: Record<string, unknown> | undefined): Promise<Caller | null> {

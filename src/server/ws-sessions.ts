@@ -49,6 +49,11 @@ export class WsSessions implements ApiKeyRevocationConsumer {
     return count;
   }
 
+  /** Number of open connections of the key. */
+  countOf(apiKeyId: number): number {
+    return this.socketsByKey.get(apiKeyId)?.size ?? 0;
+  }
+
   /**
    * Registers an authenticated connection; it is forgotten when it closes. A socket that is
    * closed already is not registered, because its 'close' event has passed and nothing would

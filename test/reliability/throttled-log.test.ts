@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { throttledLog } from '../../src/jobs/throttled-log';
+import { throttledLog } from '../../src/common/throttled-log';
 
 function capturingLogger() {
   const lines: Array<Record<string, unknown>> = [];

@@ -84,6 +84,8 @@ describe('defaults', () => {
       apiKeyCacheTtlMs: 30_000,
       introspection: true,
       maxWsOperations: 25,
+      maxWsConnectionsPerKey: 100,
+      maxWsUnauthenticatedPerAddress: 50,
     });
   });
 

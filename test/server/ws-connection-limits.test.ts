@@ -1,0 +1,235 @@
+import WebSocket from 'ws';
+import { CloseCode, createClient, type Client } from 'graphql-ws';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
+import { addApiKey, captureLogs } from '../security/security-support';
+import { loadConfig } from '../../src/config/config';
+import { ApiKeyRole } from '../../src/workspace/api-key.entity';
+import { MAX_CLOSE_REASON_BYTES, addressGroup, keyLimitReason, unauthenticatedLimitReason } from '../../src/server/ws-connection-limits';
+
+const MAX_PER_KEY = 2;
+const MAX_UNAUTHENTICATED_PER_ADDRESS = 2;
+
+let app: TestApp;
+let logs: ReturnType<typeof captureLogs>;
+let workspaceId: number;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  logs = captureLogs();
+  app = await startTestApp(
+    {
+      DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY: String(MAX_PER_KEY),
+      DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS: String(MAX_UNAUTHENTICATED_PER_ADDRESS),
+    },
+    { logger: logs.logger },
+  );
+  const rows: Array<{ workspace_id: number }> = await app.app.services.orm.em.fork().execute('select workspace_id from api_keys limit 1');
+  workspaceId = rows[0].workspace_id;
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.dispose()));
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** A graphql-ws client and what it saw. */
+interface Probe {
+  client: Client;
+  /** Resolves once the WebSocket is open, before connection_init is sent. */
+  opened: Promise<void>;
+  /** Resolves once the server acknowledged connection_init. */
+  connected: Promise<void>;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/**
+ * Connects a graphql-ws client from 127.0.0.1 with `key`. With `initGate`, the client sends
+ * connection_init only when the gate resolves, so the connection stays unauthenticated until then.
+ */
+function connect(key: string, initGate: Promise<void> = Promise.resolve()): Probe {
+  let resolveOpened!: () => void;
+  let resolveConnected!: () => void;
+  let resolveClosed!: (event: { code: number; reason: string }) => void;
+  const probe = {
+    opened: new Promise<void>((resolve) => (resolveOpened = resolve)),
+    connected: new Promise<void>((resolve) => (resolveConnected = resolve)),
+    closed: new Promise<{ code: number; reason: string }>((resolve) => (resolveClosed = resolve)),
+  };
+  const client = createClient({
+    url: app.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: async () => {
+      await initGate;
+      return { authorization: `Bearer ${key}` };
+    },
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {},
+    on: {
+      opened: () => resolveOpened(),
+      connected: () => resolveConnected(),
+      closed: (event) => {
+        const { code, reason } = event as { code: number; reason: string };
+        resolveClosed({ code, reason: String(reason) });
+      },
+    },
+  });
+  clients.push(client);
+  return { client, ...probe };
+}
+
+/** Creates `count` ADMIN keys and returns them. */
+async function addKeys(count: number): Promise<string[]> {
+  const keys: string[] = [];
+  for (let index = 0; index < count; index++) keys.push((await addApiKey(app, workspaceId, ApiKeyRole.ADMIN, `Address test key ${index + 1}`)).key);
+  return keys;
+}
+
+/** Returns a promise that stays pending until the returned `resolve` is called. */
+function openGate(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** Returns the close code and reason of a connection that the server closes, or 'connected' when it acknowledges connection_init first. */
+function outcomeOf(probe: Probe): Promise<{ code: number; reason: string } | 'connected'> {
+  return Promise.race([probe.connected.then(() => 'connected' as const), probe.closed]);
+}
+
+/** Waits until the server acknowledges connection_init, and fails with the close code and reason when it closes the connection instead. */
+async function expectConnected(probe: Probe): Promise<void> {
+  expect(await outcomeOf(probe)).toBe('connected');
+}
+
+/** Connects with `key` and subscribes to pushConnectionStatus, so that the feed's subscriber count shows when the server has closed the connection. */
+async function connectSubscribed(key: string): Promise<Probe> {
+  const feed = app.app.services.connectionStatusFeed;
+  const subscribersBefore = feed.subscriberCount;
+  const probe = connect(key);
+  await expectConnected(probe);
+  probe.client.subscribe({ query: 'subscription { pushConnectionStatus { change } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+  await waitFor(() => feed.subscriberCount > subscribersBefore, { description: 'the pushConnectionStatus subscription' });
+  return probe;
+}
+
+describe('graphql-ws connections per API key', () => {
+  it('rejects a connection above the limit', async () => {
+    const { key, id } = await addApiKey(app, workspaceId, ApiKeyRole.ADMIN, 'Limited key');
+    for (let index = 0; index < MAX_PER_KEY; index++) await connectSubscribed(key);
+
+    const rejected = connect(key);
+
+    expect(await outcomeOf(rejected)).toEqual({ code: CloseCode.Forbidden, reason: keyLimitReason(id, MAX_PER_KEY) });
+    expect(keyLimitReason(id, MAX_PER_KEY)).toBe(
+      `Forbidden: API key ${id} has the maximum of 2 open connections (DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY); close one.`,
+    );
+    expect(logs.text()).toContain('rejected a graphql-ws connection of an API key at DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY');
+    expect(logs.text()).toContain(`"apiKeyId":${id}`);
+  });
+
+  it('counts each key on its own', async () => {
+    const full = await addApiKey(app, workspaceId, ApiKeyRole.ADMIN, 'Key at its limit');
+    const other = await addApiKey(app, workspaceId, ApiKeyRole.ADMIN, 'Other key');
+    for (let index = 0; index < MAX_PER_KEY; index++) await connectSubscribed(full.key);
+    expect(await outcomeOf(connect(full.key))).toMatchObject({ code: CloseCode.Forbidden });
+
+    // These exceed the limit per address, which counts only connections that have not authenticated.
+    for (let index = 0; index < MAX_PER_KEY; index++) await connectSubscribed(other.key);
+
+    expect(await outcomeOf(connect(other.key))).toMatchObject({ code: CloseCode.Forbidden });
+  });
+
+  it('frees a slot when a connection closes', async () => {
+    const { key } = await addApiKey(app, workspaceId, ApiKeyRole.ADMIN, 'Reconnecting key');
+    const feed = app.app.services.connectionStatusFeed;
+    const [first] = [await connectSubscribed(key), await connectSubscribed(key)];
+    expect(await outcomeOf(connect(key))).toMatchObject({ code: CloseCode.Forbidden });
+
+    const subscribersBefore = feed.subscriberCount;
+    await first.client.dispose();
+    await waitFor(() => feed.subscriberCount < subscribersBefore, { description: 'the server to close the first connection' });
+
+    await expectConnected(connect(key));
+  });
+});
+
+// Each connection has a key of its own, so that the limit per key cannot reject it.
+describe('unauthenticated graphql-ws connections per address', () => {
+  it('rejects a socket above the limit', async () => {
+    const keys = await addKeys(MAX_UNAUTHENTICATED_PER_ADDRESS + 1);
+    const gates = Array.from({ length: MAX_UNAUTHENTICATED_PER_ADDRESS }, () => openGate());
+    const waiting = gates.map((gate, index) => connect(keys[index], gate.promise));
+    await Promise.all(waiting.map((probe) => probe.opened));
+
+    const rejected = connect(keys[MAX_UNAUTHENTICATED_PER_ADDRESS]);
+
+    expect(await outcomeOf(rejected)).toEqual({ code: CloseCode.Forbidden, reason: unauthenticatedLimitReason(MAX_UNAUTHENTICATED_PER_ADDRESS) });
+    expect(unauthenticatedLimitReason(MAX_UNAUTHENTICATED_PER_ADDRESS)).toBe(
+      'Forbidden: 2 unauthenticated connections from this address, the maximum (DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS).',
+    );
+    expect(logs.text()).toContain('rejected a graphql-ws connection from an address at DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS');
+    for (const gate of gates) gate.resolve();
+    for (const probe of waiting) await expectConnected(probe);
+  });
+
+  it('frees a slot once a connection authenticates', async () => {
+    const keys = await addKeys(MAX_UNAUTHENTICATED_PER_ADDRESS + 1);
+    const gates = Array.from({ length: MAX_UNAUTHENTICATED_PER_ADDRESS }, () => openGate());
+    const waiting = gates.map((gate, index) => connect(keys[index], gate.promise));
+    await Promise.all(waiting.map((probe) => probe.opened));
+    expect(await outcomeOf(connect(keys[MAX_UNAUTHENTICATED_PER_ADDRESS]))).toMatchObject({ code: CloseCode.Forbidden });
+
+    gates[0].resolve();
+    await expectConnected(waiting[0]);
+
+    await expectConnected(connect(keys[MAX_UNAUTHENTICATED_PER_ADDRESS]));
+    gates[1].resolve();
+    await expectConnected(waiting[1]);
+  });
+});
+
+describe('connection limit settings', () => {
+  it('default to 100 per key and 50 per address', () => {
+    const config = loadConfig({});
+
+    expect(config.api.maxWsConnectionsPerKey).toBe(100);
+    expect(config.api.maxWsUnauthenticatedPerAddress).toBe(50);
+  });
+
+  it.each([
+    ['DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY', '0'],
+    ['DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY', '100001'],
+    ['DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS', '0'],
+    ['DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS', 'many'],
+  ])('reject %s=%j', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(`${name}=${JSON.stringify(value)} is invalid: expected an integer from 1 to 100000.`);
+  });
+
+  it('close reasons fit a close frame at the largest values', () => {
+    const largestKeyId = 2 ** 31 - 1;
+
+    expect(Buffer.byteLength(keyLimitReason(largestKeyId, 100_000))).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);
+    expect(Buffer.byteLength(unauthenticatedLimitReason(100_000))).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);
+  });
+});
+
+describe('addressGroup', () => {
+  it.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['::ffff:127.0.0.1', '127.0.0.1'],
+    ['::1', '0:0:0:0::/64'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:0DB8:0001:0002::7', '2001:db8:1:2::/64'],
+    ['2001:db8::', '2001:db8:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['64:ff9b::192.0.2.1', '64:ff9b:0:0::/64'],
+    ['unknown', 'unknown'],
+  ])('groups %s as %s', (address, group) => {
+    expect(addressGroup(address)).toBe(group);
+  });
+});
