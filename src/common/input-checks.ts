@@ -173,7 +173,7 @@ function describeCharacter(character: string): string {
 }
 
 /** Returns the first character's code point, with its Unicode name when known, such as "U+202E RIGHT-TO-LEFT OVERRIDE". */
-function describeCodePoint(text: string): string {
+export function describeCodePoint(text: string): string {
   const character = String.fromCodePoint(text.codePointAt(0)!);
   const name = BIDI_CONTROL_NAMES[character] ?? INVISIBLE_CHARACTER_NAMES[character];
   return name ? `${formatCodePoint(character)} ${name}` : formatCodePoint(character);

@@ -1,8 +1,11 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Opt, Unique } from '@mikro-orm/core';
 import { Workspace } from '../workspace/workspace.entity';
 import { User } from '../workspace/user.entity';
 import { DocumentRecord } from './document-record.entity';
 import { DocumentRecordEventType } from './event-type';
+
+/** The unique index that a second event with the same idempotency key in a workspace violates. */
+export const IDEMPOTENCY_KEY_INDEX = 'document_record_events_idempotency_key_unique';
 
 /** One entry of a record's timeline (Legito's DocumentRecordEvent). */
 @Entity({ tableName: 'document_record_events' })
@@ -11,6 +14,11 @@ import { DocumentRecordEventType } from './event-type';
 @Index({
   name: 'document_record_events_snapshot_created_at_index',
   expression: `create index "document_record_events_snapshot_created_at_index" on "document_record_events" ("created_at") where "record_snapshot" is not null`,
+})
+// Allows each idempotency key once per workspace. Events recorded without a key take no entry.
+@Unique({
+  name: IDEMPOTENCY_KEY_INDEX,
+  expression: `create unique index "${IDEMPOTENCY_KEY_INDEX}" on "document_record_events" ("workspace_id", "idempotency_key") where "idempotency_key" is not null`,
 })
 export class DocumentRecordEvent {
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -44,4 +52,19 @@ export class DocumentRecordEvent {
    */
   @Property({ type: 'json', columnType: 'json', nullable: true })
   recordSnapshot: Opt<Record<string, unknown>> | null = null;
+
+  /**
+   * The key that recordDocumentEvent or recordDocumentEvents stored the event with, so that a
+   * repeated call returns this event instead of storing another. Null when none was given.
+   */
+  @Property({ type: 'string', length: 255, nullable: true })
+  idempotencyKey: string | null = null;
+
+  /**
+   * Ids of the push messages that the event created, ordered by connection id, stored for an
+   * event with an idempotency key, so that a replay of the key returns them by primary key
+   * lookups. Null for an event without a key. Purged messages stay listed here.
+   */
+  @Property({ type: 'text[]', nullable: true, lazy: true })
+  pushMessageIds: Opt<string[]> | null = null;
 }

@@ -1,6 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { DocumentRecordEventType } from './event-type';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-key';
 
 @InputType({ description: "A timeline event of a document record; it is pushed to every enabled connection that matches it." })
 export class RecordDocumentEventInput {
@@ -29,4 +30,18 @@ export class RecordDocumentEventInput {
       "For DocumentOwnerChanged, a non-null parameters.ownerId also becomes the record's owner.",
   })
   parameters?: Record<string, unknown> | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A key that makes a retry safe, such as a UUID made once per event by the caller. ' +
+      'When an event of this workspace was already recorded with the key and the same documentRecordId, type, authorId and parameters, ' +
+      'the call returns that event with replayed true, and stores and pushes nothing. ' +
+      'The same key with any of those fields different is CONFLICT. Keys of other workspaces are independent. ' +
+      `1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable characters, compared exactly. ` +
+      'A key stays bound to its event for as long as the event is stored. No mutation or job deletes a recorded event ' +
+      '(the retention job purges logs, finished push messages and the sample events of test messages), so a key cannot be used for another event later. ' +
+      'A replay returns the event also when its record has been locked or deleted since.',
+  })
+  idempotencyKey?: string | null;
 }

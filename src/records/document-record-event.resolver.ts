@@ -26,9 +26,11 @@ export class DocumentRecordEventResolver {
   @Mutation(() => RecordedDocumentEvent, {
     description:
       'Records a timeline event and queues one push message per matching enabled connection, after the event is committed. ' +
-      'Not idempotent: each call stores a new event with a new id, and its messages get new webhook-ids. ' +
-      'So a retry after a time-out whose first request was committed pushes the event twice, and listeners cannot tell the two apart by webhook-id. ' +
-      `Before retrying, look for the event in documentRecordEvents. ${NEEDS_ANY_KEY}`,
+      'Give input.idempotencyKey to make retries safe: a retry with the same key and input returns the event that the first call recorded, with replayed true, ' +
+      'and pushes nothing again, also when both calls run at the same time. ' +
+      'Without a key, each call stores a new event with a new id, and its messages get new webhook-ids, ' +
+      'so a retry after a time-out whose first request was committed pushes the event twice. ' +
+      `${NEEDS_ANY_KEY}`,
   })
   async recordDocumentEvent(@Arg('input', { description: 'The event.' }) input: RecordDocumentEventInput, @Ctx() context: RequestContext) {
     const recorded = await new DocumentRecordEventService(scopeOf(context)).record(input, context.services.deliveryQueue);
@@ -42,9 +44,13 @@ export class DocumentRecordEventResolver {
       'The events are stored in input order, so each event of a record sees the changes of the earlier ones: after DocumentRecordLocked, a later event pushes the record as locked. ' +
       'All or nothing: when an event is rejected, no event is stored and no message is queued. The error takes the code of the first rejected event and names it in extensions.field, such as inputs[3].documentRecordId. ' +
       'extensions.errors lists every rejected event of the check that rejected the batch, each with its index, code, field and message. ' +
-      'The checks of ids and parameters run first. Then, in a batch of events that change no record, the records and authors of all events are looked up together, so every event with an unknown record or author, or with a deleted record, is listed. ' +
+      'The checks of ids, parameters and idempotency keys run first, including that no two events have the same key. ' +
+      'Then the keys are looked up, and every key stored with a different input is listed. ' +
+      'Then, in a batch of events that change no record, the records and authors of all events are looked up together, so every event with an unknown record or author, or with a deleted record, is listed. ' +
       'In a batch with an event that changes its record (lock, unlock, delete, restore, new owner), that lookup runs event by event and stops at the first rejected event. ' +
-      'The push messages are queued after the commit. Like recordDocumentEvent, it is not idempotent: a retried batch whose first request was committed stores and pushes every event again. ' +
+      'The push messages are queued after the commit. Each event may have its own idempotencyKey, as in recordDocumentEvent: ' +
+      'a retried batch returns the events stored earlier with their keys and stores only the others, and it stores and pushes every event without a key again. ' +
+      'A key used earlier with a different input is CONFLICT naming the event, such as inputs[3].idempotencyKey. ' +
       `Pass the list as a variable: an inline query document is limited to ${MAX_QUERY_TOKENS} tokens, while the request body may have up to DOCPUSH_REQUEST_BODY_LIMIT bytes ` +
       `(40 MiB by default, room for ${MAX_EVENTS_PER_BATCH} events with parameters of ${MAX_PARAMETERS_BYTES / 1024} KiB each). ${NEEDS_ANY_KEY}`,
   })
@@ -55,7 +61,7 @@ export class DocumentRecordEventResolver {
   }
 }
 
-function toRecordedDocumentEvent({ event, messageIds }: RecordedEventSummary): RecordedDocumentEvent {
-  const { id, type, createdAt, authorId, documentRecordId, parameters } = event;
-  return { event: { id, type, created: createdAt, authorId, documentRecordId, parameters }, pushMessageIds: messageIds };
+function toRecordedDocumentEvent({ event, messageIds, replayed }: RecordedEventSummary): RecordedDocumentEvent {
+  const { id, type, createdAt, authorId, documentRecordId, parameters, idempotencyKey } = event;
+  return { event: { id, type, created: createdAt, authorId, documentRecordId, parameters, idempotencyKey }, pushMessageIds: messageIds, replayed };
 }

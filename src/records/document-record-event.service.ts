@@ -3,9 +3,11 @@ import { DocumentRecord } from './document-record.entity';
 import type { RecordDocumentEventInput } from './document-record-event.input';
 import { lockRecords } from './event-recorder.service';
 import { MAX_EVENTS_PER_BATCH } from './record-fields';
+import { retryOnIdempotencyKeyRace } from './idempotency-key';
 import {
   checkEvent,
   EventItemsError,
+  findReplayedEvents,
   insertPlainEvent,
   insertPlainEvents,
   recordWithRecordChanges,
@@ -13,7 +15,7 @@ import {
   type EventFailure,
   type RecordedEventSummary,
 } from './store-event.step';
-import { BatchItemsError, ConflictError, NotFoundError, ValidationError, type RejectedItem } from '../common/errors';
+import { BatchItemsError, ConflictError, NotFoundError, ValidationError, quoteId, type RejectedItem } from '../common/errors';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { retryOnStalePreparedStatement } from '../database/raw-sql';
@@ -50,7 +52,8 @@ export class DocumentRecordEventService {
    * Stores the event, the record changes it implies (lock, delete and owner flags) and one push
    * message per matching enabled connection, in one transaction that locks the record row, so
    * events and updates of one record apply in order. When this resolves, the transaction has
-   * committed and the workers are notified of the messages.
+   * committed and the workers are notified of the messages. An event with the idempotency key of
+   * a stored event is not stored again: see `storeOrReplay`.
    */
   async record(input: RecordDocumentEventInput, deliveryQueue: DeliveryQueue): Promise<RecordedEventSummary> {
     const [recorded] = await this.recordEvents([input], deliveryQueue, () => null);
@@ -69,10 +72,10 @@ export class DocumentRecordEventService {
   }
 
   /**
-   * Checks every event before the transaction, stores them, and then notifies the workers once.
-   * Events that change nothing on their records, the API's hot path, are stored by one
-   * statement in a transaction of its own. A batch with an event that changes its record runs
-   * event by event in an explicit transaction.
+   * Checks every event before the transaction, stores them, and then notifies the workers once,
+   * of the messages of the events stored now. A concurrent call that stores an event with one of
+   * the idempotency keys first makes the store fail on the key's unique index, and the store
+   * then runs again and finds that event.
    */
   private async recordEvents(
     inputs: RecordDocumentEventInput[],
@@ -81,21 +84,51 @@ export class DocumentRecordEventService {
   ): Promise<RecordedEventSummary[]> {
     const events = checkEvents(inputs, itemPath);
 
-    const recorded = events.some((event) => event.changesRecord)
-      ? await this.recordInTransaction(events, itemPath)
-      : await this.insertPlain(events, itemPath);
-    await deliveryQueue.enqueue(recorded.flatMap((event) => event.messageIds));
+    const keyCount = events.filter((event) => event.idempotencyKey !== null).length;
+    const recorded = await retryOnIdempotencyKeyRace(keyCount, () => this.storeOrReplay(events, itemPath));
+    await deliveryQueue.enqueue(recorded.filter((event) => !event.replayed).flatMap((event) => event.messageIds));
     return recorded;
   }
 
+  /**
+   * Returns the events stored earlier with the idempotency keys of `events`, stores the others,
+   * and returns all of them in input order. A replayed event is returned as it was stored, even
+   * when its record has been locked or deleted since, because a replay changes nothing. Every key
+   * stored with another input is CONFLICT, and then nothing is stored, so key conflicts are
+   * reported before unknown records and authors. Events that change nothing on their records,
+   * the API's hot path, are stored by one statement in a transaction of its own. Events of which
+   * one changes its record are stored event by event in an explicit transaction.
+   */
+  private async storeOrReplay(events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<RecordedEventSummary[]> {
+    let replayed: Array<RecordedEventSummary | null>;
+    try {
+      replayed = await findReplayedEvents(this.scope, events);
+    } catch (error) {
+      if (error instanceof EventItemsError) rejectEvents(error.failures, events.length, itemPath);
+      throw error;
+    }
+
+    const newIndexes = events.flatMap((_, index) => (replayed[index] === null ? [index] : []));
+    const newEvents = newIndexes.map((index) => events[index]);
+    // The storing steps number the failures within newEvents; the errors name the input positions.
+    const reject = (failures: EventFailure[]): never =>
+      rejectEvents(failures.map(({ index, error }) => ({ index: newIndexes[index], error })), events.length, itemPath);
+    let stored: RecordedEventSummary[] = [];
+    if (newEvents.some((event) => event.changesRecord)) stored = await this.recordInTransaction(newEvents, reject);
+    else if (newEvents.length > 0) stored = await this.insertPlain(newEvents, reject);
+
+    const storedInOrder = stored.values();
+    return replayed.map((event) => event ?? storedInOrder.next().value!);
+  }
+
   /** Stores events that change nothing on their records with one statement: the single-event one for one event. */
-  private async insertPlain(events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<RecordedEventSummary[]> {
+  private async insertPlain(events: CheckedEvent[], reject: (failures: EventFailure[]) => never): Promise<RecordedEventSummary[]> {
     try {
       if (events.length === 1) return [await insertPlainEvent(this.scope, events[0])];
       return await insertPlainEvents(this.scope, events);
     } catch (error) {
-      if (error instanceof EventItemsError) return rejectEvents(error.failures, events.length, itemPath);
-      if (events.length === 1) return rejectEvents([{ index: 0, error }], 1, itemPath);
+      if (error instanceof EventItemsError) return reject(error.failures);
+      if (events.length === 1) return reject([{ index: 0, error }]);
       throw error;
     }
   }
@@ -107,7 +140,7 @@ export class DocumentRecordEventService {
    * in input order whose record, author or new owner is unknown, or whose record's flags reject
    * it. A deadlock on other rows is retried.
    */
-  private recordInTransaction(events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<RecordedEventSummary[]> {
+  private recordInTransaction(events: CheckedEvent[], reject: (failures: EventFailure[]) => never): Promise<RecordedEventSummary[]> {
     const recordIds = [...new Set(events.map((event) => event.recordId))];
     const store = () =>
       this.scope.em.transactional(async (tx) => {
@@ -122,7 +155,7 @@ export class DocumentRecordEventService {
             // NOTE: this path names only the first rejected event. Whether a later event is
             // accepted depends on the earlier ones (a lock, a deletion, a restoration), and a
             // rejected event may leave unflushed record changes in the unit of work.
-            rejectEvents([{ index, error }], events.length, itemPath);
+            reject([{ index, error }]);
           }
         }
         return recorded;
@@ -141,19 +174,40 @@ function checkBatchSize(count: number): void {
   );
 }
 
-/** Runs the checks that need no database on every event, and rejects all events that fail them together. */
+/**
+ * Runs the checks that need no database on every event, and rejects all events that fail them
+ * together. They include that no two events of a batch have the same idempotency key.
+ */
 function checkEvents(inputs: RecordDocumentEventInput[], itemPath: (index: number) => string | null): CheckedEvent[] {
   const events: CheckedEvent[] = [];
   const failures: EventFailure[] = [];
+  const firstIndexByKey = new Map<string, number>();
   for (const [index, input] of inputs.entries()) {
     try {
-      events.push(checkEvent(input));
+      const event = checkEvent(input);
+      checkKeyNotRepeated(event.idempotencyKey, index, firstIndexByKey, itemPath);
+      events.push(event);
     } catch (error) {
       failures.push({ index, error });
     }
   }
   if (failures.length > 0) rejectEvents(failures, inputs.length, itemPath);
   return events;
+}
+
+/**
+ * Rejects the idempotency key of the event at `index` when an earlier event of the batch has it,
+ * naming that event, and otherwise notes its first use in `firstIndexByKey`. A key identifies one
+ * event, so the second event would be a repeat of the first or conflict with it.
+ */
+function checkKeyNotRepeated(key: string | null, index: number, firstIndexByKey: Map<string, number>, itemPath: (index: number) => string | null): void {
+  if (key === null) return;
+  const firstIndex = firstIndexByKey.get(key);
+  if (firstIndex === undefined) {
+    firstIndexByKey.set(key, index);
+    return;
+  }
+  throw new ValidationError('idempotencyKey', `idempotencyKey ${quoteId(key)} is also the key of ${itemPath(firstIndex)}: give each event of a batch its own key.`);
 }
 
 /** Maximum number of rejected events whose messages the message of a batch error quotes; `extensions.errors` lists all. */

@@ -23,6 +23,14 @@ export class DocumentRecordEventObject {
 
   @Field(() => GraphQLJSONObject, { description: 'The event parameters as given; {} when none were given.' })
   parameters!: Record<string, unknown>;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The idempotencyKey that recordDocumentEvent or recordDocumentEvents recorded the event with, so a caller can match the timeline with the events it sent. ' +
+      'Null when none was given, and for the events that other mutations record. It is not pushed to listeners.',
+  })
+  idempotencyKey!: string | null;
 }
 
 export const DocumentRecordEventConnection = ConnectionType(DocumentRecordEventObject, 'DocumentRecordEvent');
@@ -32,8 +40,19 @@ export class RecordedDocumentEvent {
   @Field(() => DocumentRecordEventObject, { description: 'The stored event.' })
   event!: DocumentRecordEventObject;
 
-  @Field(() => [ID], { description: 'Ids of the push messages queued for delivery (the webhook-id of each).' })
+  @Field(() => [ID], {
+    description:
+      'Ids of the push messages queued for delivery (the webhook-id of each). ' +
+      'When replayed is true, the ids of the messages that the first call queued and that are still stored: finished messages are purged after DOCPUSH_LOG_RETENTION.',
+  })
   pushMessageIds!: string[];
+
+  @Field({
+    description:
+      'True when an earlier call recorded this event with the same idempotencyKey and input, and this call stored and pushed nothing. ' +
+      'False when this call stored the event.',
+  })
+  replayed!: boolean;
 }
 
 export function toDocumentRecordEventObject(event: DocumentRecordEvent): DocumentRecordEventObject {
@@ -44,5 +63,6 @@ export function toDocumentRecordEventObject(event: DocumentRecordEvent): Documen
     authorId: event.author?.id ?? null,
     documentRecordId: event.documentRecord.id,
     parameters: event.parameters,
+    idempotencyKey: event.idempotencyKey,
   };
 }

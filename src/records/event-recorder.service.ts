@@ -20,7 +20,7 @@ export interface RecordedEvent {
  */
 export async function recordEventWithMessages(
   em: EntityManager,
-  input: { record: DocumentRecord; type: DocumentRecordEventType; author: User | null; parameters?: Record<string, unknown> },
+  input: { record: DocumentRecord; type: DocumentRecordEventType; author: User | null; parameters?: Record<string, unknown>; idempotencyKey?: string | null },
 ): Promise<RecordedEvent> {
   const event = em.create(DocumentRecordEvent, {
     workspace: input.record.workspace,
@@ -28,6 +28,7 @@ export async function recordEventWithMessages(
     type: input.type,
     author: input.author,
     parameters: input.parameters ?? {},
+    idempotencyKey: input.idempotencyKey ?? null,
   });
 
   const connectionIds = await findTriggeredConnectionIds(em, input.record, input.type);
@@ -39,6 +40,7 @@ export async function recordEventWithMessages(
       event,
     }),
   );
+  if (event.idempotencyKey !== null) event.pushMessageIds = messages.map((message) => message.id);
 
   await em.flush();
   // After the flush, so the snapshot contains the record's changes made with this event.
@@ -97,10 +99,13 @@ export interface InsertedEvent {
 /**
  * One statement that does what `recordEventWithMessages` does for an event that changes nothing
  * on its record. It locks the record row, so events of one record keep their order. It checks the
- * author and that the record is not deleted, then inserts the event with the record's row as its
- * snapshot and one push message per triggered connection (same matching rule), in the caller's
- * transaction or else in the statement's own. The ORM path costs about eight round trips per event, and it was the API's
- * main cost under load. The caller notifies the workers after the commit.
+ * author and that the record is not deleted. Then it draws one message id per triggered connection
+ * (same matching rule) and inserts the event, with the record's row as its snapshot, and one push
+ * message per drawn id, in the caller's transaction or else in the statement's own. An event with
+ * an idempotency key stores its message ids in push_message_ids, which a replay of the key reads.
+ * The ORM path costs about eight round trips per event, and it was the API's main cost under
+ * load. The caller notifies the workers after the commit. An idempotency key that another event
+ * of the workspace has raises a unique violation, which undoes the whole statement.
  */
 const INSERT_EVENT_WITH_MESSAGES = `
 with target_record as (
@@ -110,20 +115,27 @@ with target_record as (
      for update
 ), target_author as (
   select id from users where id = cast(:authorId as bigint) and workspace_id = :workspaceId
-), inserted_event as (
-  insert into document_record_events (workspace_id, document_record_id, type, author_id, parameters, created_at, record_snapshot)
-  select :workspaceId, r.id, :type, a.id, cast(:parameters as jsonb), clock_timestamp(), r.snapshot
+), accepted_record as (
+  select r.id, r.template_suite_id, r.document_record_type_id, r.snapshot, a.id as author_id
     from target_record r
     left join target_author a on true
    where (cast(:authorId as bigint) is null or a.id is not null) and not r.deleted
+), new_messages as (
+  select docpush_new_message_id() as id, c.workspace_id, c.id as connection_id
+    from accepted_record r
+    join push_connections c on ${triggeredConnectionCondition('r.template_suite_id', 'r.document_record_type_id')}
+), inserted_event as (
+  insert into document_record_events (workspace_id, document_record_id, type, author_id, parameters, created_at, record_snapshot, idempotency_key, push_message_ids)
+  select :workspaceId, r.id, :type, r.author_id, cast(:parameters as jsonb), clock_timestamp(), r.snapshot, cast(:idempotencyKey as text),
+         case when cast(:idempotencyKey as text) is not null then array(select m.id from new_messages m order by m.connection_id) end
+    from accepted_record r
   returning id, created_at
 ), inserted_messages as (
   insert into push_messages (id, workspace_id, connection_id, event_id, state, attempts, next_attempt_at, is_test, created_at, updated_at)
-  select docpush_new_message_id(), c.workspace_id, c.id, e.id, 'PENDING', 0, e.created_at, false, e.created_at, e.created_at
+  select m.id, m.workspace_id, m.connection_id, e.id, 'PENDING', 0, e.created_at, false, e.created_at, e.created_at
     from inserted_event e
-    cross join target_record r
-    join push_connections c on ${triggeredConnectionCondition('r.template_suite_id', 'r.document_record_type_id')}
-   order by c.id
+    cross join new_messages m
+   order by m.connection_id
   returning id, connection_id
 )
 select exists (select 1 from target_record) as record_found,
@@ -144,7 +156,7 @@ const INSERT_EVENT_STATEMENT = namedPreparedStatement('docpush_insert_event_with
  */
 export async function insertEventWithMessages(
   em: EntityManager,
-  input: { workspaceId: number; recordId: number; authorId: number | null; type: DocumentRecordEventType; parameters: Record<string, unknown> },
+  input: { workspaceId: number; recordId: number; authorId: number | null; type: DocumentRecordEventType; parameters: Record<string, unknown>; idempotencyKey?: string | null },
 ): Promise<InsertedEvent> {
   const params = {
     workspaceId: input.workspaceId,
@@ -152,6 +164,7 @@ export async function insertEventWithMessages(
     authorId: input.authorId,
     type: input.type,
     parameters: JSON.stringify(input.parameters),
+    idempotencyKey: input.idempotencyKey ?? null,
   };
   const [row] = await executePrepared<InsertedEventRow>(em, INSERT_EVENT_STATEMENT, INSERT_EVENT_STATEMENT.bind(params));
   return toInsertedEvent(row);
@@ -202,15 +215,18 @@ export async function lockRecords(em: EntityManager, workspaceId: number, record
  * Several events that change nothing on their records in one statement, so all of them or none
  * are stored. It locks the records in ascending id order, so two batches that share records
  * cannot deadlock on them, and looks the authors up. Only when every event's record and author
- * were found, and no record is deleted, does it insert the events, in input order (sequence
- * values are drawn after the sort), each with its record's row as the snapshot, and one push
- * message per triggered connection. One row per input, in input order, tells the caller what was found and stored.
+ * were found, and no record is deleted, does it draw one message id per triggered connection
+ * and insert the events, in input order (sequence values are drawn after the sort). Each event
+ * gets its record's row as the snapshot, and an event with an idempotency key gets its message
+ * ids in push_message_ids. Then it inserts the push messages with the drawn ids. One row per
+ * input, in input order, tells the caller what was found and stored. An idempotency key that
+ * another event of the workspace has raises a unique violation, which undoes the whole statement.
  */
 const INSERT_EVENTS_WITH_MESSAGES = `
 with input as (
-  select i.ord, i.record_id, i.author_id, i.type, i.parameters
-    from unnest(cast(:recordIds as bigint[]), cast(:authorIds as bigint[]), cast(:types as text[]), cast(:parameters as text[]))
-         with ordinality as i(record_id, author_id, type, parameters, ord)
+  select i.ord, i.record_id, i.author_id, i.type, i.parameters, i.idempotency_key
+    from unnest(cast(:recordIds as bigint[]), cast(:authorIds as bigint[]), cast(:types as text[]), cast(:parameters as text[]), cast(:idempotencyKeys as text[]))
+         with ordinality as i(record_id, author_id, type, parameters, idempotency_key, ord)
 ), locked_records as (
   select id, template_suite_id, document_record_type_id, deleted, row_to_json(document_records) as snapshot
     from document_records
@@ -228,19 +244,29 @@ with input as (
     from checked c
    where not exists (select 1 from checked where not record_found or not author_found or record_deleted)
    order by c.ord
-), inserted_events as (
-  insert into document_record_events (id, workspace_id, document_record_id, type, author_id, parameters, created_at, record_snapshot)
-  select n.event_id, :workspaceId, n.record_id, cast(n.type as document_record_event_type), n.author_id, cast(n.parameters as jsonb), clock_timestamp(), n.snapshot
+), new_messages as (
+  select docpush_new_message_id() as id, c.workspace_id, c.id as connection_id, n.event_id, n.idempotency_key is not null as event_has_key
     from numbered n
+    join push_connections c on ${triggeredConnectionCondition('n.template_suite_id', 'n.document_record_type_id', 'n.type')}
+), message_ids_of_keyed_events as (
+  select event_id, array_agg(id order by connection_id) as ids
+    from new_messages
+   where event_has_key
+   group by event_id
+), inserted_events as (
+  insert into document_record_events (id, workspace_id, document_record_id, type, author_id, parameters, created_at, record_snapshot, idempotency_key, push_message_ids)
+  select n.event_id, :workspaceId, n.record_id, cast(n.type as document_record_event_type), n.author_id, cast(n.parameters as jsonb), clock_timestamp(), n.snapshot,
+         n.idempotency_key, case when n.idempotency_key is not null then coalesce(k.ids, '{}') end
+    from numbered n
+    left join message_ids_of_keyed_events k on k.event_id = n.event_id
    order by n.ord
   returning id, created_at
 ), inserted_messages as (
   insert into push_messages (id, workspace_id, connection_id, event_id, state, attempts, next_attempt_at, is_test, created_at, updated_at)
-  select docpush_new_message_id(), c.workspace_id, c.id, e.id, 'PENDING', 0, e.created_at, false, e.created_at, e.created_at
+  select m.id, m.workspace_id, m.connection_id, e.id, 'PENDING', 0, e.created_at, false, e.created_at, e.created_at
     from inserted_events e
-    join numbered n on n.event_id = e.id
-    join push_connections c on ${triggeredConnectionCondition('n.template_suite_id', 'n.document_record_type_id', 'n.type')}
-   order by e.id, c.id
+    join new_messages m on m.event_id = e.id
+   order by e.id, m.connection_id
   returning id, event_id, connection_id
 )
 select c.record_found, c.author_found, c.record_deleted, n.event_id, e.created_at,
@@ -258,6 +284,7 @@ export interface PlainEventRow {
   authorId: number | null;
   type: DocumentRecordEventType;
   parameters: Record<string, unknown>;
+  idempotencyKey: string | null;
 }
 
 /**
@@ -272,6 +299,7 @@ export async function insertEventsWithMessages(em: EntityManager, workspaceId: n
     authorIds: events.map((event) => event.authorId),
     types: events.map((event) => event.type),
     parameters: events.map((event) => JSON.stringify(event.parameters)),
+    idempotencyKeys: events.map((event) => event.idempotencyKey),
   };
   const rows = await executePrepared<InsertedEventRow>(em, INSERT_EVENTS_STATEMENT, INSERT_EVENTS_STATEMENT.bind(params));
   return rows.map(toInsertedEvent);

@@ -2,6 +2,7 @@ import { DocumentRecord } from './document-record.entity';
 import type { RecordDocumentEventInput } from './document-record-event.input';
 import { DocumentRecordEventType } from './event-type';
 import { insertEventsWithMessages, insertEventWithMessages, recordEventWithMessages, type InsertedEvent, type PlainEventRow } from './event-recorder.service';
+import { checkIdempotencyKey, differingFields, findEventsByKey, keyReusedError, type EventWithKey } from './idempotency-key';
 import { checkParameters } from './record-fields';
 import { checkEventAllowed, eventOnDeletedRecordError } from './record-state';
 import { ConflictError, ValidationError } from '../common/errors';
@@ -22,8 +23,18 @@ const FLAG_CHANGES: Partial<Record<DocumentRecordEventType, Partial<Pick<Documen
 
 /** A recorded event and the ids of the push messages it queued. */
 export interface RecordedEventSummary {
-  event: { id: number; type: DocumentRecordEventType; createdAt: Date; authorId: number | null; documentRecordId: number; parameters: Record<string, unknown> };
+  event: {
+    id: number;
+    type: DocumentRecordEventType;
+    createdAt: Date;
+    authorId: number | null;
+    documentRecordId: number;
+    parameters: Record<string, unknown>;
+    idempotencyKey: string | null;
+  };
   messageIds: string[];
+  /** True when an earlier call stored the event with the same idempotency key, and this call stored nothing. */
+  replayed: boolean;
 }
 
 /** An event input that passed the checks that need no database. */
@@ -31,6 +42,7 @@ export interface CheckedEvent {
   input: RecordDocumentEventInput;
   recordId: number;
   parameters: Record<string, unknown>;
+  idempotencyKey: string | null;
   changesRecord: boolean;
 }
 
@@ -38,7 +50,42 @@ export interface CheckedEvent {
 export function checkEvent(input: RecordDocumentEventInput): CheckedEvent {
   const parameters = checkParameters(input.parameters);
   const recordId = referencedId('documentRecordId', 'document record', input.documentRecordId);
-  return { input, recordId, parameters, changesRecord: changesRecord(input.type, parameters) };
+  const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
+  return { input, recordId, parameters, idempotencyKey, changesRecord: changesRecord(input.type, parameters) };
+}
+
+/**
+ * Returns, for each event, the event stored earlier with its idempotency key, or null when it
+ * has no key or no event has its key yet. Throws an EventItemsError with a CONFLICT for every
+ * event whose key was stored with another record, type, author or parameters.
+ */
+export async function findReplayedEvents(scope: WorkspaceScope, events: CheckedEvent[]): Promise<Array<RecordedEventSummary | null>> {
+  const replayed: Array<RecordedEventSummary | null> = events.map(() => null);
+  const keyed = events.flatMap((event, index) => (event.idempotencyKey === null ? [] : [{ index, key: event.idempotencyKey, parameters: event.parameters }]));
+  if (keyed.length === 0) return replayed;
+
+  const stored = await findEventsByKey(scope.em, scope.workspaceId, keyed);
+  const failures: EventFailure[] = [];
+  for (const [position, { index }] of keyed.entries()) {
+    const found = stored[position];
+    if (!found) continue;
+    const event = events[index];
+    const differing = differingFields({ documentRecordId: event.recordId, type: event.input.type, authorId: authorIdOf(event) }, found);
+    if (differing.length > 0) failures.push({ index, error: keyReusedError(found, differing) });
+    else replayed[index] = replayedSummary(found);
+  }
+  if (failures.length > 0) throw new EventItemsError(failures);
+  return replayed;
+}
+
+function replayedSummary(stored: EventWithKey): RecordedEventSummary {
+  const { id, type, createdAt, authorId, documentRecordId, parameters, idempotencyKey, messageIds } = stored;
+  return { event: { id, type, createdAt, authorId, documentRecordId, parameters, idempotencyKey }, messageIds, replayed: true };
+}
+
+/** Returns the author id of an event input: null for a system event, NaN for a malformed id, which matches no stored author. */
+function authorIdOf({ input }: CheckedEvent): number | null {
+  return input.authorId === null || input.authorId === undefined ? null : parseId(String(input.authorId));
 }
 
 /** Stores an event that changes nothing on its record with one statement, in the scope's transaction when it has one. */
@@ -72,8 +119,8 @@ export async function insertPlainEvents(scope: WorkspaceScope, events: CheckedEv
   return inserted.map((row, index) => summaryOf(events[index], row));
 }
 
-function plainEventRow({ input, recordId, parameters }: CheckedEvent): PlainEventRow {
-  return { recordId, authorId: authorIdForLookup(input.authorId), type: input.type, parameters };
+function plainEventRow({ input, recordId, parameters, idempotencyKey }: CheckedEvent): PlainEventRow {
+  return { recordId, authorId: authorIdForLookup(input.authorId), type: input.type, parameters, idempotencyKey };
 }
 
 function isRejected(row: InsertedEvent): boolean {
@@ -94,24 +141,32 @@ function rejectionOf({ input, recordId }: CheckedEvent, inserted: InsertedEvent)
 /** Describes a stored event, or throws the error of an event that was not stored. */
 function summaryOf(checked: CheckedEvent, inserted: InsertedEvent): RecordedEventSummary {
   if (!inserted.event) throw rejectionOf(checked, inserted);
-  const { input, recordId, parameters } = checked;
+  const { input, recordId, parameters, idempotencyKey } = checked;
   const authorId = input.authorId === null || input.authorId === undefined ? null : Number(input.authorId);
 
-  const event = { id: inserted.event.id, type: input.type, createdAt: inserted.event.createdAt, authorId, documentRecordId: recordId, parameters };
-  return { event, messageIds: inserted.messageIds };
+  const event = { id: inserted.event.id, type: input.type, createdAt: inserted.event.createdAt, authorId, documentRecordId: recordId, parameters, idempotencyKey };
+  return { event, messageIds: inserted.messageIds, replayed: false };
 }
 
 /** Stores an event that changes its record through the ORM's unit of work, in the scope's transaction. */
 export async function recordWithRecordChanges(scope: WorkspaceScope, checked: CheckedEvent): Promise<RecordedEventSummary> {
-  const { input, parameters } = checked;
+  const { input, parameters, idempotencyKey } = checked;
   const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId, { forUpdate: true });
   checkEventAllowed(record, input.type, setsOwner(input.type, parameters));
   const author = await findOptionalReferenced(scope, User, 'authorId', 'user', input.authorId);
   await applyEventToRecord(scope, record, input.type, parameters);
 
-  const { event, messageIds } = await recordEventWithMessages(scope.em, { record, type: input.type, author, parameters });
-  const summary = { id: event.id, type: event.type, createdAt: event.createdAt, authorId: event.author?.id ?? null, documentRecordId: event.documentRecord.id, parameters: event.parameters };
-  return { event: summary, messageIds };
+  const { event, messageIds } = await recordEventWithMessages(scope.em, { record, type: input.type, author, parameters, idempotencyKey });
+  const summary = {
+    id: event.id,
+    type: event.type,
+    createdAt: event.createdAt,
+    authorId: event.author?.id ?? null,
+    documentRecordId: event.documentRecord.id,
+    parameters: event.parameters,
+    idempotencyKey: event.idempotencyKey,
+  };
+  return { event: summary, messageIds, replayed: false };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { BACKLOG_SQL } from '../../src/observability/delivery-backlog';
 import { CLAIM_AND_LOAD, claimParams, NEXT_DUE_TIME } from '../../src/delivery/steps/claim-batch.step';
+import { FIND_EVENTS_BY_KEY } from '../../src/records/idempotency-key';
 import { dataOf, startTestApp, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { createEnabledConnection, setUpWorkspaceThroughApi } from '../records/api-setup';
@@ -56,6 +57,8 @@ async function sequentialScansOfMessages(sql: string): Promise<unknown[]> {
   return scans;
 }
 
+let planStatementCount = 0;
+
 /**
  * Returns the scans of push_messages, such as "Index Scan on push_messages_due_index", in the
  * generic plan of a statement prepared as the workers prepare it. PostgreSQL switches a prepared
@@ -64,10 +67,13 @@ async function sequentialScansOfMessages(sql: string): Promise<unknown[]> {
 async function genericPlanScansOfMessages(sql: string, params: unknown[]): Promise<Array<{ scan: string; indexCondition: string | null }>> {
   const knexClient = app.app.services.orm.em.getKnex().client;
   const connection = await knexClient.acquireConnection();
+  // A name per call, because node-postgres remembers each name that a connection prepared.
+  planStatementCount += 1;
+  const statementName = `docpush_plan_test_${planStatementCount}`;
   try {
     await connection.query('begin');
     await connection.query('set local plan_cache_mode = force_generic_plan');
-    const { rows } = await connection.query({ name: 'docpush_plan_test', text: `explain (format json) ${sql}`, values: params });
+    const { rows } = await connection.query({ name: statementName, text: `explain (format json) ${sql}`, values: params });
     await connection.query('rollback');
     const scans: Array<{ scan: string; indexCondition: string | null }> = [];
     const visit = (node: Record<string, unknown>): void => {
@@ -79,7 +85,7 @@ async function genericPlanScansOfMessages(sql: string, params: unknown[]): Promi
     visit((rows[0]['QUERY PLAN'] as Array<{ Plan: Record<string, unknown> }>)[0].Plan);
     return scans;
   } finally {
-    await connection.query('deallocate docpush_plan_test').catch(() => undefined);
+    await connection.query(`deallocate ${statementName}`).catch(() => undefined);
     knexClient.releaseConnection(connection);
   }
 }
@@ -103,5 +109,19 @@ describe('queue queries on a long delivered history', () => {
     const sql = NEXT_DUE_TIME.text.replace('$1', 'now()');
 
     expect(await sequentialScansOfMessages(sql)).toEqual([]);
+  });
+});
+
+// A replay of an idempotency key returns the messages of one event. push_messages has no index on
+// event_id, because each delivery writes a message row three times, so the replay must find the
+// messages through the ids listed on the event row.
+describe('idempotency key replay on a long delivered history', () => {
+  it('finds the messages by primary key', async () => {
+    const params = FIND_EVENTS_BY_KEY.bind({ workspaceId: 1, keys: ['order-7'], parameters: ['{}'] });
+
+    const scans = await genericPlanScansOfMessages(FIND_EVENTS_BY_KEY.text, params);
+
+    expect(scans.length).toBeGreaterThan(0);
+    for (const node of scans) expect(node.scan).toMatch(/^Index (Only )?Scan on push_messages_pkey$/);
   });
 });

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type ReceivedRequest, type TestListener } from '../support/listener';
 import { waitFor } from '../support/wait';
+import { countLockWaits } from '../support/test-database';
 import { validatePushResponse } from '../support/push-response-schema';
 import { countRows, expectFieldError } from './api-assertions';
 import { createEnabledConnection, setUpWorkspaceThroughApi, type ApiWorkspace } from './api-setup';
@@ -468,11 +469,3 @@ describe('concurrent recordDocumentEvents', () => {
     }
   });
 });
-
-/** Counts the sessions of the test database that wait for a lock, such as a row lock. */
-async function countLockWaits(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ waiting: number }>(
-    `select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-  );
-  return rows[0].waiting;
-}

@@ -70,3 +70,11 @@ export async function countActiveQueries(client: pg.Client, fragment: string): P
   );
   return result.rows[0].running;
 }
+
+/** Counts the sessions of the test database that wait for a lock, such as a row lock. */
+export async function countLockWaits(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ waiting: number }>(
+    `select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+  );
+  return rows[0].waiting;
+}
