@@ -4,6 +4,10 @@ import { MAX_EVENTS_PER_BATCH } from '../src/records/record-fields';
 export const SCENARIOS = ['throughput', 'latency', 'ceiling', 'attachments', 'memory'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
+/** Throughput points: 1 connection per event with 1 event per request, the same with --intake-batch events per request, and 10 connections per event. */
+export const THROUGHPUT_POINTS = ['1-connection', '1-connection-batched', '10-connections'] as const;
+export type ThroughputPointName = (typeof THROUGHPUT_POINTS)[number];
+
 export const TOPOLOGIES = ['single', 'split'] as const;
 /** `single`: one docpush process with every role; `split`: one API process and one worker process. */
 export type Topology = (typeof TOPOLOGIES)[number];
@@ -21,6 +25,7 @@ export interface BenchOptions {
   latencyRates: number[];
   /** Events per recordDocumentEvents request of the batched throughput point; 1 leaves that point out. */
   intakeBatch: number;
+  throughputPoints: ThroughputPointName[];
   /** Delivery counts at which the memory scenario measures each docpush process, as is and after a full garbage collection. */
   memoryCheckpoints: [number, number];
   /** Maximum run time of the memory scenario. Checkpoints not reached by then are reported as missing. */
@@ -47,6 +52,7 @@ Options:
   --rates=50,200,1000     event rates of the latency scenario, in events per second
   --intake-batch=50       events per recordDocumentEvents request in the batched throughput point
                           (1 connection per event); 1 leaves that point out
+  --throughput-points=a,b points of the throughput scenario: ${THROUGHPUT_POINTS.join(', ')} (default all)
   --memory-checkpoints=10000,100000
                           delivery counts at which the memory scenario reads each process's RSS,
                           once as is and once after a full garbage collection
@@ -68,7 +74,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     if (!match) throw new Error(`Unknown argument ${JSON.stringify(argument)}: flags look like --name or --name=value. See --help.`);
     flags.set(match[1], [...(flags.get(match[1]) ?? []), match[2] ?? '']);
   }
-  const known = new Set(['quick', 'duration', 'only', 'topology', 'rates', 'intake-batch', 'memory-checkpoints', 'database-url', 'docpush-env', 'cpu-prof', 'no-docs', 'help']);
+  const known = new Set(['quick', 'duration', 'only', 'topology', 'rates', 'intake-batch', 'throughput-points', 'memory-checkpoints', 'database-url', 'docpush-env', 'cpu-prof', 'no-docs', 'help']);
   for (const name of flags.keys()) {
     if (!known.has(name)) throw new Error(`Unknown flag --${name}. See --help.`);
   }
@@ -85,6 +91,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     topologies: listOf(last('topology'), TOPOLOGIES, '--topology') ?? [...TOPOLOGIES],
     latencyRates: last('rates') ? parseRates(last('rates')!) : [50, 200, 1000],
     intakeBatch: last('intake-batch') ? parseIntakeBatch(last('intake-batch')!) : 50,
+    throughputPoints: listOf(last('throughput-points'), THROUGHPUT_POINTS, '--throughput-points') ?? [...THROUGHPUT_POINTS],
     memoryCheckpoints: memoryCheckpoints(last('memory-checkpoints'), quick),
     memoryTimeLimitMs: quick ? 3 * 60_000 : 3 * 3_600_000,
     adminDatabaseUrl: last('database-url') || 'postgres://postgres@127.0.0.1:5432/postgres',

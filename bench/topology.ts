@@ -137,9 +137,11 @@ async function runScenarioOnFreshProcesses(
 
 /** Connections per event and events per request of each throughput point. */
 function throughputPoints(options: BenchOptions): Array<[1 | 10, number]> {
-  const points: Array<[1 | 10, number]> = [[1, 1]];
-  if (options.intakeBatch > 1) points.push([1, options.intakeBatch]);
-  points.push([10, 1]);
+  const chosen = new Set(options.throughputPoints);
+  const points: Array<[1 | 10, number]> = [];
+  if (chosen.has('1-connection')) points.push([1, 1]);
+  if (chosen.has('1-connection-batched') && options.intakeBatch > 1) points.push([1, options.intakeBatch]);
+  if (chosen.has('10-connections')) points.push([10, 1]);
   return points;
 }
 
