@@ -3,6 +3,7 @@ import type { ContentBlock } from '../rendering/document-content';
 import { ContentBlockKindEnum } from './document.input';
 import type { Document } from './document.entity';
 import type { UploadedFile } from './uploaded-file.entity';
+import { ConnectionType } from '../graphql/pagination';
 
 @ObjectType('ContentBlock', { simpleResolvers: true, description: 'One block of document content; fields that its kind does not use are null.' })
 export class ContentBlockObject {
@@ -81,6 +82,8 @@ export class UploadedFileObject {
   @Field({ description: 'When the file was uploaded.' })
   uploadedDate!: Date;
 }
+
+export const FileConnection = ConnectionType(UploadedFileObject, 'File');
 
 export function toDocumentObject(document: Document): DocumentObject {
   return {

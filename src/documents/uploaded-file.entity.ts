@@ -1,9 +1,11 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Opt } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Opt } from '@mikro-orm/core';
 import { Workspace } from '../workspace/workspace.entity';
 import { DocumentRecord } from '../records/document-record.entity';
 
 /** A file uploaded to a record. The bytes live in a lazy `bytea` column, loaded only to push them. */
 @Entity({ tableName: 'uploaded_files' })
+// A record's files newest first, for the files list, its cursor and count, and the attachment step.
+@Index({ properties: ['documentRecord', 'id'] })
 export class UploadedFile {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

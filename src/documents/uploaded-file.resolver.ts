@@ -1,7 +1,9 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { UploadedFileObject, toUploadedFileObject } from './document.type';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { FileConnection, UploadedFileObject, toUploadedFileObject } from './document.type';
 import { UploadFileInput } from './document.input';
 import { UploadedFileService } from './uploaded-file.service';
+import { PageArgs } from '../graphql/pagination';
+import { mapPage } from '../graphql/page-query';
 import { scopeOf, type RequestContext } from '../graphql/context';
 import { NEEDS_ANY_KEY } from '../graphql/auth-checker';
 
@@ -14,10 +16,14 @@ function fileService(context: RequestContext): UploadedFileService {
 @Resolver(() => UploadedFileObject)
 @Authorized()
 export class UploadedFileResolver {
-  @Query(() => [UploadedFileObject], { description: `A record's uploaded files, oldest first, without their bytes. ${NEEDS_ANY_KEY}` })
-  async files(@Arg('documentRecordId', () => ID, { description: 'Id of a document record of this workspace.' }) documentRecordId: string, @Ctx() context: RequestContext) {
-    const files = await fileService(context).listOfRecord(documentRecordId);
-    return files.map(toUploadedFileObject);
+  @Query(() => FileConnection, { description: `A record's uploaded files, newest first, without their bytes. ${NEEDS_ANY_KEY}` })
+  async files(
+    @Arg('documentRecordId', () => ID, { description: 'Id of a document record of this workspace.' }) documentRecordId: string,
+    @Args() { first, after }: PageArgs,
+    @Ctx() context: RequestContext,
+  ) {
+    const page = await fileService(context).listOfRecord(documentRecordId, first, after);
+    return mapPage(page, toUploadedFileObject);
   }
 
   @Mutation(() => UploadedFileObject, {

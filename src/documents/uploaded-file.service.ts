@@ -8,6 +8,8 @@ import { ConflictError, NotFoundError } from '../common/errors';
 import { WorkspaceScope } from '../common/workspace-scope';
 import { DocumentRecordEventType } from '../records/event-type';
 import { recordEventWithMessages } from '../records/event-recorder.service';
+import { findPage } from '../graphql/page-query';
+import type { Page } from '../graphql/pagination';
 
 /** Maximum number of uploaded files of one document record. */
 export const MAX_FILES_PER_RECORD = 1000;
@@ -30,10 +32,13 @@ export class UploadedFileService {
     private readonly uploadLimitBytes: number,
   ) {}
 
-  /** Lists a record's files, oldest first, without their bytes; an unknown record is NOT_FOUND naming `documentRecordId`. */
-  async listOfRecord(documentRecordId: string): Promise<UploadedFile[]> {
+  /**
+   * Lists one page of a record's files, newest first, without their bytes (a lazy column). An
+   * unknown record is NOT_FOUND naming `documentRecordId`.
+   */
+  async listOfRecord(documentRecordId: string, first: number, after?: string | null): Promise<Page<UploadedFile>> {
     const recordId = await checkRecordExists(this.scope, documentRecordId);
-    return this.scope.em.find(UploadedFile, { workspace: this.scope.workspaceId, documentRecord: recordId }, { orderBy: { id: 'asc' } });
+    return findPage(this.scope.em, UploadedFile, { workspace: this.scope.workspaceId, documentRecord: recordId }, { first, after });
   }
 
   async upload(input: UploadFileInput, actingUserId?: string | null): Promise<FileChange> {

@@ -112,7 +112,7 @@ describe('uploaded files in a push', () => {
     expect(deleteBody.files!.uploaded!.map((file) => file.fileName)).toEqual(['kept.pdf']);
 
     const files = dataOf(await app.request(FilesDocument, { documentRecordId: String(record.id) })).files;
-    expect(files.map((file) => file.fileName)).toEqual(['kept.pdf']);
+    expect(files.edges.map((edge) => edge.node.fileName)).toEqual(['kept.pdf']);
     const events = await app.app.services.orm.em.fork().find(DocumentRecordEvent, { documentRecord: record.id }, { orderBy: { id: 'asc' } });
     expect(events.map((event) => [event.type, event.parameters])).toEqual([
       ['FileUpload', { fileId: Number(keptFile.id), fileName: 'kept.pdf', size: 13 }],

@@ -591,7 +591,6 @@ const PARENT_PATHS: Record<string, (inner: string) => string> = {
 const UNPAGED_ROOT_LISTS: Record<string, string> = {
   apiKeys: 'keys are created one by one by admins',
   documents: 'at most one document per template of the record',
-  files: 'files of one record',
 };
 
 function pagedFields(): PagedField[] {

@@ -203,7 +203,7 @@ const OPERATIONS: Record<string, OperationCase> = {
   },
   'Query.files': {
     role: 'MEMBER',
-    query: 'query ($recordId: ID!) { files(documentRecordId: $recordId) { id fileName sha256 } }',
+    query: 'query ($recordId: ID!) { files(first: 100, documentRecordId: $recordId) { totalCount edges { node { id fileName sha256 } } } }',
     own: (b) => ({ recordId: b.recordId }),
     foreign: [{ id: (a) => a.recordId, variables: (recordId) => ({ recordId }) }],
   },
@@ -627,7 +627,7 @@ async function snapshotOfA(): Promise<unknown> {
         documentRecordTypes(first: 100) { edges { node { id name } } }
         documentRecords(first: 100) { totalCount edges { node { id name ownerId templateSuiteId documentRecordTypeId lastModified events(first: 100) { totalCount } } } }
         documents(documentRecordId: $recordId) { id version updatedAt }
-        files(documentRecordId: $recordId) { id fileName sha256 }
+        files(first: 100, documentRecordId: $recordId) { totalCount edges { node { id fileName sha256 } } }
         pushConnections(first: 100) { edges { node { id name url enabled headers { name value secret } templateSuiteAll templateSuites documentRecordTypeAll documentRecordTypes updatedAt } } }
         pushConnection(id: $connectionId) { signingSecret }
         pushLogs(first: 100) { totalCount }
