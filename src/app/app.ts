@@ -248,6 +248,7 @@ async function startWorker(
     connectionBusyDelayMs: config.delivery.connectionBusyDelayMs,
     disableAfterMs: config.delivery.disableAfterMs,
     messageSizeLimitBytes: config.attachments.messageSizeLimitBytes,
+    detailLinkBaseUrl: config.delivery.detailLinkBaseUrl,
     connectionsWithUnreadableSecretsLogged: new Set(),
     renderCache,
     renderPool,

@@ -69,6 +69,11 @@ export interface Config {
     retryJitter: number;
     allowHttp: boolean;
     allowedCidrs: string[];
+    /**
+     * Absolute http(s) URL of the platform's UI without trailing slash (DOCPUSH_DETAIL_LINK_BASE_URL).
+     * A pushed record's detailLink is this URL plus `/document-records/<code>`, or that path alone when null.
+     */
+    detailLinkBaseUrl: string | null;
   };
   retention: {
     /** Age after which push logs, finished messages and finished job rows are deleted. It is at least maxRetrySpanMs. */
@@ -222,6 +227,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
         .split(',')
         .map((cidr) => cidr.trim())
         .filter(Boolean),
+      detailLinkBaseUrl: detailLinkBaseUrl(env),
     },
     retention: {
       pushLogMs: positiveDuration(env, 'DOCPUSH_LOG_RETENTION', '30d'),
@@ -405,6 +411,45 @@ function databaseAcquireTimeout(env: Env, connectTimeoutMs: number): number {
     );
   }
   return value;
+}
+
+/**
+ * Reads DOCPUSH_DETAIL_LINK_BASE_URL: an absolute http or https URL, without query or fragment,
+ * that pushed records link to. Returns it as the WHATWG URL parser serializes it, without
+ * trailing slashes, so that appending `/document-records/<code>` gives one slash; null when unset.
+ */
+function detailLinkBaseUrl(env: Env): string | null {
+  const name = 'DOCPUSH_DETAIL_LINK_BASE_URL';
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  const fault = detailLinkBaseUrlFault(raw, url);
+  if (fault !== null) {
+    // A user name or password is not quoted, because the value may hold a real one.
+    const quoted = fault === DETAIL_LINK_CREDENTIALS ? name : `${name}=${JSON.stringify(raw)}`;
+    throw new ValidationError(
+      name,
+      `${quoted} is invalid: ${fault}. Expected the absolute http or https URL of the platform's UI, without query or fragment, ` +
+        'such as https://app.example.com or https://app.example.com/legito; pushed records then link to <URL>/document-records/<code>. ' +
+        'Leave it unset to push the relative path /document-records/<code>.',
+    );
+  }
+  return url!.href.replace(/\/+$/, '');
+}
+
+const DETAIL_LINK_CREDENTIALS = 'it contains a user name or password, which every listener would receive';
+
+/** Returns why a DOCPUSH_DETAIL_LINK_BASE_URL value is rejected, as a clause, or null for a valid one. */
+function detailLinkBaseUrlFault(raw: string, url: URL | null): string | null {
+  if (raw.trim() !== raw) return 'it starts or ends with a space';
+  if (url === null) return 'it is not an absolute URL';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `its scheme is "${url.protocol}", not http: or https:`;
+  if (url.username !== '' || url.password !== '') return DETAIL_LINK_CREDENTIALS;
+  // The parser ends the path at the first "?" or "#", so either one in the serialized URL starts a
+  // query or a fragment. url.search and url.hash are empty for an empty one, such as a trailing "?".
+  if (url.href.includes('#')) return 'it has a fragment ("#…")';
+  if (url.href.includes('?')) return 'it has a query ("?…")';
+  return null;
 }
 
 /** Maximum DOCPUSH_RENDER_THREADS, because each thread loads its own copy of the renderers' libraries and fonts. */

@@ -35,6 +35,8 @@ export interface DeliveryDeps {
   disableAfterMs: number;
   /** Largest JSON body in bytes, files included; a larger message is failed without being sent. */
   messageSizeLimitBytes: number;
+  /** Absolute URL that each pushed record's detailLink starts with; null pushes the relative path. */
+  detailLinkBaseUrl: string | null;
   send(request: DeliveryRequest): Promise<AttemptResult>;
   /** Writes the attempts of concurrent deliveries in shared transactions; absent, each attempt commits alone. */
   attemptBatcher?: AttemptBatcher;
@@ -128,7 +130,7 @@ export async function deliverClaimedMessage(em: EntityManager, message: PushMess
   };
 
   try {
-    const payload = buildPayload(message);
+    const payload = buildPayload(message, { detailLinkBaseUrl: deps.detailLinkBaseUrl });
     const attached = await attachFiles(em, message, payload, {
       messageSizeLimitBytes: deps.messageSizeLimitBytes,
       metrics: deps.metrics,

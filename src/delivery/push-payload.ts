@@ -40,7 +40,19 @@ export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-export function buildPushPayload(connection: PushConnection, event: DocumentRecordEvent, record: DocumentRecord): PushPayload {
+/** Settings of the process that shape every payload. */
+export interface PayloadOptions {
+  /** Absolute URL without trailing slash that detailLink starts with (DOCPUSH_DETAIL_LINK_BASE_URL); null for a relative link. */
+  detailLinkBaseUrl: string | null;
+}
+
+/** Returns a record's detailLink: `<base>/document-records/<code>`, or the path alone without a base URL. */
+export function detailLinkOf(code: string, baseUrl: string | null): string {
+  const path = `/document-records/${code}`;
+  return baseUrl === null ? path : `${baseUrl}${path}`;
+}
+
+export function buildPushPayload(connection: PushConnection, event: DocumentRecordEvent, record: DocumentRecord, options: PayloadOptions): PushPayload {
   return {
     pushConnectionSystemName: connection.systemName,
     eventType: event.type,
@@ -69,7 +81,7 @@ export function buildPushPayload(connection: PushConnection, event: DocumentReco
       deleted: record.deleted,
       properties: record.properties,
       persons: record.persons,
-      detailLink: `/document-records/${record.code}`,
+      detailLink: detailLinkOf(record.code, options.detailLinkBaseUrl),
     },
   };
 }

@@ -74,7 +74,7 @@ async function attach(messageId: string, options: Omit<AttachFilesOptions, 'mess
       'workspace.defaultApiUser',
     ],
   });
-  return attachFiles(em, message, buildPayload(message), { messageSizeLimitBytes: MESSAGE_SIZE_LIMIT_BYTES, ...options });
+  return attachFiles(em, message, buildPayload(message, { detailLinkBaseUrl: null }), { messageSizeLimitBytes: MESSAGE_SIZE_LIMIT_BYTES, ...options });
 }
 
 function generatedFiles(result: AttachResult): GeneratedFilePayload[] {

@@ -110,7 +110,7 @@ function resultOf(statusCode: number): AttemptResult {
 }
 
 function attemptOf(message: PushMessage, statusCode: number, now: Date, extra: Partial<AttemptInput> = {}): AttemptInput {
-  const request = buildRequest(message, buildPayload(message), app.app.services.secretBox, now);
+  const request = buildRequest(message, buildPayload(message, { detailLinkBaseUrl: null }), app.app.services.secretBox, now);
   return { message, request, result: resultOf(statusCode), retryPolicy: RETRY_POLICY, now, ...extra };
 }
 

@@ -138,7 +138,7 @@ function attemptOf(message: PushMessage, statusCode: number, now: Date): Attempt
     durationMs: 5,
     remoteAddress: '127.0.0.1',
   };
-  const request = buildRequest(message, buildPayload(message), app.app.services.secretBox, now);
+  const request = buildRequest(message, buildPayload(message, { detailLinkBaseUrl: null }), app.app.services.secretBox, now);
   return { message, request, result, retryPolicy: RETRY_POLICY, now };
 }
 

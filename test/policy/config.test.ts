@@ -251,3 +251,48 @@ describe('loadConfig DOCPUSH_LOG_RETENTION against retries', () => {
     expect(error.message).toContain('at least 49d');
   });
 });
+
+describe('loadConfig DOCPUSH_DETAIL_LINK_BASE_URL', () => {
+  const NAME = 'DOCPUSH_DETAIL_LINK_BASE_URL';
+
+  it('is null when unset or empty', () => {
+    expect(loadConfig({}).delivery.detailLinkBaseUrl).toBeNull();
+    expect(loadConfig({ [NAME]: '' }).delivery.detailLinkBaseUrl).toBeNull();
+  });
+
+  it.each([
+    ['https://platform.example', 'https://platform.example'],
+    ['https://platform.example/', 'https://platform.example'],
+    ['https://platform.example/legito//', 'https://platform.example/legito'],
+    ['http://127.0.0.1:8080/ui', 'http://127.0.0.1:8080/ui'],
+    ['HTTPS://Platform.Example:443/UI/', 'https://platform.example/UI'],
+  ])('reads %s as %s', (value, expected) => {
+    expect(loadConfig({ [NAME]: value }).delivery.detailLinkBaseUrl).toBe(expected);
+  });
+
+  it.each([
+    ['/legito', 'it is not an absolute URL'],
+    ['platform.example/legito', 'it is not an absolute URL'],
+    ['ftp://platform.example/', 'its scheme is "ftp:", not http: or https:'],
+    ['https://platform.example/?lang=cs', 'it has a query ("?…")'],
+    ['https://platform.example/legito?', 'it has a query ("?…")'],
+    ['https://platform.example/#/records', 'it has a fragment ("#…")'],
+    ['https://platform.example/legito?lang=cs#top', 'it has a fragment ("#…")'],
+    [' https://platform.example', 'it starts or ends with a space'],
+  ])('rejects %j', (value, fault) => {
+    const error = errorOf({ [NAME]: value });
+
+    expect(error.field).toBe(NAME);
+    expect(error.message).toContain(`${NAME}=${JSON.stringify(value)} is invalid: ${fault}.`);
+    expect(error.message).toContain('Expected the absolute http or https URL of the platform\'s UI, without query or fragment, such as https://app.example.com');
+    expect(error.message).toContain('Leave it unset to push the relative path /document-records/<code>.');
+  });
+
+  it('rejects a password without quoting it', () => {
+    const error = errorOf({ [NAME]: 'https://viewer:hunter2@platform.example/' });
+
+    expect(error.field).toBe(NAME);
+    expect(error.message).toContain(`${NAME} is invalid: it contains a user name or password, which every listener would receive.`);
+    expect(error.message).not.toContain('hunter2');
+  });
+});

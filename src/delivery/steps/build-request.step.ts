@@ -6,7 +6,7 @@ import { currentSigningSecretOf, type PushConnection } from '../../connections/p
 import type { User } from '../../workspace/user.entity';
 import { MAX_HEADERS_TOTAL_BYTES, findReservedNameReason, findUnsendableValue, renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
 import { MASKED_VALUE } from '../../connections/push-connection.type';
-import { buildPushPayload, formatTimestamp, redactFileData, type PushPayload } from '../push-payload';
+import { buildPushPayload, formatTimestamp, redactFileData, type PayloadOptions, type PushPayload } from '../push-payload';
 import { MAX_PREVIOUS_SIGNING_SECRETS, buildSignatureHeaders } from '../../signing/webhook-signature';
 import { SecretBoxError, type SecretBox } from '../../security/secret-box';
 import { serializeTargetUrl } from '../../security/target-guard';
@@ -44,8 +44,8 @@ export interface DroppedHeader {
  * it was when the event was stored, so every attempt of a message pushes the same record, until the
  * retention job clears the event's snapshot (see recordAtEvent).
  */
-export function buildPayload(message: PushMessage): PushPayload {
-  return buildPushPayload(message.connection, message.event, recordAtEvent(message.event));
+export function buildPayload(message: PushMessage, options: PayloadOptions): PushPayload {
+  return buildPushPayload(message.connection, message.event, recordAtEvent(message.event), options);
 }
 
 /**
