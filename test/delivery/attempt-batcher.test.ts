@@ -378,6 +378,46 @@ describe('AttemptBatcher', () => {
     }
   });
 
+  it('returns the stored outcome after a lost commit', async () => {
+    const retryingConnectionId = await newConnection('Stored retry after a lost commit');
+    const goneConnectionId = await newConnection('Gone after a lost commit');
+    const [retried, overtaken] = await insertClaimedMessages(retryingConnectionId, [1, 1]);
+    const [goneMessage] = await insertClaimedMessages(goneConnectionId, [1]);
+    // Another worker claimed attempt 2 of this message while attempt 1 was running.
+    await pool.query(`update push_messages set attempts = 2, updated_at = now() where id = $1`, [overtaken.id]);
+    const now = new Date();
+    // The write draws each jitter first, so a decision taken again after the lost commit would differ.
+    const jittered = (): Partial<AttemptInput> => {
+      let draws = 0;
+      return { retryPolicy: { scheduleMs: [60_000], jitter: 0.5 }, random: () => (draws++ === 0 ? 0 : 1) };
+    };
+    const { proxy, orm } = await openOrmThroughProxy();
+    try {
+      proxy.cutReplyTo('COMMIT');
+      const batcher = new AttemptBatcher(orm, app.app.services.logger, { staleAfterMs: HOUR_MS });
+      const [retriedRecord, overtakenRecord, goneRecord] = await Promise.all([
+        batcher.record(attemptOf(retried, 500, now, jittered())),
+        batcher.record(attemptOf(overtaken, 500, now, jittered())),
+        batcher.record(attemptOf(goneMessage, 410, now)),
+      ]);
+
+      expect(proxy.cuts).toBe(1);
+      const storedRetryAt = new Date(now.getTime() + 30_000);
+      expect((await readMessages([retried.id])).get(retried.id)).toMatchObject({ state: 'RETRY_SCHEDULED', next_attempt_at: storedRetryAt });
+      expect(retriedRecord).toMatchObject({ retryAt: storedRetryAt, superseded: false, connectionDisabled: null });
+      expect(retriedRecord.decision).toEqual({ kind: 'retry', retryAt: storedRetryAt, delayMs: 30_000 });
+      expect(overtakenRecord).toMatchObject({ retryAt: null, superseded: true, connectionDisabled: null });
+      const goneConnection = await readConnection(goneConnectionId);
+      expect(goneConnection.enabled).toBe(false);
+      expect(goneRecord).toMatchObject({ retryAt: null, superseded: false, connectionDisabled: { cause: 'gone', reason: goneConnection.disabled_reason } });
+      const logs = await readLogs([retried.id, overtaken.id, goneMessage.id]);
+      expect(logs.map((log) => log.id).sort((a, b) => a - b)).toEqual([retriedRecord.logId, overtakenRecord.logId, goneRecord.logId].sort((a, b) => a - b));
+    } finally {
+      await orm.close(true);
+      await proxy.close();
+    }
+  });
+
   it('splits a burst into batches of the maximum size', async () => {
     const connectionId = await newConnection('Batches of twenty');
     const messages = await insertClaimedMessages(connectionId, Array.from({ length: 50 }, () => 1));

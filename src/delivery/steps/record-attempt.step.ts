@@ -83,29 +83,103 @@ async function writeSucceededAttempts(em: EntityManager, inputs: AttemptInput[])
 }
 
 /**
- * Returns the records of attempts whose write has committed already, read from their push log
- * rows, or null when any of them has no row. A row counts when its time is the attempt's `now`,
- * which every write of the attempt stores, so the abandoned row of a takeover does not count. A write whose connection failed during its commit
- * may have committed, and writing it again would log those attempts twice. The decisions are
- * taken again, so a retry's time may differ from the stored one by its jitter.
+ * Returns the records of attempts whose write has committed already, read from the rows that
+ * write stored, or null when any of them has no push log row. A row counts when its time is the
+ * attempt's `now`, which every write of the attempt stores, so the abandoned row of a takeover
+ * does not count. A write whose connection failed during its commit may have committed, and
+ * writing it again would log those attempts twice.
+ *
+ * The retry time is the message's stored `next_attempt_at`, not a second draw of its jitter. An
+ * attempt counts as superseded unless its message row still has its attempt number and `now` as
+ * its update time, and it disabled its connection when the connection's `disabled_at` is its `now`.
+ *
+ * NOTE: a message claimed again, resent or made due between the commit and this read has another
+ * update time, so its attempt is reported as superseded, without a retry time.
  */
 export async function findWrittenAttempts(em: EntityManager, inputs: AttemptInput[]): Promise<AttemptRecord[] | null> {
-  const rows = await executeWithBindings<{ id: string | number; message_id: string; attempt: number }>(
-    em,
-    `select l.id, l.message_id, l.attempt
-       from unnest(?::text[], ?::int[], ?::timestamptz[]) as w(message_id, attempt, created_at)
-       join push_logs l on l.message_id = w.message_id and l.attempt = w.attempt and l.created_at = w.created_at`,
-    [inputs.map((input) => input.message.id), inputs.map((input) => input.message.attempts), inputs.map((input) => input.now.toISOString())],
-  );
-  const logIds = new Map(rows.map((row) => [`${row.message_id}:${row.attempt}`, Number(row.id)]));
-  const records: AttemptRecord[] = [];
-  for (const input of inputs) {
-    const logId = logIds.get(`${input.message.id}:${input.message.attempts}`);
-    if (logId === undefined) return null;
-    const decision = decide(input);
-    records.push({ logId, decision, retryAt: decision.kind === 'retry' ? decision.retryAt : null, connectionDisabled: null, superseded: false });
+  const rows = await executeWithBindings<WrittenAttemptRow>(em, FIND_WRITTEN_ATTEMPTS_SQL, [
+    inputs.map((input) => input.message.id),
+    inputs.map((input) => input.message.attempts),
+    inputs.map((input) => input.now.toISOString()),
+  ]);
+  const rowByAttempt = new Map(rows.map((row) => [`${row.message_id}:${row.attempt}`, row]));
+  const found = inputs.map((input) => rowByAttempt.get(`${input.message.id}:${input.message.attempts}`));
+  if (found.some((row) => row === undefined)) return null;
+
+  const writtenRows = found as WrittenAttemptRow[];
+  const decisions = inputs.map(decide);
+  const disabled = findDisablingAttempts(inputs, decisions, writtenRows);
+  return inputs.map((input, index) => {
+    const row = writtenRows[index];
+    const storedRetryAt = row.state_written && row.next_attempt_at !== null ? new Date(row.next_attempt_at) : null;
+    return {
+      logId: Number(row.id),
+      decision: withStoredRetryTime(decisions[index], input.now, storedRetryAt),
+      retryAt: storedRetryAt,
+      connectionDisabled: disabled.get(index) ?? null,
+      superseded: !row.state_written,
+    };
+  });
+}
+
+/** One attempt's push log row, with what its write stored in the message and connection rows. */
+interface WrittenAttemptRow {
+  id: string | number;
+  message_id: string;
+  attempt: number;
+  /** Whether the write updated the message row, which then carries the attempt's number and time. */
+  state_written: boolean;
+  next_attempt_at: Date | string | null;
+  connection_id: number;
+  /** The connection's reason when a write at the attempt's time disabled it, else null. */
+  disabled_reason: string | null;
+}
+
+/**
+ * Selects the push log rows of attempts written at their `now`, from arrays of message ids,
+ * attempt numbers and times, with the state of their message and connection rows. A message row
+ * that was deleted joins as null, as its write found no row to update.
+ */
+const FIND_WRITTEN_ATTEMPTS_SQL = `select l.id, l.message_id, l.attempt, l.connection_id,
+         coalesce(m.attempts = w.attempt and m.updated_at = w.created_at, false) as state_written,
+         m.next_attempt_at,
+         case when not c.enabled and c.disabled_at = w.created_at then c.disabled_reason end as disabled_reason
+    from unnest(?::text[], ?::int[], ?::timestamptz[]) as w(message_id, attempt, created_at)
+    join push_logs l on l.message_id = w.message_id and l.attempt = w.attempt and l.created_at = w.created_at
+    join push_connections c on c.id = l.connection_id
+    left join push_messages m on m.id = w.message_id`;
+
+/** Puts the stored retry time into a retry decision, whose own time came from a jitter drawn again. */
+function withStoredRetryTime(decision: AttemptRecord['decision'], now: Date, storedRetryAt: Date | null): AttemptRecord['decision'] {
+  if (decision.kind !== 'retry' || storedRetryAt === null) return decision;
+  return { kind: 'retry', retryAt: storedRetryAt, delayMs: storedRetryAt.getTime() - now.getTime() };
+}
+
+/**
+ * Returns, by input index, the attempt that disabled each connection whose `disabled_at` is the
+ * time of an attempt of the batch. A 410 Gone attempt did when the stored reason is its decision's
+ * reason. Otherwise the first failed attempt at that time that reached the listener did, because
+ * the rule for a failure streak gives one result for every attempt at one time.
+ */
+function findDisablingAttempts(inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>, rows: WrittenAttemptRow[]): Map<number, ConnectionDisabled> {
+  const candidatesByConnection = new Map<number, number[]>();
+  inputs.forEach((input, index) => {
+    if (rows[index].disabled_reason === null || !sentSomething(input) || isSuccess(input.result)) return;
+    const connectionId = rows[index].connection_id;
+    candidatesByConnection.set(connectionId, [...(candidatesByConnection.get(connectionId) ?? []), index]);
+  });
+
+  const disabled = new Map<number, ConnectionDisabled>();
+  for (const candidates of candidatesByConnection.values()) {
+    const reason = rows[candidates[0]].disabled_reason!;
+    const goneIndex = candidates.find((index) => {
+      const decision = decisions[index];
+      return decision.kind === 'disable_connection' && decision.reason === reason;
+    });
+    if (goneIndex !== undefined) disabled.set(goneIndex, { cause: 'gone', reason });
+    else disabled.set(candidates[0], { cause: 'failing', reason });
   }
-  return records;
+  return disabled;
 }
 
 /**
@@ -388,12 +462,16 @@ const WRITE_SUCCEEDED_ATTEMPTS: PreparedStatement = {
 function sentAttemptsByConnection(inputs: AttemptInput[]): Map<number, number[]> {
   const byConnection = new Map<number, number[]>();
   inputs.forEach((input, index) => {
-    const sentSomething = input.result.statusCode !== 0 || input.result.errorKind !== null;
-    if (!sentSomething) return;
+    if (!sentSomething(input)) return;
     const connectionId = input.message.connection.id;
     byConnection.set(connectionId, [...(byConnection.get(connectionId) ?? []), index]);
   });
   return byConnection;
+}
+
+/** Returns whether the attempt reached the listener or tried to, so that it counts for the connection's failure streak. */
+function sentSomething(input: AttemptInput): boolean {
+  return input.result.statusCode !== 0 || input.result.errorKind !== null;
 }
 
 /** Picks, in batch order, the attempts of one connection whose health update changes the outcome. */
