@@ -11,8 +11,8 @@ import { NEEDS_ADMIN_KEY } from '../graphql/auth-checker';
 const CONNECTION_ID = 'Id of a push connection of this workspace.';
 
 function connectionService(context: RequestContext): PushConnectionService {
-  const { secretBox, targetPolicy } = context.services;
-  return new PushConnectionService(scopeOf(context), { secretBox, targetPolicy });
+  const { secretBox, targetPolicy, monitoring } = context.services;
+  return new PushConnectionService(scopeOf(context), { secretBox, targetPolicy, metrics: monitoring.metrics });
 }
 
 @Resolver(() => PushConnectionType)

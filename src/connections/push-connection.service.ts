@@ -23,10 +23,13 @@ import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagin
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { ABANDONED_NOTE } from '../delivery/steps/claim-batch.step';
 import { recordAbandonedAttemptsOfCancelled, selectCancelledMessages, type CancelledMessage } from '../delivery/steps/record-abandoned.step';
+import type { DeliveryMetrics } from '../observability/metrics';
 
 export interface ConnectionServiceDeps {
   secretBox: SecretBox;
   targetPolicy: TargetPolicy;
+  /** Counts the push log rows that a deletion writes for attempts cut off by a stopped worker. */
+  metrics: Pick<DeliveryMetrics, 'recordAbandonedAttempts'>;
 }
 
 /**
@@ -206,7 +209,7 @@ export class PushConnectionService {
     const connection = await this.get(id);
     // Locks the message rows in id order and then the connection row, the order of a worker's
     // attempt write, so the two cannot form a lock cycle. The retry stays as a safety net.
-    await retryOnDeadlock(() =>
+    const abandonedLogIds = await retryOnDeadlock(() =>
       this.scope.em.transactional(async (em) => {
         // A message that a sweep made due again after its worker stopped carries that worker's
         // abandoned attempt, which no claim logs once the message is cancelled, so it is logged here.
@@ -226,14 +229,17 @@ export class PushConnectionService {
            ${selectCancelledMessages('cancelled')}`,
           [ABANDONED_NOTE, connection.id],
         );
-        await recordAbandonedAttemptsOfCancelled(em, cancelled, new Date());
+        const logIds = await recordAbandonedAttemptsOfCancelled(em, cancelled, new Date());
         await lockLiveConnection(em, connection.id, id);
         connection.deletedAt = new Date();
         connection.enabled = false;
         await em.flush();
         await this.notifyStatus(em, connection, PushConnectionStatusChange.DELETED);
+        return logIds;
       }),
     );
+    // Counted once committed, so a transaction that a deadlock rolled back counts nothing.
+    this.deps.metrics.recordAbandonedAttempts(abandonedLogIds.length);
     return connection;
   }
 

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
+import type { DeliveryMetrics } from '../observability/metrics';
 import { JOB_TABLE, type RecurringJob } from './agenda-queue';
 import { SWEEP_JOB, cancelMessagesOfDeletedConnections, takeUnqueuedMessages } from './sweeper.job';
 import { RETENTION_JOB, purgeExpiredRows } from './retention.job';
@@ -12,6 +13,8 @@ export interface MaintenanceDeps {
   orm: MikroORM;
   queue: DeliveryQueue;
   logger: Logger;
+  /** Counts the push log rows that the sweeper writes for attempts cut off by a stopped worker. */
+  metrics: Pick<DeliveryMetrics, 'recordAbandonedAttempts'>;
 }
 
 /**
@@ -46,8 +49,12 @@ export async function vacuumQueue(deps: MaintenanceDeps): Promise<void> {
 /** Queues the overdue messages and abandoned attempts that no worker has taken; returns how many it queued. */
 export async function sweep(deps: MaintenanceDeps): Promise<number> {
   const { config } = deps;
-  const cancelled = await cancelMessagesOfDeletedConnections(deps.orm.em.fork(), { staleAfterMs: config.jobs.lockLifetimeMs, now: new Date() });
-  if (cancelled > 0) deps.logger.info({ cancelled }, 'sweeper cancelled unfinished messages of deleted connections');
+  const { cancelled, abandonedAttempts } = await cancelMessagesOfDeletedConnections(deps.orm.em.fork(), {
+    staleAfterMs: config.jobs.lockLifetimeMs,
+    now: new Date(),
+  });
+  deps.metrics.recordAbandonedAttempts(abandonedAttempts);
+  if (cancelled > 0) deps.logger.info({ cancelled, abandonedAttempts }, 'sweeper cancelled unfinished messages of deleted connections');
 
   const swept = await takeUnqueuedMessages(deps.orm.em.fork(), {
     graceMs: config.jobs.sweepGraceMs,

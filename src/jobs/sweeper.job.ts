@@ -67,13 +67,17 @@ export async function takeUnqueuedMessages(em: EntityManager, options: SweepOpti
  * those whose attempt was in flight then and whose worker stopped before recording it (stale
  * DELIVERING rows). The attempt that such a worker left, and one that a sweep marked with
  * ABANDONED_NOTE, gets its push log row here, because no worker claims a cancelled message again.
- * Returns how many messages it cancelled. A slow attempt write may update the same rows, so they
- * are locked in ascending id order, like every statement that updates several push_messages rows.
+ * Returns how many messages it cancelled and how many such rows it wrote. A slow attempt write
+ * may update the same rows, so they are locked in ascending id order, like every statement that
+ * updates several push_messages rows.
  *
  * NOTE: an attempt that is still running when its claim goes stale writes its own row after this
  * one, so it has two rows, as after a claim that takes such an attempt over (recordAbandonedAttempts).
  */
-export async function cancelMessagesOfDeletedConnections(em: EntityManager, options: { staleAfterMs: number; now: Date }): Promise<number> {
+export async function cancelMessagesOfDeletedConnections(
+  em: EntityManager,
+  options: { staleAfterMs: number; now: Date },
+): Promise<{ cancelled: number; abandonedAttempts: number }> {
   const staleBefore = new Date(options.now.getTime() - options.staleAfterMs);
   return em.transactional(async (tx) => {
     const cancelled: CancelledMessage[] = await tx.execute(
@@ -96,7 +100,7 @@ export async function cancelMessagesOfDeletedConnections(em: EntityManager, opti
        ${selectCancelledMessages('cancelled')}`,
       [ABANDONED_NOTE, staleBefore, options.now],
     );
-    await recordAbandonedAttemptsOfCancelled(tx, cancelled, options.now);
-    return cancelled.length;
+    const logIds = await recordAbandonedAttemptsOfCancelled(tx, cancelled, options.now);
+    return { cancelled: cancelled.length, abandonedAttempts: logIds.length };
   });
 }

@@ -79,7 +79,9 @@ export class AppMetrics implements DeliveryMetrics {
     });
     this.abandonedAttempts = new Counter({
       name: 'docpush_delivery_attempts_abandoned_total',
-      help: 'Attempts cut off by a worker that stopped or crashed, logged as failed with response class none when their message was claimed again.',
+      help:
+        'Attempts cut off by a worker that stopped or crashed, logged as failed with response class none when their message was claimed again, ' +
+        'or cancelled because its connection was deleted.',
       registers,
     });
     this.connectionsDisabled = new Counter({

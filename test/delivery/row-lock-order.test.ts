@@ -317,7 +317,7 @@ describe.each<Layout>(['ascending', 'descending'])('row lock order, rows stored 
     );
 
     expect(unlocked).toEqual(ids.slice(3));
-    expect(result).toBe(6);
+    expect(result).toEqual({ cancelled: 6, abandonedAttempts: 6 });
     expect(await readStates(ids)).toEqual(ids.map(() => 'CANCELLED'));
   });
 

@@ -5,10 +5,12 @@ import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DocumentRecord } from '../../src/records/document-record.entity';
 import { recordEventWithMessages } from '../../src/records/event-recorder.service';
 import { cancelMessagesOfDeletedConnections, takeUnqueuedMessages } from '../../src/jobs/sweeper.job';
+import { sweep } from '../../src/jobs/maintenance';
 import { DeletePushConnectionDocument, DeliveryLogDocument, DisablePushConnectionDocument } from '../generated/graphql';
 import { ABANDONED_NOTE } from '../../src/delivery/steps/claim-batch.step';
 import { waitFor } from '../support/wait';
 import { collectSubscription, createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState } from './reliability-support';
+import { parsePrometheusText, sampleValue, type Sample } from '../observability/prometheus-text';
 
 // Each test waits for deliveries with deadlines of its own; this bounds the whole test.
 jest.setTimeout(90_000);
@@ -167,8 +169,8 @@ describe('sweeper rule', () => {
     await waitFor(() => feed.subscriberCount > subscribersBefore, { description: 'the deliveryLog subscriber' });
 
     dataOf(await app.request(DeletePushConnectionDocument, { id: connection.id }));
-    expect(await cancelMessagesOfDeletedConnections(em(), { staleAfterMs: 60_000, now })).toBe(1);
-    expect(await cancelMessagesOfDeletedConnections(em(), { staleAfterMs: 60_000, now })).toBe(0);
+    expect(await cancelMessagesOfDeletedConnections(em(), { staleAfterMs: 60_000, now })).toEqual({ cancelled: 1, abandonedAttempts: 1 });
+    expect(await cancelMessagesOfDeletedConnections(em(), { staleAfterMs: 60_000, now })).toEqual({ cancelled: 0, abandonedAttempts: 0 });
 
     for (const messageId of [swept, stale]) {
       const logs = await fetchLogsOfMessage(app, messageId);
@@ -183,6 +185,36 @@ describe('sweeper rule', () => {
     stream.unsubscribe();
   });
 
+  it('counts the abandoned attempts of cancelled messages', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const record = await seedRecord(app, seeded);
+    const [swept, stale] = await Promise.all([recordEventWithoutJob(app, record), recordEventWithoutJob(app, record)]).then((ids) => ids.map((pair) => pair[0]));
+    const longAgo = new Date(Date.now() - 600_000);
+    const abandonAttempt = (id: string) =>
+      em().execute(`update push_messages set state = 'DELIVERING', attempts = 1, next_attempt_at = null, updated_at = ? where id = ?`, [longAgo, id]);
+    await abandonAttempt(swept);
+    await takeUnqueuedMessages(em(), { graceMs: 60_000, staleAfterMs: 60_000, now: new Date() });
+    await abandonAttempt(stale);
+    const scrape = async (): Promise<Sample[]> => parsePrometheusText(await (await fetch(`${app.app.monitoringUrl}/metrics`)).text());
+    const abandonedTotal = (samples: Sample[]) => sampleValue(samples, 'docpush_delivery_attempts_abandoned_total');
+    const failedWithoutResponse = (samples: Sample[]) => sampleValue(samples, 'docpush_deliveries_total', { outcome: 'failed', response_class: 'none' });
+    const before = await scrape();
+
+    // This API-only process deletes the connection, which logs the attempt of the swept message.
+    dataOf(await app.request(DeletePushConnectionDocument, { id: connection.id }));
+    const afterDeletion = await scrape();
+    // The sweep that a worker runs cancels the stale message and logs its attempt.
+    const { services } = app.app;
+    await sweep({ config: services.config, orm: services.orm, queue: services.deliveryQueue, logger: services.logger, metrics: services.monitoring.metrics });
+    const afterSweep = await scrape();
+
+    expect(abandonedTotal(afterDeletion) - abandonedTotal(before)).toBe(1);
+    expect(failedWithoutResponse(afterDeletion) - failedWithoutResponse(before)).toBe(1);
+    expect(abandonedTotal(afterSweep) - abandonedTotal(afterDeletion)).toBe(1);
+    expect(failedWithoutResponse(afterSweep) - failedWithoutResponse(afterDeletion)).toBe(1);
+    for (const messageId of [swept, stale]) expect(await fetchLogsOfMessage(app, messageId)).toHaveLength(1);
+  });
+
   it('cancels abandoned messages of a deleted connection', async () => {
     const connection = await createEnabledConnection(app, { url: listener.url });
     const record = await seedRecord(app, seeded);
@@ -192,7 +224,7 @@ describe('sweeper rule', () => {
     await setMessage(inFlight, 'DELIVERING', null, new Date(now.getTime() - 5_000));
     dataOf(await app.request(DeletePushConnectionDocument, { id: connection.id }));
 
-    expect(await cancelMessagesOfDeletedConnections(em(), { staleAfterMs: 60_000, now })).toBe(1);
+    expect((await cancelMessagesOfDeletedConnections(em(), { staleAfterMs: 60_000, now })).cancelled).toBe(1);
     const rows: Array<{ id: string; state: string }> = await em().execute(`select id, state from push_messages where id in (?, ?)`, [abandoned, inFlight]);
     const states = new Map(rows.map((row) => [row.id, row.state]));
     expect(states.get(abandoned)).toBe('CANCELLED');
