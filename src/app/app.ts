@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
+import { findSettingWarnings } from '../config/setting-warnings';
 import { createLogger, type Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
 import { openDatabase } from '../database/orm';
@@ -70,6 +71,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const serverKey = loadServerKey({ keyFromEnv: config.secretKey ?? undefined, dataDir: config.dataDir, logger });
   logDataDirectory(config, serverKey !== null, logger);
   warnAboutOpenedTargets(config, logger);
+  logSettingWarnings(config, logger);
 
   const embedded = config.databaseUrl ? null : await startEmbedded(config, logger);
   try {
@@ -294,7 +296,7 @@ async function startWorker(
     concurrency: config.jobs.concurrency,
     lockLifetimeMs: config.jobs.lockLifetimeMs,
   });
-  await queue.scheduleRecurring(maintenanceJobs({ config, orm: services.orm, queue: deliveryQueue, logger }), { lockLifetimeMs: config.jobs.lockLifetimeMs });
+  await queue.scheduleRecurring(maintenanceJobs({ config, orm: services.orm, queue: deliveryQueue, logger, metrics: services.monitoring.metrics }), { lockLifetimeMs: config.jobs.lockLifetimeMs });
 }
 
 /**
@@ -353,6 +355,13 @@ function warnAboutUnknownSettings(config: Config, logger: Logger): void {
 function warnAboutUnitlessDurations(config: Config, logger: Logger): void {
   for (const { name, value } of config.unitlessDurations) {
     logger.warn({ setting: name, value }, `${name} contains ${value} without a unit, which reads as ${value} ms; write ${value}ms to keep it, or add the unit you meant, such as ${value}s.`);
+  }
+}
+
+/** Names each accepted setting that works against its purpose, such as a size limit below the smallest message. */
+function logSettingWarnings(config: Config, logger: Logger): void {
+  for (const { name, value, message } of findSettingWarnings(config)) {
+    logger.warn({ setting: name, value }, message);
   }
 }
 

@@ -5,6 +5,7 @@ import { ValidationError } from '../common/errors';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../delivery/retry-policy';
 import { findUnknownSettings, recordReads, type Env, type UnknownSetting } from './unknown-settings';
 import { checkRetentionOutlastsRetries } from './retention-check';
+import { checkMongoUrl } from './mongodb-url';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
 export type JobBackend = 'postgres' | 'mongodb';
@@ -185,6 +186,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
   const attemptTimeoutMs = positiveDuration(env, 'DOCPUSH_ATTEMPT_TIMEOUT', '15s');
   const processEveryMs = timerDuration(env, 'DOCPUSH_JOB_POLL_INTERVAL', '5s');
   const databaseConnectTimeoutMs = timerDuration(env, 'DOCPUSH_DB_CONNECT_TIMEOUT', '5s');
+  const jobBackend = oneOf(env, 'DOCPUSH_JOB_BACKEND', ['postgres', 'mongodb'] as const, 'postgres');
   const settings: Omit<Config, 'unknownSettings' | 'unitlessDurations'> = {
     databaseUrl: databaseUrl(env),
     createMissingDatabase: boolean(env, 'DOCPUSH_CREATE_DATABASE', false),
@@ -199,8 +201,8 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
     logFormat: logFormat(env),
     secretKey: env.DOCPUSH_SECRET_KEY || null,
     jobs: {
-      backend: oneOf(env, 'DOCPUSH_JOB_BACKEND', ['postgres', 'mongodb'] as const, 'postgres'),
-      mongoUrl: env.DOCPUSH_MONGODB_URL || null,
+      backend: jobBackend,
+      mongoUrl: mongoUrl(env, jobBackend),
       processEveryMs,
       concurrency: integer(env, 'DOCPUSH_JOB_CONCURRENCY', 100, 1, 10000),
       claimBatchSize: integer(env, 'DOCPUSH_CLAIM_BATCH_SIZE', 50, 1, 1000),
@@ -325,6 +327,16 @@ function malformedPercentEncoding(value: string): string | null {
     }
   }
   return null;
+}
+
+/**
+ * Reads DOCPUSH_MONGODB_URL, whose syntax is checked when the MongoDB job store uses it. A start
+ * with the MongoDB job store and no URL fails when the job store starts.
+ */
+function mongoUrl(env: Env, backend: JobBackend): string | null {
+  const value = env.DOCPUSH_MONGODB_URL || null;
+  if (value !== null && backend === 'mongodb') checkMongoUrl(value);
+  return value;
 }
 
 function logFormat(env: Env): 'json' | null {

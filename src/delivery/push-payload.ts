@@ -1,6 +1,7 @@
 import type { DocumentRecord } from '../records/document-record.entity';
 import type { DocumentRecordEvent } from '../records/document-record-event.entity';
 import type { PushConnection } from '../connections/push-connection.entity';
+import { EVENT_TYPES } from '../records/event-type';
 
 /** A generated document attached to a message (Legito's DocumentVersionDocumentFile plus `data`). */
 export interface GeneratedFilePayload {
@@ -82,6 +83,40 @@ export function buildPushPayload(connection: PushConnection, event: DocumentReco
       properties: record.properties,
       persons: record.persons,
       detailLink: detailLinkOf(record.code, options.detailLinkBaseUrl),
+    },
+  };
+}
+
+/**
+ * Returns a message with the shortest value of each field that buildPushPayload writes: ids of one
+ * digit (shorter than null), a one-character record name, `true` flags, empty lists and parameters,
+ * no workflow stage and the shortest event type. System names (UUIDs), record codes (40
+ * characters) and timestamps have one length. No message that docpush pushes is smaller, so keep
+ * this in step with buildPushPayload.
+ */
+export function smallestPushPayload(): PushPayload {
+  const eventType = EVENT_TYPES.reduce((shortest, type) => (type.length < shortest.length ? type : shortest));
+  const created = formatTimestamp(new Date(0));
+  const code = '0'.repeat(40);
+  return {
+    pushConnectionSystemName: '00000000-0000-0000-0000-000000000000',
+    eventType,
+    event: { id: 1, type: eventType, created, authorId: 1, parameters: {} },
+    documentRecord: {
+      id: 1,
+      code,
+      name: 'x',
+      created,
+      lastModified: created,
+      templateSuiteId: 1,
+      documentRecordTypeId: 1,
+      authorId: 1,
+      ownerId: 1,
+      locked: true,
+      deleted: true,
+      properties: [],
+      persons: [],
+      detailLink: `/document-records/${code}`,
     },
   };
 }

@@ -88,8 +88,7 @@ function createJobChannel(backend: PostgresBackend, channelListener: PgChannelLi
  * process with an unhandled rejection instead of a start-up error.
  */
 async function checkMongoReachable(url: string): Promise<void> {
-  const { MongoClient } = await import('mongodb');
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
+  const client = await createMongoClient(url);
   try {
     await client.connect();
   } catch (error) {
@@ -100,6 +99,44 @@ async function checkMongoReachable(url: string): Promise<void> {
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/**
+ * Creates a MongoDB client without connecting it. The driver parses the URL here, so an option it
+ * rejects, such as `connectTimeoutMS=abc`, fails the start with the setting named. The driver's
+ * message is passed on without the URL's password.
+ */
+async function createMongoClient(url: string): Promise<import('mongodb').MongoClient> {
+  const { MongoClient } = await import('mongodb');
+  try {
+    return new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
+  } catch (error) {
+    if (!(error instanceof Error) || !URL_ERROR_NAMES.has(error.name)) throw error;
+    throw new ValidationError(
+      'DOCPUSH_MONGODB_URL',
+      `DOCPUSH_MONGODB_URL is not a valid MongoDB connection string: ${withoutPassword(error.message, url)}. ` +
+        'Fix the part that the message names. The MongoDB Node.js driver documentation lists the connection string options.',
+    );
+  }
+}
+
+/**
+ * Names of the errors that the MongoDB driver (7.8) raises for a connection string it cannot
+ * parse. mongodb-connection-string-url raises its own MongoParseError class, so the name is checked.
+ */
+const URL_ERROR_NAMES = new Set(['MongoParseError', 'MongoInvalidArgumentError']);
+
+/** Replaces the password of `url`, as written and decoded, in `text`. */
+function withoutPassword(text: string, url: string): string {
+  const password = /^[^:]+:\/\/[^:@/?#]*:([^@/?#]*)@/.exec(url)?.[1];
+  if (!password) return text;
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // The configuration check rejects a password whose percent-encoding is invalid.
+  }
+  return text.split(password).join('***').split(decoded).join('***');
 }
 
 /**
