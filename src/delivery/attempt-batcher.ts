@@ -3,6 +3,7 @@ import type { Logger } from '../common/logger';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { findWrittenAttempts, recordAttempt, writeAttemptBatch, type AttemptInput, type AttemptRecord } from './steps/record-attempt.step';
+import type { ClaimRenewer } from './claim-renewer';
 
 /** Largest number of attempts written by one transaction. */
 const DEFAULT_MAX_BATCH = 100;
@@ -25,10 +26,16 @@ export interface AttemptBatcherOptions {
   onWriteEnd?: (messageIds: readonly string[]) => void;
   /**
    * DOCPUSH_JOB_LOCK_LIFETIME. While the database is unavailable, a batch is written again until
-   * the earliest claim of its attempts is within a tenth of this of going stale. Without it, a
-   * failed write is not repeated.
+   * the earliest claim of its attempts is within a tenth of this (at least 1 s) of going stale.
+   * Without it, a failed write is not repeated.
    */
   staleAfterMs?: number;
+  /**
+   * The renewer of the claims of this process's attempts. A claim goes stale `staleAfterMs` after
+   * its latest renewal, so the repeats of a write follow the renewals. Without it, each claim
+   * goes stale `staleAfterMs` after the message's `updatedAt` as claimed.
+   */
+  claimRenewer?: Pick<ClaimRenewer, 'renewedAt'>;
   /**
    * DOCPUSH_DB_ACQUIRE_TIMEOUT: the longest a write waits for a pool connection. A write is
    * repeated only when that wait would end before the give-up time, so that a repeat which gets
@@ -74,6 +81,7 @@ export class AttemptBatcher {
   private readonly onWriteEnd: (messageIds: readonly string[]) => void;
   private readonly staleAfterMs: number | null;
   private readonly acquireTimeoutMs: number;
+  private readonly claimRenewer: Pick<ClaimRenewer, 'renewedAt'> | null;
   /** Message ids of the attempts that the running write has yet to record. */
   private writing: string[] = [];
   /** Whether drain has been called, so that writes start without waiting for open requests. */
@@ -92,6 +100,7 @@ export class AttemptBatcher {
     this.onWriteEnd = options.onWriteEnd ?? (() => undefined);
     this.staleAfterMs = options.staleAfterMs ?? null;
     this.acquireTimeoutMs = options.acquireTimeoutMs ?? 0;
+    this.claimRenewer = options.claimRenewer ?? null;
   }
 
   /**
@@ -190,8 +199,6 @@ export class AttemptBatcher {
   private async writeWhileClaimsHold(inputs: AttemptInput[]): Promise<AttemptRecord[]> {
     const write = () => writeAttemptBatch(this.orm.em.fork(), inputs);
     if (this.staleAfterMs === null) return write();
-    const margin = Math.max(1000, this.staleAfterMs / 10);
-    const giveUpAt = Math.min(...inputs.map((input) => input.message.updatedAt.getTime())) + this.staleAfterMs - margin;
     let waitMs = FIRST_UNAVAILABLE_WAIT_MS;
     for (let tries = 1; ; tries += 1) {
       try {
@@ -199,6 +206,8 @@ export class AttemptBatcher {
         const written = tries > 1 ? await findWrittenAttempts(this.orm.em.fork(), inputs) : null;
         return written ?? (await write());
       } catch (error) {
+        // Read at each failure, because a renewal during the outage moves the give-up time later.
+        const giveUpAt = this.giveUpTime(inputs, this.staleAfterMs);
         if (!isDatabaseUnavailable(error) || this.draining || Date.now() + waitMs + this.acquireTimeoutMs > giveUpAt) throw error;
         if (tries === 1) {
           const messageIds = inputs.map((input) => input.message.id);
@@ -208,6 +217,22 @@ export class AttemptBatcher {
         waitMs = Math.min(waitMs * 2, MAX_UNAVAILABLE_WAIT_MS);
       }
     }
+  }
+
+  /**
+   * Returns the time in epoch milliseconds at which repeating the write of `inputs` stops: a
+   * tenth of `staleAfterMs` (at least 1 s) before the earliest of their claims goes stale. A
+   * claim goes stale `staleAfterMs` after the later of its message's `updatedAt` as claimed and
+   * its latest renewal by this process.
+   */
+  private giveUpTime(inputs: AttemptInput[], staleAfterMs: number): number {
+    const margin = Math.max(1000, staleAfterMs / 10);
+    const lastWrites = inputs.map((input) => {
+      const claimedAt = input.message.updatedAt.getTime();
+      const renewedAt = this.claimRenewer?.renewedAt(input.message.id, input.message.attempts);
+      return renewedAt === undefined ? claimedAt : Math.max(claimedAt, renewedAt);
+    });
+    return Math.min(...lastWrites) + staleAfterMs - margin;
   }
 
   /**

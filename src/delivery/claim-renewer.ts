@@ -71,6 +71,18 @@ export class ClaimRenewer {
     return claim;
   }
 
+  /**
+   * Returns the time in epoch milliseconds of the last write of this process to the claim of
+   * `attempt` on message `messageId`: its claim or latest successful renewal. Returns undefined
+   * when this process holds no such claim, because it was released or found taken over.
+   */
+  renewedAt(messageId: string, attempt: number): number | undefined {
+    for (const claim of this.held) {
+      if (claim.messageId === messageId && claim.attempt === attempt) return claim.renewedAt;
+    }
+    return undefined;
+  }
+
   /** Stops renewing a claim, once its attempt has ended. */
   release(claim: HeldClaim): void {
     this.held.delete(claim);
