@@ -229,16 +229,17 @@ async function startWorker(
   worker.renderPool = renderPool;
   // The dispatcher is created below; its claims fill the slots of the attempts that a write records.
   let dispatcher: DeliveryDispatcher | null = null;
+  const claimRenewer = new ClaimRenewer({ orm: services.orm, logger, staleAfterMs: config.jobs.lockLifetimeMs });
+  worker.claimRenewer = claimRenewer;
   const attemptBatcher = new AttemptBatcher(services.orm, logger, {
     maxWaitMs: config.delivery.attemptWriteWaitMs,
     onWriteStart: () => dispatcher?.wakeSoon(),
     onWriteEnd: (messageIds) => dispatcher?.attemptsWritten(messageIds),
     staleAfterMs: config.jobs.lockLifetimeMs,
     acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+    claimRenewer,
   });
   worker.attemptBatcher = attemptBatcher;
-  const claimRenewer = new ClaimRenewer({ orm: services.orm, logger, staleAfterMs: config.jobs.lockLifetimeMs });
-  worker.claimRenewer = claimRenewer;
   const deps: DeliveryDeps = {
     orm: services.orm,
     secretBox: services.secretBox,

@@ -22,7 +22,7 @@ import { REQUEST_QUEUE_LIMIT } from '../delivery/delivery-queue';
 import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { ABANDONED_NOTE } from '../delivery/steps/claim-batch.step';
-import { recordAbandonedAttemptsOfCancelled, selectCancelledMessages, type CancelledMessage } from '../delivery/steps/record-abandoned.step';
+import { recordAbandonedLastAttempts, selectLastAttempts, type LastAttempt } from '../delivery/steps/record-abandoned.step';
 import type { DeliveryMetrics } from '../observability/metrics';
 
 export interface ConnectionServiceDeps {
@@ -213,7 +213,7 @@ export class PushConnectionService {
       this.scope.em.transactional(async (em) => {
         // A message that a sweep made due again after its worker stopped carries that worker's
         // abandoned attempt, which no claim logs once the message is cancelled, so it is logged here.
-        const cancelled: CancelledMessage[] = await em.execute(
+        const cancelled: LastAttempt[] = await em.execute(
           `with waiting as (
              select id, coalesce(last_error = ?, false) as abandoned from push_messages
               where connection_id = ? and state in ('PENDING', 'RETRY_SCHEDULED')
@@ -226,10 +226,10 @@ export class PushConnectionService {
               where m.id = waiting.id
              returning m.id, m.attempts, m.workspace_id, m.connection_id, m.event_id, m.is_test, waiting.abandoned
            )
-           ${selectCancelledMessages('cancelled')}`,
+           ${selectLastAttempts('cancelled')}`,
           [ABANDONED_NOTE, connection.id],
         );
-        const logIds = await recordAbandonedAttemptsOfCancelled(em, cancelled, new Date());
+        const logIds = await recordAbandonedLastAttempts(em, cancelled, new Date());
         await lockLiveConnection(em, connection.id, id);
         connection.deletedAt = new Date();
         connection.enabled = false;

@@ -4,7 +4,13 @@ import type { Logger } from '../common/logger';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
 import type { DeliveryMetrics } from '../observability/metrics';
 import { JOB_TABLE, type RecurringJob } from './agenda-queue';
-import { SWEEP_JOB, cancelMessagesOfDeletedConnections, takeUnqueuedMessages } from './sweeper.job';
+import {
+  SWEEP_JOB,
+  cancelMessagesOfDeletedConnections,
+  logAbandonedAttemptsOfDisabledConnections,
+  takeUnqueuedMessages,
+  type AbandonedAttemptsLogged,
+} from './sweeper.job';
 import { RETENTION_JOB, purgeExpiredRows } from './retention.job';
 import { QUEUE_VACUUM_JOB, vacuumPushMessages } from './queue-vacuum.job';
 
@@ -20,9 +26,10 @@ export interface MaintenanceDeps {
 /**
  * Returns the recurring jobs of a worker. The sweeper (every DOCPUSH_SWEEP_INTERVAL) notes and
  * requeues abandoned attempts, wakes the workers for overdue messages and cancels the unfinished
- * messages of deleted connections. The purge (every DOCPUSH_RETENTION_INTERVAL) deletes rows
- * older than DOCPUSH_LOG_RETENTION and clears the record snapshots of older events. The queue
- * vacuum (every DOCPUSH_QUEUE_VACUUM_INTERVAL) vacuums push_messages once
+ * messages of deleted connections. It logs the abandoned attempts of disabled connections and
+ * moves their messages to wait for the connection. The purge (every DOCPUSH_RETENTION_INTERVAL)
+ * deletes rows older than DOCPUSH_LOG_RETENTION and clears the record snapshots of older events.
+ * The queue vacuum (every DOCPUSH_QUEUE_VACUUM_INTERVAL) vacuums push_messages once
  * DOCPUSH_QUEUE_VACUUM_MIN_DEAD_ROWS dead row versions piled up.
  */
 export function maintenanceJobs(deps: MaintenanceDeps): RecurringJob[] {
@@ -49,12 +56,18 @@ export async function vacuumQueue(deps: MaintenanceDeps): Promise<void> {
 /** Queues the overdue messages and abandoned attempts that no worker has taken; returns how many it queued. */
 export async function sweep(deps: MaintenanceDeps): Promise<number> {
   const { config } = deps;
-  const { cancelled, abandonedAttempts } = await cancelMessagesOfDeletedConnections(deps.orm.em.fork(), {
-    staleAfterMs: config.jobs.lockLifetimeMs,
-    now: new Date(),
-  });
-  deps.metrics.recordAbandonedAttempts(abandonedAttempts);
-  if (cancelled > 0) deps.logger.info({ cancelled, abandonedAttempts }, 'sweeper cancelled unfinished messages of deleted connections');
+  const staleAfterMs = config.jobs.lockLifetimeMs;
+  const deleted = await countAbandonedAttempts(deps, cancelMessagesOfDeletedConnections(deps.orm.em.fork(), { staleAfterMs, now: new Date() }));
+  if (deleted.cancelled > 0) {
+    deps.logger.info({ cancelled: deleted.cancelled, abandonedAttempts: deleted.abandonedAttempts }, 'sweeper cancelled unfinished messages of deleted connections');
+  }
+  const disabled = await countAbandonedAttempts(deps, logAbandonedAttemptsOfDisabledConnections(deps.orm.em.fork(), { staleAfterMs, now: new Date() }));
+  if (disabled.messageIds.length > 0) {
+    deps.logger.info(
+      { abandonedAttempts: disabled.abandonedAttempts, messageIds: disabled.messageIds.slice(0, 20) },
+      'sweeper logged abandoned attempts of disabled connections, whose messages wait until the connection is enabled',
+    );
+  }
 
   const swept = await takeUnqueuedMessages(deps.orm.em.fork(), {
     graceMs: config.jobs.sweepGraceMs,
@@ -67,6 +80,17 @@ export async function sweep(deps: MaintenanceDeps): Promise<number> {
   const abandoned = swept.filter((message) => message.previousState === 'DELIVERING').map((message) => message.id);
   deps.logger.info({ queued: swept.length, abandonedAttempts: abandoned.length, abandonedMessageIds: abandoned.slice(0, 20) }, 'sweeper queued overdue messages and abandoned attempts');
   return swept.length;
+}
+
+/**
+ * Waits for a sweep step that logs abandoned attempts, and counts the push log rows it wrote in
+ * docpush_delivery_attempts_abandoned_total. The step has committed by then, so rows that a
+ * rollback undid are not counted.
+ */
+async function countAbandonedAttempts<T extends AbandonedAttemptsLogged>(deps: MaintenanceDeps, step: Promise<T>): Promise<T> {
+  const result = await step;
+  deps.metrics.recordAbandonedAttempts(result.abandonedAttempts);
+  return result;
 }
 
 /** Deletes the rows older than the retention period and clears the record snapshots of older events. */

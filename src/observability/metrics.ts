@@ -81,7 +81,7 @@ export class AppMetrics implements DeliveryMetrics {
       name: 'docpush_delivery_attempts_abandoned_total',
       help:
         'Attempts cut off by a worker that stopped or crashed, logged as failed with response class none when their message was claimed again, ' +
-        'or cancelled because its connection was deleted.',
+        'was cancelled because its connection was deleted, or was set to wait by the sweeper because its connection was disabled.',
       registers,
     });
     this.connectionsDisabled = new Counter({

@@ -8,7 +8,7 @@ import { claimAndLoadDueMessages, releaseClaims } from '../../src/delivery/steps
 import { writeAttemptBatch, type AttemptInput } from '../../src/delivery/steps/record-attempt.step';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
 import { renewClaims } from '../../src/delivery/steps/renew-claims.step';
-import { cancelMessagesOfDeletedConnections } from '../../src/jobs/sweeper.job';
+import { cancelMessagesOfDeletedConnections, logAbandonedAttemptsOfDisabledConnections } from '../../src/jobs/sweeper.job';
 import { cancelWaitingMessages } from '../../bench/database-probe';
 import type { AttemptResult } from '../../src/delivery/http-sender';
 import type { PushMessage } from '../../src/delivery/push-message.entity';
@@ -319,6 +319,20 @@ describe.each<Layout>(['ascending', 'descending'])('row lock order, rows stored 
     expect(unlocked).toEqual(ids.slice(3));
     expect(result).toEqual({ cancelled: 6, abandonedAttempts: 6 });
     expect(await readStates(ids)).toEqual(ids.map(() => 'CANCELLED'));
+  });
+
+  it('sweep of disabled connections locks by id', async () => {
+    const connectionId = await newConnection('Disabled mid-attempt');
+    const ids = await insertMessages(connectionId, 6, { state: 'DELIVERING', attempts: 1, layout });
+    dataOf(await app.request(DisablePushConnectionDocument, { id: String(connectionId) }));
+
+    const { unlocked, result } = await locksWhileWaiting(ids, connectionId, () =>
+      logAbandonedAttemptsOfDisabledConnections(app.app.services.orm.em.fork(), { staleAfterMs: STALE_AFTER_MS, now: new Date() }),
+    );
+
+    expect(unlocked).toEqual(ids.slice(3));
+    expect(result).toEqual({ messageIds: ids, abandonedAttempts: 6 });
+    expect(await readStates(ids)).toEqual(ids.map(() => 'RETRY_SCHEDULED'));
   });
 
   it('benchmark cancel locks by id', async () => {

@@ -4,9 +4,9 @@ import { seedWorkspace, seedRecord, type SeededWorkspace } from '../support/fixt
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DocumentRecord } from '../../src/records/document-record.entity';
 import { recordEventWithMessages } from '../../src/records/event-recorder.service';
-import { cancelMessagesOfDeletedConnections, takeUnqueuedMessages } from '../../src/jobs/sweeper.job';
+import { cancelMessagesOfDeletedConnections, logAbandonedAttemptsOfDisabledConnections, takeUnqueuedMessages } from '../../src/jobs/sweeper.job';
 import { sweep } from '../../src/jobs/maintenance';
-import { DeletePushConnectionDocument, DeliveryLogDocument, DisablePushConnectionDocument } from '../generated/graphql';
+import { DeletePushConnectionDocument, DeliveryLogDocument, DisablePushConnectionDocument, EnablePushConnectionDocument } from '../generated/graphql';
 import { ABANDONED_NOTE } from '../../src/delivery/steps/claim-batch.step';
 import { waitFor } from '../support/wait';
 import { collectSubscription, createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState } from './reliability-support';
@@ -92,6 +92,8 @@ describe('sweeper rule', () => {
 
   afterEach(async () => {
     await deleteAllConnections(app);
+    // A message left DELIVERING would be stale for the next test's sweeps, which it would then count.
+    await em().execute(`update push_messages set state = 'CANCELLED' where state = 'DELIVERING'`);
   });
 
   afterAll(async () => {
@@ -213,6 +215,63 @@ describe('sweeper rule', () => {
     expect(abandonedTotal(afterSweep) - abandonedTotal(afterDeletion)).toBe(1);
     expect(failedWithoutResponse(afterSweep) - failedWithoutResponse(afterDeletion)).toBe(1);
     for (const messageId of [swept, stale]) expect(await fetchLogsOfMessage(app, messageId)).toHaveLength(1);
+  });
+
+  it('logs stale attempts of disabled connections only', async () => {
+    const disabled = await createEnabledConnection(app, { name: 'Disabled', url: listener.url });
+    const record = await seedRecord(app, seeded);
+    const [stale, inFlight, waiting] = await Promise.all(Array.from({ length: 3 }, () => recordEventWithoutJob(app, record).then((ids) => ids[0])));
+    dataOf(await app.request(DisablePushConnectionDocument, { id: disabled.id }));
+    const deleted = await createEnabledConnection(app, { name: 'Deleted', url: listener.url });
+    const [ofDeleted] = await recordEventWithoutJob(app, record);
+    const now = new Date();
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    await setMessage(ofDeleted, 'DELIVERING', null, ago(600_000));
+    dataOf(await app.request(DeletePushConnectionDocument, { id: deleted.id }));
+    await createEnabledConnection(app, { name: 'Enabled', url: listener.url });
+    const [ofEnabled] = await recordEventWithoutJob(app, record);
+    await setMessage(ofEnabled, 'DELIVERING', null, ago(600_000));
+    await setMessage(stale, 'DELIVERING', ago(900_000), ago(600_000));
+    await setMessage(inFlight, 'DELIVERING', null, ago(5_000));
+    await em().execute(`update push_messages set attempts = 3 where id = ?`, [stale]);
+
+    const first = await logAbandonedAttemptsOfDisabledConnections(em(), { staleAfterMs: 60_000, now });
+    const second = await logAbandonedAttemptsOfDisabledConnections(em(), { staleAfterMs: 60_000, now });
+
+    expect(first.messageIds).toEqual([stale]);
+    expect(first.abandonedAttempts).toBe(1);
+    expect(second).toEqual({ messageIds: [], abandonedAttempts: 0 });
+    const rows: Array<{ id: string; state: string; attempts: number; next_attempt_at: Date | null; last_error: string | null }> = await em().execute(
+      `select id, state, attempts, next_attempt_at, last_error from push_messages where id in (?, ?, ?, ?, ?)`,
+      [stale, inFlight, waiting, ofDeleted, ofEnabled],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(stale)).toMatchObject({ state: 'RETRY_SCHEDULED', attempts: 3, last_error: ABANDONED_NOTE });
+    expect(new Date(byId.get(stale)!.next_attempt_at!)).toEqual(now);
+    expect(byId.get(inFlight)?.state).toBe('DELIVERING');
+    expect(byId.get(waiting)?.state).toBe('PENDING');
+    expect(byId.get(ofDeleted)?.state).toBe('DELIVERING');
+    expect(byId.get(ofEnabled)?.state).toBe('DELIVERING');
+    const logs = await fetchLogsOfMessage(app, stale);
+    expect(logs.map((log) => [log.attempt, log.responseCode, log.outcome, log.responseError])).toEqual([[3, 0, 'FAILED', ABANDONED_NOTE]]);
+    expect(logs[0].connectionName).toBe('Disabled');
+  });
+
+  it('makes a moved message due on enable', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url });
+    const [moved] = await recordEventWithoutJob(app, await seedRecord(app, seeded));
+    dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
+    const sweptAt = new Date(Date.now() - 60_000);
+    await setMessage(moved, 'DELIVERING', null, new Date(sweptAt.getTime() - 600_000));
+    expect((await logAbandonedAttemptsOfDisabledConnections(em(), { staleAfterMs: 60_000, now: sweptAt })).messageIds).toEqual([moved]);
+
+    const enabledAt = new Date();
+    dataOf(await app.request(EnablePushConnectionDocument, { id: connection.id }));
+
+    // Enabling makes the connection's waiting messages due at the time of the enabling.
+    const [row]: Array<{ state: string; next_attempt_at: Date }> = await em().execute(`select state, next_attempt_at from push_messages where id = ?`, [moved]);
+    expect(row.state).toBe('RETRY_SCHEDULED');
+    expect(new Date(row.next_attempt_at).getTime()).toBeGreaterThanOrEqual(enabledAt.getTime());
   });
 
   it('cancels abandoned messages of a deleted connection', async () => {

@@ -11,8 +11,9 @@ import { serializeTargetUrl } from '../../security/target-guard';
 /**
  * Returns the claimed messages whose previous attempt was abandoned: a claim took the message
  * over from a worker that seemed gone, or the sweeper made it due again with that attempt
- * counted. Each of these sets `lastError` to ABANDONED_NOTE, and only the end of a later attempt
- * replaces it. A release of a never-started claim leaves `lastError` as it was, so it marks
+ * counted. The sweeper also moves such a message of a disabled connection to wait, and logs the
+ * attempt then. Each of these sets `lastError` to ABANDONED_NOTE, and only the end of a later
+ * attempt replaces it. A release of a never-started claim leaves `lastError` as it was, so it marks
  * nothing by itself. Neither does a stopping worker's release (RELEASED_AT_STOP_NOTE), because
  * that worker writes the attempt's own row.
  */
@@ -35,8 +36,9 @@ export function abandonedWriteTimeoutMs(staleAfterMs: number): number {
  * shows whether the request reached the listener. Its duration is 0 and its request and
  * response bodies are empty, since the attempt's request was never stored. No row is written
  * for an attempt that already has one, such as a slow attempt that wrote its row after a claim
- * had taken its message over. The rows leave the connection's failure streak alone, because a
- * worker that stopped is no failure of the listener.
+ * had taken its message over, or one that the sweeper logged while the connection was disabled.
+ * The rows leave the connection's failure streak alone, because a worker that stopped is no
+ * failure of the listener.
  *
  * Each statement may take up to `timeoutMs`, which callers keep well below the stale period of a
  * claim, so the claimed messages cannot go stale while the write waits.
@@ -81,10 +83,14 @@ interface AbandonedAttemptRow {
   is_test: boolean;
 }
 
-/** One message that a cancelling statement cancelled, as selectCancelledMessages returns it. */
-export interface CancelledMessage {
+/**
+ * The last attempt of a message that a statement took out of the claims' reach: a cancellation,
+ * or a sweep that moved a stale DELIVERING message of a disabled connection to wait for the
+ * connection. selectLastAttempts returns rows of this shape.
+ */
+export interface LastAttempt {
   message_id: string;
-  /** The message's attempt count, which is the number of its last attempt, since a cancelled message is not claimed again. */
+  /** The message's attempt count, which is the number of its last attempt, since the statement claimed no new one. */
   attempt: number;
   workspace_id: number;
   connection_id: number;
@@ -98,11 +104,11 @@ export interface CancelledMessage {
 }
 
 /**
- * Returns the select that reads the cancelled messages from `source`, a CTE whose rows have the
- * message columns `id`, `attempts`, `workspace_id`, `connection_id`, `event_id` and `is_test`, and
- * a boolean `abandoned`. Each row has the shape of CancelledMessage.
+ * Returns the select that reads the last attempts of the messages in `source`, a CTE whose rows
+ * have the message columns `id`, `attempts`, `workspace_id`, `connection_id`, `event_id` and
+ * `is_test`, and a boolean `abandoned`. Each row has the shape of LastAttempt.
  */
-export function selectCancelledMessages(source: string): string {
+export function selectLastAttempts(source: string): string {
   return `select x.id as message_id, x.attempts as attempt, x.workspace_id, x.connection_id, c.name as connection_name,
                  c.url as connection_url, x.event_id, e.type::text as event_type, x.is_test, x.abandoned
             from ${source} x
@@ -111,14 +117,15 @@ export function selectCancelledMessages(source: string): string {
 }
 
 /**
- * Writes, inside the caller's transaction, the push log rows of the abandoned attempts that
- * cancelled messages carry, and notifies `deliveryLog` subscribers of them when it commits. No
- * claim takes a cancelled message again, so no later claim would log these attempts. The rows are
- * those of recordAbandonedAttempts, and an attempt that has a row already gets none. Returns the
- * ids of the rows written.
+ * Writes, inside the caller's transaction, the push log rows of the abandoned ones among
+ * `lastAttempts`, and notifies `deliveryLog` subscribers of them when it commits. No claim takes
+ * a cancelled message again, so no later claim would log these attempts. A message of a disabled
+ * connection is claimed again only once the connection is enabled, which may be never. The rows
+ * are those of recordAbandonedAttempts, and an attempt that has a row already gets none. Returns
+ * the ids of the rows written.
  */
-export async function recordAbandonedAttemptsOfCancelled(tx: EntityManager, cancelled: readonly CancelledMessage[], now: Date): Promise<number[]> {
-  const rows: AbandonedAttemptRow[] = cancelled
+export async function recordAbandonedLastAttempts(tx: EntityManager, lastAttempts: readonly LastAttempt[], now: Date): Promise<number[]> {
+  const rows: AbandonedAttemptRow[] = lastAttempts
     .filter((message) => message.abandoned && message.attempt >= 1)
     .map((message) => ({
       workspace_id: message.workspace_id,
