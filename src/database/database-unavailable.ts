@@ -5,6 +5,20 @@ export const DATABASE_UNAVAILABLE_MESSAGE =
   'The database is unavailable, so docpush could not complete this request. Retry it once /readyz reports ready again; ' +
   'a write whose commit was under way when the connection failed may already be stored.';
 
+/**
+ * Message for an API request that got no database connection in time. The pool cannot tell a
+ * database that does not respond from a pool whose connections all stayed busy, so it names both.
+ */
+export const NO_DATABASE_CONNECTION_MESSAGE =
+  'docpush got no database connection within DOCPUSH_DB_ACQUIRE_TIMEOUT: the database did not respond, or all DOCPUSH_DB_POOL_SIZE ' +
+  'connections of this process stayed busy. Retry the request later. If /readyz reports ready and this repeats under load, ' +
+  'raise DOCPUSH_DB_POOL_SIZE or DOCPUSH_DB_ACQUIRE_TIMEOUT.';
+
+/** Returns the message for an API request that failed because `error` made the database unavailable to it. */
+export function databaseUnavailableMessage(error: unknown): string {
+  return isConnectionTimeout(error) ? NO_DATABASE_CONNECTION_MESSAGE : DATABASE_UNAVAILABLE_MESSAGE;
+}
+
 /** SQLSTATEs that end a session or reject a new one: admin or crash shutdown, a server still starting, too many connections. */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 

@@ -2,7 +2,7 @@ import { GraphQLError, isEnumType, type GraphQLFormattedError, type GraphQLSchem
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DocpushError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../database/database-unavailable';
+import { databaseUnavailableMessage, isDatabaseUnavailable } from '../database/database-unavailable';
 
 /**
  * Maps errors to what clients receive. Our own errors keep their message and their extensions:
@@ -31,8 +31,8 @@ export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
     }
 
     if (isDatabaseUnavailable(original)) {
-      logger.warn({ err: original, path: formatted.path }, 'resolver failed because the database is unavailable');
-      return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+      logger.warn({ err: original, path: formatted.path }, 'resolver failed because the database is unavailable or no pool connection was free in time');
+      return { message: databaseUnavailableMessage(original), path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     }
     logger.error({ err: original, path: formatted.path }, 'resolver failed');
     return {

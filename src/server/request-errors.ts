@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../common/logger';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../database/database-unavailable';
+import { databaseUnavailableMessage, isDatabaseUnavailable } from '../database/database-unavailable';
 
 /** The fields that body-parser (express.json) sets on the errors it raises. */
 interface BodyParserError extends Error {
@@ -60,7 +60,7 @@ function describeRequestError(error: BodyParserError): { status: number; body: G
     case 'request.size.invalid':
       return reply(400, 'BAD_REQUEST', 'The request body ended before its declared Content-Length: send the whole body.');
     default:
-      if (isDatabaseUnavailable(error)) return reply(503, 'SERVICE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE);
+      if (isDatabaseUnavailable(error)) return reply(503, 'SERVICE_UNAVAILABLE', databaseUnavailableMessage(error));
       return reply(500, 'INTERNAL_SERVER_ERROR', 'Internal server error; the server log has the details.');
   }
 }

@@ -5,11 +5,13 @@ import type { JobId, JobNotification } from 'agenda';
 import type { RunningApp } from '../../src/app/app';
 import { PgChannelListener } from '../../src/common/pg-channel-listener';
 import { JobNotificationChannel, parseJobNotification, serializeJobNotification } from '../../src/jobs/job-notification.channel';
-import { DATABASE_UNAVAILABLE_MESSAGE, isConnectionTimeout, isDatabaseUnavailable } from '../../src/database/database-unavailable';
+import { NO_DATABASE_CONNECTION_MESSAGE, isConnectionTimeout, isDatabaseUnavailable } from '../../src/database/database-unavailable';
 import { bearer, postGraphQL, type RawResponse } from '../security/security-support';
 import type { ReadinessReport } from '../../src/observability/health';
 import { startAppOnDatabase } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { countLockWaits, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { seedRecord, seedWorkspace } from '../support/fixtures';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { rejectionOf, waitFor } from '../support/wait';
 
@@ -305,7 +307,7 @@ describe('API while the database stalls', () => {
 
     expect(reply.status).toBe(503);
     expect(reply.body.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
-    expect(reply.body.errors?.[0].message).toBe(DATABASE_UNAVAILABLE_MESSAGE);
+    expect(reply.body.errors?.[0].message).toBe(NO_DATABASE_CONNECTION_MESSAGE);
     expect(proxy.stalledConnections).toBeGreaterThan(0);
     // Generous for a loaded machine, and far below the 30 s that knex waits by default.
     expect(elapsedMs).toBeLessThan(POOL_TIMEOUT_MS + 2_000);
@@ -351,5 +353,55 @@ describe('isDatabaseUnavailable with a stalled database', () => {
 
     expect(error.message).toBe('timeout expired');
     expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+});
+
+describe('API with every pool connection busy', () => {
+  const ACQUIRE_TIMEOUT_MS = 500;
+  let app: TestApp;
+  let locker: pg.Client;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      DOCPUSH_ROLE: 'api',
+      DOCPUSH_DB_POOL_SIZE: '1',
+      DOCPUSH_DB_CONNECT_TIMEOUT: `${ACQUIRE_TIMEOUT_MS}ms`,
+      DOCPUSH_DB_ACQUIRE_TIMEOUT: `${ACQUIRE_TIMEOUT_MS}ms`,
+    });
+    locker = new pg.Client({ connectionString: app.databaseUrl });
+    await locker.connect();
+  });
+
+  afterAll(async () => {
+    await locker?.end();
+    await app?.stop();
+  });
+
+  it('names the pool settings in SERVICE_UNAVAILABLE', async () => {
+    const record = await seedRecord(app, await seedWorkspace(app));
+    // Caches the API key, so that the next requests need the pool only in their resolvers.
+    expect((await postGraphQL(app.url, '{ workspace { id } }', {}, bearer(app.adminKey))).status).toBe(200);
+
+    // The event statement takes the pool's one connection and waits for the record's row lock.
+    await locker.query('begin');
+    await locker.query('select id from document_records where id = $1 for update', [record.id]);
+    const blocked = postGraphQL(
+      app.url,
+      'mutation ($input: RecordDocumentEventInput!) { recordDocumentEvent(input: $input) { event { id } } }',
+      { input: { documentRecordId: String(record.id), type: 'SignCompleted' } },
+      bearer(app.adminKey),
+    );
+    try {
+      await waitFor(async () => (await countLockWaits(locker)) > 0, { description: 'the event statement to wait for the row lock' });
+
+      const reply = await postGraphQL(app.url, '{ pushConnections(first: 1) { totalCount } }', {}, bearer(app.adminKey));
+
+      expect(reply.body.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(reply.body.errors?.[0].message).toBe(NO_DATABASE_CONNECTION_MESSAGE);
+    } finally {
+      await locker.query('rollback');
+    }
+    const stored = await blocked;
+    expect(stored.body.errors).toBeUndefined();
   });
 });
