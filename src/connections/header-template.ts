@@ -30,6 +30,7 @@ const RESERVED_HEADER_NAMES: ReadonlyMap<string, string> = new Map([
   ['host', SET_BY_DOCPUSH],
   ['transfer-encoding', SET_BY_DOCPUSH],
   ['user-agent', SET_BY_DOCPUSH],
+  ['docpush-test-message', SET_BY_DOCPUSH],
   ['content-encoding', 'docpush sends the body uncompressed, so a listener that honours this header could not read it'],
   ['proxy-authorization', 'docpush connects to the listener directly, never through a proxy'],
   ['connection', HOP_BY_HOP],

@@ -126,7 +126,7 @@ describe('push connection validation', () => {
 
   it.each([
     'Content-Type', 'Content-Length', 'Content-Encoding', 'Host', 'Transfer-Encoding', 'User-Agent', 'Connection', 'Keep-Alive', 'TE',
-    'Trailer', 'Upgrade', 'Expect', 'Proxy-Connection', 'Proxy-Authorization', 'Webhook-Id',
+    'Trailer', 'Upgrade', 'Expect', 'Proxy-Connection', 'Proxy-Authorization', 'Webhook-Id', 'Docpush-Test-Message',
   ])('reserves the header %s', async (name) => {
     const result = await app.request(CreatePushConnectionDocument, { input: { ...valid, headers: [{ name, value: 'v' }] } });
 

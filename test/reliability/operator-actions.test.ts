@@ -220,6 +220,7 @@ describe('sendTestMessage', () => {
     expect(body.documentRecord.name).toMatch(/Sample document record/);
     expect(validatePushResponse(body)).toEqual({ valid: true, errors: [] });
     expect(() => new Webhook(connection.signingSecret).verify(request.body, request.headers as Record<string, string>)).not.toThrow();
+    expect(request.headers['docpush-test-message']).toBe('true');
 
     await waitForMessageState(app, sent.id, 'SUCCEEDED');
     const logs = dataOf(await app.request(PushLogsDocument, { filter: { messageId: sent.id } })).pushLogs.edges;
@@ -267,6 +268,7 @@ describe('pushMessages', () => {
     expect([...first.edges, ...second.edges].map((edge) => edge.node.id)).toEqual([...ids].reverse());
     expect(second.pageInfo.hasNextPage).toBe(false);
     expect(first.edges[0].node).toMatchObject({ attempts: 1, lastResponseCode: 200, nextAttemptAt: null, lastError: null, isTest: false });
+    expect(requestsOf(ids[0])[0].headers).not.toHaveProperty('docpush-test-message');
 
     const badCursor = errorOf(await app.request(PushMessagesDocument, { filter, after: 'not-a-cursor' }));
     expect(badCursor).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });

@@ -67,7 +67,7 @@ export function buildRequest(message: PushMessage, payload: PushPayload, secretB
   const signing = openSigningSecrets(message.connection, secretBox, now);
   const signature = buildSignatureHeaders({ messageId: message.id, timestamp: now, body, secrets: signing.secrets });
 
-  const fixed = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature };
+  const fixed = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature, ...testMessageHeader(message) };
   return {
     url: requestUrlOf(message.connection),
     headers: { ...custom.sent, ...fixed },
@@ -77,6 +77,16 @@ export function buildRequest(message: PushMessage, payload: PushPayload, secretB
     droppedHeaders: custom.dropped,
     unreadableGraceSecrets: signing.unreadable,
   };
+}
+
+/**
+ * Name of the header that marks a message of sendTestMessage, whose sample record the platform
+ * does not have, so that a listener can acknowledge it without applying it.
+ */
+export const TEST_MESSAGE_HEADER = 'docpush-test-message';
+
+function testMessageHeader(message: PushMessage): Record<string, string> {
+  return message.isTest ? { [TEST_MESSAGE_HEADER]: 'true' } : {};
 }
 
 /**
