@@ -75,7 +75,9 @@ export class DocumentRecordEventService {
    * Checks every event before the transaction, stores them, and then notifies the workers once,
    * of the messages of the events stored now. A concurrent call that stores an event with one of
    * the idempotency keys first makes the store fail on the key's unique index, and the store
-   * then runs again and finds that event.
+   * then runs again and finds that event. Two calls that insert shared keys in different orders
+   * can deadlock on that index. PostgreSQL then aborts one of them, and its store runs again
+   * from the key lookup, so it returns the other call's events as replays or as CONFLICT.
    */
   private async recordEvents(
     inputs: RecordDocumentEventInput[],
@@ -85,7 +87,8 @@ export class DocumentRecordEventService {
     const events = checkEvents(inputs, itemPath);
 
     const keyCount = events.filter((event) => event.idempotencyKey !== null).length;
-    const recorded = await retryOnIdempotencyKeyRace(keyCount, () => this.storeOrReplay(events, itemPath));
+    const store = () => retryOnDeadlock(() => this.storeOrReplay(events, itemPath));
+    const recorded = await retryOnIdempotencyKeyRace(keyCount, store);
     await deliveryQueue.enqueue(recorded.filter((event) => !event.replayed).flatMap((event) => event.messageIds));
     return recorded;
   }
@@ -97,7 +100,8 @@ export class DocumentRecordEventService {
    * stored with another input is CONFLICT, and then nothing is stored, so key conflicts are
    * reported before unknown records and authors. Events that change nothing on their records,
    * the API's hot path, are stored by one statement in a transaction of its own. Events of which
-   * one changes its record are stored event by event in an explicit transaction.
+   * one changes its record are stored event by event in an explicit transaction. Either way,
+   * a failed store has written nothing, so the caller may run this again.
    */
   private async storeOrReplay(events: CheckedEvent[], itemPath: (index: number) => string | null): Promise<RecordedEventSummary[]> {
     let replayed: Array<RecordedEventSummary | null>;
@@ -138,7 +142,8 @@ export class DocumentRecordEventService {
    * ascending id order, so two batches that share records in any order cannot deadlock on them.
    * An unknown record is rejected when its event is stored, so the error names the first event
    * in input order whose record, author or new owner is unknown, or whose record's flags reject
-   * it. A deadlock on other rows is retried.
+   * it. A deadlock on other rows, such as the idempotency keys' index, aborts the transaction,
+   * and `recordEvents` runs the whole store again.
    */
   private recordInTransaction(events: CheckedEvent[], reject: (failures: EventFailure[]) => never): Promise<RecordedEventSummary[]> {
     const recordIds = [...new Set(events.map((event) => event.recordId))];
@@ -160,7 +165,7 @@ export class DocumentRecordEventService {
         }
         return recorded;
       });
-    return retryOnDeadlock(() => retryOnStalePreparedStatement(store));
+    return retryOnStalePreparedStatement(store);
   }
 }
 
