@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type ServerOptions as WsServerOptions, type WebSocket } from 'ws';
 import { CloseCode, type Context, type Disposable, type SubscribePayload } from 'graphql-ws';
 import { GraphQLError, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { AppServices } from '../app/app-services';
@@ -24,6 +24,13 @@ interface ConnectionExtra extends Record<PropertyKey, unknown> {
   /** Whether the connection already logged that it reached DOCPUSH_MAX_WS_OPERATIONS, which it logs once. */
   operationLimitLogged?: boolean;
 }
+
+/**
+ * Maximum wait for the client's close frame after the server sent its own, before ws drops the
+ * TCP connection. The ws default is 30 s. A client that reads its socket replies within a round
+ * trip, and a client that never replies would otherwise keep the socket and its buffers that long.
+ */
+const CLOSE_HANDSHAKE_TIMEOUT_MS = 1_000;
 
 const MISSING_KEY_REASON = 'Unauthorized: send {"authorization": "Bearer <API key>"} as the connection_init payload.';
 /** The HTTP message of a malformed key also explains the HTTP header, which would not fit in a close reason. */
@@ -50,7 +57,14 @@ export function startGraphqlWs(options: {
 }): Disposable {
   const { services, sessions, schema, limits, formatError } = options;
   const maxOperations = services.config.api.maxWsOperations;
-  const wsServer = new WebSocketServer({ server: options.server, path: options.path, maxPayload: services.config.api.maxRequestBodyBytes });
+  // closeTimeout is an option of ws since 8.19.0, which @types/ws 8.18 does not declare.
+  const serverOptions: WsServerOptions & { closeTimeout: number } = {
+    server: options.server,
+    path: options.path,
+    maxPayload: services.config.api.maxRequestBodyBytes,
+    closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,
+  };
+  const wsServer = new WebSocketServer(serverOptions);
   const unauthenticated = new UnauthenticatedConnections(services.config.api.maxWsUnauthenticatedPerAddress);
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
   const rules = [...specifiedRules, ...introspectionRules(services.config.api.introspection), ...queryLimitRules(limits)];

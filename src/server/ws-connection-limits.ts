@@ -12,7 +12,9 @@ const REJECTION_LOG_INTERVAL_MS = 60_000;
 /**
  * The graphql-ws connections of this process that have not completed authentication in
  * connection_init, counted by client address, from the opening of the socket until it
- * authenticates or closes. graphql-ws closes a socket without connection_init after 3 s.
+ * authenticates or its closing handshake starts. graphql-ws closes a socket without
+ * connection_init after 3 s, so such a socket stops counting then, even while its peer has not
+ * yet replied to the close frame.
  */
 export class UnauthenticatedConnections {
   private readonly socketsByAddress = new Map<string, Set<WebSocket>>();
@@ -27,9 +29,9 @@ export class UnauthenticatedConnections {
    */
   admit(socket: WebSocket, remoteAddress: string | undefined): string | null {
     const address = addressGroup(remoteAddress ?? 'unknown');
-    let sockets = this.socketsByAddress.get(address);
-    if (sockets && sockets.size >= this.maxPerAddress) return unauthenticatedLimitReason(this.maxPerAddress);
+    if (this.countOpen(address) >= this.maxPerAddress) return unauthenticatedLimitReason(this.maxPerAddress);
 
+    let sockets = this.socketsByAddress.get(address);
     if (!sockets) {
       sockets = new Set();
       this.socketsByAddress.set(address, sockets);
@@ -43,6 +45,21 @@ export class UnauthenticatedConnections {
   /** Stops counting the socket, whose connection has authenticated. */
   authenticated(socket: WebSocket): void {
     this.forget(socket);
+  }
+
+  /**
+   * Counts the address's sockets. Below the limit, closing sockets are counted too, so it is cheap.
+   * At the limit, it first forgets the sockets that are closing, because their 'close' event comes
+   * only once the peer completes the closing handshake or ws gives up waiting for it.
+   */
+  private countOpen(address: string): number {
+    const sockets = this.socketsByAddress.get(address);
+    if (!sockets || sockets.size < this.maxPerAddress) return sockets?.size ?? 0;
+
+    for (const socket of [...sockets]) {
+      if (socket.readyState !== socket.OPEN) this.forget(socket);
+    }
+    return this.socketsByAddress.get(address)?.size ?? 0;
   }
 
   private forget(socket: WebSocket): void {

@@ -1,3 +1,5 @@
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { CloseCode, createClient, type Client } from 'graphql-ws';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -14,6 +16,8 @@ let app: TestApp;
 let logs: ReturnType<typeof captureLogs>;
 let workspaceId: number;
 const clients: Client[] = [];
+/** Functions that release what a test opened besides graphql-ws clients, such as raw sockets. */
+const cleanups: Array<() => void> = [];
 
 beforeAll(async () => {
   logs = captureLogs();
@@ -30,6 +34,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.dispose()));
+  for (const clear of cleanups.splice(0)) clear();
 });
 
 afterAll(async () => {
@@ -80,6 +85,65 @@ function connect(key: string, initGate: Promise<void> = Promise.resolve()): Prob
   });
   clients.push(client);
   return { client, ...probe };
+}
+
+/** A raw TCP client that completes the WebSocket upgrade and then sends nothing, not even the reply to a close frame. */
+interface SilentSocket {
+  /** Resolves with the code of the first close frame that the server sends. */
+  closeCode: Promise<number>;
+  /** Whether the server has ended the TCP connection. */
+  isClosed: () => boolean;
+}
+
+/**
+ * Opens a TCP connection to the app on 127.0.0.1, sends a WebSocket upgrade request for
+ * graphql-transport-ws and resolves once the server has switched protocols. It reads what the
+ * server sends, so the close frame can be awaited, but never writes again.
+ */
+function openSilentSocket(): Promise<SilentSocket> {
+  const url = new URL(app.url);
+  const socket = net.connect({ host: '127.0.0.1', port: Number(url.port) });
+  cleanups.push(() => socket.destroy());
+  let closed = false;
+  socket.on('error', () => {});
+  socket.on('close', () => (closed = true));
+
+  return new Promise((resolve, reject) => {
+    let resolveCloseCode!: (code: number) => void;
+    const closeCode = new Promise<number>((done) => (resolveCloseCode = done));
+    let received = Buffer.alloc(0);
+    let upgraded = false;
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (!upgraded) {
+        const headerEnd = received.indexOf('\r\n\r\n');
+        if (headerEnd < 0) return;
+        const statusLine = received.subarray(0, received.indexOf('\r\n')).toString();
+        if (!statusLine.startsWith('HTTP/1.1 101 ')) {
+          reject(new Error(`expected the upgrade to succeed, but the server returned ${statusLine}`));
+          return;
+        }
+        upgraded = true;
+        received = received.subarray(headerEnd + 4);
+        resolve({ closeCode, isClosed: () => closed });
+      }
+      // A server frame is unmasked, so the payload of a close frame (opcode 8) starts at byte 2 with the code.
+      if (received.length >= 4 && (received[0] & 0x0f) === 8) resolveCloseCode(received.readUInt16BE(2));
+    });
+    socket.write(
+      [
+        `GET ${url.pathname} HTTP/1.1`,
+        `Host: ${url.host}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Protocol: graphql-transport-ws',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+  });
 }
 
 /** Creates `count` ADMIN keys and returns them. */
@@ -190,6 +254,19 @@ describe('unauthenticated graphql-ws connections per address', () => {
     await expectConnected(connect(keys[MAX_UNAUTHENTICATED_PER_ADDRESS]));
     gates[1].resolve();
     await expectConnected(waiting[1]);
+  });
+
+  // graphql-ws closes such a socket with 4408 after 3 s, and the peer never completes the
+  // closing handshake, which ws would otherwise wait 30 s for.
+  it('frees the slots of sockets without connection_init', async () => {
+    const keys = await addKeys(2);
+    const silent = await Promise.all(Array.from({ length: MAX_UNAUTHENTICATED_PER_ADDRESS }, () => openSilentSocket()));
+    expect(await outcomeOf(connect(keys[0]))).toMatchObject({ code: CloseCode.Forbidden });
+
+    expect(await Promise.all(silent.map((socket) => socket.closeCode))).toEqual(silent.map(() => CloseCode.ConnectionInitialisationTimeout));
+    await expectConnected(connect(keys[1]));
+
+    await waitFor(() => silent.every((socket) => socket.isClosed()), { timeoutMs: 5_000, description: 'the server to drop the sockets that ignore its close frame' });
   });
 });
 
