@@ -418,6 +418,21 @@ describe('AttemptBatcher', () => {
     }
   });
 
+  it('reports no retry time for a cancelled retry', async () => {
+    const connectionId = await newConnection('Deleted during the attempt');
+    const [message] = await insertClaimedMessages(connectionId, [1]);
+    // The connection was deleted while the attempt ran, so its write cancels the retry.
+    await pool.query(`update push_connections set deleted_at = now(), enabled = false where id = $1`, [connectionId]);
+    const now = new Date();
+
+    const [record] = await writeAttemptBatch(app.app.services.orm.em.fork(), [attemptOf(message, 500, now)]);
+    const [readBack] = (await findWrittenAttempts(app.app.services.orm.em.fork(), [attemptOf(message, 500, now)]))!;
+
+    expect((await readMessages([message.id])).get(message.id)).toMatchObject({ state: 'CANCELLED', next_attempt_at: null });
+    expect(record).toMatchObject({ retryAt: null, superseded: false });
+    expect(readBack).toMatchObject({ retryAt: null, superseded: false });
+  });
+
   it('splits a burst into batches of the maximum size', async () => {
     const connectionId = await newConnection('Batches of twenty');
     const messages = await insertClaimedMessages(connectionId, Array.from({ length: 50 }, () => 1));

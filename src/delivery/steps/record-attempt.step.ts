@@ -211,13 +211,14 @@ export async function writeAttempts(tx: EntityManager, inputs: AttemptInput[]): 
   await notifyDeliveryLog(tx, logIds);
   return inputs.map((input, index) => {
     const decision = decisions[index];
-    const superseded = !written.has(input.message.id);
+    const retryScheduled = written.get(input.message.id);
     return {
       logId: logIds[index],
       decision,
-      retryAt: decision.kind === 'retry' && !superseded ? decision.retryAt : null,
+      // A retry of a connection deleted during the attempt was cancelled instead, so none is due.
+      retryAt: decision.kind === 'retry' && retryScheduled === true ? decision.retryAt : null,
       connectionDisabled: disabled.get(index) ?? null,
-      superseded,
+      superseded: retryScheduled === undefined,
     };
   });
 }
@@ -328,11 +329,14 @@ function logIdsInInputOrder(inputs: AttemptInput[], rows: LogIdRow[]): number[] 
   return inputs.map((input) => idByAttempt.get(`${input.message.id}:${input.message.attempts}`)!);
 }
 
-/** Writes each message's state unless a later attempt was claimed since; returns the ids it wrote. */
-async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): Promise<Set<string>> {
+/**
+ * Writes each message's state unless a later attempt was claimed since. Returns, by the id of
+ * each message it wrote, whether the message now waits for a retry.
+ */
+async function writeMessageStates(tx: EntityManager, inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): Promise<Map<string, boolean>> {
   const sql = `with locked as materialized (${LOCK_MESSAGES_SQL}) ${UPDATE_MESSAGE_STATES_SQL}`;
-  const rows = await executeWithBindings<{ id: string }>(tx, sql, messageStateParams(inputs, decisions));
-  return new Set(rows.map((row) => row.id));
+  const rows = await executeWithBindings<{ id: string; retry_scheduled: boolean }>(tx, sql, messageStateParams(inputs, decisions));
+  return new Map(rows.map((row) => [row.id, row.retry_scheduled]));
 }
 
 /**
@@ -356,9 +360,10 @@ const LOCK_MESSAGES_SQL = `select m.id, m.state as locked_state, v.state, v.next
 
 /**
  * Updates the states of the rows in the CTE `locked` (LOCK_MESSAGES_SQL) that are still
- * DELIVERING, returning the ids of the rows it wrote. A retry of a connection deleted during the
- * attempt is cancelled instead, as the deletion cancelled the connection's other unfinished
- * messages, and the cancellation note follows the error as a sentence of its own. Binds the note.
+ * DELIVERING, returning the id of each row it wrote and whether that message waits for a retry.
+ * A retry of a connection deleted during the attempt is cancelled instead, as the deletion
+ * cancelled the connection's other unfinished messages, and the cancellation note follows the
+ * error as a sentence of its own. Binds the note.
  * chr(63) is the question mark, which the statement cannot contain because it marks parameters.
  */
 const UPDATE_MESSAGE_STATES_SQL = `update push_messages m
@@ -372,7 +377,7 @@ const UPDATE_MESSAGE_STATES_SQL = `update push_messages m
             updated_at = l.updated_at
        from locked l, push_connections c
       where m.id = l.id and l.locked_state = 'DELIVERING' and c.id = m.connection_id
-     returning m.id`;
+     returning m.id, m.next_attempt_at is not null as retry_scheduled`;
 
 /** Returns the parameters of LOCK_MESSAGES_SQL and UPDATE_MESSAGE_STATES_SQL: one array per column, then the cancellation note. */
 function messageStateParams(inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): unknown[] {
