@@ -33,7 +33,8 @@ function findProblem(value: string): string | null {
   if (value.trim() !== value) return 'it starts or ends with a space';
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
   if (!scheme) return 'it has no scheme';
-  if (!/^mongodb(\+srv)?$/i.test(scheme)) return `it starts with "${scheme}:", but the scheme must be mongodb or mongodb+srv`;
+  // Not quoted: without "//" after it, the text before the first colon may be a user name.
+  if (!/^mongodb(\+srv)?$/i.test(scheme)) return 'its scheme is not mongodb or mongodb+srv';
   if (scheme !== scheme.toLowerCase()) return `the scheme "${scheme}" must be written in lower case`;
   if (!value.startsWith(`${scheme}://`)) return `"${scheme}:" is not followed by "//"`;
 

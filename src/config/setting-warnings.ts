@@ -44,7 +44,10 @@ function wideAllowedRanges(allowedCidrs: string[]): SettingWarning[] {
   const warnings: SettingWarning[] = [];
   for (const range of parseAllowList(allowedCidrs).ranges) {
     const { family, prefixLength, widestQuietPrefix } = rangeWidth(range);
-    if (prefixLength >= widestQuietPrefix) continue;
+    if (prefixLength >= widestQuietPrefix) {
+      if (containsMetadataAddress(range)) warnings.push(metadataRangeWarning(range.cidr));
+      continue;
+    }
     const extent = prefixLength === 0 ? `every ${family} address` : `a range wider than /${widestQuietPrefix}`;
     const metadata = containsMetadataAddress(range) ? `, the cloud metadata service at ${METADATA_ADDRESS} included` : '';
     warnings.push({
@@ -56,6 +59,17 @@ function wideAllowedRanges(allowedCidrs: string[]): SettingWarning[] {
     });
   }
   return warnings;
+}
+
+/** Warns about a narrow allowed range that still contains the cloud metadata address. */
+function metadataRangeWarning(cidr: string): SettingWarning {
+  return {
+    name: 'DOCPUSH_ALLOWED_CIDRS',
+    value: cidr,
+    message:
+      `DOCPUSH_ALLOWED_CIDRS entry ${cidr} contains ${METADATA_ADDRESS}, where cloud providers serve instance metadata and credentials, ` +
+      'so a push connection could read them. Remove the entry unless a listener runs on that address.',
+  };
 }
 
 /** Describes the width of an allowed range. An IPv4-mapped IPv6 range (within ::ffff:0:0/96) counts as the IPv4 range it maps. */

@@ -31,8 +31,15 @@ describe('findSettingWarnings', () => {
     expect(warnings[0].message).toContain('List only the ranges your listeners use');
   });
 
+  it.each(['169.254.0.0/16', '169.254.169.254/32', '::ffff:169.254.169.254/128'])('warns about the metadata address in %s', (cidr) => {
+    const warnings = warningsOf({ DOCPUSH_ALLOWED_CIDRS: `127.0.0.0/8, ${cidr}` });
+
+    expect(warnings).toEqual([{ name: 'DOCPUSH_ALLOWED_CIDRS', value: cidr, message: expect.stringContaining(`entry ${cidr} contains 169.254.169.254`) }]);
+    expect(warnings[0].message).toContain('Remove the entry unless a listener runs on that address.');
+  });
+
   it('accepts ranges of one network', () => {
-    const cidrs = '127.0.0.0/8,10.0.0.0/8,192.168.0.0/16,169.254.0.0/16,fc00::/7,::1/128,::ffff:127.0.0.0/104';
+    const cidrs = '127.0.0.0/8,10.0.0.0/8,192.168.0.0/16,169.254.0.0/24,fc00::/7,::1/128,::ffff:127.0.0.0/104';
 
     expect(warningsOf({ DOCPUSH_ALLOWED_CIDRS: cidrs })).toEqual([]);
   });

@@ -74,10 +74,11 @@ describe('DOCPUSH_MONGODB_URL syntax', () => {
   }
 
   it.each([
-    ['mongo.example.com:27017', 'it starts with "mongo.example.com:", but the scheme must be mongodb or mongodb+srv'],
+    ['mongo.example.com:27017', 'its scheme is not mongodb or mongodb+srv'],
+    ['admin:hunter2@mongo:27017/db', 'its scheme is not mongodb or mongodb+srv'],
     ['/var/run/mongodb.sock', 'it has no scheme'],
     [' mongodb://127.0.0.1', 'it starts or ends with a space'],
-    ['postgres://127.0.0.1/docpush', 'it starts with "postgres:"'],
+    ['postgres://127.0.0.1/docpush', 'its scheme is not mongodb or mongodb+srv'],
     ['MONGODB://127.0.0.1', 'the scheme "MONGODB" must be written in lower case'],
     ['mongodb:127.0.0.1', '"mongodb:" is not followed by "//"'],
     ['mongodb://', 'it names no host after "//"'],
@@ -106,6 +107,13 @@ describe('DOCPUSH_MONGODB_URL syntax', () => {
     expect(error.message).toContain(`DOCPUSH_MONGODB_URL is not a valid MongoDB connection string: ${problem}`);
     expect(error.message).toContain('mongodb://user:password@mongo.example.com:27017/docpush');
     expect(error.message).not.toContain('s3c');
+  });
+
+  it('leaves out the user name of a URL without scheme', () => {
+    const error = errorOf('admin:hunter2@mongo:27017/db');
+
+    expect(error.message).not.toContain('admin');
+    expect(error.message).not.toContain('hunter2');
   });
 
   it.each([
