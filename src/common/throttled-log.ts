@@ -2,8 +2,8 @@ import type { Logger } from './logger';
 
 /**
  * Returns a function that logs `message` with the fields it is given at `level`, at most once per
- * `intervalMs`, with how many lines were left out since the last one, so that a repeating failure
- * or a client that retries in a loop cannot flood the log.
+ * `intervalMs`. Each line gives the number of lines left out since the last one in
+ * `suppressedSinceLast`, so a repeating failure or a client that retries in a loop cannot flood the log.
  */
 export function throttledLogLine(
   logger: Logger,

@@ -62,9 +62,9 @@ export class DocumentRecordEventService {
 
   /**
    * Records 1 to MAX_EVENTS_PER_BATCH events as `record` does, in input order and in one
-   * transaction: all of them, or none when one fails. The error is a BatchItemsError, and each
-   * rejected item in it names its field as `inputs[index].field` and starts its message with
-   * `inputs[index]`.
+   * transaction: all of them, or none when one fails. Rejected events raise one BatchItemsError,
+   * and each rejected item in it names its field as `inputs[index].field` and starts its message
+   * with `inputs[index]`. Other errors, such as a database failure, are raised unchanged.
    */
   recordBatch(inputs: RecordDocumentEventInput[], deliveryQueue: DeliveryQueue): Promise<RecordedEventSummary[]> {
     checkBatchSize(inputs.length);

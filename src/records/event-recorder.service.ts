@@ -218,8 +218,8 @@ export async function lockRecords(em: EntityManager, workspaceId: number, record
  * were found, and no record is deleted, does it draw one message id per triggered connection
  * and insert the events, in input order (sequence values are drawn after the sort). Each event
  * gets its record's row as the snapshot, and an event with an idempotency key gets its message
- * ids in push_message_ids. Then it inserts the push messages with the drawn ids. One row per
- * input, in input order, tells the caller what was found and stored. An idempotency key that
+ * ids in push_message_ids. Then it inserts the push messages with the drawn ids. It returns one
+ * row per input, in input order, with what was found and stored. An idempotency key that
  * another event of the workspace has raises a unique violation, which undoes the whole statement.
  */
 const INSERT_EVENTS_WITH_MESSAGES = `
