@@ -173,8 +173,9 @@ export class PushConnectionService {
         [now, unlocked.id],
       );
       const locked = await this.lockAndReload(em, unlocked.id, id);
-      // A concurrent enable committed first and queued the waiting messages.
-      if (locked.enabled) return { connection: locked, due: [] };
+      // A concurrent enable committed first and queued the waiting messages. Rolling back keeps
+      // the retry times that its deliveries have scheduled since.
+      if (locked.enabled) throw new EnabledMeanwhile(locked);
       locked.enabled = true;
       locked.disabledReason = null;
       locked.disabledAt = null;
@@ -182,6 +183,9 @@ export class PushConnectionService {
       await em.flush();
       await this.notifyStatus(em, locked, PushConnectionStatusChange.ENABLED);
       return { connection: locked, due: rows };
+    }).catch((error: unknown) => {
+      if (error instanceof EnabledMeanwhile) return { connection: error.connection, due: [] };
+      throw error;
     });
     const dueMessageIds = due.map((message) => message.id).sort();
     return { connection, dueMessageIds: dueMessageIds.slice(0, REQUEST_QUEUE_LIMIT) };
@@ -209,7 +213,7 @@ export class PushConnectionService {
     const connection = await this.get(id);
     // Locks the message rows in id order and then the connection row, the order of a worker's
     // attempt write, so the two cannot form a lock cycle. The retry stays as a safety net.
-    const abandonedLogIds = await retryOnDeadlock(() =>
+    const abandoned = await retryOnDeadlock(() =>
       this.scope.em.transactional(async (em) => {
         // A message that a sweep made due again after its worker stopped carries that worker's
         // abandoned attempt, which no claim logs once the message is cancelled, so it is logged here.
@@ -230,17 +234,17 @@ export class PushConnectionService {
           [ABANDONED_NOTE, connection.id],
         );
         const logIds = await recordAbandonedLastAttempts(em, cancelled, new Date());
-        await lockLiveConnection(em, connection.id, id);
-        connection.deletedAt = new Date();
-        connection.enabled = false;
+        const locked = await this.lockAndReload(em, connection.id, id);
+        locked.deletedAt = new Date();
+        locked.enabled = false;
         await em.flush();
-        await this.notifyStatus(em, connection, PushConnectionStatusChange.DELETED);
-        return logIds;
+        await this.notifyStatus(em, locked, PushConnectionStatusChange.DELETED);
+        return { logIds, deleted: locked };
       }),
     );
     // Counted once committed, so a transaction that a deadlock rolled back counts nothing.
-    this.deps.metrics.recordAbandonedAttempts(abandonedLogIds.length);
-    return connection;
+    this.deps.metrics.recordAbandonedAttempts(abandoned.logIds.length);
+    return abandoned.deleted;
   }
 
   /**
@@ -478,4 +482,11 @@ function isSet<T>(value: T | null | undefined): value is T {
 /** Drops null fields, which an update treats like omitted ones. */
 function withoutNulls<T extends object>(input: T): Partial<CreatePushConnectionInput> {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as Partial<CreatePushConnectionInput>;
+}
+
+/** Rolls back an enable that found the connection enabled by a concurrent request once it held the row. */
+class EnabledMeanwhile extends Error {
+  constructor(readonly connection: PushConnection) {
+    super(`Push connection ${connection.id} was enabled by a concurrent request.`);
+  }
 }

@@ -10,9 +10,12 @@ import {
   RotatePushConnectionSecretDocument,
 } from '../generated/graphql';
 import pg from 'pg';
+import type { ExecutionResult } from 'graphql';
 import { PushConnection } from '../../src/connections/push-connection.entity';
 import { MAX_PREVIOUS_SIGNING_SECRETS } from '../../src/signing/webhook-signature';
 import { waitFor } from '../support/wait';
+import { recordEvent, seedRecord, seedWorkspace } from '../support/fixtures';
+import { DocumentRecordEventType } from '../../src/records/event-type';
 
 let app: TestApp;
 
@@ -29,6 +32,33 @@ const validInput = {
   url: 'http://127.0.0.1:9/webhook',
   eventTypes: ['DocumentRecordUpdated' as const],
 };
+
+/**
+ * Holds the row of connection `id` from another session until `mutation` waits for it, then runs
+ * `change` in that session and commits, as a concurrent request would.
+ */
+async function raceOnConnectionRow<T>(id: string, mutation: () => Promise<T>, change: (client: pg.Client) => Promise<unknown>): Promise<T> {
+  const other = new pg.Client({ connectionString: app.databaseUrl });
+  await other.connect();
+  try {
+    await other.query('begin');
+    await other.query('select id from push_connections where id = $1 for update', [Number(id)]);
+    const otherPid: number = (await other.query('select pg_backend_pid() as pid')).rows[0].pid;
+    const running = mutation();
+    await waitFor(
+      async () => {
+        await other.query('select pg_stat_clear_snapshot()');
+        return (await other.query('select count(*)::int as n from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))', [otherPid])).rows[0].n > 0;
+      },
+      { description: 'the mutation to wait for the connection row' },
+    );
+    await change(other);
+    await other.query('commit');
+    return await running;
+  } finally {
+    await other.end();
+  }
+}
 
 describe('push connection mutations', () => {
   it('creates a disabled connection with Legito defaults', async () => {
@@ -63,41 +93,61 @@ describe('push connection mutations', () => {
   it.each(['enable', 'disable', 'rotate', 'delete'] as const)('does not %s a connection deleted meanwhile', async (action) => {
     const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
     if (action === 'disable') dataOf(await app.request(EnablePushConnectionDocument, { id }));
-    const deleter = new pg.Client({ connectionString: app.databaseUrl });
-    await deleter.connect();
-    try {
-      // Holds the connection row, as a concurrent deletion does, until the mutation waits for it.
-      await deleter.query('begin');
-      await deleter.query('select id from push_connections where id = $1 for update', [Number(id)]);
-      const deleterPid: number = (await deleter.query('select pg_backend_pid() as pid')).rows[0].pid;
-      const changing = {
-        enable: () => app.request(EnablePushConnectionDocument, { id }),
-        disable: () => app.request(DisablePushConnectionDocument, { id }),
-        rotate: () => app.request(RotatePushConnectionSecretDocument, { id }),
-        delete: () => app.request(DeletePushConnectionDocument, { id }),
-      }[action]();
-      await waitFor(
-        async () => {
-          // The deleter is inside its transaction, where pg_stat_activity would keep returning the snapshot of its first read.
-          await deleter.query('select pg_stat_clear_snapshot()');
-          return (await deleter.query('select count(*)::int as n from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))', [deleterPid])).rows[0].n > 0;
-        },
-        { description: `the ${action} mutation to wait for the connection row` },
-      );
-      await deleter.query('update push_connections set deleted_at = now(), enabled = false where id = $1', [Number(id)]);
-      await deleter.query('commit');
+    const changing: () => Promise<ExecutionResult> = {
+      enable: () => app.request(EnablePushConnectionDocument, { id }),
+      disable: () => app.request(DisablePushConnectionDocument, { id }),
+      rotate: () => app.request(RotatePushConnectionSecretDocument, { id }),
+      delete: () => app.request(DeletePushConnectionDocument, { id }),
+    }[action];
 
-      const result = await changing;
+    const result = await raceOnConnectionRow(id, changing, (other) =>
+      other.query('update push_connections set deleted_at = now(), enabled = false where id = $1', [Number(id)]),
+    );
 
-      expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-      const stored = await app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
-      expect(stored.enabled).toBe(false);
-      expect(stored.deletedAt).not.toBeNull();
-      expect(stored.disabledAt).toBeNull();
-      expect(stored.signingSecrets).toHaveLength(1);
-    } finally {
-      await deleter.end();
-    }
+    expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const stored = await app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
+    expect(stored.enabled).toBe(false);
+    expect(stored.deletedAt).not.toBeNull();
+    expect(stored.disabledAt).toBeNull();
+    expect(stored.signingSecrets).toHaveLength(1);
+  });
+
+  it('deletes a connection enabled meanwhile as disabled', async () => {
+    const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
+
+    const result = await raceOnConnectionRow(
+      id,
+      () => app.request(DeletePushConnectionDocument, { id }),
+      (other) => other.query('update push_connections set enabled = true where id = $1', [Number(id)]),
+    );
+
+    expect(result.errors).toBeUndefined();
+    const stored = await app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
+    expect(stored.deletedAt).not.toBeNull();
+    expect(stored.enabled).toBe(false);
+  });
+
+  it('keeps retry times when enabled meanwhile', async () => {
+    const { id } = dataOf(await app.request(CreatePushConnectionDocument, { input: validInput })).createPushConnection;
+    const seeded = await seedWorkspace(app);
+    const { eventId } = await recordEvent(app, await seedRecord(app, seeded), DocumentRecordEventType.DocumentRecordUpdated, null);
+    const em = app.app.services.orm.em.fork();
+    const [message] = await em.execute<Array<{ id: string; next_attempt_at: Date }>>(
+      `insert into push_messages (id, workspace_id, connection_id, event_id, state, attempts, next_attempt_at, is_test, created_at, updated_at)
+       values (docpush_new_message_id(), ?, ?, ?, 'RETRY_SCHEDULED', 1, now() + interval '1 hour', false, now(), now())
+       returning id, next_attempt_at`,
+      [seeded.workspaceId, Number(id), eventId],
+    );
+
+    const result = await raceOnConnectionRow(
+      id,
+      () => app.request(EnablePushConnectionDocument, { id }),
+      (other) => other.query('update push_connections set enabled = true where id = $1', [Number(id)]),
+    );
+
+    expect(dataOf(result).enablePushConnection.enabled).toBe(true);
+    const [stored] = await em.execute<Array<{ next_attempt_at: Date }>>('select next_attempt_at from push_messages where id = ?', [message.id]);
+    expect(new Date(stored.next_attempt_at).getTime()).toBe(new Date(message.next_attempt_at).getTime());
   });
 
   it('pages through connections newest first', async () => {
