@@ -165,7 +165,13 @@ export class ConnectionStatusFeed {
     try {
       connections = await this.loadConnections(notices.map((notice) => notice.connectionId));
     } catch (error) {
-      this.logger.error({ err: error, connectionIds: notices.map((notice) => notice.connectionId) }, 'failed to load the connections of status notifications');
+      // The changes cannot be streamed without their connections' names, so the subscribers end
+      // and read the current state again rather than miss them unaware.
+      this.logger.error(
+        { err: error, connectionIds: notices.map((notice) => notice.connectionId), subscribers: this.subscriberCount },
+        'failed to load the connections of status notifications; ending the pushConnectionStatus subscriptions',
+      );
+      this.emitter.emit('stop', new SubscriptionEndedError(LOAD_FAILED_MESSAGE));
       return;
     }
     for (const notice of notices) {
@@ -188,6 +194,11 @@ export class ConnectionStatusFeed {
     return new Map(connections.map((connection) => [connection.id, connection]));
   }
 }
+
+/** Message of the error that ends the subscriptions when the connections of a batch of changes could not be read. */
+export const LOAD_FAILED_MESSAGE =
+  'The pushConnectionStatus subscription ended because the server could not read changed connections from its database, so status changes were missed. ' +
+  'Read the current state with pushConnections, then subscribe again.';
 
 /** Maximum number of notifications that share one query for their connections' names. */
 const MAX_NOTICES_PER_BATCH = 500;

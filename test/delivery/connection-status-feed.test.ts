@@ -11,7 +11,7 @@ import {
 } from '../generated/graphql';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { CONNECTION_STATUS_CHANNEL, MAX_NOTICE_REASON_CHARS, notifyConnectionStatus, PushConnectionStatusChange } from '../../src/delivery/connection-status';
-import type { ConnectionStatusEvent } from '../../src/delivery/connection-status.feed';
+import { LOAD_FAILED_MESSAGE, type ConnectionStatusEvent } from '../../src/delivery/connection-status.feed';
 
 /** Repeater, which backs the feed's iterators, keeps at most this many values for a consumer that does not read. */
 const REPEATER_QUEUE_LIMIT = 1024;
@@ -70,6 +70,34 @@ describe('ConnectionStatusFeed', () => {
       await slow.return?.(undefined);
       await fast.return?.(undefined);
       await fastDone;
+    }
+  });
+});
+
+describe('ConnectionStatusFeed load failure', () => {
+  it('ends subscriptions when connections cannot be read', async () => {
+    const feed = app.app.services.connectionStatusFeed;
+    const subscribersBefore = feed.subscriberCount;
+    const subscription = feed.subscribe({ workspaceId });
+    const first = subscription.next().then(
+      (result) => ({ result, error: null }),
+      (error: unknown) => ({ result: null, error }),
+    );
+    await waitFor(() => feed.subscriberCount > subscribersBefore, { description: 'the subscriber' });
+    // Hides the table from the feed's load for the duration of one notice.
+    await notifier.query('alter table push_connections rename to push_connections_hidden');
+    try {
+      const notice = JSON.stringify({ connectionId, workspaceId, change: PushConnectionStatusChange.DISABLED, sequence: 'load-failure' });
+      await notifier.query('select pg_notify($1, $2)', [CONNECTION_STATUS_CHANNEL, notice]);
+
+      const { result, error } = await first;
+
+      expect(result).toBeNull();
+      expect((error as { code?: string }).code).toBe('SUBSCRIPTION_ENDED');
+      expect((error as Error).message).toBe(LOAD_FAILED_MESSAGE);
+    } finally {
+      await notifier.query('alter table push_connections_hidden rename to push_connections');
+      await subscription.return?.(undefined);
     }
   });
 });
