@@ -189,9 +189,9 @@ function checkEvents(inputs: RecordDocumentEventInput[], itemPath: (index: numbe
   const firstIndexByKey = new Map<string, number>();
   for (const [index, input] of inputs.entries()) {
     try {
-      const event = checkEvent(input);
-      checkKeyNotRepeated(event.idempotencyKey, index, firstIndexByKey, itemPath);
-      events.push(event);
+      // Before the event's other checks, so that the key of an event that fails them still counts.
+      checkKeyNotRepeated(input.idempotencyKey || null, index, firstIndexByKey, itemPath);
+      events.push(checkEvent(input));
     } catch (error) {
       failures.push({ index, error });
     }

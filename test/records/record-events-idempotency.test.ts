@@ -548,6 +548,21 @@ describe('recordDocumentEvents with idempotency keys', () => {
     expect(await countStored()).toEqual(before);
   });
 
+  it('lists a repeat of a malformed event key', async () => {
+    const record = await createRecord();
+
+    const result = await sendBatch([
+      { documentRecordId: 'lease-1', type: 'SignCompleted', idempotencyKey: 'first-malformed' },
+      { documentRecordId: record.id, type: 'FileDownload', idempotencyKey: 'first-malformed' },
+    ]);
+
+    const error = expectFieldError(result, 'inputs[0].documentRecordId');
+    expect(error.extensions?.errors).toEqual([
+      expect.objectContaining({ index: 0, code: 'BAD_USER_INPUT', field: 'inputs[0].documentRecordId' }),
+      expect.objectContaining({ index: 1, code: 'BAD_USER_INPUT', field: 'inputs[1].idempotencyKey' }),
+    ]);
+  });
+
   it('names the event of an invalid key', async () => {
     const record = await createRecord();
 
