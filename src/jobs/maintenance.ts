@@ -14,6 +14,9 @@ import {
 import { RETENTION_JOB, purgeExpiredRows } from './retention.job';
 import { QUEUE_VACUUM_JOB, vacuumPushMessages } from './queue-vacuum.job';
 
+/** Maximum number of message ids that one log line of the sweep lists. */
+const LOGGED_IDS_LIMIT = 20;
+
 export interface MaintenanceDeps {
   config: Config;
   orm: MikroORM;
@@ -64,7 +67,7 @@ export async function sweep(deps: MaintenanceDeps): Promise<number> {
   const disabled = await countAbandonedAttempts(deps, logAbandonedAttemptsOfDisabledConnections(deps.orm.em.fork(), { staleAfterMs, now: new Date() }));
   if (disabled.messageIds.length > 0) {
     deps.logger.info(
-      { abandonedAttempts: disabled.abandonedAttempts, messageIds: disabled.messageIds.slice(0, 20) },
+      { abandonedAttempts: disabled.abandonedAttempts, messageIds: disabled.messageIds.slice(0, LOGGED_IDS_LIMIT) },
       'sweeper logged abandoned attempts of disabled connections, whose messages wait until the connection is enabled',
     );
   }
@@ -78,7 +81,7 @@ export async function sweep(deps: MaintenanceDeps): Promise<number> {
 
   await deps.queue.enqueue(swept.map((message) => message.id));
   const abandoned = swept.filter((message) => message.previousState === 'DELIVERING').map((message) => message.id);
-  deps.logger.info({ queued: swept.length, abandonedAttempts: abandoned.length, abandonedMessageIds: abandoned.slice(0, 20) }, 'sweeper queued overdue messages and abandoned attempts');
+  deps.logger.info({ queued: swept.length, abandonedAttempts: abandoned.length, abandonedMessageIds: abandoned.slice(0, LOGGED_IDS_LIMIT) }, 'sweeper queued overdue messages and abandoned attempts');
   return swept.length;
 }
 

@@ -141,7 +141,9 @@ export async function cancelMessagesOfDeletedConnections(
  *
  * NOTE: a connection enabled while this statement runs may have a message moved all the same.
  * That message is due at once, and the workers' poll (DOCPUSH_JOB_POLL_INTERVAL) claims it,
- * because the enabling queued only the messages that were waiting then.
+ * because the enabling queued only the messages that were waiting then. An attempt still running
+ * when its claim goes stale writes its own row after this one, so it has two rows, as after a
+ * claim that takes such an attempt over.
  */
 export async function logAbandonedAttemptsOfDisabledConnections(
   em: EntityManager,
