@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
-import { findWrittenAttempts, recordAttempt, writeAttemptBatch, type AttemptInput, type AttemptRecord } from './steps/record-attempt.step';
+import { findWrittenAttempts, recordAttempt, writeAttemptBatch, writeAttemptBatchAgain, type AttemptInput, type AttemptRecord } from './steps/record-attempt.step';
 import type { ClaimRenewer } from './claim-renewer';
 
 /** Largest number of attempts written by one transaction. */
@@ -67,7 +67,9 @@ interface PendingAttempt {
  * When a batch fails, its attempts are written one by one, so one bad row costs only its own
  * attempt. An attempt that cannot be written at all is rejected; its message stays DELIVERING
  * and is claimed again once stale. A batch that failed because the database was unavailable is
- * first looked up by its push log rows, because its commit may have gone through.
+ * first looked up by its push log rows, because its commit may have gone through. A commit that
+ * is still under way shows no rows yet, so each later write of those attempts goes through
+ * writeAttemptBatchAgain, which waits for that commit.
  */
 export class AttemptBatcher {
   private queue: PendingAttempt[] = [];
@@ -202,9 +204,8 @@ export class AttemptBatcher {
     let waitMs = FIRST_UNAVAILABLE_WAIT_MS;
     for (let tries = 1; ; tries += 1) {
       try {
-        // A failed commit may have committed all the same, and a second write would log the attempts twice.
-        const written = tries > 1 ? await findWrittenAttempts(this.orm.em.fork(), inputs) : null;
-        return written ?? (await write());
+        // A failed commit may have committed all the same, or still be committing, and a second write would log the attempts twice.
+        return tries > 1 ? await writeAttemptBatchAgain(this.orm.em.fork(), inputs) : await write();
       } catch (error) {
         // Read at each failure, because a renewal during the outage moves the give-up time later.
         const giveUpAt = this.giveUpTime(inputs, this.staleAfterMs);
@@ -270,7 +271,8 @@ export class AttemptBatcher {
       const records = await this.writeWhileClaimsHold(inputs);
       batch.forEach((pending, index) => pending.resolve(records[index]));
     } catch (error) {
-      if (isDatabaseUnavailable(error) && (await this.settleUnavailableBatch(batch, error))) return;
+      const mayHaveCommitted = isDatabaseUnavailable(error);
+      if (mayHaveCommitted && (await this.settleUnavailableBatch(batch, error))) return;
       if (batch.length === 1) {
         batch[0].reject(error);
         return;
@@ -279,8 +281,12 @@ export class AttemptBatcher {
         { err: error, attempts: batch.length, messageIds: batch.map((pending) => pending.input.message.id) },
         'writing a batch of attempts failed; writing them one by one',
       );
+      // The failed write may still be committing, and then writeAttemptBatchAgain returns its records.
+      const writeOne = mayHaveCommitted
+        ? async (input: AttemptInput) => (await writeAttemptBatchAgain(this.orm.em.fork(), [input]))[0]
+        : (input: AttemptInput) => recordAttempt(this.orm.em.fork(), input);
       for (const pending of batch) {
-        await retryOnDeadlock(() => recordAttempt(this.orm.em.fork(), pending.input))
+        await retryOnDeadlock(() => writeOne(pending.input))
           .finally(() => this.removeFromWriting(pending.input.message.id))
           .then(pending.resolve, pending.reject);
       }

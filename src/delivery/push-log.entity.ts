@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Opt } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Opt, Unique } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
 import { Workspace } from '../workspace/workspace.entity';
 import { DocumentRecordEventType } from '../records/event-type';
@@ -17,6 +17,9 @@ registerEnumType(DeliveryOutcome, {
   },
 });
 
+/** The unique constraint that a second push log row of one attempt at the attempt's time violates. */
+export const ATTEMPT_ROW_INDEX = 'push_logs_message_id_attempt_created_at_unique';
+
 /**
  * One delivery attempt. Connection and event are plain columns, not foreign keys, so the log
  * outlives the connection and the record it names.
@@ -24,7 +27,8 @@ registerEnumType(DeliveryOutcome, {
 @Entity({ tableName: 'push_logs' })
 @Index({ properties: ['workspace', 'createdAt'] })
 @Index({ properties: ['connectionId', 'createdAt'] })
-@Index({ properties: ['messageId'] })
+// Serves the look-ups by message id through its first column, and makes a repeated write of one attempt fail.
+@Unique({ name: ATTEMPT_ROW_INDEX, properties: ['messageId', 'attempt', 'createdAt'] })
 export class PushLog {
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;

@@ -196,15 +196,22 @@ interface ReplyCuttingProxy {
   readonly cuts: number;
   /** Closes the next connection that sends `marker`, once PostgreSQL has committed its statement, without forwarding the reply. */
   cutReplyTo(marker: string): void;
+  /**
+   * Sends the next chunk that contains `marker` to PostgreSQL, then closes the connection at once,
+   * so the client sees it break while PostgreSQL may still be running the statement.
+   */
+  cutAfterSending(marker: string): void;
   close(): Promise<void>;
 }
 
 /**
  * Forwards connections from a free port on 127.0.0.1 to PostgreSQL, and can close one after its
  * statement committed, as a network failure during a commit does, so the client gets no reply.
+ * It can also close one as soon as a statement has been sent, before PostgreSQL has finished it.
  */
 async function startReplyCuttingProxy(target: { host: string; port: number }): Promise<ReplyCuttingProxy> {
   let marker: string | null = null;
+  let sentMarker: string | null = null;
   let cuts = 0;
   const sockets = new Set<net.Socket>();
   const track = (socket: net.Socket) => {
@@ -218,6 +225,13 @@ async function startReplyCuttingProxy(target: { host: string; port: number }): P
     track(upstream);
     let cutAtNextReply = false;
     client.on('data', (chunk: Buffer) => {
+      if (sentMarker !== null && chunk.includes(sentMarker)) {
+        sentMarker = null;
+        cuts += 1;
+        // Half-closes the upstream side after the chunk, so PostgreSQL still reads and runs the statement.
+        upstream.end(chunk, () => client.destroy());
+        return;
+      }
       if (marker !== null && chunk.includes(marker)) {
         marker = null;
         cutAtNextReply = true;
@@ -245,6 +259,9 @@ async function startReplyCuttingProxy(target: { host: string; port: number }): P
     cutReplyTo: (text) => {
       marker = text;
     },
+    cutAfterSending: (text) => {
+      sentMarker = text;
+    },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
@@ -262,6 +279,34 @@ async function openOrmThroughProxy(): Promise<{ proxy: ReplyCuttingProxy; orm: M
   proxied.port = String(proxy.port);
   const orm = await MikroORM.init(ormOptions(proxied.toString(), app.app.services.logger, { size: 2 }));
   return { proxy, orm };
+}
+
+/**
+ * Makes the commit of the first transaction that inserts a push log row of `messageId` take 1.5 s,
+ * through a deferred constraint trigger, as a slow WAL flush or a synchronous standby would.
+ */
+async function slowDownFirstCommitOf(messageId: string): Promise<void> {
+  await pool.query(`create table slow_commit_messages (message_id text primary key)`);
+  await pool.query(`insert into slow_commit_messages values ($1)`, [messageId]);
+  await pool.query(`create function slow_commit() returns trigger language plpgsql as $$
+    begin
+      delete from slow_commit_messages where message_id = new.message_id;
+      if found then perform pg_sleep(1.5); end if;
+      return null;
+    end $$`);
+  await pool.query(`create constraint trigger push_logs_slow_commit after insert on push_logs
+                      deferrable initially deferred for each row execute function slow_commit()`);
+}
+
+/** Returns how many messages of slowDownFirstCommitOf have not had their slow commit yet. */
+async function pendingSlowCommits(): Promise<number> {
+  return (await pool.query<{ count: number }>(`select count(*)::int as count from slow_commit_messages`)).rows[0].count;
+}
+
+async function removeSlowCommit(): Promise<void> {
+  await pool.query(`drop trigger if exists push_logs_slow_commit on push_logs`);
+  await pool.query(`drop function if exists slow_commit()`);
+  await pool.query(`drop table if exists slow_commit_messages`);
 }
 
 describe('AttemptBatcher', () => {
@@ -413,6 +458,61 @@ describe('AttemptBatcher', () => {
       const logs = await readLogs([retried.id, overtaken.id, goneMessage.id]);
       expect(logs.map((log) => log.id).sort((a, b) => a - b)).toEqual([retriedRecord.logId, overtakenRecord.logId, goneRecord.logId].sort((a, b) => a - b));
     } finally {
+      await orm.close(true);
+      await proxy.close();
+    }
+  });
+
+  it('logs an attempt once when its commit is slow', async () => {
+    const connectionId = await newConnection('Connection lost during a slow commit');
+    const [message] = await insertClaimedMessages(connectionId, [1]);
+    const now = new Date();
+    await slowDownFirstCommitOf(message.id);
+    const { proxy, orm } = await openOrmThroughProxy();
+    try {
+      // A failed attempt makes the write a transaction, and its COMMIT reaches PostgreSQL just before the connection breaks.
+      proxy.cutAfterSending('COMMIT');
+      const batcher = new AttemptBatcher(orm, app.app.services.logger, { staleAfterMs: HOUR_MS });
+      const record = await batcher.record(attemptOf(message, 500, now));
+
+      expect(proxy.cuts).toBe(1);
+      expect(await pendingSlowCommits()).toBe(0);
+      const logs = await readLogs([message.id]);
+      expect(logs.map((log) => log.id)).toEqual([record.logId]);
+      const stored = (await readMessages([message.id])).get(message.id);
+      expect(stored).toMatchObject({ state: 'RETRY_SCHEDULED', attempts: 1, next_attempt_at: new Date(now.getTime() + 60_000) });
+      expect(record.superseded).toBe(false);
+      expect(record.retryAt).toEqual(stored?.next_attempt_at);
+      expect(await waitForNotifiedIds([record.logId])).toBe(1);
+    } finally {
+      await removeSlowCommit();
+      await orm.close(true);
+      await proxy.close();
+    }
+  });
+
+  it('logs a batch once when its commit is slow', async () => {
+    const connectionId = await newConnection('Batch connection lost during a slow commit');
+    const messages = await insertClaimedMessages(connectionId, [1, 1]);
+    const messageIds = messages.map((message) => message.id);
+    const now = new Date();
+    await slowDownFirstCommitOf(messageIds[0]);
+    const { proxy, orm } = await openOrmThroughProxy();
+    try {
+      proxy.cutAfterSending('COMMIT');
+      // Without staleAfterMs the batch is not written again whole but one attempt at a time.
+      const batcher = new AttemptBatcher(orm, app.app.services.logger);
+      const records = await Promise.all(messages.map((message) => batcher.record(attemptOf(message, 500, now))));
+
+      expect(proxy.cuts).toBe(1);
+      expect(await pendingSlowCommits()).toBe(0);
+      const logs = await readLogs(messageIds);
+      expect(logs.map((log) => log.id).sort((a, b) => a - b)).toEqual(records.map((record) => record.logId).sort((a, b) => a - b));
+      expect(new Set(logs.map((log) => log.xmin)).size).toBe(1);
+      expect(records.map((record) => record.superseded)).toEqual([false, false]);
+      expect(records.map((record) => record.retryAt)).toEqual([new Date(now.getTime() + 60_000), new Date(now.getTime() + 60_000)]);
+    } finally {
+      await removeSlowCommit();
       await orm.close(true);
       await proxy.close();
     }

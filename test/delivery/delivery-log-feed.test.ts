@@ -287,7 +287,9 @@ async function subscribe(filter: DeliveryLogFilter): Promise<Subscriber> {
   };
 }
 
-/** Writes `count` push log rows and returns their ids in ascending order. */
+let insertedLogs = 0;
+
+/** Writes `count` push log rows, each of its own message, and returns their ids in ascending order. */
 async function insertPushLogs(
   workspaceId: number,
   count: number,
@@ -301,7 +303,8 @@ async function insertPushLogs(
       connectionName: 'CRM',
       eventId: index + 1,
       eventType: DocumentRecordEventType.DocumentRecordUpdated,
-      messageId: `feed-test-${workspaceId}-${index}`,
+      // One attempt has one row per time, so rows written in the same millisecond need message ids of their own.
+      messageId: `feed-test-${workspaceId}-${++insertedLogs}`,
       attempt: 1,
       requestUrl: 'https://hooks.example.com/docpush',
       requestBody: '{}',

@@ -68,7 +68,10 @@ async function whileListenIsLost(write: () => Promise<void>): Promise<void> {
   await admin.query(`alter database "${databaseName}" allow_connections true`);
 }
 
-/** Inserts `count` copies of push log row `id`, created now, and returns the new ids in ascending order. */
+/**
+ * Inserts `count` copies of push log row `id`, created now a microsecond apart because copies of
+ * one attempt need times of their own, and returns the new ids in ascending order.
+ */
 async function copyLogRow(id: string, count: number): Promise<string[]> {
   const columns = (
     await client.query<{ name: string }>(
@@ -77,7 +80,7 @@ async function copyLogRow(id: string, count: number): Promise<string[]> {
   ).rows.map((row) => `"${row.name}"`);
   const list = columns.join(', ');
   const inserted = await client.query<{ id: string }>(
-    `insert into push_logs (${list}, created_at) select ${list}, now() from push_logs, generate_series(1, $2) where id = $1 returning id`,
+    `insert into push_logs (${list}, created_at) select ${list}, now() + n * interval '1 microsecond' from push_logs, generate_series(1, $2) n where id = $1 returning id`,
     [id, count],
   );
   return inserted.rows.map((row) => String(row.id)).sort((a, b) => Number(a) - Number(b));

@@ -37,6 +37,32 @@ describe('openDatabase', () => {
     expect(difference.trim()).toBe('');
   });
 
+  it('keeps one push log row per attempt and time', async () => {
+    const orm = await openDatabase(database.url, undefined, { size: 2 });
+    try {
+      const migrator = orm.getMigrator();
+      await migrator.down({ to: 'Migration20261205195700' });
+      const em = orm.em.fork();
+      const [workspace] = await em.execute<Array<{ id: number }>>(`insert into workspaces (name, created_at) values ('Upgrade', now()) returning id`);
+      // Two copies of attempt 1 at one time, as a repeated write stored them, and attempt 1's abandoned row at a later time.
+      await em.execute(
+        `insert into push_logs (workspace_id, connection_id, connection_name, event_id, event_type, message_id, attempt, request_url,
+                                request_headers, request_body, response_code, response_headers, duration_ms, outcome, created_at)
+         select ?, 1, 'CRM', 1, 'DocumentRecordUpdated', 'msg_upgrade', 1, 'http://127.0.0.1:9/', '{}', '{}', code, '{}', 5, outcome::delivery_outcome, created_at
+           from (values (500, 'FAILED', timestamptz '2026-12-01 10:00:00+00'), (500, 'FAILED', timestamptz '2026-12-01 10:00:00+00'),
+                        (0, 'FAILED', timestamptz '2026-12-01 11:00:00+00')) as v(code, outcome, created_at)`,
+        [workspace.id],
+      );
+
+      await migrator.up();
+
+      const rows = await em.execute<Array<{ id: string }>>(`select id::text from push_logs where message_id = 'msg_upgrade' order by id`);
+      expect(rows.map((row) => row.id)).toEqual(['1', '3']);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
   it('rejects a folder without migrations', async () => {
     const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-no-migrations-'));
 

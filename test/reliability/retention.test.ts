@@ -42,7 +42,7 @@ describe('purge of expired rows', () => {
 
   async function insertLogs(createdAt: Date, count: number): Promise<number[]> {
     const fork = em();
-    const logs = Array.from({ length: count }, () =>
+    const logs = Array.from({ length: count }, (_, index) =>
       fork.create(PushLog, {
         workspace: seeded.workspaceId,
         connectionId: 1,
@@ -50,7 +50,8 @@ describe('purge of expired rows', () => {
         eventId: 1,
         eventType: DocumentRecordEventType.DocumentRecordUpdated,
         messageId: 'msg_00000000000000000000000000',
-        attempt: 1,
+        // Rows of one message at one time need attempt numbers of their own.
+        attempt: index + 1,
         requestUrl: listener.url,
         requestBody: '{}',
         responseCode: 200,

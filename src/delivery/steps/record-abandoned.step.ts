@@ -158,7 +158,8 @@ async function insertAbandonedRows(tx: EntityManager, rows: AbandonedAttemptRow[
 /**
  * Inserts the push log rows of abandoned attempts from one JSON array of row objects, skipping
  * each (message_id, attempt) that has a row already. Binds the error, the outcome, the time and
- * the array. The rows are inserted in message id order, so their ids follow it.
+ * the array. The rows are inserted in message id order, so their ids follow it. ON CONFLICT skips
+ * the row of an attempt whose own row, written concurrently, has this row's time to the millisecond.
  */
 const INSERT_ABANDONED_ROWS_SQL = `insert into push_logs (workspace_id, connection_id, connection_name, event_id, event_type, message_id, attempt,
                        request_url, request_headers, request_body, response_code, response_headers, response_body,
@@ -171,4 +172,5 @@ const INSERT_ABANDONED_ROWS_SQL = `insert into push_logs (workspace_id, connecti
            message_id text, attempt int, request_url text, is_test boolean)
    where not exists (select 1 from push_logs l where l.message_id = v.message_id and l.attempt = v.attempt)
    order by v.message_id
+      on conflict (message_id, attempt, created_at) do nothing
   returning id`;

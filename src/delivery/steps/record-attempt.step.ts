@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PushMessageState, type PushMessage } from '../push-message.entity';
-import { DeliveryOutcome } from '../push-log.entity';
+import { ATTEMPT_ROW_INDEX, DeliveryOutcome } from '../push-log.entity';
 import { describeDroppedHeaders, type DeliveryRequest } from './build-request.step';
 import type { AttemptResult } from '../http-sender';
 import { decideRetry, type RetryDecision, type RetryPolicyConfig } from '../retry-policy';
@@ -80,6 +80,34 @@ async function writeSucceededAttempts(em: EntityManager, inputs: AttemptInput[])
     connectionDisabled: null,
     superseded: !written.has(input.message.id),
   }));
+}
+
+/**
+ * Writes a batch of attempts again after their earlier write failed in a way that may have
+ * committed, such as a connection that broke during the commit. Returns the records of the
+ * earlier write when it has committed, as findWrittenAttempts reads them, and otherwise writes the
+ * attempts as writeAttemptBatch does. An earlier write that is still committing holds entries in
+ * ATTEMPT_ROW_INDEX, so the insert here waits for it. When it commits, the insert fails with a
+ * unique violation and the committed rows are read back. When it rolls back, the insert goes on.
+ */
+export async function writeAttemptBatchAgain(em: EntityManager, inputs: AttemptInput[]): Promise<AttemptRecord[]> {
+  const committed = await findWrittenAttempts(em, inputs);
+  if (committed !== null) return committed;
+  try {
+    return await writeAttemptBatch(em, inputs);
+  } catch (error) {
+    if (!isAttemptRowViolation(error)) throw error;
+    // A batch commits all of its rows or none, so a violation found the whole earlier write.
+    const written = await findWrittenAttempts(em, inputs);
+    if (written === null) throw error;
+    return written;
+  }
+}
+
+/** True for the unique violation of a push log row whose attempt has a row at the same time already. */
+function isAttemptRowViolation(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === ATTEMPT_ROW_INDEX;
 }
 
 /**
