@@ -10,7 +10,7 @@ import { checkDatabase } from '../database/database-check';
 import { redactDatabaseUrl } from '../database/database-url';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedded-postgres';
 import { SecretBox, loadServerKey, serverKeyPath } from '../security/secret-box';
-import { createServerKeyForDatabase, SERVER_KEY_MISMATCH_REASON, serverKeyMatchesDatabase } from '../security/server-key';
+import { createServerKeyForDatabase } from '../security/server-key';
 import { createTargetPolicy, type Resolver, type TargetPolicy } from '../security/target-guard';
 import { AgendaQueue, type DeliverJobData } from '../jobs/agenda-queue';
 import { DeliveryLogFeed } from '../delivery/delivery-log.feed';
@@ -18,6 +18,7 @@ import { ConnectionStatusFeed } from '../delivery/connection-status.feed';
 import { maintenanceJobs } from '../jobs/maintenance';
 import { deliverClaimedMessage, deliverMessage, type DeliveryDeps, type DeliveryOutcomeSummary } from '../delivery/delivery.pipeline';
 import { DeliveryDispatcher } from '../delivery/delivery.dispatcher';
+import { ServerKeyGate } from '../delivery/server-key-gate';
 import { PushMessageQueue } from '../delivery/push-message.queue';
 import { RenderCache } from '../rendering/render-cache';
 import { RenderPool } from '../rendering/render-pool';
@@ -60,6 +61,14 @@ export interface RunningApp {
 
 /** Keys one API process keeps without a database look-up; the oldest makes room beyond it. */
 const API_KEY_CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * Delay before a delivery job that a worker with a mismatched server key handed back can run again.
+ *
+ * NOTE: Agenda gives the job to whichever worker locks it first, so a worker with the wrong key
+ * can take the same resend again, and each time delays it by this much.
+ */
+const HANDED_BACK_JOB_DELAY_MS = 5_000;
 
 /** Starts docpush: database (embedded when no URL is configured), migrations, job queue and the roles configured. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
@@ -147,7 +156,6 @@ async function startOnDatabase(
   const url = http ? `http://${config.host}:${http.port}${GRAPHQL_PATH}` : null;
   const monitoringUrl = `http://${config.host}:${http?.port ?? monitoringServer!.port}`;
   logger.info({ url, port: http?.port ?? null, monitoringUrl, role: config.role }, 'docpush is ready');
-  if (config.role !== 'api') await warnOfServerKeyMismatch(services);
   return {
     services,
     queue,
@@ -210,7 +218,9 @@ interface WorkerParts {
 
 /**
  * Starts the worker role: the dispatcher that claims due messages, the job handler for operator
- * resends, and the recurring maintenance jobs.
+ * resends, and the recurring maintenance jobs. While the server key cannot decrypt the stored
+ * signing secrets, the dispatcher claims nothing and the job handler hands resends back, so that
+ * workers with the right key deliver them (see ServerKeyGate). Maintenance jobs run all the same.
  */
 async function startWorker(
   services: AppServices,
@@ -271,6 +281,10 @@ async function startWorker(
     }
   };
 
+  const serverKeyGate = new ServerKeyGate({ orm: services.orm, secretBox: services.secretBox, logger });
+  // Checked once before the first claim, so that a worker with another key logs the error at start.
+  await serverKeyGate.allowsClaims();
+
   dispatcher = new DeliveryDispatcher({
     orm: services.orm,
     logger,
@@ -285,12 +299,18 @@ async function startWorker(
     onDrainDeadline: () => listenerConnections.close(),
     metrics: services.monitoring.metrics,
     claimRenewer,
+    claimGate: serverKeyGate,
   });
   deliveryQueue.useLocalDispatcher(dispatcher);
   worker.dispatcher = dispatcher;
   await dispatcher.start();
 
   const runDeliverJob = async ({ messageId, force }: DeliverJobData, jobId: string) => {
+    if (!(await serverKeyGate.allowsClaims())) {
+      const runAgainAt = new Date(Date.now() + HANDED_BACK_JOB_DELAY_MS);
+      logger.debug({ messageId, jobId, runAgainAt }, 'delivery job handed back, because the server key cannot decrypt the stored signing secrets');
+      return { runAgainAt };
+    }
     countDisabled(await deliverMessage(messageId, deps, { force, resendJobId: force ? jobId : undefined }));
   };
   await queue.startProcessing(runDeliverJob, {
@@ -298,23 +318,6 @@ async function startWorker(
     lockLifetimeMs: config.jobs.lockLifetimeMs,
   });
   await queue.scheduleRecurring(maintenanceJobs({ config, orm: services.orm, queue: deliveryQueue, logger, metrics: services.monitoring.metrics }), { lockLifetimeMs: config.jobs.lockLifetimeMs });
-}
-
-/**
- * Logs an error when the server key cannot decrypt the stored signing secrets. Such a worker
- * starts all the same, because the key may be fixed without a restart of the others, but every
- * message it claims is logged as not sent and waits for a retry.
- */
-async function warnOfServerKeyMismatch(services: AppServices): Promise<void> {
-  try {
-    if (await serverKeyMatchesDatabase(services.orm.em.fork(), services.secretBox)) return;
-    services.logger.error(
-      { reason: SERVER_KEY_MISMATCH_REASON },
-      'this worker cannot sign deliveries: each message it claims is logged as not sent and retried, and fails for good once its retries run out',
-    );
-  } catch (error) {
-    services.logger.warn({ err: error }, 'could not check the server key against the stored signing secrets; /readyz checks it again');
-  }
 }
 
 function createMonitoring(

@@ -47,6 +47,12 @@ export interface DispatcherOptions {
   metrics?: Pick<DeliveryMetrics, 'recordAbandonedAttempts'>;
   /** Renews the claims of running attempts so that they do not go stale. Without it, a claim goes stale `staleAfterMs` after it was made. */
   claimRenewer?: ClaimRenewer;
+  /**
+   * Decides before each claim round whether this worker may claim at all. After a rejection the
+   * dispatcher claims nothing and calls it again after `recheckIntervalMs` or `pollIntervalMs`,
+   * whichever is shorter, or at the next wake-up.
+   */
+  claimGate?: { allowsClaims(): Promise<boolean>; readonly recheckIntervalMs: number };
 }
 
 /**
@@ -176,6 +182,7 @@ export class DeliveryDispatcher {
     try {
       do {
         this.wakeRequested = false;
+        if (!(await this.claimsAllowed())) return;
         // When the process is full and claims nothing, the next claim is planned from now.
         this.lastClaimAt = new Date();
         while (this.running && this.openAttempts() < this.options.concurrency) {
@@ -196,6 +203,17 @@ export class DeliveryDispatcher {
     } finally {
       this.claiming = false;
     }
+  }
+
+  /** Calls the claim gate, and after a rejection arms the timer that calls it again. */
+  private async claimsAllowed(): Promise<boolean> {
+    const gate = this.options.claimGate;
+    if (!gate || (await gate.allowsClaims())) return true;
+    const retryInMs = Math.min(gate.recheckIntervalMs, this.options.pollIntervalMs);
+    // The gate logs the rejection itself, throttled. This line shows each skipped round.
+    this.options.logger.debug({ retryInMs }, 'claim round skipped, because the claim gate rejected it');
+    this.armTimer(retryInMs);
+    return false;
   }
 
   /** Counts the attempts of this process whose request has not ended. */

@@ -169,9 +169,10 @@ async function sendAndRecord(
   try {
     request = buildRequest(message, payload, deps.secretBox, now(), attached.body);
   } catch (error) {
-    // A stored secret that this server key cannot decrypt: recorded and retried on the retry
-    // schedule, so the push log shows why. A message whose schedule runs out before a worker with
-    // the right DOCPUSH_SECRET_KEY claims it fails for good, and recoverFailedMessages queues it again.
+    // A stored secret of this connection that the server key cannot decrypt, although the key
+    // decrypts other connections' secrets, because a worker whose key decrypts none claims nothing.
+    // The attempt is recorded and retried on the retry schedule, so the push log shows why. A message
+    // whose schedule runs out first fails for good, and recoverFailedMessages queues it again.
     if (!(error instanceof SecretBoxError)) throw error;
     const failure = { kind: 'secret_unreadable' as const, reason: error.message, durationMs: 0 };
     return recordNotSentAttempt(em, { message, payload, failure, retryPolicy: deps.retryPolicy, now: now() });

@@ -40,8 +40,11 @@ export interface DeliverJobData {
   force?: boolean;
 }
 
-/** Runs one delivery job; `jobId` is the Agenda job's id, which stays the same when Agenda runs the job again after a crash. */
-export type JobHandler = (data: DeliverJobData, jobId: string) => Promise<void>;
+/**
+ * Runs one delivery job; `jobId` is the Agenda job's id, which stays the same when Agenda runs the job again after a crash.
+ * A handler that returns `runAgainAt` has not run the job: it stays queued, unlocked, until that time.
+ */
+export type JobHandler = (data: DeliverJobData, jobId: string) => Promise<void | { runAgainAt: Date }>;
 
 /** A maintenance job that one worker of the whole deployment runs every `intervalMs`. */
 export interface RecurringJob {
@@ -244,7 +247,9 @@ export class AgendaQueue implements DeliveryQueue {
         this.running.add(jobId);
         this.lockRenewals.set(jobId, stopRenewing);
         try {
-          await handler(job.attrs.data, jobId);
+          const handedBack = await handler(job.attrs.data, jobId);
+          // Agenda 6.2.6 saves the job's nextRunAt after the handler, in both job stores, and removes a completed job only without one.
+          if (handedBack) job.attrs.nextRunAt = handedBack.runAgainAt;
         } finally {
           this.running.delete(jobId);
           this.lockRenewals.delete(jobId);

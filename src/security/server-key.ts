@@ -52,17 +52,23 @@ function missingServerKeyError(dataDir: string): ValidationError {
 }
 
 /**
+ * Result of comparing the server key with the stored signing secrets: `no-secrets` when no live
+ * connection has one, so that any key passes until the first connection is created.
+ */
+export type ServerKeyCheck = 'matches' | 'mismatch' | 'no-secrets';
+
+/**
  * Reports whether `secretBox` uses the server key of this database. It tries the signing
  * secrets of the KEY_CHECK_CONNECTIONS newest live connections, current secrets first, and
- * returns true at the first one that decrypts, or when there is none. Under another key, AES-GCM
- * authentication fails for every value, so one decrypted secret identifies the key. A damaged
- * secret (sealed under another key, or modified) thus fails the check only when no other sampled
- * secret decrypts, and the API can still rotate it.
+ * returns `matches` at the first one that decrypts. Under another key, AES-GCM authentication
+ * fails for every value, so one decrypted secret identifies the key. A damaged secret (sealed
+ * under another key, or modified) thus fails the check only when no other sampled secret
+ * decrypts, and the API can still rotate it.
  *
  * NOTE: a database whose sampled secrets were sealed under two different keys passes the check
  * for both keys.
  */
-export async function serverKeyMatchesDatabase(em: EntityManager, secretBox: SecretBox): Promise<boolean> {
+export async function checkServerKeyOfDatabase(em: EntityManager, secretBox: SecretBox): Promise<ServerKeyCheck> {
   const rows: Array<{ sealed: string | null }> = await em.execute(
     `select secret ->> 'sealed' as sealed
        from (select id, signing_secrets from push_connections
@@ -73,16 +79,21 @@ export async function serverKeyMatchesDatabase(em: EntityManager, secretBox: Sec
     [KEY_CHECK_CONNECTIONS],
   );
   const sealedSecrets = rows.map((row) => row.sealed).filter((sealed): sealed is string => Boolean(sealed));
-  if (sealedSecrets.length === 0) return true;
+  if (sealedSecrets.length === 0) return 'no-secrets';
   for (const sealed of sealedSecrets) {
     try {
       secretBox.open(sealed);
-      return true;
+      return 'matches';
     } catch (error) {
       if (!(error instanceof SecretBoxError)) throw error;
     }
   }
-  return false;
+  return 'mismatch';
+}
+
+/** Returns false only when the stored signing secrets exist and `secretBox` decrypts none of them (see checkServerKeyOfDatabase). */
+export async function serverKeyMatchesDatabase(em: EntityManager, secretBox: SecretBox): Promise<boolean> {
+  return (await checkServerKeyOfDatabase(em, secretBox)) !== 'mismatch';
 }
 
 /**

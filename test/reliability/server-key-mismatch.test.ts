@@ -11,10 +11,17 @@ import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '..
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { PushMessageState } from '../../src/delivery/push-message.entity';
-import { createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState, WAIT_TIMEOUT_MS } from './reliability-support';
+import { createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, fetchMessage, waitForMessageState, WAIT_TIMEOUT_MS } from './reliability-support';
 import { newSecretKey } from './docpush-process';
 import { dataOf } from '../support/test-app';
-import { CreatePushConnectionDocument, PushConnectionDocument, PushConnectionsDocument, RotatePushConnectionSecretDocument, UploadFileDocument } from '../generated/graphql';
+import {
+  CreatePushConnectionDocument,
+  PushConnectionDocument,
+  PushConnectionsDocument,
+  ResendPushMessageDocument,
+  RotatePushConnectionSecretDocument,
+  UploadFileDocument,
+} from '../generated/graphql';
 import { PushConnection } from '../../src/connections/push-connection.entity';
 import { SecretBox } from '../../src/security/secret-box';
 import { generateSigningSecret } from '../../src/signing/webhook-signature';
@@ -63,25 +70,67 @@ afterAll(async () => {
   await app?.stop();
 });
 
+interface LogEntry {
+  level: number;
+  msg: string;
+  reason?: string;
+}
+
+function logEntries(logs: { text(): string }): LogEntry[] {
+  return logs.text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogEntry);
+}
+
+const CLAIMS_REJECTED = 'this worker claims no push messages';
+const ROUND_SKIPPED = 'claim round skipped';
+const JOB_HANDED_BACK = 'delivery job handed back';
+
+/** Counts the captured log lines whose message contains `text`. */
+function countLines(logs: { text(): string }, text: string): number {
+  return logEntries(logs).filter((entry) => entry.msg.includes(text)).length;
+}
+
+/**
+ * Waits until the worker whose logs these are has skipped two more claim rounds, or until the
+ * message has left PENDING. The second round starts after the first has ended, so it would have
+ * claimed the message if claims were allowed.
+ */
+async function waitForSkippedRounds(api: TestApp, logs: { text(): string }, messageId: string): Promise<void> {
+  const skippedBefore = countLines(logs, ROUND_SKIPPED);
+  await waitFor(async () => countLines(logs, ROUND_SKIPPED) >= skippedBefore + 2 || (await fetchMessage(api, messageId)).state !== PushMessageState.PENDING, {
+    timeoutMs: WAIT_TIMEOUT_MS,
+    description: `two skipped claim rounds or a claim of message ${messageId}`,
+  });
+}
+
+/** Checks that no worker has claimed the message: still PENDING, no attempt, no push log row. */
+async function expectUnclaimed(api: TestApp, messageId: string): Promise<void> {
+  const message = await fetchMessage(api, messageId);
+  expect(message.state).toBe(PushMessageState.PENDING);
+  expect(message.attempts).toBe(0);
+  expect(await fetchLogsOfMessage(api, messageId)).toHaveLength(0);
+}
+
 describe('a worker with another server key', () => {
-  it('logs unsigned attempts, then delivers with the right key', async () => {
+  it('claims nothing, then the right key delivers', async () => {
+    await deleteAllConnections(app);
     await createEnabledConnection(app, { url: listener.url, eventTypes: ['DocumentRecordUpdated'] });
     const record = await seedRecord(app, seeded);
+    const requestsBefore = listener.requests.length;
     const logs = captureLogs();
     worker = await startWorker(newSecretKey(), { logger: logs.logger });
 
-    const errors = logs.text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string; reason?: string }).filter((entry) => entry.level >= 50);
-    expect(errors.map((entry) => entry.msg)).toEqual([expect.stringContaining('this worker cannot sign deliveries')]);
+    const errors = logEntries(logs).filter((entry) => entry.level >= 50);
+    expect(errors.map((entry) => entry.msg)).toEqual([expect.stringContaining(CLAIMS_REJECTED)]);
+    expect(errors[0].msg).toContain('Set DOCPUSH_SECRET_KEY (or secret.key in DOCPUSH_DATA_DIR) to the key that the API processes use');
     expect(errors[0].reason).toContain('DOCPUSH_SECRET_KEY');
-    const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
-    const failed = await waitForMessageState(app, messageIds[0], PushMessageState.RETRY_SCHEDULED);
 
-    expect(failed.lastResponseCode).toBe(0);
-    expect(failed.lastError).toContain('could not be signed');
-    const [log] = await fetchLogsOfMessage(app, messageIds[0]);
-    expect(log.responseCode).toBe(0);
-    expect(log.responseError).toContain('DOCPUSH_SECRET_KEY');
-    expect(listener.requests).toHaveLength(0);
+    const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    await waitForSkippedRounds(app, logs, messageIds[0]);
+
+    await expectUnclaimed(app, messageIds[0]);
+    expect(listener.requests).toHaveLength(requestsBefore);
+    // The rejection is logged once, not on every skipped round.
+    expect(logEntries(logs).filter((entry) => entry.level >= 50)).toHaveLength(1);
     const unready = await readiness(worker);
     expect(unready.status).toBe(503);
     expect(unready.body.failed).toEqual(['secrets']);
@@ -90,25 +139,131 @@ describe('a worker with another server key', () => {
     await worker.stop();
     worker = await startWorker(secretKey);
     expect((await readiness(worker)).status).toBe(200);
-    await waitForMessageState(app, messageIds[0], PushMessageState.SUCCEEDED);
-    await waitFor(() => listener.requests.length === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the delivery with the right key' });
-    expect(listener.requests[0].headers['webhook-id']).toBe(messageIds[0]);
+    const delivered = await waitForMessageState(app, messageIds[0], PushMessageState.SUCCEEDED);
+    expect(delivered.attempts).toBe(1);
+    const pushLogs = await fetchLogsOfMessage(app, messageIds[0]);
+    expect(pushLogs.map((log) => log.responseCode)).toEqual([200]);
+    await waitFor(() => listener.requests.length === requestsBefore + 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the delivery with the right key' });
+    expect(listener.requests[requestsBefore].headers['webhook-id']).toBe(messageIds[0]);
   });
+
+  it('hands resends back to the job queue', async () => {
+    await deleteAllConnections(app);
+    await createEnabledConnection(app, { url: listener.url, eventTypes: ['DocumentRecordUpdated'] });
+    const record = await seedRecord(app, seeded);
+    const requestsBefore = listener.requests.length;
+    worker = await startWorker(secretKey);
+    const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    await waitForMessageState(app, messageIds[0], PushMessageState.SUCCEEDED);
+    await worker.stop();
+
+    const logs = captureLogs();
+    worker = await startWorker(newSecretKey(), { logger: logs.logger });
+    dataOf(await app.request(ResendPushMessageDocument, { id: messageIds[0] }));
+    await waitFor(async () => countLines(logs, JOB_HANDED_BACK) > 0 || (await fetchLogsOfMessage(app, messageIds[0])).length > 1, {
+      timeoutMs: WAIT_TIMEOUT_MS,
+      description: 'the resend job handed back or run',
+    });
+
+    const untouched = await fetchMessage(app, messageIds[0]);
+    expect(untouched.state).toBe(PushMessageState.SUCCEEDED);
+    expect(untouched.attempts).toBe(1);
+    expect(await fetchLogsOfMessage(app, messageIds[0])).toHaveLength(1);
+    expect(listener.requests).toHaveLength(requestsBefore + 1);
+
+    await worker.stop();
+    worker = await startWorker(secretKey);
+    await waitFor(async () => {
+      const message = await fetchMessage(app, messageIds[0]);
+      return message.attempts === 2 && message.state === PushMessageState.SUCCEEDED;
+    }, {
+      timeoutMs: WAIT_TIMEOUT_MS,
+      description: 'the resend run by the worker with the right key',
+    });
+    const pushLogs = await fetchLogsOfMessage(app, messageIds[0]);
+    expect(pushLogs.map((log) => log.responseCode)).toEqual([200, 200]);
+    await waitFor(() => listener.requests.length === requestsBefore + 2, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the resent request' });
+  });
+
   it('keeps file data out of the log of an unsigned attempt', async () => {
     await deleteAllConnections(app);
-    await createEnabledConnection(app, { url: listener.url, eventTypes: ['DocumentRecordUpdated'], attachFilesUploaded: true });
+    // The worker's key decrypts the secret of this connection, so it claims messages, but not the
+    // current secret of the next one, whose attempts are logged as not sent.
+    await createEnabledConnection(app, { url: listener.url, eventTypes: ['DocumentRecordCreated'] });
+    const created = await createEnabledConnection(app, { url: listener.url, eventTypes: ['DocumentRecordUpdated'], attachFilesUploaded: true });
+    const em = app.app.services.orm.em.fork();
+    const stored = await em.findOneOrFail(PushConnection, Number(created.id));
+    const foreignSealed = new SecretBox(Buffer.from(newSecretKey(), 'base64')).seal(generateSigningSecret());
+    stored.signingSecrets = [{ sealed: foreignSealed, createdAt: new Date().toISOString(), expiresAt: null }];
+    await em.flush();
     const record = await seedRecord(app, seeded);
     const contentBase64 = Buffer.from('confidential contract text, uploaded by the platform').toString('base64');
     dataOf(await app.request(UploadFileDocument, { input: { documentRecordId: String(record.id), fileName: 'contract.txt', mimeType: 'text/plain', contentBase64 } }));
-    worker = await startWorker(newSecretKey());
+    worker = await startWorker(secretKey);
 
     const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
-    await waitForMessageState(app, messageIds[0], PushMessageState.RETRY_SCHEDULED);
+    const failed = await waitForMessageState(app, messageIds[0], PushMessageState.RETRY_SCHEDULED);
 
+    expect(failed.lastResponseCode).toBe(0);
     const [log] = await fetchLogsOfMessage(app, messageIds[0]);
     expect(log.responseError).toContain('could not be signed');
     expect(log.requestBody).not.toContain(contentBase64);
     expect(JSON.parse(log.requestBody).files.uploaded[0].data).toBe(REDACTED_FILE_DATA);
+  });
+});
+
+describe('a worker started before the first signing secret', () => {
+  let freshApp: TestApp;
+  let freshSeeded: SeededWorkspace;
+  let freshWorker: RunningApp | null = null;
+
+  beforeAll(async () => {
+    freshApp = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_SECRET_KEY: secretKey });
+    freshSeeded = await seedWorkspace(freshApp);
+  });
+
+  afterEach(async () => {
+    await freshWorker?.stop();
+    freshWorker = null;
+  });
+
+  afterAll(async () => {
+    await freshApp?.stop();
+  });
+
+  /** Starts a worker on the fresh database, like startWorker. */
+  function startFreshWorker(key: string, options: AppOptions = {}): Promise<RunningApp> {
+    return startAppOnDatabase(freshApp.databaseUrl, { DOCPUSH_ROLE: 'worker', DOCPUSH_SECRET_KEY: key }, options);
+  }
+
+  it('stops claiming once another key seals one', async () => {
+    const requestsBefore = listener.requests.length;
+    const logs = captureLogs();
+    freshWorker = await startFreshWorker(newSecretKey(), { logger: logs.logger });
+    // Without signing secrets in the database, any key passes.
+    expect((await readiness(freshWorker)).status).toBe(200);
+    expect(countLines(logs, CLAIMS_REJECTED)).toBe(0);
+
+    await createEnabledConnection(freshApp, { url: listener.url, eventTypes: ['DocumentRecordUpdated'] });
+    const record = await seedRecord(freshApp, freshSeeded);
+    const { messageIds } = await recordEvent(freshApp, record, DocumentRecordEventType.DocumentRecordUpdated, freshSeeded.author);
+    await waitForSkippedRounds(freshApp, logs, messageIds[0]);
+
+    await expectUnclaimed(freshApp, messageIds[0]);
+    expect(listener.requests).toHaveLength(requestsBefore);
+    const errors = logEntries(logs).filter((entry) => entry.level >= 50);
+    expect(errors.map((entry) => entry.msg)).toEqual([expect.stringContaining(CLAIMS_REJECTED)]);
+    const unready = await readiness(freshWorker);
+    expect(unready.status).toBe(503);
+    expect(unready.body.failed).toEqual(['secrets']);
+    expect(unready.body.checks.secrets.reason).toContain('DOCPUSH_SECRET_KEY');
+
+    await freshWorker.stop();
+    freshWorker = await startFreshWorker(secretKey);
+    const delivered = await waitForMessageState(freshApp, messageIds[0], PushMessageState.SUCCEEDED);
+    expect(delivered.attempts).toBe(1);
+    await waitFor(() => listener.requests.length === requestsBefore + 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the delivery with the right key' });
+    expect(listener.requests[requestsBefore].headers['webhook-id']).toBe(messageIds[0]);
   });
 });
 
