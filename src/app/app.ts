@@ -228,6 +228,7 @@ async function startWorker(
 ): Promise<void> {
   const { config, logger } = services;
   const { queue, deliveryQueue, worker } = parts;
+  await warnAboutStoredHttpTargets(services);
   // The claim keeps each connection within DOCPUSH_CONNECTION_CONCURRENCY; the socket cap is per
   // listener, which several connections may share, so it matches what the worker runs at once.
   const listenerConnections = new ListenerConnections({ maxConnectionsPerListener: config.jobs.concurrency });
@@ -367,6 +368,32 @@ function logSettingWarnings(config: Config, logger: Logger): void {
   for (const { name, value, message } of findSettingWarnings(config)) {
     logger.warn({ setting: name, value }, message);
   }
+}
+
+/** Maximum number of connection ids that the warning about stored http:// targets lists. */
+const LISTED_HTTP_CONNECTIONS = 20;
+
+/**
+ * Warns at a worker's start when enabled connections have http:// URLs that DOCPUSH_ALLOW_HTTP
+ * no longer allows, such as after a development set-up went to production. Each of their attempts
+ * fails without being sent and uses up a step of its message's retry schedule.
+ */
+async function warnAboutStoredHttpTargets(services: AppServices): Promise<void> {
+  if (services.config.delivery.allowHttp) return;
+  const rows: Array<{ id: number; total: number }> = await services.orm.em.fork().execute(
+    `select id, count(*) over ()::int as total from push_connections
+      where enabled and deleted_at is null and url ilike 'http:%'
+      order by id limit ?`,
+    [LISTED_HTTP_CONNECTIONS],
+  );
+  if (rows.length === 0) return;
+  const total = rows[0].total;
+  const subject = total === 1 ? '1 enabled push connection has an http:// URL' : `${total} enabled push connections have http:// URLs`;
+  services.logger.warn(
+    { connections: total, connectionIds: rows.map((row) => row.id) },
+    `${subject}, which DOCPUSH_ALLOW_HTTP=false rejects, so each of their attempts fails without being sent. ` +
+      'Change the URLs to https://, disable those connections, or set DOCPUSH_ALLOW_HTTP=true for development.',
+  );
 }
 
 /** Says at start-up when listener targets beyond public HTTPS addresses are allowed. */

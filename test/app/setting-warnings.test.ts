@@ -2,7 +2,8 @@ import { loadConfig } from '../../src/config/config';
 import { MIN_MESSAGE_BYTES, findSettingWarnings } from '../../src/config/setting-warnings';
 import { smallestPushPayload } from '../../src/delivery/push-payload';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { startTestApp } from '../support/test-app';
+import { randomBytes } from 'node:crypto';
+import { startAppOnDatabase, startTestApp } from '../support/test-app';
 import { startListener } from '../support/listener';
 import { recordEvent, seedRecord, seedWorkspace } from '../support/fixtures';
 import { captureLogs } from '../security/security-support';
@@ -130,5 +131,32 @@ describe('start-up with settings at odds with their purpose', () => {
     ]);
     expect(warnings[0].msg).toMatch(/^DOCPUSH_ALLOWED_CIDRS entry 0\.0\.0\.0\/0 opens every IPv4 address to deliveries/);
     expect(logs.text()).not.toContain('s3cret');
+  });
+});
+
+describe('worker start with stored http:// connections', () => {
+  it('warns when DOCPUSH_ALLOW_HTTP rejects them', async () => {
+    const secretKey = randomBytes(32).toString('base64');
+    const api = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_SECRET_KEY: secretKey });
+    const logs = captureLogs();
+    try {
+      const connection = await createEnabledConnection(api, { url: 'http://127.0.0.1:9/webhook' });
+      const worker = await startAppOnDatabase(
+        api.databaseUrl,
+        { DOCPUSH_ROLE: 'worker', DOCPUSH_SECRET_KEY: secretKey, DOCPUSH_ALLOW_HTTP: 'false', DOCPUSH_ALLOWED_CIDRS: '' },
+        { logger: logs.logger },
+      );
+      await worker.stop();
+      const entries = logs.text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const warning = entries.find((entry) => typeof entry.msg === 'string' && entry.msg.includes('http:// URL'));
+
+      expect(warning).toMatchObject({ level: 40, connections: 1, connectionIds: [Number(connection.id)] });
+      expect(warning?.msg).toBe(
+        '1 enabled push connection has an http:// URL, which DOCPUSH_ALLOW_HTTP=false rejects, so each of their attempts fails without being sent. ' +
+          'Change the URLs to https://, disable those connections, or set DOCPUSH_ALLOW_HTTP=true for development.',
+      );
+    } finally {
+      await api.stop();
+    }
   });
 });
