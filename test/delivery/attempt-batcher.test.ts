@@ -17,6 +17,8 @@ import { newMessageId } from '../../src/common/ids';
 import { buildPayload, buildRequest } from '../../src/delivery/steps/build-request.step';
 import { DELIVERY_LOG_CHANNEL } from '../../src/delivery/delivery-log.feed';
 import { findWrittenAttempts, writeAttemptBatch, type AttemptInput, type AttemptRecord } from '../../src/delivery/steps/record-attempt.step';
+import { recordAbandonedAttempts } from '../../src/delivery/steps/record-abandoned.step';
+import { ABANDONED_NOTE } from '../../src/delivery/steps/claim-batch.step';
 import type { AttemptResult } from '../../src/delivery/http-sender';
 import type { PushMessage } from '../../src/delivery/push-message.entity';
 import type { RetryPolicyConfig } from '../../src/delivery/retry-policy';
@@ -531,6 +533,29 @@ describe('AttemptBatcher', () => {
     expect((await readMessages([message.id])).get(message.id)).toMatchObject({ state: 'CANCELLED', next_attempt_at: null });
     expect(record).toMatchObject({ retryAt: null, superseded: false });
     expect(readBack).toMatchObject({ retryAt: null, superseded: false });
+  });
+
+  it('logs an attempt beside an abandoned row of its millisecond', async () => {
+    const connectionId = await newConnection('Takeover in the same millisecond');
+    const [message, other] = await insertClaimedMessages(connectionId, [2, 1]);
+    const now = new Date();
+    // A takeover's claim logs attempt 1 as abandoned at the very time the attempt itself ends.
+    const takenOver = { ...message, attempts: 2, lastError: ABANDONED_NOTE } as PushMessage;
+    const abandonedIds = await recordAbandonedAttempts(app.app.services.orm.em.fork(), [takenOver], now, 5_000);
+    expect(abandonedIds).toHaveLength(1);
+    const ownAttempt = { ...message, attempts: 1 } as PushMessage;
+
+    const records = await Promise.all([newBatcher().record(attemptOf(ownAttempt, 200, now)), newBatcher().record(attemptOf(other, 200, now))]);
+
+    expect(records.map((record) => record.logId)).not.toContain(abandonedIds[0]);
+    const { rows } = await pool.query<{ attempt: number; response_code: number }>(
+      'select attempt, response_code from push_logs where message_id = $1 order by id',
+      [message.id],
+    );
+    expect(rows).toEqual([
+      { attempt: 1, response_code: 0 },
+      { attempt: 1, response_code: 200 },
+    ]);
   });
 
   it('splits a burst into batches of the maximum size', async () => {

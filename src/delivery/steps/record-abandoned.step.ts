@@ -158,15 +158,18 @@ async function insertAbandonedRows(tx: EntityManager, rows: AbandonedAttemptRow[
 /**
  * Inserts the push log rows of abandoned attempts from one JSON array of row objects, skipping
  * each (message_id, attempt) that has a row already. Binds the error, the outcome, the time and
- * the array. The rows are inserted in message id order, so their ids follow it. ON CONFLICT skips
- * the row of an attempt whose own row, written concurrently, has this row's time to the millisecond.
+ * the array. The rows are inserted in message id order, so their ids follow it. Each row's time is
+ * one microsecond after the bound time. An attempt's own write stores a JavaScript time, a whole
+ * millisecond, so its row never has the key (message_id, attempt, created_at) of an abandoned
+ * row, and the read-back after a lost commit never takes an abandoned row for the attempt's own.
+ * ON CONFLICT skips a row that a concurrent takeover of the same attempt has written.
  */
 const INSERT_ABANDONED_ROWS_SQL = `insert into push_logs (workspace_id, connection_id, connection_name, event_id, event_type, message_id, attempt,
                        request_url, request_headers, request_body, response_code, response_headers, response_body,
                        response_body_encoding, response_body_truncated, response_error, duration_ms, outcome, is_test, created_at)
   select v.workspace_id, v.connection_id, v.connection_name, v.event_id, v.event_type, v.message_id, v.attempt,
          v.request_url, '{}'::jsonb, '', 0, '{}'::jsonb, '',
-         'utf8', false, ?::text, 0, ?::delivery_outcome, v.is_test, ?::timestamptz
+         'utf8', false, ?::text, 0, ?::delivery_outcome, v.is_test, ?::timestamptz + interval '1 microsecond'
     from json_to_recordset(?::json) as v(
            workspace_id int, connection_id int, connection_name text, event_id int, event_type document_record_event_type,
            message_id text, attempt int, request_url text, is_test boolean)
