@@ -306,19 +306,35 @@ async function startWorker(
   worker.dispatcher = dispatcher;
   await dispatcher.start();
 
-  const runDeliverJob = async ({ messageId, force }: DeliverJobData, jobId: string) => {
+  await processDeliverJobs(services, queue, serverKeyGate, async ({ messageId, force }, jobId) => {
+    countDisabled(await deliverMessage(messageId, deps, { force, resendJobId: force ? jobId : undefined }));
+  });
+  await queue.scheduleRecurring(maintenanceJobs({ config, orm: services.orm, queue: deliveryQueue, logger, metrics: services.monitoring.metrics }), { lockLifetimeMs: config.jobs.lockLifetimeMs });
+}
+
+/**
+ * Runs the delivery jobs of the job queue (operator resends) with `deliver`. While the server key
+ * cannot decrypt the stored signing secrets, each job is handed back to the queue instead.
+ */
+async function processDeliverJobs(
+  services: AppServices,
+  queue: AgendaQueue,
+  serverKeyGate: ServerKeyGate,
+  deliver: (data: DeliverJobData, jobId: string) => Promise<void>,
+): Promise<void> {
+  const { config, logger } = services;
+  const runDeliverJob = async (data: DeliverJobData, jobId: string) => {
     if (!(await serverKeyGate.allowsClaims())) {
       const runAgainAt = new Date(Date.now() + HANDED_BACK_JOB_DELAY_MS);
-      logger.debug({ messageId, jobId, runAgainAt }, 'delivery job handed back, because the server key cannot decrypt the stored signing secrets');
+      logger.debug({ messageId: data.messageId, jobId, runAgainAt }, 'delivery job handed back, because the server key cannot decrypt the stored signing secrets');
       return { runAgainAt };
     }
-    countDisabled(await deliverMessage(messageId, deps, { force, resendJobId: force ? jobId : undefined }));
+    await deliver(data, jobId);
   };
   await queue.startProcessing(runDeliverJob, {
     concurrency: config.jobs.concurrency,
     lockLifetimeMs: config.jobs.lockLifetimeMs,
   });
-  await queue.scheduleRecurring(maintenanceJobs({ config, orm: services.orm, queue: deliveryQueue, logger, metrics: services.monitoring.metrics }), { lockLifetimeMs: config.jobs.lockLifetimeMs });
 }
 
 function createMonitoring(

@@ -411,9 +411,9 @@ function lockLifetime(env: Env, attemptTimeoutMs: number): number {
 /**
  * Reads DOCPUSH_DB_ACQUIRE_TIMEOUT, which must be at least the connect time-out, because a query
  * that finds the pool empty waits for a new connection to open. The default of at least 5 s leaves
- * room for the pool's queue under heavy load: 200 concurrent requests of 100 events each kept a
- * pool of 2 connections full for more than 5 s, while pools of 5 and 20 served them in time (a
- * test on a 2-core machine, not a bound).
+ * room for the pool's queue under heavy load. In a test on a 2-core machine, 200 concurrent
+ * requests of 100 events each kept a pool of 2 connections full for more than 5 s, while pools of
+ * 5 and 20 served them in time (an example, not a bound).
  */
 function databaseAcquireTimeout(env: Env, connectTimeoutMs: number): number {
   const value = timerDuration(env, 'DOCPUSH_DB_ACQUIRE_TIMEOUT', `${Math.max(connectTimeoutMs, 5000)}ms`);

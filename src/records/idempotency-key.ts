@@ -4,6 +4,7 @@ import type { DocumentRecordEventType } from './event-type';
 import { ConflictError, ValidationError, quoteId } from '../common/errors';
 import { characterCount, describeCodePoint } from '../common/input-checks';
 import { executePrepared, namedPreparedStatement } from '../database/raw-sql';
+import { isUniqueViolationOf } from '../database/unique-violation';
 
 /** Maximum length of an idempotency key in characters; the column is varchar(255). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -157,12 +158,6 @@ function joinFieldNames(fields: string[]): string {
   return `${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]}`;
 }
 
-/** True for the unique violation of a second event with the same idempotency key in a workspace. */
-export function isIdempotencyKeyViolation(error: unknown): boolean {
-  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
-  return code === '23505' && constraint === IDEMPOTENCY_KEY_INDEX;
-}
-
 /**
  * Runs `store` again when it failed because a concurrent call committed an event with one of
  * its `keyCount` keys after `store` had looked the keys up. `store` must write in one statement
@@ -176,7 +171,7 @@ export async function retryOnIdempotencyKeyRace<T>(keyCount: number, store: () =
     try {
       return await store();
     } catch (error) {
-      if (!isIdempotencyKeyViolation(error) || attempt > keyCount) throw error;
+      if (!isUniqueViolationOf(error, IDEMPOTENCY_KEY_INDEX) || attempt > keyCount) throw error;
     }
   }
 }

@@ -11,7 +11,8 @@ import { MALFORMED_KEY_MESSAGE, authenticate, isKeyActive } from '../workspace/a
 import { revokedReason, type WsSessions } from './ws-sessions';
 import { serveGraphqlWs, type ConnectionRejection, type WsExtra } from './graphql-ws.adapter';
 import { admitOperation } from './ws-operation-limit';
-import { MAX_CLOSE_REASON_BYTES, UnauthenticatedConnections, keyLimitReason, throttledRejectionLog } from './ws-connection-limits';
+import { MAX_CLOSE_REASON_BYTES, REJECTION_LOG_INTERVAL_MS, UnauthenticatedConnections, keyLimitReason } from './ws-connection-limits';
+import { throttledLogLine } from '../common/throttled-log';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -114,7 +115,7 @@ type OnConnect = (ctx: Context<Record<string, unknown>, WsExtra & Partial<Connec
  */
 function createOnConnect(services: AppServices, sessions: WsSessions, unauthenticated: UnauthenticatedConnections): OnConnect {
   const maxPerKey = services.config.api.maxWsConnectionsPerKey;
-  const logRejection = throttledRejectionLog(services.logger, 'rejected a graphql-ws connection of an API key at DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY');
+  const logRejection = throttledLogLine(services.logger, 'rejected a graphql-ws connection of an API key at DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY', REJECTION_LOG_INTERVAL_MS);
   return async (ctx) => {
     const socket = ctx.extra.socket;
     const caller = await authenticateConnection(services, ctx.connectionParams).catch((error: unknown) => {
@@ -141,7 +142,7 @@ function createOnConnect(services: AppServices, sessions: WsSessions, unauthenti
 /** Returns the function that rejects a new socket from an address with DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS unauthenticated connections. */
 function createAdmit(services: AppServices, unauthenticated: UnauthenticatedConnections): (socket: WebSocket, request: http.IncomingMessage) => ConnectionRejection | null {
   const maxPerAddress = services.config.api.maxWsUnauthenticatedPerAddress;
-  const logRejection = throttledRejectionLog(services.logger, 'rejected a graphql-ws connection from an address at DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS');
+  const logRejection = throttledLogLine(services.logger, 'rejected a graphql-ws connection from an address at DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS', REJECTION_LOG_INTERVAL_MS);
   return (socket, request) => {
     const remoteAddress = request.socket.remoteAddress;
     const reason = unauthenticated.admit(socket, remoteAddress);

@@ -1,13 +1,11 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { Logger } from '../common/logger';
-import { throttledLogLine } from '../common/throttled-log';
 
 /** A WebSocket close frame carries at most 125 bytes, 2 of them the close code. */
 export const MAX_CLOSE_REASON_BYTES = 123;
 
 /** Minimum time between two log lines about rejections for one limit. */
-const REJECTION_LOG_INTERVAL_MS = 60_000;
+export const REJECTION_LOG_INTERVAL_MS = 60_000;
 
 /**
  * The graphql-ws connections of this process that have not completed authentication in
@@ -49,7 +47,7 @@ export class UnauthenticatedConnections {
 
   /**
    * Counts the address's sockets. Below the limit, closing sockets are counted too, so it is cheap.
-   * At the limit, it first forgets the sockets that are closing, because their 'close' event comes
+   * At the limit, it first stops counting the sockets that are closing, because their 'close' event comes
    * only once the peer completes the closing handshake or ws gives up waiting for it.
    */
   private countOpen(address: string): number {
@@ -101,9 +99,4 @@ export function keyLimitReason(apiKeyId: number, maxPerKey: number): string {
 /** Returns the close reason of a connection beyond DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS, at most 122 bytes long. */
 export function unauthenticatedLimitReason(maxPerAddress: number): string {
   return `Forbidden: ${maxPerAddress} unauthenticated connections from this address, the maximum (DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS).`;
-}
-
-/** Returns a function that logs a rejected connection at warn level at most once per REJECTION_LOG_INTERVAL_MS. */
-export function throttledRejectionLog(logger: Logger, message: string): (fields: Record<string, unknown>) => void {
-  return throttledLogLine(logger, message, REJECTION_LOG_INTERVAL_MS);
 }

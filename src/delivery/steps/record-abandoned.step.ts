@@ -159,10 +159,10 @@ async function insertAbandonedRows(tx: EntityManager, rows: AbandonedAttemptRow[
  * Inserts the push log rows of abandoned attempts from one JSON array of row objects, skipping
  * each (message_id, attempt) that has a row already. Binds the error, the outcome, the time and
  * the array. The rows are inserted in message id order, so their ids follow it. Each row's time is
- * one microsecond after the bound time. An attempt's own write stores a JavaScript time, a whole
- * millisecond, so its row never has the key (message_id, attempt, created_at) of an abandoned
- * row, and the read-back after a lost commit never takes an abandoned row for the attempt's own.
- * ON CONFLICT skips a row that a concurrent takeover of the same attempt has written.
+ * one microsecond after the bound time. An attempt's own write stores a JavaScript time, which is
+ * a whole millisecond. Its row thus never has the key (message_id, attempt, created_at) of an
+ * abandoned row, and the read-back after a lost commit never mistakes one for the other. ON
+ * CONFLICT skips a row that a concurrent takeover of the same attempt has written.
  */
 const INSERT_ABANDONED_ROWS_SQL = `insert into push_logs (workspace_id, connection_id, connection_name, event_id, event_type, message_id, attempt,
                        request_url, request_headers, request_body, response_code, response_headers, response_body,

@@ -7,6 +7,7 @@ import { decideRetry, type RetryDecision, type RetryPolicyConfig } from '../retr
 import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../delivery-log.feed';
 import { updateConnectionHealth, type ConnectionDisabled } from './connection-health.step';
 import { executePrepared, executeWithBindings, numberPlaceholders, type PreparedStatement } from '../../database/raw-sql';
+import { isUniqueViolationOf } from '../../database/unique-violation';
 
 export interface AttemptRecord {
   /** Id of the push log row written for the attempt. */
@@ -86,7 +87,7 @@ async function writeSucceededAttempts(em: EntityManager, inputs: AttemptInput[])
  * Writes a batch of attempts again after their earlier write failed in a way that may have
  * committed, such as a connection that broke during the commit. Returns the records of the
  * earlier write when it has committed, as findWrittenAttempts reads them, and otherwise writes the
- * attempts as writeAttemptBatch does. An earlier write that is still committing holds entries in
+ * attempts as writeAttemptBatch does. An earlier write that is still committing has entries in
  * ATTEMPT_ROW_INDEX, so the insert here waits for it. When it commits, the insert fails with a
  * unique violation and the committed rows are read back. When it rolls back, the insert goes on.
  */
@@ -96,18 +97,12 @@ export async function writeAttemptBatchAgain(em: EntityManager, inputs: AttemptI
   try {
     return await writeAttemptBatch(em, inputs);
   } catch (error) {
-    if (!isAttemptRowViolation(error)) throw error;
+    if (!isUniqueViolationOf(error, ATTEMPT_ROW_INDEX)) throw error;
     // A batch commits all of its rows or none, so a violation found the whole earlier write.
     const written = await findWrittenAttempts(em, inputs);
     if (written === null) throw error;
     return written;
   }
-}
-
-/** True for the unique violation of a push log row whose attempt has a row at the same time already. */
-function isAttemptRowViolation(error: unknown): boolean {
-  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
-  return code === '23505' && constraint === ATTEMPT_ROW_INDEX;
 }
 
 /**
