@@ -72,7 +72,7 @@ describe('findSettingWarnings', () => {
     expect(warningsOf({ DOCPUSH_MESSAGE_SIZE_LIMIT: String(MIN_MESSAGE_BYTES) })).toEqual([]);
   });
 
-  it('warns about an unused MongoDB URL without its value', () => {
+  it('warns about unused MongoDB URL', () => {
     const url = 'mongodb://docpush:s3cret@mongo.example.com/docpush';
 
     const [warning] = warningsOf({ DOCPUSH_MONGODB_URL: url });

@@ -535,7 +535,7 @@ describe('AttemptBatcher', () => {
     expect(readBack).toMatchObject({ retryAt: null, superseded: false });
   });
 
-  it('logs an attempt beside an abandoned row of its millisecond', async () => {
+  it('logs attempt beside same-millisecond abandoned row', async () => {
     const connectionId = await newConnection('Takeover in the same millisecond');
     const [message, other] = await insertClaimedMessages(connectionId, [2, 1]);
     const now = new Date();
@@ -1007,7 +1007,7 @@ describe('AttemptBatcher while the database stalls', () => {
     expect([...(await readMessages(messageIds)).values()].map((row) => row.state)).toEqual(['DELIVERING', 'DELIVERING', 'DELIVERING']);
   });
 
-  it('gives up when a connection wait would outlast the claim', async () => {
+  it('gives up when wait outlasts claim', async () => {
     const connectionId = await newConnection('Claim too short for a connection wait');
     const [message] = await insertClaimedMessages(connectionId, [1]);
     // The batcher gives up 2 s before the 20 s claim goes stale, so a repeat that may wait 30 s

@@ -52,7 +52,7 @@ describe('loadConfig database time-outs', () => {
     expect(config.databaseAcquireTimeoutMs).toBe(5_000);
   });
 
-  it('raises the default acquire time-out to the connect time-out', () => {
+  it('default acquire time-out follows connect', () => {
     const config = loadConfig({ DOCPUSH_DB_CONNECT_TIMEOUT: '8s' });
 
     expect(config.databaseConnectTimeoutMs).toBe(8_000);

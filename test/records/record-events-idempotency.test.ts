@@ -154,7 +154,7 @@ describe('recordDocumentEvent with an idempotency key', () => {
     expect(repeat.event.id).toBe(first.event.id);
   });
 
-  it('keeps the record as it is on a repeated record change', async () => {
+  it('leaves record unchanged on replay', async () => {
     const record = await createRecord();
     const lock: RecordDocumentEventInput = { documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId, idempotencyKey: 'lock-once' };
     const locked = await recordEvent(lock);
@@ -319,7 +319,7 @@ describe('idempotencyKey checks', () => {
     expect(await countStored()).toEqual(before);
   });
 
-  it('accepts 255 characters of two UTF-16 units each', async () => {
+  it('accepts 255 astral characters', async () => {
     const record = await createRecord();
     const idempotencyKey = '🔑'.repeat(255);
 
@@ -448,7 +448,7 @@ describe('recordDocumentEvents with idempotency keys', () => {
     expect(await countStored()).toEqual(before);
   });
 
-  it('names the event of a reused key and stores nothing', async () => {
+  it('reused key names event, stores nothing', async () => {
     const record = await createRecord();
     await recordEvent({ documentRecordId: record.id, type: 'SignCompleted', idempotencyKey: 'reused-in-batch' });
     const before = await countStored();

@@ -287,7 +287,7 @@ describe('connection limit settings', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(`${name}=${JSON.stringify(value)} is invalid: expected an integer from 1 to 100000.`);
   });
 
-  it('close reasons fit a close frame at the largest values', () => {
+  it('close reasons fit largest values', () => {
     const largestKeyId = 2 ** 31 - 1;
 
     expect(Buffer.byteLength(keyLimitReason(largestKeyId, 100_000))).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);
