@@ -96,6 +96,8 @@ export class DeliveryDispatcher {
   private processFull = false;
   /** Clock time the last claim statement used. */
   private lastClaimAt = new Date();
+  /** The look-up of the next retry time that is running, if any. */
+  private planning: Promise<void> | null = null;
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -152,6 +154,7 @@ export class DeliveryDispatcher {
     while ((this.inFlight.size > 0 || this.claiming) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
     }
+    await this.planning;
     if (this.inFlight.size === 0) return;
 
     // Ends the requests still open first, so that no attempt reaches its listener after another
@@ -191,9 +194,8 @@ export class DeliveryDispatcher {
           if (claimed < requested) break;
         }
         this.processFull = this.openAttempts() >= this.options.concurrency;
-        // A wake-up that arrives while the next claim is planned is served by another round. A
-        // full process plans nothing: the end of an attempt wakes it, and it plans then.
-        if (!this.wakeRequested && this.openAttempts() < this.options.concurrency) await this.planNextClaim();
+        // A full process plans nothing: the end of an attempt wakes it, and it plans then.
+        if (!this.wakeRequested && this.openAttempts() < this.options.concurrency) this.startPlanningNextClaim();
       } while (this.wakeRequested && this.running);
       this.errorDelayMs = FIRST_ERROR_DELAY_MS;
     } catch (error) {
@@ -333,6 +335,25 @@ export class DeliveryDispatcher {
       this.wakeScheduled = false;
       this.wake();
     });
+  }
+
+  /**
+   * Runs planNextClaim without holding up the claims that wake-ups ask for meanwhile: with one
+   * busy connection, each round's claim used to wait for this look-up as well. While one look-up
+   * runs, another round starts none, because the running one arms the timer for every retry due
+   * after its start. A retry scheduled after that wakes the dispatcher itself, through its
+   * process's timer or a NOTIFY that carries the due time, and the poll covers a lost NOTIFY.
+   */
+  private startPlanningNextClaim(): void {
+    if (this.planning) return;
+    this.planning = this.planNextClaim()
+      .catch((error: unknown) => {
+        this.options.logger.warn({ err: error, retryInMs: this.errorDelayMs }, 'looking up the next retry time failed');
+        this.armTimer(this.errorDelayMs);
+      })
+      .finally(() => {
+        this.planning = null;
+      });
   }
 
   /**
