@@ -67,6 +67,7 @@ export class PushConnectionResolver {
   @Mutation(() => PushConnectionType, {
     description:
       'Disables the connection: its waiting messages stay queued until it is enabled again, and events recorded meanwhile are not pushed to it. ' +
+      'Disabling a disabled connection changes nothing and streams no pushConnectionStatus event, and it returns the connection with disabledAt and disabledReason unchanged. ' +
       NEEDS_ADMIN_KEY,
   })
   async disablePushConnection(@Arg('id', () => ID, { description: CONNECTION_ID }) id: string, @Ctx() context: RequestContext) {

@@ -191,16 +191,22 @@ export class PushConnectionService {
     return { connection, dueMessageIds: dueMessageIds.slice(0, REQUEST_QUEUE_LIMIT) };
   }
 
+  /**
+   * Disables an enabled connection and notifies status subscribers. Disabling a disabled
+   * connection changes nothing and sends no status event. It keeps `disabledAt` and any
+   * `disabledReason` that docpush gave, so the connection still shows why and when delivery stopped.
+   */
   async disable(id: string): Promise<PushConnection> {
     const unlocked = await this.get(id);
     return this.scope.em.transactional(async (em) => {
       const connection = await this.lockAndReload(em, unlocked.id, id);
-      const wasEnabled = connection.enabled;
+      if (!connection.enabled) return connection;
+
       connection.enabled = false;
       connection.disabledReason = null;
       connection.disabledAt = new Date();
       await em.flush();
-      if (wasEnabled) await this.notifyStatus(em, connection, PushConnectionStatusChange.DISABLED);
+      await this.notifyStatus(em, connection, PushConnectionStatusChange.DISABLED);
       return connection;
     });
   }

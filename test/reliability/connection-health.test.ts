@@ -111,6 +111,48 @@ describe('automatic disabling', () => {
   });
 });
 
+describe('disabling a disabled connection', () => {
+  /** Enables the connection and returns the status changes streamed up to that ENABLED event. */
+  async function enableAndCollectChanges(connectionId: string, status: Awaited<ReturnType<typeof subscribeToStatus>>): Promise<string[]> {
+    dataOf(await app.request(EnablePushConnectionDocument, { id: connectionId }));
+    const changes = () => status.received.map((event) => event.pushConnectionStatus.change);
+    await waitFor(() => changes().includes('ENABLED'), { timeoutMs: WAIT_TIMEOUT_MS, description: 'the ENABLED status event' });
+    status.unsubscribe();
+    return changes();
+  }
+
+  it('keeps the reason and time of docpush', async () => {
+    const connection = await createEnabledConnection(app, { url: 'http://127.0.0.1:9/webhook' });
+    const status = await subscribeToStatus(connection.id);
+    const goneAt = new Date('2026-03-02T08:00:00Z');
+    const goneReason = 'The listener answered 410 Gone, so docpush disabled the connection.';
+    await app.app.services.orm.em.fork().transactional((tx) =>
+      updateConnectionHealth(tx, { connectionId: Number(connection.id), succeeded: false, goneReason, disableAfterMs: DISABLE_AFTER_MS, now: goneAt }),
+    );
+
+    const disabled = dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id })).disablePushConnection;
+
+    expect(disabled).toMatchObject({ enabled: false, disabledReason: goneReason, disabledAt: goneAt.toISOString() });
+    const stored = await loadConnection(connection.id);
+    expect(stored.disabledReason).toBe(goneReason);
+    expect(stored.disabledAt).toEqual(goneAt);
+    expect(await enableAndCollectChanges(connection.id, status)).toEqual(['DISABLED_BY_DOCPUSH', 'ENABLED']);
+  });
+
+  it('keeps the time of the first admin disable', async () => {
+    const connection = await createEnabledConnection(app, { url: 'http://127.0.0.1:9/webhook' });
+    const status = await subscribeToStatus(connection.id);
+    const first = dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id })).disablePushConnection;
+
+    const second = dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id })).disablePushConnection;
+
+    expect(first.disabledAt).not.toBeNull();
+    expect(second).toEqual(first);
+    expect((await loadConnection(connection.id)).disabledAt).toEqual(new Date(first.disabledAt!));
+    expect(await enableAndCollectChanges(connection.id, status)).toEqual(['DISABLED', 'ENABLED']);
+  });
+});
+
 describe('failure streak rule', () => {
   const WINDOW_MS = 5 * 24 * 60 * 60 * 1000;
   const start = new Date('2026-03-02T08:00:00Z');
