@@ -27,7 +27,7 @@ export class RecordDocumentEventInput {
       'ownerId, workflowStageId, shareUserId, shareUserGroupId, fileId, templateId and documentVersionId take positive integers as JSON numbers, ' +
       'such as {"ownerId": 3}, not the string ids that this API returns; sharePermission takes MANAGE, EDIT, READ or LIST, ' +
       'externalLink a string and date an ISO 8601 date-time. Each of them may be null, and other keys are stored unchecked. ' +
-      "For DocumentOwnerChanged, a non-null parameters.ownerId also becomes the record's owner.",
+      "DocumentOwnerChanged requires parameters.ownerId, which also becomes the record's owner.",
   })
   parameters?: Record<string, unknown> | null;
 

@@ -83,13 +83,13 @@ export class DocumentRecordObject {
   @Field(() => ID, { description: 'The user who created the record.' })
   authorId!: number;
 
-  @Field(() => ID, { description: 'The user who owns the record; updateDocumentRecord and DocumentOwnerChanged events with parameters.ownerId change it.' })
+  @Field(() => ID, { description: 'The user who owns the record; updateDocumentRecord and DocumentOwnerChanged events change it.' })
   ownerId!: number;
 
   @Field(() => WorkflowStageType, { nullable: true, description: "The record's workflow stage; null when it has none." })
   workflowStage!: WorkflowStageData | null;
 
-  @Field({ description: 'True while the record is locked to editing; updateDocumentRecord and a new owner by DocumentOwnerChanged are rejected then.' })
+  @Field({ description: 'True while the record is locked to editing; updateDocumentRecord and DocumentOwnerChanged events are rejected then.' })
   locked!: boolean;
 
   @Field({

@@ -66,7 +66,8 @@ registerEnumType(DocumentRecordEventType, {
     DocumentDownload: { description: 'A document of the record was downloaded.' },
     DocumentOwnerChanged: {
       description:
-        "The record's owner changed; parameters.ownerId, when given, becomes the record's ownerId. An event with parameters.ownerId is rejected with CONFLICT while the record is locked.",
+        "The record's owner changed; parameters.ownerId is required and becomes the record's ownerId. " +
+        'An event without it is rejected with BAD_USER_INPUT, and an event on a locked record with CONFLICT.',
     },
     DocumentRecordCreated: { description: 'The record was created; createDocumentRecord records it.' },
     DocumentRecordCreatedMass: { description: 'The record was created by a mass creation.' },
@@ -76,7 +77,7 @@ registerEnumType(DocumentRecordEventType, {
         'and updateDocumentRecord and changes to its documents and files are rejected with CONFLICT.',
     },
     DocumentRecordLocked: {
-      description: 'The record was locked; sets locked, so updateDocumentRecord, changes to its documents and files and DocumentOwnerChanged with parameters.ownerId are rejected with CONFLICT.',
+      description: 'The record was locked; sets locked, so updateDocumentRecord, changes to its documents and files and DocumentOwnerChanged events are rejected with CONFLICT.',
     },
     DocumentRecordRestored: { description: "The deleted record was restored; clears the record's deleted flag." },
     DocumentRecordUnlocked: { description: 'The record was unlocked; clears locked.' },

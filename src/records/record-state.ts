@@ -32,7 +32,7 @@ export function eventOnDeletedRecordError(recordId: number, type: DocumentRecord
 
 /**
  * Rejects an event that the record's flags forbid: on a deleted record every type outside
- * EVENT_TYPES_OF_DELETED_RECORDS, and on a locked record a DocumentOwnerChanged that sets a new
+ * EVENT_TYPES_OF_DELETED_RECORDS, and on a locked record a DocumentOwnerChanged, which sets a new
  * owner, because updateDocumentRecord cannot change the owner of a locked record either.
  */
 export function checkEventAllowed(record: DocumentRecord, type: DocumentRecordEventType, setsOwner: boolean): void {

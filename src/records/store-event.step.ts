@@ -49,9 +49,10 @@ export interface CheckedEvent {
 /** Runs the checks of an event that need no database. */
 export function checkEvent(input: RecordDocumentEventInput): CheckedEvent {
   const parameters = checkParameters(input.parameters);
+  checkNewOwnerNamed(input.type, parameters);
   const recordId = referencedId('documentRecordId', 'document record', input.documentRecordId);
   const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
-  return { input, recordId, parameters, idempotencyKey, changesRecord: changesRecord(input.type, parameters) };
+  return { input, recordId, parameters, idempotencyKey, changesRecord: changesRecord(input.type) };
 }
 
 /**
@@ -152,7 +153,7 @@ function summaryOf(checked: CheckedEvent, inserted: InsertedEvent): RecordedEven
 export async function recordWithRecordChanges(scope: WorkspaceScope, checked: CheckedEvent): Promise<RecordedEventSummary> {
   const { input, parameters, idempotencyKey } = checked;
   const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId, { forUpdate: true });
-  checkEventAllowed(record, input.type, setsOwner(input.type, parameters));
+  checkEventAllowed(record, input.type, setsOwner(input.type));
   const author = await findOptionalReferenced(scope, User, 'authorId', 'user', input.authorId);
   await applyEventToRecord(scope, record, input.type, parameters);
 
@@ -180,13 +181,29 @@ function authorIdForLookup(authorId: string | number | null | undefined): number
 }
 
 /** True for events that change the record itself: lock, unlock, delete, restore and a new owner. */
-function changesRecord(type: DocumentRecordEventType, parameters: Record<string, unknown>): boolean {
-  return FLAG_CHANGES[type] !== undefined || setsOwner(type, parameters);
+function changesRecord(type: DocumentRecordEventType): boolean {
+  return FLAG_CHANGES[type] !== undefined || setsOwner(type);
 }
 
-/** True for a DocumentOwnerChanged event that names the new owner, which then becomes the record's owner. */
-function setsOwner(type: DocumentRecordEventType, parameters: Record<string, unknown>): boolean {
-  return type === DocumentRecordEventType.DocumentOwnerChanged && parameters.ownerId !== undefined && parameters.ownerId !== null;
+/**
+ * Rejects a DocumentOwnerChanged event without `parameters.ownerId`, whatever the record's state.
+ * Such an event would tell listeners that the owner changed while pushing the record with its
+ * old owner, because there is no new owner to set.
+ */
+function checkNewOwnerNamed(type: DocumentRecordEventType, parameters: Record<string, unknown>): void {
+  if (type !== DocumentRecordEventType.DocumentOwnerChanged) return;
+  const ownerId = parameters.ownerId;
+  if (ownerId !== undefined && ownerId !== null) return;
+  throw new ValidationError(
+    'parameters.ownerId',
+    `parameters.ownerId is ${ownerId === null ? 'null' : 'missing'}, but a DocumentOwnerChanged event must name the new owner: ` +
+      'give the user id as a JSON number, such as {"ownerId": 3}.',
+  );
+}
+
+/** True for a DocumentOwnerChanged event, whose `parameters.ownerId` (checked by checkEvent) becomes the record's owner. */
+function setsOwner(type: DocumentRecordEventType): boolean {
+  return type === DocumentRecordEventType.DocumentOwnerChanged;
 }
 
 async function applyEventToRecord(
@@ -197,7 +214,7 @@ async function applyEventToRecord(
 ): Promise<void> {
   Object.assign(record, FLAG_CHANGES[type] ?? {});
 
-  if (!setsOwner(type, parameters)) return;
+  if (!setsOwner(type)) return;
   const ownerId = parameters.ownerId;
   if (!Number.isSafeInteger(ownerId)) {
     throw new ValidationError('parameters.ownerId', `parameters.ownerId is ${JSON.stringify(ownerId)}: give the new owner's user id as an integer.`);

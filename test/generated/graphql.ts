@@ -168,7 +168,7 @@ export type DocumentRecordEventType =
   | 'DateSigning'
   /** A document of the record was downloaded. */
   | 'DocumentDownload'
-  /** The record's owner changed; parameters.ownerId, when given, becomes the record's ownerId. An event with parameters.ownerId is rejected with CONFLICT while the record is locked. */
+  /** The record's owner changed; parameters.ownerId is required and becomes the record's ownerId. An event without it is rejected with BAD_USER_INPUT, and an event on a locked record with CONFLICT. */
   | 'DocumentOwnerChanged'
   /** The record was created; createDocumentRecord records it. */
   | 'DocumentRecordCreated'
@@ -176,7 +176,7 @@ export type DocumentRecordEventType =
   | 'DocumentRecordCreatedMass'
   /** The record was deleted; sets the record's deleted flag. Until a DocumentRecordRestored event, the record accepts only DocumentRecordDeleted and DocumentRecordRestored events, and updateDocumentRecord and changes to its documents and files are rejected with CONFLICT. */
   | 'DocumentRecordDeleted'
-  /** The record was locked; sets locked, so updateDocumentRecord, changes to its documents and files and DocumentOwnerChanged with parameters.ownerId are rejected with CONFLICT. */
+  /** The record was locked; sets locked, so updateDocumentRecord, changes to its documents and files and DocumentOwnerChanged events are rejected with CONFLICT. */
   | 'DocumentRecordLocked'
   /** The deleted record was restored; clears the record's deleted flag. */
   | 'DocumentRecordRestored'
@@ -367,7 +367,7 @@ export type RecordDocumentEventInput = {
   documentRecordId: string | number;
   /** A key that makes a retry safe, such as a UUID made once per event by the caller. When an event of this workspace was already recorded with the key and the same documentRecordId, type, authorId and parameters, the call returns that event with replayed true, and stores and pushes nothing. The same key with any of those fields different is CONFLICT. Keys of other workspaces are independent. 1 to 255 printable characters, compared exactly. A key stays bound to its event for as long as the event is stored. No mutation or job deletes a recorded event (the retention job purges logs, finished push messages and the sample events of test messages), so a key cannot be used for another event later. A replay returns the event also when its record has been locked or deleted since. */
   idempotencyKey?: string | null | undefined;
-  /** Legito's event parameters, such as {ownerId} or {workflowStageId}; at most 64 KiB as JSON. ownerId, workflowStageId, shareUserId, shareUserGroupId, fileId, templateId and documentVersionId take positive integers as JSON numbers, such as {"ownerId": 3}, not the string ids that this API returns; sharePermission takes MANAGE, EDIT, READ or LIST, externalLink a string and date an ISO 8601 date-time. Each of them may be null, and other keys are stored unchecked. For DocumentOwnerChanged, a non-null parameters.ownerId also becomes the record's owner. */
+  /** Legito's event parameters, such as {ownerId} or {workflowStageId}; at most 64 KiB as JSON. ownerId, workflowStageId, shareUserId, shareUserGroupId, fileId, templateId and documentVersionId take positive integers as JSON numbers, such as {"ownerId": 3}, not the string ids that this API returns; sharePermission takes MANAGE, EDIT, READ or LIST, externalLink a string and date an ISO 8601 date-time. Each of them may be null, and other keys are stored unchecked. DocumentOwnerChanged requires parameters.ownerId, which also becomes the record's owner. */
   parameters?: Record<string, unknown> | null | undefined;
   /** The event type; it selects the connections that the event is pushed to. createDocumentRecord, updateDocumentRecord, createDocument, updateDocument, uploadFile and deleteFile record their own events (DocumentRecordCreated, DocumentRecordUpdated, NewDocumentVersion, FileUpload, FileDeleted). Recording one of these types here changes no record, document or file, and after such a mutation it pushes the event a second time. */
   type: DocumentRecordEventType;

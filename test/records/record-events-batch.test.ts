@@ -182,6 +182,7 @@ describe('recordDocumentEvents with a rejected event', () => {
     ['a date of the wrong type', 'inputs[1].parameters.date', (id) => ({ documentRecordId: id, type: 'DateSigning', parameters: { date: 'tomorrow' } })],
     ['parameters over 64 KiB', 'inputs[1].parameters', (id) => ({ documentRecordId: id, type: 'SignCompleted', parameters: { note: 'x'.repeat(70_000) } })],
     ['an unknown new owner', 'inputs[1].parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: 999999 } })],
+    ['an owner change without ownerId', 'inputs[1].parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged' })],
     ['a NUL character', 'inputs[1].parameters.note', (id) => ({ documentRecordId: id, type: 'SignCompleted', parameters: { note: 'a\u0000b' } })],
   ];
 

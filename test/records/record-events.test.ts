@@ -125,6 +125,9 @@ describe('recordDocumentEvent', () => {
     ['parameters over 64 KiB', 'parameters', (id) => ({ documentRecordId: id, type: 'SignCompleted', parameters: { note: 'x'.repeat(70_000) } })],
     ['an unknown new owner', 'parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: 999999 } })],
     ['a new owner id given as text', 'parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: '5' } })],
+    ['an owner change without ownerId', 'parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { note: 'kept' } })],
+    ['an owner change with ownerId null', 'parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged', parameters: { ownerId: null } })],
+    ['an owner change without parameters', 'parameters.ownerId', (id) => ({ documentRecordId: id, type: 'DocumentOwnerChanged' })],
   ];
 
   it.each(invalidEvents)('rejects %s and stores no event or message', async (_case, field, inputFor) => {
@@ -264,13 +267,21 @@ describe('DocumentOwnerChanged on a locked record', () => {
     expect((await readRecord(record.id)).ownerId).toBe(ws.ownerId);
   });
 
-  it('accepts the event without a new owner', async () => {
+  it.each([
+    ['missing', {}],
+    ['null', { ownerId: null }],
+  ])('rejects ownerId %s with BAD_USER_INPUT', async (described, parameters) => {
     const record = await createRecord();
     await recordEvent({ documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId });
+    const before = await countStored();
+    const input: RecordDocumentEventInput = { documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters };
 
-    const recorded = await recordEvent({ documentRecordId: record.id, type: 'DocumentOwnerChanged', authorId: ws.authorId, parameters: { ownerId: null } });
+    const error = expectFieldError(await app.request(RecordDocumentEventDocument, { input }, ws.memberKey), 'parameters.ownerId');
 
-    expect(recorded.event.type).toBe('DocumentOwnerChanged');
+    expect(error.message).toBe(
+      `parameters.ownerId is ${described}, but a DocumentOwnerChanged event must name the new owner: give the user id as a JSON number, such as {"ownerId": 3}.`,
+    );
+    expect(await countStored()).toEqual(before);
     expect(await readRecord(record.id)).toMatchObject({ locked: true, ownerId: ws.authorId });
   });
 });
