@@ -14,7 +14,7 @@ export class DocumentRecordTypeService {
   }
 
   list(first: number, after?: string | null): Promise<Page<DocumentRecordType>> {
-    return findPage(this.scope.em, DocumentRecordType, { workspace: this.scope.workspaceId }, { first, after });
+    return findPage(this.scope.em, DocumentRecordType, 'documentRecordTypes', { workspace: this.scope.workspaceId }, { first, after });
   }
 
   async create(input: DocumentRecordTypeInput): Promise<DocumentRecordType> {

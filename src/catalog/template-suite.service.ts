@@ -14,7 +14,7 @@ export class TemplateSuiteService {
   }
 
   list(first: number, after?: string | null): Promise<Page<TemplateSuite>> {
-    return findPage(this.scope.em, TemplateSuite, { workspace: this.scope.workspaceId }, { first, after });
+    return findPage(this.scope.em, TemplateSuite, 'templateSuites', { workspace: this.scope.workspaceId }, { first, after });
   }
 
   async create(input: TemplateSuiteInput): Promise<TemplateSuite> {

@@ -21,9 +21,10 @@ export class TemplateService {
   async list(templateSuiteId: string | null | undefined, first: number, after?: string | null): Promise<Page<Template>> {
     const where: FilterQuery<Template> = { workspace: this.scope.workspaceId };
     if (templateSuiteId !== null && templateSuiteId !== undefined) {
-      where.templateSuite = await findReferenced(this.scope, TemplateSuite, 'templateSuiteId', 'template suite', templateSuiteId);
+      // The id, not the entity, because the filter is part of the page's cursors.
+      where.templateSuite = (await findReferenced(this.scope, TemplateSuite, 'templateSuiteId', 'template suite', templateSuiteId)).id;
     }
-    return findPage(this.scope.em, Template, where, { first, after });
+    return findPage(this.scope.em, Template, 'templates', where, { first, after });
   }
 
   async create(input: CreateTemplateInput): Promise<Template> {

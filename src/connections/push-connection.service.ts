@@ -19,7 +19,8 @@ import { requireServerKeyOfDatabase } from '../security/server-key';
 import { MAX_PREVIOUS_SIGNING_SECRETS, generateSigningSecret } from '../signing/webhook-signature';
 import { notifyConnectionStatus, PushConnectionStatusChange } from '../delivery/connection-status';
 import { REQUEST_QUEUE_LIMIT } from '../delivery/delivery-queue';
-import { checkPageSize, decodeCursor, toPage, type Page } from '../graphql/pagination';
+import { checkPageSize, toPage, type Page } from '../graphql/pagination';
+import { readNumericCursorId } from '../graphql/cursor';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { ABANDONED_NOTE } from '../delivery/steps/claim-batch.step';
 import { recordAbandonedLastAttempts, selectLastAttempts, type LastAttempt } from '../delivery/steps/record-abandoned.step';
@@ -63,14 +64,15 @@ export class PushConnectionService {
 
   async list(first: number, after?: string | null): Promise<Page<PushConnection>> {
     checkPageSize(first);
-    const afterId = decodeCursor(after);
     const where: FilterQuery<PushConnection> = { workspace: this.scope.workspaceId, deletedAt: null };
+    const scope = { list: 'pushConnections', filter: where };
+    const afterId = readNumericCursorId(scope, after);
     const rows = await this.scope.em.find(
       PushConnection,
       afterId === null ? where : { workspace: this.scope.workspaceId, deletedAt: null, id: { $lt: afterId } },
       { orderBy: { id: 'desc' }, limit: first + 1 },
     );
-    return toPage(rows, first, () => this.scope.em.count(PushConnection, where));
+    return toPage(rows, first, scope, () => this.scope.em.count(PushConnection, where));
   }
 
   async create(input: CreatePushConnectionInput): Promise<PushConnection> {

@@ -6,6 +6,7 @@ import { PushConnection } from '../connections/push-connection.entity';
 import type { WorkspaceScope } from '../common/workspace-scope';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { checkPageSize, toPage, type Page } from '../graphql/pagination';
+import { invalidCursorError, readCursorId } from '../graphql/cursor';
 import { checkFilteredConnectionId } from './connection-filter';
 import { isMessageId } from '../common/ids';
 
@@ -51,7 +52,9 @@ export class PushMessageService {
   async list(filter: PushMessageFilter, first: number, after?: string | null): Promise<Page<ListedPushMessage>> {
     checkPageSize(first);
     const where = await this.buildWhere(filter);
-    const afterId = decodeMessageCursor(after);
+    const scope = { list: 'pushMessages', filter: where };
+    const afterId = readCursorId(scope, after);
+    if (afterId !== null && !isMessageId(afterId)) throw invalidCursorError(after!);
     const pageWhere = afterId === null ? where : { $and: [where, { id: { $lt: afterId } }] };
 
     const rows = await this.scope.em.find(PushMessage, pageWhere as FilterQuery<PushMessage>, {
@@ -60,7 +63,7 @@ export class PushMessageService {
       orderBy: { id: 'desc' },
       limit: first + 1,
     });
-    return toPage(rows, first, () => this.scope.em.count(PushMessage, where));
+    return toPage(rows, first, scope, () => this.scope.em.count(PushMessage, where));
   }
 
   /**
@@ -144,15 +147,4 @@ function checkRecoverySince(since: Date, now: Date): void {
       `since=${since.toISOString()} is more than 14 days ago; recover at most 14 days back, from ${earliest.toISOString()} or later.`,
     );
   }
-}
-
-/** Reads a cursor made by toPage for a message: base64url of "id:" and the message id. */
-function decodeMessageCursor(cursor: string | null | undefined): string | null {
-  if (!cursor) return null;
-  const decoded = Buffer.from(cursor, 'base64url').toString();
-  const id = decoded.startsWith('id:') ? decoded.slice(3) : '';
-  if (!isMessageId(id)) {
-    throw new ValidationError('after', `Cursor ${JSON.stringify(cursor)} is invalid: pass the endCursor of a previous page, or omit it.`);
-  }
-  return id;
 }

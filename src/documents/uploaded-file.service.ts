@@ -38,7 +38,7 @@ export class UploadedFileService {
    */
   async listOfRecord(documentRecordId: string, first: number, after?: string | null): Promise<Page<UploadedFile>> {
     const recordId = await checkRecordExists(this.scope, documentRecordId);
-    return findPage(this.scope.em, UploadedFile, { workspace: this.scope.workspaceId, documentRecord: recordId }, { first, after });
+    return findPage(this.scope.em, UploadedFile, 'files', { workspace: this.scope.workspaceId, documentRecord: recordId }, { first, after });
   }
 
   async upload(input: UploadFileInput, actingUserId?: string | null): Promise<FileChange> {

@@ -1,5 +1,6 @@
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { ValidationError } from '../common/errors';
+import { cursorEncoder, type CursorScope } from './cursor';
 
 /** Largest page a client may ask for; larger `first` values are rejected, not clamped. */
 export const MAX_PAGE_SIZE = 100;
@@ -18,7 +19,10 @@ export class PageArgs {
   @Field(() => Int, { defaultValue: 20, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
   first!: number;
 
-  @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The `endCursor` of the previous page of this query with the same arguments; a cursor of another list or of other arguments is rejected.',
+  })
   after?: string | null;
 }
 
@@ -37,7 +41,7 @@ export interface Page<T> {
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} of a page, with its cursor.` })
   class Edge {
-    @Field({ description: 'An opaque cursor of this item; pass it as `after` to fetch the items that follow it.' })
+    @Field({ description: 'An opaque cursor of this item; pass it as `after` to the same query with the same arguments to fetch the items that follow it.' })
     cursor!: string;
 
     @Field(() => nodeType, { description: `The ${name}.` })
@@ -59,33 +63,21 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: s
   return Connection;
 }
 
-/** Cursors are opaque to clients; inside they carry the id of the last row, newest first. */
-export function encodeCursor(id: number | string): string {
-  return Buffer.from(`id:${id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | null | undefined): number | null {
-  if (!cursor) return null;
-  const decoded = Buffer.from(cursor, 'base64url').toString();
-  const match = /^id:([1-9][0-9]{0,15})$/.exec(decoded);
-  const id = match ? Number(match[1]) : Number.NaN;
-  if (!Number.isSafeInteger(id)) {
-    throw new ValidationError('after', `Cursor ${JSON.stringify(cursor)} is invalid: pass the endCursor of a previous page, or omit it.`);
-  }
-  return id;
-}
-
 export function checkPageSize(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw new ValidationError('first', `first=${first} is invalid: ask for 1 to ${MAX_PAGE_SIZE} items per page and follow pageInfo.endCursor for more.`);
   }
 }
 
-/** Turns `first + 1` rows fetched newest-first into a page whose total comes from `countTotal` when selected. */
-export function toPage<T extends { id: number | string }>(rows: T[], first: number, countTotal: () => Promise<number>, cursorOf = (row: T) => row.id): Page<T> {
+/**
+ * Turns `first + 1` rows fetched newest-first into a page whose total comes from `countTotal`
+ * when selected. The cursors are bound to `scope`, the list and filter that selected the rows.
+ */
+export function toPage<T extends { id: number | string }>(rows: T[], first: number, scope: CursorScope, countTotal: () => Promise<number>): Page<T> {
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  const cursorOf = cursorEncoder(scope);
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node.id), node }));
   let total: Promise<number> | null = null;
   const totalCount = () => (total ??= countTotal());
   return { edges, totalCount, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };

@@ -42,10 +42,11 @@ export class DocumentRecordEventService {
   /**
    * Lists the events of a record already known to belong to this workspace, without their record
    * snapshots, which the API never shows: a page of 100 events would otherwise read 100 copies of the record.
+   * documentRecordEvents and DocumentRecord.events read this one list, so each accepts the other's cursors of the same record.
    */
   listOfRecord(recordId: number, first: number, after?: string | null): Promise<Page<DocumentRecordEvent>> {
     const where = { workspace: this.scope.workspaceId, documentRecord: recordId };
-    return findPage(this.scope.em, DocumentRecordEvent, where, { first, after }, ['recordSnapshot']);
+    return findPage(this.scope.em, DocumentRecordEvent, 'documentRecordEvents', where, { first, after }, ['recordSnapshot']);
   }
 
   /**

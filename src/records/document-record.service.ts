@@ -41,7 +41,7 @@ export class DocumentRecordService {
   }
 
   list(first: number, after?: string | null): Promise<Page<DocumentRecord>> {
-    return findPage(this.scope.em, DocumentRecord, { workspace: this.scope.workspaceId }, { first, after });
+    return findPage(this.scope.em, DocumentRecord, 'documentRecords', { workspace: this.scope.workspaceId }, { first, after });
   }
 
   async create(input: CreateDocumentRecordInput): Promise<RecordChange> {

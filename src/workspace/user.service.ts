@@ -20,7 +20,7 @@ export class UserService {
   }
 
   list(first: number, after?: string | null): Promise<Page<User>> {
-    return findPage(this.scope.em, User, { workspace: this.scope.workspaceId }, { first, after });
+    return findPage(this.scope.em, User, 'users', { workspace: this.scope.workspaceId }, { first, after });
   }
 
   async create(input: CreateUserInput): Promise<User> {
