@@ -4,6 +4,7 @@ import { TEST_MESSAGE_SAMPLE_ID, TestMessageSample } from './test-message-sample
 import { PushConnection } from '../connections/push-connection.entity';
 import { DocumentRecord } from '../records/document-record.entity';
 import { DocumentRecordEvent } from '../records/document-record-event.entity';
+import { DocumentRecordEventType } from '../records/event-type';
 import { Workspace } from '../workspace/workspace.entity';
 import { User } from '../workspace/user.entity';
 import type { WorkspaceScope } from '../common/workspace-scope';
@@ -33,7 +34,7 @@ export async function createTestMessage(scope: WorkspaceScope, connectionId: str
       documentRecord: sample.record,
       type: connection.eventTypes[0],
       author: sample.record.author,
-      parameters: {},
+      parameters: sampleParameters(connection.eventTypes[0], sample.record),
     });
     const message = tx.create(PushMessage, {
       id: newMessageId(),
@@ -45,6 +46,16 @@ export async function createTestMessage(scope: WorkspaceScope, connectionId: str
     await tx.flush();
     return message;
   });
+}
+
+/**
+ * Returns the parameters of a sample event of `type`. A DocumentOwnerChanged event names the new
+ * owner, as recorded ones must, and the sample names the record's own owner, so the message
+ * contradicts neither the rule nor the record it carries. Other types need no parameter.
+ */
+function sampleParameters(type: DocumentRecordEventType, record: DocumentRecord): Record<string, unknown> {
+  if (type === DocumentRecordEventType.DocumentOwnerChanged) return { ownerId: record.owner.id };
+  return {};
 }
 
 /** Returns the sample, creating its internal workspace, author and record on first use. */

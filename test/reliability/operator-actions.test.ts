@@ -239,6 +239,18 @@ describe('sendTestMessage', () => {
     expect(JSON.parse(requestsOf(again.id)[0].body).documentRecord.id).toBe(body.documentRecord.id);
   });
 
+  it('names the owner in an owner-change sample', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url, eventTypes: ['DocumentOwnerChanged'] });
+
+    const sent = dataOf(await app.request(SendTestMessageDocument, { connectionId: connection.id })).sendTestMessage;
+    await waitFor(() => requestsOf(sent.id).length === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the owner-change test message' });
+    const body = JSON.parse(requestsOf(sent.id)[0].body);
+
+    expect(body.eventType).toBe('DocumentOwnerChanged');
+    expect(body.event.parameters.ownerId).toBe(body.documentRecord.ownerId);
+    expect(typeof body.event.parameters.ownerId).toBe('number');
+  });
+
   it('rejects a disabled connection', async () => {
     const connection = await createEnabledConnection(app, { url: listener.url });
     dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
