@@ -7,6 +7,7 @@ import type { Logger } from '../common/logger';
 import type { ChannelSubscription, PgChannelListener } from '../common/pg-channel-listener';
 import { throttledLog } from '../common/throttled-log';
 import type { PushLog } from './push-log.entity';
+import { ALL_PUSH_LOG_COLUMNS, PUSH_LOG_COLUMNS, type PushLogColumn } from './push-log-columns';
 import { RecentIds } from './recent-ids';
 import { SubscriptionEndedError } from '../common/errors';
 
@@ -48,6 +49,36 @@ export const CATCH_UP_LEAD_MS = 10_000;
  * Repeater's limit of 1024 values waiting for a subscriber.
  */
 export const MAX_CATCH_UP_ROWS = 500;
+
+/**
+ * Columns that a load reads only for the workspaces with a subscriber that selects them: the
+ * request and response bodies, which can be kilobytes long, and the header maps, which are JSON
+ * to build and parse. Every load reads the other columns.
+ */
+const LARGE_COLUMNS = ['request_headers', 'request_body', 'response_headers', 'response_body'] as const satisfies readonly PushLogColumn[];
+
+type LargeColumn = (typeof LARGE_COLUMNS)[number];
+
+/** The property of a loaded push log that contains each large column. */
+const LARGE_COLUMN_PROPERTIES: Readonly<Record<LargeColumn, keyof PushLog>> = {
+  request_headers: 'requestHeaders',
+  request_body: 'requestBody',
+  response_headers: 'responseHeaders',
+  response_body: 'responseBody',
+};
+
+/** A subscribed workspace: its subscriber count, and how many of those subscribers select each large column. */
+interface WorkspaceSubscribers {
+  count: number;
+  largeColumns: Map<LargeColumn, number>;
+}
+
+/** The rows and columns of one load: the rows of `workspaceIds`, and each large column only for the workspaces listed under it. */
+interface LoadSelection {
+  workspaceIds: number[];
+  /** Contains only the large columns that some subscriber selects. */
+  largeColumnWorkspaces: Map<LargeColumn, number[]>;
+}
 
 export interface DeliveryLogFilter {
   workspaceId: number;
@@ -110,8 +141,11 @@ export class DeliveryLogFeed {
    * NOTE: It has no size limit. While loads stay slower than notifications it keeps growing, until the last subscriber leaves.
    */
   private readonly pendingIds = new Set<number>();
-  /** Subscriber count per workspace id, so that a load skips rows that no subscriber may see. */
-  private readonly workspaceSubscribers = new Map<number, number>();
+  /**
+   * Subscribers per workspace id, so that a load skips rows that no subscriber may see and reads
+   * a large column only for the workspaces whose subscribers select it.
+   */
+  private readonly workspaceSubscribers = new Map<number, WorkspaceSubscribers>();
   private loadScheduled = false;
   private loading: Promise<void> | null = null;
   /** Ids of the rows streamed lately, so that a catch-up skips them. */
@@ -155,8 +189,15 @@ export class DeliveryLogFeed {
     this.emitter.emit('stop');
   }
 
-  /** Returns an async iterator of the push logs that match the filter; it ends when the feed stops. */
-  subscribe(filter: DeliveryLogFilter): AsyncIterableIterator<PushLog> {
+  /**
+   * Returns an async iterator of the push logs that match the filter; it ends when the feed stops.
+   * Each push log contains at least the columns in `columns`. The subscriber receives every row
+   * whose notification arrives after it was added. A row that a load read before then can lack a
+   * large column that it selects, and it skips such a row, as if it had subscribed after that load.
+   */
+  subscribe(filter: DeliveryLogFilter, columns: ReadonlySet<PushLogColumn> = ALL_PUSH_LOG_COLUMNS): AsyncIterableIterator<PushLog> {
+    const largeColumns = LARGE_COLUMNS.filter((column) => columns.has(column));
+    const largeProperties = largeColumns.map((column) => LARGE_COLUMN_PROPERTIES[column]);
     return new Repeater<PushLog>(async (push, stop) => {
       let attached = true;
       const detach = () => {
@@ -164,10 +205,11 @@ export class DeliveryLogFeed {
         attached = false;
         this.emitter.off('log', onLog);
         this.emitter.off('stop', onStop);
-        this.removeWorkspaceSubscriber(filter.workspaceId);
+        this.removeWorkspaceSubscriber(filter.workspaceId, largeColumns);
       };
       const onLog = (log: PushLog) => {
         if (!matches(log, filter)) return;
+        if (!largeProperties.every((property) => property in log)) return;
         try {
           void push(log);
         } catch (error) {
@@ -186,7 +228,7 @@ export class DeliveryLogFeed {
       const onStop = (error?: Error) => stop(error);
       this.emitter.on('log', onLog);
       this.emitter.once('stop', onStop);
-      this.addWorkspaceSubscriber(filter.workspaceId);
+      this.addWorkspaceSubscriber(filter.workspaceId, largeColumns);
       await stop;
       detach();
     });
@@ -266,9 +308,10 @@ export class DeliveryLogFeed {
 
   /** Loads the rows with one query and emits them. A failed load is logged, and its rows are not streamed. */
   private async loadAndEmit(ids: number[]): Promise<void> {
+    const selection = this.loadSelection();
     let logs: PushLog[];
     try {
-      logs = await loadPushLogs(this.orm.em.fork(), ids, [...this.workspaceSubscribers.keys()]);
+      logs = await loadPushLogs(this.orm.em.fork(), ids, selection);
     } catch (error) {
       this.logger.error(
         { err: error, count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1] },
@@ -276,7 +319,8 @@ export class DeliveryLogFeed {
       );
       return;
     }
-    this.logger.debug({ requested: ids.length, loaded: logs.length }, 'loaded notified push log rows');
+    const largeColumns = LARGE_COLUMNS.filter((column) => selection.largeColumnWorkspaces.has(column));
+    this.logger.debug({ requested: ids.length, loaded: logs.length, largeColumns }, 'loaded notified push log rows');
     if (this.stopped) return;
     this.emitUnstreamed(logs);
   }
@@ -288,20 +332,20 @@ export class DeliveryLogFeed {
    * subscribe again rather than miss rows without knowing.
    */
   private async catchUp(from: Date): Promise<void> {
-    const workspaceIds = [...this.workspaceSubscribers.keys()];
+    const selection = this.loadSelection();
     let logs: PushLog[];
     let unstreamed: number[];
     try {
       // Ids first, because the rows streamed before the loss may be most of those since `from`.
       // Every id is checked before the emits below add new ones, which may drop old ones from streamedIds.
       const limit = MAX_CATCH_UP_ROWS + this.streamedIds.size + 1;
-      const ids = await loadPushLogIdsSince(this.orm.em.fork(), workspaceIds, from, limit);
+      const ids = await loadPushLogIdsSince(this.orm.em.fork(), selection.workspaceIds, from, limit);
       unstreamed = ids.filter((id) => !this.streamedIds.has(id));
       if (unstreamed.length > MAX_CATCH_UP_ROWS) {
         this.endSubscriptions(from, `more than ${MAX_CATCH_UP_ROWS} push log rows were written meanwhile`);
         return;
       }
-      logs = unstreamed.length === 0 ? [] : await loadPushLogs(this.orm.em.fork(), unstreamed, workspaceIds);
+      logs = unstreamed.length === 0 ? [] : await loadPushLogs(this.orm.em.fork(), unstreamed, selection);
     } catch (error) {
       this.logger.error({ err: error, catchUpFrom: from }, 'failed to load the push log rows written while notifications were lost');
       this.endSubscriptions(from, 'the push log rows written meanwhile could not be loaded');
@@ -335,14 +379,45 @@ export class DeliveryLogFeed {
     return emitted;
   }
 
-  private addWorkspaceSubscriber(workspaceId: number): void {
-    this.workspaceSubscribers.set(workspaceId, (this.workspaceSubscribers.get(workspaceId) ?? 0) + 1);
+  /**
+   * Returns what a load reads for the current subscribers. A subscriber added while the load runs
+   * does not change it, so the load's rows can lack the large columns that this subscriber selects.
+   */
+  private loadSelection(): LoadSelection {
+    const largeColumnWorkspaces = new Map<LargeColumn, number[]>();
+    for (const [workspaceId, subscribers] of this.workspaceSubscribers) {
+      for (const column of subscribers.largeColumns.keys()) {
+        const workspaceIds = largeColumnWorkspaces.get(column) ?? [];
+        workspaceIds.push(workspaceId);
+        largeColumnWorkspaces.set(column, workspaceIds);
+      }
+    }
+    return { workspaceIds: [...this.workspaceSubscribers.keys()], largeColumnWorkspaces };
   }
 
-  private removeWorkspaceSubscriber(workspaceId: number): void {
-    const count = (this.workspaceSubscribers.get(workspaceId) ?? 0) - 1;
-    if (count > 0) this.workspaceSubscribers.set(workspaceId, count);
-    else this.workspaceSubscribers.delete(workspaceId);
+  private addWorkspaceSubscriber(workspaceId: number, largeColumns: readonly LargeColumn[]): void {
+    let subscribers = this.workspaceSubscribers.get(workspaceId);
+    if (!subscribers) {
+      subscribers = { count: 0, largeColumns: new Map() };
+      this.workspaceSubscribers.set(workspaceId, subscribers);
+    }
+    subscribers.count += 1;
+    for (const column of largeColumns) subscribers.largeColumns.set(column, (subscribers.largeColumns.get(column) ?? 0) + 1);
+  }
+
+  private removeWorkspaceSubscriber(workspaceId: number, largeColumns: readonly LargeColumn[]): void {
+    const subscribers = this.workspaceSubscribers.get(workspaceId);
+    if (!subscribers) return;
+    subscribers.count -= 1;
+    if (subscribers.count === 0) {
+      this.workspaceSubscribers.delete(workspaceId);
+      return;
+    }
+    for (const column of largeColumns) {
+      const count = (subscribers.largeColumns.get(column) ?? 0) - 1;
+      if (count > 0) subscribers.largeColumns.set(column, count);
+      else subscribers.largeColumns.delete(column);
+    }
   }
 }
 
@@ -369,19 +444,56 @@ function isPushLogId(value: unknown): value is number {
 /** Columns of push_logs that end in `_id` but hold plain values, not references. */
 const PUSH_LOG_VALUE_COLUMNS: ReadonlySet<string> = new Set(['connection_id', 'event_id', 'message_id']);
 
+const LIGHT_COLUMNS = PUSH_LOG_COLUMNS.filter((column) => !(LARGE_COLUMNS as readonly string[]).includes(column));
+
+/** Builds a statement that loads the rows with ids `$1` of the workspaces `$2` in ascending id order, as JSON objects of `select`. */
+function loadStatementText(select: string): string {
+  return `select row_to_json(r) as log from (select ${select} from push_logs l where l.id = any($1::bigint[]) and l.workspace_id = any($2::int[])) r order by r.id`;
+}
+
+/** Loads the rows without their large columns, when no subscriber selects any. */
 const LOAD_PUSH_LOGS: PreparedStatement = {
   name: 'docpush_load_notified_push_logs',
-  text: 'select row_to_json(l) as log from push_logs l where l.id = any($1::bigint[]) and l.workspace_id = any($2::int[]) order by l.id',
+  text: loadStatementText(LIGHT_COLUMNS.map((column) => `l.${column}`).join(', ')),
+};
+
+/**
+ * Loads the rows with each large column only for the workspaces of its parameter, `$3` for the
+ * first of LARGE_COLUMNS and so on, and null for the other rows. A CASE evaluates its result only
+ * for the rows that match, so PostgreSQL neither detoasts nor serializes the value for the others.
+ */
+const LOAD_PUSH_LOGS_WITH_LARGE_COLUMNS: PreparedStatement = {
+  name: 'docpush_load_notified_push_logs_with_large_columns',
+  text: loadStatementText(
+    [
+      ...LIGHT_COLUMNS.map((column) => `l.${column}`),
+      ...LARGE_COLUMNS.map((column, index) => `case when l.workspace_id = any($${index + 3}::int[]) then l.${column} end as ${column}`),
+    ].join(', '),
+  ),
 };
 
 /**
  * Loads push log rows of the given workspaces in ascending id order, as plain objects in the
- * shape of the entity. At a thousand rows per second, MikroORM's hydration of them was a visible
- * share of the API process's CPU. The objects are not managed by any EntityManager.
+ * shape of the entity, with the large columns that the selection names for the row's workspace
+ * and without the others. At a thousand rows per second, MikroORM's hydration of them was a
+ * visible share of the API process's CPU. The objects are not managed by any EntityManager.
  */
-async function loadPushLogs(em: EntityManager, ids: number[], workspaceIds: number[]): Promise<PushLog[]> {
-  const rows = await executePrepared<{ log: Record<string, unknown> }>(em, LOAD_PUSH_LOGS, [ids, workspaceIds]);
-  return rows.map((row) => rowToProperties(row.log, PUSH_LOG_VALUE_COLUMNS) as unknown as PushLog);
+async function loadPushLogs(em: EntityManager, ids: number[], selection: LoadSelection): Promise<PushLog[]> {
+  if (selection.largeColumnWorkspaces.size === 0) {
+    const rows = await executePrepared<{ log: Record<string, unknown> }>(em, LOAD_PUSH_LOGS, [ids, selection.workspaceIds]);
+    return rows.map((row) => rowToProperties(row.log, PUSH_LOG_VALUE_COLUMNS) as unknown as PushLog);
+  }
+
+  const largeColumnWorkspaces = LARGE_COLUMNS.map((column) => selection.largeColumnWorkspaces.get(column) ?? []);
+  const values = [ids, selection.workspaceIds, ...largeColumnWorkspaces];
+  const rows = await executePrepared<{ log: Record<string, unknown> }>(em, LOAD_PUSH_LOGS_WITH_LARGE_COLUMNS, values);
+  return rows.map((row) => {
+    // Every push_logs column is NOT NULL, so null is a large column that was not loaded for this row.
+    for (const column of LARGE_COLUMNS) {
+      if (row.log[column] === null) delete row.log[column];
+    }
+    return rowToProperties(row.log, PUSH_LOG_VALUE_COLUMNS) as unknown as PushLog;
+  });
 }
 
 const LOAD_PUSH_LOG_IDS_SINCE: PreparedStatement = {

@@ -8,6 +8,7 @@ import { ApiKeyRole } from '../workspace/api-key.entity';
 import { UnauthenticatedError } from '../common/errors';
 import { findStreamedConnection } from './connection-filter';
 import { NEEDS_ADMIN_KEY } from '../graphql/auth-checker';
+import { selectedPushLogColumns } from './push-log-columns';
 
 @Resolver(() => PushLogType)
 @Authorized(ApiKeyRole.ADMIN)
@@ -29,16 +30,16 @@ export class PushLogResolver {
 
   @Subscription(() => PushLogType, {
     description: `Streams each push log row of the workspace as it is written, optionally for one connection or outcome. ${NEEDS_ADMIN_KEY}`,
-    subscribe: async ({ args, context }) => {
+    subscribe: async ({ args, context, info }) => {
       const { caller, services } = context as RequestContext;
       if (!caller) throw new UnauthenticatedError('An API key is required in the connection_init payload: { "authorization": "Bearer <key>" }.');
       // An unknown connection id is an error, as in every other operation, not a silent stream.
       const connection = args.connectionId ? await findStreamedConnection(scopeOf(context as RequestContext), args.connectionId) : null;
-      return services.deliveryLogFeed.subscribe({
-        workspaceId: caller.workspaceId,
-        connectionId: connection?.id,
-        outcome: args.outcome ?? undefined,
-      });
+      // The feed reads the bodies and header maps of a workspace's rows only while a subscription selects them.
+      return services.deliveryLogFeed.subscribe(
+        { workspaceId: caller.workspaceId, connectionId: connection?.id, outcome: args.outcome ?? undefined },
+        selectedPushLogColumns(info),
+      );
     },
   })
   deliveryLog(

@@ -1,20 +1,64 @@
 import { Writable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
-import { print } from 'graphql';
+import { parse, print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { seedWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
+import { countActiveQueries } from '../support/test-database';
+import { collectSubscription } from '../reliability/reliability-support';
 import { DeliveryLogDocument, type DeliveryLogSubscription } from '../generated/graphql';
 import { ormOptions } from '../../src/database/orm';
 import { createWorkspace } from '../../src/workspace/workspace.service';
 import { DeliveryOutcome, PushLog } from '../../src/delivery/push-log.entity';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DELIVERY_LOG_CHANNEL, DeliveryLogFeed, deliveryLogNotifications, type DeliveryLogFilter } from '../../src/delivery/delivery-log.feed';
+import { PUSH_LOG_COLUMNS, type PushLogColumn } from '../../src/delivery/push-log-columns';
 
 /** PostgreSQL's NOTIFY payload limit in a default build: a payload must be shorter than this. */
 const POSTGRES_PAYLOAD_LIMIT_BYTES = 8000;
+
+/** The columns that the feed reads only for subscribers that select them. */
+const LARGE_COLUMNS: readonly PushLogColumn[] = ['request_headers', 'request_body', 'response_headers', 'response_body'];
+const LARGE_PROPERTIES = ['requestHeaders', 'requestBody', 'responseHeaders', 'responseBody'];
+
+/** The columns of the benchmark's subscription, `deliveryLog { messageId attempt outcome }`. */
+const SUMMARY_COLUMNS: ReadonlySet<PushLogColumn> = new Set(['message_id', 'attempt', 'outcome']);
+
+/** Large column values that differ from the defaults of insertPushLogs. */
+const LARGE_VALUES = {
+  requestHeaders: { 'content-type': 'application/json', 'webhook-id': 'msg_large' },
+  requestBody: '{"event":{"id":41}}',
+  responseHeaders: { 'content-type': 'text/plain' },
+  responseBody: 'accepted',
+};
+
+interface SummaryEvent {
+  log: { __typename: string; logId: string; messageId: string; try: number; outcome: string };
+}
+
+/** A subscription that selects no large column, through an alias, a named fragment and an inline fragment. */
+const SUMMARY_SUBSCRIPTION = parse(`
+  subscription {
+    log: deliveryLog { __typename ...Summary }
+  }
+  fragment Summary on PushLog { logId: id messageId ... on PushLog { try: attempt } outcome }
+`) as TypedDocumentNode<SummaryEvent, Record<string, never>>;
+
+interface BodiesEvent {
+  deliveryLog: { id: string; sent: string; received: string };
+}
+
+/** A subscription that selects both bodies, under aliases, through a named and an inline fragment. */
+const BODIES_SUBSCRIPTION = parse(`
+  subscription {
+    deliveryLog { id ...Request ... on PushLog { received: responseBody } }
+  }
+  fragment Request on PushLog { sent: requestBody }
+`) as TypedDocumentNode<BodiesEvent, Record<string, never>>;
 
 let app: TestApp;
 let workspaceA: number;
@@ -26,9 +70,13 @@ let feedOrm: MikroORM;
 let logText: () => string;
 /** Log lines written before the current test began. */
 let earlierLogLines = 0;
+/** Log lines of the app, at level debug. */
+let appLogText: () => string;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  const appLogs = captureLogs();
+  appLogText = appLogs.text;
+  app = await startTestApp({}, { logger: appLogs.logger });
   workspaceA = (await seedWorkspace(app)).workspaceId;
   workspaceB = (await createWorkspace(app.app.services.orm.em.fork(), 'Second workspace')).workspace.id;
 
@@ -233,6 +281,113 @@ describe('DeliveryLogFeed', () => {
     expect(subscriber.received.map((log) => log.id)).toEqual(matching);
     await subscriber.close();
   });
+
+  it('reads large columns only for workspaces that select them', async () => {
+    const summaryA = await subscribe({ workspaceId: workspaceA }, SUMMARY_COLUMNS);
+    const fullA = await subscribe({ workspaceId: workspaceA });
+    const summaryB = await subscribe({ workspaceId: workspaceB }, SUMMARY_COLUMNS);
+    const idsA = await insertPushLogs(workspaceA, 2, LARGE_VALUES);
+    const idsB = await insertPushLogs(workspaceB, 2, LARGE_VALUES);
+
+    await notify(deliveryLogNotifications([...idsA, ...idsB]));
+
+    await waitFor(() => fullA.received.length >= idsA.length && summaryA.received.length >= idsA.length && summaryB.received.length >= idsB.length, {
+      description: 'the push logs of both workspaces',
+    });
+    expect(fullA.received.map((log) => log.id)).toEqual(idsA);
+    for (const log of fullA.received) expect(log).toMatchObject({ ...LARGE_VALUES, attempt: 1, outcome: DeliveryOutcome.SUCCEEDED });
+    expect(summaryA.received.map((log) => log.id)).toEqual(idsA);
+    expect(summaryA.received.map((log) => log.messageId)).toEqual(fullA.received.map((log) => log.messageId));
+    expect(summaryB.received.map((log) => log.id)).toEqual(idsB);
+    for (const log of summaryB.received) {
+      expect(log).toMatchObject({ workspace: { id: workspaceB }, attempt: 1, outcome: DeliveryOutcome.SUCCEEDED });
+      expect(log.messageId).toMatch(/^feed-test-/);
+      for (const property of LARGE_PROPERTIES) expect(log).not.toHaveProperty(property);
+    }
+    expect(largeColumnsOfLoads(logLines().slice(earlierLogLines))).toEqual([LARGE_COLUMNS]);
+    await Promise.all([summaryA.close(), fullA.close(), summaryB.close()]);
+  });
+
+  it('skips rows loaded before a large-column subscriber', async () => {
+    const summary = await subscribe({ workspaceId: workspaceA }, SUMMARY_COLUMNS);
+    const earlyIds = await insertPushLogs(workspaceA, 3, LARGE_VALUES);
+    const locker = new pg.Client({ connectionString: app.databaseUrl });
+    await locker.connect();
+    let full: Subscriber | undefined;
+    try {
+      // The lock blocks the load of earlyIds, which reads no large column, until the full subscriber is in place.
+      await locker.query('begin');
+      await locker.query('lock table push_logs in access exclusive mode');
+      await notify(deliveryLogNotifications(earlyIds));
+      await waitFor(async () => (await countActiveQueries(notifier, 'from push_logs l where l.id = any')) > 0, { description: 'the held load' });
+      full = await subscribe({ workspaceId: workspaceA });
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+
+    await waitFor(() => summary.received.length >= earlyIds.length, { description: 'the rows of the held load' });
+    expect(full.received).toEqual([]);
+
+    const laterIds = await insertPushLogs(workspaceA, 2, LARGE_VALUES);
+    await notify(deliveryLogNotifications(laterIds));
+
+    await waitFor(() => full.received.length >= laterIds.length, { description: 'the rows loaded after the full subscriber' });
+    expect(full.received.map((log) => log.id)).toEqual(laterIds);
+    for (const log of full.received) expect(log).toMatchObject(LARGE_VALUES);
+    expect(summary.received.map((log) => log.id)).toEqual([...earlyIds, ...laterIds]);
+    await Promise.all([summary.close(), full.close()]);
+  });
+});
+
+describe('DeliveryLogFeed without access to the large columns', () => {
+  let role: string;
+  let restrictedOrm: MikroORM;
+  let restrictedFeed: DeliveryLogFeed;
+  let restrictedLogText: () => string;
+
+  beforeAll(async () => {
+    // A role that may read every push_logs column but the large ones, so that a load that reads them fails.
+    role = `docpush_test_feed_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const readable = PUSH_LOG_COLUMNS.filter((column) => !LARGE_COLUMNS.includes(column));
+    await notifier.query(`create role ${role} login`);
+    await notifier.query(`grant select (${readable.join(', ')}) on push_logs to ${role}`);
+    const url = new URL(app.databaseUrl);
+    url.username = role;
+    const captured = captureLogs();
+    restrictedLogText = captured.text;
+    restrictedOrm = await MikroORM.init(ormOptions(url.toString()));
+    restrictedFeed = new DeliveryLogFeed(app.app.services.channelListener, restrictedOrm, captured.logger);
+    await restrictedFeed.start();
+  });
+
+  afterAll(async () => {
+    await restrictedFeed?.stop();
+    await restrictedOrm?.close(true);
+    await notifier.query(`drop owned by ${role}`);
+    await notifier.query(`drop role if exists ${role}`);
+  });
+
+  it('streams rows to summary subscribers', async () => {
+    const subscriber = await subscribe({ workspaceId: workspaceA }, SUMMARY_COLUMNS, restrictedFeed);
+    const ids = await insertPushLogs(workspaceA, 3, LARGE_VALUES);
+
+    await notify(deliveryLogNotifications(ids));
+
+    await waitFor(
+      () => {
+        const failure = restrictedLogText()
+          .split('\n')
+          .find((line) => line.includes('failed to load notified push log rows'));
+        if (failure) throw new Error(`The feed failed to load the rows: ${failure}`);
+        return subscriber.received.length >= ids.length;
+      },
+      { description: 'push logs read without the large columns' },
+    );
+    expect(subscriber.received.map((log) => log.id)).toEqual(ids);
+    expect(subscriber.received.map((log) => log.attempt)).toEqual([1, 1, 1]);
+    await subscriber.close();
+  });
 });
 
 describe('deliveryLog subscription', () => {
@@ -262,6 +417,50 @@ describe('deliveryLog subscription', () => {
     expect(received.map((log) => Number(log.id))).toEqual(ids);
     unsubscribe();
   });
+
+  it('streams the fields selected through fragments and aliases', async () => {
+    const feedOfApp = app.app.services.deliveryLogFeed;
+    await waitFor(() => feedOfApp.subscriberCount === 0, { description: 'the earlier subscribers to leave' });
+    const summary = collectSubscription(app.wsClient(), SUMMARY_SUBSCRIPTION, {});
+    const bodies = collectSubscription(app.wsClient(), BODIES_SUBSCRIPTION, {});
+    try {
+      await waitFor(() => feedOfApp.subscriberCount === 2, { description: 'both deliveryLog subscribers' });
+      const appLinesBefore = appLogLines().length;
+      const [id] = await insertPushLogs(workspaceA, 1, LARGE_VALUES);
+
+      await notify(deliveryLogNotifications([id]));
+
+      const [summaryEvent] = await summary.waitForCount(1);
+      const [bodiesEvent] = await bodies.waitForCount(1);
+      expect(summaryEvent).toEqual({
+        log: { __typename: 'PushLog', logId: String(id), messageId: expect.stringMatching(/^feed-test-/), try: 1, outcome: 'SUCCEEDED' },
+      });
+      expect(bodiesEvent).toEqual({ deliveryLog: { id: String(id), sent: LARGE_VALUES.requestBody, received: LARGE_VALUES.responseBody } });
+      expect(largeColumnsOfLoads(appLogLines().slice(appLinesBefore))).toEqual([['request_body', 'response_body']]);
+    } finally {
+      summary.unsubscribe();
+      bodies.unsubscribe();
+    }
+  });
+
+  it('reads no large column for summary subscriptions', async () => {
+    const feedOfApp = app.app.services.deliveryLogFeed;
+    await waitFor(() => feedOfApp.subscriberCount === 0, { description: 'the earlier subscribers to leave' });
+    const summary = collectSubscription(app.wsClient(), SUMMARY_SUBSCRIPTION, {});
+    try {
+      await waitFor(() => feedOfApp.subscriberCount === 1, { description: 'the deliveryLog subscriber' });
+      const appLinesBefore = appLogLines().length;
+      const ids = await insertPushLogs(workspaceA, 2, LARGE_VALUES);
+
+      await notify(deliveryLogNotifications(ids));
+
+      const events = await summary.waitForCount(ids.length);
+      expect(events.map((event) => event.log.logId)).toEqual(ids.map(String));
+      expect(largeColumnsOfLoads(appLogLines().slice(appLinesBefore))).toEqual([[]]);
+    } finally {
+      summary.unsubscribe();
+    }
+  });
 });
 
 interface Subscriber {
@@ -269,15 +468,18 @@ interface Subscriber {
   close(): Promise<void>;
 }
 
-/** Subscribes to the test's feed, reads every row into `received`, and waits until the subscription is in place. */
-async function subscribe(filter: DeliveryLogFilter): Promise<Subscriber> {
-  const subscribersBefore = feed.subscriberCount;
-  const iterator = feed.subscribe(filter);
+/**
+ * Subscribes to `target`, the test's feed by default, with the columns that `columns` names
+ * (every column by default), reads every row into `received`, and waits until the subscription is in place.
+ */
+async function subscribe(filter: DeliveryLogFilter, columns?: ReadonlySet<PushLogColumn>, target: DeliveryLogFeed = feed): Promise<Subscriber> {
+  const subscribersBefore = target.subscriberCount;
+  const iterator = target.subscribe(filter, columns);
   const received: PushLog[] = [];
   const reading = (async () => {
     for await (const log of iterator) received.push(log);
   })();
-  await waitFor(() => feed.subscriberCount > subscribersBefore, { description: 'the feed subscriber' });
+  await waitFor(() => target.subscriberCount > subscribersBefore, { description: 'the feed subscriber' });
   return {
     received,
     close: async () => {
@@ -293,7 +495,7 @@ let insertedLogs = 0;
 async function insertPushLogs(
   workspaceId: number,
   count: number,
-  overrides: { connectionId?: number; outcome?: DeliveryOutcome } = {},
+  overrides: Partial<Pick<PushLog, 'connectionId' | 'outcome' | 'requestHeaders' | 'requestBody' | 'responseHeaders' | 'responseBody'>> = {},
 ): Promise<number[]> {
   const em = app.app.services.orm.em.fork();
   const logs = Array.from({ length: count }, (_, index) =>
@@ -307,8 +509,11 @@ async function insertPushLogs(
       messageId: `feed-test-${workspaceId}-${++insertedLogs}`,
       attempt: 1,
       requestUrl: 'https://hooks.example.com/docpush',
-      requestBody: '{}',
+      requestHeaders: overrides.requestHeaders ?? {},
+      requestBody: overrides.requestBody ?? '{}',
       responseCode: 200,
+      responseHeaders: overrides.responseHeaders ?? {},
+      responseBody: overrides.responseBody ?? '',
       durationMs: 12,
       outcome: overrides.outcome ?? DeliveryOutcome.SUCCEEDED,
     }),
@@ -330,8 +535,21 @@ function pushLogLoads(): Array<{ requested: number; loaded: number }> {
     .map((line) => ({ requested: line.requested, loaded: line.loaded }));
 }
 
+/** Returns the large columns that each load in `lines` read, one list per load. */
+function largeColumnsOfLoads(lines: Array<Record<string, any>>): string[][] {
+  return lines.filter((line) => line.msg === 'loaded notified push log rows').map((line) => line.largeColumns as string[]);
+}
+
 function logLines(): Array<Record<string, any>> {
-  return logText()
+  return parseLogLines(logText());
+}
+
+function appLogLines(): Array<Record<string, any>> {
+  return parseLogLines(appLogText());
+}
+
+function parseLogLines(text: string): Array<Record<string, any>> {
+  return text
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as Record<string, any>);
