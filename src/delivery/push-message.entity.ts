@@ -60,7 +60,15 @@ export class PushMessage {
   @ManyToOne(() => PushConnection, { deleteRule: 'cascade' })
   connection!: PushConnection;
 
-  @ManyToOne(() => DocumentRecordEvent, { deleteRule: 'cascade' })
+  /**
+   * No foreign key constraint backs this column. Its check locked the event row for each message
+   * insert, a WAL record per message, and deleting an event made PostgreSQL scan all of
+   * push_messages for referencing rows, because no index leads with event_id. Events are never
+   * deleted while a message refers to them: the messages are inserted with their event, a
+   * workspace's deletion cascades to both tables, and retention deletes a test message's sample
+   * event in the statement that deletes the message.
+   */
+  @ManyToOne(() => DocumentRecordEvent, { createForeignKeyConstraint: false })
   event!: DocumentRecordEvent;
 
   @Enum({ items: () => PushMessageState, nativeEnumName: 'push_message_state' })
