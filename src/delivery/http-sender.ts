@@ -256,7 +256,8 @@ function requestHeaders(headers: Record<string, string>): Record<string, string>
 }
 
 function normalizeHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const normalized: Record<string, string> = {};
+  // Without a prototype, a header named __proto__ becomes a key instead of replacing the prototype.
+  const normalized: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     normalized[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;

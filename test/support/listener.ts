@@ -6,6 +6,8 @@ export interface ReceivedRequest {
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
+  /** Header names and values in the order received. Unlike `headers`, it keeps a header named `__proto__`. */
+  rawHeaders: string[];
   body: string;
   receivedAt: number;
 }
@@ -39,6 +41,7 @@ export async function startListener(responder: ListenerResponder = answerOk): Pr
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
+        rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
       };

@@ -137,8 +137,9 @@ function openSigningSecrets(connection: PushConnection, secretBox: SecretBox, no
  */
 function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
   const source = headerVariableSource(message);
-  const sent: Record<string, string> = {};
-  const logged: Record<string, string> = {};
+  // Without a prototype, a header named __proto__ becomes a key instead of replacing the prototype.
+  const sent: Record<string, string> = Object.create(null);
+  const logged: Record<string, string> = Object.create(null);
   const dropped: DroppedHeader[] = [];
   let totalBytes = 0;
 
