@@ -68,6 +68,16 @@ const HEADERS_SET_BY_SENDER = new Set([
   'proxy-connection',
 ]);
 
+/**
+ * Messages of the socket errors that undici 7.30 raises when it closes the socket itself because
+ * it rejects a response (lib/dispatcher/client-h1.js), each with the reason the push log gives.
+ * Without them the log would say that the listener closed the connection.
+ */
+const UNDICI_INVALID_RESPONSE_REASONS: ReadonlyMap<string, string> = new Map([
+  ['bad response', 'an interim 100 Continue response to a request without Expect'],
+  ['bad upgrade', 'a protocol upgrade that the request did not ask for'],
+]);
+
 // Codes that Node's TLS layer uses for certificate and protocol failures (OpenSSL 3).
 const TLS_ERROR_CODE = /^(ERR_SSL_|ERR_TLS_|EPROTO$)|CERT|UNABLE_TO_|_SIGNED_/;
 
@@ -384,6 +394,8 @@ function describeFailure(error: unknown, state: AttemptState, deadline: AttemptD
   if (code === 'ECONNREFUSED') return { kind: 'refused', message: `Connection refused by ${endpoint(state)}` };
   if (code === 'ECONNRESET' || code === 'EPIPE') return { kind: 'reset', message: `Connection reset by ${endpoint(state)}${during}` };
   if (code === 'UND_ERR_SOCKET') {
+    const invalidReason = UNDICI_INVALID_RESPONSE_REASONS.get(message);
+    if (invalidReason !== undefined) return { kind: 'network', message: `Invalid HTTP response from ${endpoint(state)}: ${invalidReason}` };
     return { kind: 'reset', message: `Connection closed by ${endpoint(state)} before the response was complete` };
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {

@@ -401,6 +401,22 @@ describe('sendWebhook connection failures', () => {
     expect(requests).toBe(0);
   });
 
+  test.each([
+    ['100 Continue', 'HTTP/1.1 100 Continue\r\n\r\n', 'an interim 100 Continue response to a request without Expect'],
+    ['101 Switching Protocols', 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n', 'a protocol upgrade that the request did not ask for'],
+  ])('unrequested %s is an invalid response', async (_status, response, reason) => {
+    // The listener keeps its socket open: the sender closes it, not the listener.
+    const port = await serveTcp((socket) => {
+      socket.once('data', () => socket.write(response));
+    });
+
+    const result = await sendWebhook(webhook(`http://127.0.0.1:${port}/`), loopbackPolicy());
+
+    expect(result.statusCode).toBe(0);
+    expect(result.errorKind).toBe('network');
+    expect(result.error).toBe(`Invalid HTTP response from 127.0.0.1:${port}: ${reason}`);
+  });
+
   test('garbage HTTP response is a network error', async () => {
     const port = await serveTcp((socket) => {
       socket.once('data', () => socket.end('garbage\r\n\r\n'));
