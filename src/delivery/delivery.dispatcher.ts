@@ -150,11 +150,12 @@ export class DeliveryDispatcher {
     this.subscription?.unsubscribe();
     this.subscription = null;
     const deadline = Date.now() + drainTimeoutMs;
-    // A claim still running when the deadline passes releases what it claimed by itself.
-    while ((this.inFlight.size > 0 || this.claiming) && Date.now() < deadline) {
+    // A claim still running when the deadline passes releases what it claimed by itself. A
+    // look-up of the next retry time is waited for up to the deadline too, because a stalled one
+    // must not hold back the end of the attempts below.
+    while ((this.inFlight.size > 0 || this.claiming || this.planning) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
     }
-    await this.planning;
     if (this.inFlight.size === 0) return;
 
     // Ends the requests still open first, so that no attempt reaches its listener after another

@@ -11,6 +11,7 @@ import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
 import { PushMessage } from '../../src/delivery/push-message.entity';
 import { newMessageId } from '../../src/common/ids';
+import { ABANDONED_NOTE } from '../../src/delivery/steps/claim-batch.step';
 import type { RunningApp } from '../../src/app/app';
 import { DeliveryDispatcher, type DispatcherOptions } from '../../src/delivery/delivery.dispatcher';
 import { PgChannelListener } from '../../src/common/pg-channel-listener';
@@ -407,6 +408,98 @@ describe('beside an API process', () => {
         expect(delivered).toHaveLength(4);
       } finally {
         await stopHeldDispatcher(endAttempt);
+      }
+    });
+
+    /** Returns whether a session waits for a lock with a query that contains `fragment`. */
+    async function isWaitingForLock(client: pg.Client, fragment: string): Promise<boolean> {
+      await client.query('select pg_stat_clear_snapshot()');
+      const result = await client.query<{ waiting: number }>(
+        `select count(*)::int as waiting from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid() and strpos(query, $1) > 0`,
+        [fragment],
+      );
+      return result.rows[0].waiting > 0;
+    }
+
+    /**
+     * Starts a dispatcher on one due message whose attempt stays running until the drain deadline
+     * ends it, with the look-up of the next retry time that follows the claim waiting for a lock
+     * until the test calls releaseLock. The message carries an abandoned attempt, whose push log
+     * row the dispatcher writes after the claim and before the attempt starts. A lock on push_logs
+     * holds that write while the test takes an exclusive lock on push_messages, which the claim no
+     * longer holds and the look-up then waits for.
+     */
+    async function startDispatcherWithHeldLookUp(drainEvents: { abortedAt: number }) {
+      const connection = await createEnabledConnection(api, { name: 'Held look-up', url: 'http://127.0.0.1:9/webhook' });
+      const record = await seedRecord(api, seeded);
+      const { eventId } = await recordEvent(api, record, DocumentRecordEventType.DocumentRecordCreated, seeded.author);
+      const [messageId] = await insertDueMessages(Number(connection.id), eventId, 1);
+      await pool.query(`update push_messages set attempts = 1, last_error = $2 where id = $1`, [messageId, ABANDONED_NOTE]);
+
+      const clients = await Promise.all([0, 1, 2].map(async () => {
+        const client = new pg.Client({ connectionString: api.databaseUrl });
+        await client.connect();
+        return client;
+      }));
+      const [logLocker, lookUpLocker, watcher] = clients;
+      const releaseLock = async () => {
+        await logLocker.query('rollback').catch(() => undefined);
+        await lookUpLocker.query('rollback').catch(() => undefined);
+        await Promise.all(clients.map((client) => client.end()));
+      };
+
+      const endAttempts: Array<() => void> = [];
+      const started = new DeliveryDispatcher({
+        orm: api.app.services.orm,
+        logger: api.app.services.logger,
+        channelListener: new PgChannelListener({ connectionString: api.databaseUrl, logger: api.app.services.logger }),
+        // One message fills less than a batch, so the claim ends and the look-up starts.
+        concurrency: 3,
+        batchSize: 2,
+        connectionConcurrency: 10,
+        staleAfterMs: 60_000,
+        pollIntervalMs: 3_600_000,
+        deliver: () => new Promise<void>((resolve) => endAttempts.push(resolve)),
+        onDrainDeadline: async () => {
+          drainEvents.abortedAt = Date.now();
+          for (const end of endAttempts) end();
+        },
+      });
+      try {
+        await logLocker.query('begin');
+        await logLocker.query('lock table push_logs in access exclusive mode');
+        await started.start();
+        await waitFor(() => isWaitingForLock(watcher, 'insert into push_logs'), { description: 'the abandoned attempt\'s row to wait for the lock on push_logs' });
+
+        await lookUpLocker.query('begin');
+        await lookUpLocker.query('lock table push_messages in access exclusive mode');
+        await logLocker.query('rollback');
+
+        await waitFor(() => endAttempts.length === 1, { description: 'the attempt to start' });
+        await waitFor(() => isWaitingForLock(watcher, 'min(next_attempt_at)'), { description: 'the look-up to wait for the lock' });
+      } catch (error) {
+        await started.stop(0);
+        await releaseLock();
+        throw error;
+      }
+      return { dispatcher: started, releaseLock };
+    }
+
+    it('ends attempts at the drain deadline while a look-up waits', async () => {
+      const DRAIN_MS = 300;
+      const drainEvents = { abortedAt: 0 };
+      const heldLookUp = await startDispatcherWithHeldLookUp(drainEvents);
+      dispatcher = null;
+
+      const stopStartedAt = Date.now();
+      const stopped = heldLookUp.dispatcher.stop(DRAIN_MS);
+      try {
+        await waitFor(() => drainEvents.abortedAt > 0, { timeoutMs: 3000, description: 'the drain deadline to end the held attempt' });
+        expect(drainEvents.abortedAt - stopStartedAt).toBeLessThan(DRAIN_MS + 1000);
+      } finally {
+        await heldLookUp.releaseLock();
+        await stopped;
       }
     });
 
