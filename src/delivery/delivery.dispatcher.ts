@@ -349,6 +349,11 @@ export class DeliveryDispatcher {
     if (this.planning) return;
     this.planning = this.planNextClaim()
       .catch((error: unknown) => {
+        // After stop, the look-up may fail because the ORM was closed, and no claim follows it.
+        if (!this.running) {
+          this.options.logger.debug({ err: error }, 'looking up the next retry time failed after the dispatcher stopped');
+          return;
+        }
         this.options.logger.warn({ err: error, retryInMs: this.errorDelayMs }, 'looking up the next retry time failed');
         this.armTimer(this.errorDelayMs);
       })
@@ -366,6 +371,8 @@ export class DeliveryDispatcher {
   private async planNextClaim(): Promise<void> {
     if (!this.running) return;
     const next = await nextDueTime(this.options.orm.em.fork(), this.lastClaimAt);
+    // A stop during the look-up has cleared the timer, which must stay cleared.
+    if (!this.running) return;
     // One millisecond late, so that the claim's clock has passed the due time when the timer fires.
     const untilNext = next ? Math.max(next.getTime() - Date.now() + 1, 0) : Number.POSITIVE_INFINITY;
     this.armTimer(Math.min(untilNext, this.options.pollIntervalMs));

@@ -503,6 +503,20 @@ describe('beside an API process', () => {
       }
     });
 
+    it('arms no timer after a look-up that outlives stop', async () => {
+      const heldLookUp = await startDispatcherWithHeldLookUp({ abortedAt: 0 });
+      dispatcher = null;
+      const internals = heldLookUp.dispatcher as unknown as { planning: Promise<void> | null; timer: NodeJS.Timeout | null };
+
+      const stopped = heldLookUp.dispatcher.stop(0);
+      await heldLookUp.releaseLock();
+      await stopped;
+      await waitFor(() => internals.planning === null, { description: 'the look-up to end' });
+
+      expect(heldLookUp.dispatcher.isRunning).toBe(false);
+      expect(internals.timer === null).toBe(true);
+    });
+
     it('claims at once when its LISTEN connection returns', async () => {
       const connection = await createEnabledConnection(api, { name: 'Reconnect', url: 'http://127.0.0.1:9/webhook' });
       const record = await seedRecord(api, seeded);
