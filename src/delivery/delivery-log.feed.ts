@@ -194,6 +194,9 @@ export class DeliveryLogFeed {
    * Each push log contains at least the columns in `columns`. The subscriber receives every row
    * whose notification arrives after it was added. A row that a load read before then can lack a
    * large column that it selects, and it skips such a row, as if it had subscribed after that load.
+   * NOTE: a catch-up load that starts before the subscriber is added can also read a row whose
+   * notification arrives after that. The subscriber skips the row, and the notified load does not
+   * stream it again, because the catch-up has marked it streamed.
    */
   subscribe(filter: DeliveryLogFilter, columns: ReadonlySet<PushLogColumn> = ALL_PUSH_LOG_COLUMNS): AsyncIterableIterator<PushLog> {
     const largeColumns = LARGE_COLUMNS.filter((column) => columns.has(column));

@@ -98,6 +98,8 @@ export class DeliveryDispatcher {
   private lastClaimAt = new Date();
   /** The look-up of the next retry time that is running, if any. */
   private planning: Promise<void> | null = null;
+  /** Wait after a failed look-up of the next retry time, doubled up to the poll interval while look-ups keep failing. */
+  private planErrorDelayMs = FIRST_ERROR_DELAY_MS;
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -354,8 +356,9 @@ export class DeliveryDispatcher {
           this.options.logger.debug({ err: error }, 'looking up the next retry time failed after the dispatcher stopped');
           return;
         }
-        this.options.logger.warn({ err: error, retryInMs: this.errorDelayMs }, 'looking up the next retry time failed');
-        this.armTimer(this.errorDelayMs);
+        this.options.logger.warn({ err: error, retryInMs: this.planErrorDelayMs }, 'looking up the next retry time failed');
+        this.armTimer(this.planErrorDelayMs);
+        this.planErrorDelayMs = Math.min(this.planErrorDelayMs * 2, this.options.pollIntervalMs);
       })
       .finally(() => {
         this.planning = null;
@@ -371,6 +374,7 @@ export class DeliveryDispatcher {
   private async planNextClaim(): Promise<void> {
     if (!this.running) return;
     const next = await nextDueTime(this.options.orm.em.fork(), this.lastClaimAt);
+    this.planErrorDelayMs = FIRST_ERROR_DELAY_MS;
     // A stop during the look-up has cleared the timer, which must stay cleared.
     if (!this.running) return;
     // One millisecond late, so that the claim's clock has passed the due time when the timer fires.
