@@ -350,10 +350,13 @@ describe('DeliveryLogFeed without access to the large columns', () => {
     // A role that may read every push_logs column but the large ones, so that a load that reads them fails.
     role = `docpush_test_feed_${process.pid}_${randomBytes(4).toString('hex')}`;
     const readable = PUSH_LOG_COLUMNS.filter((column) => !LARGE_COLUMNS.includes(column));
-    await notifier.query(`create role ${role} login`);
+    // A password of its own, because the embedded PostgreSQL authenticates by password, unlike a trust setup.
+    const password = randomBytes(12).toString('hex');
+    await notifier.query(`create role ${role} login password '${password}'`);
     await notifier.query(`grant select (${readable.join(', ')}) on push_logs to ${role}`);
     const url = new URL(app.databaseUrl);
     url.username = role;
+    url.password = password;
     const captured = captureLogs();
     restrictedLogText = captured.text;
     restrictedOrm = await MikroORM.init(ormOptions(url.toString()));
