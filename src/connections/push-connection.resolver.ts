@@ -12,7 +12,7 @@ const CONNECTION_ID = 'Id of a push connection of this workspace.';
 
 function connectionService(context: RequestContext): PushConnectionService {
   const { secretBox, targetPolicy, monitoring } = context.services;
-  return new PushConnectionService(scopeOf(context), { secretBox, targetPolicy, metrics: monitoring.metrics });
+  return new PushConnectionService(scopeOf(context), { secretBox, targetPolicy, metrics: monitoring.metrics, logger: context.logger });
 }
 
 @Resolver(() => PushConnectionType)

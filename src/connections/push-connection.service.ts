@@ -22,6 +22,7 @@ import { REQUEST_QUEUE_LIMIT } from '../delivery/delivery-queue';
 import { checkPageSize, toPage, type Page } from '../graphql/pagination';
 import { readNumericCursorId } from '../graphql/cursor';
 import { retryOnDeadlock } from '../database/deadlock-retry';
+import type { Logger } from '../common/logger';
 import { ABANDONED_NOTE } from '../delivery/steps/claim-batch.step';
 import { recordAbandonedLastAttempts, selectLastAttempts, type LastAttempt } from '../delivery/steps/record-abandoned.step';
 import type { DeliveryMetrics } from '../observability/metrics';
@@ -31,6 +32,7 @@ export interface ConnectionServiceDeps {
   targetPolicy: TargetPolicy;
   /** Counts the push log rows that a deletion writes for attempts cut off by a stopped worker. */
   metrics: Pick<DeliveryMetrics, 'recordAbandonedAttempts'>;
+  logger: Logger;
 }
 
 /**
@@ -249,6 +251,7 @@ export class PushConnectionService {
         await this.notifyStatus(em, locked, PushConnectionStatusChange.DELETED);
         return { logIds, deleted: locked };
       }),
+      { logger: this.deps.logger, action: 'delete a push connection', fields: { workspaceId: this.scope.workspaceId, connectionId: connection.id } },
     );
     // Counted once committed, so a transaction that a deadlock rolled back counts nothing.
     this.deps.metrics.recordAbandonedAttempts(abandoned.logIds.length);

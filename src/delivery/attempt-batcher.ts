@@ -286,8 +286,9 @@ export class AttemptBatcher {
         ? async (input: AttemptInput) => (await writeAttemptBatchAgain(this.orm.em.fork(), [input]))[0]
         : (input: AttemptInput) => recordAttempt(this.orm.em.fork(), input);
       for (const pending of batch) {
-        await retryOnDeadlock(() => writeOne(pending.input))
-          .finally(() => this.removeFromWriting(pending.input.message.id))
+        const messageId = pending.input.message.id;
+        await retryOnDeadlock(() => writeOne(pending.input), { logger: this.logger, action: 'write an attempt', fields: { messageId, attempt: pending.input.message.attempts } })
+          .finally(() => this.removeFromWriting(messageId))
           .then(pending.resolve, pending.reject);
       }
     }

@@ -19,7 +19,7 @@ export class DocumentRecordEventResolver {
     @Args() { first, after }: PageArgs,
     @Ctx() context: RequestContext,
   ) {
-    const page = await new DocumentRecordEventService(scopeOf(context)).list(documentRecordId, first, after);
+    const page = await new DocumentRecordEventService(scopeOf(context), context.logger).list(documentRecordId, first, after);
     return mapPage(page, toDocumentRecordEventObject);
   }
 
@@ -33,7 +33,7 @@ export class DocumentRecordEventResolver {
       `${NEEDS_ANY_KEY}`,
   })
   async recordDocumentEvent(@Arg('input', { description: 'The event.' }) input: RecordDocumentEventInput, @Ctx() context: RequestContext) {
-    const recorded = await new DocumentRecordEventService(scopeOf(context)).record(input, context.services.deliveryQueue);
+    const recorded = await new DocumentRecordEventService(scopeOf(context), context.logger).record(input, context.services.deliveryQueue);
     return toRecordedDocumentEvent(recorded);
   }
 
@@ -56,7 +56,7 @@ export class DocumentRecordEventResolver {
   })
   async recordDocumentEvents(
     @Arg('inputs', () => [RecordDocumentEventInput], { description: `The events, 1 to ${MAX_EVENTS_PER_BATCH}, stored in this order.` }) inputs: RecordDocumentEventInput[], @Ctx() context: RequestContext) {
-    const recorded = await new DocumentRecordEventService(scopeOf(context)).recordBatch(inputs, context.services.deliveryQueue);
+    const recorded = await new DocumentRecordEventService(scopeOf(context), context.logger).recordBatch(inputs, context.services.deliveryQueue);
     return recorded.map(toRecordedDocumentEvent);
   }
 }

@@ -17,6 +17,7 @@ import {
 } from './store-event.step';
 import { BatchItemsError, ConflictError, NotFoundError, ValidationError, quoteId, type RejectedItem } from '../common/errors';
 import type { DeliveryQueue } from '../delivery/delivery-queue';
+import type { Logger } from '../common/logger';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import { retryOnStalePreparedStatement } from '../database/raw-sql';
 import { WorkspaceScope, parseId } from '../common/workspace-scope';
@@ -27,7 +28,10 @@ export { MAX_EVENTS_PER_BATCH };
 
 /** Records and lists the timeline events of one workspace's document records. */
 export class DocumentRecordEventService {
-  constructor(private readonly scope: WorkspaceScope) {}
+  constructor(
+    private readonly scope: WorkspaceScope,
+    private readonly logger: Logger,
+  ) {}
 
   /** Lists a record's events newest first; an unknown record is NOT_FOUND naming `documentRecordId`. */
   async list(documentRecordId: string, first: number, after?: string | null): Promise<Page<DocumentRecordEvent>> {
@@ -88,7 +92,8 @@ export class DocumentRecordEventService {
     const events = checkEvents(inputs, itemPath);
 
     const keyCount = events.filter((event) => event.idempotencyKey !== null).length;
-    const store = () => retryOnDeadlock(() => this.storeOrReplay(events, itemPath));
+    const deadlockLog = { logger: this.logger, action: 'store recorded events', fields: { workspaceId: this.scope.workspaceId, events: events.length } };
+    const store = () => retryOnDeadlock(() => this.storeOrReplay(events, itemPath), deadlockLog);
     const recorded = await retryOnIdempotencyKeyRace(keyCount, store);
     await deliveryQueue.enqueue(recorded.filter((event) => !event.replayed).flatMap((event) => event.messageIds));
     return recorded;

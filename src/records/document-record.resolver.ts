@@ -26,7 +26,7 @@ export class DocumentRecordResolver {
 
   @FieldResolver(() => DocumentRecordEventConnection, { description: "The record's timeline, newest first." })
   async events(@Root() record: DocumentRecordObject, @Args() { first, after }: PageArgs, @Ctx() context: RequestContext) {
-    const page = await new DocumentRecordEventService(scopeOf(context)).listOfRecord(record.id, first, after);
+    const page = await new DocumentRecordEventService(scopeOf(context), context.logger).listOfRecord(record.id, first, after);
     return mapPage(page, toDocumentRecordEventObject);
   }
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import pino from 'pino';
 import { retryOnDeadlock } from '../../src/database/deadlock-retry';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -41,6 +42,8 @@ async function otherWaitsForLock(): Promise<void> {
 
 describe('retryOnDeadlock', () => {
   it('runs a deadlock victim again', async () => {
+    const logLines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => logLines.push(JSON.parse(line)) });
     await other.query('begin');
     await other.query('update rows set value = value + 1 where id = 1');
     let attempts = 0;
@@ -62,10 +65,13 @@ describe('retryOnDeadlock', () => {
         await retried.query('rollback');
         throw error;
       }
-    });
+    }, { logger, action: 'update two rows', fields: { rowIds: [1, 2] } });
     await otherRun;
 
     expect(attempts).toBe(2);
+    expect(logLines).toHaveLength(1);
+    expect(logLines[0]).toMatchObject({ level: 40, msg: 'a deadlock aborted the transaction, so it runs again', action: 'update two rows', rowIds: [1, 2], attempt: 1, maxAttempts: 3 });
+    expect((logLines[0].err as { code?: string }).code).toBe('40P01');
     const { rows } = await retried.query<{ id: number; value: number }>('select id, value from rows order by id');
     expect(rows).toEqual([
       { id: 1, value: 2 },

@@ -195,7 +195,7 @@ describe('recordDocumentEvents after a migration by another process', () => {
       { documentRecordId, type: DocumentRecordEventType.DocumentRecordUnlocked },
     ];
     const recordBatch = () =>
-      new DocumentRecordEventService(new WorkspaceScope(app.app.services.orm.em.fork(), seeded.workspaceId)).recordBatch(inputs, app.app.services.deliveryQueue);
+      new DocumentRecordEventService(new WorkspaceScope(app.app.services.orm.em.fork(), seeded.workspaceId), app.app.services.logger).recordBatch(inputs, app.app.services.deliveryQueue);
     // Prepares the statements of the transaction on the pool's one connection.
     await recordBatch();
 

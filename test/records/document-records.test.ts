@@ -350,7 +350,7 @@ describe('listing records and events', () => {
 
   it('loads no record snapshots for a page of events', async () => {
     const record = await createRecord();
-    const service = new DocumentRecordEventService(await scopeOfRecord(record.id));
+    const service = new DocumentRecordEventService(await scopeOfRecord(record.id), app.app.services.logger);
 
     const page = await service.list(record.id, 10);
 
