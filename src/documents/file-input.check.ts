@@ -13,7 +13,11 @@ const PATH_SEPARATOR = /[/\\]/;
 const RESTRICTED_NAME = "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}";
 const MIME_TYPE = new RegExp(`^${RESTRICTED_NAME}/${RESTRICTED_NAME}(?:\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|"[^"\\\\]*"))*$`);
 
-const BASE64_ALPHABET = /^[A-Za-z0-9+/]*$/;
+/**
+ * Matches a character outside the standard Base64 alphabet as a whole code point (flag `u`).
+ * Every character before the first match is ASCII, so its index counts characters and bytes alike.
+ */
+const NOT_BASE64_CHARACTER = /[^A-Za-z0-9+/]/u;
 
 /**
  * Returns the form under which two file names count as the same: Unicode NFC, lower case. A
@@ -61,11 +65,13 @@ export function decodeStrictBase64(field: string, text: string, limitBytes: numb
   }
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   const body = text.slice(0, text.length - padding);
-  if (!BASE64_ALPHABET.test(body)) {
-    const position = [...body].findIndex((char) => !/[A-Za-z0-9+/]/.test(char));
+  // Scanned in place: spreading a 40 MiB text into an array of characters took about 2 s of the
+  // event loop and 1 GiB of memory.
+  const invalid = NOT_BASE64_CHARACTER.exec(body);
+  if (invalid) {
     throw new ValidationError(
       field,
-      `${field} has ${JSON.stringify(body[position])} at position ${position}, which standard Base64 does not use: encode with A-Z, a-z, 0-9, + and /, = padding and no line breaks.`,
+      `${field} has ${JSON.stringify(invalid[0])} at position ${invalid.index}, which standard Base64 does not use: encode with A-Z, a-z, 0-9, + and /, = padding and no line breaks.`,
     );
   }
 
