@@ -395,9 +395,25 @@ function boundedDuration(env: Env, name: string, fallback: string, maxMs: number
  * The lock must outlive the longest attempt, or a second worker would start the same delivery
  * while the first still waits on the listener. Four times the attempt time-out leaves room for
  * rendering and the log write. A value set by hand must still exceed the attempt time-out.
+ * The lifetime is also the time limit of one render, a Node timer, so it is at most MAX_TIMER_MS.
  */
 function lockLifetime(env: Env, attemptTimeoutMs: number): number {
-  const value = duration(env, 'DOCPUSH_JOB_LOCK_LIFETIME', `${Math.max(attemptTimeoutMs * 4, 1000)}ms`);
+  const name = 'DOCPUSH_JOB_LOCK_LIFETIME';
+  const value = duration(env, name, `${Math.min(Math.max(attemptTimeoutMs * 4, 1000), MAX_TIMER_MS)}ms`);
+  if (value > MAX_TIMER_MS) {
+    throw new ValidationError(
+      name,
+      `${name}=${JSON.stringify(env[name])} is invalid: expected a duration of at most 24d (${MAX_TIMER_MS} ms), ` +
+        'because it also limits each render on a Node timer, which fires at once for longer delays and would fail every render.',
+    );
+  }
+  if (value <= attemptTimeoutMs && !env[name]) {
+    throw new ValidationError(
+      'DOCPUSH_ATTEMPT_TIMEOUT',
+      `DOCPUSH_ATTEMPT_TIMEOUT=${JSON.stringify(env.DOCPUSH_ATTEMPT_TIMEOUT)} is invalid: ${name} must be longer than the attempt time-out ` +
+        `and at most 24d (${MAX_TIMER_MS} ms), so use an attempt time-out below 24d.`,
+    );
+  }
   if (value <= attemptTimeoutMs) {
     throw new ValidationError(
       'DOCPUSH_JOB_LOCK_LIFETIME',

@@ -33,6 +33,35 @@ describe('loadConfig timer settings', () => {
   });
 });
 
+describe('loadConfig DOCPUSH_JOB_LOCK_LIFETIME', () => {
+  // The lifetime is also the time limit of each render, which a longer Node timer ends at once.
+  it('rejects a lifetime over 24 days', () => {
+    const error = errorOf({ DOCPUSH_JOB_LOCK_LIFETIME: '30d' });
+
+    expect(error.field).toBe('DOCPUSH_JOB_LOCK_LIFETIME');
+    expect(error.message).toContain('DOCPUSH_JOB_LOCK_LIFETIME="30d" is invalid');
+    expect(error.message).toContain('at most 24d');
+  });
+
+  it('accepts 24 days', () => {
+    expect(loadConfig({ DOCPUSH_JOB_LOCK_LIFETIME: '24d' }).jobs.lockLifetimeMs).toBe(24 * 86_400_000);
+  });
+
+  it('caps the default at the timer maximum', () => {
+    const env = { DOCPUSH_ATTEMPT_TIMEOUT: '7d', DOCPUSH_LOG_RETENTION: '365d' };
+
+    expect(loadConfig(env).jobs.lockLifetimeMs).toBe(2 ** 31 - 1);
+  });
+
+  it('names the attempt time-out when no default fits', () => {
+    const error = errorOf({ DOCPUSH_ATTEMPT_TIMEOUT: '25d', DOCPUSH_LOG_RETENTION: '1000d' });
+
+    expect(error.field).toBe('DOCPUSH_ATTEMPT_TIMEOUT');
+    expect(error.message).toContain('DOCPUSH_ATTEMPT_TIMEOUT="25d" is invalid');
+    expect(error.message).toContain('below 24d');
+  });
+});
+
 describe('loadConfig DOCPUSH_ATTEMPT_WRITE_WAIT', () => {
   it('defaults to 5 ms and accepts 0', () => {
     expect(loadConfig({}).delivery.attemptWriteWaitMs).toBe(5);
