@@ -68,7 +68,8 @@ export async function attachFiles(
     ? await em.find(UploadedFile, { documentRecord: record.id }, { orderBy: { id: 'asc' } })
     : [];
   // Uploaded files keep the names their uploaders gave, so they claim their names first.
-  const uploaded = uploadedRows.map((row) => toUploadedEntry(row, record, claimName(row.fileName, takenNames)));
+  const uploadedNames = claimFileNames(uploadedRows.map((row) => row.fileName), takenNames);
+  const uploaded = uploadedRows.map((row, index) => toUploadedEntry(row, record, uploadedNames[index]));
 
   let generated: GeneratedFilePayload[] = [];
   if (connection.attachFilesGenerated) {
@@ -190,18 +191,23 @@ async function fillUploadedData(em: EntityManager, rows: UploadedFile[], entries
 }
 
 /**
- * Returns `name`, or when another file of the message already has it (ignoring case and Unicode normal form), the name
- * with -2, -3 … before its extension. Uploads through the API already have unique names per
- * record, so this only renames when a generated file came first or rows were written otherwise.
+ * Claims a file name for each of `names` and adds it to `takenNames`: the name itself, or when
+ * another file of the message already has it (ignoring case and Unicode normal form), the name
+ * with -2, -3 … before its extension. Uploads through the API already have unique names per record, so this only
+ * renames when a generated file came first or rows were written otherwise.
  */
-function claimName(name: string, takenNames: Set<string>): string {
+export function claimFileNames(names: readonly string[], takenNames: Set<string>): string[] {
+  // Built once and extended, because a record's up to 1,000 files made a set per name quadratic.
   const takenKeys = new Set([...takenNames].map(fileNameKey));
-  const dot = name.lastIndexOf('.');
-  const [base, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  let candidate = name;
-  for (let counter = 2; takenKeys.has(fileNameKey(candidate)); counter++) candidate = `${base}-${counter}${extension}`;
-  takenNames.add(candidate);
-  return candidate;
+  return names.map((name) => {
+    const dot = name.lastIndexOf('.');
+    const [base, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+    let candidate = name;
+    for (let counter = 2; takenKeys.has(fileNameKey(candidate)); counter++) candidate = `${base}-${counter}${extension}`;
+    takenKeys.add(fileNameKey(candidate));
+    takenNames.add(candidate);
+    return candidate;
+  });
 }
 
 /**
