@@ -19,6 +19,7 @@ import {
 } from './attachment-helpers';
 import { CreateDocumentDocument, DeleteFileDocument, FilesDocument, UploadFileDocument } from '../generated/graphql';
 import { DocumentRecordEventType } from '../../src/records/event-type';
+import { REDACTED_FILE_DATA } from '../../src/delivery/push-payload';
 import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
 import { UploadedFile } from '../../src/documents/uploaded-file.entity';
 import { MAX_FILES_PER_RECORD } from '../../src/documents/uploaded-file.service';
@@ -140,6 +141,31 @@ describe('uploaded files in a push', () => {
     const [log] = await waitForLogs(app, { connectionId: connection.id }, 1);
     expect(JSON.parse(log.requestBody)).toEqual(redactedCopy(body));
     expect(log.requestBody).toBe(JSON.stringify(redactedCopy(body)));
+  });
+
+  test('an echoed file stays out of the log', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    await upload(record, 'scan.bin', BINARY);
+    const data = BINARY.toString('base64');
+    // An echo as PHP's json_encode writes it, with escaped slashes, wrapped in an object.
+    listener.respondWith((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`{"received":${request.body.replaceAll('/', '\\/')}}`);
+    });
+    try {
+      const connection = await connect({ attachFilesUploaded: true });
+      await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+      const [request] = await listener.waitForRequests(1);
+      expect(request.body).toContain(data);
+
+      const [log] = await waitForLogs(app, { connectionId: connection.id }, 1);
+      expect(log.responseBody).toContain('"received":');
+      expect(log.responseBody).toContain(`"data":"${REDACTED_FILE_DATA}"`);
+      expect(log.responseBody).not.toContain(data.slice(0, 64).replaceAll('/', '\\/'));
+      expect(log.responseBody).not.toContain(data.slice(0, 64));
+    } finally {
+      listener.respondWith((_request, response) => response.end('ok'));
+    }
   });
 
   test('no file option, no files key', async () => {

@@ -229,6 +229,8 @@ export async function recordNotSentAttempt(
     loggedHeaders: {},
     // An unreadable secret stops the attempt after the files were attached, so the payload may hold their data.
     loggedBody: failure.kind === 'too_large' ? failure.loggedBody : JSON.stringify(redactFileData(input.payload)),
+    // Nothing was sent, so no response can echo file data.
+    fileDataAnchors: [],
     droppedHeaders: [],
     unreadableGraceSecrets: [],
   };

@@ -7,6 +7,7 @@ import type { User } from '../../workspace/user.entity';
 import { MAX_HEADERS_TOTAL_BYTES, findReservedNameReason, findUnsendableValue, renderHeaderValue, toWireHeaderValue, type HeaderUser, type HeaderVariableSource } from '../../connections/header-template';
 import { MASKED_VALUE } from '../../connections/push-connection.type';
 import { buildPushPayload, formatTimestamp, redactFileData, type PayloadOptions, type PushPayload } from '../push-payload';
+import { fileDataAnchors } from '../echoed-file-data';
 import { MAX_PREVIOUS_SIGNING_SECRETS, buildSignatureHeaders } from '../../signing/webhook-signature';
 import { SecretBoxError, type SecretBox } from '../../security/secret-box';
 import { serializeTargetUrl } from '../../security/target-guard';
@@ -20,6 +21,8 @@ export interface DeliveryRequest {
   body: string;
   loggedHeaders: Record<string, string>;
   loggedBody: string;
+  /** Starts of the attached files' Base64 data, which the push log also removes from the response body (see redactEchoedFileData). */
+  fileDataAnchors: string[];
   /** Custom headers left out because of their rendered value, each with the reason. */
   droppedHeaders: DroppedHeader[];
   /** Previous signing secrets, still in their grace period, left out because the server key cannot decrypt them. */
@@ -74,6 +77,7 @@ export function buildRequest(message: PushMessage, payload: PushPayload, secretB
     body,
     loggedHeaders: { ...custom.logged, ...fixed },
     loggedBody: payload.files ? JSON.stringify(redactFileData(payload)) : body,
+    fileDataAnchors: fileDataAnchors(payload),
     droppedHeaders: custom.dropped,
     unreadableGraceSecrets: signing.unreadable,
   };

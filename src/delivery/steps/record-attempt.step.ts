@@ -8,6 +8,7 @@ import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../delivery-log.
 import { updateConnectionHealth, type ConnectionDisabled } from './connection-health.step';
 import { executePrepared, executeWithBindings, numberPlaceholders, type PreparedStatement } from '../../database/raw-sql';
 import { isUniqueViolationOf } from '../../database/unique-violation';
+import { redactEchoedFileData } from '../echoed-file-data';
 
 export interface AttemptRecord {
   /** Id of the push log row written for the attempt. */
@@ -537,7 +538,7 @@ function buildLogRow(message: PushMessage, request: DeliveryRequest, result: Att
     requestBody: request.loggedBody,
     responseCode: result.statusCode,
     responseHeaders: result.responseHeaders,
-    responseBody: result.responseBody,
+    responseBody: result.responseBodyEncoding === 'utf8' ? redactEchoedFileData(result.responseBody, request.fileDataAnchors) : result.responseBody,
     responseBodyEncoding: result.responseBodyEncoding,
     responseBodyTruncated: result.responseBodyTruncated,
     responseError: succeeded ? '' : joinSentences(result.error ?? `HTTP ${result.statusCode}`, describeDroppedHeaders(request.droppedHeaders)),

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { fileDataAnchors, redactEchoedFileData } from '../../src/delivery/echoed-file-data';
+import { REDACTED_FILE_DATA, type PushPayload } from '../../src/delivery/push-payload';
+
+/** Base64 of random bytes, with slashes, so the escaped spelling differs from the plain one. */
+function fileData(bytes: number): string {
+  for (;;) {
+    const data = randomBytes(bytes).toString('base64');
+    if (data.slice(0, 64).includes('/')) return data;
+  }
+}
+
+function payloadWith(...data: string[]): PushPayload {
+  const uploaded = data.map((value, index) => ({ id: index + 1, fileName: `f${index}.bin`, data: value }));
+  return { files: { uploaded } } as unknown as PushPayload;
+}
+
+describe('redactEchoedFileData', () => {
+  it('replaces an echoed file', () => {
+    const data = fileData(3000);
+    const body = JSON.stringify({ files: { uploaded: [{ data }] } });
+
+    const redacted = redactEchoedFileData(body, fileDataAnchors(payloadWith(data)));
+
+    expect(redacted).toBe(JSON.stringify({ files: { uploaded: [{ data: REDACTED_FILE_DATA }] } }));
+  });
+
+  it('replaces data with escaped slashes', () => {
+    const data = fileData(3000);
+    const body = `{"data":"${data.replaceAll('/', '\\/')}"}`;
+
+    const redacted = redactEchoedFileData(body, fileDataAnchors(payloadWith(data)));
+
+    expect(redacted).toBe(`{"data":"${REDACTED_FILE_DATA}"}`);
+  });
+
+  it('replaces the cut end of a capped body', () => {
+    const data = fileData(3000);
+    const body = `{"echo":{"data":"${data}"}}`.slice(0, 2000);
+
+    const redacted = redactEchoedFileData(body, fileDataAnchors(payloadWith(data)));
+
+    expect(redacted).toBe(`{"echo":{"data":"${REDACTED_FILE_DATA}`);
+  });
+
+  it('replaces a small file only whole', () => {
+    const data = Buffer.from('%PDF-1.7 kept').toString('base64');
+    const body = `{"data":"${data}","other":"${data}AAAA","word":"kept"}`;
+
+    const redacted = redactEchoedFileData(body, fileDataAnchors(payloadWith(data)));
+
+    expect(redacted).toBe(`{"data":"${REDACTED_FILE_DATA}","other":"${data}AAAA","word":"kept"}`);
+  });
+
+  it('keeps other Base64 and text', () => {
+    const data = fileData(3000);
+    const other = fileData(3000);
+    const body = `ok ${other} ${data.slice(1)}`;
+
+    expect(redactEchoedFileData(body, fileDataAnchors(payloadWith(data)))).toBe(body);
+  });
+
+  it('leaves a body without anchors alone', () => {
+    expect(redactEchoedFileData('{"ok":true}', [])).toBe('{"ok":true}');
+  });
+});
