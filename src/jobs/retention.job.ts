@@ -74,8 +74,8 @@ export async function purgeExpiredRows(em: EntityManager, options: PurgeOptions)
  * - `= any(array(…))` runs the subquery once, so the UPDATE finds its rows by primary key. With
  *   `in (…)` the planner may hash-join them against a scan of the whole table (seen on
  *   PostgreSQL 15 with 9,000 events).
- * - `for no key update` is the lock that the UPDATE itself takes. A stronger one would also skip
- *   events that a concurrent insert of a push message references.
+ * - `for no key update` is the lock that the UPDATE itself takes, so selecting the rows locks
+ *   them no more than updating them does.
  */
 export const CLEAR_EVENT_SNAPSHOTS_SQL = `update document_record_events set record_snapshot = null
   where id = any(array(

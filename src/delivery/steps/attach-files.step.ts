@@ -193,8 +193,9 @@ async function fillUploadedData(em: EntityManager, rows: UploadedFile[], entries
 /**
  * Claims a file name for each of `names` and adds it to `takenNames`: the name itself, or when
  * another file of the message already has it (ignoring case and Unicode normal form), the name
- * with -2, -3 … before its extension. Uploads through the API already have unique names per record, so this only
- * renames when a generated file came first or rows were written otherwise.
+ * with -2, -3 … before its extension. Uploads through the API already have unique names per
+ * record and claim their names before the generated files, so this only renames when `takenNames`
+ * already has the name or rows were written otherwise.
  */
 export function claimFileNames(names: readonly string[], takenNames: Set<string>): string[] {
   // Built once and extended, because a record's up to 1,000 files made a set per name quadratic.
