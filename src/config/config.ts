@@ -403,7 +403,7 @@ function lockLifetime(env: Env, attemptTimeoutMs: number): number {
   if (value > MAX_TIMER_MS) {
     throw new ValidationError(
       name,
-      `${name}=${JSON.stringify(env[name])} is invalid: expected a duration of at most 24d (${MAX_TIMER_MS} ms), ` +
+      `${name}=${JSON.stringify(env[name])} is invalid: expected a duration of at most ${MAX_TIMER_MS} ms (about 24.8 days, such as 24d), ` +
         'because it also limits each render on a Node timer, which fires at once for longer delays and would fail every render.',
     );
   }
@@ -411,14 +411,14 @@ function lockLifetime(env: Env, attemptTimeoutMs: number): number {
     throw new ValidationError(
       'DOCPUSH_ATTEMPT_TIMEOUT',
       `DOCPUSH_ATTEMPT_TIMEOUT=${JSON.stringify(env.DOCPUSH_ATTEMPT_TIMEOUT)} is invalid: ${name} must be longer than the attempt time-out ` +
-        `and at most 24d (${MAX_TIMER_MS} ms), so use an attempt time-out below 24d.`,
+        `and at most ${MAX_TIMER_MS} ms (about 24.8 days), so use an attempt time-out below 24d.`,
     );
   }
   if (value <= attemptTimeoutMs) {
     throw new ValidationError(
       'DOCPUSH_JOB_LOCK_LIFETIME',
       `DOCPUSH_JOB_LOCK_LIFETIME=${JSON.stringify(env.DOCPUSH_JOB_LOCK_LIFETIME)} (${value} ms) must be longer than DOCPUSH_ATTEMPT_TIMEOUT (${attemptTimeoutMs} ms); ` +
-        'leave it unset to get four times the attempt time-out.',
+        (attemptTimeoutMs < MAX_TIMER_MS ? 'raise it, or leave it unset to get four times the attempt time-out (at most about 24.8 days).' : 'shorten DOCPUSH_ATTEMPT_TIMEOUT below 24d.'),
     );
   }
   return value;

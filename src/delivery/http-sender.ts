@@ -74,7 +74,7 @@ const HEADERS_SET_BY_SENDER = new Set([
  * Without them the log would say that the listener closed the connection.
  */
 const UNDICI_INVALID_RESPONSE_REASONS: ReadonlyMap<string, string> = new Map([
-  ['bad response', 'an interim 100 Continue response to a request without Expect'],
+  ['bad response', 'an interim 100 Continue response to a request without Expect, or a response that no request was waiting for'],
   ['bad upgrade', 'a protocol upgrade that the request did not ask for'],
 ]);
 

@@ -22,7 +22,7 @@ export interface CursorScope {
 const DIGEST_LENGTH = 16;
 
 /** A cursor decodes to `<list>:<filter digest>:<row id>`. */
-const CURSOR_TEXT = new RegExp(`^([A-Za-z]+):([A-Za-z0-9_-]{${DIGEST_LENGTH}}):(.+)$`, 's');
+const CURSOR_TEXT = new RegExp(`^([A-Za-z]{1,64}):([A-Za-z0-9_-]{${DIGEST_LENGTH}}):(.+)$`, 's');
 
 /** The cursors of builds before cursors named their list decode to `id:<row id>`. */
 const UNSCOPED_CURSOR_TEXT = /^id:[^:]*$/;

@@ -402,7 +402,7 @@ describe('sendWebhook connection failures', () => {
   });
 
   test.each([
-    ['100 Continue', 'HTTP/1.1 100 Continue\r\n\r\n', 'an interim 100 Continue response to a request without Expect'],
+    ['100 Continue', 'HTTP/1.1 100 Continue\r\n\r\n', 'an interim 100 Continue response to a request without Expect, or a response that no request was waiting for'],
     ['101 Switching Protocols', 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n', 'a protocol upgrade that the request did not ask for'],
   ])('unrequested %s is an invalid response', async (_status, response, reason) => {
     // The listener keeps its socket open: the sender closes it, not the listener.
