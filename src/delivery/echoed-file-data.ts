@@ -2,17 +2,24 @@ import { REDACTED_FILE_DATA, type PushPayload } from './push-payload';
 
 /**
  * Characters of a file's Base64 data that identify it in a response body. 64 characters are 48
- * bytes of the file, so unrelated text practically never starts with them.
+ * bytes of the file, so unrelated text practically never contains them.
  */
 const ANCHOR_LENGTH = 64;
 
-/** A maximal run of Base64 characters, in which a slash may be escaped as `\/`, as PHP's json_encode writes it by default. */
-const BASE64_RUNS = /(?:[A-Za-z0-9+=]|\\?\/)+/g;
+/**
+ * Shortest end of a capped body that is redacted as the start of a file's data. Shorter ends are
+ * at most 6 bytes of a file and match unrelated words too easily.
+ */
+const MIN_CUT_END_LENGTH = 8;
 
 /**
- * Returns the starts of the Base64 data of the payload's files, which the request body carries
- * and the push log replaces with REDACTED_FILE_DATA, for redactEchoedFileData.
+ * A run of Base64 characters from a position on, in the spellings that JSON encoders use: a slash
+ * may be escaped as `\/` (PHP's json_encode by default), and `+` as `\u002B` (encoders that escape
+ * HTML-sensitive characters).
  */
+const BASE64_RUN = /(?:[A-Za-z0-9+=]|\\?\/|\\u002[Bb])+/y;
+
+/** Returns the start of the Base64 data of each file of the payload, for redactEchoedFileData. */
 export function fileDataAnchors(payload: PushPayload): string[] {
   const files = [...(payload.files?.generated ?? []), ...(payload.files?.uploaded ?? [])];
   return files.map((file) => file.data.slice(0, ANCHOR_LENGTH)).filter((anchor) => anchor.length > 0);
@@ -20,22 +27,73 @@ export function fileDataAnchors(payload: PushPayload): string[] {
 
 /**
  * Replaces the Base64 file data that a listener echoed back in its response body with
- * REDACTED_FILE_DATA, so that the push log keeps no file data in the response either. A maximal
- * run of Base64 characters is file data when it starts with an anchor from fileDataAnchors, its
- * slashes escaped or not. The whole run is replaced, so the cut end of a capped body goes too. An
- * anchor shorter than ANCHOR_LENGTH is a whole small file, and only a run equal to it is replaced.
+ * REDACTED_FILE_DATA, as the logged request body has it. The data of a file is found by its
+ * anchor from fileDataAnchors, in any of the spellings of BASE64_RUN, and replaced from there to
+ * the end of its run of Base64 characters, so a prefix such as `data=` stays. An anchor shorter
+ * than ANCHOR_LENGTH is a whole small file, and collectSpans replaces it only as a whole run. When
+ * the body was capped (`cut`), an end of the body that is the start of some file's data, at least
+ * MIN_CUT_END_LENGTH characters of it, is replaced too.
  *
  * NOTE: data that the listener transformed otherwise, such as Base64 of the echoed JSON or data
  * split by line breaks, stays in the logged response.
  */
-export function redactEchoedFileData(body: string, anchors: readonly string[]): string {
+export function redactEchoedFileData(body: string, anchors: readonly string[], cut = false): string {
   if (anchors.length === 0 || body.length === 0) return body;
-  const fullAnchors = new Set(anchors.filter((anchor) => anchor.length === ANCHOR_LENGTH));
-  const smallFiles = new Set(anchors.filter((anchor) => anchor.length < ANCHOR_LENGTH));
+  const spans: Array<[number, number]> = [];
+  for (const anchor of new Set(anchors)) {
+    for (const spelling of spellingsOf(anchor)) collectSpans(body, anchor, spelling, spans);
+  }
+  if (cut) collectCutEnd(body, anchors, spans);
+  return replaceSpans(body, spans);
+}
 
-  return body.replace(BASE64_RUNS, (run) => {
-    const data = run.includes('\\') ? run.replaceAll('\\/', '/') : run;
-    const isFileData = data.length >= ANCHOR_LENGTH ? fullAnchors.has(data.slice(0, ANCHOR_LENGTH)) : smallFiles.has(data);
-    return isFileData ? REDACTED_FILE_DATA : run;
-  });
+/** Returns the anchor as sent and with its slashes and plus signs escaped, as BASE64_RUN reads them. */
+function spellingsOf(anchor: string): Set<string> {
+  const slashes = anchor.replaceAll('/', '\\/');
+  return new Set([anchor, slashes, anchor.replaceAll('+', '\\u002B'), slashes.replaceAll('+', '\\u002B')]);
+}
+
+/**
+ * Adds the span from each occurrence of `spelling` to the end of its Base64 run. A small file
+ * counts only as a whole run, which no letter, digit, `+` or `/` comes right before.
+ */
+function collectSpans(body: string, anchor: string, spelling: string, spans: Array<[number, number]>): void {
+  for (let start = body.indexOf(spelling); start !== -1; start = body.indexOf(spelling, start + spelling.length)) {
+    const run = runAt(body, start);
+    if (anchor.length < ANCHOR_LENGTH && (run.length !== spelling.length || (start > 0 && /[A-Za-z0-9+/]/.test(body[start - 1])))) continue;
+    spans.push([start, start + run.length]);
+  }
+}
+
+/** Adds the end of the body when it is the first MIN_CUT_END_LENGTH or more characters of some file's data, in any spelling. */
+function collectCutEnd(body: string, anchors: readonly string[], spans: Array<[number, number]>): void {
+  let longest = 0;
+  for (const anchor of new Set(anchors)) {
+    for (const spelling of spellingsOf(anchor)) {
+      for (let length = Math.min(spelling.length, body.length); length >= MIN_CUT_END_LENGTH && length > longest; length -= 1) {
+        if (body.endsWith(spelling.slice(0, length))) longest = length;
+      }
+    }
+  }
+  if (longest > 0) spans.push([body.length - longest, body.length]);
+}
+
+function runAt(body: string, start: number): string {
+  BASE64_RUN.lastIndex = start;
+  return BASE64_RUN.exec(body)?.[0] ?? '';
+}
+
+/** Replaces each span with REDACTED_FILE_DATA, merging spans that overlap. */
+function replaceSpans(body: string, spans: Array<[number, number]>): string {
+  if (spans.length === 0) return body;
+  spans.sort((a, b) => a[0] - b[0]);
+  let redacted = '';
+  let position = 0;
+  for (const [start, end] of spans) {
+    if (end <= position) continue;
+    redacted += body.slice(position, Math.max(start, position));
+    if (start >= position) redacted += REDACTED_FILE_DATA;
+    position = end;
+  }
+  return redacted + body.slice(position);
 }

@@ -43,13 +43,41 @@ describe('redactEchoedFileData', () => {
     expect(redacted).toBe(`{"echo":{"data":"${REDACTED_FILE_DATA}`);
   });
 
-  it('replaces a small file only whole', () => {
-    const data = Buffer.from('%PDF-1.7 kept').toString('base64');
-    const body = `{"data":"${data}","other":"${data}AAAA","word":"kept"}`;
+  it('replaces data after a form field name', () => {
+    const data = fileData(3000);
+    const body = `name=scan.bin&data=${data}&size=3000`;
 
     const redacted = redactEchoedFileData(body, fileDataAnchors(payloadWith(data)));
 
-    expect(redacted).toBe(`{"data":"${REDACTED_FILE_DATA}","other":"${data}AAAA","word":"kept"}`);
+    expect(redacted).toBe(`name=scan.bin&data=${REDACTED_FILE_DATA}&size=3000`);
+  });
+
+  it('replaces data with escaped plus signs', () => {
+    let data = fileData(3000);
+    while (!data.slice(0, 64).includes('+')) data = fileData(3000);
+    const body = `{"data":"${data.replaceAll('+', '\\u002B').replaceAll('/', '\\/')}"}`;
+
+    const redacted = redactEchoedFileData(body, fileDataAnchors(payloadWith(data)));
+
+    expect(redacted).toBe(`{"data":"${REDACTED_FILE_DATA}"}`);
+  });
+
+  it('replaces a short cut end only when capped', () => {
+    const data = fileData(3000);
+    const body = `{"echo":{"data":"${data.slice(0, 20)}`;
+    const anchors = fileDataAnchors(payloadWith(data));
+
+    expect(redactEchoedFileData(body, anchors, true)).toBe(`{"echo":{"data":"${REDACTED_FILE_DATA}`);
+    expect(redactEchoedFileData(body, anchors, false)).toBe(body);
+  });
+
+  it('replaces a small file only whole', () => {
+    const data = Buffer.from('%PDF-1.7 kept').toString('base64');
+    const body = `{"data":"${data}","longer":"${data}AAAA","inside":"AAAA${data}","word":"kept"}`;
+
+    const redacted = redactEchoedFileData(body, fileDataAnchors(payloadWith(data)));
+
+    expect(redacted).toBe(`{"data":"${REDACTED_FILE_DATA}","longer":"${data}AAAA","inside":"AAAA${data}","word":"kept"}`);
   });
 
   it('keeps other Base64 and text', () => {

@@ -538,7 +538,7 @@ function buildLogRow(message: PushMessage, request: DeliveryRequest, result: Att
     requestBody: request.loggedBody,
     responseCode: result.statusCode,
     responseHeaders: result.responseHeaders,
-    responseBody: result.responseBodyEncoding === 'utf8' ? redactEchoedFileData(result.responseBody, request.fileDataAnchors) : result.responseBody,
+    responseBody: result.responseBodyEncoding === 'utf8' ? redactEchoedFileData(result.responseBody, request.fileDataAnchors, result.responseBodyTruncated) : result.responseBody,
     responseBodyEncoding: result.responseBodyEncoding,
     responseBodyTruncated: result.responseBodyTruncated,
     responseError: succeeded ? '' : joinSentences(result.error ?? `HTTP ${result.statusCode}`, describeDroppedHeaders(request.droppedHeaders)),
