@@ -35,9 +35,9 @@ export function eventOnDeletedRecordError(recordId: number, type: DocumentRecord
  * EVENT_TYPES_OF_DELETED_RECORDS, and on a locked record a DocumentOwnerChanged, which sets a new
  * owner, because updateDocumentRecord cannot change the owner of a locked record either.
  */
-export function checkEventAllowed(record: DocumentRecord, type: DocumentRecordEventType, setsOwner: boolean): void {
+export function checkEventAllowed(record: DocumentRecord, type: DocumentRecordEventType): void {
   if (record.deleted && !EVENT_TYPES_OF_DELETED_RECORDS.has(type)) throw eventOnDeletedRecordError(record.id, type);
-  if (record.locked && setsOwner) {
+  if (record.locked && type === DocumentRecordEventType.DocumentOwnerChanged) {
     throw lockedRecordError(record.id, 'documentRecordId', 'record DocumentOwnerChanged');
   }
 }

@@ -153,7 +153,7 @@ function summaryOf(checked: CheckedEvent, inserted: InsertedEvent): RecordedEven
 export async function recordWithRecordChanges(scope: WorkspaceScope, checked: CheckedEvent): Promise<RecordedEventSummary> {
   const { input, parameters, idempotencyKey } = checked;
   const record = await findReferenced(scope, DocumentRecord, 'documentRecordId', 'document record', input.documentRecordId, { forUpdate: true });
-  checkEventAllowed(record, input.type, setsOwner(input.type));
+  checkEventAllowed(record, input.type);
   const author = await findOptionalReferenced(scope, User, 'authorId', 'user', input.authorId);
   await applyEventToRecord(scope, record, input.type, parameters);
 
