@@ -19,8 +19,8 @@ import { requireServerKeyOfDatabase } from '../security/server-key';
 import { MAX_PREVIOUS_SIGNING_SECRETS, generateSigningSecret } from '../signing/webhook-signature';
 import { notifyConnectionStatus, PushConnectionStatusChange } from '../delivery/connection-status';
 import { REQUEST_QUEUE_LIMIT } from '../delivery/delivery-queue';
-import { checkPageSize, toPage, type Page } from '../graphql/pagination';
-import { readNumericCursorId } from '../graphql/cursor';
+import type { Page } from '../graphql/pagination';
+import { findPage } from '../graphql/page-query';
 import { retryOnDeadlock } from '../database/deadlock-retry';
 import type { Logger } from '../common/logger';
 import { ABANDONED_NOTE } from '../delivery/steps/claim-batch.step';
@@ -65,16 +65,8 @@ export class PushConnectionService {
   }
 
   async list(first: number, after?: string | null): Promise<Page<PushConnection>> {
-    checkPageSize(first);
     const where: FilterQuery<PushConnection> = { workspace: this.scope.workspaceId, deletedAt: null };
-    const scope = { list: 'pushConnections', filter: where };
-    const afterId = readNumericCursorId(scope, after);
-    const rows = await this.scope.em.find(
-      PushConnection,
-      afterId === null ? where : { workspace: this.scope.workspaceId, deletedAt: null, id: { $lt: afterId } },
-      { orderBy: { id: 'desc' }, limit: first + 1 },
-    );
-    return toPage(rows, first, scope, () => this.scope.em.count(PushConnection, where));
+    return findPage(this.scope.em, PushConnection, 'pushConnections', where, { first, after });
   }
 
   async create(input: CreatePushConnectionInput): Promise<PushConnection> {

@@ -2,8 +2,8 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { PushLog } from './push-log.entity';
 import type { PushLogFilter } from './push-log.type';
 import type { WorkspaceScope } from '../common/workspace-scope';
-import { checkPageSize, toPage, type Page } from '../graphql/pagination';
-import { readNumericCursorId } from '../graphql/cursor';
+import { checkPageSize, type Page } from '../graphql/pagination';
+import { findPage } from '../graphql/page-query';
 import { ValidationError } from '../common/errors';
 import { checkFilteredConnectionId } from './connection-filter';
 import { isMessageId } from '../common/ids';
@@ -19,12 +19,7 @@ export class PushLogService {
   async list(filter: PushLogFilter, first: number, after?: string | null): Promise<Page<PushLog>> {
     checkPageSize(first);
     const where = await this.buildWhere(filter);
-    const scope = { list: 'pushLogs', filter: where };
-    const afterId = readNumericCursorId(scope, after);
-    const pageWhere = afterId === null ? where : { $and: [where, { id: { $lt: afterId } }] };
-
-    const rows = await this.scope.em.find(PushLog, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1 });
-    return toPage(rows, first, scope, () => this.scope.em.count(PushLog, where));
+    return findPage(this.scope.em, PushLog, 'pushLogs', where, { first, after });
   }
 
   private async buildWhere(filter: PushLogFilter): Promise<FilterQuery<PushLog>> {
