@@ -1,4 +1,5 @@
 import { ValidationError } from '../common/errors';
+import { rejectLongMarkRun } from '../common/input-checks';
 import type { ContentBlock, DocumentContent } from '../rendering/document-content';
 import type { ContentBlockInput, DocumentContentInput } from './document.input';
 
@@ -101,26 +102,6 @@ function checkText(path: string, text: string | null | undefined, maxLength: num
   }
   rejectLongMarkRun(path, text);
   return text;
-}
-
-/**
- * Maximum run of combining marks, as in Unicode's Stream-Safe Text Format (UAX #15), which no
- * text of any script needs. The PDF renderer's time grows with the square of a run's length:
- * 20,000 marks on one letter took about 3 s, 100,000 about 53 s.
- */
-const MAX_COMBINING_MARKS = 30;
-
-const LONG_MARK_RUN = new RegExp(`\\p{M}{${MAX_COMBINING_MARKS + 1},}`, 'u');
-
-function rejectLongMarkRun(path: string, text: string): void {
-  const run = LONG_MARK_RUN.exec(text);
-  if (!run) return;
-  const marks = Array.from(run[0]).length;
-  throw new ValidationError(
-    path,
-    `${path} has ${marks} combining marks in a row at character ${Array.from(text.slice(0, run.index)).length + 1}; ` +
-      `the maximum is ${MAX_COMBINING_MARKS}, as in Unicode's stream-safe text. Remove the extra marks.`,
-  );
 }
 
 function checkItems(path: string, items: string[] | null | undefined): string[] {

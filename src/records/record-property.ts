@@ -1,5 +1,5 @@
 import { ValidationError } from '../common/errors';
-import { MAX_NAME_LENGTH, rejectBlankName, rejectControlCharacters } from '../common/input-checks';
+import { MAX_NAME_LENGTH, rejectBlankName, rejectControlCharacters, rejectLongMarkRun } from '../common/input-checks';
 import type { RecordPropertyData } from './document-record.entity';
 import { isIsoDateTime } from './record-fields';
 
@@ -141,6 +141,17 @@ function checkProperty(path: string, property: Record<string, unknown>): void {
     const received = 'value' in property ? JSON.stringify(property.value) : 'missing';
     throw new ValidationError(`${path}.value`, `${path}.value is ${received}, but a ${String(property.type)} property needs ${shape.expected}.`);
   }
+  // Property tables render every text of a value, so the limit on combining marks of document
+  // content applies to them too.
+  for (const text of collectStrings(property.value)) rejectLongMarkRun(`${path}.value`, text);
+}
+
+/** Returns every string in a JSON value, at any depth of its lists and objects. */
+function collectStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(collectStrings);
+  if (isObject(value)) return Object.values(value).flatMap(collectStrings);
+  return [];
 }
 
 function checkOptionalKeys(path: string, property: Record<string, unknown>): void {

@@ -167,6 +167,9 @@ describe('createDocumentRecord', () => {
     ['a date list with a day that does not exist', 'properties[0].value', { properties: [{ id: 1, name: 'Dates', type: 'date_list', value: ['2026-04-31'] }] }],
     ['a date property with offset +99:99', 'properties[0].value', { properties: [{ id: 1, name: 'Signed', type: 'date', value: '2026-01-15T10:00:00+99:99' }] }],
     ['properties over 256 KiB as JSON', 'properties', { properties: notesOfJsonSize(MAX_PROPERTIES_BYTES + 1) }],
+    ['a text value with 31 combining marks in a row', 'properties[0].value', { properties: [{ id: 1, name: 'Notes', type: 'text', value: `e${'\u0301'.repeat(31)}` }] }],
+    ['a checkbox label with 31 combining marks in a row', 'properties[0].value', { properties: [{ id: 1, name: 'Agreed', type: 'checkbox', value: { label: `e${'\u0301'.repeat(31)}` } }] }],
+    ['a system value with a long run of combining marks', 'properties[0].value', { properties: [{ id: 1, name: 'Summary', type: 'system', value: { text: [`e${'\u0301'.repeat(20000)}`] } }] }],
   ];
 
   it('accepts properties of exactly 256 KiB as JSON', async () => {
@@ -237,6 +240,7 @@ describe('updateDocumentRecord', () => {
     ['a person of null fields', 'persons[2]', { persons: [{ name: 'A' }, { email: 'b@example.com' }, { definition: null, name: null }] }],
     ['a text property holding a number', 'properties[0].value', { properties: [{ id: 1, name: 'Note', type: 'text', value: 5 }] }],
     ['properties over 256 KiB as JSON', 'properties', { properties: notesOfJsonSize(MAX_PROPERTIES_BYTES + 1) }],
+    ['a text value with 31 combining marks in a row', 'properties[0].value', { properties: [{ id: 1, name: 'Notes', type: 'text', value: `e${'\u0301'.repeat(31)}` }] }],
   ];
 
   it.each(invalidUpdates)('rejects %s and changes nothing', async (_case, field, input) => {
