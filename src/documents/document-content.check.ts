@@ -1,5 +1,5 @@
 import { ValidationError } from '../common/errors';
-import { rejectLongMarkRun } from '../common/input-checks';
+import { describeCodePoint, isInvisibleText, rejectLongMarkRun } from '../common/input-checks';
 import type { ContentBlock, DocumentContent } from '../rendering/document-content';
 import type { ContentBlockInput, DocumentContentInput } from './document.input';
 
@@ -92,10 +92,18 @@ function checkLevel(path: string, level: number | null | undefined): 1 | 2 | 3 {
   throw new ValidationError(path, `${path} is ${shown}: give a heading level of 1, 2 or 3.`);
 }
 
-/** Requires text with at least one non-space character; the text is stored as given, spaces included. */
+/** Requires text with at least one visible character; the text is stored as given, spaces included. */
 function checkText(path: string, text: string | null | undefined, maxLength: number, fix = 'give the text, or remove the block'): string {
   if (text === undefined || text === null || text.trim() === '') {
     throw new ValidationError(path, `${path} is ${text === undefined || text === null ? 'missing' : 'empty'}: ${fix}.`);
+  }
+  // The renderers drop most control characters and U+FFFE and U+FFFF, so text of only those and
+  // invisible characters would render as an empty title, heading or item.
+  if (isInvisibleText(text.replace(/[\p{Cc}\uFFFE\uFFFF]/gu, ''))) {
+    throw new ValidationError(
+      path,
+      `${path} is empty: it contains only control or invisible characters, such as ${describeCodePoint(text.trim())}, which render as nothing. Remove them and ${fix}.`,
+    );
   }
   if (text.length > maxLength) {
     throw new ValidationError(path, `${path} is ${text.length} characters long; the maximum is ${maxLength}. Split it into several blocks.`);

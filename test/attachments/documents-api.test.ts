@@ -130,6 +130,10 @@ describe('content checks', () => {
     ['table with text', { title: 'T', blocks: [{ kind: 'propertyTable', text: 'x' }] }, 'content.blocks[0].text', 'does not apply to a propertyTable block'],
     ['blank paragraph', { title: 'T', blocks: [{ kind: 'paragraph', text: '  ' }] }, 'content.blocks[0].text', 'is empty'],
     ['blank title', { title: ' ', blocks: [] }, 'content.title', 'give the document a title'],
+    ['title of control characters', { title: '\u0001\u0002', blocks: [] }, 'content.title', 'contains only control or invisible characters, such as U+0001'],
+    ['paragraph of control characters', { title: 'T', blocks: [{ kind: 'paragraph', text: '\u0007\u001F\u007F' }] }, 'content.blocks[0].text', 'is empty'],
+    ['heading of a zero-width space', { title: 'T', blocks: [{ kind: 'heading', level: 1, text: '\u200B' }] }, 'content.blocks[0].text', 'is empty'],
+    ['list item of U+FFFE', { title: 'T', blocks: [{ kind: 'list', items: ['One', '\uFFFE'] }] }, 'content.blocks[0].items[1]', 'give the item text'],
     [
       'fifth property table',
       { title: 'T', blocks: [paragraph, ...Array.from({ length: 5 }, (): ContentBlockInput => ({ kind: 'propertyTable' }))] },
