@@ -107,7 +107,7 @@ export class UpdateDocumentRecordInput {
   @Field(() => String, { nullable: true, description: 'New record name, 1 to 500 characters.' })
   name?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'A template suite of this workspace; null removes it.' })
+  @Field(() => ID, { nullable: true, description: 'A template suite of this workspace; null removes it. CONFLICT while the record has documents, whose templates belong to its current suite.' })
   templateSuiteId?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'A document record type of this workspace; null removes it.' })

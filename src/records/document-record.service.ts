@@ -7,13 +7,14 @@ import { recordEventWithMessages } from './event-recorder.service';
 import { checkProperties } from './record-property';
 import { checkPersons, checkWorkflowStage } from './record-fields';
 import { deletedRecordError, lockedRecordError } from './record-state';
-import { NotFoundError, ValidationError } from '../common/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { newRecordCode } from '../common/ids';
 import { checkName, findOptionalReferenced, findReferenced } from '../common/input-checks';
 import { WorkspaceScope, parseId } from '../common/workspace-scope';
 import { User } from '../workspace/user.entity';
 import { TemplateSuite } from '../catalog/template-suite.entity';
 import { DocumentRecordType } from '../catalog/document-record-type.entity';
+import { Document } from '../documents/document.entity';
 import { findPage } from '../graphql/page-query';
 import type { Page } from '../graphql/pagination';
 
@@ -91,7 +92,10 @@ export class DocumentRecordService {
 
       if (name !== undefined) record.name = name;
       if (owner) record.owner = owner;
-      if (input.templateSuiteId !== undefined) record.templateSuite = templateSuite;
+      if (input.templateSuiteId !== undefined) {
+        await checkSuiteChangeAllowed(tx, record, templateSuite);
+        record.templateSuite = templateSuite;
+      }
       if (input.documentRecordTypeId !== undefined) record.documentRecordType = documentRecordType;
       if (workflowStage !== undefined) record.workflowStage = workflowStage;
       if (properties) record.properties = properties;
@@ -104,6 +108,24 @@ export class DocumentRecordService {
   private inTransaction<T>(work: (scope: WorkspaceScope, tx: EntityManager) => Promise<T>): Promise<T> {
     return this.scope.em.transactional((tx) => work(new WorkspaceScope(tx, this.scope.workspaceId), tx));
   }
+}
+
+/**
+ * Rejects a change of the record's template suite while the record has documents. Every document
+ * comes from a template of the record's suite, as createDocument requires, and documents cannot
+ * be deleted, so after the change the record would push files from a suite it no longer uses.
+ */
+async function checkSuiteChangeAllowed(tx: EntityManager, record: DocumentRecord, suite: TemplateSuite | null): Promise<void> {
+  const currentId = record.templateSuite?.id ?? null;
+  const newId = suite?.id ?? null;
+  if (newId === currentId) return;
+  const documents = await tx.count(Document, { documentRecord: record.id });
+  if (documents === 0) return;
+  throw new ConflictError(
+    `templateSuiteId cannot change from ${currentId ?? 'none'} to ${newId ?? 'none'}: document record ${record.id} has ${documents} document(s) ` +
+      `made from templates of template suite ${currentId}. Keep templateSuiteId ${currentId}, or create a new record for the other suite.`,
+    'templateSuiteId',
+  );
 }
 
 /** Loads a record of the workspace and locks its row until the transaction ends, or raises NOT_FOUND. */

@@ -5,6 +5,7 @@ import {
   CreateDocumentDocument,
   DocumentsDocument,
   UpdateDocumentDocument,
+  UpdateDocumentRecordDocument,
   type ContentBlockInput,
   type DocumentContentInput,
 } from '../generated/graphql';
@@ -109,6 +110,35 @@ describe('createDocument', () => {
     const error = errorOf(await create(record.id, template.id));
     expect(error).toMatchObject({ code: 'CONFLICT', field: 'documentRecordId' });
     expect(error.message).toContain('is locked');
+  });
+});
+
+describe('template suite of a record with documents', () => {
+  test('rejects a change or removal', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    dataOf(await create(record.id, template.id));
+
+    for (const templateSuiteId of [String(seeded.otherSuite.id), null]) {
+      const error = errorOf(await app.request(UpdateDocumentRecordDocument, { id: String(record.id), input: { templateSuiteId } }));
+
+      expect(error).toMatchObject({ code: 'CONFLICT', field: 'templateSuiteId' });
+      expect(error.message).toContain(`cannot change from ${seeded.suite.id} to ${templateSuiteId ?? 'none'}`);
+    }
+    const stored = await app.app.services.orm.em.fork().findOneOrFail(DocumentRecord, record.id);
+    expect(stored.templateSuite?.id).toBe(seeded.suite.id);
+    expect((await eventsOf(record.id)).map((event) => event.type)).toEqual(['NewDocumentVersion']);
+  });
+
+  test('accepts the same suite and a record without documents', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    dataOf(await create(record.id, template.id));
+    const empty = await seedContractRecord(app, seeded, seeded.suite);
+
+    const same = await app.request(UpdateDocumentRecordDocument, { id: String(record.id), input: { templateSuiteId: String(seeded.suite.id) } });
+    const moved = await app.request(UpdateDocumentRecordDocument, { id: String(empty.id), input: { templateSuiteId: String(seeded.otherSuite.id) } });
+
+    expect(same.errors).toBeUndefined();
+    expect(moved.errors).toBeUndefined();
   });
 });
 

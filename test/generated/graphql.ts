@@ -411,7 +411,7 @@ export type UpdateDocumentRecordInput = {
   persons?: Array<DocumentRecordPersonInput> | null | undefined;
   /** Replaces all properties, with the limits of CreateDocumentRecordInput.properties. */
   properties?: Array<Record<string, unknown>> | null | undefined;
-  /** A template suite of this workspace; null removes it. */
+  /** A template suite of this workspace; null removes it. CONFLICT while the record has documents, whose templates belong to its current suite. */
   templateSuiteId?: string | number | null | undefined;
   /** Replaces the workflow stage; null removes it. */
   workflowStage?: WorkflowStageInput | null | undefined;
