@@ -1,11 +1,12 @@
 import type http from 'node:http';
 import { WebSocketServer, type ServerOptions as WsServerOptions, type WebSocket } from 'ws';
 import { CloseCode, type Context, type Disposable, type SubscribePayload } from 'graphql-ws';
-import { GraphQLError, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, parse, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { AppServices } from '../app/app-services';
 import type { Caller, RequestContext } from '../graphql/context';
 import { MAX_QUERY_TOKENS, checkQueryCost, checkVariableListSizes, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
 import { introspectionRules } from '../graphql/introspection';
+import { docpushSpecifiedRules } from '../graphql/subscription-root-rule';
 import { UnauthenticatedError } from '../common/errors';
 import { MALFORMED_KEY_MESSAGE, authenticate, isKeyActive } from '../workspace/auth.service';
 import { revokedReason, type WsSessions } from './ws-sessions';
@@ -68,7 +69,7 @@ export function startGraphqlWs(options: {
   const wsServer = new WebSocketServer(serverOptions);
   const unauthenticated = new UnauthenticatedConnections(services.config.api.maxWsUnauthenticatedPerAddress);
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
-  const rules = [...specifiedRules, ...introspectionRules(services.config.api.introspection), ...queryLimitRules(limits)];
+  const rules = [...docpushSpecifiedRules, ...introspectionRules(services.config.api.introspection), ...queryLimitRules(limits)];
 
   return serveGraphqlWs<Record<string, unknown>, ConnectionExtra>(
     {

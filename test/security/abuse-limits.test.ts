@@ -366,6 +366,27 @@ describe('graphql-ws request errors', () => {
     // Apollo Server returns the same message and code over HTTP.
     expect(error).toEqual([expect.objectContaining({ message: 'Unknown operation named "Other".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
   });
+
+  it.each([
+    ['@skip on the root field', 'subscription ($off: Boolean!) { deliveryLog @skip(if: $off) { id } }'],
+    ['@include in a fragment', 'subscription Log($on: Boolean!) { ...Root } fragment Root on Subscription { deliveryLog @include(if: $on) { id } }'],
+  ])('reject %s of a subscription as a validation error', async (_case, query) => {
+    const probe = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const other = collect(probe.client, 'subscription { pushConnectionStatus { connectionId } }');
+    const conditional = collect(probe.client, query, { off: true, on: true });
+    await conditional.ended;
+
+    expect(conditional.error).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('must not use @skip or @include in its top level selection'),
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      }),
+    ]);
+    // The connection and its other subscription stay open.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(other.error).toBeUndefined();
+    await probe.client.dispose();
+  });
 });
 
 describe('lists in variables', () => {
