@@ -12,7 +12,7 @@ import { MALFORMED_KEY_MESSAGE, authenticate, isKeyActive } from '../workspace/a
 import { revokedReason, type WsSessions } from './ws-sessions';
 import { serveGraphqlWs, type ConnectionRejection, type WsExtra } from './graphql-ws.adapter';
 import { admitOperation } from './ws-operation-limit';
-import { MAX_CLOSE_REASON_BYTES, REJECTION_LOG_INTERVAL_MS, UnauthenticatedConnections, keyLimitReason } from './ws-connection-limits';
+import { MAX_CLOSE_REASON_BYTES, MAX_UNAUTHENTICATED_BYTES, REJECTION_LOG_INTERVAL_MS, UnauthenticatedConnections, keyLimitReason } from './ws-connection-limits';
 import { throttledLogLine } from '../common/throttled-log';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -67,7 +67,10 @@ export function startGraphqlWs(options: {
     closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,
   };
   const wsServer = new WebSocketServer(serverOptions);
-  const unauthenticated = new UnauthenticatedConnections(services.config.api.maxWsUnauthenticatedPerAddress);
+  const logTooManyBytes = throttledLogLine(services.logger, 'closed an unauthenticated graphql-ws connection that sent too many bytes before connection_init', REJECTION_LOG_INTERVAL_MS);
+  const unauthenticated = new UnauthenticatedConnections(services.config.api.maxWsUnauthenticatedPerAddress, (remoteAddress) =>
+    logTooManyBytes({ remoteAddress, maxBytes: MAX_UNAUTHENTICATED_BYTES }),
+  );
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
   const rules = [...docpushSpecifiedRules, ...introspectionRules(services.config.api.introspection), ...queryLimitRules(limits)];
 
@@ -146,7 +149,7 @@ function createAdmit(services: AppServices, unauthenticated: UnauthenticatedConn
   const logRejection = throttledLogLine(services.logger, 'rejected a graphql-ws connection from an address at DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS', REJECTION_LOG_INTERVAL_MS);
   return (socket, request) => {
     const remoteAddress = request.socket.remoteAddress;
-    const reason = unauthenticated.admit(socket, remoteAddress);
+    const reason = unauthenticated.admit(socket, remoteAddress, request.socket);
     if (reason === null) return null;
     logRejection({ remoteAddress, maxPerAddress });
     return { code: CloseCode.Forbidden, reason };

@@ -1,8 +1,20 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { WebSocket } from 'ws';
 
 /** A WebSocket close frame carries at most 125 bytes, 2 of them the close code. */
 export const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * Maximum bytes that a client may send on a graphql-ws connection before connection_init has
+ * authenticated it. A connection_init message with an API key takes well under 1 KiB. Without
+ * this limit, ws would buffer a message of up to DOCPUSH_REQUEST_BODY_LIMIT (40 MiB by default)
+ * for each unauthenticated socket, so 50 sockets from one address could hold about 2 GiB.
+ */
+export const MAX_UNAUTHENTICATED_BYTES = 64 * 1024;
+
+/** WebSocket close code 1009 (Message Too Big) of RFC 6455. */
+const MESSAGE_TOO_BIG = 1009;
 
 /** Minimum time between two log lines about rejections for one limit. */
 export const REJECTION_LOG_INTERVAL_MS = 60_000;
@@ -17,17 +29,25 @@ export const REJECTION_LOG_INTERVAL_MS = 60_000;
 export class UnauthenticatedConnections {
   private readonly socketsByAddress = new Map<string, Set<WebSocket>>();
   private readonly addressBySocket = new Map<WebSocket, string>();
+  /** Functions that stop counting the bytes received on each socket that has not authenticated yet. */
+  private readonly byteCounters = new Map<WebSocket, () => void>();
 
-  constructor(private readonly maxPerAddress: number) {}
+  constructor(
+    private readonly maxPerAddress: number,
+    private readonly onTooManyBytes: (remoteAddress: string | undefined) => void = () => {},
+    private readonly maxBytes: number = MAX_UNAUTHENTICATED_BYTES,
+  ) {}
 
   /**
    * Counts the socket of a new connection from `remoteAddress` and returns null, or returns the
    * close reason when the address already has `maxPerAddress` unauthenticated connections. An
-   * IPv6 address counts for its /64 network, because one client usually has a whole /64.
+   * IPv6 address counts for its /64 network, because one client usually has a whole /64. An
+   * admitted socket's bytes on `stream`, its TCP connection, are counted until it authenticates.
    */
-  admit(socket: WebSocket, remoteAddress: string | undefined): string | null {
+  admit(socket: WebSocket, remoteAddress: string | undefined, stream: Readable): string | null {
     const address = addressGroup(remoteAddress ?? 'unknown');
     if (this.countOpen(address) >= this.maxPerAddress) return unauthenticatedLimitReason(this.maxPerAddress);
+    this.countBytes(socket, remoteAddress, stream);
 
     let sockets = this.socketsByAddress.get(address);
     if (!sockets) {
@@ -40,9 +60,37 @@ export class UnauthenticatedConnections {
     return null;
   }
 
-  /** Stops counting the socket, whose connection has authenticated. */
+  /** Stops counting the socket and its bytes, because its connection has authenticated. */
   authenticated(socket: WebSocket): void {
     this.forget(socket);
+    this.stopCountingBytes(socket);
+  }
+
+  /**
+   * Counts the bytes that arrive on the socket's TCP stream until it authenticates or closes.
+   * Past `maxBytes`, it closes the socket with 1009, and drops it when more bytes arrive. It
+   * keeps counting while the socket closes, because ws reads until the closing handshake ends.
+   */
+  private countBytes(socket: WebSocket, remoteAddress: string | undefined, stream: Readable): void {
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= this.maxBytes) return;
+      if (socket.readyState !== socket.OPEN) {
+        socket.terminate();
+        return;
+      }
+      this.onTooManyBytes(remoteAddress);
+      socket.close(MESSAGE_TOO_BIG, unauthenticatedBytesReason(this.maxBytes));
+    };
+    stream.on('data', onData);
+    this.byteCounters.set(socket, () => stream.off('data', onData));
+    socket.once('close', () => this.stopCountingBytes(socket));
+  }
+
+  private stopCountingBytes(socket: WebSocket): void {
+    this.byteCounters.get(socket)?.();
+    this.byteCounters.delete(socket);
   }
 
   /**
@@ -94,6 +142,11 @@ export function addressGroup(address: string): string {
 /** Returns the close reason of a connection beyond DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY, at most 121 bytes long. */
 export function keyLimitReason(apiKeyId: number, maxPerKey: number): string {
   return `Forbidden: API key ${apiKeyId} has the maximum of ${maxPerKey} open connections (DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY); close one.`;
+}
+
+/** Returns the close reason of a connection that sent more than `maxBytes` before connection_init authenticated it. */
+export function unauthenticatedBytesReason(maxBytes: number): string {
+  return `Message Too Big: more than ${maxBytes} bytes before authentication. Send only connection_init with the API key first.`;
 }
 
 /** Returns the close reason of a connection beyond DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS, at most 122 bytes long. */

@@ -7,7 +7,14 @@ import { waitFor } from '../support/wait';
 import { addApiKey, captureLogs } from '../security/security-support';
 import { loadConfig } from '../../src/config/config';
 import { ApiKeyRole } from '../../src/workspace/api-key.entity';
-import { MAX_CLOSE_REASON_BYTES, addressGroup, keyLimitReason, unauthenticatedLimitReason } from '../../src/server/ws-connection-limits';
+import {
+  MAX_CLOSE_REASON_BYTES,
+  MAX_UNAUTHENTICATED_BYTES,
+  addressGroup,
+  keyLimitReason,
+  unauthenticatedBytesReason,
+  unauthenticatedLimitReason,
+} from '../../src/server/ws-connection-limits';
 
 const MAX_PER_KEY = 2;
 const MAX_UNAUTHENTICATED_PER_ADDRESS = 2;
@@ -93,6 +100,8 @@ interface SilentSocket {
   closeCode: Promise<number>;
   /** Whether the server has ended the TCP connection. */
   isClosed: () => boolean;
+  /** The TCP connection, for a test that sends raw bytes after the upgrade. */
+  socket: net.Socket;
 }
 
 /**
@@ -125,7 +134,7 @@ function openSilentSocket(): Promise<SilentSocket> {
         }
         upgraded = true;
         received = received.subarray(headerEnd + 4);
-        resolve({ closeCode, isClosed: () => closed });
+        resolve({ closeCode, isClosed: () => closed, socket });
       }
       // A server frame is unmasked, so the payload of a close frame (opcode 8) starts at byte 2 with the code.
       if (received.length >= 4 && (received[0] & 0x0f) === 8) resolveCloseCode(received.readUInt16BE(2));
@@ -267,6 +276,45 @@ describe('unauthenticated graphql-ws connections per address', () => {
     await expectConnected(connect(keys[1]));
 
     await waitFor(() => silent.every((socket) => socket.isClosed()), { timeoutMs: 5_000, description: 'the server to drop the sockets that ignore its close frame' });
+  });
+});
+
+/** Returns the header of a masked text frame whose payload is `length` bytes long, as a client sends it. */
+function textFrameHeader(length: number): Buffer {
+  const header = Buffer.alloc(14);
+  header[0] = 0x81;
+  header[1] = 0x80 | 127;
+  header.writeBigUInt64BE(BigInt(length), 2);
+  randomBytes(4).copy(header, 10);
+  return header;
+}
+
+describe('bytes before authentication', () => {
+  it('limits only messages before connection_init', async () => {
+    const raw = await openSilentSocket();
+    const startedAt = Date.now();
+
+    // ws would buffer the whole 10 MiB message, up to DOCPUSH_REQUEST_BODY_LIMIT, before graphql-ws sees it.
+    raw.socket.write(textFrameHeader(10 * 1024 * 1024));
+    raw.socket.write(Buffer.alloc(4 * MAX_UNAUTHENTICATED_BYTES, 0x61));
+
+    expect(await raw.closeCode).toBe(1009);
+    // Well before the 3 s connection_init timeout of graphql-ws, which closes with 4408.
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    await waitFor(() => raw.isClosed(), { timeoutMs: 2_000, description: 'the server to drop the socket' });
+    expect(logs.text()).toContain('closed an unauthenticated graphql-ws connection that sent too many bytes before connection_init');
+    expect(Buffer.byteLength(unauthenticatedBytesReason(MAX_UNAUTHENTICATED_BYTES))).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);
+
+    // After connection_init, a message may be as large as DOCPUSH_REQUEST_BODY_LIMIT. A variable
+    // that the operation does not declare is ignored, so only the message size matters.
+    const [key] = await addKeys(1);
+    const probe = connect(key);
+    await expectConnected(probe);
+    const padding = 'x'.repeat(4 * MAX_UNAUTHENTICATED_BYTES);
+    const result = await new Promise<unknown>((resolve, reject) => {
+      probe.client.subscribe({ query: 'query { __typename }', variables: { padding } }, { next: resolve, error: reject, complete: () => {} });
+    });
+    expect(result).toEqual({ data: { __typename: 'Query' } });
   });
 });
 
