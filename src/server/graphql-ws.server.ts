@@ -14,6 +14,7 @@ import { serveGraphqlWs, type ConnectionRejection, type WsExtra } from './graphq
 import { admitOperation } from './ws-operation-limit';
 import { MAX_CLOSE_REASON_BYTES, MAX_UNAUTHENTICATED_BYTES, REJECTION_LOG_INTERVAL_MS, UnauthenticatedConnections, keyLimitReason } from './ws-connection-limits';
 import { throttledLogLine } from '../common/throttled-log';
+import { databaseUnavailableMessage, isDatabaseUnavailable } from '../database/database-unavailable';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -34,6 +35,12 @@ interface ConnectionExtra extends Record<PropertyKey, unknown> {
  */
 const CLOSE_HANDSHAKE_TIMEOUT_MS = 1_000;
 
+/** WebSocket close code 1013 (Try Again Later), after which the graphql-ws client (6.4.2) connects again. */
+const TRY_AGAIN_LATER = 1013;
+const DATABASE_UNAVAILABLE_REASON = 'Try Again Later: the database is unavailable. Connect again once /readyz reports ready.';
+/** Marker that onConnect gets instead of a caller when the database could not check the key. */
+const DATABASE_UNAVAILABLE = Symbol('database unavailable');
+
 const MISSING_KEY_REASON = 'Unauthorized: send {"authorization": "Bearer <API key>"} as the connection_init payload.';
 /** The HTTP message of a malformed key also explains the HTTP header, which would not fit in a close reason. */
 const MALFORMED_KEY_REASON = 'Unauthorized: the API key is malformed; send {"authorization": "Bearer dpk_..."} as the connection_init payload.';
@@ -46,7 +53,8 @@ const MALFORMED_KEY_REASON = 'Unauthorized: the API key is malformed; send {"aut
  * error while the socket stays open. Each operation passes
  * the token, depth, alias and cost limits and the introspection setting of HTTP requests, and
  * re-checks that the key is still active. Errors go through `formatError`, as on HTTP, so no
- * internal message leaves the server.
+ * internal message leaves the server. While the database is unavailable, connection_init closes
+ * the socket with 1013 (Try Again Later), and an operation gets SERVICE_UNAVAILABLE.
  */
 export function startGraphqlWs(options: {
   server: http.Server;
@@ -72,12 +80,13 @@ export function startGraphqlWs(options: {
     logTooManyBytes({ remoteAddress, maxBytes: MAX_UNAUTHENTICATED_BYTES }),
   );
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+  const logDatabaseUnavailable = throttledLogLine(services.logger, 'graphql-ws request failed because the database is unavailable', REJECTION_LOG_INTERVAL_MS);
   const rules = [...docpushSpecifiedRules, ...introspectionRules(services.config.api.introspection), ...queryLimitRules(limits)];
 
   return serveGraphqlWs<Record<string, unknown>, ConnectionExtra>(
     {
       schema,
-      onConnect: createOnConnect(services, sessions, unauthenticated),
+      onConnect: createOnConnect(services, sessions, unauthenticated, logDatabaseUnavailable),
       onSubscribe: async (ctx, id, payload) => {
         const caller = ctx.extra.caller!;
         // Checked before the first await, so a rejected operation costs no database query.
@@ -87,7 +96,14 @@ export function startGraphqlWs(options: {
           return [tooMany];
         }
         const em = services.orm.em.fork();
-        if (!(await isKeyActive(em, caller.apiKeyId))) {
+        const active = await isKeyActive(em, caller.apiKeyId).catch((error: unknown) => {
+          if (!isDatabaseUnavailable(error)) throw error;
+          logDatabaseUnavailable({ err: error, apiKeyId: caller.apiKeyId, stage: 'subscribe' });
+          return new GraphQLError(databaseUnavailableMessage(error), { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+        });
+        // The connection and its other operations stay open, so the client can retry this one later.
+        if (active instanceof GraphQLError) return [active];
+        if (!active) {
           sessions.closeKey(caller.apiKeyId, revokedReason(caller.apiKeyId));
           return [new GraphQLError(revokedReason(caller.apiKeyId), { extensions: { code: 'UNAUTHENTICATED' } })];
         }
@@ -117,15 +133,27 @@ type OnConnect = (ctx: Context<Record<string, unknown>, WsExtra & Partial<Connec
  * NOTE: each API process counts only its own connections, so behind a load balancer a key may
  * hold this many connections in each process.
  */
-function createOnConnect(services: AppServices, sessions: WsSessions, unauthenticated: UnauthenticatedConnections): OnConnect {
+function createOnConnect(
+  services: AppServices,
+  sessions: WsSessions,
+  unauthenticated: UnauthenticatedConnections,
+  logDatabaseUnavailable: (fields: Record<string, unknown>) => void,
+): OnConnect {
   const maxPerKey = services.config.api.maxWsConnectionsPerKey;
   const logRejection = throttledLogLine(services.logger, 'rejected a graphql-ws connection of an API key at DOCPUSH_MAX_WS_CONNECTIONS_PER_KEY', REJECTION_LOG_INTERVAL_MS);
   return async (ctx) => {
     const socket = ctx.extra.socket;
     const caller = await authenticateConnection(services, ctx.connectionParams).catch((error: unknown) => {
       if (error instanceof UnauthenticatedError) return error;
+      if (isDatabaseUnavailable(error)) return DATABASE_UNAVAILABLE;
       throw error;
     });
+    if (caller === DATABASE_UNAVAILABLE) {
+      // The graphql-ws client gives up after 4500, the code of other errors in this hook.
+      socket.close(TRY_AGAIN_LATER, DATABASE_UNAVAILABLE_REASON);
+      logDatabaseUnavailable({ remoteAddress: ctx.extra.request.socket.remoteAddress, stage: 'connection_init' });
+      return false;
+    }
     if (caller instanceof UnauthenticatedError || caller === null) {
       // graphql-ws would close with 4403 Forbidden; a missing or invalid key is 4401.
       socket.close(CloseCode.Unauthorized, unauthorizedReason(caller));

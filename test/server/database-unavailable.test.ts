@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '../support/test-app';
 import { reopenDatabase, closeDatabase } from '../support/test-database';
-import { bearer, postGraphQL } from '../security/security-support';
+import { bearer, collect, openWs, postGraphQL } from '../security/security-support';
+import { waitFor } from '../support/wait';
 import { DATABASE_UNAVAILABLE_MESSAGE } from '../../src/database/database-unavailable';
 
 const QUERY = '{ workspace { id } }';
@@ -61,5 +62,40 @@ describe('database outage after the API key was checked', () => {
 
     expect(reply.body.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(reply.body.errors?.[0].message).toBe(DATABASE_UNAVAILABLE_MESSAGE);
+  });
+});
+
+describe('graphql-ws during a database outage', () => {
+  let app: TestApp;
+  let closedDatabase: string | null = null;
+
+  beforeAll(async () => {
+    app = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_API_KEY_CACHE_TTL: '0' });
+  });
+
+  afterAll(async () => {
+    if (closedDatabase) await reopenDatabase(closedDatabase);
+    await app?.stop();
+  });
+
+  it('keeps open connections and asks new ones to retry', async () => {
+    const open = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const running = collect(open.client, 'subscription { pushConnectionStatus { connectionId } }');
+    await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount === 1, { description: 'the pushConnectionStatus subscriber' });
+    // The LISTEN connection stays up, so the running subscription has what it needs.
+    closedDatabase = await closeDatabase(app.databaseUrl, 'docpush-listener');
+
+    const operation = collect(open.client, QUERY);
+    await operation.ended;
+    const connecting = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const rejected = collect(connecting.client, QUERY);
+
+    expect(operation.error).toEqual([expect.objectContaining({ message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } })]);
+    expect(await connecting.closed).toEqual({ code: 1013, reason: 'Try Again Later: the database is unavailable. Connect again once /readyz reports ready.' });
+    await rejected.ended;
+    expect(running.error).toBeUndefined();
+    expect(app.app.services.connectionStatusFeed.subscriberCount).toBe(1);
+    await open.client.dispose();
+    await connecting.client.dispose();
   });
 });
