@@ -309,17 +309,25 @@ export class DeliveryLogFeed {
     return ids.sort((a, b) => a - b);
   }
 
-  /** Loads the rows with one query and emits them. A failed load is logged, and its rows are not streamed. */
+  /**
+   * Loads the rows with one query and emits them. When the load fails, every subscription ends
+   * with an error that names where to read the rows with pushLogs, because streaming on would
+   * leave a gap that clients could not see.
+   */
   private async loadAndEmit(ids: number[]): Promise<void> {
     const selection = this.loadSelection();
+    // The rows were committed before their notifications arrived, and a row's time is when its
+    // attempt ended, at most a write's duration earlier: the lead of a catch-up covers that too.
+    const from = new Date(Date.now() - CATCH_UP_LEAD_MS);
     let logs: PushLog[];
     try {
       logs = await loadPushLogs(this.orm.em.fork(), ids, selection);
     } catch (error) {
       this.logger.error(
-        { err: error, count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1] },
-        'failed to load notified push log rows; subscribers miss them',
+        { err: error, count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1], subscribers: this.subscriberCount },
+        'failed to load notified push log rows; ending the deliveryLog subscriptions',
       );
+      if (!this.stopped) this.endSubscriptionsAfterFailedLoad(from);
       return;
     }
     const largeColumns = LARGE_COLUMNS.filter((column) => selection.largeColumnWorkspaces.has(column));
@@ -360,6 +368,16 @@ export class DeliveryLogFeed {
   }
 
   /** Ends every subscription with an error that names the time from which the client should read the push log. */
+  private endSubscriptionsAfterFailedLoad(from: Date): void {
+    this.emitter.emit(
+      'stop',
+      new SubscriptionEndedError(
+        'The deliveryLog subscription ended because the server could not read new push log rows from its database. ' +
+          `Read the rows with pushLogs(filter: { from: "${from.toISOString()}" }), then subscribe again.`,
+      ),
+    );
+  }
+
   private endSubscriptions(from: Date, reason: string): void {
     this.logger.warn({ catchUpFrom: from, reason, subscribers: this.subscriberCount }, 'ended the deliveryLog subscriptions after lost notifications');
     const error = new SubscriptionEndedError(

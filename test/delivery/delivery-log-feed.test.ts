@@ -198,25 +198,34 @@ describe('DeliveryLogFeed', () => {
     await subscriber.close();
   });
 
-  it('logs a failed load and keeps streaming', async () => {
+  it('ends subscriptions after a failed load', async () => {
     const subscriber = await subscribe({ workspaceId: workspaceA });
     const lostIds = await insertPushLogs(workspaceA, 3);
     const laterIds = await insertPushLogs(workspaceA, 2);
+    const lostRows = await app.app.services.orm.em.fork().find(PushLog, { id: { $in: lostIds } });
 
     await notifier.query('alter table push_logs rename to push_logs_hidden');
     try {
       await notify(deliveryLogNotifications(lostIds));
-      await waitFor(() => logText().includes('failed to load notified push log rows'), { description: 'the failed load in the log' });
+      await waitFor(() => subscriber.ended() !== null, { description: 'the end of the subscription' });
     } finally {
       await notifier.query('alter table push_logs_hidden rename to push_logs');
     }
-    await notify(deliveryLogNotifications(laterIds));
 
-    await waitFor(() => subscriber.received.length >= laterIds.length, { description: 'push logs after the failed load' });
-    expect(subscriber.received.map((log) => log.id)).toEqual(laterIds);
-    const failure = logLines().find((line) => line.msg === 'failed to load notified push log rows; subscribers miss them');
+    expect(subscriber.received).toEqual([]);
+    const message = (subscriber.ended() as Error).message;
+    expect(message).toContain('The deliveryLog subscription ended because the server could not read new push log rows from its database.');
+    const from = new Date(/pushLogs\(filter: \{ from: "([^"]+)" \}\)/.exec(message)![1]);
+    for (const row of lostRows) expect(row.createdAt.getTime()).toBeGreaterThanOrEqual(from.getTime());
+    const failure = logLines().find((line) => line.msg === 'failed to load notified push log rows; ending the deliveryLog subscriptions');
     expect(failure).toMatchObject({ level: 50, count: 3, firstId: lostIds[0], lastId: lostIds[2] });
-    await subscriber.close();
+
+    // A new subscription streams again.
+    const again = await subscribe({ workspaceId: workspaceA });
+    await notify(deliveryLogNotifications(laterIds));
+    await waitFor(() => again.received.length >= laterIds.length, { description: 'push logs after subscribing again' });
+    expect(again.received.map((log) => log.id)).toEqual(laterIds);
+    await again.close();
   });
 
   it('ignores invalid payloads and keeps streaming', async () => {
@@ -468,6 +477,8 @@ describe('deliveryLog subscription', () => {
 
 interface Subscriber {
   received: PushLog[];
+  /** The error that ended the subscription, or null while it runs or after it ended without one. */
+  ended(): unknown;
   close(): Promise<void>;
 }
 
@@ -479,12 +490,18 @@ async function subscribe(filter: DeliveryLogFilter, columns?: ReadonlySet<PushLo
   const subscribersBefore = target.subscriberCount;
   const iterator = target.subscribe(filter, columns);
   const received: PushLog[] = [];
+  let endError: unknown = null;
   const reading = (async () => {
-    for await (const log of iterator) received.push(log);
+    try {
+      for await (const log of iterator) received.push(log);
+    } catch (error) {
+      endError = error;
+    }
   })();
   await waitFor(() => target.subscriberCount > subscribersBefore, { description: 'the feed subscriber' });
   return {
     received,
+    ended: () => endError,
     close: async () => {
       await iterator.return?.();
       await reading;
