@@ -21,10 +21,10 @@ export async function retryOnDeadlock<T>(transaction: () => Promise<T>, log?: De
   }
 }
 
-/** Where retryOnDeadlock logs each retry: the logger, what the transaction does, and the ids involved. */
+/** Logging target of retryOnDeadlock: the logger, the transaction's action, and the ids involved. */
 export interface DeadlockRetryLog {
   logger: Logger;
-  /** What the transaction does, such as `store recorded events`, logged as the `action` field. */
+  /** Action of the transaction, such as `store recorded events`, logged as the `action` field. */
   action: string;
   fields?: Record<string, unknown>;
 }

@@ -190,8 +190,8 @@ export class DeliveryLogFeed {
   }
 
   /**
-   * Returns an async iterator of the push logs that match the filter; it ends when the feed stops.
-   * Each push log contains at least the columns in `columns`. The subscriber receives every row
+   * Returns an async iterator of the push logs that match the filter, which ends when the feed
+   * stops. Each push log contains at least the columns in `columns`. The subscriber receives every row
    * whose notification arrives after it was added. A row that a load read before then can lack a
    * large column that it selects, and it skips such a row, as if it had subscribed after that load.
    * NOTE: a catch-up load that starts before the subscriber is added can also read a row whose
@@ -316,8 +316,8 @@ export class DeliveryLogFeed {
    */
   private async loadAndEmit(ids: number[]): Promise<void> {
     const selection = this.loadSelection();
-    // The rows were committed before their notifications arrived, and a row's time is when its
-    // attempt ended, at most a write's duration earlier: the lead of a catch-up covers that too.
+    // A row's time is when its attempt ended, at most one write's duration before its commit and
+    // notification, so the lead that a catch-up uses covers these rows too.
     const from = new Date(Date.now() - CATCH_UP_LEAD_MS);
     let logs: PushLog[];
     try {

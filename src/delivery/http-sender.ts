@@ -71,7 +71,7 @@ const HEADERS_SET_BY_SENDER = new Set([
 /**
  * Messages of the socket errors that undici 7.30 raises when it closes the socket itself because
  * it rejects a response (lib/dispatcher/client-h1.js), each with the reason the push log gives.
- * Without them the log would say that the listener closed the connection.
+ * Without them the log would state that the listener closed the connection.
  */
 const UNDICI_INVALID_RESPONSE_REASONS: ReadonlyMap<string, string> = new Map([
   ['bad response', 'an interim 100 Continue response to a request without Expect, or a response that no request was waiting for'],

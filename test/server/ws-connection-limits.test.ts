@@ -294,7 +294,7 @@ describe('bytes before authentication', () => {
     const raw = await openSilentSocket();
     const startedAt = Date.now();
 
-    // ws would buffer the whole 10 MiB message, up to DOCPUSH_REQUEST_BODY_LIMIT, before graphql-ws sees it.
+    // ws would buffer the whole 10 MiB message, up to DOCPUSH_REQUEST_BODY_LIMIT, before graphql-ws reads it.
     raw.socket.write(textFrameHeader(10 * 1024 * 1024));
     raw.socket.write(Buffer.alloc(4 * MAX_UNAUTHENTICATED_BYTES, 0x61));
 

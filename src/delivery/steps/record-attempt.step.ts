@@ -9,6 +9,7 @@ import { updateConnectionHealth, type ConnectionDisabled } from './connection-he
 import { executePrepared, executeWithBindings, numberPlaceholders, type PreparedStatement } from '../../database/raw-sql';
 import { isUniqueViolationOf } from '../../database/unique-violation';
 import { redactEchoedFileData } from '../echoed-file-data';
+import { PUSH_LOG_COLUMNS } from '../push-log-columns';
 
 export interface AttemptRecord {
   /** Id of the push log row written for the attempt. */
@@ -269,28 +270,8 @@ function isSuccess(result: AttemptResult): boolean {
 /** Appended to the error of a message whose connection was deleted while its attempt ran. */
 const CANCELLED_NOTE = 'Push connection was deleted, so no retry follows.';
 
-const LOG_COLUMNS = [
-  'workspace_id',
-  'connection_id',
-  'connection_name',
-  'event_id',
-  'event_type',
-  'message_id',
-  'attempt',
-  'request_url',
-  'request_headers',
-  'request_body',
-  'response_code',
-  'response_headers',
-  'response_body',
-  'response_body_encoding',
-  'response_body_truncated',
-  'response_error',
-  'duration_ms',
-  'outcome',
-  'is_test',
-  'created_at',
-];
+/** The columns that an attempt write fills: every push_logs column but the generated id. */
+const LOG_COLUMNS = PUSH_LOG_COLUMNS.filter((column) => column !== 'id');
 
 /** Inserts one push log row per attempt with one statement; returns their ids in input order. */
 async function insertLogRows(tx: EntityManager, inputs: AttemptInput[]): Promise<number[]> {
