@@ -98,10 +98,11 @@ export class CreateDocumentRecordInput {
 
 @InputType({
   description:
-    'Changes to a document record; they record one DocumentRecordUpdated event. Omitted fields keep their value; null clears templateSuiteId, documentRecordTypeId and workflowStage.',
+    'Changes to a document record. They record a DocumentRecordUpdated event, then a DocumentOwnerChanged event when ownerId names another user than the owner, ' +
+    'then a WorkflowStatusChanged event when the workflow stage id changes. Omitted fields keep their value; null clears templateSuiteId, documentRecordTypeId and workflowStage.',
 })
 export class UpdateDocumentRecordInput {
-  @Field(() => ID, { nullable: true, description: 'The user who makes the change: the author of the DocumentRecordUpdated event. Omit it for a change without an acting user.' })
+  @Field(() => ID, { nullable: true, description: 'The user who makes the change: the author of the events it records. Omit it for a change without an acting user.' })
   actingUserId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'New record name, 1 to 500 characters.' })
@@ -113,10 +114,18 @@ export class UpdateDocumentRecordInput {
   @Field(() => ID, { nullable: true, description: 'A document record type of this workspace; null removes it.' })
   documentRecordTypeId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The new owner, a user of this workspace.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The new owner, a user of this workspace. Another user than the current owner also records a DocumentOwnerChanged event with parameters.ownerId.',
+  })
   ownerId?: string | null;
 
-  @Field(() => WorkflowStageInput, { nullable: true, description: 'Replaces the workflow stage; null removes it.' })
+  @Field(() => WorkflowStageInput, {
+    nullable: true,
+    description:
+      'Replaces the workflow stage; null removes it. A change of the stage id, including a stage set or removed, also records a WorkflowStatusChanged event ' +
+      'with parameters.workflowStageId, null for a removed stage. The same id with other fields records none.',
+  })
   workflowStage?: WorkflowStageInput | null;
 
   @Field(() => [GraphQLJSONObject], { nullable: true, description: 'Replaces all properties, with the limits of CreateDocumentRecordInput.properties.' })

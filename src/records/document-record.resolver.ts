@@ -40,7 +40,9 @@ export class DocumentRecordResolver {
   }
 
   @Mutation(() => DocumentRecordObject, {
-    description: `Changes a record and records a DocumentRecordUpdated event, pushed to matching connections. CONFLICT while the record is locked or deleted. ${NEEDS_ANY_KEY}`,
+    description:
+      'Changes a record and records a DocumentRecordUpdated event, then DocumentOwnerChanged when the owner changes and WorkflowStatusChanged ' +
+      `when the workflow stage id changes, each pushed to matching connections. CONFLICT while the record is locked or deleted. ${NEEDS_ANY_KEY}`,
   })
   async updateDocumentRecord(
     @Arg('id', () => ID, { description: RECORD_ID }) id: string,

@@ -21,7 +21,7 @@ import type { Page } from '../graphql/pagination';
 /** The name column of document_records is varchar(500). */
 const MAX_RECORD_NAME_LENGTH = 500;
 
-/** A changed record and the push messages its event created; enqueue them after the commit. */
+/** A changed record and the push messages its events created; enqueue them after the commit. */
 export interface RecordChange {
   record: DocumentRecord;
   messageIds: string[];
@@ -29,9 +29,9 @@ export interface RecordChange {
 
 /**
  * Manages the document records of one workspace. Each create or update stores the record, its
- * timeline event and the event's push messages in one transaction, so a listener never hears of
- * a change that was rolled back, and no change is stored without its messages. An update locks
- * the record row, so a concurrent lock or delete event cannot slip in between its check and its
+ * timeline events and their push messages in one transaction, so a listener never hears of a
+ * change that was rolled back, and no change is stored without its messages. An update locks the
+ * record row, so a concurrent lock or delete event cannot slip in between its check and its
  * write.
  */
 export class DocumentRecordService {
@@ -85,6 +85,7 @@ export class DocumentRecordService {
       const record = await lockRecord(tx, scope.workspaceId, id);
       if (record.deleted) throw deletedRecordError(record.id, 'id', 'update it');
       if (record.locked) throw lockedRecordError(record.id, 'id', 'update it');
+      const before = { ownerId: record.owner.id, workflowStageId: record.workflowStage?.id ?? null };
       const actingUser = await findOptionalReferenced(scope, User, 'actingUserId', 'user', input.actingUserId);
       const owner = await findOptionalReferenced(scope, User, 'ownerId', 'user', input.ownerId);
       const templateSuite = await findOptionalReferenced(scope, TemplateSuite, 'templateSuiteId', 'template suite', input.templateSuiteId);
@@ -100,7 +101,7 @@ export class DocumentRecordService {
       if (workflowStage !== undefined) record.workflowStage = workflowStage;
       if (properties) record.properties = properties;
       if (persons) record.persons = persons;
-      const { messageIds } = await recordEventWithMessages(tx, { record, type: DocumentRecordEventType.DocumentRecordUpdated, author: actingUser });
+      const messageIds = await recordUpdateEvents(tx, record, before, actingUser);
       return { record, messageIds };
     });
   }
@@ -126,6 +127,39 @@ async function checkSuiteChangeAllowed(tx: EntityManager, record: DocumentRecord
       `made from templates of template suite ${currentId}. Keep templateSuiteId ${currentId}, or create a new record for the other suite.`,
     'templateSuiteId',
   );
+}
+
+/**
+ * Records the events of an update of `record`, all by `actingUser`, and returns their push
+ * message ids. DocumentRecordUpdated comes first. DocumentOwnerChanged follows when the owner is
+ * another user than before, and then WorkflowStatusChanged when the workflow stage id changed,
+ * including a stage set or removed, with `workflowStageId` null for a removed stage. A change of
+ * the stage's other fields under the same id records no WorkflowStatusChanged, because Legito's
+ * event names only the stage id.
+ */
+async function recordUpdateEvents(
+  tx: EntityManager,
+  record: DocumentRecord,
+  before: { ownerId: number; workflowStageId: number | null },
+  actingUser: User | null,
+): Promise<string[]> {
+  const events: Array<{ type: DocumentRecordEventType; parameters: Record<string, unknown> }> = [
+    { type: DocumentRecordEventType.DocumentRecordUpdated, parameters: {} },
+  ];
+  if (record.owner.id !== before.ownerId) {
+    events.push({ type: DocumentRecordEventType.DocumentOwnerChanged, parameters: { ownerId: record.owner.id } });
+  }
+  const workflowStageId = record.workflowStage?.id ?? null;
+  if (workflowStageId !== before.workflowStageId) {
+    events.push({ type: DocumentRecordEventType.WorkflowStatusChanged, parameters: { workflowStageId } });
+  }
+
+  const messageIds: string[] = [];
+  for (const { type, parameters } of events) {
+    const recorded = await recordEventWithMessages(tx, { record, type, author: actingUser, parameters });
+    messageIds.push(...recorded.messageIds);
+  }
+  return messageIds;
 }
 
 /** Loads a record of the workspace and locks its row until the transaction ends, or raises NOT_FOUND. */

@@ -83,10 +83,19 @@ export class DocumentRecordObject {
   @Field(() => ID, { description: 'The user who created the record.' })
   authorId!: number;
 
-  @Field(() => ID, { description: 'The user who owns the record; updateDocumentRecord and DocumentOwnerChanged events change it.' })
+  @Field(() => ID, {
+    description:
+      'The user who owns the record. updateDocumentRecord changes it and then records a DocumentOwnerChanged event; ' +
+      'a DocumentOwnerChanged event recorded with recordDocumentEvent changes it too.',
+  })
   ownerId!: number;
 
-  @Field(() => WorkflowStageType, { nullable: true, description: "The record's workflow stage; null when it has none." })
+  @Field(() => WorkflowStageType, {
+    nullable: true,
+    description:
+      "The record's workflow stage; null when it has none. updateDocumentRecord changes it and records a WorkflowStatusChanged event when its id changes; " +
+      'a WorkflowStatusChanged event recorded with recordDocumentEvent does not change it.',
+  })
   workflowStage!: WorkflowStageData | null;
 
   @Field({ description: 'True while the record is locked to editing; updateDocumentRecord and DocumentOwnerChanged events are rejected then.' })

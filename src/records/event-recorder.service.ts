@@ -84,14 +84,28 @@ async function findTriggeredConnectionIds(em: EntityManager, record: DocumentRec
 }
 
 /**
+ * Returns the condition that a WorkflowStatusChanged event's workflow stage id agrees with its
+ * record's: the event names no stage (`namedSql` is SQL null), or it names the record's stage id,
+ * where JSON null names no stage. Both arguments are jsonb expressions, and `recordStageSql` is
+ * SQL null for a record without a stage.
+ */
+function stageAgreesCondition(namedSql: string, recordStageSql: string): string {
+  return `(${namedSql} is null or ${namedSql} = coalesce(${recordStageSql}, 'null'::jsonb))`;
+}
+
+/**
  * Outcome of `insertEventWithMessages`. `event` is null when the record or the author was not
- * found, or when the record is deleted. A deleted record accepts only DocumentRecordDeleted and
+ * found, when the record is deleted, or when the event names a workflow stage id other than its
+ * record's (`stageMismatch`). A deleted record accepts only DocumentRecordDeleted and
  * DocumentRecordRestored, which change the record and so are never stored by these statements.
  */
 export interface InsertedEvent {
   recordFound: boolean;
   authorFound: boolean;
   recordDeleted: boolean;
+  stageMismatch: boolean;
+  /** The id of the record's workflow stage; null when it has none or was not found. */
+  recordStageId: number | null;
   event: { id: number; createdAt: Date } | null;
   messageIds: string[];
 }
@@ -99,17 +113,19 @@ export interface InsertedEvent {
 /**
  * One statement that does what `recordEventWithMessages` does for an event that changes nothing
  * on its record. It locks the record row, so events of one record keep their order. It checks the
- * author and that the record is not deleted. Then it draws one message id per triggered connection
- * (same matching rule) and inserts the event, with the record's row as its snapshot, and one push
- * message per drawn id, in the caller's transaction or else in the statement's own. An event with
- * an idempotency key stores its message ids in push_message_ids, which a replay of the key reads.
- * The ORM path costs about eight round trips per event, and it was the API's main cost under
- * load. The caller notifies the workers after the commit. An idempotency key that another event
- * of the workspace has raises a unique violation, which undoes the whole statement.
+ * author, that the record is not deleted, and that the workflow stage id that the event names, if
+ * any (`:namedStageId`, as JSON text), is the record's. Then it draws one message id per
+ * triggered connection (same matching rule) and inserts the event, with the record's row as its
+ * snapshot, and one push message per drawn id, in the caller's transaction or else in the
+ * statement's own. An event with an idempotency key stores its message ids in push_message_ids,
+ * which a replay of the key reads. The ORM path costs about eight round trips per event, and it
+ * was the API's main cost under load. The caller notifies the workers after the commit. An
+ * idempotency key that another event of the workspace has raises a unique violation, which
+ * undoes the whole statement.
  */
 const INSERT_EVENT_WITH_MESSAGES = `
 with target_record as (
-  select id, template_suite_id, document_record_type_id, deleted, row_to_json(document_records) as snapshot
+  select id, template_suite_id, document_record_type_id, deleted, workflow_stage -> 'id' as stage_id, row_to_json(document_records) as snapshot
     from document_records
    where id = cast(:recordId as bigint) and workspace_id = :workspaceId
      for update
@@ -120,6 +136,7 @@ with target_record as (
     from target_record r
     left join target_author a on true
    where (cast(:authorId as bigint) is null or a.id is not null) and not r.deleted
+     and ${stageAgreesCondition('cast(:namedStageId as jsonb)', 'r.stage_id')}
 ), new_messages as (
   select docpush_new_message_id() as id, c.workspace_id, c.id as connection_id
     from accepted_record r
@@ -141,6 +158,8 @@ with target_record as (
 select exists (select 1 from target_record) as record_found,
        exists (select 1 from target_author) as author_found,
        exists (select 1 from target_record where deleted) as record_deleted,
+       exists (select 1 from target_record r where not ${stageAgreesCondition('cast(:namedStageId as jsonb)', 'r.stage_id')}) as stage_mismatch,
+       (select stage_id from target_record) as record_stage_id,
        e.id as event_id,
        e.created_at,
        coalesce((select json_agg(m.id order by m.connection_id) from inserted_messages m), '[]'::json) as message_ids
@@ -156,7 +175,15 @@ const INSERT_EVENT_STATEMENT = namedPreparedStatement('docpush_insert_event_with
  */
 export async function insertEventWithMessages(
   em: EntityManager,
-  input: { workspaceId: number; recordId: number; authorId: number | null; type: DocumentRecordEventType; parameters: Record<string, unknown>; idempotencyKey?: string | null },
+  input: {
+    workspaceId: number;
+    recordId: number;
+    authorId: number | null;
+    type: DocumentRecordEventType;
+    parameters: Record<string, unknown>;
+    idempotencyKey?: string | null;
+    namedStageId?: number | null;
+  },
 ): Promise<InsertedEvent> {
   const params = {
     workspaceId: input.workspaceId,
@@ -165,9 +192,15 @@ export async function insertEventWithMessages(
     type: input.type,
     parameters: JSON.stringify(input.parameters),
     idempotencyKey: input.idempotencyKey ?? null,
+    namedStageId: namedStageIdJson(input.namedStageId),
   };
   const [row] = await executePrepared<InsertedEventRow>(em, INSERT_EVENT_STATEMENT, INSERT_EVENT_STATEMENT.bind(params));
   return toInsertedEvent(row);
+}
+
+/** Returns a named workflow stage id as the JSON text that the statements compare, or null when the event names none. */
+function namedStageIdJson(namedStageId: number | null | undefined): string | null {
+  return namedStageId === undefined ? null : JSON.stringify(namedStageId);
 }
 
 function toInsertedEvent(row: InsertedEventRow): InsertedEvent {
@@ -175,6 +208,8 @@ function toInsertedEvent(row: InsertedEventRow): InsertedEvent {
     recordFound: row.record_found,
     authorFound: row.author_found,
     recordDeleted: row.record_deleted,
+    stageMismatch: row.stage_mismatch,
+    recordStageId: row.record_stage_id,
     event: row.event_id === null ? null : { id: Number(row.event_id), createdAt: new Date(row.created_at) },
     messageIds: row.message_ids,
   };
@@ -184,6 +219,9 @@ interface InsertedEventRow {
   record_found: boolean;
   author_found: boolean;
   record_deleted: boolean;
+  stage_mismatch: boolean;
+  /** The jsonb `id` of the record's workflow stage, which node-postgres parses. */
+  record_stage_id: number | null;
   /** A string from the batch statement, whose ids come from nextval(), a bigint. */
   event_id: number | string | null;
   /** A string, because MikroORM's connection leaves timestamps unparsed. */
@@ -214,35 +252,40 @@ export async function lockRecords(em: EntityManager, workspaceId: number, record
 /**
  * Several events that change nothing on their records in one statement, so all of them or none
  * are stored. It locks the records in ascending id order, so two batches that share records
- * cannot deadlock on them, and looks the authors up. Only when every event's record and author
- * were found, and no record is deleted, does it draw one message id per triggered connection
- * and insert the events, in input order (sequence values are drawn after the sort). Each event
- * gets its record's row as the snapshot, and an event with an idempotency key gets its message
- * ids in push_message_ids. Then it inserts the push messages with the drawn ids. It returns one
- * row per input, in input order, with what was found and stored. An idempotency key that
- * another event of the workspace has raises a unique violation, which undoes the whole statement.
+ * cannot deadlock on them, and looks the authors up. It stores nothing when an event's record or
+ * author was not found, its record is deleted, or it names a workflow stage id other than its
+ * record's (as in `INSERT_EVENT_WITH_MESSAGES`). Otherwise it draws one message id per triggered
+ * connection and inserts the events, in input order (sequence values are drawn after the sort).
+ * Each event gets its record's row as the snapshot, and an event with an idempotency key gets its
+ * message ids in push_message_ids. Then it inserts the push messages with the drawn ids. It
+ * returns one row per input, in input order, with what was found and stored. An idempotency key
+ * that another event of the workspace has raises a unique violation, which undoes the whole
+ * statement.
  */
 const INSERT_EVENTS_WITH_MESSAGES = `
 with input as (
-  select i.ord, i.record_id, i.author_id, i.type, i.parameters, i.idempotency_key
-    from unnest(cast(:recordIds as bigint[]), cast(:authorIds as bigint[]), cast(:types as text[]), cast(:parameters as text[]), cast(:idempotencyKeys as text[]))
-         with ordinality as i(record_id, author_id, type, parameters, idempotency_key, ord)
+  select i.ord, i.record_id, i.author_id, i.type, i.parameters, i.idempotency_key, cast(i.named_stage_id as jsonb) as named_stage_id
+    from unnest(cast(:recordIds as bigint[]), cast(:authorIds as bigint[]), cast(:types as text[]), cast(:parameters as text[]), cast(:idempotencyKeys as text[]),
+                cast(:namedStageIds as text[]))
+         with ordinality as i(record_id, author_id, type, parameters, idempotency_key, named_stage_id, ord)
 ), locked_records as (
-  select id, template_suite_id, document_record_type_id, deleted, row_to_json(document_records) as snapshot
+  select id, template_suite_id, document_record_type_id, deleted, workflow_stage -> 'id' as stage_id, row_to_json(document_records) as snapshot
     from document_records
    where workspace_id = :workspaceId and id in (select record_id from input)
    order by id
      for update
 ), checked as (
   select i.*, r.id is not null as record_found, (i.author_id is null or a.id is not null) as author_found,
-         coalesce(r.deleted, false) as record_deleted, r.template_suite_id, r.document_record_type_id, r.snapshot
+         coalesce(r.deleted, false) as record_deleted,
+         (r.id is not null and not ${stageAgreesCondition('i.named_stage_id', 'r.stage_id')}) as stage_mismatch, r.stage_id as record_stage_id,
+         r.template_suite_id, r.document_record_type_id, r.snapshot
     from input i
     left join locked_records r on r.id = i.record_id
     left join users a on a.id = i.author_id and a.workspace_id = :workspaceId
 ), numbered as (
   select c.*, nextval(pg_get_serial_sequence('document_record_events', 'id')) as event_id
     from checked c
-   where not exists (select 1 from checked where not record_found or not author_found or record_deleted)
+   where not exists (select 1 from checked where not record_found or not author_found or record_deleted or stage_mismatch)
    order by c.ord
 ), new_messages as (
   select docpush_new_message_id() as id, c.workspace_id, c.id as connection_id, n.event_id, n.idempotency_key is not null as event_has_key
@@ -269,7 +312,7 @@ with input as (
    order by e.id, m.connection_id
   returning id, event_id, connection_id
 )
-select c.record_found, c.author_found, c.record_deleted, n.event_id, e.created_at,
+select c.record_found, c.author_found, c.record_deleted, c.stage_mismatch, c.record_stage_id, n.event_id, e.created_at,
        coalesce((select json_agg(m.id order by m.connection_id) from inserted_messages m where m.event_id = n.event_id), '[]'::json) as message_ids
   from checked c
   left join numbered n on n.ord = c.ord
@@ -285,6 +328,11 @@ export interface PlainEventRow {
   type: DocumentRecordEventType;
   parameters: Record<string, unknown>;
   idempotencyKey: string | null;
+  /**
+   * The workflow stage id that the event names, which must be its record's stage id: null names
+   * no stage, and undefined leaves the stage unchecked.
+   */
+  namedStageId?: number | null;
 }
 
 /**
@@ -300,6 +348,7 @@ export async function insertEventsWithMessages(em: EntityManager, workspaceId: n
     types: events.map((event) => event.type),
     parameters: events.map((event) => JSON.stringify(event.parameters)),
     idempotencyKeys: events.map((event) => event.idempotencyKey),
+    namedStageIds: events.map((event) => namedStageIdJson(event.namedStageId)),
   };
   const rows = await executePrepared<InsertedEventRow>(em, INSERT_EVENTS_STATEMENT, INSERT_EVENTS_STATEMENT.bind(params));
   return rows.map(toInsertedEvent);

@@ -66,7 +66,8 @@ registerEnumType(DocumentRecordEventType, {
     DocumentDownload: { description: 'A document of the record was downloaded.' },
     DocumentOwnerChanged: {
       description:
-        "The record's owner changed; parameters.ownerId is required and becomes the record's ownerId. " +
+        "The record's owner changed; parameters.ownerId is the new owner's user id. updateDocumentRecord records it when it sets another owner. " +
+        "Recorded with recordDocumentEvent, parameters.ownerId is required and becomes the record's ownerId. " +
         'An event without it is rejected with BAD_USER_INPUT, and an event on a locked record with CONFLICT.',
     },
     DocumentRecordCreated: { description: 'The record was created; createDocumentRecord records it.' },
@@ -81,7 +82,11 @@ registerEnumType(DocumentRecordEventType, {
     },
     DocumentRecordRestored: { description: "The deleted record was restored; clears the record's deleted flag." },
     DocumentRecordUnlocked: { description: 'The record was unlocked; clears locked.' },
-    DocumentRecordUpdated: { description: "The record's fields changed; updateDocumentRecord records it." },
+    DocumentRecordUpdated: {
+      description:
+        "The record's fields changed; updateDocumentRecord records it, followed by DocumentOwnerChanged when the owner changes " +
+        'and by WorkflowStatusChanged when the workflow stage id changes.',
+    },
     DocumentSentByEmail: { description: 'A document of the record was sent by email.' },
     DocumentShared: { description: 'The record was shared with another user.' },
     DocumentSharingRemoved: { description: 'A sharing of the record was removed.' },
@@ -97,6 +102,12 @@ registerEnumType(DocumentRecordEventType, {
     SignCanceled: { description: 'A signing process was cancelled.' },
     SignCompleted: { description: 'A signing process was completed.' },
     SignStarted: { description: 'A signing process started.' },
-    WorkflowStatusChanged: { description: "The record moved to another workflow stage; the event does not change the record's workflowStage." },
+    WorkflowStatusChanged: {
+      description:
+        'The record moved to another workflow stage; parameters.workflowStageId is the new stage id, null when the stage was removed. ' +
+        'updateDocumentRecord records it when the workflow stage id changes. ' +
+        "Recorded with recordDocumentEvent, the event does not change the record's workflowStage, so a parameters.workflowStageId " +
+        "other than the id of the record's stage (null for a record without one) is rejected with CONFLICT. workflowStageId may be omitted.",
+    },
   },
 });

@@ -2,8 +2,8 @@ import { ConflictError } from '../common/errors';
 import type { DocumentRecord } from './document-record.entity';
 import { DocumentRecordEventType } from './event-type';
 
-// The rules that a record's locked and deleted flags set for changes and events, shared by
-// updateDocumentRecord, the document and file mutations and the event mutations.
+// The rules that a record's locked and deleted flags and its workflow stage set for changes and
+// events, shared by updateDocumentRecord, the document and file mutations and the event mutations.
 
 /** The event types that a deleted record accepts: those that a platform records when it deletes or restores a record. */
 export const EVENT_TYPES_OF_DELETED_RECORDS: ReadonlySet<DocumentRecordEventType> = new Set([
@@ -40,4 +40,19 @@ export function checkEventAllowed(record: DocumentRecord, type: DocumentRecordEv
   if (record.locked && type === DocumentRecordEventType.DocumentOwnerChanged) {
     throw lockedRecordError(record.id, 'documentRecordId', 'record DocumentOwnerChanged');
   }
+}
+
+/**
+ * Creates the CONFLICT error of a WorkflowStatusChanged event whose `parameters.workflowStageId`
+ * (`namedStageId`, null for no stage) is not the id of its record's workflow stage
+ * (`recordStageId`, null when the record has none).
+ */
+export function workflowStageMismatchError(recordId: number, namedStageId: number | null, recordStageId: number | null): ConflictError {
+  const recordStage = recordStageId === null ? 'has no workflow stage' : `is in workflow stage ${recordStageId}`;
+  const match = recordStageId === null ? 'omit workflowStageId or give null' : `give workflowStageId ${recordStageId}`;
+  return new ConflictError(
+    `parameters.workflowStageId is ${namedStageId}, but document record ${recordId} ${recordStage}, and a WorkflowStatusChanged event does not change the stage. ` +
+      `Change the stage with updateDocumentRecord, which records a WorkflowStatusChanged event itself, or ${match}.`,
+    'parameters.workflowStageId',
+  );
 }

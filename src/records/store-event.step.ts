@@ -4,7 +4,7 @@ import { DocumentRecordEventType } from './event-type';
 import { insertEventsWithMessages, insertEventWithMessages, recordEventWithMessages, type InsertedEvent, type PlainEventRow } from './event-recorder.service';
 import { checkIdempotencyKey, differingFields, findEventsByKey, keyReusedError, type EventWithKey } from './idempotency-key';
 import { checkParameters } from './record-fields';
-import { checkEventAllowed, eventOnDeletedRecordError } from './record-state';
+import { checkEventAllowed, eventOnDeletedRecordError, workflowStageMismatchError } from './record-state';
 import { ConflictError, ValidationError } from '../common/errors';
 import { findOptionalReferenced, findReferenced, referencedId, referenceNotFound } from '../common/input-checks';
 import { parseId, type WorkspaceScope } from '../common/workspace-scope';
@@ -110,8 +110,9 @@ export class EventItemsError extends Error {
 
 /**
  * Stores several events that change nothing on their records with one statement: all of them,
- * or none. When an event's record or author was not found, or its record is deleted, it stores
- * none and throws an EventItemsError that names every such event.
+ * or none. When an event's record or author was not found, its record is deleted, or it names a
+ * workflow stage other than its record's, it stores none and throws an EventItemsError that
+ * names every such event.
  */
 export async function insertPlainEvents(scope: WorkspaceScope, events: CheckedEvent[]): Promise<RecordedEventSummary[]> {
   const inserted = await insertEventsWithMessages(scope.em, scope.workspaceId, events.map(plainEventRow));
@@ -121,22 +122,38 @@ export async function insertPlainEvents(scope: WorkspaceScope, events: CheckedEv
 }
 
 function plainEventRow({ input, recordId, parameters, idempotencyKey }: CheckedEvent): PlainEventRow {
-  return { recordId, authorId: authorIdForLookup(input.authorId), type: input.type, parameters, idempotencyKey };
+  const namedStageId = namedWorkflowStageId(input.type, parameters);
+  return { recordId, authorId: authorIdForLookup(input.authorId), type: input.type, parameters, idempotencyKey, namedStageId };
+}
+
+/**
+ * Returns the workflow stage id that a WorkflowStatusChanged event names in
+ * `parameters.workflowStageId`, null when it names no stage, or undefined when the parameter is
+ * omitted or the event has another type. The insert statements reject an event whose stage id is
+ * not its record's, because the pushed message would contradict itself: this event does not
+ * change the record's workflowStage.
+ */
+function namedWorkflowStageId(type: DocumentRecordEventType, parameters: Record<string, unknown>): number | null | undefined {
+  if (type !== DocumentRecordEventType.WorkflowStatusChanged || !('workflowStageId' in parameters)) return undefined;
+  // checkParameters admits only a positive integer or null here.
+  return parameters.workflowStageId as number | null;
 }
 
 function isRejected(row: InsertedEvent): boolean {
-  return !row.recordFound || !row.authorFound || row.recordDeleted;
+  return !row.recordFound || !row.authorFound || row.recordDeleted || row.stageMismatch;
 }
 
 /**
  * Returns the error of an event that was not stored: BAD_USER_INPUT when its record or author was
- * not found, CONFLICT when its record is deleted. They are checked in the order of the ORM path:
- * the record, then its deleted flag, then the author.
+ * not found, CONFLICT when its record is deleted or in another workflow stage than the event
+ * names. They are checked in the order of the ORM path: the record, then its deleted flag, then
+ * the author. The workflow stage comes last.
  */
-function rejectionOf({ input, recordId }: CheckedEvent, inserted: InsertedEvent): ValidationError | ConflictError {
+function rejectionOf({ input, recordId, parameters }: CheckedEvent, inserted: InsertedEvent): ValidationError | ConflictError {
   if (!inserted.recordFound) return referenceNotFound('documentRecordId', 'document record', input.documentRecordId);
   if (inserted.recordDeleted) return eventOnDeletedRecordError(recordId, input.type);
-  return referenceNotFound('authorId', 'user', input.authorId!);
+  if (!inserted.authorFound) return referenceNotFound('authorId', 'user', input.authorId!);
+  return workflowStageMismatchError(recordId, namedWorkflowStageId(input.type, parameters) ?? null, inserted.recordStageId);
 }
 
 /** Describes a stored event, or throws the error of an event that was not stored. */

@@ -168,7 +168,7 @@ export type DocumentRecordEventType =
   | 'DateSigning'
   /** A document of the record was downloaded. */
   | 'DocumentDownload'
-  /** The record's owner changed; parameters.ownerId is required and becomes the record's ownerId. An event without it is rejected with BAD_USER_INPUT, and an event on a locked record with CONFLICT. */
+  /** The record's owner changed; parameters.ownerId is the new owner's user id. updateDocumentRecord records it when it sets another owner. Recorded with recordDocumentEvent, parameters.ownerId is required and becomes the record's ownerId. An event without it is rejected with BAD_USER_INPUT, and an event on a locked record with CONFLICT. */
   | 'DocumentOwnerChanged'
   /** The record was created; createDocumentRecord records it. */
   | 'DocumentRecordCreated'
@@ -182,7 +182,7 @@ export type DocumentRecordEventType =
   | 'DocumentRecordRestored'
   /** The record was unlocked; clears locked. */
   | 'DocumentRecordUnlocked'
-  /** The record's fields changed; updateDocumentRecord records it. */
+  /** The record's fields changed; updateDocumentRecord records it, followed by DocumentOwnerChanged when the owner changes and by WorkflowStatusChanged when the workflow stage id changes. */
   | 'DocumentRecordUpdated'
   /** A document of the record was sent by email. */
   | 'DocumentSentByEmail'
@@ -214,7 +214,7 @@ export type DocumentRecordEventType =
   | 'SignCompleted'
   /** A signing process started. */
   | 'SignStarted'
-  /** The record moved to another workflow stage; the event does not change the record's workflowStage. */
+  /** The record moved to another workflow stage; parameters.workflowStageId is the new stage id, null when the stage was removed. updateDocumentRecord records it when the workflow stage id changes. Recorded with recordDocumentEvent, the event does not change the record's workflowStage, so a parameters.workflowStageId other than the id of the record's stage (null for a record without one) is rejected with CONFLICT. workflowStageId may be omitted. */
   | 'WorkflowStatusChanged';
 
 /** A person named on a record, such as a signing party. At least one of definition, name and email must be non-blank. */
@@ -365,11 +365,11 @@ export type RecordDocumentEventInput = {
   authorId?: string | number | null | undefined;
   /** A document record of this workspace. */
   documentRecordId: string | number;
-  /** A key that makes a retry safe, such as a UUID made once per event by the caller. When an event of this workspace was already recorded with the key and the same documentRecordId, type, authorId and parameters, the call returns that event with replayed true, and stores and pushes nothing. The same key with any of those fields different is CONFLICT. Keys of other workspaces are independent. 1 to 255 printable characters, compared exactly. A key stays bound to its event for as long as the event is stored. No mutation or job deletes a recorded event (the retention job purges logs, finished push messages and the sample events of test messages), so a key cannot be used for another event later. A replay returns the event also when its record has been locked or deleted since. */
+  /** A key that makes a retry safe, such as a UUID made once per event by the caller. When an event of this workspace was already recorded with the key and the same documentRecordId, type, authorId and parameters, the call returns that event with replayed true, and stores and pushes nothing. The same key with any of those fields different is CONFLICT. Keys of other workspaces are independent. 1 to 255 printable characters, compared exactly. A key stays bound to its event for as long as the event is stored. No mutation or job deletes a recorded event (the retention job purges logs, finished push messages and the sample events of test messages), so a key cannot be used for another event later. A replay returns the event also when its record has been locked, deleted or moved to another workflow stage since. */
   idempotencyKey?: string | null | undefined;
-  /** Legito's event parameters, such as {ownerId} or {workflowStageId}; at most 64 KiB as JSON. ownerId, workflowStageId, shareUserId, shareUserGroupId, fileId, templateId and documentVersionId take positive integers as JSON numbers, such as {"ownerId": 3}, not the string ids that this API returns; sharePermission takes MANAGE, EDIT, READ or LIST, externalLink a string and date an ISO 8601 date-time. Each of them may be null, and other keys are stored unchecked. DocumentOwnerChanged requires parameters.ownerId, which also becomes the record's owner. */
+  /** Legito's event parameters, such as {ownerId} or {workflowStageId}; at most 64 KiB as JSON. ownerId, workflowStageId, shareUserId, shareUserGroupId, fileId, templateId and documentVersionId take positive integers as JSON numbers, such as {"ownerId": 3}, not the string ids that this API returns; sharePermission takes MANAGE, EDIT, READ or LIST, externalLink a string and date an ISO 8601 date-time. Each of them may be null, and other keys are stored unchecked. DocumentOwnerChanged requires parameters.ownerId, which also becomes the record's owner. WorkflowStatusChanged with parameters.workflowStageId must name the id of the record's workflow stage, or null for a record without one, else CONFLICT. */
   parameters?: Record<string, unknown> | null | undefined;
-  /** The event type; it selects the connections that the event is pushed to. createDocumentRecord, updateDocumentRecord, createDocument, updateDocument, uploadFile and deleteFile record their own events (DocumentRecordCreated, DocumentRecordUpdated, NewDocumentVersion, FileUpload, FileDeleted). Recording one of these types here changes no record, document or file, and after such a mutation it pushes the event a second time. */
+  /** The event type; it selects the connections that the event is pushed to. createDocumentRecord, updateDocumentRecord, createDocument, updateDocument, uploadFile and deleteFile record their own events (DocumentRecordCreated, DocumentRecordUpdated, NewDocumentVersion, FileUpload, FileDeleted). Recording one of these types here changes no record, document or file, and after such a mutation it pushes the event a second time. updateDocumentRecord also records DocumentOwnerChanged and WorkflowStatusChanged when it changes the owner or the workflow stage id. */
   type: DocumentRecordEventType;
 };
 
@@ -397,15 +397,15 @@ export type TemplateSuiteInput = {
   name: string;
 };
 
-/** Changes to a document record; they record one DocumentRecordUpdated event. Omitted fields keep their value; null clears templateSuiteId, documentRecordTypeId and workflowStage. */
+/** Changes to a document record. They record a DocumentRecordUpdated event, then a DocumentOwnerChanged event when ownerId names another user than the owner, then a WorkflowStatusChanged event when the workflow stage id changes. Omitted fields keep their value; null clears templateSuiteId, documentRecordTypeId and workflowStage. */
 export type UpdateDocumentRecordInput = {
-  /** The user who makes the change: the author of the DocumentRecordUpdated event. Omit it for a change without an acting user. */
+  /** The user who makes the change: the author of the events it records. Omit it for a change without an acting user. */
   actingUserId?: string | number | null | undefined;
   /** A document record type of this workspace; null removes it. */
   documentRecordTypeId?: string | number | null | undefined;
   /** New record name, 1 to 500 characters. */
   name?: string | null | undefined;
-  /** The new owner, a user of this workspace. */
+  /** The new owner, a user of this workspace. Another user than the current owner also records a DocumentOwnerChanged event with parameters.ownerId. */
   ownerId?: string | number | null | undefined;
   /** Replaces all persons, with the limits of CreateDocumentRecordInput.persons. */
   persons?: Array<DocumentRecordPersonInput> | null | undefined;
@@ -413,7 +413,7 @@ export type UpdateDocumentRecordInput = {
   properties?: Array<Record<string, unknown>> | null | undefined;
   /** A template suite of this workspace; null removes it. CONFLICT while the record has documents, whose templates belong to its current suite. */
   templateSuiteId?: string | number | null | undefined;
-  /** Replaces the workflow stage; null removes it. */
+  /** Replaces the workflow stage; null removes it. A change of the stage id, including a stage set or removed, also records a WorkflowStatusChanged event with parameters.workflowStageId, null for a removed stage. The same id with other fields records none. */
   workflowStage?: WorkflowStageInput | null | undefined;
 };
 

@@ -210,6 +210,7 @@ describe('updateDocumentRecord', () => {
     expect(Date.parse(updated.lastModified)).toBeGreaterThanOrEqual(Date.parse(record.lastModified));
     const events = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id })).documentRecordEvents;
     expect(events.edges.map((edge) => [edge.node.type, edge.node.authorId])).toEqual([
+      ['DocumentOwnerChanged', ws.ownerId],
       ['DocumentRecordUpdated', ws.ownerId],
       ['DocumentRecordCreated', ws.authorId],
     ]);
@@ -224,8 +225,11 @@ describe('updateDocumentRecord', () => {
     const updated = dataOf(await app.request(UpdateDocumentRecordDocument, { id: record.id, input })).updateDocumentRecord;
 
     expect(updated).toMatchObject({ templateSuiteId: null, documentRecordTypeId: null, workflowStage: null, name: record.name });
-    const events = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id, first: 1 })).documentRecordEvents;
-    expect(events.edges[0].node).toMatchObject({ type: 'DocumentRecordUpdated', authorId: null });
+    const events = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: record.id, first: 2 })).documentRecordEvents;
+    expect(events.edges.map((edge) => [edge.node.type, edge.node.authorId, edge.node.parameters])).toEqual([
+      ['WorkflowStatusChanged', null, { workflowStageId: null }],
+      ['DocumentRecordUpdated', null, {}],
+    ]);
   });
 
   const invalidUpdates: Array<[string, string, UpdateDocumentRecordInput]> = [
