@@ -51,10 +51,12 @@ export async function createTestMessage(scope: WorkspaceScope, connectionId: str
 /**
  * Returns the parameters of a sample event of `type`. A DocumentOwnerChanged event names the new
  * owner, as recorded ones must, and the sample names the record's own owner, so the message
- * contradicts neither the rule nor the record it carries. Other types need no parameter.
+ * contradicts neither the rule nor the record it carries. A WorkflowStatusChanged sample names the
+ * record's workflow stage, as updateDocumentRecord's events do. Other types need no parameter.
  */
 function sampleParameters(type: DocumentRecordEventType, record: DocumentRecord): Record<string, unknown> {
   if (type === DocumentRecordEventType.DocumentOwnerChanged) return { ownerId: record.owner.id };
+  if (type === DocumentRecordEventType.WorkflowStatusChanged) return { workflowStageId: record.workflowStage?.id ?? null };
   return {};
 }
 

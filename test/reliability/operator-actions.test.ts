@@ -251,6 +251,18 @@ describe('sendTestMessage', () => {
     expect(typeof body.event.parameters.ownerId).toBe('number');
   });
 
+  it('names the stage in a stage-change sample', async () => {
+    const connection = await createEnabledConnection(app, { url: listener.url, eventTypes: ['WorkflowStatusChanged'] });
+
+    const sent = dataOf(await app.request(SendTestMessageDocument, { connectionId: connection.id })).sendTestMessage;
+    await waitFor(() => requestsOf(sent.id).length === 1, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the stage-change test message' });
+    const body = JSON.parse(requestsOf(sent.id)[0].body);
+
+    expect(body.eventType).toBe('WorkflowStatusChanged');
+    expect(body.event.parameters).toEqual({ workflowStageId: body.documentRecord.workflowStage.id });
+    expect(typeof body.event.parameters.workflowStageId).toBe('number');
+  });
+
   it('rejects a disabled connection', async () => {
     const connection = await createEnabledConnection(app, { url: listener.url });
     dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
