@@ -208,7 +208,8 @@ function logAttempt(logger: Logger, ids: Record<string, unknown>, result: Attemp
   const error = result.error === null ? null : redactUrlsInText(result.error);
   switch (record.decision.kind) {
     case 'succeeded':
-      logger.debug(fields, 'delivery succeeded');
+      if (result.responseBodyIncomplete) logger.info({ ...fields, error }, 'delivery succeeded, but the response body ended early');
+      else logger.debug(fields, 'delivery succeeded');
       break;
     case 'retry':
       logger.warn({ ...fields, error, retryAt: record.retryAt }, 'delivery failed; retry scheduled');

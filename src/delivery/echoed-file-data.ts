@@ -31,8 +31,8 @@ export function fileDataAnchors(payload: PushPayload): string[] {
  * anchor from fileDataAnchors, in any of the spellings of BASE64_RUN, and replaced from there to
  * the end of its run of Base64 characters, so a prefix such as `data=` stays. An anchor shorter
  * than ANCHOR_LENGTH is a whole small file, and collectSpans replaces it only as a whole run. When
- * the body was capped (`cut`), an end of the body that is the start of some file's data, at least
- * MIN_CUT_END_LENGTH characters of it, is replaced too.
+ * the body was cut short (`cut`: capped at the size limit, or ended early), an end of the body that
+ * is the start of some file's data, at least MIN_CUT_END_LENGTH characters of it, is replaced too.
  *
  * NOTE: data that the listener transformed otherwise, such as Base64 of the echoed JSON or data
  * split by line breaks, stays in the logged response.

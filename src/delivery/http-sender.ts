@@ -24,7 +24,13 @@ export interface AttemptResult {
   /** At most `maxResponseBytes` bytes, as Base64 when they are not UTF-8 text or contain NUL. */
   responseBody: string;
   responseBodyEncoding: 'utf8' | 'base64';
+  /** True when the body was longer than `maxResponseBytes` and the rest was not read. */
   responseBodyTruncated: boolean;
+  /**
+   * True when the body ended early because the connection closed, the attempt timed out or undici
+   * rejected the rest of the response, so `responseBody` contains only the bytes read before.
+   */
+  responseBodyIncomplete: boolean;
   /** Null on a 2xx response read in full or up to the limit. */
   error: string | null;
   errorKind: AttemptErrorKind | null;
@@ -178,13 +184,17 @@ export async function sendWebhook(request: WebhookRequest, policy: TargetPolicy,
   if (!failure && (state.statusCode < 200 || state.statusCode > 299)) {
     failure = { kind: 'http_status', message: describeStatus(state.statusCode, state.responseHeaders) };
   }
-  const body = encodeResponseBody(Buffer.concat(state.bodyChunks), state.bodyTruncated);
+  // NOTE: a body without Content-Length or chunked framing ends when the connection closes, and
+  // undici 7.30 takes a reset as that end too, so such a body cut short by a reset reads as complete.
+  const bodyIncomplete = failure !== null && state.stage === 'body';
+  const body = encodeResponseBody(Buffer.concat(state.bodyChunks), state.bodyTruncated || bodyIncomplete);
   return {
     statusCode: state.statusCode,
     responseHeaders: state.responseHeaders,
     responseBody: body.text,
     responseBodyEncoding: body.encoding,
     responseBodyTruncated: state.bodyTruncated,
+    responseBodyIncomplete: bodyIncomplete,
     error: failure ? failure.message.replace(/\u0000/g, '\uFFFD') : null,
     errorKind: failure ? failure.kind : null,
     durationMs: Math.round(performance.now() - startedAt),
@@ -303,11 +313,12 @@ async function readBodyCapped(body: Readable, limit: number, state: AttemptState
 /**
  * Returns the body as UTF-8 text when it is valid UTF-8 without NUL, else as Base64.
  * PostgreSQL `text` cannot store U+0000, so a body with NUL bytes is Base64 as well. When the
- * limit cut a multi-byte character in two, the partial character is dropped before decoding.
+ * body was `cut` (at the size limit or by an early end) inside a multi-byte character, the partial
+ * character is dropped before decoding.
  */
-export function encodeResponseBody(bytes: Buffer, truncated: boolean): { text: string; encoding: 'utf8' | 'base64' } {
+export function encodeResponseBody(bytes: Buffer, cut: boolean): { text: string; encoding: 'utf8' | 'base64' } {
   if (bytes.includes(0)) return { text: bytes.toString('base64'), encoding: 'base64' };
-  const complete = truncated ? withoutPartialUtf8Tail(bytes) : bytes;
+  const complete = cut ? withoutPartialUtf8Tail(bytes) : bytes;
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(complete);
     return { text, encoding: 'utf8' };

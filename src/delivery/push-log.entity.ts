@@ -82,6 +82,13 @@ export class PushLog {
   @Property({ type: 'boolean' })
   responseBodyTruncated: Opt<boolean> = false;
 
+  /**
+   * True when the body ended early: the listener closed or reset the connection, sent an invalid
+   * rest, or the attempt timed out. A body cut at the size limit is marked by responseBodyTruncated.
+   */
+  @Property({ type: 'boolean' })
+  responseBodyIncomplete: Opt<boolean> = false;
+
   /** The failure reason, then a sentence on each custom header left out of the request; empty on 2xx. */
   @Property({ type: 'text' })
   responseError: Opt<string> = '';

@@ -55,6 +55,14 @@ export class PushLogType {
   @Field({ description: 'True when the body was longer than DOCPUSH_RESPONSE_BODY_LIMIT (64 KiB by default) and was cut there.' })
   responseBodyTruncated!: boolean;
 
+  @Field({
+    description:
+      'True when the body ended early, so responseBody contains only the bytes read: the listener closed or reset the connection, ' +
+      'sent an invalid rest of the response, or the attempt timed out. A 2xx response cut short this way still counts as a success, ' +
+      'and its responseError stays empty. Always false on rows logged before this field was added.',
+  })
+  responseBodyIncomplete!: boolean;
+
   @Field({ description: 'The failure reason, then a sentence on each custom header left out of the request; empty on success.' })
   responseError!: string;
 
@@ -114,6 +122,7 @@ export function toPushLogType(log: PushLog): PushLogType {
     responseBody: log.responseBody,
     responseBodyEncoding: log.responseBodyEncoding,
     responseBodyTruncated: log.responseBodyTruncated,
+    responseBodyIncomplete: log.responseBodyIncomplete,
     responseError: log.responseError,
     durationMs: log.durationMs,
     outcome: log.outcome,

@@ -168,6 +168,31 @@ describe('uploaded files in a push', () => {
     }
   });
 
+  test('an echo cut short inside file data stays out of the log', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    await upload(record, 'scan.bin', BINARY);
+    const data = BINARY.toString('base64');
+    // The echo breaks off 30 characters into the file data, fewer than the 64 that identify it anywhere in a body.
+    listener.respondWith((request, response) => {
+      const echo = `{"received":${request.body}}`;
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(echo)) });
+      response.write(echo.slice(0, echo.indexOf(data) + 30), () => response.socket!.resetAndDestroy());
+    });
+    try {
+      const connection = await connect({ attachFilesUploaded: true });
+      await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+
+      const [log] = await waitForLogs(app, { connectionId: connection.id }, 1);
+      expect(log.outcome).toBe('SUCCEEDED');
+      expect(log.responseBodyIncomplete).toBe(true);
+      expect(log.responseBody).toContain('"received":');
+      expect(log.responseBody.endsWith(`"data":"${REDACTED_FILE_DATA}`)).toBe(true);
+      expect(log.responseBody).not.toContain(data.slice(0, 30));
+    } finally {
+      listener.respondWith((_request, response) => response.end('ok'));
+    }
+  });
+
   test('no file option, no files key', async () => {
     const record = await seedContractRecord(app, seeded, seeded.suite);
     await upload(record, 'ignored.bin', BINARY);

@@ -104,6 +104,7 @@ function resultOf(statusCode: number): AttemptResult {
     responseBody: succeeded ? 'ok' : 'not now',
     responseBodyEncoding: 'utf8',
     responseBodyTruncated: false,
+    responseBodyIncomplete: false,
     error: succeeded ? null : `HTTP ${statusCode}`,
     errorKind: succeeded ? null : 'http_status',
     durationMs: 12,

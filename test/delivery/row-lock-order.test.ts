@@ -133,6 +133,7 @@ function attemptOf(message: PushMessage, statusCode: number, now: Date): Attempt
     responseBody: succeeded ? 'ok' : 'not now',
     responseBodyEncoding: 'utf8',
     responseBodyTruncated: false,
+    responseBodyIncomplete: false,
     error: succeeded ? null : `HTTP ${statusCode}`,
     errorKind: succeeded ? null : 'http_status',
     durationMs: 5,

@@ -4,7 +4,9 @@ import { startListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
+import { DeliveryLogDocument } from '../generated/graphql';
 import {
+  collectSubscription,
   createEnabledConnection,
   deleteAllConnections,
   fetchLogsOfMessage,
@@ -44,6 +46,33 @@ afterAll(async () => {
   await app?.stop();
 });
 
+interface RawListener {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts a TCP listener on 127.0.0.1 that calls `respond` with the socket once the first request bytes arrive. */
+async function startRawListener(respond: (socket: net.Socket) => void): Promise<RawListener> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.once('data', () => respond(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/webhook`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 async function pushEvents(type: DocumentRecordEventType, count: number): Promise<string[]> {
   const record = await seedRecord(app, seeded);
   const ids: string[] = [];
@@ -72,29 +101,74 @@ describe('hostile listeners', () => {
     }
   });
 
-  it('clears the error of a 2xx cut short', async () => {
+  it('marks a 2xx body cut short as incomplete', async () => {
     // Response headers with status 200, then part of the announced body and a reset.
-    const server = net.createServer((socket) => {
-      socket.on('error', () => undefined);
-      socket.once('data', () => {
-        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial', () => socket.resetAndDestroy());
-      });
+    const listener = await startRawListener((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial', () => socket.resetAndDestroy());
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const { port } = server.address() as AddressInfo;
-      await createEnabledConnection(app, { url: `http://127.0.0.1:${port}/webhook` });
+      const connection = await createEnabledConnection(app, { url: listener.url });
+      const stream = collectSubscription(app.wsClient(), DeliveryLogDocument, { connectionId: connection.id });
+      await waitFor(() => app.app.services.deliveryLogFeed.subscriberCount > 0, { description: 'the deliveryLog subscriber' });
       const [messageId] = await pushEvents(DocumentRecordEventType.DocumentRecordUpdated, 1);
 
       const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
+      expect(message.attempts).toBe(1);
       expect(message.lastResponseCode).toBe(200);
       expect(message.lastError).toBeNull();
       const [log] = await fetchLogsOfMessage(app, messageId);
       expect(log.responseCode).toBe(200);
       expect(log.outcome).toBe('SUCCEEDED');
       expect(log.responseError).toBe('');
+      expect(log.responseBody).toBe('partial');
+      expect(log.responseBodyIncomplete).toBe(true);
+      expect(log.responseBodyTruncated).toBe(false);
+
+      const [streamed] = await stream.waitForCount(1);
+      expect(streamed.deliveryLog.id).toBe(log.id);
+      expect(streamed.deliveryLog.responseBodyIncomplete).toBe(true);
+      stream.unsubscribe();
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.close();
+    }
+  });
+
+  it('marks a 2xx body unfinished at the time-out as incomplete', async () => {
+    // Response headers with status 200 and part of the announced body, then nothing until the attempt times out.
+    const listener = await startRawListener((socket) => socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial'));
+    try {
+      await createEnabledConnection(app, { url: listener.url });
+      const [messageId] = await pushEvents(DocumentRecordEventType.DocumentRecordUpdated, 1);
+
+      const message = await waitForMessageState(app, messageId, 'SUCCEEDED');
+      expect(message.attempts).toBe(1);
+      const [log] = await fetchLogsOfMessage(app, messageId);
+      expect(log.outcome).toBe('SUCCEEDED');
+      expect(log.responseError).toBe('');
+      expect(log.responseBody).toBe('partial');
+      expect(log.responseBodyIncomplete).toBe(true);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('marks a 5xx body cut short as incomplete', async () => {
+    const listener = await startRawListener((socket) => {
+      socket.write('HTTP/1.1 503 Service Unavailable\r\ncontent-length: 100\r\n\r\npartial', () => socket.resetAndDestroy());
+    });
+    try {
+      await createEnabledConnection(app, { url: listener.url });
+      const [messageId] = await pushEvents(DocumentRecordEventType.DocumentRecordUpdated, 1);
+
+      await waitForMessageState(app, messageId, 'RETRY_SCHEDULED');
+      const [log] = await fetchLogsOfMessage(app, messageId);
+      expect(log.responseCode).toBe(503);
+      expect(log.outcome).toBe('FAILED');
+      expect(log.responseError).toBe(`Connection closed by 127.0.0.1:${listener.port} before the response was complete`);
+      expect(log.responseBody).toBe('partial');
+      expect(log.responseBodyIncomplete).toBe(true);
+    } finally {
+      await listener.close();
     }
   });
 

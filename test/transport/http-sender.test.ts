@@ -101,6 +101,7 @@ describe('sendWebhook responses', () => {
     expect(result.responseBody).toBe('accepted');
     expect(result.responseBodyEncoding).toBe('utf8');
     expect(result.responseBodyTruncated).toBe(false);
+    expect(result.responseBodyIncomplete).toBe(false);
     expect(result.responseHeaders['set-cookie']).toBe('a=1, b=2');
     expect(result.responseHeaders['x-listener']).toBe('ok');
     expect(result.remoteAddress).toBe('127.0.0.1');
@@ -243,12 +244,62 @@ describe('sendWebhook response bodies', () => {
     expect(result.statusCode).toBe(200);
     expect(result.error).toBeNull();
     expect(result.responseBodyTruncated).toBe(true);
+    expect(result.responseBodyIncomplete).toBe(false);
     expect(result.responseBody).toHaveLength(64 * 1024);
     expect(result.durationMs).toBeLessThan(5000);
     await waitFor(() => closed, 'the listener to see the connection close');
     // Only socket buffers fill up before the client hangs up; the rest is never produced.
     expect(offered).toBeLessThan(16 * MB);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(50 * MB);
+  });
+});
+
+describe('sendWebhook bodies cut short', () => {
+  /** Starts a raw listener that sends `head` and `body`, then resets the connection. */
+  async function resetAfter(head: string, body: Buffer | string): Promise<number> {
+    return serveTcp((socket) => {
+      socket.once('data', () => socket.write(Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body)]), () => socket.resetAndDestroy()));
+    });
+  }
+
+  test.each([
+    ['200', 200, 'HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n'],
+    ['chunked 200', 200, 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n7\r\n'],
+    ['500', 500, 'HTTP/1.1 500 Internal Server Error\r\ncontent-length: 100\r\n\r\n'],
+  ])('%s reset mid-body is incomplete', async (_case, status, head) => {
+    const port = await resetAfter(head, 'partial');
+
+    const result = await sendWebhook(webhook(`http://127.0.0.1:${port}/`), loopbackPolicy());
+
+    expect(result.statusCode).toBe(status);
+    expect(result.responseBody).toBe('partial');
+    expect(result.responseBodyIncomplete).toBe(true);
+    expect(result.responseBodyTruncated).toBe(false);
+    expect(result.errorKind).toBe('reset');
+    expect(result.error).toBe(`Connection closed by 127.0.0.1:${port} before the response was complete`);
+  });
+
+  test('connection closed mid-body is incomplete', async () => {
+    const port = await serveTcp((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial'));
+    });
+
+    const result = await sendWebhook(webhook(`http://127.0.0.1:${port}/`), loopbackPolicy());
+
+    expect(result.statusCode).toBe(200);
+    expect(result.responseBody).toBe('partial');
+    expect(result.responseBodyIncomplete).toBe(true);
+  });
+
+  test('multi-byte character cut by a reset is dropped', async () => {
+    // 'é' is 0xC3 0xA9; the body ends after the first byte of a second 'é'.
+    const port = await resetAfter('HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 100\r\n\r\n', Buffer.from([0xc3, 0xa9, 0xc3]));
+
+    const result = await sendWebhook(webhook(`http://127.0.0.1:${port}/`), loopbackPolicy());
+
+    expect(result.responseBodyIncomplete).toBe(true);
+    expect(result.responseBodyEncoding).toBe('utf8');
+    expect(result.responseBody).toBe('é');
   });
 });
 
@@ -297,6 +348,7 @@ describe('sendWebhook deadline', () => {
     expect(result.errorKind).toBe('timeout');
     expect(result.error).toBe('Timed out after 300 ms reading the response body');
     expect(result.responseBody).toMatch(/^x+$/);
+    expect(result.responseBodyIncomplete).toBe(true);
     expect(result.durationMs).toBeGreaterThanOrEqual(290);
     expect(result.durationMs).toBeLessThan(2000);
   });

@@ -242,6 +242,7 @@ export async function recordNotSentAttempt(
     responseBody: '',
     responseBodyEncoding: 'utf8',
     responseBodyTruncated: false,
+    responseBodyIncomplete: false,
     error: describeNotSent(failure),
     errorKind: null,
     durationMs: failure.durationMs,

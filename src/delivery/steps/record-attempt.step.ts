@@ -296,7 +296,7 @@ const INSERT_LOG_ROWS_SQL = `insert into push_logs (${LOG_COLUMNS.join(', ')})
            workspace_id int, connection_id int, connection_name text, event_id int, event_type document_record_event_type,
            message_id text, attempt int, request_url text, request_headers jsonb, request_body text, response_code int,
            response_headers jsonb, response_body text, response_body_encoding text, response_body_truncated boolean,
-           response_error text, duration_ms int, outcome delivery_outcome, is_test boolean, created_at timestamptz)
+           response_body_incomplete boolean, response_error text, duration_ms int, outcome delivery_outcome, is_test boolean, created_at timestamptz)
   returning id, message_id, attempt`;
 
 /** Returns the parameter of INSERT_LOG_ROWS_SQL: the attempts' push log rows as one JSON array. */
@@ -319,6 +319,7 @@ function logRowParams(inputs: AttemptInput[]): [string] {
       response_body: row.responseBody,
       response_body_encoding: row.responseBodyEncoding,
       response_body_truncated: row.responseBodyTruncated,
+      response_body_incomplete: row.responseBodyIncomplete,
       response_error: row.responseError,
       duration_ms: row.durationMs,
       outcome: row.outcome,
@@ -519,14 +520,20 @@ function buildLogRow(message: PushMessage, request: DeliveryRequest, result: Att
     requestBody: request.loggedBody,
     responseCode: result.statusCode,
     responseHeaders: result.responseHeaders,
-    responseBody: result.responseBodyEncoding === 'utf8' ? redactEchoedFileData(result.responseBody, request.fileDataAnchors, result.responseBodyTruncated) : result.responseBody,
+    responseBody: result.responseBodyEncoding === 'utf8' ? redactEchoedFileData(result.responseBody, request.fileDataAnchors, isCut(result)) : result.responseBody,
     responseBodyEncoding: result.responseBodyEncoding,
     responseBodyTruncated: result.responseBodyTruncated,
+    responseBodyIncomplete: result.responseBodyIncomplete,
     responseError: succeeded ? '' : joinSentences(result.error ?? `HTTP ${result.statusCode}`, describeDroppedHeaders(request.droppedHeaders)),
     durationMs: Math.round(result.durationMs),
     outcome: succeeded ? DeliveryOutcome.SUCCEEDED : DeliveryOutcome.FAILED,
     isTest: message.isTest,
   };
+}
+
+/** Returns whether the response body ends at an arbitrary byte, possibly inside echoed file data. */
+function isCut(result: AttemptResult): boolean {
+  return result.responseBodyTruncated || result.responseBodyIncomplete;
 }
 
 type MessageState = Pick<PushMessage, 'state' | 'nextAttemptAt' | 'lastResponseCode' | 'lastError'>;
@@ -536,7 +543,8 @@ function stateAfter(decision: AttemptRecord['decision'], result: AttemptResult):
   switch (decision.kind) {
     case 'succeeded':
       // A 2xx whose body broke off or outlasted the time-out keeps that error in the result, but the
-      // message's lastError is null after a success, as the push log's responseError is empty.
+      // message's lastError is null after a success, as the push log's responseError is empty. The
+      // push log marks such a body with responseBodyIncomplete instead.
       return { ...recorded, state: PushMessageState.SUCCEEDED, nextAttemptAt: null, lastError: null };
     case 'retry':
       return { ...recorded, state: PushMessageState.RETRY_SCHEDULED, nextAttemptAt: decision.retryAt };
