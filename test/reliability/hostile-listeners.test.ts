@@ -172,6 +172,28 @@ describe('hostile listeners', () => {
     }
   });
 
+  it('names Content-Length with Transfer-Encoding an invalid response', async () => {
+    const listener = await startRawListener((socket) => {
+      socket.end('HTTP/1.1 200 OK\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n');
+    });
+    try {
+      await createEnabledConnection(app, { url: listener.url });
+      const [messageId] = await pushEvents(DocumentRecordEventType.DocumentRecordUpdated, 1);
+
+      await waitForMessageState(app, messageId, 'RETRY_SCHEDULED');
+      const [log] = await fetchLogsOfMessage(app, messageId);
+      expect(log.responseCode).toBe(0);
+      expect(log.outcome).toBe('FAILED');
+      expect(log.responseError).toBe(
+        `Invalid HTTP response from 127.0.0.1:${listener.port}: a header after Content-Length that could not be parsed, ` +
+          'such as Transfer-Encoding alongside Content-Length or a second Content-Length',
+      );
+      expect(log.responseBodyIncomplete).toBe(false);
+    } finally {
+      await listener.close();
+    }
+  });
+
   it('names a status code below 100', async () => {
     const server = net.createServer((socket) => {
       socket.on('error', () => undefined);
