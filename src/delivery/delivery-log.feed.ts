@@ -43,10 +43,11 @@ const INVALID_PAYLOAD_WARNING_INTERVAL_MS = 30_000;
 export const CATCH_UP_LEAD_MS = 10_000;
 
 /**
- * Maximum number of rows not streamed yet that one catch-up streams. Past it, the feed ends its
- * subscriptions with an error that directs clients to the push log instead. The rows are emitted
- * at once, and a load of notified rows may follow at once, so the two together stay below
- * Repeater's limit of 1024 values waiting for a subscriber.
+ * Maximum number of rows not streamed yet that one catch-up streams for one workspace. Past it,
+ * the feed ends that workspace's subscriptions with an error that directs clients to the push log
+ * instead. A subscriber receives only its workspace's rows, which a catch-up emits at once, and
+ * a load of notified rows may follow at once, so the two together stay below Repeater's limit of
+ * 1024 values waiting for a subscriber.
  */
 export const MAX_CATCH_UP_ROWS = 500;
 
@@ -78,6 +79,14 @@ interface LoadSelection {
   workspaceIds: number[];
   /** Contains only the large columns that some subscriber selects. */
   largeColumnWorkspaces: Map<LargeColumn, number[]>;
+}
+
+/** The rows that a catch-up streams, and the workspaces whose subscriptions end instead. */
+interface CatchUpBacklog {
+  /** Ascending ids of the workspaces within MAX_CATCH_UP_ROWS. */
+  ids: number[];
+  /** Workspaces with more than MAX_CATCH_UP_ROWS rows not streamed yet. */
+  overflowing: Set<number>;
 }
 
 export interface DeliveryLogFilter {
@@ -129,7 +138,9 @@ export function deliveryLogNotifications(ids: readonly number[]): string[] {
  * Notifications sent while the LISTEN connection is lost never arrive, so after a reconnection
  * the feed loads the rows created since CATCH_UP_LEAD_MS before the connection last proved alive
  * (PgChannelListener.lastConfirmedAt) and streams those it has not streamed yet. These rows may
- * come after rows notified since the reconnection.
+ * come after rows notified since the reconnection. A workspace with more than MAX_CATCH_UP_ROWS
+ * of them has its subscriptions ended instead, and the other workspaces' subscribers still
+ * receive theirs.
  * NOTE: a row created earlier than that, whose transaction committed during the loss, is missed.
  */
 export class DeliveryLogFeed {
@@ -208,6 +219,7 @@ export class DeliveryLogFeed {
         attached = false;
         this.emitter.off('log', onLog);
         this.emitter.off('stop', onStop);
+        this.emitter.off('endWorkspaces', onEndWorkspaces);
         this.removeWorkspaceSubscriber(filter.workspaceId, largeColumns);
       };
       const onLog = (log: PushLog) => {
@@ -229,8 +241,12 @@ export class DeliveryLogFeed {
         }
       };
       const onStop = (error?: Error) => stop(error);
+      const onEndWorkspaces = (workspaceIds: ReadonlySet<number>, error: Error) => {
+        if (workspaceIds.has(filter.workspaceId)) stop(error);
+      };
       this.emitter.on('log', onLog);
       this.emitter.once('stop', onStop);
+      this.emitter.on('endWorkspaces', onEndWorkspaces);
       this.addWorkspaceSubscriber(filter.workspaceId, largeColumns);
       await stop;
       detach();
@@ -338,33 +354,64 @@ export class DeliveryLogFeed {
 
   /**
    * Streams the rows of the subscribed workspaces created at or after `from` that were not
-   * streamed yet. When more than MAX_CATCH_UP_ROWS of them exist, or they cannot be loaded, it
-   * ends every subscription with an error instead, so that clients read the push log and
-   * subscribe again rather than miss rows without knowing.
+   * streamed yet. A workspace with more than MAX_CATCH_UP_ROWS of them gets none: its
+   * subscriptions end with an error instead, so that its clients read the push log and subscribe
+   * again rather than miss rows without knowing. When the rows cannot be loaded, every
+   * subscription ends that way.
    */
   private async catchUp(from: Date): Promise<void> {
     const selection = this.loadSelection();
-    let logs: PushLog[];
-    let unstreamed: number[];
+    let backlog: CatchUpBacklog;
+    let streamed = 0;
     try {
       // Ids first, because the rows streamed before the loss may be most of those since `from`.
-      // Every id is checked before the emits below add new ones, which may drop old ones from streamedIds.
+      // A workspace whose ids reach the limit has more than MAX_CATCH_UP_ROWS not streamed yet.
       const limit = MAX_CATCH_UP_ROWS + this.streamedIds.size + 1;
-      const ids = await loadPushLogIdsSince(this.orm.em.fork(), selection.workspaceIds, from, limit);
-      unstreamed = ids.filter((id) => !this.streamedIds.has(id));
-      if (unstreamed.length > MAX_CATCH_UP_ROWS) {
-        this.endSubscriptions(from, `more than ${MAX_CATCH_UP_ROWS} push log rows were written meanwhile`);
-        return;
+      backlog = this.unstreamedBacklog(await loadPushLogIdsSince(this.orm.em.fork(), selection.workspaceIds, from, limit));
+      if (this.stopped) return;
+      if (backlog.overflowing.size > 0) this.endWorkspaceSubscriptions(backlog.overflowing, from);
+
+      for (let start = 0; start < backlog.ids.length; start += MAX_IDS_PER_LOAD) {
+        const logs = await loadPushLogs(this.orm.em.fork(), backlog.ids.slice(start, start + MAX_IDS_PER_LOAD), selection);
+        if (this.stopped) return;
+        streamed += this.emitUnstreamed(logs);
       }
-      logs = unstreamed.length === 0 ? [] : await loadPushLogs(this.orm.em.fork(), unstreamed, selection);
     } catch (error) {
-      this.logger.error({ err: error, catchUpFrom: from }, 'failed to load the push log rows written while notifications were lost');
+      this.logger.error({ err: error, catchUpFrom: from, streamed }, 'failed to load the push log rows written while notifications were lost');
       this.endSubscriptions(from, 'the push log rows written meanwhile could not be loaded');
       return;
     }
-    if (this.stopped) return;
-    const streamed = this.emitUnstreamed(logs);
-    this.logger.info({ catchUpFrom: from, missed: unstreamed.length, streamed }, 'streamed the push log rows written while notifications were lost');
+    this.logger.info({ catchUpFrom: from, missed: backlog.ids.length, streamed }, 'streamed the push log rows written while notifications were lost');
+  }
+
+  /**
+   * Splits the ids that a catch-up found into those not streamed yet of the workspaces within
+   * MAX_CATCH_UP_ROWS, in ascending order, and the workspaces past it. Every id is checked before
+   * the catch-up emits rows, because new ids may drop old ones from streamedIds.
+   */
+  private unstreamedBacklog(idsByWorkspace: Map<number, number[]>): CatchUpBacklog {
+    const ids: number[] = [];
+    const overflowing = new Set<number>();
+    for (const [workspaceId, workspaceIds] of idsByWorkspace) {
+      const unstreamed = workspaceIds.filter((id) => !this.streamedIds.has(id));
+      if (unstreamed.length > MAX_CATCH_UP_ROWS) overflowing.add(workspaceId);
+      else ids.push(...unstreamed);
+    }
+    ids.sort((a, b) => a - b);
+    return { ids, overflowing };
+  }
+
+  /** Ends the subscriptions of `workspaceIds`, whose rows written while notifications were lost exceed MAX_CATCH_UP_ROWS. */
+  private endWorkspaceSubscriptions(workspaceIds: ReadonlySet<number>, from: Date): void {
+    this.logger.warn(
+      { catchUpFrom: from, workspaceIds: [...workspaceIds], maxRows: MAX_CATCH_UP_ROWS },
+      'ended the deliveryLog subscriptions of workspaces with too many push log rows written while notifications were lost',
+    );
+    const error = new SubscriptionEndedError(
+      `The deliveryLog subscription ended because the server lost its database notifications for a while and more than ${MAX_CATCH_UP_ROWS} push log rows of this workspace were written meanwhile. ` +
+        `Read the rows with pushLogs(filter: { from: "${from.toISOString()}" }), then subscribe again.`,
+    );
+    this.emitter.emit('endWorkspaces', workspaceIds, error);
   }
 
   /** Ends every subscription with an error that names the time from which the client should read the push log. */
@@ -517,15 +564,29 @@ async function loadPushLogs(em: EntityManager, ids: number[], selection: LoadSel
   });
 }
 
+/**
+ * Selects up to `$3` ids of each workspace in `$1` created at or after `$2`. Each workspace's
+ * scan of the (workspace_id, created_at) index stops after `$3` rows, so a busy workspace costs
+ * no more than that. A workspace past the limit returns its earliest rows, which tell only that
+ * it reached the limit.
+ */
 const LOAD_PUSH_LOG_IDS_SINCE: PreparedStatement = {
-  name: 'docpush_load_push_log_ids_since',
-  text: 'select l.id from push_logs l where l.workspace_id = any($1::int[]) and l.created_at >= $2 order by l.id limit $3',
+  name: 'docpush_load_push_log_ids_since_per_workspace',
+  text:
+    'select w.workspace_id, l.id from unnest($1::int[]) as w(workspace_id) cross join lateral ' +
+    '(select p.id from push_logs p where p.workspace_id = w.workspace_id and p.created_at >= $2 order by p.created_at limit $3) l',
 };
 
-/** Loads up to `limit` ids of the push log rows of the workspaces created at or after `from`, in ascending order. */
-async function loadPushLogIdsSince(em: EntityManager, workspaceIds: number[], from: Date, limit: number): Promise<number[]> {
-  const rows = await executePrepared<{ id: string | number }>(em, LOAD_PUSH_LOG_IDS_SINCE, [workspaceIds, from, limit]);
-  return rows.map((row) => Number(row.id));
+/** Loads up to `limit` ids of each workspace's push log rows created at or after `from`, by workspace id. Workspaces without such rows are left out. */
+async function loadPushLogIdsSince(em: EntityManager, workspaceIds: number[], from: Date, limit: number): Promise<Map<number, number[]>> {
+  const rows = await executePrepared<{ workspace_id: number; id: string | number }>(em, LOAD_PUSH_LOG_IDS_SINCE, [workspaceIds, from, limit]);
+  const idsByWorkspace = new Map<number, number[]>();
+  for (const row of rows) {
+    const ids = idsByWorkspace.get(row.workspace_id) ?? [];
+    ids.push(Number(row.id));
+    idsByWorkspace.set(row.workspace_id, ids);
+  }
+  return idsByWorkspace;
 }
 
 function matches(log: PushLog, filter: DeliveryLogFilter): boolean {

@@ -12,6 +12,7 @@ import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DELIVERY_LOG_CHANNEL, MAX_CATCH_UP_ROWS, deliveryLogNotifications } from '../../src/delivery/delivery-log.feed';
 import { collectSubscription, createEnabledConnection, WAIT_TIMEOUT_MS } from '../reliability/reliability-support';
+import { createOtherWorkspace } from '../security/security-support';
 import { DeliveryLogDocument, PushConnectionStatusDocument } from '../generated/graphql';
 
 let app: TestApp;
@@ -70,18 +71,21 @@ async function whileListenIsLost(write: () => Promise<void>): Promise<void> {
 
 /**
  * Inserts `count` copies of push log row `id`, created now a microsecond apart because copies of
- * one attempt need times of their own, and returns the new ids in ascending order.
+ * one attempt need times of their own, and returns the new ids in ascending order. The copies
+ * belong to `workspaceId` when it is given, else to the row's workspace.
  */
-async function copyLogRow(id: string, count: number): Promise<string[]> {
+async function copyLogRow(id: string, count: number, workspaceId?: number): Promise<string[]> {
   const columns = (
     await client.query<{ name: string }>(
-      `select column_name as name from information_schema.columns where table_name = 'push_logs' and column_name not in ('id', 'created_at') order by ordinal_position`,
+      `select column_name as name from information_schema.columns where table_name = 'push_logs' and column_name not in ('id', 'created_at', 'workspace_id') order by ordinal_position`,
     )
   ).rows.map((row) => `"${row.name}"`);
   const list = columns.join(', ');
   const inserted = await client.query<{ id: string }>(
-    `insert into push_logs (${list}, created_at) select ${list}, now() + n * interval '1 microsecond' from push_logs, generate_series(1, $2) n where id = $1 returning id`,
-    [id, count],
+    `insert into push_logs (${list}, workspace_id, created_at)
+     select ${list}, coalesce($3::int, workspace_id), now() + n * interval '1 microsecond' from push_logs, generate_series(1, $2) n where id = $1
+     returning id`,
+    [id, count, workspaceId ?? null],
   );
   return inserted.rows.map((row) => String(row.id)).sort((a, b) => Number(a) - Number(b));
 }
@@ -153,8 +157,29 @@ describe('deliveryLog after a lost LISTEN connection', () => {
     });
 
     await expect(stream.waitForCount(MAX_CATCH_UP_ROWS + 10, WAIT_TIMEOUT_MS)).rejects.toThrow(
-      /The deliveryLog subscription ended because the server lost its database notifications for a while and more than 500 push log rows were written meanwhile\. Read the rows with pushLogs\(filter: \{ from: \\?"/,
+      /The deliveryLog subscription ended because the server lost its database notifications for a while and more than 500 push log rows of this workspace were written meanwhile\. Read the rows with pushLogs\(filter: \{ from: \\?"/,
     );
+  });
+
+  it('applies the limit per workspace', async () => {
+    const { stream: busyStream, firstId } = await deliverOneStreamed();
+    const quiet = await createOtherWorkspace(app, 'Quiet workspace');
+    const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
+    const quietStream = collectSubscription(app.wsClient(quiet.adminKey), DeliveryLogDocument, {});
+    await waitFor(() => app.app.services.deliveryLogFeed.subscriberCount > subscribersBefore, { description: 'the quiet workspace subscriber' });
+    let quietRows: string[] = [];
+
+    await whileListenIsLost(async () => {
+      await copyLogRow(firstId, MAX_CATCH_UP_ROWS + 1);
+      quietRows = await copyLogRow(firstId, 3, quiet.workspaceId);
+    });
+
+    await expect(busyStream.waitForCount(MAX_CATCH_UP_ROWS + 10, WAIT_TIMEOUT_MS)).rejects.toThrow(
+      /more than 500 push log rows .*Read the rows with pushLogs\(filter: \{ from: \\?"/,
+    );
+    const received = await quietStream.waitForCount(quietRows.length, WAIT_TIMEOUT_MS);
+    expect(received.map((event) => event.deliveryLog.id)).toEqual(quietRows);
+    quietStream.unsubscribe();
   });
 });
 
