@@ -84,6 +84,7 @@ export class ConnectionStatusFeed {
         attached = false;
         this.emitter.off('status', onStatus);
         this.emitter.off('stop', onStop);
+        this.emitter.off('endWorkspaces', onEndWorkspaces);
       };
       const onStatus = (event: ConnectionStatusEvent) => {
         if (event.workspaceId !== filter.workspaceId) return;
@@ -104,8 +105,12 @@ export class ConnectionStatusFeed {
         }
       };
       const onStop = (error?: Error) => stop(error);
+      const onEndWorkspaces = (workspaceIds: ReadonlySet<number>, error: Error) => {
+        if (workspaceIds.has(filter.workspaceId)) stop(error);
+      };
       this.emitter.on('status', onStatus);
       this.emitter.once('stop', onStop);
+      this.emitter.on('endWorkspaces', onEndWorkspaces);
       await stop;
       detach();
     });
@@ -165,13 +170,15 @@ export class ConnectionStatusFeed {
     try {
       connections = await this.loadConnections(notices.map((notice) => notice.connectionId));
     } catch (error) {
-      // The changes cannot be streamed without their connections' names, so the subscribers end
-      // and read the current state again rather than miss them unaware.
+      // The changes cannot be streamed without their connections' names, so the subscribers of
+      // their workspaces end and read the current state again rather than miss them unaware.
+      // The other workspaces' subscribers missed nothing, so they stay.
+      const workspaceIds = new Set(notices.map((notice) => notice.workspaceId));
       this.logger.error(
-        { err: error, connectionIds: notices.map((notice) => notice.connectionId), subscribers: this.subscriberCount },
-        'failed to load the connections of status notifications; ending the pushConnectionStatus subscriptions',
+        { err: error, connectionIds: notices.map((notice) => notice.connectionId), workspaceIds: [...workspaceIds] },
+        'failed to load the connections of status notifications; ending the pushConnectionStatus subscriptions of their workspaces',
       );
-      this.emitter.emit('stop', new SubscriptionEndedError(LOAD_FAILED_MESSAGE));
+      this.emitter.emit('endWorkspaces', workspaceIds, new SubscriptionEndedError(LOAD_FAILED_MESSAGE));
       return;
     }
     for (const notice of notices) {
@@ -195,7 +202,7 @@ export class ConnectionStatusFeed {
   }
 }
 
-/** Message of the error that ends the subscriptions when the connections of a batch of changes could not be read. */
+/** Message of the error that ends the subscriptions of a batch's workspaces when the connections of the batch's changes could not be read. */
 export const LOAD_FAILED_MESSAGE =
   'The pushConnectionStatus subscription ended because the server could not read changed connections from its database, so status changes were missed. ' +
   'Read the current state with pushConnections, then subscribe again.';

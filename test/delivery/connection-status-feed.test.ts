@@ -12,6 +12,8 @@ import {
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { CONNECTION_STATUS_CHANNEL, MAX_NOTICE_REASON_CHARS, notifyConnectionStatus, PushConnectionStatusChange } from '../../src/delivery/connection-status';
 import { LOAD_FAILED_MESSAGE, type ConnectionStatusEvent } from '../../src/delivery/connection-status.feed';
+import { collectSubscription } from '../reliability/reliability-support';
+import { createOtherWorkspace } from '../security/security-support';
 
 /** Repeater, which backs the feed's iterators, keeps at most this many values for a consumer that does not read. */
 const REPEATER_QUEUE_LIMIT = 1024;
@@ -99,6 +101,42 @@ describe('ConnectionStatusFeed load failure', () => {
       await notifier.query('alter table push_connections_hidden rename to push_connections');
       await subscription.return?.(undefined);
     }
+  });
+});
+
+describe('pushConnectionStatus load failure', () => {
+  it('ends only the workspace of the changes', async () => {
+    const other = await createOtherWorkspace(app, 'Unaffected workspace');
+    const otherConnectionId = dataOf(
+      await app.request(
+        CreatePushConnectionDocument,
+        { input: { name: 'Unaffected', url: 'http://127.0.0.1:9/webhook', eventTypes: [DocumentRecordEventType.DocumentRecordUpdated] } },
+        other.adminKey,
+      ),
+    ).createPushConnection.id;
+    const feed = app.app.services.connectionStatusFeed;
+    const subscribersBefore = feed.subscriberCount;
+    const affected = collectSubscription(app.wsClient(), PushConnectionStatusDocument, {});
+    const unaffected = collectSubscription(app.wsClient(other.adminKey), PushConnectionStatusDocument, {});
+    await waitFor(() => feed.subscriberCount >= subscribersBefore + 2, { description: 'a subscriber in each workspace' });
+
+    // Hides the table from the feed's load while it handles a change of the first workspace.
+    await notifier.query('alter table push_connections rename to push_connections_hidden');
+    try {
+      const notice = JSON.stringify({ connectionId, workspaceId, change: PushConnectionStatusChange.DISABLED, sequence: 'workspace-load-failure' });
+      await notifier.query('select pg_notify($1, $2)', [CONNECTION_STATUS_CHANNEL, notice]);
+      await expect(affected.waitForCount(1)).rejects.toThrow(LOAD_FAILED_MESSAGE);
+    } finally {
+      await notifier.query('alter table push_connections_hidden rename to push_connections');
+    }
+
+    dataOf(await app.request(EnablePushConnectionDocument, { id: otherConnectionId }, other.adminKey));
+    const [event] = await unaffected.waitForCount(1);
+    expect(event.pushConnectionStatus.connectionId).toBe(otherConnectionId);
+    expect(event.pushConnectionStatus.change).toBe('ENABLED');
+    unaffected.unsubscribe();
+    // The next tests count the feed's subscribers, so this one waits until both have detached.
+    await waitFor(() => feed.subscriberCount === subscribersBefore, { description: 'both subscribers to detach' });
   });
 });
 
