@@ -4,12 +4,13 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { AppServices } from '../app/app-services';
 import type { RequestContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/format-error';
 import { MAX_QUERY_TOKENS, checkQueryCost, checkVariableListSizes, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
 import { introspectionRules } from '../graphql/introspection';
+import { findConditionalSubscriptionRoot } from '../graphql/subscription-root-rule';
 import { createRequestErrorHandler } from './request-errors';
 import { authenticatedRequestOf, requireApiKey } from './request-auth';
 import { startGraphqlWs } from './graphql-ws.server';
@@ -95,7 +96,8 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
     requireApiKey(services),
     express.json({ limit: config.api.maxRequestBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
+        rejectConditionalSubscriptionRoot(graphqlQueryOf(req));
         const { em, caller } = authenticatedRequestOf(res);
         return { em, caller, services, logger };
       },
@@ -175,3 +177,40 @@ const subscriptionsOverWebSocketOnly: ApolloServerPlugin<RequestContext> = {
     };
   },
 };
+
+/**
+ * Rejects a document with @skip or @include in the top level selection of a subscription with
+ * GRAPHQL_VALIDATION_FAILED and HTTP status 400, the error that graphql-ws returns for it.
+ * Apollo Server 5.5 validates every document with graphql-js's specifiedRules, whose
+ * SingleFieldSubscriptionsRule throws on such a directive with a variable `if`. Apollo Server
+ * turns that throw, and a throw from any plugin hook that runs before validation, into a 500
+ * response and an error log line. An error thrown by the context function gets the status of its
+ * `http` extension instead, so this check runs there, before Apollo Server parses the document.
+ */
+function rejectConditionalSubscriptionRoot(query: string | null): void {
+  // Both words appear literally in any such document, so most requests skip the second parse.
+  if (query === null || !query.includes('subscription') || !(query.includes('skip') || query.includes('include'))) return;
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: MAX_QUERY_TOKENS });
+  } catch {
+    // Apollo Server parses the document again and returns the syntax error.
+    return;
+  }
+  const error = findConditionalSubscriptionRoot(document);
+  if (!error) return;
+  throw new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+}
+
+/** Returns the GraphQL document text of an HTTP request, from the JSON body of a POST or the `query` parameter of a GET, or null. */
+function graphqlQueryOf(request: express.Request): string | null {
+  if (request.method === 'GET') {
+    // A repeated `query` parameter arrives as an array, which Apollo Server rejects itself.
+    const query: unknown = request.query.query;
+    return typeof query === 'string' ? query : null;
+  }
+  const body: unknown = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const query = (body as { query?: unknown }).query;
+  return typeof query === 'string' ? query : null;
+}
