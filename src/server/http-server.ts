@@ -205,12 +205,21 @@ function rejectConditionalSubscriptionRoot(query: string | null): void {
 /** Returns the GraphQL document text of an HTTP request, from the JSON body of a POST or the `query` parameter of a GET, or null. */
 function graphqlQueryOf(request: express.Request): string | null {
   if (request.method === 'GET') {
-    // A repeated `query` parameter arrives as an array, which Apollo Server rejects itself.
-    const query: unknown = request.query.query;
-    return typeof query === 'string' ? query : null;
+    // Apollo Server reads the parameters with URLSearchParams. Express's query parser stops after
+    // 1000 parameters, so request.query would miss a `query` parameter after them and let its
+    // document reach Apollo Server unchecked. Apollo Server rejects a repeated `query` itself.
+    const queries = searchParamsOf(request.url).getAll('query');
+    return queries.length === 1 ? queries[0] : null;
   }
   const body: unknown = request.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const query = (body as { query?: unknown }).query;
   return typeof query === 'string' ? query : null;
+}
+
+/** Returns the parameters of a request target's query string, without its fragment, as Node's url.parse(target).search yields them. */
+function searchParamsOf(target: string): URLSearchParams {
+  const [withoutFragment] = target.split('#', 1);
+  const queryStart = withoutFragment.indexOf('?');
+  return new URLSearchParams(queryStart === -1 ? '' : withoutFragment.slice(queryStart + 1));
 }

@@ -54,8 +54,10 @@ async function post(operation: Operation): Promise<HttpReply> {
   return { status: response.status, errors: body.errors };
 }
 
-async function get(operation: Operation): Promise<HttpReply> {
+/** Sends the operation as a GET, after `leadingParameters` empty parameters. */
+async function get(operation: Operation, leadingParameters = 0): Promise<HttpReply> {
   const url = new URL(app.url);
+  for (let index = 0; index < leadingParameters; index += 1) url.searchParams.append(`p${index}`, '');
   url.searchParams.set('query', operation.query);
   url.searchParams.set('variables', JSON.stringify(operation.variables));
   if (operation.operationName) url.searchParams.set('operationName', operation.operationName);
@@ -110,6 +112,19 @@ describe('subscription root directives over HTTP', () => {
     const logLinesBefore = logLines.length;
 
     const reply = await get(cases[0][1]);
+
+    expect(reply.status).toBe(400);
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors[0].extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(reply.errors[0].message).toMatch(CONDITIONAL_ROOT_MESSAGE);
+    expect(logLines.slice(logLinesBefore).filter((line) => line.level >= ERROR_LEVEL)).toEqual([]);
+  });
+
+  // Express's query parser reads at most 1000 parameters, while Apollo Server reads them all.
+  it('reject @skip on GET after 1000 parameters', async () => {
+    const logLinesBefore = logLines.length;
+
+    const reply = await get(cases[0][1], 1000);
 
     expect(reply.status).toBe(400);
     expect(reply.errors).toHaveLength(1);
