@@ -365,9 +365,9 @@ export class DeliveryLogFeed {
     let streamed = 0;
     try {
       // Ids first, because the rows streamed before the loss may be most of those since `from`.
-      // A workspace whose ids reach the limit has more than MAX_CATCH_UP_ROWS not streamed yet.
-      const limit = MAX_CATCH_UP_ROWS + this.streamedIds.size + 1;
-      backlog = this.unstreamedBacklog(await loadPushLogIdsSince(this.orm.em.fork(), selection.workspaceIds, from, limit));
+      // A workspace whose ids reach its limit has more than MAX_CATCH_UP_ROWS not streamed yet.
+      const limits = selection.workspaceIds.map((workspaceId) => MAX_CATCH_UP_ROWS + this.streamedIds.countOf(workspaceId) + 1);
+      backlog = this.unstreamedBacklog(await loadPushLogIdsSince(this.orm.em.fork(), selection.workspaceIds, from, limits));
       if (this.stopped) return;
       if (backlog.overflowing.size > 0) this.endWorkspaceSubscriptions(backlog.overflowing, from);
 
@@ -440,7 +440,7 @@ export class DeliveryLogFeed {
     for (const log of logs) {
       const id = Number(log.id);
       if (this.streamedIds.has(id)) continue;
-      this.streamedIds.add(id);
+      this.streamedIds.add(id, log.workspace.id);
       this.emitter.emit('log', log);
       emitted += 1;
     }
@@ -565,21 +565,24 @@ async function loadPushLogs(em: EntityManager, ids: number[], selection: LoadSel
 }
 
 /**
- * Selects up to `$3` ids of each workspace in `$1` created at or after `$2`. Each workspace's
- * scan of the (workspace_id, created_at) index stops after `$3` rows, so a busy workspace costs
- * no more than that. A workspace past the limit returns its earliest rows, which tell only that
- * it reached the limit.
+ * Selects the ids of each workspace in `$1` created at or after `$2`, up to the workspace's limit
+ * at the same position in `$3`. Each workspace's scan of the (workspace_id, created_at) index
+ * stops at its limit, so a busy workspace costs no more than that. A workspace past its limit
+ * returns its earliest rows, which tell only that it reached the limit.
  */
 const LOAD_PUSH_LOG_IDS_SINCE: PreparedStatement = {
-  name: 'docpush_load_push_log_ids_since_per_workspace',
+  name: 'docpush_load_push_log_ids_since_per_workspace_limit',
   text:
-    'select w.workspace_id, l.id from unnest($1::int[]) as w(workspace_id) cross join lateral ' +
-    '(select p.id from push_logs p where p.workspace_id = w.workspace_id and p.created_at >= $2 order by p.created_at limit $3) l',
+    'select w.workspace_id, l.id from unnest($1::int[], $3::int[]) as w(workspace_id, max_rows) cross join lateral ' +
+    '(select p.id from push_logs p where p.workspace_id = w.workspace_id and p.created_at >= $2 order by p.created_at limit w.max_rows) l',
 };
 
-/** Loads up to `limit` ids of each workspace's push log rows created at or after `from`, by workspace id. Workspaces without such rows are left out. */
-async function loadPushLogIdsSince(em: EntityManager, workspaceIds: number[], from: Date, limit: number): Promise<Map<number, number[]>> {
-  const rows = await executePrepared<{ workspace_id: number; id: string | number }>(em, LOAD_PUSH_LOG_IDS_SINCE, [workspaceIds, from, limit]);
+/**
+ * Loads the ids of each workspace's push log rows created at or after `from`, up to
+ * `limits[i]` for `workspaceIds[i]`, by workspace id. Workspaces without such rows are left out.
+ */
+async function loadPushLogIdsSince(em: EntityManager, workspaceIds: number[], from: Date, limits: number[]): Promise<Map<number, number[]>> {
+  const rows = await executePrepared<{ workspace_id: number; id: string | number }>(em, LOAD_PUSH_LOG_IDS_SINCE, [workspaceIds, from, limits]);
   const idsByWorkspace = new Map<number, number[]>();
   for (const row of rows) {
     const ids = idsByWorkspace.get(row.workspace_id) ?? [];
