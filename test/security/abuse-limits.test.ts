@@ -382,9 +382,18 @@ describe('graphql-ws request errors', () => {
         extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
       }),
     ]);
-    // The connection and its other subscription stay open.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The connection and its other subscription stay open: the status subscription still streams.
+    const statusFeed = app.app.services.connectionStatusFeed;
+    await waitFor(() => statusFeed.subscriberCount >= 1, { description: 'a pushConnectionStatus subscriber' });
+    const created = okData(
+      await call('mutation { createPushConnection(input: { name: "Still open", url: "https://127.0.0.1:1/hook", eventTypes: [DocumentRecordUpdated] }) { id } }'),
+    ).createPushConnection;
+    okData(await call('mutation ($id: ID!) { enablePushConnection(id: $id) { id } }', { id: created.id }));
+    await waitFor(() => other.results.length > 0, { description: 'a status event on the other subscription' });
+
     expect(other.error).toBeUndefined();
+    expect(other.results[0].data?.pushConnectionStatus).toEqual({ connectionId: created.id });
+    okData(await call('mutation ($id: ID!) { deletePushConnection(id: $id) { id } }', { id: created.id }));
     await probe.client.dispose();
   });
 });
