@@ -101,6 +101,7 @@ function stageAgreesCondition(namedSql: string, recordStageSql: string): string 
  */
 export interface InsertedEvent {
   recordFound: boolean;
+  /** False only when the event names an author that was not found, so true for an event without author. */
   authorFound: boolean;
   recordDeleted: boolean;
   stageMismatch: boolean;
@@ -156,7 +157,7 @@ with target_record as (
   returning id, connection_id
 )
 select exists (select 1 from target_record) as record_found,
-       exists (select 1 from target_author) as author_found,
+       (cast(:authorId as bigint) is null or exists (select 1 from target_author)) as author_found,
        exists (select 1 from target_record where deleted) as record_deleted,
        exists (select 1 from target_record r where not ${stageAgreesCondition('cast(:namedStageId as jsonb)', 'r.stage_id')}) as stage_mismatch,
        (select stage_id from target_record) as record_stage_id,

@@ -252,6 +252,27 @@ describe('WorkflowStatusChanged events', () => {
     expect(dataOf(await app.request(DocumentRecordDocument, { id: record.id })).documentRecord.locked).toBe(false);
   });
 
+  it.each<[string, (recordId: string) => RecordDocumentEventInput[], string]>([
+    ['one event', () => [], 'parameters.workflowStageId'],
+    ['a batch after a lock', (id) => [{ documentRecordId: id, type: 'DocumentRecordLocked' }], 'inputs[1].parameters.workflowStageId'],
+    ['a batch after a replay', (id) => [{ documentRecordId: id, type: 'SignCompleted', idempotencyKey: `replayed-${id}` }], 'inputs[1].parameters.workflowStageId'],
+  ])('rejects a mismatch without author in %s', async (_case, eventsBefore, field) => {
+    const record = await createRecord();
+    dataOf(await app.request(RecordDocumentEventDocument, { input: { documentRecordId: record.id, type: 'SignCompleted', idempotencyKey: `replayed-${record.id}` } }, ws.memberKey));
+    const before = await countStored();
+    const systemEvent: RecordDocumentEventInput = { documentRecordId: record.id, type: 'WorkflowStatusChanged', parameters: { workflowStageId: SIGNED.id } };
+
+    const earlier = eventsBefore(record.id);
+    const result =
+      earlier.length === 0
+        ? await app.request(RecordDocumentEventDocument, { input: systemEvent }, ws.memberKey)
+        : await app.request(RecordDocumentEventsDocument, { inputs: [...earlier, systemEvent] }, ws.memberKey);
+
+    const error = expectFieldError(result, field, 'CONFLICT');
+    expect(error.message).toContain(`parameters.workflowStageId is 25, but document record ${record.id} is in workflow stage 24`);
+    expect(await countStored()).toEqual(before);
+  });
+
   it('lists every mismatching event of a batch', async () => {
     const record = await createRecord();
     const bare = await createRecord({ workflowStage: null });
