@@ -162,11 +162,17 @@ async function recordUpdateEvents(
   return messageIds;
 }
 
-/** Loads a record of the workspace and locks its row until the transaction ends, or raises NOT_FOUND. */
+/**
+ * Loads a record of the workspace and locks its row until the transaction ends, or raises
+ * NOT_FOUND. The transaction shares the request's identity map, where an earlier mutation of the
+ * same GraphQL document may have left the record. Without `refresh`, MikroORM 6 keeps a loaded
+ * non-null value over a null in the row, so a stage, suite or record type removed meanwhile would
+ * still show, and setting it again would write nothing.
+ */
 async function lockRecord(tx: EntityManager, workspaceId: number, id: string): Promise<DocumentRecord> {
   const numericId = parseId(id);
   const record = Number.isSafeInteger(numericId)
-    ? await tx.findOne(DocumentRecord, { id: numericId, workspace: workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+    ? await tx.findOne(DocumentRecord, { id: numericId, workspace: workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true })
     : null;
   if (!record) throw NotFoundError.of('Document record', id);
   return record;
