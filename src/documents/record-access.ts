@@ -10,12 +10,14 @@ import { User } from '../workspace/user.entity';
  * Loads a record of this workspace and locks its row until the transaction ends, so changes to
  * its documents and files, and the checks before them, run one at a time per record. Raises
  * BAD_USER_INPUT naming `field` for an unknown id, and CONFLICT when the record is deleted or locked.
- * Call it inside a transaction.
+ * Call it inside a transaction. The row is read fresh, because the transaction shares the
+ * request's identity map, where MikroORM 6 would keep a loaded suite that another request has
+ * removed since.
  */
 export async function lockRecordForChange(scope: WorkspaceScope, field: string, id: string | number): Promise<DocumentRecord> {
   const numericId = parseId(String(id));
   const record = Number.isSafeInteger(numericId) && numericId > 0
-    ? await scope.em.findOne(DocumentRecord, { id: numericId, workspace: scope.workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+    ? await scope.em.findOne(DocumentRecord, { id: numericId, workspace: scope.workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true })
     : null;
   if (!record) {
     throw new ValidationError(field, `${field} ${quoteId(id)} matches no document record of this workspace: pass the id of an existing record.`);

@@ -1,6 +1,3 @@
-import pg from 'pg';
-import { parse } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type ReceivedRequest, type TestListener } from '../support/listener';
 import { validatePushResponse } from '../support/push-response-schema';
@@ -173,52 +170,8 @@ describe('updateDocumentRecord events', () => {
     expect(await connectionsMessagedBy(events[events.length - 1].id)).toEqual([connections.updated]);
   });
 
-  it('sees a stage removed between mutations', async () => {
-    const record = await createRecord();
-    const blocker = await createRecord({ name: 'Blocks the second mutation' });
-    const threeMutations: TypedDocumentNode<
-      { restored: { workflowStage: { id: number } | null } },
-      { recordId: string; blockerId: string; stage: typeof READY_TO_SIGN }
-    > = parse(`mutation ($recordId: ID!, $blockerId: ID!, $stage: WorkflowStageInput!) {
-      renamed: updateDocumentRecord(id: $recordId, input: { name: "Lease 2026, renamed" }) { id }
-      waited: recordDocumentEvent(input: { documentRecordId: $blockerId, type: SignStarted }) { replayed }
-      restored: updateDocumentRecord(id: $recordId, input: { workflowStage: $stage }) { workflowStage { id } }
-    }`);
-    const holder = new pg.Client({ connectionString: app.databaseUrl });
-    await holder.connect();
-    let result;
-    try {
-      // The second mutation waits for the blocker's row lock, so another request removes the
-      // stage after the first mutation has loaded the record into the request's EntityManager.
-      await holder.query('begin');
-      await holder.query('select id from document_records where id = $1 for update', [blocker.id]);
-      const pending = app.request(threeMutations, { recordId: record.id, blockerId: blocker.id, stage: READY_TO_SIGN }, ws.memberKey);
-      await waitFor(() => isWaitingForRowLock(), { description: 'the second mutation to wait for the row lock' });
-      await updateRecord(record.id, { workflowStage: null });
-      await holder.query('rollback');
-      result = await pending;
-    } finally {
-      await holder.end();
-    }
-
-    expect(dataOf(result).restored.workflowStage).toEqual({ id: READY_TO_SIGN.id });
-    const read = dataOf(await app.request(DocumentRecordDocument, { id: record.id })).documentRecord;
-    expect(read.workflowStage?.id ?? null).toBe(READY_TO_SIGN.id);
-    const events = await timelineOf(record.id);
-    expect(events.slice(-2).map((event) => [event.type, event.parameters])).toEqual([
-      ['DocumentRecordUpdated', {}],
-      ['WorkflowStatusChanged', { workflowStageId: READY_TO_SIGN.id }],
-    ]);
-  });
 });
 
-/** Reports whether a statement on the test database waits for a lock, through the ORM's pool, outside any transaction. */
-async function isWaitingForRowLock(): Promise<boolean> {
-  const rows = await app.app.services.orm.em.fork().execute<Array<{ waiting: number }>>(
-    `select 1 as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-  );
-  return rows.length > 0;
-}
 
 describe('WorkflowStatusChanged events', () => {
   function stageEvent(documentRecordId: string, parameters: Record<string, unknown>): RecordDocumentEventInput {
