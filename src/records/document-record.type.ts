@@ -85,7 +85,7 @@ export class DocumentRecordObject {
 
   @Field(() => ID, {
     description:
-      'The user who owns the record. updateDocumentRecord changes it and then records a DocumentOwnerChanged event; ' +
+      'The user who owns the record. updateDocumentRecord changes it, and records a DocumentOwnerChanged event when the new owner is another user; ' +
       'a DocumentOwnerChanged event recorded with recordDocumentEvent changes it too.',
   })
   ownerId!: number;
