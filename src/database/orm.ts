@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import type pg from 'pg';
 import { ENTITIES } from './entities';
 import type { Logger } from '../common/logger';
 
@@ -60,7 +61,7 @@ export function ormOptions(databaseUrl: string, logger?: Logger, pool: Partial<D
     driverOptions: {
       // node-postgres's own connect time-out closes the socket of a connection that the pool has
       // given up on, which would otherwise stay open for as long as the stalled host keeps it.
-      connection: { connectionTimeoutMillis: connectTimeoutMs },
+      connection: postgresConnectionSettings(databaseUrl, connectTimeoutMs),
       // knex prints its warnings (such as a pooled connection the server closed) with console.log.
       ...(logger ? { log: knexLog(logger) } : {}),
     },
@@ -71,6 +72,17 @@ export function ormOptions(databaseUrl: string, logger?: Logger, pool: Partial<D
     forceUtcTimezone: true,
     allowGlobalContext: false,
   };
+}
+
+/**
+ * Returns the node-postgres settings of a connection to `databaseUrl` that gives up opening after
+ * `connectTimeoutMs`. node-postgres reads the whole URL, so `sslmode`, `application_name` and the
+ * other libpq parameters apply. MikroORM 6.6 passes only host, port, user, password and database
+ * on from its `clientUrl`, so without this the main pool would connect without the TLS that
+ * `sslmode` requires.
+ */
+export function postgresConnectionSettings(databaseUrl: string, connectTimeoutMs: number): pg.ClientConfig {
+  return { connectionString: databaseUrl, connectionTimeoutMillis: connectTimeoutMs };
 }
 
 /** Hooks of knex's `log` option that write its messages to the pino logger instead of the console. */

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { loadConfig } from '../../src/config/config';
+import { openDatabase } from '../../src/database/orm';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait';
 
 describe('DOCPUSH_DB_POOL_SIZE', () => {
@@ -44,5 +46,32 @@ describe('DOCPUSH_DB_POOL_SIZE', () => {
 
   it('rejects a size below one', () => {
     expect(() => loadConfig({ DOCPUSH_DB_POOL_SIZE: '0' })).toThrow(/DOCPUSH_DB_POOL_SIZE/);
+  });
+});
+
+describe('main pool connection settings', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('applies the parameters of DATABASE_URL', async () => {
+    // application_name represents every libpq parameter of the URL. sslmode is the one that
+    // matters, but a test server without TLS cannot show it.
+    const url = new URL(database.url);
+    url.searchParams.set('application_name', 'docpush-url-parameter');
+
+    const orm = await openDatabase(url.toString(), undefined, { size: 2 });
+    try {
+      const [row] = await orm.em.fork().execute<Array<{ name: string }>>(`select current_setting('application_name') as name`);
+      expect(row.name).toBe('docpush-url-parameter');
+    } finally {
+      await orm.close(true);
+    }
   });
 });
