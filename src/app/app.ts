@@ -4,7 +4,7 @@ import type { Config } from '../config/config';
 import { findSettingWarnings } from '../config/setting-warnings';
 import { createLogger, type Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
-import { openDatabase } from '../database/orm';
+import { listMigrationNames, openDatabase, postgresConnectionSettings } from '../database/orm';
 import { acquireSchemaSetupLock } from '../database/schema-setup-lock';
 import { checkDatabase } from '../database/database-check';
 import { redactDatabaseUrl } from '../database/database-url';
@@ -108,7 +108,7 @@ async function startOnDatabase(
   const deliveryLogFeed = new DeliveryLogFeed(channelListener, orm, logger);
   const connectionStatusFeed = new ConnectionStatusFeed(channelListener, orm, logger);
   const worker: WorkerParts = { dispatcher: null, listenerConnections: null, attemptBatcher: null, renderPool: null, claimRenewer: null };
-  const monitoring = createMonitoring(config, orm, secretBox, queue, worker, deliveryLogFeed, logger);
+  const monitoring = createMonitoring(config, { databaseUrl, orm, secretBox, queue, worker, deliveryLogFeed, logger });
   const apiKeyCache = new ApiKeyCache({ ttlMs: config.api.apiKeyCacheTtlMs, maxEntries: API_KEY_CACHE_MAX_ENTRIES });
   const services: AppServices = {
     config,
@@ -147,12 +147,12 @@ async function startOnDatabase(
     // A failed start (a taken port, say) stops the parts it started, so that no worker keeps
     // claiming messages in a process whose caller treats the start as failed. startApp stops the
     // embedded database.
-    await stopApp({ logger, http, monitoringServer, queue, worker, deliveryLogFeed, connectionStatusFeed, channelListener, orm, embedded: null, config }).catch(
+    await stopApp({ logger, http, monitoringServer, monitoring, queue, worker, deliveryLogFeed, connectionStatusFeed, channelListener, orm, embedded: null, config }).catch(
       (stopError: unknown) => logger.error({ err: stopError }, 'failed to stop the parts of a failed start'),
     );
     throw error;
   }
-  const stop = () => stopApp({ logger, http, monitoringServer, queue, worker, deliveryLogFeed, connectionStatusFeed, channelListener, orm, embedded, config });
+  const stop = () => stopApp({ logger, http, monitoringServer, monitoring, queue, worker, deliveryLogFeed, connectionStatusFeed, channelListener, orm, embedded, config });
   const url = http ? `http://${config.host}:${http.port}${GRAPHQL_PATH}` : null;
   const monitoringUrl = `http://${config.host}:${http?.port ?? monitoringServer!.port}`;
   logger.info({ url, port: http?.port ?? null, monitoringUrl, role: config.role }, 'docpush is ready');
@@ -339,16 +339,27 @@ async function processDeliverJobs(
 
 function createMonitoring(
   config: Config,
-  orm: MikroORM,
-  secretBox: SecretBox,
-  queue: AgendaQueue,
-  worker: WorkerParts,
-  deliveryLogFeed: DeliveryLogFeed,
-  logger: Logger,
+  parts: {
+    databaseUrl: string;
+    orm: MikroORM;
+    secretBox: SecretBox;
+    queue: AgendaQueue;
+    worker: WorkerParts;
+    deliveryLogFeed: DeliveryLogFeed;
+    logger: Logger;
+  },
 ): Monitoring {
-  const metrics = new AppMetrics({ orm, deliveryLogFeed, logger });
+  const { orm, queue, worker, logger } = parts;
+  const metrics = new AppMetrics({ orm, deliveryLogFeed: parts.deliveryLogFeed, logger });
   const jobProcessorRunning = config.role === 'api' ? null : () => queue.agenda.isActiveJobProcessor() && (worker.dispatcher?.isRunning ?? false);
-  return { metrics, readiness: new ReadinessProbe({ orm, secretBox, jobProcessorRunning, logger }) };
+  const readiness = new ReadinessProbe({
+    connectionSettings: postgresConnectionSettings(parts.databaseUrl, config.databaseConnectTimeoutMs),
+    migrationNames: listMigrationNames(),
+    secretBox: parts.secretBox,
+    jobProcessorRunning,
+    logger,
+  });
+  return { metrics, readiness };
 }
 
 /**
@@ -440,6 +451,7 @@ async function stopApp(parts: {
   logger: Logger;
   http: RunningHttpServer | null;
   monitoringServer: RunningMonitoringServer | null;
+  monitoring: Monitoring;
   queue: AgendaQueue;
   worker: WorkerParts;
   deliveryLogFeed: DeliveryLogFeed;
@@ -453,6 +465,8 @@ async function stopApp(parts: {
   await parts.http?.stop();
   await parts.monitoringServer?.stop();
   parts.logger.debug('HTTP server stopped');
+  // No probe arrives any more, so the readiness connection can close.
+  await parts.monitoring.readiness.close();
   // Both drain at once, so a stop waits for the longer of the two, not their sum.
   const drainTimeoutMs = parts.config.delivery.attemptTimeoutMs + 1000;
   await Promise.all([parts.worker.dispatcher?.stop(drainTimeoutMs), parts.queue.stop(drainTimeoutMs)]);

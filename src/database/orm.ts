@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
@@ -11,6 +12,12 @@ import type { Logger } from '../common/logger';
  * TypeScript sources, and `dist/migrations/` when running the output of `npm run build`.
  */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
+
+/** Table in which MikroORM's migrator records each applied migration by name. */
+export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
+
+/** Migration files that the migrator loads from the folder: its `glob` below, `!(*.d).{js,ts}`, as a regular expression. */
+const MIGRATION_FILE_NAME = /^(?!.*\.d\.[jt]s$).+\.[jt]s$/;
 
 /** True when this code runs from TypeScript sources (ts-node, Jest) instead of `dist/`. */
 const RUNNING_FROM_SOURCES = __filename.endsWith('.ts');
@@ -39,8 +46,10 @@ export function ormOptions(databaseUrl: string, logger?: Logger, pool: Partial<D
     // compiled migrations, finds none and silently runs nothing.
     preferTs: RUNNING_FROM_SOURCES,
     migrations: {
+      tableName: MIGRATIONS_TABLE,
       path: migrationsDir,
       pathTs: migrationsDir,
+      // MIGRATION_FILE_NAME matches the same files, for listMigrationNames.
       glob: '!(*.d).{js,ts}',
       transactional: true,
       allOrNothing: true,
@@ -93,6 +102,17 @@ function knexLog(logger: Logger) {
     deprecate: (message: unknown) => logger.warn({ knex: message }, 'knex deprecation'),
     debug: (message: unknown) => logger.debug({ knex: message }, 'knex debug'),
   };
+}
+
+/**
+ * Lists the migrations in `migrationsDir` by the names under which the migrator records them once
+ * applied: the file names without their extension, sorted.
+ */
+export function listMigrationNames(migrationsDir = MIGRATIONS_DIR): string[] {
+  const names = readdirSync(migrationsDir)
+    .filter((file) => MIGRATION_FILE_NAME.test(file))
+    .map((file) => file.replace(/\.[jt]s$/, ''));
+  return [...new Set(names)].sort();
 }
 
 /**

@@ -1,10 +1,11 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import type { Logger } from '../common/logger';
 import { withTimeout } from './timeout';
+import { ReadinessConnection } from './readiness-connection';
 import type { SecretBox } from '../security/secret-box';
-import { SERVER_KEY_MISMATCH_REASON, serverKeyMatchesDatabase } from '../security/server-key';
-import { withStatementTimeout } from '../database/statement-timeout';
+import { SERVER_KEY_MISMATCH_REASON, checkServerKeyWithQuery } from '../security/server-key';
 import { isConnectionTimeout } from '../database/database-unavailable';
+import { MIGRATIONS_TABLE } from '../database/orm';
 
 export type ReadinessCheckName = 'database' | 'migrations' | 'secrets' | 'jobs';
 
@@ -27,7 +28,13 @@ const CHECK_TIMEOUT_MS = 2000;
 export const NOT_CHECKED_WITHOUT_DATABASE = 'not checked, because the database check failed';
 
 export interface ReadinessSources {
-  orm: MikroORM;
+  /**
+   * node-postgres settings of the main pool (postgresConnectionSettings), from which the checks
+   * open a connection of their own.
+   */
+  connectionSettings: pg.ClientConfig;
+  /** Names of the migrations that this process applies at start (listMigrationNames). */
+  migrationNames: readonly string[];
   /** The server key, checked against a stored signing secret. */
   secretBox: SecretBox;
   /** Reports whether the job processor runs; null in a process without the worker role. */
@@ -38,12 +45,28 @@ export interface ReadinessSources {
 /**
  * Decides whether this process can do its work: `select 1` succeeds on the database, no
  * migration is pending, the server key opens the stored signing secrets, and in a process with
- * the worker role the job processor runs.
+ * the worker role the job processor runs. The database checks run on a connection of their own
+ * (ReadinessConnection), whose statements PostgreSQL cancels after CHECK_TIMEOUT_MS.
  */
 export class ReadinessProbe {
   private lastStatus: ReadinessReport['status'] | null = null;
+  private readonly connection: ReadinessConnection;
 
-  constructor(private readonly sources: ReadinessSources) {}
+  constructor(private readonly sources: ReadinessSources) {
+    const configuredMs = sources.connectionSettings.connectionTimeoutMillis;
+    // An attempt to connect that outlives its check would make the next check wait for it instead of trying again.
+    const connectTimeoutMs = configuredMs ? Math.min(configuredMs, CHECK_TIMEOUT_MS) : CHECK_TIMEOUT_MS;
+    this.connection = new ReadinessConnection({
+      settings: { ...sources.connectionSettings, connectionTimeoutMillis: connectTimeoutMs },
+      statementTimeoutMs: CHECK_TIMEOUT_MS,
+      logger: sources.logger,
+    });
+  }
+
+  /** Closes the checks' database connection. A later check reports the database as failed. */
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
 
   async check(): Promise<ReadinessReport> {
     const errors: Partial<Record<ReadinessCheckName, unknown>> = {};
@@ -65,20 +88,17 @@ export class ReadinessProbe {
   }
 
   private async checkDatabase(): Promise<CheckResult> {
-    await this.sources.orm.em.fork().execute('select 1');
+    await this.connection.query('select 1');
     return { status: 'ok' };
   }
 
-  /**
-   * NOTE: unlike checkServerKey, this cannot have PostgreSQL cancel its queries at the check's
-   * time-out, because MikroORM's migrator runs them outside any transaction of ours that could set
-   * statement_timeout. `run` bounds the probe's response, but a query that waits for a lock keeps its pool
-   * connection until the lock ends.
-   */
+  /** Compares the migrations of this process (migrationNames) with the names recorded as applied, with or without a file extension. */
   private async checkMigrations(): Promise<CheckResult> {
-    const pending = await this.sources.orm.getMigrator().getPendingMigrations();
+    const rows = await this.connection.query<{ name: string }>(`select regexp_replace(name, '\\.(js|ts)$', '') as name from ${MIGRATIONS_TABLE}`);
+    const applied = new Set(rows.map((row) => row.name));
+    const pending = this.sources.migrationNames.filter((name) => !applied.has(name));
     if (pending.length === 0) return { status: 'ok' };
-    return { status: 'failed', reason: `${pending.length} pending migration(s): ${pending.map((migration) => migration.name).join(', ')}` };
+    return { status: 'failed', reason: `${pending.length} pending migration(s): ${pending.join(', ')}` };
   }
 
   /**
@@ -87,10 +107,8 @@ export class ReadinessProbe {
    * The API rejects changes to secrets on the same condition.
    */
   private async checkServerKey(): Promise<CheckResult> {
-    // A migration's lock on push_connections makes the query wait. PostgreSQL cancels it at the
-    // check's time-out, so probes do not each keep a pool connection until the lock ends.
-    const matches = await withStatementTimeout(this.sources.orm.em, CHECK_TIMEOUT_MS, (tx) => serverKeyMatchesDatabase(tx, this.sources.secretBox));
-    if (matches) return { status: 'ok' };
+    const result = await checkServerKeyWithQuery((sql) => this.connection.query(sql), this.sources.secretBox);
+    if (result !== 'mismatch') return { status: 'ok' };
     return { status: 'failed', reason: SERVER_KEY_MISMATCH_REASON };
   }
 
@@ -103,6 +121,8 @@ export class ReadinessProbe {
     try {
       return await withTimeout(check(), CHECK_TIMEOUT_MS, 'the check');
     } catch (error) {
+      // The statement may still wait for a lock, or for a database that stopped responding.
+      if (isCheckTimeout(error)) this.connection.reset();
       onError(error);
       return { status: 'failed', reason: describeCheckError(error) };
     }
@@ -126,13 +146,20 @@ export class ReadinessProbe {
  * and driver messages can carry host names and SQL.
  */
 function describeCheckError(error: unknown): string {
-  if (!(error instanceof Error)) return 'failed';
-  if (error.message.startsWith('Timed out')) return `no answer within ${CHECK_TIMEOUT_MS} ms`;
-  if (isConnectionTimeout(error)) return 'no database connection within DOCPUSH_DB_CONNECT_TIMEOUT or DOCPUSH_DB_ACQUIRE_TIMEOUT';
-  const code = (error as { code?: unknown }).code;
+  if (isCheckTimeout(error)) return `no answer within ${CHECK_TIMEOUT_MS} ms`;
+  if (isConnectionTimeout(error)) return `no database connection within DOCPUSH_DB_CONNECT_TIMEOUT (at most ${CHECK_TIMEOUT_MS} ms for this check)`;
+  // Read as properties, because errors from Node's own modules, such as a refused connection, come from another realm under Jest.
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
   if (typeof code === 'string') return `failed with error code ${code}`;
+  if (typeof name !== 'string') return 'failed';
   // A driver error without an SQLSTATE comes from the connection, not from `select 1`, such as
   // "Connection terminated unexpectedly".
-  if (error.name.endsWith('Exception') || error.name === 'Error') return `the database connection failed (${error.name})`;
-  return `failed with ${error.name}`;
+  if (name.endsWith('Exception') || name === 'Error') return `the database connection failed (${name})`;
+  return `failed with ${name}`;
+}
+
+/** Tells whether `error` is the time-out of `run`, from withTimeout. */
+function isCheckTimeout(error: unknown): boolean {
+  const { message } = (error ?? {}) as { message?: unknown };
+  return typeof message === 'string' && message.startsWith('Timed out');
 }

@@ -58,6 +58,17 @@ function missingServerKeyError(dataDir: string): ValidationError {
 export type ServerKeyCheck = 'matches' | 'mismatch' | 'no-secrets';
 
 /**
+ * Signing secrets that the server key check tries: those of the KEY_CHECK_CONNECTIONS newest live
+ * connections, current secrets first.
+ */
+const SAMPLED_SIGNING_SECRETS_SQL = `select secret ->> 'sealed' as sealed
+   from (select id, signing_secrets from push_connections
+          where deleted_at is null and jsonb_array_length(signing_secrets) > 0
+          order by id desc limit ${KEY_CHECK_CONNECTIONS}) newest
+  cross join lateral jsonb_array_elements(newest.signing_secrets) with ordinality as secrets(secret, position)
+  order by newest.id desc, secrets.position desc`;
+
+/**
  * Reports whether `secretBox` uses the server key of this database. It tries the signing
  * secrets of the KEY_CHECK_CONNECTIONS newest live connections, current secrets first, and
  * returns `matches` at the first one that decrypts. Under another key, AES-GCM authentication
@@ -69,15 +80,15 @@ export type ServerKeyCheck = 'matches' | 'mismatch' | 'no-secrets';
  * for both keys.
  */
 export async function checkServerKeyOfDatabase(em: EntityManager, secretBox: SecretBox): Promise<ServerKeyCheck> {
-  const rows: Array<{ sealed: string | null }> = await em.execute(
-    `select secret ->> 'sealed' as sealed
-       from (select id, signing_secrets from push_connections
-              where deleted_at is null and jsonb_array_length(signing_secrets) > 0
-              order by id desc limit ?) newest
-      cross join lateral jsonb_array_elements(newest.signing_secrets) with ordinality as secrets(secret, position)
-      order by newest.id desc, secrets.position desc`,
-    [KEY_CHECK_CONNECTIONS],
-  );
+  return checkServerKeyWithQuery((sql) => em.execute(sql), secretBox);
+}
+
+/** Runs checkServerKeyOfDatabase's check, sending its one statement, which has no parameters, through `query`. */
+export async function checkServerKeyWithQuery(
+  query: (sql: string) => Promise<Array<{ sealed: string | null }>>,
+  secretBox: SecretBox,
+): Promise<ServerKeyCheck> {
+  const rows = await query(SAMPLED_SIGNING_SECRETS_SQL);
   const sealedSecrets = rows.map((row) => row.sealed).filter((sealed): sealed is string => Boolean(sealed));
   if (sealedSecrets.length === 0) return 'no-secrets';
   for (const sealed of sealedSecrets) {

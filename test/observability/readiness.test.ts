@@ -1,9 +1,12 @@
 import pg from 'pg';
 import type { RunningApp } from '../../src/app/app';
+import { isConnectionTimeout } from '../../src/database/database-unavailable';
+import { MIGRATIONS_TABLE } from '../../src/database/orm';
 import { NOT_CHECKED_WITHOUT_DATABASE } from '../../src/observability/health';
+import { READINESS_APPLICATION_NAME } from '../../src/observability/readiness-connection';
 import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
 import { countActiveQueries, createTestDatabase, type TestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait';
+import { rejectionOf, waitFor } from '../support/wait';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { parsePrometheusText, sampleValue } from './prometheus-text';
 
@@ -15,6 +18,48 @@ interface ReadinessAnswer {
 async function readiness(app: RunningApp): Promise<ReadinessAnswer> {
   const response = await fetch(`${app.monitoringUrl}/readyz`);
   return { status: response.status, body: (await response.json()) as ReadinessAnswer['body'] };
+}
+
+/** Opens a client of its own on the database of `app`, which the test ends. */
+async function connectObserver(app: TestApp): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: app.databaseUrl });
+  await client.connect();
+  return client;
+}
+
+/** Returns the process ids of the sessions of the readiness connection on the client's database. */
+async function readinessSessions(client: pg.Client): Promise<number[]> {
+  await client.query('select pg_stat_clear_snapshot()');
+  const result = await client.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and application_name = $1',
+    [READINESS_APPLICATION_NAME],
+  );
+  return result.rows.map((row) => row.pid);
+}
+
+/**
+ * Starts `count` transactions on the main pool of `app` and keeps them open, each on a connection
+ * of its own, until `release` is called.
+ */
+async function holdPoolConnections(app: RunningApp, count: number): Promise<{ release(): Promise<void> }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const begun: Array<Promise<void>> = [];
+  const transactions = Array.from({ length: count }, () => {
+    let markBegun!: () => void;
+    begun.push(new Promise<void>((resolve) => (markBegun = resolve)));
+    return app.services.orm.em.fork().transactional(async () => {
+      markBegun();
+      await released;
+    });
+  });
+  await Promise.all(begun);
+  return {
+    release: async () => {
+      release();
+      await Promise.all(transactions);
+    },
+  };
 }
 
 describe('readiness with the database behind a proxy', () => {
@@ -80,6 +125,54 @@ describe('readiness with the database behind a proxy', () => {
   });
 });
 
+describe('readiness with a frozen connection', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let app: RunningApp;
+  let appStopped = false;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const direct = new URL(database.url);
+    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const proxied = new URL(database.url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    // With one pool connection, a check that stayed stuck on it would leave none for the next.
+    app = await startAppOnDatabase(proxied.toString(), { DOCPUSH_ROLE: 'api', DOCPUSH_DB_POOL_SIZE: '1' });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    if (!appStopped) await app?.stop();
+    await database?.drop();
+  });
+
+  it('opens a new connection after a check timed out', async () => {
+    expect((await readiness(app)).status).toBe(200);
+
+    // Every connection open now stops passing bytes, as after a silent network failure. New ones work.
+    proxy.freeze();
+    const frozen = await readiness(app);
+    const next = await readiness(app);
+
+    expect(frozen.status).toBe(503);
+    expect(frozen.body.failed).toEqual(['database', 'migrations', 'secrets']);
+    expect(frozen.body.checks.database.reason).toBe('no answer within 2000 ms');
+    expect(next.status).toBe(200);
+    expect(next.body.failed).toEqual([]);
+  });
+
+  it('stops while its connection is frozen', async () => {
+    expect((await readiness(app)).status).toBe(200);
+
+    proxy.freeze();
+    // A stop that waited for the frozen connection to close would exceed the test's time-out.
+    await app.stop();
+    appStopped = true;
+  });
+});
+
 describe('readiness with a pending migration', () => {
   let app: TestApp;
 
@@ -106,7 +199,111 @@ describe('readiness with a pending migration', () => {
   });
 });
 
-describe('readiness while push_connections is locked', () => {
+describe('readiness with every main pool connection busy', () => {
+  const POOL_SIZE = 2;
+  let app: TestApp;
+  let observer: pg.Client;
+  let heldConnections: { release(): Promise<void> };
+
+  beforeAll(async () => {
+    // Short pool time-outs make a query of the busy pool fail fast, which shows that it is busy.
+    app = await startTestApp({
+      DOCPUSH_ROLE: 'api',
+      DOCPUSH_DB_POOL_SIZE: String(POOL_SIZE),
+      DOCPUSH_DB_CONNECT_TIMEOUT: '500ms',
+      DOCPUSH_DB_ACQUIRE_TIMEOUT: '500ms',
+    });
+    observer = await connectObserver(app);
+  });
+
+  beforeEach(async () => {
+    heldConnections = await holdPoolConnections(app.app, POOL_SIZE);
+    const poolQuery = await rejectionOf(app.app.services.orm.em.fork().execute('select 1'));
+    expect(isConnectionTimeout(poolQuery)).toBe(true);
+  });
+
+  afterEach(async () => {
+    await heldConnections.release();
+  });
+
+  afterAll(async () => {
+    await observer?.end();
+    await app?.stop();
+  });
+
+  it('answers 200 while the pool is busy', async () => {
+    const answer = await readiness(app.app);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.failed).toEqual([]);
+    expect(answer.body.checks.database).toEqual({ status: 'ok' });
+  });
+
+  it('names a pending migration while the pool is busy', async () => {
+    const { rows } = await observer.query<{ name: string }>(`delete from ${MIGRATIONS_TABLE} where id = (select max(id) from ${MIGRATIONS_TABLE}) returning name`);
+    const removed = rows[0].name;
+
+    const pending = await readiness(app.app);
+    await observer.query(`insert into ${MIGRATIONS_TABLE} (name) values ($1)`, [removed]);
+
+    expect(pending.status).toBe(503);
+    expect(pending.body.failed).toEqual(['migrations']);
+    expect(pending.body.checks.migrations.reason).toBe(`1 pending migration(s): ${removed}`);
+    expect((await readiness(app.app)).status).toBe(200);
+  });
+});
+
+describe('readiness connection', () => {
+  let app: TestApp;
+  let observer: pg.Client;
+
+  beforeAll(async () => {
+    app = await startTestApp({ DOCPUSH_ROLE: 'api' });
+    observer = await connectObserver(app);
+  });
+
+  afterAll(async () => {
+    await observer?.end();
+    await app?.stop();
+  });
+
+  it('reconnects after its session is terminated', async () => {
+    expect((await readiness(app.app)).status).toBe(200);
+    const [terminated, ...others] = await readinessSessions(observer);
+    expect(terminated).toEqual(expect.any(Number));
+    expect(others).toEqual([]);
+
+    await observer.query('select pg_terminate_backend($1)', [terminated]);
+    await waitFor(async () => !(await readinessSessions(observer)).includes(terminated), { description: 'the terminated session to end' });
+    const answer = await readiness(app.app);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.failed).toEqual([]);
+    const sessions = await readinessSessions(observer);
+    expect(sessions).toHaveLength(1);
+    expect(sessions).not.toContain(terminated);
+  });
+
+  it('closes when the app stops', async () => {
+    const database = await createTestDatabase();
+    const stopping = await startAppOnDatabase(database.url, { DOCPUSH_ROLE: 'api' });
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      expect((await readiness(stopping)).status).toBe(200);
+      expect(await readinessSessions(client)).toHaveLength(1);
+
+      await stopping.stop();
+
+      await waitFor(async () => (await readinessSessions(client)).length === 0, { description: 'the readiness session to end' });
+    } finally {
+      await client.end();
+      await database.drop();
+    }
+  });
+});
+
+describe('readiness while a table is locked', () => {
   let app: TestApp;
 
   beforeAll(async () => {
@@ -131,8 +328,30 @@ describe('readiness while push_connections is locked', () => {
 
       expect(answer.status).toBe(503);
       expect(answer.body.failed).toEqual(['secrets']);
-      // The probe has given up on the query, which must not keep a pool connection while the lock lasts.
+      // The probe has given up on the query, which must not keep waiting while the lock lasts.
       await waitFor(async () => (await runningQueries()) === 0, { description: 'the timed-out key check to end' });
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+    }
+  });
+
+  it('ends a timed-out migrations check', async () => {
+    const blocker = new pg.Client({ connectionString: app.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query(`lock table ${MIGRATIONS_TABLE} in access exclusive mode`);
+      const runningQueries = () => countActiveQueries(blocker, MIGRATIONS_TABLE);
+
+      const answering = readiness(app.app);
+      await waitFor(async () => (await runningQueries()) > 0, { description: 'the migrations check to wait for the lock' });
+      const answer = await answering;
+
+      expect(answer.status).toBe(503);
+      expect(answer.body.failed).toEqual(['migrations']);
+      // The lock lasts, so only a cancelled statement ends.
+      await waitFor(async () => (await runningQueries()) === 0, { description: 'the timed-out migrations check to end' });
     } finally {
       await blocker.query('rollback');
       await blocker.end();

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { MIGRATIONS_DIR, openDatabase } from '../../src/database/orm';
+import { MIGRATIONS_DIR, listMigrationNames, openDatabase } from '../../src/database/orm';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('openDatabase', () => {
@@ -26,6 +26,14 @@ describe('openDatabase', () => {
     expect(MIGRATIONS_DIR).toBe(path.resolve(__dirname, '..', '..', 'migrations'));
     expect(files.length).toBeGreaterThan(0);
     expect(executed.map((migration) => migration.name).sort()).toEqual(files.map((file) => file.replace(/\.ts$/, '')).sort());
+  });
+
+  it('lists the migrations that the migrator applies', async () => {
+    const orm = await openDatabase(database.url, undefined, { size: 2 });
+    const executed = await orm.getMigrator().getExecutedMigrations();
+    await orm.close(true);
+
+    expect(listMigrationNames()).toEqual(executed.map((migration) => migration.name).sort());
   });
 
   it('leaves no difference between the migrated schema and the entities', async () => {
