@@ -51,6 +51,8 @@ export interface ReadinessSources {
 export class ReadinessProbe {
   private lastStatus: ReadinessReport['status'] | null = null;
   private readonly connection: ReadinessConnection;
+  /** The checks that are running, whose report every call of `check` meanwhile returns. */
+  private running: Promise<ReadinessReport> | null = null;
 
   constructor(private readonly sources: ReadinessSources) {
     const configuredMs = sources.connectionSettings.connectionTimeoutMillis;
@@ -63,12 +65,23 @@ export class ReadinessProbe {
     });
   }
 
+  /**
+   * Runs the checks and returns their report. A call while checks run returns the report of those,
+   * so that probes that arrive together do not queue statements on the one connection.
+   */
+  check(): Promise<ReadinessReport> {
+    this.running ??= this.runChecks().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
   /** Closes the checks' database connection. A later check reports the database as failed. */
   async close(): Promise<void> {
     await this.connection.close();
   }
 
-  async check(): Promise<ReadinessReport> {
+  private async runChecks(): Promise<ReadinessReport> {
     const errors: Partial<Record<ReadinessCheckName, unknown>> = {};
     const checks: ReadinessReport['checks'] = {};
     checks.database = await this.run(() => this.checkDatabase(), (error) => (errors.database = error));

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import type { RunningApp } from '../../src/app/app';
 import { isConnectionTimeout } from '../../src/database/database-unavailable';
-import { MIGRATIONS_TABLE } from '../../src/database/orm';
-import { NOT_CHECKED_WITHOUT_DATABASE } from '../../src/observability/health';
+import { MIGRATIONS_TABLE, listMigrationNames, postgresConnectionSettings } from '../../src/database/orm';
+import { NOT_CHECKED_WITHOUT_DATABASE, ReadinessProbe } from '../../src/observability/health';
 import { READINESS_APPLICATION_NAME } from '../../src/observability/readiness-connection';
 import { startAppOnDatabase, startTestApp, type TestApp } from '../support/test-app';
 import { countActiveQueries, createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -282,6 +282,30 @@ describe('readiness connection', () => {
     const sessions = await readinessSessions(observer);
     expect(sessions).toHaveLength(1);
     expect(sessions).not.toContain(terminated);
+  });
+
+  it('shares one run among concurrent checks', async () => {
+    let jobChecks = 0;
+    const probe = new ReadinessProbe({
+      connectionSettings: postgresConnectionSettings(app.databaseUrl, 5000),
+      migrationNames: listMigrationNames(),
+      secretBox: app.app.services.secretBox,
+      jobProcessorRunning: () => {
+        jobChecks += 1;
+        return true;
+      },
+      logger: app.app.services.logger,
+    });
+    try {
+      const reports = await Promise.all([probe.check(), probe.check(), probe.check()]);
+      expect(jobChecks).toBe(1);
+      expect(reports.map((report) => report.status)).toEqual(['ready', 'ready', 'ready']);
+
+      await probe.check();
+      expect(jobChecks).toBe(2);
+    } finally {
+      await probe.close();
+    }
   });
 
   it('closes when the app stops', async () => {
