@@ -191,12 +191,14 @@ export async function sendWebhook(request: WebhookRequest, policy: TargetPolicy,
     deadline.clear();
   }
 
-  if (!failure && (state.statusCode < 200 || state.statusCode > 299)) {
-    failure = { kind: 'http_status', message: describeStatus(state.statusCode, state.responseHeaders) };
-  }
+  // Only an error raised while reading the body cuts it short. A non-2xx status failure follows a
+  // body read to its end or to the size limit, so it is set after this check.
   // NOTE: a body without Content-Length or chunked framing ends when the connection closes, and
   // undici 7.30 takes a reset as that end too, so such a body cut short by a reset reads as complete.
   const bodyIncomplete = failure !== null && state.stage === 'body';
+  if (!failure && (state.statusCode < 200 || state.statusCode > 299)) {
+    failure = { kind: 'http_status', message: describeStatus(state.statusCode, state.responseHeaders) };
+  }
   const body = encodeResponseBody(Buffer.concat(state.bodyChunks), state.bodyTruncated || bodyIncomplete);
   return {
     statusCode: state.statusCode,

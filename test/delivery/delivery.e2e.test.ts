@@ -148,6 +148,7 @@ describe('delivery of a matching event', () => {
       expect(log.responseCode).toBe(500);
       expect(log.responseBody).toBe('database on fire');
       expect(log.responseError).toMatch(/500/);
+      expect(log.responseBodyIncomplete).toBe(false);
     } finally {
       await failing.close();
     }

@@ -291,6 +291,29 @@ describe('sendWebhook bodies cut short', () => {
     expect(result.responseBodyIncomplete).toBe(true);
   });
 
+  test.each([
+    ['read in full', 1024, false],
+    ['over the size limit', 4, true],
+  ])('non-2xx body %s is complete', async (_case, maxResponseBytes, truncated) => {
+    // The body ends in a lone lead byte, which only a body cut short may lose.
+    const body = Buffer.from([0x62, 0x6f, 0x6f, 0x6d, 0x21, 0xc3]);
+    const port = await serve((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/octet-stream' });
+      res.end(body);
+    });
+
+    const result = await sendWebhook(webhook(`http://127.0.0.1:${port}/`, { maxResponseBytes }), loopbackPolicy());
+
+    expect(result.statusCode).toBe(500);
+    expect(result.error).toBe('HTTP 500 Internal Server Error');
+    expect(result.responseBodyTruncated).toBe(truncated);
+    expect(result.responseBodyIncomplete).toBe(false);
+    if (!truncated) {
+      expect(result.responseBodyEncoding).toBe('base64');
+      expect(Buffer.from(result.responseBody, 'base64')).toEqual(body);
+    }
+  });
+
   test('multi-byte character cut by a reset is dropped', async () => {
     // 'é' is 0xC3 0xA9; the body ends after the first byte of a second 'é'.
     const port = await resetAfter('HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 100\r\n\r\n', Buffer.from([0xc3, 0xa9, 0xc3]));
