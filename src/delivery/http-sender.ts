@@ -186,7 +186,7 @@ export async function sendWebhook(request: WebhookRequest, policy: TargetPolicy,
     if (connections) await exchangeOnPooledConnection(connections, state.target, request, state, deadline);
     else await exchangeOnNewConnection(state.target, request, state, deadline);
   } catch (error) {
-    failure = describeFailure(error, state, deadline, request.url);
+    if (!isLengthOfBodilessResponse(error, state)) failure = describeFailure(error, state, deadline, request.url);
   } finally {
     deadline.clear();
   }
@@ -397,6 +397,18 @@ function hostOf(url: string): string {
   } catch {
     return 'the URL';
   }
+}
+
+/**
+ * Returns whether undici rejected a 204 or 304 response only because of its Content-Length. Such
+ * a response ends after its headers, whatever the header fields say (RFC 9112, section 6.3), but
+ * undici 7.30 still compares a non-zero Content-Length with the zero body bytes read and raises a
+ * mismatch.
+ */
+function isLengthOfBodilessResponse(error: unknown, state: AttemptState): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const bodiless = state.statusCode === 204 || state.statusCode === 304;
+  return code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && state.stage === 'body' && bodiless && state.bodySize === 0;
 }
 
 /** Turns anything thrown during an attempt into an error kind and a message for the push log. */

@@ -314,6 +314,24 @@ describe('sendWebhook bodies cut short', () => {
     }
   });
 
+  test.each([
+    ['204', 204, null, null],
+    ['304', 304, 'http_status', 'HTTP 304 Not Modified: redirects are not followed (Location: none)'],
+  ])('%s with Content-Length is complete', async (_case, status, errorKind, error) => {
+    // 204 and 304 responses end after their headers, whatever Content-Length announces.
+    const port = await serveTcp((socket) => {
+      socket.once('data', () => socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-length: 10\r\n\r\n`));
+    });
+
+    const result = await sendWebhook(webhook(`http://127.0.0.1:${port}/`), loopbackPolicy());
+
+    expect(result.statusCode).toBe(status);
+    expect(result.errorKind).toBe(errorKind);
+    expect(result.error).toBe(error);
+    expect(result.responseBody).toBe('');
+    expect(result.responseBodyIncomplete).toBe(false);
+  });
+
   test('multi-byte character cut by a reset is dropped', async () => {
     // 'é' is 0xC3 0xA9; the body ends after the first byte of a second 'é'.
     const port = await resetAfter('HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 100\r\n\r\n', Buffer.from([0xc3, 0xa9, 0xc3]));
