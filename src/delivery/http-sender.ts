@@ -88,11 +88,13 @@ const UNDICI_INVALID_RESPONSE_REASONS: ReadonlyMap<string, string> = new Map([
  * Reason that the push log gives for a content-length mismatch raised before the response headers
  * were complete. When llhttp rejects a header, undici 7.30 (Parser.createError in
  * lib/dispatcher/client-h1.js) first compares the Content-Length value read so far with the body
- * bytes read, none yet. After a non-zero Content-Length it thus raises a content-length mismatch in
- * place of the parser error.
+ * bytes read, none yet. After any Content-Length value that parseInt does not read as 0, valid or
+ * not (`5`, `5x`, `-1`), it thus raises a content-length mismatch in place of the parser error,
+ * whether llhttp rejected that value or a header after it.
  */
-const HEADER_ERROR_AFTER_CONTENT_LENGTH_REASON =
-  'a header after Content-Length that could not be parsed, such as Transfer-Encoding alongside Content-Length or a second Content-Length';
+const CONTENT_LENGTH_HEADER_ERROR_REASON =
+  'an invalid Content-Length value, or a header after Content-Length that could not be parsed, ' +
+  'such as Transfer-Encoding alongside Content-Length or a second Content-Length';
 
 // Codes that Node's TLS layer uses for certificate and protocol failures (OpenSSL 3).
 const TLS_ERROR_CODE = /^(ERR_SSL_|ERR_TLS_|EPROTO$)|CERT|UNABLE_TO_|_SIGNED_/;
@@ -434,7 +436,7 @@ function describeFailure(error: unknown, state: AttemptState, deadline: AttemptD
     return { kind: 'reset', message: `Connection closed by ${endpoint(state)} before the response was complete` };
   }
   if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && state.stage === 'headers') {
-    return { kind: 'network', message: `Invalid HTTP response from ${endpoint(state)}: ${HEADER_ERROR_AFTER_CONTENT_LENGTH_REASON}` };
+    return { kind: 'network', message: `Invalid HTTP response from ${endpoint(state)}: ${CONTENT_LENGTH_HEADER_ERROR_REASON}` };
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return { kind: 'timeout', message: describeTimeout(state, deadline.timeoutMs, url) };

@@ -185,7 +185,8 @@ describe('hostile listeners', () => {
       expect(log.responseCode).toBe(0);
       expect(log.outcome).toBe('FAILED');
       expect(log.responseError).toBe(
-        `Invalid HTTP response from 127.0.0.1:${listener.port}: a header after Content-Length that could not be parsed, ` +
+        `Invalid HTTP response from 127.0.0.1:${listener.port}: an invalid Content-Length value, ` +
+          'or a header after Content-Length that could not be parsed, ' +
           'such as Transfer-Encoding alongside Content-Length or a second Content-Length',
       );
       expect(log.responseBodyIncomplete).toBe(false);

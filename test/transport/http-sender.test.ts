@@ -513,6 +513,7 @@ describe('sendWebhook connection failures', () => {
   test.each([
     ['Content-Length before Transfer-Encoding', 'content-length: 5\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n'],
     ['two Content-Length headers', 'content-length: 5\r\ncontent-length: 5\r\n\r\nhello'],
+    ['an invalid Content-Length value', 'content-length: 5x\r\n\r\nhello'],
   ])('response with %s is invalid', async (_case, rest) => {
     const port = await serveTcp((socket) => {
       socket.once('data', () => socket.end(`HTTP/1.1 200 OK\r\n${rest}`));
@@ -523,7 +524,8 @@ describe('sendWebhook connection failures', () => {
     expect(result.statusCode).toBe(0);
     expect(result.errorKind).toBe('network');
     expect(result.error).toBe(
-      `Invalid HTTP response from 127.0.0.1:${port}: a header after Content-Length that could not be parsed, ` +
+      `Invalid HTTP response from 127.0.0.1:${port}: an invalid Content-Length value, ` +
+        'or a header after Content-Length that could not be parsed, ' +
         'such as Transfer-Encoding alongside Content-Length or a second Content-Length',
     );
     expect(result.responseBodyIncomplete).toBe(false);
