@@ -47,6 +47,17 @@ export function redactEchoedFileData(body: string, anchors: readonly string[], c
   return replaceSpans(body, spans);
 }
 
+/**
+ * Applies redactEchoedFileData to a response body that the push log stores as Base64, because it
+ * is not UTF-8 text or contains NUL. File data and REDACTED_FILE_DATA are ASCII, so the body is
+ * searched as Latin-1, which maps each byte to one character and back unchanged.
+ */
+export function redactEchoedFileDataInBase64(base64Body: string, anchors: readonly string[], cut = false): string {
+  if (anchors.length === 0 || base64Body.length === 0) return base64Body;
+  const body = Buffer.from(base64Body, 'base64').toString('latin1');
+  return Buffer.from(redactEchoedFileData(body, anchors, cut), 'latin1').toString('base64');
+}
+
 /** Returns the anchor as sent and with its slashes and plus signs escaped, as BASE64_RUN reads them. */
 function spellingsOf(anchor: string): Set<string> {
   const slashes = anchor.replaceAll('/', '\\/');

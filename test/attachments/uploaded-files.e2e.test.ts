@@ -193,6 +193,31 @@ describe('uploaded files in a push', () => {
     }
   });
 
+  test('an echo logged as Base64 stays out of the log', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    await upload(record, 'scan.bin', BINARY);
+    const data = BINARY.toString('base64');
+    // A NUL byte after the echo makes the push log store the body as Base64.
+    listener.respondWith((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.end(Buffer.concat([Buffer.from(`{"received":${request.body}}`), Buffer.from([0])]));
+    });
+    try {
+      const connection = await connect({ attachFilesUploaded: true });
+      await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+
+      const [log] = await waitForLogs(app, { connectionId: connection.id }, 1);
+      expect(log.responseBodyEncoding).toBe('base64');
+      const logged = Buffer.from(log.responseBody, 'base64').toString('latin1');
+      expect(logged.startsWith('{"received":')).toBe(true);
+      expect(logged).toContain(`"data":"${REDACTED_FILE_DATA}"`);
+      expect(logged).not.toContain(data.slice(0, 64));
+      expect(logged.endsWith('}\u0000')).toBe(true);
+    } finally {
+      listener.respondWith((_request, response) => response.end('ok'));
+    }
+  });
+
   test('no file option, no files key', async () => {
     const record = await seedContractRecord(app, seeded, seeded.suite);
     await upload(record, 'ignored.bin', BINARY);

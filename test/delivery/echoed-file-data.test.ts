@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { fileDataAnchors, redactEchoedFileData } from '../../src/delivery/echoed-file-data';
+import { fileDataAnchors, redactEchoedFileData, redactEchoedFileDataInBase64 } from '../../src/delivery/echoed-file-data';
 import { REDACTED_FILE_DATA, type PushPayload } from '../../src/delivery/push-payload';
 
 /** Base64 of random bytes, with slashes, so the escaped spelling differs from the plain one. */
@@ -90,5 +90,25 @@ describe('redactEchoedFileData', () => {
 
   it('leaves a body without anchors alone', () => {
     expect(redactEchoedFileData('{"ok":true}', [])).toBe('{"ok":true}');
+  });
+});
+
+describe('redactEchoedFileDataInBase64', () => {
+  it('replaces data and keeps other bytes', () => {
+    const data = fileData(3000);
+    const body = Buffer.concat([Buffer.from([0xff, 0x00]), Buffer.from(`{"data":"${data}"}`), Buffer.from([0xc3, 0xa9, 0x80])]);
+
+    const redacted = Buffer.from(redactEchoedFileDataInBase64(body.toString('base64'), fileDataAnchors(payloadWith(data))), 'base64');
+
+    expect(redacted).toEqual(Buffer.concat([Buffer.from([0xff, 0x00]), Buffer.from(`{"data":"${REDACTED_FILE_DATA}"}`), Buffer.from([0xc3, 0xa9, 0x80])]));
+  });
+
+  it('replaces a cut end only when cut', () => {
+    const data = fileData(3000);
+    const body = Buffer.concat([Buffer.from([0x00]), Buffer.from(`{"data":"${data.slice(0, 20)}`)]).toString('base64');
+    const anchors = fileDataAnchors(payloadWith(data));
+
+    expect(Buffer.from(redactEchoedFileDataInBase64(body, anchors, true), 'base64')).toEqual(Buffer.from(`\u0000{"data":"${REDACTED_FILE_DATA}`));
+    expect(redactEchoedFileDataInBase64(body, anchors, false)).toBe(body);
   });
 });

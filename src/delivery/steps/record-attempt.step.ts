@@ -8,7 +8,7 @@ import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../delivery-log.
 import { updateConnectionHealth, type ConnectionDisabled } from './connection-health.step';
 import { executePrepared, executeWithBindings, numberPlaceholders, type PreparedStatement } from '../../database/raw-sql';
 import { isUniqueViolationOf } from '../../database/unique-violation';
-import { redactEchoedFileData } from '../echoed-file-data';
+import { redactEchoedFileData, redactEchoedFileDataInBase64 } from '../echoed-file-data';
 import { PUSH_LOG_COLUMNS } from '../push-log-columns';
 
 export interface AttemptRecord {
@@ -520,7 +520,7 @@ function buildLogRow(message: PushMessage, request: DeliveryRequest, result: Att
     requestBody: request.loggedBody,
     responseCode: result.statusCode,
     responseHeaders: result.responseHeaders,
-    responseBody: result.responseBodyEncoding === 'utf8' ? redactEchoedFileData(result.responseBody, request.fileDataAnchors, isCut(result)) : result.responseBody,
+    responseBody: redactResponseBody(result, request.fileDataAnchors),
     responseBodyEncoding: result.responseBodyEncoding,
     responseBodyTruncated: result.responseBodyTruncated,
     responseBodyIncomplete: result.responseBodyIncomplete,
@@ -529,6 +529,12 @@ function buildLogRow(message: PushMessage, request: DeliveryRequest, result: Att
     outcome: succeeded ? DeliveryOutcome.SUCCEEDED : DeliveryOutcome.FAILED,
     isTest: message.isTest,
   };
+}
+
+/** Returns the response body with the file data that the listener echoed replaced, in the body's encoding. */
+function redactResponseBody(result: AttemptResult, fileDataAnchors: readonly string[]): string {
+  if (result.responseBodyEncoding === 'base64') return redactEchoedFileDataInBase64(result.responseBody, fileDataAnchors, isCut(result));
+  return redactEchoedFileData(result.responseBody, fileDataAnchors, isCut(result));
 }
 
 /** Returns whether the response body ends at an arbitrary byte, possibly inside echoed file data. */
