@@ -84,7 +84,8 @@ export class PushLog {
 
   /**
    * True when the body ended early: the listener closed or reset the connection, sent an invalid
-   * rest, or the attempt timed out. A body cut at the size limit is marked by responseBodyTruncated.
+   * rest, or the attempt timed out or was ended by a stopping worker at its drain deadline. A body
+   * cut at the size limit is marked by responseBodyTruncated.
    */
   @Property({ type: 'boolean' })
   responseBodyIncomplete: Opt<boolean> = false;

@@ -58,7 +58,8 @@ export class PushLogType {
   @Field({
     description:
       'True when the body ended early, so responseBody contains only the bytes read: the listener closed or reset the connection, ' +
-      'sent an invalid rest of the response, or the attempt timed out. A 2xx response cut short this way still counts as a success, ' +
+      'sent an invalid rest of the response, or the attempt timed out or was ended by a stopping worker at its drain deadline. ' +
+      'A 2xx response cut short this way still counts as a success, ' +
       'and its responseError stays empty. Always false on rows logged before this field was added.',
   })
   responseBodyIncomplete!: boolean;
