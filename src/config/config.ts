@@ -6,6 +6,7 @@ import { DEFAULT_RETRY_SCHEDULE_MS } from '../delivery/retry-policy';
 import { findUnknownSettings, recordReads, type Env, type UnknownSetting } from './unknown-settings';
 import { checkRetentionOutlastsRetries } from './retention-check';
 import { checkMongoUrl } from './mongodb-url';
+import { parseAddressList } from '../security/address-policy';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
 export type JobBackend = 'postgres' | 'mongodb';
@@ -121,6 +122,12 @@ export interface Config {
      * network) in this process that have not completed authentication in connection_init.
      */
     maxWsUnauthenticatedPerAddress: number;
+    /**
+     * IP addresses and CIDR ranges of reverse proxies (DOCPUSH_TRUSTED_PROXIES), as written. A
+     * request whose TCP peer is in them is attributed to the client address in X-Forwarded-For,
+     * for the limit per address and for logs only. Empty: X-Forwarded-For is ignored.
+     */
+    trustedProxies: string[];
   };
   /** DOCPUSH_ variables of the environment that no setting reads, such as a misspelled name. */
   unknownSettings: UnknownSetting[];
@@ -225,10 +232,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
       retryScheduleMs: retrySchedule(env),
       retryJitter: fraction(env, 'DOCPUSH_RETRY_JITTER', 0.2),
       allowHttp: boolean(env, 'DOCPUSH_ALLOW_HTTP', false),
-      allowedCidrs: (env.DOCPUSH_ALLOWED_CIDRS ?? '')
-        .split(',')
-        .map((cidr) => cidr.trim())
-        .filter(Boolean),
+      allowedCidrs: commaSeparatedList(env, 'DOCPUSH_ALLOWED_CIDRS'),
       detailLinkBaseUrl: detailLinkBaseUrl(env),
     },
     retention: {
@@ -260,6 +264,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
       // without one after 3 s, so even a reverse proxy that gives all clients one address rarely
       // has this many connections waiting at once.
       maxWsUnauthenticatedPerAddress: integer(env, 'DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS', 50, 1, 100_000),
+      trustedProxies: trustedProxies(env),
     },
   };
   checkRetentionOutlastsRetries(env, settings.retention.pushLogMs, settings.delivery);
@@ -480,6 +485,21 @@ function detailLinkBaseUrlFault(raw: string, url: URL | null): string | null {
   if (url.href.includes('#')) return 'it has a fragment ("#…")';
   if (url.href.includes('?')) return 'it has a query ("?…")';
   return null;
+}
+
+/** Returns the trimmed, non-empty items of a comma-separated setting. */
+function commaSeparatedList(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** Reads DOCPUSH_TRUSTED_PROXIES. An invalid entry fails the start with the entry and the form to use. */
+function trustedProxies(env: Env): string[] {
+  const entries = commaSeparatedList(env, 'DOCPUSH_TRUSTED_PROXIES');
+  parseAddressList(entries, 'DOCPUSH_TRUSTED_PROXIES');
+  return entries;
 }
 
 /** Maximum DOCPUSH_RENDER_THREADS, because each thread loads its own copy of the renderers' libraries and fonts. */

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { Config } from './config';
-import { parseAllowList, type AllowedRange } from '../security/address-policy';
+import { parseAddressList, parseAllowList, type AllowedRange } from '../security/address-policy';
 import { smallestPushPayload } from '../delivery/push-payload';
 import { SWEEP_BATCH_SIZE } from '../jobs/sweeper.job';
 
@@ -35,6 +35,7 @@ export function findSettingWarnings(config: Config): SettingWarning[] {
   return [
     ...wideAllowedRanges(config.delivery.allowedCidrs),
     ...tooSmallMessageSizeLimit(config.attachments.messageSizeLimitBytes),
+    ...wideTrustedProxies(config.api.trustedProxies),
     ...unusedMongoUrl(config.jobs),
     ...zeroSweepGrace(config.jobs.sweepGraceMs),
   ];
@@ -56,6 +57,28 @@ function wideAllowedRanges(allowedCidrs: string[]): SettingWarning[] {
       message:
         `DOCPUSH_ALLOWED_CIDRS entry ${range.cidr} opens ${extent} to deliveries, so a push connection can reach the internal services in it${metadata}. ` +
         'List only the ranges your listeners use, such as 127.0.0.0/8.',
+    });
+  }
+  return warnings;
+}
+
+/**
+ * Warns about a DOCPUSH_TRUSTED_PROXIES range wider than /8 (IPv4) or /7 (IPv6), because every
+ * client inside it may set X-Forwarded-For to any address and so get a fresh limit per address.
+ */
+function wideTrustedProxies(trustedProxies: string[]): SettingWarning[] {
+  const warnings: SettingWarning[] = [];
+  for (const range of parseAddressList(trustedProxies, 'DOCPUSH_TRUSTED_PROXIES').ranges) {
+    const { family, prefixLength, widestQuietPrefix } = rangeWidth(range);
+    if (prefixLength >= widestQuietPrefix) continue;
+    const extent = prefixLength === 0 ? `every ${family} address` : `a range wider than /${widestQuietPrefix}`;
+    warnings.push({
+      name: 'DOCPUSH_TRUSTED_PROXIES',
+      value: range.cidr,
+      message:
+        `DOCPUSH_TRUSTED_PROXIES entry ${range.cidr} trusts ${extent} as a reverse proxy, so any client in it can set X-Forwarded-For ` +
+        'to an address of its choice, which DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS then counts and the logs show. ' +
+        'List only the addresses of your reverse proxies, such as 10.0.0.5 or 10.0.0.0/24.',
     });
   }
   return warnings;

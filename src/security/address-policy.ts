@@ -11,14 +11,18 @@ interface RangeRule<T extends IpAddress> {
   range: Cidr<T>;
 }
 
-/** One range of `DOCPUSH_ALLOWED_CIDRS`, kept with the text it was parsed from. */
+/** One range of `DOCPUSH_ALLOWED_CIDRS` or `DOCPUSH_TRUSTED_PROXIES`, kept with the text it was parsed from. */
 export interface AllowedRange {
   cidr: string;
   network: IpAddress;
   prefixLength: number;
 }
 
-/** Ranges opened for delivery although `classifyAddress` forbids them (development and tests). */
+/**
+ * Ranges parsed from a setting. DOCPUSH_ALLOWED_CIDRS opens its ranges for delivery although
+ * `classifyAddress` forbids them (development and tests). DOCPUSH_TRUSTED_PROXIES lists the
+ * reverse proxies whose X-Forwarded-For header is read.
+ */
 export interface AllowList {
   readonly ranges: readonly AllowedRange[];
 }
@@ -199,20 +203,26 @@ export function describeRule(rule: string): string {
   return RULE_DESCRIPTIONS[rule] ?? rule;
 }
 
-function parseAllowedRange(cidr: string, field: string): AllowedRange {
+/**
+ * Parses one entry of a range setting. With `acceptAddresses`, an address without a prefix
+ * length, such as `10.0.0.5`, is the range of that address alone.
+ */
+function parseAllowedRange(cidr: string, field: string, acceptAddresses: boolean): AllowedRange {
   const invalid = (reason: string) =>
     new ValidationError(field, `${field} entry ${JSON.stringify(cidr)} is invalid: ${reason}`);
 
   const [addressPart, prefixPart, ...rest] = cidr.split('/');
   if (prefixPart === undefined && rest.length === 0) {
     const single = parseStrict(addressPart);
+    if (single && acceptAddresses) return { cidr, network: single, prefixLength: single.kind() === 'ipv4' ? 32 : 128 };
     if (single) {
       const hostRange = `${single.toString()}/${single.kind() === 'ipv4' ? 32 : 128}`;
       throw invalid(`expected a CIDR range; for this address alone, write ${hostRange}.`);
     }
   }
   if (prefixPart === undefined || rest.length > 0 || !/^\d{1,3}$/.test(prefixPart)) {
-    throw invalid('expected a CIDR range such as 127.0.0.0/8 or fd00::/8.');
+    const expected = acceptAddresses ? 'an IP address or a CIDR range such as 10.0.0.5, 10.0.0.0/8 or fd00::/8' : 'a CIDR range such as 127.0.0.0/8 or fd00::/8';
+    throw invalid(`expected ${expected}.`);
   }
   const network = parseStrict(addressPart);
   if (!network) throw invalid(`${JSON.stringify(addressPart)} is not an IPv4 or IPv6 address.`);
@@ -237,7 +247,16 @@ function parseAllowedRange(cidr: string, field: string): AllowedRange {
  * Throws a ValidationError on `field` that names the first invalid entry.
  */
 export function parseAllowList(cidrs: string[], field = 'DOCPUSH_ALLOWED_CIDRS'): AllowList {
-  return { ranges: cidrs.map((cidr) => parseAllowedRange(cidr.trim(), field)) };
+  return { ranges: cidrs.map((cidr) => parseAllowedRange(cidr.trim(), field, false)) };
+}
+
+/**
+ * Parses IP addresses and CIDR ranges such as `10.0.0.5`, `10.0.0.0/8` or `fd00::/8`, with the
+ * rules and messages of parseAllowList. Throws a ValidationError on `field` that names the first
+ * invalid entry.
+ */
+export function parseAddressList(entries: string[], field: string): AllowList {
+  return { ranges: entries.map((entry) => parseAllowedRange(entry.trim(), field, true)) };
 }
 
 /** Returns whether `ip` is inside one of the allow-list's ranges. An IPv4-mapped IPv6 address also matches its IPv4 range. */

@@ -45,6 +45,18 @@ describe('findSettingWarnings', () => {
     expect(warningsOf({ DOCPUSH_ALLOWED_CIDRS: cidrs })).toEqual([]);
   });
 
+  it.each([
+    ['0.0.0.0/0', 'trusts every IPv4 address as a reverse proxy'],
+    ['::/0', 'trusts every IPv6 address as a reverse proxy'],
+    ['10.0.0.0/7', 'trusts a range wider than /8 as a reverse proxy'],
+  ])('warns about the wide trusted proxy range %s', (cidr, extent) => {
+    // Only the wide entry warns: a proxy address, a /8 and the IPv6 unique local range are narrow enough.
+    const warnings = warningsOf({ DOCPUSH_TRUSTED_PROXIES: `10.0.0.5, 10.0.0.0/8, fc00::/7, ${cidr}` });
+
+    expect(warnings).toEqual([{ name: 'DOCPUSH_TRUSTED_PROXIES', value: cidr, message: expect.stringContaining(`entry ${cidr} ${extent}`) }]);
+    expect(warnings[0].message).toContain('List only the addresses of your reverse proxies');
+  });
+
   it.each(['0', '0s', '0ms'])('warns about a sweep grace of %s', (grace) => {
     const [warning] = warningsOf({ DOCPUSH_SWEEP_GRACE: grace });
 

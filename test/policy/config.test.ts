@@ -325,3 +325,28 @@ describe('loadConfig DOCPUSH_DETAIL_LINK_BASE_URL', () => {
     expect(error.message).not.toContain('hunter2');
   });
 });
+
+describe('loadConfig DOCPUSH_TRUSTED_PROXIES', () => {
+  it('is empty by default', () => {
+    expect(loadConfig({}).api.trustedProxies).toEqual([]);
+  });
+
+  it('accepts addresses and ranges', () => {
+    const config = loadConfig({ DOCPUSH_TRUSTED_PROXIES: ' 10.0.0.5, 10.1.0.0/16,, fd00::/8, ::1 ' });
+
+    expect(config.api.trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', '::1']);
+  });
+
+  it.each([
+    ['proxy.example.com', 'expected an IP address or a CIDR range such as 10.0.0.5, 10.0.0.0/8 or fd00::/8.'],
+    ['10.0.0.5:8080', 'expected an IP address or a CIDR range such as 10.0.0.5, 10.0.0.0/8 or fd00::/8.'],
+    ['10.0.0.1/8', 'host bits are set, so use 10.0.0.0/8.'],
+    ['10.0.0.0/33', 'the prefix length must be from 0 to 32.'],
+    ['127.1/8', '"127.1" is not an IPv4 or IPv6 address.'],
+  ])('rejects %j', (entry, reason) => {
+    const error = errorOf({ DOCPUSH_TRUSTED_PROXIES: `10.0.0.5, ${entry}` });
+
+    expect(error.field).toBe('DOCPUSH_TRUSTED_PROXIES');
+    expect(error.message).toBe(`DOCPUSH_TRUSTED_PROXIES entry ${JSON.stringify(entry)} is invalid: ${reason}`);
+  });
+});

@@ -86,6 +86,7 @@ describe('defaults', () => {
       maxWsOperations: 25,
       maxWsConnectionsPerKey: 100,
       maxWsUnauthenticatedPerAddress: 50,
+      trustedProxies: [],
     });
   });
 
