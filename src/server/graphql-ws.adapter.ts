@@ -10,11 +10,14 @@ import {
   type ServerOptions,
 } from 'graphql-ws';
 import type { Logger } from '../common/logger';
+import { peerAddressOnly, type AddressResolver, type RequestAddresses } from './client-address';
 
 /** The socket and the HTTP upgrade request, which graphql-ws hooks receive as `ctx.extra`. */
 export interface WsExtra {
   readonly socket: WebSocket;
   readonly request: http.IncomingMessage;
+  /** The client and proxy addresses of the upgrade request, read when the socket opened, as log fields. */
+  readonly addresses: RequestAddresses;
 }
 
 /** Interval of the keep-alive ping, and how long a pong may take before the socket is dropped (the graphql-ws default). */
@@ -34,13 +37,15 @@ const INTERNAL_ERROR_REASON = 'Internal server error';
  * (`graphql-ws/use/ws`) does, ping keep-alive included, but reports errors through the pino
  * logger. That adapter prints them with console.error and has no option to route them.
  * `admit` receives each new socket first and may reject it, which closes it before graphql-ws starts
- * its connection_init timer and this adapter its keep-alive.
+ * its connection_init timer and this adapter its keep-alive. `addressesOf` gives the addresses
+ * that `admit`, the hooks and the logs attribute the socket to.
  */
 export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, WsExtra & Partial<E>>,
   wsServer: WebSocketServer,
   logger: Logger,
-  admit: (socket: WebSocket, request: http.IncomingMessage) => ConnectionRejection | null = () => null,
+  admit: (socket: WebSocket, request: http.IncomingMessage, addresses: RequestAddresses) => ConnectionRejection | null = () => null,
+  addressesOf: AddressResolver = peerAddressOnly,
 ): Disposable {
   const server = makeServer(options);
   wsServer.options.handleProtocols = handleProtocols;
@@ -56,7 +61,8 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL_ERROR_REASON);
   });
   wsServer.on('connection', (socket, request) => {
-    const rejection = admit(socket, request);
+    const addresses = addressesOf(request);
+    const rejection = admit(socket, request, addresses);
     if (rejection) {
       // An 'error' event without a listener would crash the process, and the socket closes anyway.
       socket.on('error', () => socket.terminate());
@@ -70,9 +76,9 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) => socket.on('message', (data) => void handleMessage(socket, String(data), handle, logger)),
       },
-      { socket, request } as WsExtra & Partial<E>,
+      { socket, request, addresses } as WsExtra & Partial<E>,
     );
-    watchConnection(socket, request, closed, logger);
+    watchConnection(socket, addresses, closed, logger);
   });
 
   return {
@@ -107,18 +113,17 @@ async function handleMessage(socket: WebSocket, data: string, handle: (data: str
 /** Logs socket errors, keeps the connection alive with pings, and notifies graphql-ws when it closes. */
 function watchConnection(
   socket: WebSocket,
-  request: http.IncomingMessage,
+  addresses: RequestAddresses,
   closed: (code?: number, reason?: string) => Promise<void>,
   logger: Logger,
 ): void {
-  const remoteAddress = request.socket.remoteAddress;
   socket.once('error', (error: Error & { code?: string }) => {
     // ws raises WS_ERR_* codes for frames that break the protocol or its limits, such as a
     // message above maxPayload. It has already closed the socket with the matching status.
     if (error.code?.startsWith('WS_ERR_')) {
-      logger.info({ code: error.code, reason: error.message, remoteAddress }, 'closed a graphql-ws connection whose client broke the WebSocket protocol or its limits');
+      logger.info({ code: error.code, reason: error.message, ...addresses }, 'closed a graphql-ws connection whose client broke the WebSocket protocol or its limits');
     } else {
-      logger.error({ err: error, remoteAddress }, 'graphql-ws socket failed; closing the connection');
+      logger.error({ err: error, ...addresses }, 'graphql-ws socket failed; closing the connection');
     }
     socket.close(CloseCode.InternalServerError, INTERNAL_ERROR_REASON);
   });
@@ -127,7 +132,7 @@ function watchConnection(
   socket.once('close', (code, reason) => {
     stopKeepAlive();
     if (code === CloseCode.SubprotocolNotAcceptable && socket.protocol === DEPRECATED_GRAPHQL_WS_PROTOCOL) {
-      logger.info({ protocol: socket.protocol, remoteAddress }, 'rejected a client of the deprecated subscriptions-transport-ws protocol; it must use graphql-transport-ws');
+      logger.info({ protocol: socket.protocol, ...addresses }, 'rejected a client of the deprecated subscriptions-transport-ws protocol; it must use graphql-transport-ws');
     }
     closed(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, 'graphql-ws failed to clean up a closed connection'));
   });

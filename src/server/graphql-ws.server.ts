@@ -15,6 +15,7 @@ import { admitOperation } from './ws-operation-limit';
 import { MAX_CLOSE_REASON_BYTES, MAX_UNAUTHENTICATED_BYTES, REJECTION_LOG_INTERVAL_MS, UnauthenticatedConnections, keyLimitReason } from './ws-connection-limits';
 import { throttledLogLine } from '../common/throttled-log';
 import { databaseUnavailableMessage, isDatabaseUnavailable } from '../database/database-unavailable';
+import type { AddressResolver, RequestAddresses } from './client-address';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -64,6 +65,8 @@ export function startGraphqlWs(options: {
   sessions: WsSessions;
   limits: QueryLimits;
   formatError: ErrorFormatter;
+  /** Attributes each socket to a client address, for DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS and logs. */
+  addressesOf: AddressResolver;
 }): Disposable {
   const { services, sessions, schema, limits, formatError } = options;
   const maxOperations = services.config.api.maxWsOperations;
@@ -76,8 +79,8 @@ export function startGraphqlWs(options: {
   };
   const wsServer = new WebSocketServer(serverOptions);
   const logTooManyBytes = throttledLogLine(services.logger, 'closed an unauthenticated graphql-ws connection that sent too many bytes before connection_init', REJECTION_LOG_INTERVAL_MS);
-  const unauthenticated = new UnauthenticatedConnections(services.config.api.maxWsUnauthenticatedPerAddress, (remoteAddress) =>
-    logTooManyBytes({ remoteAddress, maxBytes: MAX_UNAUTHENTICATED_BYTES }),
+  const unauthenticated = new UnauthenticatedConnections(services.config.api.maxWsUnauthenticatedPerAddress, (addresses) =>
+    logTooManyBytes({ ...addresses, maxBytes: MAX_UNAUTHENTICATED_BYTES }),
   );
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
   const logDatabaseUnavailable = throttledLogLine(services.logger, 'graphql-ws request failed because the database is unavailable', REJECTION_LOG_INTERVAL_MS);
@@ -119,6 +122,7 @@ export function startGraphqlWs(options: {
     wsServer,
     services.logger,
     createAdmit(services, unauthenticated),
+    options.addressesOf,
   );
 }
 
@@ -151,7 +155,7 @@ function createOnConnect(
     if (caller === DATABASE_UNAVAILABLE) {
       // The graphql-ws client gives up after 4500, the code of other errors in this hook.
       socket.close(TRY_AGAIN_LATER, DATABASE_UNAVAILABLE_REASON);
-      logDatabaseUnavailable({ remoteAddress: ctx.extra.request.socket.remoteAddress, stage: 'connection_init' });
+      logDatabaseUnavailable({ ...ctx.extra.addresses, stage: 'connection_init' });
       return false;
     }
     if (caller instanceof UnauthenticatedError || caller === null) {
@@ -161,7 +165,7 @@ function createOnConnect(
     }
     if (sessions.countOf(caller.apiKeyId) >= maxPerKey) {
       socket.close(CloseCode.Forbidden, keyLimitReason(caller.apiKeyId, maxPerKey));
-      logRejection({ apiKeyId: caller.apiKeyId, workspaceId: caller.workspaceId, remoteAddress: ctx.extra.request.socket.remoteAddress, maxPerKey });
+      logRejection({ apiKeyId: caller.apiKeyId, workspaceId: caller.workspaceId, ...ctx.extra.addresses, maxPerKey });
       return false;
     }
     ctx.extra.caller = caller;
@@ -172,14 +176,16 @@ function createOnConnect(
 }
 
 /** Returns the function that rejects a new socket from an address with DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS unauthenticated connections. */
-function createAdmit(services: AppServices, unauthenticated: UnauthenticatedConnections): (socket: WebSocket, request: http.IncomingMessage) => ConnectionRejection | null {
+function createAdmit(
+  services: AppServices,
+  unauthenticated: UnauthenticatedConnections,
+): (socket: WebSocket, request: http.IncomingMessage, addresses: RequestAddresses) => ConnectionRejection | null {
   const maxPerAddress = services.config.api.maxWsUnauthenticatedPerAddress;
   const logRejection = throttledLogLine(services.logger, 'rejected a graphql-ws connection from an address at DOCPUSH_MAX_WS_UNAUTHENTICATED_PER_ADDRESS', REJECTION_LOG_INTERVAL_MS);
-  return (socket, request) => {
-    const remoteAddress = request.socket.remoteAddress;
-    const reason = unauthenticated.admit(socket, remoteAddress, request.socket);
+  return (socket, request, addresses) => {
+    const reason = unauthenticated.admit(socket, addresses, request.socket);
     if (reason === null) return null;
-    logRejection({ remoteAddress, maxPerAddress });
+    logRejection({ ...addresses, maxPerAddress });
     return { code: CloseCode.Forbidden, reason };
   };
 }
@@ -189,7 +195,7 @@ function logOperationLimitOnce(services: AppServices, extra: WsExtra & Partial<C
   if (extra.operationLimitLogged) return;
   extra.operationLimitLogged = true;
   services.logger.warn(
-    { apiKeyId: extra.caller?.apiKeyId, workspaceId: extra.caller?.workspaceId, remoteAddress: extra.request.socket.remoteAddress, maxOperations },
+    { apiKeyId: extra.caller?.apiKeyId, workspaceId: extra.caller?.workspaceId, ...extra.addresses, maxOperations },
     'graphql-ws connection reached DOCPUSH_MAX_WS_OPERATIONS, so its further operations are rejected until some end',
   );
 }

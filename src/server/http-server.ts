@@ -14,6 +14,7 @@ import { findConditionalSubscriptionRoot } from '../graphql/subscription-root-ru
 import { createRequestErrorHandler } from './request-errors';
 import { authenticatedRequestOf, requireApiKey } from './request-auth';
 import { startGraphqlWs } from './graphql-ws.server';
+import { createAddressResolver } from './client-address';
 import { WsSessions } from './ws-sessions';
 import { ApiKeyRevocationListener } from '../workspace/api-key-revocation.listener';
 import { createMonitoringRouter } from '../observability/monitoring.routes';
@@ -47,7 +48,8 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
   // Listening starts before graphql-ws accepts connections, so every open connection can be closed by a notice.
   await revocations.start();
   sessions.start();
-  const ws = startGraphqlWs({ server, path: GRAPHQL_PATH, schema, services, sessions, limits, formatError });
+  const addressesOf = createAddressResolver(config.api.trustedProxies);
+  const ws = startGraphqlWs({ server, path: GRAPHQL_PATH, schema, services, sessions, limits, formatError, addressesOf });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -93,7 +95,7 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
   app.use(
     GRAPHQL_PATH,
     // The key is checked before the body is parsed, so a request without a valid key costs no JSON parsing.
-    requireApiKey(services),
+    requireApiKey(services, addressesOf),
     express.json({ limit: config.api.maxRequestBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {

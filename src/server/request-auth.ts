@@ -4,6 +4,7 @@ import type { AppServices } from '../app/app-services';
 import type { Caller } from '../graphql/context';
 import { UnauthenticatedError } from '../common/errors';
 import { MISSING_KEY_MESSAGE, authenticate } from '../workspace/auth.service';
+import type { AddressResolver } from './client-address';
 
 /** Result of requireApiKey, kept in `response.locals` for the GraphQL context. */
 export interface AuthenticatedRequest {
@@ -21,7 +22,7 @@ const LOCALS_KEY = 'docpushAuth';
  * walked, and gets no field served, not even `__typename` or introspection. Other errors, such
  * as an unreachable database, go to the Express error handler.
  */
-export function requireApiKey(services: AppServices): RequestHandler {
+export function requireApiKey(services: AppServices, addressesOf: AddressResolver): RequestHandler {
   return async (request, response, next) => {
     const em = services.orm.em.fork();
     let caller: Caller | null;
@@ -29,14 +30,14 @@ export function requireApiKey(services: AppServices): RequestHandler {
       caller = await authenticate(em, request.headers.authorization, services.apiKeyCache);
     } catch (error) {
       if (error instanceof UnauthenticatedError) {
-        rejectUnauthenticated(services, request, response, error.message);
+        rejectUnauthenticated(services, addressesOf, request, response, error.message);
         return;
       }
       next(error);
       return;
     }
     if (caller === null) {
-      rejectUnauthenticated(services, request, response, MISSING_KEY_MESSAGE);
+      rejectUnauthenticated(services, addressesOf, request, response, MISSING_KEY_MESSAGE);
       return;
     }
     const authenticated: AuthenticatedRequest = { em, caller };
@@ -52,9 +53,9 @@ export function authenticatedRequestOf(response: Response): AuthenticatedRequest
   return authenticated;
 }
 
-function rejectUnauthenticated(services: AppServices, request: Request, response: Response, message: string): void {
+function rejectUnauthenticated(services: AppServices, addressesOf: AddressResolver, request: Request, response: Response, message: string): void {
   // Debug level, because every client without a key, scanners included, would repeat this line at info.
-  services.logger.debug({ reason: message, method: request.method, remoteAddress: request.socket.remoteAddress }, 'rejected a GraphQL request without a valid API key');
+  services.logger.debug({ reason: message, method: request.method, ...addressesOf(request) }, 'rejected a GraphQL request without a valid API key');
   // RFC 9110 (section 15.5.2) requires a WWW-Authenticate challenge on every 401.
   response
     .status(401)

@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { WebSocket } from 'ws';
+import type { RequestAddresses } from './client-address';
 
 /** A WebSocket close frame carries at most 125 bytes, 2 of them the close code. */
 export const MAX_CLOSE_REASON_BYTES = 123;
@@ -21,7 +22,7 @@ export const REJECTION_LOG_INTERVAL_MS = 60_000;
 
 /**
  * The graphql-ws connections of this process that have not completed authentication in
- * connection_init, counted by client address, from the opening of the socket until it
+ * connection_init, counted by client address (see RequestAddresses), from the opening of the socket until it
  * authenticates or its closing handshake starts. graphql-ws closes a socket without
  * connection_init after 3 s, so such a socket stops counting then, even while its peer has not
  * yet replied to the close frame.
@@ -34,20 +35,21 @@ export class UnauthenticatedConnections {
 
   constructor(
     private readonly maxPerAddress: number,
-    private readonly onTooManyBytes: (remoteAddress: string | undefined) => void = () => {},
+    private readonly onTooManyBytes: (addresses: RequestAddresses) => void = () => {},
     private readonly maxBytes: number = MAX_UNAUTHENTICATED_BYTES,
   ) {}
 
   /**
-   * Counts the socket of a new connection from `remoteAddress` and returns null, or returns the
-   * close reason when the address already has `maxPerAddress` unauthenticated connections. An
-   * IPv6 address counts for its /64 network, because one client usually has a whole /64. An
-   * admitted socket's bytes on `stream`, its TCP connection, are counted until it authenticates.
+   * Counts the socket of a new connection from the client at `addresses.remoteAddress` and returns
+   * null, or returns the close reason when that address already has `maxPerAddress`
+   * unauthenticated connections. An IPv6 address counts for its /64 network, because one client
+   * usually has a whole /64. An admitted socket's bytes on `stream`, its TCP connection, are
+   * counted until it authenticates.
    */
-  admit(socket: WebSocket, remoteAddress: string | undefined, stream: Readable): string | null {
-    const address = addressGroup(remoteAddress ?? 'unknown');
+  admit(socket: WebSocket, addresses: RequestAddresses, stream: Readable): string | null {
+    const address = addressGroup(addresses.remoteAddress ?? 'unknown');
     if (this.countOpen(address) >= this.maxPerAddress) return unauthenticatedLimitReason(this.maxPerAddress);
-    this.countBytes(socket, remoteAddress, stream);
+    this.countBytes(socket, addresses, stream);
 
     let sockets = this.socketsByAddress.get(address);
     if (!sockets) {
@@ -71,7 +73,7 @@ export class UnauthenticatedConnections {
    * Past `maxBytes`, it closes the socket with 1009, and drops it when more bytes arrive. It
    * keeps counting while the socket closes, because ws reads until the closing handshake ends.
    */
-  private countBytes(socket: WebSocket, remoteAddress: string | undefined, stream: Readable): void {
+  private countBytes(socket: WebSocket, addresses: RequestAddresses, stream: Readable): void {
     let received = 0;
     const onData = (chunk: Buffer) => {
       received += chunk.length;
@@ -80,7 +82,7 @@ export class UnauthenticatedConnections {
         socket.terminate();
         return;
       }
-      this.onTooManyBytes(remoteAddress);
+      this.onTooManyBytes(addresses);
       socket.close(MESSAGE_TOO_BIG, unauthenticatedBytesReason(this.maxBytes));
     };
     stream.on('data', onData);
