@@ -202,12 +202,9 @@ export class DeliveryLogFeed {
 
   /**
    * Returns an async iterator of the push logs that match the filter, which ends when the feed
-   * stops. Each push log contains at least the columns in `columns`. The subscriber receives every row
-   * whose notification arrives after it was added. A row that a load read before then can lack a
-   * large column that it selects, and it skips such a row, as if it had subscribed after that load.
-   * NOTE: a catch-up load that starts before the subscriber is added can also read a row whose
-   * notification arrives after that. The subscriber skips the row, and the notified load does not
-   * stream it again, because the catch-up has marked it streamed.
+   * stops. Each push log contains at least the columns in `columns`. The subscriber receives every
+   * matching row that the feed emits while it is attached, which includes every row whose
+   * notification arrives after it was added, unless a catch-up emitted that row before then.
    */
   subscribe(filter: DeliveryLogFilter, columns: ReadonlySet<PushLogColumn> = ALL_PUSH_LOG_COLUMNS): AsyncIterableIterator<PushLog> {
     const largeColumns = LARGE_COLUMNS.filter((column) => columns.has(column));
@@ -326,30 +323,84 @@ export class DeliveryLogFeed {
   }
 
   /**
-   * Loads the rows with one query and emits them. When the load fails, every subscription ends
-   * with an error that names where to read the rows with pushLogs, because streaming on would
-   * leave a gap that clients could not see.
+   * Loads the rows with one query and emits them, after a second query only when a subscriber added
+   * meanwhile selects a large column that the first did not read. When a load fails, every
+   * subscription ends with an error that names where to read the rows with pushLogs, because
+   * streaming on would leave a gap that clients could not see.
    */
   private async loadAndEmit(ids: number[]): Promise<void> {
     const selection = this.loadSelection();
     // A row's time is when its attempt ended, at most one write's duration before its commit and
     // notification, so the lead that a catch-up uses covers these rows too.
     const from = new Date(Date.now() - CATCH_UP_LEAD_MS);
-    let logs: PushLog[];
     try {
-      logs = await loadPushLogs(this.orm.em.fork(), ids, selection);
+      const logs = await loadPushLogs(this.orm.em.fork(), ids, selection);
+      const largeColumns = LARGE_COLUMNS.filter((column) => selection.largeColumnWorkspaces.has(column));
+      this.logger.debug({ requested: ids.length, loaded: logs.length, largeColumns }, 'loaded notified push log rows');
+      await this.emitWithSelectedColumns(logs);
     } catch (error) {
       this.logger.error(
         { err: error, count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1], subscribers: this.subscriberCount },
         'failed to load notified push log rows; ending the deliveryLog subscriptions',
       );
       if (!this.stopped) this.endSubscriptionsAfterFailedLoad(from);
-      return;
     }
-    const largeColumns = LARGE_COLUMNS.filter((column) => selection.largeColumnWorkspaces.has(column));
-    this.logger.debug({ requested: ids.length, loaded: logs.length, largeColumns }, 'loaded notified push log rows');
-    if (this.stopped) return;
-    this.emitUnstreamed(logs);
+  }
+
+  /**
+   * Emits the rows not streamed before, in the given order, and returns how many it emitted.
+   * Subscribers added while the rows were loaded may select large columns that the load did not
+   * read for their workspace, so it first reads those columns with another query, repeated while
+   * such subscribers are added during that query. The last check and the emits run in one event
+   * loop turn, so no subscriber is added between them. Emits nothing once the feed has stopped.
+   */
+  private async emitWithSelectedColumns(logs: PushLog[]): Promise<number> {
+    for (;;) {
+      if (this.stopped) return 0;
+      const missing = this.missingLargeColumns(logs);
+      if (missing === null) return this.emitUnstreamed(logs);
+
+      const reloaded = await loadPushLogs(this.orm.em.fork(), missing.ids, missing.selection);
+      const added = addLargeColumns(logs, reloaded);
+      const largeColumns = LARGE_COLUMNS.filter((column) => missing.selection.largeColumnWorkspaces.has(column));
+      this.logger.debug(
+        { requested: missing.ids.length, loaded: reloaded.length, workspaceIds: missing.selection.workspaceIds, largeColumns },
+        'loaded the large columns of new subscribers',
+      );
+      // Rows deleted since the first load stay without the columns, and their new subscribers skip them.
+      if (added === 0) return this.stopped ? 0 : this.emitUnstreamed(logs);
+    }
+  }
+
+  /**
+   * Returns the ids of the rows that lack a large column that a current subscriber of their
+   * workspace selects, with the selection that reads those columns, or null when no row lacks one.
+   */
+  private missingLargeColumns(logs: readonly PushLog[]): { ids: number[]; selection: LoadSelection } | null {
+    const ids: number[] = [];
+    const workspaceIds = new Set<number>();
+    const columnWorkspaces = new Map<LargeColumn, Set<number>>();
+    for (const log of logs) {
+      const workspaceId = log.workspace.id;
+      const subscribers = this.workspaceSubscribers.get(workspaceId);
+      if (!subscribers) continue;
+      let lacking = false;
+      for (const column of subscribers.largeColumns.keys()) {
+        if (LARGE_COLUMN_PROPERTIES[column] in log) continue;
+        lacking = true;
+        const workspaces = columnWorkspaces.get(column) ?? new Set<number>();
+        workspaces.add(workspaceId);
+        columnWorkspaces.set(column, workspaces);
+      }
+      if (!lacking) continue;
+      ids.push(Number(log.id));
+      workspaceIds.add(workspaceId);
+    }
+    if (ids.length === 0) return null;
+
+    const largeColumnWorkspaces = new Map<LargeColumn, number[]>();
+    for (const [column, workspaces] of columnWorkspaces) largeColumnWorkspaces.set(column, [...workspaces]);
+    return { ids, selection: { workspaceIds: [...workspaceIds], largeColumnWorkspaces } };
   }
 
   /**
@@ -372,9 +423,10 @@ export class DeliveryLogFeed {
       if (backlog.overflowing.size > 0) this.endWorkspaceSubscriptions(backlog.overflowing, from);
 
       for (let start = 0; start < backlog.ids.length; start += MAX_IDS_PER_LOAD) {
-        const logs = await loadPushLogs(this.orm.em.fork(), backlog.ids.slice(start, start + MAX_IDS_PER_LOAD), selection);
+        // Reads what the current subscribers select, because some may have joined since the catch-up started.
+        const logs = await loadPushLogs(this.orm.em.fork(), backlog.ids.slice(start, start + MAX_IDS_PER_LOAD), this.loadSelection());
+        streamed += await this.emitWithSelectedColumns(logs);
         if (this.stopped) return;
-        streamed += this.emitUnstreamed(logs);
       }
     } catch (error) {
       this.logger.error({ err: error, catchUpFrom: from, streamed }, 'failed to load the push log rows written while notifications were lost');
@@ -449,7 +501,8 @@ export class DeliveryLogFeed {
 
   /**
    * Returns what a load reads for the current subscribers. A subscriber added while the load runs
-   * does not change it, so the load's rows can lack the large columns that this subscriber selects.
+   * does not change it, so emitWithSelectedColumns reads the large columns that such a subscriber
+   * selects before the load's rows are emitted.
    */
   private loadSelection(): LoadSelection {
     const largeColumnWorkspaces = new Map<LargeColumn, number[]>();
@@ -590,6 +643,25 @@ async function loadPushLogIdsSince(em: EntityManager, workspaceIds: number[], fr
     idsByWorkspace.set(row.workspace_id, ids);
   }
   return idsByWorkspace;
+}
+
+/**
+ * Copies the large columns of the rows in `reloaded` to the rows with the same id in `logs` that
+ * lack them, and returns how many values it copied.
+ */
+function addLargeColumns(logs: readonly PushLog[], reloaded: readonly PushLog[]): number {
+  const reloadedById = new Map(reloaded.map((log) => [Number(log.id), log]));
+  let added = 0;
+  for (const log of logs) {
+    const source = reloadedById.get(Number(log.id));
+    if (!source) continue;
+    for (const property of Object.values(LARGE_COLUMN_PROPERTIES)) {
+      if (property in log || !(property in source)) continue;
+      Object.assign(log, { [property]: source[property] });
+      added += 1;
+    }
+  }
+  return added;
 }
 
 function matches(log: PushLog, filter: DeliveryLogFilter): boolean {

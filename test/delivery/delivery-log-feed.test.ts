@@ -60,6 +60,17 @@ const BODIES_SUBSCRIPTION = parse(`
   fragment Request on PushLog { sent: requestBody }
 `) as TypedDocumentNode<BodiesEvent, Record<string, never>>;
 
+interface ResponseEvent {
+  deliveryLog: { id: string; responseCode: number; responseBody: string };
+}
+
+/** A subscription that selects one large field, responseBody. */
+const RESPONSE_SUBSCRIPTION = parse(`
+  subscription {
+    deliveryLog { id responseCode responseBody }
+  }
+`) as TypedDocumentNode<ResponseEvent, Record<string, never>>;
+
 let app: TestApp;
 let workspaceA: number;
 let workspaceB: number;
@@ -317,7 +328,7 @@ describe('DeliveryLogFeed', () => {
     await Promise.all([summaryA.close(), fullA.close(), summaryB.close()]);
   });
 
-  it('skips rows loaded before a large-column subscriber', async () => {
+  it('completes rows for mid-load subscribers', async () => {
     const summary = await subscribe({ workspaceId: workspaceA }, SUMMARY_COLUMNS);
     const earlyIds = await insertPushLogs(workspaceA, 3, LARGE_VALUES);
     const locker = new pg.Client({ connectionString: app.databaseUrl });
@@ -335,16 +346,21 @@ describe('DeliveryLogFeed', () => {
       await locker.end();
     }
 
-    await waitFor(() => summary.received.length >= earlyIds.length, { description: 'the rows of the held load' });
-    expect(full.received).toEqual([]);
-
     const laterIds = await insertPushLogs(workspaceA, 2, LARGE_VALUES);
     await notify(deliveryLogNotifications(laterIds));
 
-    await waitFor(() => full.received.length >= laterIds.length, { description: 'the rows loaded after the full subscriber' });
-    expect(full.received.map((log) => log.id)).toEqual(laterIds);
+    // The feed emits the held load before the later one, so a full subscriber that has the later rows has every earlier one.
+    await waitFor(() => full.received.length >= laterIds.length, { description: 'the rows of the later load' });
+    await waitFor(() => summary.received.length >= earlyIds.length + laterIds.length, { description: 'every row for the summary subscriber' });
+    expect(full.received.map((log) => log.id)).toEqual([...earlyIds, ...laterIds]);
     for (const log of full.received) expect(log).toMatchObject(LARGE_VALUES);
     expect(summary.received.map((log) => log.id)).toEqual([...earlyIds, ...laterIds]);
+    expect(largeColumnsOfLoads(logLines().slice(earlierLogLines))).toEqual([[], LARGE_COLUMNS]);
+    const reloads = logLines()
+      .slice(earlierLogLines)
+      .filter((line) => line.msg === 'loaded the large columns of new subscribers');
+    expect(reloads).toHaveLength(1);
+    expect(reloads[0]).toMatchObject({ requested: earlyIds.length, loaded: earlyIds.length, workspaceIds: [workspaceA], largeColumns: LARGE_COLUMNS });
     await Promise.all([summary.close(), full.close()]);
   });
 });
@@ -452,6 +468,57 @@ describe('deliveryLog subscription', () => {
     } finally {
       summary.unsubscribe();
       bodies.unsubscribe();
+    }
+  });
+
+  it('streams a held load to new clients', async () => {
+    const feedOfApp = app.app.services.deliveryLogFeed;
+    await waitFor(() => feedOfApp.subscriberCount === 0, { description: 'the earlier subscribers to leave' });
+    const summary = collectSubscription(app.wsClient(), SUMMARY_SUBSCRIPTION, {});
+    const locker = new pg.Client({ connectionString: app.databaseUrl });
+    await locker.connect();
+    let responses: ReturnType<typeof collectSubscription<ResponseEvent, Record<string, never>>> | undefined;
+    try {
+      await waitFor(() => feedOfApp.subscriberCount === 1, { description: 'the summary subscriber' });
+      const appLinesBefore = appLogLines().length;
+      const [heldId] = await insertPushLogs(workspaceA, 1, LARGE_VALUES);
+
+      // The lock blocks the load of the row, which reads no large column, until the second client subscribes.
+      await locker.query('begin');
+      await locker.query('lock table push_logs in access exclusive mode');
+      await notify(deliveryLogNotifications([heldId]));
+      await waitFor(async () => (await countActiveQueries(notifier, 'from push_logs l where l.id = any')) > 0, { description: 'the held load' });
+      responses = collectSubscription(app.wsClient(), RESPONSE_SUBSCRIPTION, {});
+      await waitFor(() => feedOfApp.subscriberCount === 2, { description: 'the responseBody subscriber' });
+      await locker.query('rollback');
+
+      await summary.waitForCount(1);
+      const [laterId] = await insertPushLogs(workspaceA, 1, LARGE_VALUES);
+      await notify(deliveryLogNotifications([laterId]));
+
+      // The feed emits the held load before the later one, so a client that has the later row has every earlier one.
+      const summaryEvents = await summary.waitForCount(2);
+      const responsesReceived = responses.received;
+      await waitFor(() => responsesReceived.some((event) => event.deliveryLog.id === String(laterId)), { description: 'the later row for the responseBody client' });
+      expect(summaryEvents.map((event) => event.log.logId)).toEqual([String(heldId), String(laterId)]);
+      expect(summaryEvents[0]).toEqual({
+        log: { __typename: 'PushLog', logId: String(heldId), messageId: expect.stringMatching(/^feed-test-/), try: 1, outcome: 'SUCCEEDED' },
+      });
+      expect(responses.received).toEqual([
+        { deliveryLog: { id: String(heldId), responseCode: 200, responseBody: LARGE_VALUES.responseBody } },
+        { deliveryLog: { id: String(laterId), responseCode: 200, responseBody: LARGE_VALUES.responseBody } },
+      ]);
+      expect(largeColumnsOfLoads(appLogLines().slice(appLinesBefore))).toEqual([[], ['response_body']]);
+      const reloads = appLogLines()
+        .slice(appLinesBefore)
+        .filter((line) => line.msg === 'loaded the large columns of new subscribers');
+      expect(reloads).toHaveLength(1);
+      expect(reloads[0]).toMatchObject({ requested: 1, loaded: 1, largeColumns: ['response_body'] });
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+      summary.unsubscribe();
+      responses?.unsubscribe();
     }
   });
 

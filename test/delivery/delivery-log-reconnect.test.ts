@@ -4,16 +4,31 @@
  * that time, whose notifications no listener receives, then allows connections again.
  */
 import pg from 'pg';
+import { parse } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { findListenBackendPids } from '../support/listen-backends';
+import { countActiveQueries } from '../support/test-database';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DELIVERY_LOG_CHANNEL, MAX_CATCH_UP_ROWS, deliveryLogNotifications } from '../../src/delivery/delivery-log.feed';
 import { collectSubscription, createEnabledConnection, WAIT_TIMEOUT_MS } from '../reliability/reliability-support';
 import { createOtherWorkspace } from '../security/security-support';
 import { DeliveryLogDocument, PushConnectionStatusDocument } from '../generated/graphql';
+
+/** A subscription that selects no large field. */
+const SUMMARY_SUBSCRIPTION = parse('subscription { deliveryLog { id outcome } }') as TypedDocumentNode<
+  { deliveryLog: { id: string; outcome: string } },
+  Record<string, never>
+>;
+
+/** A subscription that selects one large field, responseBody. */
+const RESPONSE_SUBSCRIPTION = parse('subscription { deliveryLog { id responseBody } }') as TypedDocumentNode<
+  { deliveryLog: { id: string; responseBody: string } },
+  Record<string, never>
+>;
 
 let app: TestApp;
 let seeded: SeededWorkspace;
@@ -147,6 +162,50 @@ describe('deliveryLog after a lost LISTEN connection', () => {
     const streamedIds = stream.received.map((event) => event.deliveryLog.id);
     expect(streamedIds).toEqual([firstId, ...streamedBefore, ...missed]);
     stream.unsubscribe();
+  });
+
+  it('streams a held catch-up to new clients', async () => {
+    const feed = app.app.services.deliveryLogFeed;
+    const { stream, firstId } = await deliverOneStreamed();
+    stream.unsubscribe();
+    await waitFor(() => feed.subscriberCount === 0, { description: 'the earlier subscribers to leave' });
+    const other = await createOtherWorkspace(app, 'Catch-up workspace');
+    const summary = collectSubscription(app.wsClient(other.adminKey), SUMMARY_SUBSCRIPTION, {});
+    const locker = new pg.Client({ connectionString: app.databaseUrl });
+    await locker.connect();
+    let responses: ReturnType<typeof collectSubscription<{ deliveryLog: { id: string; responseBody: string } }, Record<string, never>>> | undefined;
+    try {
+      await waitFor(() => feed.subscriberCount === 1, { description: 'the summary subscriber' });
+      let missed: string[] = [];
+
+      await whileListenIsLost(async () => {
+        missed = await copyLogRow(firstId, 2, other.workspaceId);
+        // The lock blocks the catch-up, which starts with the summary subscriber only, until the second client subscribes.
+        await locker.query('begin');
+        await locker.query('lock table push_logs in access exclusive mode');
+      });
+      await waitFor(async () => (await countActiveQueries(client, 'from push_logs p where p.workspace_id')) > 0, { description: 'the held catch-up' });
+      responses = collectSubscription(app.wsClient(other.adminKey), RESPONSE_SUBSCRIPTION, {});
+      await waitFor(() => feed.subscriberCount === 2, { description: 'the responseBody subscriber' });
+      await locker.query('rollback');
+
+      await summary.waitForCount(missed.length, WAIT_TIMEOUT_MS);
+      const [latest] = await copyLogRow(firstId, 1, other.workspaceId);
+      await client.query(`select pg_notify('${DELIVERY_LOG_CHANNEL}', $1)`, [deliveryLogNotifications([Number(latest)])[0]]);
+
+      // The catch-up emits before the later load, so a client that has the latest row has every caught-up one.
+      const summaryEvents = await summary.waitForCount(missed.length + 1, WAIT_TIMEOUT_MS);
+      const responsesReceived = responses.received;
+      await waitFor(() => responsesReceived.some((event) => event.deliveryLog.id === latest), { description: 'the latest row for the responseBody client' });
+      const { rows } = await client.query<{ response_body: string }>('select response_body from push_logs where id = $1', [firstId]);
+      expect(summaryEvents.map((event) => event.deliveryLog.id)).toEqual([...missed, latest]);
+      expect(responses.received).toEqual([...missed, latest].map((id) => ({ deliveryLog: { id, responseBody: rows[0].response_body } })));
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+      summary.unsubscribe();
+      responses?.unsubscribe();
+    }
   });
 
   it('ends subscriptions past the catch-up limit', async () => {
