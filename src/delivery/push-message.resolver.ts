@@ -36,6 +36,9 @@ export class PushMessageResolver {
       'CONFLICT when an attempt is in flight or the connection is disabled or deleted. ' +
       'Returns the message as it was before that attempt; the attempt shows in pushLogs and deliveryLog. ' +
       'Each call queues its own attempt, as a redelivery button does, so two calls send the message twice; listeners de-duplicate by webhook-id. ' +
+      'The attempt counts in attempts like any other, and when it fails, the new attempt count decides what follows, whatever the state before: ' +
+      'a message waiting for a retry takes the next step of its retry schedule, a SUCCEEDED message becomes RETRY_SCHEDULED at the step that its attempt count gives, ' +
+      'and a message whose schedule is used up is FAILED. ' +
       NEEDS_ADMIN_KEY,
   })
   async resendPushMessage(@Arg('id', () => ID, { description: 'The webhook-id of a push message of this workspace.' }) id: string, @Ctx() context: RequestContext) {
