@@ -147,6 +147,17 @@ describe('decideRetry', () => {
     expect(delayOf(decision)).toBe(36 * MINUTE);
   });
 
+  it('adds no jitter to Retry-After', () => {
+    expect(delayOf(decideRetry(failure({ statusCode: 503, retryAfter: '120', random: () => 0 })))).toBe(120 * SECOND);
+    expect(delayOf(decideRetry(failure({ statusCode: 503, retryAfter: '120', random: () => 1 })))).toBe(120 * SECOND);
+  });
+
+  it('lets jitter shorten a 503 step beyond a short Retry-After', () => {
+    const decision = decideRetry(failure({ statusCode: 503, retryAfter: '60', attempt: 3, random: () => 0 }));
+
+    expect(delayOf(decision)).toBe(24 * MINUTE);
+  });
+
   it('caps Retry-After at the longest step', () => {
     const decision = decideRetry(failure({ statusCode: 503, retryAfter: String(7 * 24 * 3600) }));
 

@@ -123,3 +123,14 @@ describe('failed resend', () => {
     expectStep(retryDelayOf(second), 2);
   });
 });
+
+describe('Retry-After', () => {
+  it('sets the delay without jitter', async () => {
+    listener.respondWith(answerWith(503, { 'retry-after': '3600' }));
+    const messageId = await pushOneEvent();
+
+    const first = await waitForAttempt(messageId, 1);
+    expect(first.message.state).toBe('RETRY_SCHEDULED');
+    expect(retryDelayOf(first)).toBe(3600 * 1000);
+  });
+});
