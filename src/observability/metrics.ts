@@ -181,7 +181,7 @@ export class AppMetrics implements DeliveryMetrics {
       }),
       disabledConnections: new Gauge({
         name: 'docpush_push_connections_disabled',
-        help: 'Connections disabled now: cause "automatic" when docpush disabled them, "manual" when an admin did.',
+        help: 'Connections disabled now: cause "automatic" when docpush disabled them, "manual" when an admin did after they had been enabled. Connections never enabled, and deleted ones, are in neither.',
         labelNames: ['cause'],
         registers,
       }),

@@ -6,7 +6,7 @@ import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { CreatePushConnectionDocument, EnablePushConnectionDocument, DeliveryLogDocument } from '../generated/graphql';
+import { CreatePushConnectionDocument, DisablePushConnectionDocument, EnablePushConnectionDocument, DeliveryLogDocument } from '../generated/graphql';
 import { parsePrometheusText, sampleValue, type Sample } from './prometheus-text';
 
 let app: TestApp;
@@ -163,6 +163,22 @@ describe('delivery metrics', () => {
     } finally {
       await gone.close();
     }
+  });
+
+  it('count manual disables but not never-enabled connections', async () => {
+    const disabled = (samples: Sample[], cause: string) => sampleValue(samples, 'docpush_push_connections_disabled', { cause });
+    const before = await scrape();
+
+    const neverEnabled = dataOf(
+      await app.request(CreatePushConnectionDocument, { input: { name: 'Never enabled', url: listener.url, eventTypes: ['DocumentRecordUpdated'] } }),
+    ).createPushConnection;
+    dataOf(await app.request(DisablePushConnectionDocument, { id: neverEnabled.id }));
+    const enabledOnce = await createEnabledConnection(app, listener.url);
+    dataOf(await app.request(DisablePushConnectionDocument, { id: enabledOnce }));
+    const after = await scrape();
+
+    expect(disabled(after, 'manual') - disabled(before, 'manual')).toBe(1);
+    expect(disabled(after, 'automatic')).toBe(disabled(before, 'automatic'));
   });
 
   it('report open deliveryLog subscriptions', async () => {
