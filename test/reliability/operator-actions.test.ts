@@ -6,6 +6,7 @@ import { validatePushResponse } from '../support/push-response-schema';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import {
+  CreatePushConnectionDocument,
   DeletePushConnectionDocument,
   DisablePushConnectionDocument,
   EnablePushConnectionDocument,
@@ -268,6 +269,18 @@ describe('sendTestMessage', () => {
     dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
     const rejected = errorOf(await app.request(SendTestMessageDocument, { connectionId: connection.id }));
     expect(rejected).toMatchObject({ code: 'CONFLICT', field: 'connectionId' });
+  });
+
+  it('rejects a connection never enabled', async () => {
+    const created = dataOf(
+      await app.request(CreatePushConnectionDocument, { input: { name: 'New listener', url: listener.url, eventTypes: ['DocumentRecordUpdated'] } }),
+    ).createPushConnection;
+
+    const rejected = errorOf(await app.request(SendTestMessageDocument, { connectionId: created.id }));
+    expect(rejected).toMatchObject({ code: 'CONFLICT', field: 'connectionId' });
+    expect(rejected.message).toBe(`Push connection ${created.id} is disabled; enable it before sending a test message.`);
+    const messages = dataOf(await app.request(PushMessagesDocument, { filter: { connectionId: created.id } })).pushMessages;
+    expect(messages.edges).toEqual([]);
   });
 
   it('names connectionId when the connection is unknown', async () => {
