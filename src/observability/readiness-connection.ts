@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger';
 export const READINESS_APPLICATION_NAME = 'docpush-readiness';
 
 const CLOSED_MESSAGE = 'The readiness connection is closed, because docpush is stopping.';
+const RESET_MESSAGE = 'The readiness connection was reset while it opened.';
 
 export interface ReadinessConnectionOptions {
   /** node-postgres settings, such as those of the main pool (postgresConnectionSettings) with a shorter connect time-out. */
@@ -53,6 +54,8 @@ export class ReadinessConnection {
    */
   reset(): void {
     this.resets += 1;
+    // The next query opens a connection of its own instead of waiting for this one to fail.
+    this.opening = null;
     if (this.client) this.drop(this.client);
   }
 
@@ -79,14 +82,18 @@ export class ReadinessConnection {
   private connect(): Promise<pg.Client> {
     if (this.closed) return Promise.reject(new Error(CLOSED_MESSAGE));
     if (this.client) return Promise.resolve(this.client);
-    this.opening ??= this.open().finally(() => {
-      this.opening = null;
-    });
+    if (!this.opening) {
+      const opening = this.open().finally(() => {
+        if (this.opening === opening) this.opening = null;
+      });
+      this.opening = opening;
+    }
     return this.opening;
   }
 
   private async open(): Promise<pg.Client> {
-    const client = new pg.Client({ ...this.options.settings, application_name: READINESS_APPLICATION_NAME, statement_timeout: this.options.statementTimeoutMs });
+    const resets = this.resets;
+    const client = new pg.Client({ ...this.options.settings, application_name: READINESS_APPLICATION_NAME });
     client.on('error', (error) => {
       if (this.client === client) this.options.logger.warn({ err: error }, 'readiness connection lost; the next check opens a new one');
       this.drop(client);
@@ -98,12 +105,29 @@ export class ReadinessConnection {
       client.end().catch(() => undefined);
       throw error;
     }
-    if (this.closed) {
+    if (this.closed || this.resets !== resets) {
       await this.end(client);
-      throw new Error(CLOSED_MESSAGE);
+      throw new Error(this.closed ? CLOSED_MESSAGE : RESET_MESSAGE);
     }
+    // Published before the SET, so that a check that times out waiting for it resets the connection.
     this.client = client;
+    await this.setStatementTimeout(client);
     return client;
+  }
+
+  /**
+   * Sets statement_timeout with SET rather than as a startup parameter. Connection poolers such as
+   * PgBouncer close a connection whose startup message has a parameter they do not know, and
+   * node-postgres would let a statement_timeout in DATABASE_URL replace the parameter.
+   */
+  private async setStatementTimeout(client: pg.Client): Promise<void> {
+    try {
+      await client.query(`set statement_timeout = ${this.options.statementTimeoutMs}`);
+    } catch (error) {
+      // Without the time-out, a statement that waits for a lock would wait as long as the lock lasts.
+      this.drop(client);
+      throw error;
+    }
   }
 
   /** Forgets `client` and closes it without waiting. */

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import pg from 'pg';
 import type { RunningApp } from '../../src/app/app';
 import { isConnectionTimeout } from '../../src/database/database-unavailable';
@@ -35,6 +36,86 @@ async function readinessSessions(client: pg.Client): Promise<number[]> {
     [READINESS_APPLICATION_NAME],
   );
   return result.rows.map((row) => row.pid);
+}
+
+interface StartupRecorder {
+  port: number;
+  /** Names of the parameters in the startup message of the first client. */
+  parameterNames: Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a TCP server on 127.0.0.1 that reads the startup message of the first client, which
+ * node-postgres sends without TLS when the URL has no sslmode, and then closes the connection.
+ */
+async function startStartupRecorder(): Promise<StartupRecorder> {
+  let resolveNames!: (names: string[]) => void;
+  const parameterNames = new Promise<string[]>((resolve) => (resolveNames = resolve));
+  const server = net.createServer((socket) => {
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      // The message: its length (Int32, itself included), the protocol version (Int32), then
+      // null-terminated names and values, ending with an empty name.
+      if (received.length < 4 || received.length < received.readInt32BE(0)) return;
+      const fields = received.subarray(8, received.readInt32BE(0)).toString('utf8').split('\0');
+      resolveNames(fields.filter((_field, index) => index % 2 === 0 && fields[index] !== ''));
+      socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    parameterNames,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+interface AnswerlessProxy {
+  port: number;
+  /** Connections accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a proxy on 127.0.0.1 to `target` that passes the server's bytes of each connection only up
+ * to its first ReadyForQuery message, so that the connection opens and no statement gets a response.
+ */
+async function startAnswerlessProxy(target: { host: string; port: number }): Promise<AnswerlessProxy> {
+  // ReadyForQuery: the type byte 'Z' and its length, 5, as an Int32.
+  const readyForQuery = Buffer.from([0x5a, 0, 0, 0, 5]);
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const server = net.createServer((client) => {
+    accepted += 1;
+    const upstream = net.connect(target.port, target.host);
+    sockets.add(client).add(upstream);
+    let opened = Buffer.alloc(0);
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => {
+      if (opened.includes(readyForQuery)) return;
+      opened = Buffer.concat([opened, chunk]);
+      client.write(chunk);
+    });
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => accepted,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /**
@@ -308,6 +389,58 @@ describe('readiness connection', () => {
     }
   });
 
+  it('sends only startup parameters that PgBouncer accepts', async () => {
+    // PgBouncer 1.18 takes these, which the main pool and the LISTEN connection send too, and by
+    // default closes a connection whose startup message has another, such as statement_timeout.
+    const acceptedByPgBouncer = ['user', 'database', 'application_name', 'client_encoding'];
+    const recorder = await startStartupRecorder();
+    const probe = new ReadinessProbe({
+      connectionSettings: postgresConnectionSettings(`postgres://docpush@127.0.0.1:${recorder.port}/docpush`, 5000),
+      migrationNames: listMigrationNames(),
+      secretBox: app.app.services.secretBox,
+      jobProcessorRunning: null,
+      logger: app.app.services.logger,
+    });
+    try {
+      const report = await probe.check();
+      const names = await recorder.parameterNames;
+
+      expect(report.failed).toContain('database');
+      expect(names).toContain('application_name');
+      expect(names.filter((name) => !acceptedByPgBouncer.includes(name))).toEqual([]);
+    } finally {
+      await probe.close();
+      await recorder.close();
+    }
+  });
+
+  it('reconnects after its SET timed out', async () => {
+    const direct = new URL(app.databaseUrl);
+    const proxy = await startAnswerlessProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const proxied = new URL(app.databaseUrl);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    const probe = new ReadinessProbe({
+      connectionSettings: postgresConnectionSettings(proxied.toString(), 5000),
+      migrationNames: listMigrationNames(),
+      secretBox: app.app.services.secretBox,
+      jobProcessorRunning: null,
+      logger: app.app.services.logger,
+    });
+    try {
+      const first = await probe.check();
+      // Sent before the first connection has closed, so waiting for it would fail at once.
+      const second = await probe.check();
+
+      expect(first.checks.database?.reason).toBe('no answer within 2000 ms');
+      expect(second.checks.database?.reason).toBe('no answer within 2000 ms');
+      expect(proxy.connections()).toBe(2);
+    } finally {
+      await probe.close();
+      await proxy.close();
+    }
+  });
+
   it('closes when the app stops', async () => {
     const database = await createTestDatabase();
     const stopping = await startAppOnDatabase(database.url, { DOCPUSH_ROLE: 'api' });
@@ -379,6 +512,36 @@ describe('readiness while a table is locked', () => {
     } finally {
       await blocker.query('rollback');
       await blocker.end();
+    }
+  });
+
+  it('keeps its statement time-out when DATABASE_URL sets one', async () => {
+    // node-postgres lets the parameters of the URL override the settings passed beside it, and 0 turns the time-out off.
+    const url = new URL(app.databaseUrl);
+    url.searchParams.set('statement_timeout', '0');
+    const probe = new ReadinessProbe({
+      connectionSettings: postgresConnectionSettings(url.toString(), 5000),
+      migrationNames: listMigrationNames(),
+      secretBox: app.app.services.secretBox,
+      jobProcessorRunning: null,
+      logger: app.app.services.logger,
+    });
+    const blocker = new pg.Client({ connectionString: app.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query(`lock table ${MIGRATIONS_TABLE} in access exclusive mode`);
+      const runningQueries = () => countActiveQueries(blocker, MIGRATIONS_TABLE);
+
+      const report = await probe.check();
+
+      expect(report.failed).toEqual(['migrations']);
+      // The lock lasts, so only a statement that PostgreSQL cancels ends.
+      await waitFor(async () => (await runningQueries()) === 0, { description: 'the timed-out migrations check to end' });
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+      await probe.close();
     }
   });
 });
