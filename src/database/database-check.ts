@@ -40,6 +40,7 @@ export async function checkDatabase(databaseUrl: string, options: DatabaseCheckO
     await connectOnce(databaseUrl, timeoutMs);
     return;
   } catch (error) {
+    if (error instanceof WrongSchemaError) throw error;
     if (sqlState(error) !== SQLSTATE.invalidCatalogName) throw connectionFailed(databaseUrl, target, error, timeoutMs);
   }
 
@@ -66,12 +67,30 @@ function parseTarget(databaseUrl: string): DatabaseTarget {
   }
 }
 
+/** Error of a connection whose first schema is not `public`, where docpush keeps its tables. */
+class WrongSchemaError extends Error {}
+
+/**
+ * Connects once and checks that unqualified table names resolve to the `public` schema.
+ * MikroORM 6's migrator creates its table as public.mikro_orm_migrations but inserts into the
+ * unqualified name, so a search_path in DATABASE_URL that puts another existing schema first
+ * would fail the migrations, or find no tables of an installation made without it.
+ */
 async function connectOnce(databaseUrl: string, timeoutMs: number): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs });
   // An error after connect() settled (the server ends the session) would otherwise crash the process.
   client.on('error', () => undefined);
   try {
     await client.connect();
+    const { rows } = await client.query<{ schema: string | null }>('select current_schema() as schema');
+    const schema = rows[0].schema;
+    if (schema === 'public') return;
+    const resolvedIn = schema === null ? 'in no existing schema' : `in the schema ${JSON.stringify(schema)}`;
+    throw new WrongSchemaError(
+      `DATABASE_URL=${redactDatabaseUrl(databaseUrl)} resolves table names ${resolvedIn}, ` +
+        'but docpush keeps its tables in the schema "public". Remove search_path from the options parameter of DATABASE_URL, ' +
+        "or put public first in it (also check the role's and the database's search_path setting).",
+    );
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -151,6 +151,57 @@ describe('database connection failure at start-up', () => {
   });
 });
 
+describe('search_path in DATABASE_URL', () => {
+  const silent = { createMissing: false, logger: pino({ level: 'silent' }) };
+
+  /** Creates a scratch database with an empty schema docpush_app, and returns its URL with `searchPath`. */
+  async function databaseWithSchema(name: string, searchPath: string): Promise<string> {
+    await adminQuery(`create database ${name}`);
+    const client = new pg.Client({ connectionString: urlFor(name) });
+    await client.connect();
+    await client.query('create schema docpush_app');
+    await client.end();
+    const url = new URL(urlFor(name));
+    url.searchParams.set('options', `-c search_path=${searchPath}`);
+    return url.toString();
+  }
+
+  async function tableCount(name: string): Promise<number> {
+    const client = new pg.Client({ connectionString: urlFor(name) });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ count: string }>("select count(*) from information_schema.tables where table_schema in ('public', 'docpush_app')");
+      return Number(rows[0].count);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('fails the start when another schema comes first', async () => {
+    const name = missingName();
+    const url = await databaseWithSchema(name, 'docpush_app,public');
+    try {
+      const error = await rejectionOf(startAppOnDatabase(url));
+
+      expect(error.message).toContain('resolves table names in the schema "docpush_app", but docpush keeps its tables in the schema "public".');
+      expect(error.message).toContain('Remove search_path from the options parameter of DATABASE_URL, or put public first in it');
+      expect(await tableCount(name)).toBe(0);
+    } finally {
+      await adminQuery(`drop database ${name} with (force)`);
+    }
+  });
+
+  it('passes when public is the first existing schema', async () => {
+    const name = missingName();
+    const url = await databaseWithSchema(name, 'not_created,public,docpush_app');
+    try {
+      await expect(checkDatabase(url, silent)).resolves.toBeUndefined();
+    } finally {
+      await adminQuery(`drop database ${name} with (force)`);
+    }
+  });
+});
+
 describe('DOCPUSH_CREATE_DATABASE', () => {
   it('defaults to false', () => {
     expect(loadConfig({}).createMissingDatabase).toBe(false);
