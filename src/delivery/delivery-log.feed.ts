@@ -83,7 +83,7 @@ interface LoadSelection {
 
 /** The rows that a catch-up streams, and the workspaces whose subscriptions end instead. */
 interface CatchUpBacklog {
-  /** Ascending ids of the workspaces within MAX_CATCH_UP_ROWS. */
+  /** Ascending ids of the rows not streamed yet of the workspaces within MAX_CATCH_UP_ROWS. */
   ids: number[];
   /** Workspaces with more than MAX_CATCH_UP_ROWS rows not streamed yet. */
   overflowing: Set<number>;
