@@ -169,9 +169,7 @@ describe('updateDocumentRecord events', () => {
     expect(events.slice(before.length - 1).map((event) => event.type)).toEqual(['DocumentRecordUpdated']);
     expect(await connectionsMessagedBy(events[events.length - 1].id)).toEqual([connections.updated]);
   });
-
 });
-
 
 describe('WorkflowStatusChanged events', () => {
   function stageEvent(documentRecordId: string, parameters: Record<string, unknown>): RecordDocumentEventInput {
