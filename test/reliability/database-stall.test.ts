@@ -314,13 +314,12 @@ describe('API while the database stalls', () => {
   });
 
   it('names the connection time-out in /readyz', async () => {
-    const { elapsedMs, status, body } = await readiness();
+    const { status, body } = await readiness();
 
     expect(status).toBe(503);
     expect(body.failed).toContain('database');
+    // The reason names the connect time-out: without it, the probe's own limit would end the check with "no answer within 2000 ms".
     expect(body.checks.database?.reason).toBe('no database connection within DOCPUSH_DB_CONNECT_TIMEOUT (at most 2000 ms for this check)');
-    // Without the connect time-out, the probe's own limit would end the check after 2000 ms, with "no answer within 2000 ms".
-    expect(elapsedMs).toBeLessThan(2_000);
   });
 
   it('serves requests again once the stall ends', async () => {
