@@ -355,35 +355,41 @@ export class DeliveryLogFeed {
    * loop turn, so no subscriber is added between them. Emits nothing once the feed has stopped.
    */
   private async emitWithSelectedColumns(logs: PushLog[]): Promise<number> {
+    // Rows for which a reload returned no column, because they were deleted since the first load.
+    // They stay without the columns, their new subscribers skip them, and later checks leave them
+    // out. Each round adds a column to a row or leaves a row out, so the rounds end.
+    const incompleteIds = new Set<number>();
     for (;;) {
       if (this.stopped) return 0;
-      const missing = this.missingLargeColumns(logs);
+      const missing = this.missingLargeColumns(logs, incompleteIds);
       if (missing === null) return this.emitUnstreamed(logs);
 
       const reloaded = await loadPushLogs(this.orm.em.fork(), missing.ids, missing.selection);
-      const added = addLargeColumns(logs, reloaded);
+      const updatedIds = addLargeColumns(logs, reloaded);
+      for (const id of missing.ids) {
+        if (!updatedIds.has(id)) incompleteIds.add(id);
+      }
       const largeColumns = LARGE_COLUMNS.filter((column) => missing.selection.largeColumnWorkspaces.has(column));
       this.logger.debug(
         { requested: missing.ids.length, loaded: reloaded.length, workspaceIds: missing.selection.workspaceIds, largeColumns },
         'loaded the large columns of new subscribers',
       );
-      // Rows deleted since the first load stay without the columns, and their new subscribers skip them.
-      if (added === 0) return this.stopped ? 0 : this.emitUnstreamed(logs);
     }
   }
 
   /**
    * Returns the ids of the rows that lack a large column that a current subscriber of their
    * workspace selects, with the selection that reads those columns, or null when no row lacks one.
+   * Rows in `skippedIds` are left out.
    */
-  private missingLargeColumns(logs: readonly PushLog[]): { ids: number[]; selection: LoadSelection } | null {
+  private missingLargeColumns(logs: readonly PushLog[], skippedIds: ReadonlySet<number>): { ids: number[]; selection: LoadSelection } | null {
     const ids: number[] = [];
     const workspaceIds = new Set<number>();
     const columnWorkspaces = new Map<LargeColumn, Set<number>>();
     for (const log of logs) {
       const workspaceId = log.workspace.id;
       const subscribers = this.workspaceSubscribers.get(workspaceId);
-      if (!subscribers) continue;
+      if (!subscribers || skippedIds.has(Number(log.id))) continue;
       let lacking = false;
       for (const column of subscribers.largeColumns.keys()) {
         if (LARGE_COLUMN_PROPERTIES[column] in log) continue;
@@ -647,21 +653,21 @@ async function loadPushLogIdsSince(em: EntityManager, workspaceIds: number[], fr
 
 /**
  * Copies the large columns of the rows in `reloaded` to the rows with the same id in `logs` that
- * lack them, and returns how many values it copied.
+ * lack them, and returns the ids of the rows that gained at least one column.
  */
-function addLargeColumns(logs: readonly PushLog[], reloaded: readonly PushLog[]): number {
+function addLargeColumns(logs: readonly PushLog[], reloaded: readonly PushLog[]): Set<number> {
   const reloadedById = new Map(reloaded.map((log) => [Number(log.id), log]));
-  let added = 0;
+  const updatedIds = new Set<number>();
   for (const log of logs) {
     const source = reloadedById.get(Number(log.id));
     if (!source) continue;
     for (const property of Object.values(LARGE_COLUMN_PROPERTIES)) {
       if (property in log || !(property in source)) continue;
       Object.assign(log, { [property]: source[property] });
-      added += 1;
+      updatedIds.add(Number(log.id));
     }
   }
-  return added;
+  return updatedIds;
 }
 
 function matches(log: PushLog, filter: DeliveryLogFilter): boolean {

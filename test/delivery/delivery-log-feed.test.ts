@@ -363,6 +363,54 @@ describe('DeliveryLogFeed', () => {
     expect(reloads[0]).toMatchObject({ requested: earlyIds.length, loaded: earlyIds.length, workspaceIds: [workspaceA], largeColumns: LARGE_COLUMNS });
     await Promise.all([summary.close(), full.close()]);
   });
+
+  it('completes rows after a reload finds none', async () => {
+    const summaryA = await subscribe({ workspaceId: workspaceA }, SUMMARY_COLUMNS);
+    const summaryB = await subscribe({ workspaceId: workspaceB }, SUMMARY_COLUMNS);
+    const [deletedId] = await insertPushLogs(workspaceA, 1, LARGE_VALUES);
+    const [keptId] = await insertPushLogs(workspaceB, 1, LARGE_VALUES);
+    const loadLocker = new pg.Client({ connectionString: app.databaseUrl });
+    const reloadLocker = new pg.Client({ connectionString: app.databaseUrl });
+    await Promise.all([loadLocker.connect(), reloadLocker.connect()]);
+    let fullA: Subscriber | undefined;
+    let fullB: Subscriber | undefined;
+    try {
+      // The first lock holds the load, which reads no large column, until the full subscriber of workspace A is in place.
+      await loadLocker.query('begin');
+      await loadLocker.query('lock table push_logs in access exclusive mode');
+      await notify(deliveryLogNotifications([deletedId, keptId]));
+      await waitFor(async () => (await countActiveQueries(notifier, 'from push_logs l where l.id = any')) > 0, { description: 'the held load' });
+      fullA = await subscribe({ workspaceId: workspaceA });
+
+      // The second lock queues behind the held load, so it holds the reload of workspace A's row.
+      // Meanwhile that row is deleted and a full subscriber of workspace B joins.
+      await reloadLocker.query('begin');
+      const reloadLock = reloadLocker.query('lock table push_logs in access exclusive mode');
+      await waitFor(async () => (await countActiveQueries(notifier, 'lock table push_logs')) > 0, { description: 'the queued second lock' });
+      await loadLocker.query('rollback');
+      await reloadLock;
+      await reloadLocker.query('delete from push_logs where id = $1', [deletedId]);
+      await waitFor(async () => (await countActiveQueries(notifier, 'from push_logs l where l.id = any')) > 0, { description: 'the held reload' });
+      fullB = await subscribe({ workspaceId: workspaceB });
+      await reloadLocker.query('commit');
+    } finally {
+      await Promise.all([loadLocker.query('rollback'), reloadLocker.query('rollback')]);
+      await Promise.all([loadLocker.end(), reloadLocker.end()]);
+    }
+
+    const [laterId] = await insertPushLogs(workspaceB, 1, LARGE_VALUES);
+    await notify(deliveryLogNotifications([laterId]));
+
+    // The feed emits the held load before the later one, so a full subscriber that has the later row has every earlier one.
+    await waitFor(() => fullB.received.some((log) => log.id === laterId), { description: 'the later row for the full subscriber of workspace B' });
+    expect(fullB.received.map((log) => log.id)).toEqual([keptId, laterId]);
+    for (const log of fullB.received) expect(log).toMatchObject(LARGE_VALUES);
+    expect(summaryB.received.map((log) => log.id)).toEqual([keptId, laterId]);
+    // The deleted row reached the subscriber that selects no large column, and no other.
+    expect(summaryA.received.map((log) => log.id)).toEqual([deletedId]);
+    expect(fullA.received).toEqual([]);
+    await Promise.all([summaryA.close(), summaryB.close(), fullA.close(), fullB.close()]);
+  });
 });
 
 describe('DeliveryLogFeed without access to the large columns', () => {
