@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { isIP } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import { isOnAllowList, parseAddressList, type AllowList } from '../security/address-policy';
 
 /**
@@ -45,13 +45,22 @@ export function createAddressResolver(trustedProxies: string[]): AddressResolver
  * ", ", so they read as one list.
  */
 export function clientAddress(peerAddress: string | undefined, forwardedFor: string | undefined, trusted: AllowList): string | undefined {
-  if (peerAddress === undefined || forwardedFor === undefined || !isOnAllowList(peerAddress, trusted)) return peerAddress;
+  if (peerAddress === undefined || forwardedFor === undefined || !isTrusted(peerAddress, trusted)) return peerAddress;
 
   const entries = forwardedFor.split(',').map((entry) => entry.trim());
   for (let index = entries.length - 1; index > 0; index--) {
     const entry = entries[index];
     if (isIP(entry) === 0) return peerAddress;
-    if (!isOnAllowList(entry, trusted)) return entry;
+    if (!isTrusted(entry, trusted)) return entry;
   }
   return isIP(entries[0]) === 0 ? peerAddress : entries[0];
+}
+
+/**
+ * Returns whether `address` is in `trusted`. An IPv4 address also matches an IPv4-mapped entry
+ * such as ::ffff:10.0.0.5. A listener on HOST=:: shows IPv4 peers in that form, but an IPv4
+ * listener and X-Forwarded-For may show the same peer as 10.0.0.5.
+ */
+function isTrusted(address: string, trusted: AllowList): boolean {
+  return isOnAllowList(address, trusted) || (isIPv4(address) && isOnAllowList(`::ffff:${address}`, trusted));
 }

@@ -227,6 +227,23 @@ describe('client addresses in logs behind a trusted proxy', () => {
   });
 });
 
+describe('IPv4-mapped DOCPUSH_TRUSTED_PROXIES entry', () => {
+  it('trusts the proxy on an IPv4 listener', async () => {
+    const logs = captureLogs();
+    // HOST is 127.0.0.1, so the TCP peer is 127.0.0.1 and never ::ffff:127.0.0.1.
+    const app = await startTestApp({ DOCPUSH_TRUSTED_PROXIES: `::ffff:${PROXY_ADDRESS}` }, { logger: logs.logger });
+    try {
+      expect(await postWithoutKey(app, { forwardedFor: '203.0.113.61' })).toBe(401);
+    } finally {
+      await app.stop();
+    }
+
+    const line = linesWith(logs, UNAUTHENTICATED_REQUEST_LOG).at(-1);
+    expect(line?.remoteAddress).toBe('203.0.113.61');
+    expect(line?.peerAddress).toBe(PROXY_ADDRESS);
+  });
+});
+
 describe('X-Forwarded-For without DOCPUSH_TRUSTED_PROXIES', () => {
   it('is ignored by default', async () => {
     expect(direct.app.services.config.api.trustedProxies).toEqual([]);
@@ -266,6 +283,15 @@ describe('clientAddress', () => {
     ['a closed socket', undefined, '203.0.113.1', undefined],
   ])('handles %s', (_case, peer, header, expected) => {
     expect(clientAddress(peer, header, trusted)).toBe(expected);
+  });
+
+  it('matches IPv4 addresses to IPv4-mapped entries', () => {
+    const mapped = parseAddressList(['::ffff:127.0.0.1', '::ffff:10.0.0.0/104'], 'DOCPUSH_TRUSTED_PROXIES');
+
+    expect(clientAddress('127.0.0.1', '203.0.113.1', mapped)).toBe('203.0.113.1');
+    expect(clientAddress('::ffff:127.0.0.1', '203.0.113.1', mapped)).toBe('203.0.113.1');
+    expect(clientAddress('127.0.0.1', '203.0.113.1, 10.1.2.3', mapped)).toBe('203.0.113.1');
+    expect(clientAddress('127.0.0.2', '203.0.113.1', mapped)).toBe('127.0.0.2');
   });
 
   it('trusts nothing with an empty list', () => {
