@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isIPv6 } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
 import { findSettingWarnings } from '../config/setting-warnings';
@@ -153,8 +154,9 @@ async function startOnDatabase(
     throw error;
   }
   const stop = () => stopApp({ logger, http, monitoringServer, monitoring, queue, worker, deliveryLogFeed, connectionStatusFeed, channelListener, orm, embedded, config });
-  const url = http ? `http://${config.host}:${http.port}${GRAPHQL_PATH}` : null;
-  const monitoringUrl = `http://${config.host}:${http?.port ?? monitoringServer!.port}`;
+  const host = urlHost(config.host);
+  const url = http ? `http://${host}:${http.port}${GRAPHQL_PATH}` : null;
+  const monitoringUrl = `http://${host}:${http?.port ?? monitoringServer!.port}`;
   logger.info({ url, port: http?.port ?? null, monitoringUrl, role: config.role }, 'docpush is ready');
   return {
     services,
@@ -168,6 +170,11 @@ async function startOnDatabase(
     firstAdminKey: firstWorkspace?.adminKey ?? null,
     stop,
   };
+}
+
+/** Returns HOST as the host of a URL: an IPv6 address in brackets, with the % of a zone id encoded as %25. */
+function urlHost(host: string): string {
+  return isIPv6(host) ? `[${host.replace('%', '%25')}]` : host;
 }
 
 /**

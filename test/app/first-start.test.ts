@@ -193,3 +193,35 @@ describe('start while another process sets up the schema', () => {
     expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
   });
 });
+
+describe('start on an IPv6 HOST', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('brackets the address in its URLs', async () => {
+    const logs = captureLogs();
+    const app = await startAppOnDatabase(database.url, { HOST: '::1' }, { logger: logs.logger });
+    try {
+      expect(new URL(app.url!).hostname).toBe('[::1]');
+      expect(new URL(app.monitoringUrl).hostname).toBe('[::1]');
+      expect((await fetch(app.url!, { method: 'POST' })).status).toBe(401);
+      expect((await fetch(`${app.monitoringUrl}/healthz`)).status).toBe(200);
+      const ready = logs
+        .text()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { msg: string; url?: string })
+        .find((line) => line.msg === 'docpush is ready');
+      expect(ready?.url).toBe(app.url);
+    } finally {
+      await app.stop();
+    }
+  });
+});
