@@ -24,6 +24,9 @@ const WIDEST_QUIET_IPV4_PREFIX = 8;
 /** Widest IPv6 prefix without a warning: fc00::/7, the unique local addresses, which private IPv6 networks use. */
 const WIDEST_QUIET_IPV6_PREFIX = 7;
 
+/** First address of ::ffff:0:0/96, the IPv4-mapped IPv6 addresses. */
+const IPV4_MAPPED_BLOCK = ipaddr.IPv6.parse('::ffff:0:0');
+
 /** Link-local address at which AWS, Azure and Google Cloud serve instance metadata, credentials included. */
 const METADATA_ADDRESS = '169.254.169.254';
 
@@ -95,11 +98,19 @@ function metadataRangeWarning(cidr: string): SettingWarning {
   };
 }
 
-/** Describes the width of an allowed range. An IPv4-mapped IPv6 range (within ::ffff:0:0/96) counts as the IPv4 range it maps. */
+/**
+ * Describes the width of an allowed range. An IPv4-mapped IPv6 range (within ::ffff:0:0/96)
+ * counts as the IPv4 range it maps. An IPv6 range that contains all of ::ffff:0:0/96, such as
+ * ::/8, counts as every IPv4-mapped address, because it contains every IPv4 address in that form.
+ */
 function rangeWidth(range: AllowedRange): { family: string; prefixLength: number; widestQuietPrefix: number } {
   if (range.network.kind() === 'ipv4') return { family: 'IPv4', prefixLength: range.prefixLength, widestQuietPrefix: WIDEST_QUIET_IPV4_PREFIX };
-  if (range.prefixLength >= 96 && (range.network as ipaddr.IPv6).isIPv4MappedAddress()) {
+  const network = range.network as ipaddr.IPv6;
+  if (range.prefixLength >= 96 && network.isIPv4MappedAddress()) {
     return { family: 'IPv4-mapped IPv6', prefixLength: range.prefixLength - 96, widestQuietPrefix: WIDEST_QUIET_IPV4_PREFIX };
+  }
+  if (range.prefixLength >= WIDEST_QUIET_IPV6_PREFIX && IPV4_MAPPED_BLOCK.match(network, range.prefixLength)) {
+    return { family: 'IPv4-mapped IPv6', prefixLength: 0, widestQuietPrefix: WIDEST_QUIET_IPV4_PREFIX };
   }
   return { family: 'IPv6', prefixLength: range.prefixLength, widestQuietPrefix: WIDEST_QUIET_IPV6_PREFIX };
 }

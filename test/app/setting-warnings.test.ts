@@ -20,6 +20,7 @@ describe('findSettingWarnings', () => {
     ['0.0.0.0/0', 'opens every IPv4 address to deliveries', true],
     ['::/0', 'opens every IPv6 address to deliveries', true],
     ['::ffff:0.0.0.0/96', 'opens every IPv4-mapped IPv6 address to deliveries', true],
+    ['::/8', 'opens every IPv4-mapped IPv6 address to deliveries', true],
     ['0.0.0.0/1', 'opens a range wider than /8 to deliveries', false],
     ['126.0.0.0/7', 'opens a range wider than /8 to deliveries', false],
     ['::ffff:0.0.0.0/100', 'opens a range wider than /8 to deliveries', false],
@@ -49,6 +50,8 @@ describe('findSettingWarnings', () => {
     ['0.0.0.0/0', 'trusts every IPv4 address as a reverse proxy'],
     ['::/0', 'trusts every IPv6 address as a reverse proxy'],
     ['10.0.0.0/7', 'trusts a range wider than /8 as a reverse proxy'],
+    ['::/8', 'trusts every IPv4-mapped IPv6 address as a reverse proxy'],
+    ['::/80', 'trusts every IPv4-mapped IPv6 address as a reverse proxy'],
   ])('warns about the wide trusted proxy range %s', (cidr, extent) => {
     // Only the wide entry warns: a proxy address, a /8 and the IPv6 unique local range are narrow enough.
     const warnings = warningsOf({ DOCPUSH_TRUSTED_PROXIES: `10.0.0.5, 10.0.0.0/8, fc00::/7, ${cidr}` });
