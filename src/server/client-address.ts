@@ -16,6 +16,9 @@ export interface RequestAddresses {
   peerAddress?: string;
 }
 
+/** Most X-Forwarded-For entries read; a longer header counts the request as the TCP peer's. */
+export const MAX_FORWARDED_HOPS = 32;
+
 /** Returns the addresses of a request, such as an HTTP request or a WebSocket upgrade. */
 export type AddressResolver = (request: http.IncomingMessage) => RequestAddresses;
 
@@ -41,13 +44,15 @@ export function createAddressResolver(trustedProxies: string[]): AddressResolver
  * proxy received the connection. When every entry is trusted, the leftmost is the client.
  * Entries left of the client's are not read, because the client may have written them. An entry
  * that the walk reaches and that is not a bare IP address (empty, `unknown`, with a port or
- * brackets) returns the peer's address. Node joins repeated X-Forwarded-For header lines with
- * ", ", so they read as one list.
+ * brackets) returns the peer's address, as does a header of more than MAX_FORWARDED_HOPS
+ * entries. Node joins repeated X-Forwarded-For header lines with ", ", so they read as one list.
  */
 export function clientAddress(peerAddress: string | undefined, forwardedFor: string | undefined, trusted: AllowList): string | undefined {
   if (peerAddress === undefined || forwardedFor === undefined || !isTrusted(peerAddress, trusted)) return peerAddress;
 
   const entries = forwardedFor.split(',').map((entry) => entry.trim());
+  // A chain longer than any real set of proxies costs a trusted client CPU per request to walk.
+  if (entries.length > MAX_FORWARDED_HOPS) return peerAddress;
   for (let index = entries.length - 1; index > 0; index--) {
     const entry = entries[index];
     if (isIP(entry) === 0) return peerAddress;

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { captureLogs } from '../security/security-support';
 import { parseAddressList } from '../../src/security/address-policy';
-import { clientAddress } from '../../src/server/client-address';
+import { clientAddress, MAX_FORWARDED_HOPS } from '../../src/server/client-address';
 import { unauthenticatedLimitReason } from '../../src/server/ws-connection-limits';
 
 /** One unauthenticated connection per client address, so that a second one shows which address it was counted under. */
@@ -292,6 +292,13 @@ describe('clientAddress', () => {
     expect(clientAddress('::ffff:127.0.0.1', '203.0.113.1', mapped)).toBe('203.0.113.1');
     expect(clientAddress('127.0.0.1', '203.0.113.1, 10.1.2.3', mapped)).toBe('203.0.113.1');
     expect(clientAddress('127.0.0.2', '203.0.113.1', mapped)).toBe('127.0.0.2');
+  });
+
+  it('reads at most MAX_FORWARDED_HOPS entries', () => {
+    const proxies = (count: number) => Array.from({ length: count }, (_, index) => `10.0.${index >> 8}.${index & 255}`);
+
+    expect(clientAddress('127.0.0.1', ['203.0.113.1', ...proxies(MAX_FORWARDED_HOPS - 1)].join(', '), trusted)).toBe('203.0.113.1');
+    expect(clientAddress('127.0.0.1', ['203.0.113.1', ...proxies(MAX_FORWARDED_HOPS)].join(', '), trusted)).toBe('127.0.0.1');
   });
 
   it('trusts nothing with an empty list', () => {
