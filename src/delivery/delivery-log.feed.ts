@@ -380,7 +380,7 @@ export class DeliveryLogFeed {
   /**
    * Returns the ids of the rows that lack a large column that a current subscriber of their
    * workspace selects, with the selection that reads those columns, or null when no row lacks one.
-   * Rows in `skippedIds` are left out.
+   * Rows in `skippedIds`, and rows streamed before, which are not emitted again, are left out.
    */
   private missingLargeColumns(logs: readonly PushLog[], skippedIds: ReadonlySet<number>): { ids: number[]; selection: LoadSelection } | null {
     const ids: number[] = [];
@@ -389,7 +389,8 @@ export class DeliveryLogFeed {
     for (const log of logs) {
       const workspaceId = log.workspace.id;
       const subscribers = this.workspaceSubscribers.get(workspaceId);
-      if (!subscribers || skippedIds.has(Number(log.id))) continue;
+      const id = Number(log.id);
+      if (!subscribers || skippedIds.has(id) || this.streamedIds.has(id)) continue;
       let lacking = false;
       for (const column of subscribers.largeColumns.keys()) {
         if (LARGE_COLUMN_PROPERTIES[column] in log) continue;
@@ -399,7 +400,7 @@ export class DeliveryLogFeed {
         columnWorkspaces.set(column, workspaces);
       }
       if (!lacking) continue;
-      ids.push(Number(log.id));
+      ids.push(id);
       workspaceIds.add(workspaceId);
     }
     if (ids.length === 0) return null;
