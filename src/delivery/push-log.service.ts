@@ -6,6 +6,7 @@ import { checkPageSize, type Page } from '../graphql/pagination';
 import { findPage } from '../graphql/page-query';
 import { ValidationError } from '../common/errors';
 import { checkFilteredConnectionId } from './connection-filter';
+import { buildCreatedAtRange } from './created-at-range';
 import { isMessageId } from '../common/ids';
 
 /** Reads the push log of one workspace. */
@@ -31,12 +32,8 @@ export class PushLogService {
     if (filter.eventType) where.eventType = filter.eventType;
     if (filter.outcome) where.outcome = filter.outcome;
     if (filter.responseCode !== undefined && filter.responseCode !== null) where.responseCode = checkFilteredResponseCode(filter.responseCode);
-    if (filter.from || filter.to) {
-      if (filter.from && filter.to && filter.from > filter.to) {
-        throw new ValidationError('filter.from', `filter.from (${filter.from.toISOString()}) is after filter.to (${filter.to.toISOString()}); swap them.`);
-      }
-      where.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
-    }
+    const createdAt = buildCreatedAtRange(filter);
+    if (createdAt) where.createdAt = createdAt;
     return where as FilterQuery<PushLog>;
   }
 }

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../common/errors'
 import { checkPageSize, toPage, type Page } from '../graphql/pagination';
 import { invalidCursorError, readCursorId } from '../graphql/cursor';
 import { checkFilteredConnectionId } from './connection-filter';
+import { buildCreatedAtRange } from './created-at-range';
 import { isMessageId } from '../common/ids';
 
 /**
@@ -125,12 +126,8 @@ export class PushMessageService {
     }
     if (filter.state) where.state = filter.state;
     if (filter.isTest !== undefined && filter.isTest !== null) where.isTest = filter.isTest;
-    if (filter.from && filter.to && filter.from > filter.to) {
-      throw new ValidationError('filter.from', `filter.from (${filter.from.toISOString()}) is after filter.to (${filter.to.toISOString()}); swap them.`);
-    }
-    if (filter.from || filter.to) {
-      where.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
-    }
+    const createdAt = buildCreatedAtRange(filter);
+    if (createdAt) where.createdAt = createdAt;
     return where as FilterQuery<PushMessage>;
   }
 }
