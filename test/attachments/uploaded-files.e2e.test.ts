@@ -250,7 +250,7 @@ describe('uploadFile input checks', () => {
 
   test.each([
     ['URL-safe alphabet', '-_8A', '"-" at position 0'],
-    ['line break', 'AAEC\nAAEC', 'not a multiple of 4'],
+    ['line break', 'AAEC\nAAEC', '"\\n" at position 4'],
     ['space inside', 'AA EC AA', '" " at position 2'],
     ['missing padding', 'AAE', 'not a multiple of 4'],
     ['padding inside', 'AA=C', '"=" at position 2'],

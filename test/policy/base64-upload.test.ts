@@ -31,4 +31,27 @@ describe('decodeStrictBase64', () => {
 
     expect(error.message).toContain(`has "!" at position ${39 * MIB},`);
   });
+
+  it('names the first line break', () => {
+    // GNU coreutils base64 wraps its output at 76 characters by default, so a pasted file has a
+    // line break after every 76 characters and one at the end, whatever its length.
+    const wrapped = `${Buffer.alloc(100, 7).toString('base64').match(/.{1,76}/g)!.join('\n')}\n`;
+
+    const error = decodeError(wrapped);
+
+    expect(error.message).toContain('has "\\n" at position 76,');
+    expect(error.message).not.toContain('multiple of 4');
+  });
+
+  it('names the colon of a data URL', () => {
+    const error = decodeError('data:text/plain;base64,aGVsbG8=');
+
+    expect(error.message).toContain('has ":" at position 4,');
+  });
+
+  it('rejects padding before the end', () => {
+    const error = decodeError('aGVsbG8=aGVsbG8=');
+
+    expect(error.message).toBe('contentBase64 has "=" at position 7, but standard Base64 uses = only as padding at the end: encode the whole file at once, not in parts.');
+  });
 });
