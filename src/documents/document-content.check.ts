@@ -38,7 +38,7 @@ const ALL_FIELDS: readonly BlockField[] = ['level', 'text', 'ordered', 'items', 
  * BAD_USER_INPUT naming the path at fault, such as `content.blocks[3].items`.
  */
 export function checkDocumentContent(field: string, input: DocumentContentInput): DocumentContent {
-  const title = checkText(`${field}.title`, input.title, CONTENT_LIMITS.titleLength, 'give the document a title, such as "Service Agreement"');
+  const title = checkText(`${field}.title`, input.title, CONTENT_LIMITS.titleLength, 'give the document a title, such as "Service Agreement"', 'Shorten it');
   if (input.blocks.length > CONTENT_LIMITS.blocks) {
     throw new ValidationError(`${field}.blocks`, `${field}.blocks has ${input.blocks.length} blocks; the maximum is ${CONTENT_LIMITS.blocks}. Split the document.`);
   }
@@ -61,7 +61,11 @@ function checkBlock(path: string, block: ContentBlockInput): ContentBlock {
 
   switch (block.kind) {
     case 'heading':
-      return { kind: 'heading', level: checkLevel(`${path}.level`, block.level), text: checkText(`${path}.text`, block.text, CONTENT_LIMITS.headingLength) };
+      return {
+        kind: 'heading',
+        level: checkLevel(`${path}.level`, block.level),
+        text: checkText(`${path}.text`, block.text, CONTENT_LIMITS.headingLength, undefined, 'Shorten it, and move the rest into a paragraph block'),
+      };
     case 'paragraph':
       return { kind: 'paragraph', text: checkText(`${path}.text`, block.text, CONTENT_LIMITS.paragraphLength) };
     case 'list':
@@ -69,7 +73,7 @@ function checkBlock(path: string, block: ContentBlockInput): ContentBlock {
     case 'propertyTable':
       return block.caption === undefined || block.caption === null
         ? { kind: 'propertyTable' }
-        : { kind: 'propertyTable', caption: checkText(`${path}.caption`, block.caption, CONTENT_LIMITS.captionLength) };
+        : { kind: 'propertyTable', caption: checkText(`${path}.caption`, block.caption, CONTENT_LIMITS.captionLength, undefined, 'Shorten it') };
   }
 }
 
@@ -92,8 +96,18 @@ function checkLevel(path: string, level: number | null | undefined): 1 | 2 | 3 {
   throw new ValidationError(path, `${path} is ${shown}: give a heading level of 1, 2 or 3.`);
 }
 
-/** Requires text with at least one visible character; the text is stored as given, spaces included. */
-function checkText(path: string, text: string | null | undefined, maxLength: number, fix = 'give the text, or remove the block'): string {
+/**
+ * Requires text with at least one visible character and at most `maxLength` characters; the text
+ * is stored as given, spaces included. `fix` ends the message for missing or empty text, and
+ * `tooLongFix` the message for text over `maxLength`.
+ */
+function checkText(
+  path: string,
+  text: string | null | undefined,
+  maxLength: number,
+  fix = 'give the text, or remove the block',
+  tooLongFix = 'Split it into several blocks',
+): string {
   if (text === undefined || text === null || text.trim() === '') {
     throw new ValidationError(path, `${path} is ${text === undefined || text === null ? 'missing' : 'empty'}: ${fix}.`);
   }
@@ -106,7 +120,7 @@ function checkText(path: string, text: string | null | undefined, maxLength: num
     );
   }
   if (text.length > maxLength) {
-    throw new ValidationError(path, `${path} is ${text.length} characters long; the maximum is ${maxLength}. Split it into several blocks.`);
+    throw new ValidationError(path, `${path} is ${text.length} characters long; the maximum is ${maxLength}. ${tooLongFix}.`);
   }
   rejectLongMarkRun(path, text);
   return text;
@@ -117,7 +131,9 @@ function checkItems(path: string, items: string[] | null | undefined): string[] 
   if (items.length > CONTENT_LIMITS.listItems) {
     throw new ValidationError(path, `${path} has ${items.length} items; the maximum is ${CONTENT_LIMITS.listItems}. Split the list.`);
   }
-  return items.map((item, index) => checkText(`${path}[${index}]`, item, CONTENT_LIMITS.listItemLength, 'give the item text, or remove the item'));
+  return items.map((item, index) =>
+    checkText(`${path}[${index}]`, item, CONTENT_LIMITS.listItemLength, 'give the item text, or remove the item', 'Split it into several items'),
+  );
 }
 
 function blockTextLength(block: ContentBlock): number {

@@ -171,6 +171,19 @@ describe('content checks', () => {
       'is property table 5; a document may have at most 4',
     ],
     ['overlong heading', { title: 'T', blocks: [{ kind: 'heading', level: 2, text: 'x'.repeat(1001) }] }, 'content.blocks[0].text', '1001 characters'],
+    ['overlong title', { title: 'x'.repeat(501), blocks: [] }, 'content.title', 'is 501 characters long; the maximum is 500. Shorten it.'],
+    [
+      'overlong caption',
+      { title: 'T', blocks: [{ kind: 'propertyTable', caption: 'x'.repeat(501) }] },
+      'content.blocks[0].caption',
+      'is 501 characters long; the maximum is 500. Shorten it.',
+    ],
+    [
+      'overlong list item',
+      { title: 'T', blocks: [{ kind: 'list', items: ['x'.repeat(10_001)] }] },
+      'content.blocks[0].items[0]',
+      'the maximum is 10000. Split it into several items.',
+    ],
     [
       'too many combining marks',
       { title: 'T', blocks: [{ kind: 'paragraph', text: `Zalgo a${'\u0301'.repeat(31)}` }] },
