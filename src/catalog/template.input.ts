@@ -15,7 +15,11 @@ export class CreateTemplateInput {
 
 @InputType({ description: 'Changes to a template; omitted fields keep their value.' })
 export class UpdateTemplateInput {
-  @Field(() => ID, { nullable: true, description: 'Moves the template to another template suite of this workspace.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Moves the template to another template suite of this workspace. CONFLICT while documents made from the template exist, because their records stay in the current suite.',
+  })
   templateSuiteId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'New display name, 1 to 200 characters.' })

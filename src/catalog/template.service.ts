@@ -1,4 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import { Document } from '../documents/document.entity';
+import { ConflictError } from '../common/errors';
 import { Template } from './template.entity';
 import { TemplateSuite } from './template-suite.entity';
 import type { CreateTemplateInput, UpdateTemplateInput } from './template.input';
@@ -44,10 +46,29 @@ export class TemplateService {
     const templateSuite = isSet(input.templateSuiteId)
       ? await findReferenced(this.scope, TemplateSuite, 'templateSuiteId', 'template suite', input.templateSuiteId)
       : template.templateSuite;
+    await this.checkSuiteChangeAllowed(template, templateSuite);
 
     Object.assign(template, { name, layout, templateSuite });
     await this.scope.em.flush();
     return template;
+  }
+
+  /**
+   * Rejects moving a template that has documents to another suite. Every document comes from a
+   * template of its record's suite, as createDocument requires, and updateDocumentRecord keeps a
+   * record with documents in its suite, so the move would leave those records with documents of
+   * a suite they do not use.
+   */
+  private async checkSuiteChangeAllowed(template: Template, suite: TemplateSuite): Promise<void> {
+    const currentId = template.templateSuite.id;
+    if (suite.id === currentId) return;
+    const documents = await this.scope.em.count(Document, { template: template.id });
+    if (documents === 0) return;
+    throw new ConflictError(
+      `templateSuiteId cannot change from ${currentId} to ${suite.id}: template ${template.id} has ${documents} document(s) in document records of ` +
+        `template suite ${currentId}. Keep templateSuiteId ${currentId}, or create a new template in template suite ${suite.id}.`,
+      'templateSuiteId',
+    );
   }
 }
 

@@ -449,7 +449,7 @@ export type UpdateTemplateInput = {
   layout?: TemplateLayoutInput | null | undefined;
   /** New display name, 1 to 200 characters. */
   name?: string | null | undefined;
-  /** Moves the template to another template suite of this workspace. */
+  /** Moves the template to another template suite of this workspace. CONFLICT while documents made from the template exist, because their records stay in the current suite. */
   templateSuiteId?: string | number | null | undefined;
 };
 

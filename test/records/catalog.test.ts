@@ -7,6 +7,8 @@ import { createWorkspace } from '../../src/workspace/workspace.service';
 import { DEFAULT_LAYOUT } from '../../src/rendering/document-content';
 import {
   CreateApiKeyDocument,
+  CreateDocumentDocument,
+  CreateDocumentRecordDocument,
   CreateDocumentRecordTypeDocument,
   CreateTemplateDocument,
   CreateTemplateSuiteDocument,
@@ -19,6 +21,7 @@ import {
   UpdateDocumentRecordTypeDocument,
   UpdateTemplateDocument,
   UpdateTemplateSuiteDocument,
+  CreateUserDocument,
   type TemplateLayoutInput,
 } from '../generated/graphql';
 
@@ -175,6 +178,28 @@ describe('templates', () => {
     expect(listed.totalCount).toBe(1);
     expect(listed.edges[0].node).toMatchObject({ id: template.id, templateSuiteId: otherSuite.id });
     expectFieldError(await app.request(TemplatesDocument, { templateSuiteId: '999999' }), 'templateSuiteId');
+  });
+
+  it('keeps a template with documents in its suite', async () => {
+    const otherSuite = dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name: 'Employment' } })).createTemplateSuite;
+    const template = await createTemplate('Offer letter');
+    const author = dataOf(await app.request(CreateUserDocument, { input: { name: 'Eva', email: 'eva.catalog@example.com' } })).createUser;
+    const record = dataOf(
+      await app.request(CreateDocumentRecordDocument, { input: { name: 'Offer', authorId: author.id, templateSuiteId: suiteId } }),
+    ).createDocumentRecord;
+    const content = { title: 'Offer letter', blocks: [] };
+    dataOf(await app.request(CreateDocumentDocument, { input: { documentRecordId: record.id, templateId: template.id, content } }));
+
+    const result = await app.request(UpdateTemplateDocument, { id: template.id, input: { templateSuiteId: otherSuite.id } });
+
+    const error = onlyError(result);
+    expect(error.extensions).toEqual({ code: 'CONFLICT', field: 'templateSuiteId' });
+    expect(error.message).toBe(
+      `templateSuiteId cannot change from ${suiteId} to ${otherSuite.id}: template ${template.id} has 1 document(s) in document records of ` +
+        `template suite ${suiteId}. Keep templateSuiteId ${suiteId}, or create a new template in template suite ${otherSuite.id}.`,
+    );
+    const stored = dataOf(await app.request(TemplateDocument, { id: template.id })).template;
+    expect(stored.templateSuiteId).toBe(suiteId);
   });
 });
 
