@@ -14,12 +14,6 @@ export const DELIVER_JOB = 'deliver-push-message';
 /** Shortest time between two warnings about the job store's lost database connections. */
 const WARNING_INTERVAL_MS = 30_000;
 
-/**
- * Lock lifetime of the maintenance jobs: after a crash during one, another worker runs it again
- * after this long.
- */
-const MAINTENANCE_LOCK_LIFETIME_MS = 60 * 60_000;
-
 /** Maximum wait for Agenda to connect its job store and create its tables at start-up. */
 const READY_TIMEOUT_MS = 30_000;
 
@@ -270,11 +264,22 @@ export class AgendaQueue implements DeliveryQueue {
    * logged, and the next run follows at the usual interval.
    */
   async scheduleRecurring(jobs: RecurringJob[], options: { lockLifetimeMs: number }): Promise<void> {
-    // Agenda fails a job that runs longer than its lock lifetime and lets another worker start it
-    // again, and a VACUUM or a large purge can take minutes, far beyond a delivery's lock lifetime.
-    const lockLifetime = Math.max(options.lockLifetimeMs, MAINTENANCE_LOCK_LIFETIME_MS);
+    // Agenda fails a job that outlives its lock, and a VACUUM or a large purge can take minutes,
+    // so a running job renews its lock as a delivery does. A short lifetime lets another worker
+    // run the job soon after a crash of the worker that had it locked.
     for (const job of jobs) {
-      this.agenda.define(job.name, () => job.run(), { concurrency: 1, lockLifetime });
+      this.agenda.define(
+        job.name,
+        async (agendaJob: Job) => {
+          const stopRenewing = renewJobLock(agendaJob, options.lockLifetimeMs, this.logger);
+          try {
+            await job.run();
+          } finally {
+            await stopRenewing();
+          }
+        },
+        { concurrency: 1, lockLifetime: options.lockLifetimeMs },
+      );
       await this.agenda.every(job.intervalMs, job.name);
     }
   }
@@ -353,17 +358,21 @@ export class AgendaQueue implements DeliveryQueue {
 }
 
 /**
- * Renews the lock of a running delivery job every third of `lockLifetimeMs`. Agenda 6.2.6
- * cancels a job that outlives its lock (checkIfJobIsStillAlive in its JobProcessor): it emits an
- * error, which the queue logs, and frees the job's concurrency slot while the attempt still runs.
- * The pipeline renews the attempt's claim on its message apart from this. Returns a function that
+ * Renews the lock of a running job every third of `lockLifetimeMs`. Agenda 6.2.6 cancels a job
+ * that outlives its lock (checkIfJobIsStillAlive in its JobProcessor): it emits an error, which
+ * the queue logs, and frees the job's concurrency slot while the work still runs. The pipeline
+ * renews a delivery attempt's claim on its message apart from this. Returns a function that
  * stops the renewals and waits for one in flight.
  */
-function renewJobLock(job: Job<DeliverJobData>, lockLifetimeMs: number, logger: Logger): () => Promise<void> {
+function renewJobLock(job: Job, lockLifetimeMs: number, logger: Logger): () => Promise<void> {
   let touching: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     touching = job.touch().catch((error: unknown) => {
-      logger.warn({ err: error, jobId: String(job.attrs._id), messageId: job.attrs.data.messageId }, 'renewing the lock of a delivery job failed; Agenda cancels the job once its lock expires, while its attempt runs on');
+      const data = job.attrs.data as Partial<DeliverJobData> | undefined;
+      logger.warn(
+        { err: error, jobId: String(job.attrs._id), jobName: job.attrs.name, messageId: data?.messageId },
+        'renewing the lock of a job failed; Agenda cancels the job once its lock expires, while its work runs on',
+      );
     });
   }, Math.max(1, Math.floor(lockLifetimeMs / 3)));
   timer.unref();

@@ -5,6 +5,7 @@ import { waitFor } from '../support/wait';
 import { captureLogs } from '../security/security-support';
 import { createEnabledConnection, setUpWorkspaceThroughApi } from '../records/api-setup';
 import { CreateDocumentRecordDocument, RecordDocumentEventDocument } from '../generated/graphql';
+import { SWEEP_JOB } from '../../src/jobs/sweeper.job';
 
 // A maintenance job may run far longer than a delivery's lock lifetime (a VACUUM behind a lock,
 // a large purge). Agenda fails a job that outlives its lock, so such a run must not be cut short.
@@ -25,6 +26,8 @@ beforeAll(async () => {
       DOCPUSH_JOB_POLL_INTERVAL: '200ms',
       DOCPUSH_QUEUE_VACUUM_INTERVAL: '1s',
       DOCPUSH_QUEUE_VACUUM_MIN_DEAD_ROWS: '1',
+      // Runs the sweep once at start and then only when a test makes it due.
+      DOCPUSH_SWEEP_INTERVAL: '1h',
     },
     { logger: logs.logger },
   );
@@ -75,5 +78,26 @@ describe('maintenance job lock lifetime', () => {
 
     await waitFor(() => logs.text().includes('"msg":"vacuumed push_messages"'), { description: 'the vacuum to finish', timeoutMs: 20_000 });
     expect(logs.text()).not.toContain('canceled, execution took more than');
+  });
+
+  it('runs a sweep that a crashed worker left locked', async () => {
+    const db = app.app.services.orm.em.fork();
+    const lastRunOfSweep = async (): Promise<Date | null> => {
+      const rows = await db.execute<Array<{ last_run_at: Date | string | null }>>(`select last_run_at from agenda_jobs where name = ?`, [SWEEP_JOB]);
+      const lastRun = rows[0]?.last_run_at;
+      return lastRun ? new Date(lastRun) : null;
+    };
+    await waitFor(async () => (await lastRunOfSweep()) !== null, { description: 'the first sweep', timeoutMs: 20_000 });
+
+    // A worker killed with SIGKILL leaves the job it had locked ahead of its run time as this
+    // update does: due, and locked by a process that no longer renews or releases the lock.
+    const crashedAt = new Date();
+    await db.execute(`update agenda_jobs set locked_at = ?, next_run_at = ? where name = ?`, [crashedAt, crashedAt, SWEEP_JOB]);
+
+    await waitFor(async () => ((await lastRunOfSweep())?.getTime() ?? 0) > crashedAt.getTime(), {
+      description: 'another sweep once the lock of the crashed worker expired',
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
   });
 });
