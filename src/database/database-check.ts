@@ -40,7 +40,7 @@ export async function checkDatabase(databaseUrl: string, options: DatabaseCheckO
     await connectOnce(databaseUrl, timeoutMs);
     return;
   } catch (error) {
-    if (error instanceof MissingPublicSchemaError) throw error;
+    if (error instanceof WrongSchemaError) throw error;
     if (sqlState(error) !== SQLSTATE.invalidCatalogName) throw connectionFailed(databaseUrl, target, error, timeoutMs);
   }
 
@@ -67,15 +67,14 @@ function parseTarget(databaseUrl: string): DatabaseTarget {
   }
 }
 
-/** Error of a connection whose search_path leaves out the schema `public`. */
-class MissingPublicSchemaError extends Error {}
+/** Error of a connection whose first schema is not `public`, where docpush keeps its tables. */
+class WrongSchemaError extends Error {}
 
 /**
- * Connects once and checks that the connection's search_path contains the schema `public`.
+ * Connects once and checks that unqualified table names resolve to the `public` schema.
  * MikroORM 6's migrator creates its table as public.mikro_orm_migrations but inserts into the
- * unqualified name, so without `public` in the search_path the first migration fails. Another
- * schema before `public`, such as PostgreSQL's default "$user" when a schema has the role's
- * name, works: docpush's tables are created there and found there.
+ * unqualified name, so a search_path in DATABASE_URL that puts another existing schema first
+ * would fail the migrations, or find no tables of an installation made without it.
  */
 async function connectOnce(databaseUrl: string, timeoutMs: number): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs });
@@ -83,13 +82,14 @@ async function connectOnce(databaseUrl: string, timeoutMs: number): Promise<void
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const { rows } = await client.query<{ schemas: string[] }>('select current_schemas(false)::text[] as schemas');
-    const schemas = rows[0].schemas;
-    if (schemas.includes('public')) return;
-    throw new MissingPublicSchemaError(
-      `DATABASE_URL=${redactDatabaseUrl(databaseUrl)} gives a search_path of ${schemas.length === 0 ? 'no existing schema' : JSON.stringify(schemas.join(', '))}, ` +
-        'without the schema "public", which docpush needs for its migrations table. Remove search_path from the options parameter of DATABASE_URL, ' +
-        "or add public to it (also check the role's and the database's search_path setting).",
+    const { rows } = await client.query<{ schema: string | null }>('select current_schema() as schema');
+    const schema = rows[0].schema;
+    if (schema === 'public') return;
+    const resolvedIn = schema === null ? 'in no existing schema' : `in the schema ${JSON.stringify(schema)}`;
+    throw new WrongSchemaError(
+      `DATABASE_URL=${redactDatabaseUrl(databaseUrl)} resolves table names ${resolvedIn}, ` +
+        'but docpush keeps its tables in the schema "public". Remove search_path from the options parameter of DATABASE_URL, ' +
+        "or put public first in it (also check the role's and the database's search_path setting).",
     );
   } finally {
     await client.end().catch(() => undefined);
