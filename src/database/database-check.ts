@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../common/logger';
 import { describeDatabaseTarget, redactDatabaseUrl, withDatabase, type DatabaseTarget } from './database-url';
+import { MIGRATIONS_TABLE } from './orm';
 
 /**
  * Maximum wait for the first connection. Without it, a host that accepts TCP connections but
@@ -67,33 +68,65 @@ function parseTarget(databaseUrl: string): DatabaseTarget {
   }
 }
 
-/** Error of a connection whose first schema is not `public`, where docpush keeps its tables. */
+/** Error of a connection whose search_path would create docpush's tables apart from those of its installation. */
 class WrongSchemaError extends Error {}
 
 /**
- * Connects once and checks that unqualified table names resolve to the `public` schema.
- * MikroORM 6's migrator creates its table as public.mikro_orm_migrations but inserts into the
- * unqualified name, so a search_path in DATABASE_URL that puts another existing schema first
- * would fail the migrations, or find no tables of an installation made without it.
+ * Table that docpush's first migration creates, in the schema where the installation keeps its
+ * tables.
  */
+const FIRST_MIGRATION_TABLE = 'workspaces';
+
+/** Connects once and checks the schema in which unqualified table names resolve (checkSchema). */
 async function connectOnce(databaseUrl: string, timeoutMs: number): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs });
   // An error after connect() settled (the server ends the session) would otherwise crash the process.
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const { rows } = await client.query<{ schema: string | null }>('select current_schema() as schema');
-    const schema = rows[0].schema;
-    if (schema === 'public') return;
-    const resolvedIn = schema === null ? 'in no existing schema' : `in the schema ${JSON.stringify(schema)}`;
-    throw new WrongSchemaError(
-      `DATABASE_URL=${redactDatabaseUrl(databaseUrl)} resolves table names ${resolvedIn}, ` +
-        'but docpush keeps its tables in the schema "public". Remove search_path from the options parameter of DATABASE_URL, ' +
-        "or put public first in it (also check the role's and the database's search_path setting).",
-    );
+    await checkSchema(client, databaseUrl);
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Raises WrongSchemaError when the search_path selects no existing schema, or a schema without
+ * the tables of an installation that public.mikro_orm_migrations records. Migrations create
+ * tables in the first existing schema of the search_path: `public` with PostgreSQL's default
+ * `"$user", public`, or the schema named like the user where one exists. MikroORM 6's migrator
+ * keeps its log in public.mikro_orm_migrations either way, so after a change of the search_path
+ * it would apply no migration again while queries and new migrations used the other schema.
+ * NOTE: a first start in a schema other than public still needs CREATE on public for that log.
+ */
+async function checkSchema(client: pg.Client, databaseUrl: string): Promise<void> {
+  const { rows } = await client.query<{ schema: string | null; hasLog: boolean }>(
+    `select current_schema() as schema, to_regclass('public.${MIGRATIONS_TABLE}') is not null as "hasLog"`,
+  );
+  const { schema, hasLog } = rows[0];
+  const url = redactDatabaseUrl(databaseUrl);
+  if (schema === null) {
+    throw new WrongSchemaError(
+      `DATABASE_URL=${url} resolves table names in no existing schema, so docpush could not create its tables. ` +
+        "Put an existing schema, such as public, into the search_path (in the options parameter of DATABASE_URL, or set for the role or the database).",
+    );
+  }
+  if (!hasLog) return;
+
+  const installation = await client.query<{ installed: boolean; schemas: string[] }>(
+    `select exists (select 1 from public.${MIGRATIONS_TABLE}) as installed,
+            array(select n.nspname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                  where c.relname = $1 and c.relkind in ('r', 'p') order by 1) as schemas`,
+    [FIRST_MIGRATION_TABLE],
+  );
+  const { installed, schemas } = installation.rows[0];
+  if (!installed || schemas.includes(schema)) return;
+  const found = schemas.length === 0 ? 'in no schema' : `in the schema ${schemas.map((name) => JSON.stringify(name)).join(', ')}`;
+  throw new WrongSchemaError(
+    `DATABASE_URL=${url} resolves table names in the schema ${JSON.stringify(schema)}, but public.${MIGRATIONS_TABLE} records an installation ` +
+      `whose tables are ${found}. Set the search_path (in the options parameter of DATABASE_URL, or for the role or the database) ` +
+      'back to the one the installation was made with, so that their schema is the first existing one.',
+  );
 }
 
 /**

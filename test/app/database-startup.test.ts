@@ -151,7 +151,7 @@ describe('database connection failure at start-up', () => {
   });
 });
 
-describe('search_path in DATABASE_URL', () => {
+describe('search_path at start-up', () => {
   const silent = { createMissing: false, logger: pino({ level: 'silent' }) };
 
   /** Creates a scratch database with an empty schema docpush_app, and returns its URL with `searchPath`. */
@@ -166,26 +166,45 @@ describe('search_path in DATABASE_URL', () => {
     return url.toString();
   }
 
-  async function tableCount(name: string): Promise<number> {
+  /** Counts the tables in `schema` of the scratch database `name`. */
+  async function tableCount(name: string, schema: string): Promise<number> {
     const client = new pg.Client({ connectionString: urlFor(name) });
     await client.connect();
     try {
-      const { rows } = await client.query<{ count: string }>("select count(*) from information_schema.tables where table_schema in ('public', 'docpush_app')");
+      const { rows } = await client.query<{ count: string }>('select count(*) from information_schema.tables where table_schema = $1', [schema]);
       return Number(rows[0].count);
     } finally {
       await client.end();
     }
   }
 
-  it('fails the start when another schema comes first', async () => {
+  it('fails the start when the installation is in another schema', async () => {
     const name = missingName();
     const url = await databaseWithSchema(name, 'docpush_app,public');
     try {
+      const installed = await startAppOnDatabase(urlFor(name));
+      await installed.stop();
+
       const error = await rejectionOf(startAppOnDatabase(url));
 
-      expect(error.message).toContain('resolves table names in the schema "docpush_app", but docpush keeps its tables in the schema "public".');
-      expect(error.message).toContain('Remove search_path from the options parameter of DATABASE_URL, or put public first in it');
-      expect(await tableCount(name)).toBe(0);
+      expect(error.message).toContain(
+        'resolves table names in the schema "docpush_app", but public.mikro_orm_migrations records an installation whose tables are in the schema "public".',
+      );
+      expect(error.message).toContain('Set the search_path (in the options parameter of DATABASE_URL, or for the role or the database) back to the one');
+      expect(await tableCount(name, 'docpush_app')).toBe(0);
+    } finally {
+      await adminQuery(`drop database ${name} with (force)`);
+    }
+  });
+
+  it('fails the start when no schema exists', async () => {
+    const name = missingName();
+    const url = await databaseWithSchema(name, 'not_created');
+    try {
+      const error = await rejectionOf(startAppOnDatabase(url));
+
+      expect(error.message).toContain('resolves table names in no existing schema, so docpush could not create its tables.');
+      expect(await tableCount(name, 'public')).toBe(0);
     } finally {
       await adminQuery(`drop database ${name} with (force)`);
     }
@@ -198,6 +217,36 @@ describe('search_path in DATABASE_URL', () => {
       await expect(checkDatabase(url, silent)).resolves.toBeUndefined();
     } finally {
       await adminQuery(`drop database ${name} with (force)`);
+    }
+  });
+
+  it('starts in the schema named like the user', async () => {
+    // PostgreSQL's default search_path, "$user", public, selects a schema named like the user
+    // where one exists.
+    const name = missingName();
+    const role = `${name}_owner`;
+    const password = randomBytes(12).toString('hex');
+    await adminQuery(`create role ${role} login password '${password}'`);
+    await adminQuery(`create database ${name} owner ${role}`);
+    const client = new pg.Client({ connectionString: urlFor(name) });
+    await client.connect();
+    await client.query(`create schema ${role} authorization ${role}`);
+    await client.end();
+    const url = new URL(urlFor(name, role));
+    url.password = password;
+    try {
+      const first = await startAppOnDatabase(url.toString());
+      await first.stop();
+      const second = await startAppOnDatabase(url.toString());
+      await second.stop();
+
+      expect(first.firstAdminKey).not.toBeNull();
+      expect(second.firstAdminKey).toBeNull();
+      expect(await tableCount(name, role)).toBeGreaterThan(0);
+      expect(await tableCount(name, 'public')).toBe(1);
+    } finally {
+      await adminQuery(`drop database ${name} with (force)`);
+      await adminQuery(`drop role ${role}`);
     }
   });
 });
