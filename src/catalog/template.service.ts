@@ -1,4 +1,5 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Document } from '../documents/document.entity';
 import { ConflictError } from '../common/errors';
 import { Template } from './template.entity';
@@ -6,7 +7,7 @@ import { TemplateSuite } from './template-suite.entity';
 import type { CreateTemplateInput, UpdateTemplateInput } from './template.input';
 import { applyLayoutInput } from './template-layout';
 import { checkName, findReferenced } from '../common/input-checks';
-import type { WorkspaceScope } from '../common/workspace-scope';
+import { WorkspaceScope } from '../common/workspace-scope';
 import { DEFAULT_LAYOUT } from '../rendering/document-content';
 import { findPage } from '../graphql/page-query';
 import type { Page } from '../graphql/pagination';
@@ -40,36 +41,41 @@ export class TemplateService {
   }
 
   async update(id: string, input: UpdateTemplateInput): Promise<Template> {
-    const template = await this.get(id);
-    const name = isSet(input.name) ? checkName('name', input.name, 'Purchase agreement') : template.name;
-    const layout = applyLayoutInput(template.layout, input.layout);
-    const templateSuite = isSet(input.templateSuiteId)
-      ? await findReferenced(this.scope, TemplateSuite, 'templateSuiteId', 'template suite', input.templateSuiteId)
-      : template.templateSuite;
-    await this.checkSuiteChangeAllowed(template, templateSuite);
+    const found = await this.get(id);
+    const name = isSet(input.name) ? checkName('name', input.name, 'Purchase agreement') : undefined;
 
-    Object.assign(template, { name, layout, templateSuite });
-    await this.scope.em.flush();
-    return template;
-  }
+    return this.scope.em.transactional(async (tx) => {
+      // Locked before documents are counted: createDocument reads the template FOR SHARE, so no
+      // document of it is added between the count and the move.
+      const template = await tx.findOneOrFail(Template, found.id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      const layout = applyLayoutInput(template.layout, input.layout);
+      const templateSuite = isSet(input.templateSuiteId)
+        ? await findReferenced(new WorkspaceScope(tx, this.scope.workspaceId), TemplateSuite, 'templateSuiteId', 'template suite', input.templateSuiteId)
+        : template.templateSuite;
+      await checkSuiteChangeAllowed(tx, template, templateSuite);
 
-  /**
-   * Rejects moving a template that has documents to another suite. Every document comes from a
-   * template of its record's suite, as createDocument requires, and updateDocumentRecord keeps a
-   * record with documents in its suite, so the move would leave those records with documents of
-   * a suite they do not use.
-   */
-  private async checkSuiteChangeAllowed(template: Template, suite: TemplateSuite): Promise<void> {
-    const currentId = template.templateSuite.id;
-    if (suite.id === currentId) return;
-    const documents = await this.scope.em.count(Document, { template: template.id });
-    if (documents === 0) return;
-    throw new ConflictError(
-      `templateSuiteId cannot change from ${currentId} to ${suite.id}: template ${template.id} has ${documents} document(s) in document records of ` +
-        `template suite ${currentId}. Keep templateSuiteId ${currentId}, or create a new template in template suite ${suite.id}.`,
-      'templateSuiteId',
-    );
+      Object.assign(template, { name: name ?? template.name, layout, templateSuite });
+      return template;
+    });
   }
+}
+
+/**
+ * Rejects moving a template that has documents to another suite. Every document comes from a
+ * template of its record's suite, as createDocument requires, and updateDocumentRecord keeps a
+ * record with documents in its suite, so the move would leave those records with documents of
+ * a suite they do not use.
+ */
+async function checkSuiteChangeAllowed(tx: EntityManager, template: Template, suite: TemplateSuite): Promise<void> {
+  const currentId = template.templateSuite.id;
+  if (suite.id === currentId) return;
+  const documents = await tx.count(Document, { template: template.id });
+  if (documents === 0) return;
+  throw new ConflictError(
+    `templateSuiteId cannot change from ${currentId} to ${suite.id}: template ${template.id} has ${documents} document(s) in document records of ` +
+      `template suite ${currentId}. Keep templateSuiteId ${currentId}, or create a new template in template suite ${suite.id}.`,
+    'templateSuiteId',
+  );
 }
 
 function isSet<T>(value: T | null | undefined): value is T {

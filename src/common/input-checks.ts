@@ -271,7 +271,8 @@ export function checkEmail(field: string, value: string): string {
 /**
  * Loads the row of this workspace that an input field refers to by id. An unknown id, or an id
  * of another workspace, is the caller's mistake: BAD_USER_INPUT naming the field and the id.
- * With `forUpdate`, the row stays locked until the caller's transaction ends and is read fresh.
+ * With `forUpdate` (FOR UPDATE) or `forShare` (FOR SHARE), the row stays locked until the
+ * caller's transaction ends and is read fresh.
  * A transaction's EntityManager shares the request's identity map, and MikroORM 6 would keep a
  * loaded entity's non-null values over nulls that another request has written since.
  */
@@ -281,11 +282,13 @@ export async function findReferenced<T extends object>(
   field: string,
   label: string,
   id: string | number,
-  options: { forUpdate?: boolean } = {},
+  options: { forUpdate?: boolean; forShare?: boolean } = {},
 ): Promise<T> {
   const numericId = parseId(String(id));
   const where = { id: numericId, workspace: scope.workspaceId } as FilterQuery<T>;
-  const lockOptions = options.forUpdate ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {};
+  let lockOptions = {};
+  if (options.forUpdate) lockOptions = { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true };
+  else if (options.forShare) lockOptions = { lockMode: LockMode.PESSIMISTIC_READ, refresh: true };
   const found = Number.isSafeInteger(numericId) && numericId > 0 ? await scope.em.findOne(entity, where, lockOptions) : null;
   if (!found) throw referenceNotFound(field, label, id);
   return found;

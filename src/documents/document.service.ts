@@ -36,7 +36,8 @@ export class DocumentService {
 
     return this.inTransaction(async (scope, tx) => {
       const record = await lockRecordForChange(scope, 'documentRecordId', input.documentRecordId);
-      const template = await findReferenced(scope, Template, 'templateId', 'template', input.templateId);
+      // FOR SHARE keeps updateTemplate from moving the template to another suite before this commits.
+      const template = await findReferenced(scope, Template, 'templateId', 'template', input.templateId, { forShare: true });
       checkTemplateOfRecord(record, template, input.templateId);
       const existing = await tx.findOne(Document, { documentRecord: record, template });
       if (existing) {

@@ -1,4 +1,7 @@
+import pg from 'pg';
+import type { ExecutionResult } from 'graphql';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
 import { countRows, expectFieldError, onlyError } from './api-assertions';
 import { Template } from '../../src/catalog/template.entity';
 import { TemplateSuite } from '../../src/catalog/template-suite.entity';
@@ -38,6 +41,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
 });
+
+/** Counts the other sessions that wait for a lock while running a statement that matches `pattern` (ILIKE). */
+async function lockWaits(client: pg.Client, pattern: string): Promise<number> {
+  const { rows } = await client.query<{ count: string }>(
+    `select count(*) from pg_stat_activity where pid <> pg_backend_pid() and wait_event_type = 'Lock' and query ilike $1`,
+    [pattern],
+  );
+  return Number(rows[0].count);
+}
 
 async function createTemplate(name: string, layout?: TemplateLayoutInput) {
   return dataOf(await app.request(CreateTemplateDocument, { input: { templateSuiteId: suiteId, name, layout } })).createTemplate;
@@ -198,6 +210,47 @@ describe('templates', () => {
       `templateSuiteId cannot change from ${suiteId} to ${otherSuite.id}: template ${template.id} has 1 document(s) in document records of ` +
         `template suite ${suiteId}. Keep templateSuiteId ${suiteId}, or create a new template in template suite ${otherSuite.id}.`,
     );
+    const stored = dataOf(await app.request(TemplateDocument, { id: template.id })).template;
+    expect(stored.templateSuiteId).toBe(suiteId);
+  });
+
+  it('keeps a template in its suite while a document is created', async () => {
+    const otherSuite = dataOf(await app.request(CreateTemplateSuiteDocument, { input: { name: 'Leases' } })).createTemplateSuite;
+    const template = await createTemplate('Lease');
+    const author = dataOf(await app.request(CreateUserDocument, { input: { name: 'Ida', email: 'ida.catalog@example.com' } })).createUser;
+    const record = dataOf(
+      await app.request(CreateDocumentRecordDocument, { input: { name: 'Lease', authorId: author.id, templateSuiteId: suiteId } }),
+    ).createDocumentRecord;
+    const blocker = new pg.Client({ connectionString: app.databaseUrl });
+    // pg_stat_activity is read outside the blocker's transaction, which would see one snapshot of it.
+    const observer = new pg.Client({ connectionString: app.databaseUrl });
+    await Promise.all([blocker.connect(), observer.connect()]);
+    let creating: Promise<ExecutionResult<unknown>> | undefined;
+    let moving: Promise<ExecutionResult<unknown>> | undefined;
+    try {
+      // EXCLUSIVE lets both requests read documents but blocks the insert of the new document,
+      // which createDocument makes after it has checked the template's suite.
+      await blocker.query('begin');
+      await blocker.query('lock table documents in exclusive mode');
+      const content = { title: 'Lease', blocks: [] };
+      creating = app.request(CreateDocumentDocument, { input: { documentRecordId: record.id, templateId: template.id, content } });
+      await waitFor(async () => (await lockWaits(observer, 'insert into "documents"%')) > 0, { description: 'the held document insert' });
+
+      let moveSettled = false;
+      moving = app.request(UpdateTemplateDocument, { id: template.id, input: { templateSuiteId: otherSuite.id } });
+      void moving.finally(() => (moveSettled = true));
+      await waitFor(async () => moveSettled || (await lockWaits(observer, '%from "templates"%for update%')) > 0, {
+        description: 'the move to finish or to wait for the template',
+      });
+      await blocker.query('commit');
+    } finally {
+      await blocker.query('rollback');
+      await Promise.all([blocker.end(), observer.end()]);
+    }
+
+    expect((await creating!).errors).toBeUndefined();
+    const error = onlyError(await moving!);
+    expect(error.extensions).toEqual({ code: 'CONFLICT', field: 'templateSuiteId' });
     const stored = dataOf(await app.request(TemplateDocument, { id: template.id })).template;
     expect(stored.templateSuiteId).toBe(suiteId);
   });
