@@ -6,6 +6,7 @@ import { captureLogs } from '../security/security-support';
 import { createEnabledConnection, setUpWorkspaceThroughApi } from '../records/api-setup';
 import { CreateDocumentRecordDocument, RecordDocumentEventDocument } from '../generated/graphql';
 import { SWEEP_JOB } from '../../src/jobs/sweeper.job';
+import { QUEUE_VACUUM_JOB } from '../../src/jobs/queue-vacuum.job';
 
 // A maintenance job may run far longer than a delivery's lock lifetime (a VACUUM behind a lock,
 // a large purge). Agenda fails a job that outlives its lock, so such a run must not be cut short.
@@ -58,6 +59,13 @@ async function vacuumWaitingForLock(): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** Returns when the job named `name` was locked or its lock last renewed, or null when it is not locked. */
+async function lockTimeOf(name: string): Promise<Date | null> {
+  const rows = await app.app.services.orm.em.fork().execute<Array<{ locked_at: Date | string | null }>>(`select locked_at from agenda_jobs where name = ?`, [name]);
+  const lockedAt = rows[0]?.locked_at;
+  return lockedAt ? new Date(lockedAt) : null;
+}
+
 describe('maintenance job lock lifetime', () => {
   it('lets a vacuum outlive a delivery lock lifetime', async () => {
     const blocker = new pg.Client({ connectionString: app.databaseUrl });
@@ -69,8 +77,17 @@ describe('maintenance job lock lifetime', () => {
       await blocker.query('lock table push_messages in share update exclusive mode');
       await deliverOneMessage();
       await waitFor(() => vacuumWaitingForLock(), { description: 'the queue vacuum to wait for the table lock', timeoutMs: 20_000, intervalMs: 100 });
-      // Several of Agenda's liveness checks run meanwhile (every half lock lifetime).
-      await new Promise((resolve) => setTimeout(resolve, LOCK_LIFETIME_MS * 4));
+      // Renewals come every third of the lock lifetime, so after six of them the job has outlived
+      // two lifetimes, and Agenda's liveness checks (every half lifetime) have run meanwhile.
+      const renewals = new Set<number>();
+      await waitFor(
+        async () => {
+          const lockedAt = await lockTimeOf(QUEUE_VACUUM_JOB);
+          if (lockedAt) renewals.add(lockedAt.getTime());
+          return renewals.size > 6;
+        },
+        { description: 'six renewals of the queue vacuum lock', timeoutMs: 20_000, intervalMs: 50 },
+      );
       await blocker.query('commit');
     } finally {
       await blocker.end();
