@@ -91,8 +91,9 @@ async function connectOnce(databaseUrl: string, timeoutMs: number): Promise<void
 }
 
 /**
- * Raises WrongSchemaError when the search_path selects no existing schema, or a schema without
- * the tables of an installation that public.mikro_orm_migrations records. Migrations create
+ * Raises WrongSchemaError when the search_path selects no existing schema, a schema other than
+ * public with its own mikro_orm_migrations table, or a schema without the tables of an
+ * installation that public.mikro_orm_migrations records. Migrations create
  * tables in the first existing schema of the search_path: `public` with PostgreSQL's default
  * `"$user", public`, or the schema named like the user where one exists. MikroORM 6's migrator
  * keeps its log in public.mikro_orm_migrations either way, so after a change of the search_path
@@ -100,10 +101,13 @@ async function connectOnce(databaseUrl: string, timeoutMs: number): Promise<void
  * NOTE: a first start in a schema other than public still needs CREATE on public for that log.
  */
 async function checkSchema(client: pg.Client, databaseUrl: string): Promise<void> {
-  const { rows } = await client.query<{ schema: string | null; hasLog: boolean }>(
-    `select current_schema() as schema, to_regclass('public.${MIGRATIONS_TABLE}') is not null as "hasLog"`,
+  const { rows } = await client.query<{ schema: string | null; hasLog: boolean; hasOtherLog: boolean }>(
+    `select current_schema() as schema, to_regclass('public.${MIGRATIONS_TABLE}') is not null as "hasLog",
+            case when current_schema() is null or current_schema() = 'public' then false
+                 else to_regclass(format('%I.%I', current_schema(), $1::text)) is not null end as "hasOtherLog"`,
+    [MIGRATIONS_TABLE],
   );
-  const { schema, hasLog } = rows[0];
+  const { schema, hasLog, hasOtherLog } = rows[0];
   const url = redactDatabaseUrl(databaseUrl);
   if (schema === null) {
     throw new WrongSchemaError(
@@ -111,22 +115,37 @@ async function checkSchema(client: pg.Client, databaseUrl: string): Promise<void
         "Put an existing schema, such as public, into the search_path (in the options parameter of DATABASE_URL, or set for the role or the database).",
     );
   }
+  // The migrator would read its log from public but write it here, and so apply every migration again at each start.
+  if (hasOtherLog) {
+    throw new WrongSchemaError(
+      `DATABASE_URL=${url} resolves table names in the schema ${JSON.stringify(schema)}, which has its own ${MIGRATIONS_TABLE} table, ` +
+        `but MikroORM 6 reads the log of applied migrations from public.${MIGRATIONS_TABLE}. Use a schema without that table, or put public first in the search_path.`,
+    );
+  }
   if (!hasLog) return;
 
-  const installation = await client.query<{ installed: boolean; schemas: string[] }>(
-    `select exists (select 1 from public.${MIGRATIONS_TABLE}) as installed,
-            array(select n.nspname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                  where c.relname = $1 and c.relkind in ('r', 'p') order by 1) as schemas`,
-    [FIRST_MIGRATION_TABLE],
-  );
-  const { installed, schemas } = installation.rows[0];
-  if (!installed || schemas.includes(schema)) return;
+  const schemas = await installationSchemas(client);
+  if (schemas === null || schemas.includes(schema)) return;
   const found = schemas.length === 0 ? 'in no schema' : `in the schema ${schemas.map((name) => JSON.stringify(name)).join(', ')}`;
   throw new WrongSchemaError(
     `DATABASE_URL=${url} resolves table names in the schema ${JSON.stringify(schema)}, but public.${MIGRATIONS_TABLE} records an installation ` +
       `whose tables are ${found}. Set the search_path (in the options parameter of DATABASE_URL, or for the role or the database) ` +
       'back to the one the installation was made with, so that their schema is the first existing one.',
   );
+}
+
+/**
+ * Returns the schemas that contain FIRST_MIGRATION_TABLE, or null when public.mikro_orm_migrations
+ * records no migration yet.
+ */
+async function installationSchemas(client: pg.Client): Promise<string[] | null> {
+  const { rows } = await client.query<{ installed: boolean; schemas: string[] }>(
+    `select exists (select 1 from public.${MIGRATIONS_TABLE}) as installed,
+            array(select n.nspname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                  where c.relname = $1 and c.relkind in ('r', 'p') order by 1) as schemas`,
+    [FIRST_MIGRATION_TABLE],
+  );
+  return rows[0].installed ? rows[0].schemas : null;
 }
 
 /**

@@ -210,6 +210,25 @@ describe('search_path at start-up', () => {
     }
   });
 
+  it('fails the start when the schema has its own migration log', async () => {
+    const name = missingName();
+    const url = await databaseWithSchema(name, 'docpush_app,public');
+    const client = new pg.Client({ connectionString: urlFor(name) });
+    await client.connect();
+    await client.query('create table docpush_app.mikro_orm_migrations (id serial primary key, name varchar(255))');
+    await client.end();
+    try {
+      const error = await rejectionOf(startAppOnDatabase(url));
+
+      expect(error.message).toContain('resolves table names in the schema "docpush_app", which has its own mikro_orm_migrations table,');
+      expect(error.message).toContain('Use a schema without that table, or put public first in the search_path.');
+      expect(await tableCount(name, 'docpush_app')).toBe(1);
+      expect(await tableCount(name, 'public')).toBe(0);
+    } finally {
+      await adminQuery(`drop database ${name} with (force)`);
+    }
+  });
+
   it('passes when public is the first existing schema', async () => {
     const name = missingName();
     const url = await databaseWithSchema(name, 'not_created,public,docpush_app');
