@@ -91,8 +91,8 @@ async function connectOnce(databaseUrl: string, timeoutMs: number): Promise<void
 }
 
 /**
- * Raises WrongSchemaError when the search_path selects no existing schema, a schema other than
- * public with its own mikro_orm_migrations table, or a schema without the tables of an
+ * Raises WrongSchemaError when the search_path selects no existing schema, leaves out public, selects
+ * a schema other than public with its own mikro_orm_migrations table, or a schema without the tables of an
  * installation that public.mikro_orm_migrations records. Migrations create
  * tables in the first existing schema of the search_path: `public` with PostgreSQL's default
  * `"$user", public`, or the schema named like the user where one exists. MikroORM 6's migrator
@@ -101,18 +101,26 @@ async function connectOnce(databaseUrl: string, timeoutMs: number): Promise<void
  * NOTE: a first start in a schema other than public still needs CREATE on public for that log.
  */
 async function checkSchema(client: pg.Client, databaseUrl: string): Promise<void> {
-  const { rows } = await client.query<{ schema: string | null; hasLog: boolean; hasOtherLog: boolean }>(
-    `select current_schema() as schema, to_regclass('public.${MIGRATIONS_TABLE}') is not null as "hasLog",
+  const { rows } = await client.query<{ schema: string | null; publicOnPath: boolean; hasLog: boolean; hasOtherLog: boolean }>(
+    `select current_schema() as schema, 'public' = any(current_schemas(false)) as "publicOnPath",
+            to_regclass('public.${MIGRATIONS_TABLE}') is not null as "hasLog",
             case when current_schema() is null or current_schema() = 'public' then false
                  else to_regclass(format('%I.%I', current_schema(), $1::text)) is not null end as "hasOtherLog"`,
     [MIGRATIONS_TABLE],
   );
-  const { schema, hasLog, hasOtherLog } = rows[0];
+  const { schema, publicOnPath, hasLog, hasOtherLog } = rows[0];
   const url = redactDatabaseUrl(databaseUrl);
   if (schema === null) {
     throw new WrongSchemaError(
       `DATABASE_URL=${url} resolves table names in no existing schema, so docpush could not create its tables. ` +
         "Put an existing schema, such as public, into the search_path (in the options parameter of DATABASE_URL, or set for the role or the database).",
+    );
+  }
+  // The migrator creates public.mikro_orm_migrations but inserts into the unqualified name, which fails without public.
+  if (!publicOnPath) {
+    throw new WrongSchemaError(
+      `DATABASE_URL=${url} gives a search_path without the schema "public", where MikroORM 6 keeps its log of applied migrations, so the first migration would fail. ` +
+        'Add public to the search_path after the schema for the tables (in the options parameter of DATABASE_URL, or set for the role or the database).',
     );
   }
   // The migrator would read its log from public but write it here, and so apply every migration again at each start.

@@ -210,6 +210,21 @@ describe('search_path at start-up', () => {
     }
   });
 
+  it('fails the start without public in the search_path', async () => {
+    const name = missingName();
+    const url = await databaseWithSchema(name, 'docpush_app');
+    try {
+      const error = await rejectionOf(startAppOnDatabase(url));
+
+      expect(error.message).toContain('gives a search_path without the schema "public", where MikroORM 6 keeps its log of applied migrations');
+      expect(error.message).toContain('Add public to the search_path after the schema for the tables');
+      expect(await tableCount(name, 'docpush_app')).toBe(0);
+      expect(await tableCount(name, 'public')).toBe(0);
+    } finally {
+      await adminQuery(`drop database ${name} with (force)`);
+    }
+  });
+
   it('fails the start when the schema has its own migration log', async () => {
     const name = missingName();
     const url = await databaseWithSchema(name, 'docpush_app,public');
