@@ -145,7 +145,7 @@ export class AgendaQueue implements DeliveryQueue {
   private processing = false;
   /** Agenda job ids of deliveries running in this process, to unlock them at a forced stop. */
   private readonly running = new Set<string>();
-  /** Functions that stop the lock renewals of the running deliveries, by Agenda job id. */
+  /** Functions that stop the lock renewals of the running deliveries and maintenance jobs, by Agenda job id. */
   private readonly lockRenewals = new Map<string, () => Promise<void>>();
 
   private constructor(
@@ -271,10 +271,13 @@ export class AgendaQueue implements DeliveryQueue {
       this.agenda.define(
         job.name,
         async (agendaJob: Job) => {
+          const jobId = String(agendaJob.attrs._id);
           const stopRenewing = renewJobLock(agendaJob, options.lockLifetimeMs, this.logger);
+          this.lockRenewals.set(jobId, stopRenewing);
           try {
             await job.run();
           } finally {
+            this.lockRenewals.delete(jobId);
             await stopRenewing();
           }
         },
