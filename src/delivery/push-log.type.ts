@@ -97,10 +97,10 @@ export class PushLogFilter {
   @Field(() => Int, { nullable: true, description: 'Attempts with this response code; 0 for attempts that received no response.' })
   responseCode?: number;
 
-  @Field(() => Date, { nullable: true, description: 'Attempts at or after this time.' })
+  @Field(() => Date, { nullable: true, description: 'Attempts at or after this time, in years 1 to 9999 UTC.' })
   from?: Date;
 
-  @Field(() => Date, { nullable: true, description: 'Attempts before this time.' })
+  @Field(() => Date, { nullable: true, description: 'Attempts before this time, in years 1 to 9999 UTC.' })
   to?: Date;
 }
 

@@ -56,10 +56,10 @@ export class PushMessageFilter {
   @Field({ nullable: true, description: 'True for test messages only, false for real ones only.' })
   isTest?: boolean;
 
-  @Field(() => Date, { nullable: true, description: 'Messages created at or after this time.' })
+  @Field(() => Date, { nullable: true, description: 'Messages created at or after this time, in years 1 to 9999 UTC.' })
   from?: Date;
 
-  @Field(() => Date, { nullable: true, description: 'Messages created before this time.' })
+  @Field(() => Date, { nullable: true, description: 'Messages created before this time, in years 1 to 9999 UTC.' })
   to?: Date;
 }
 

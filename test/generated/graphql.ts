@@ -318,7 +318,7 @@ export type PushLogFilter = {
   connectionId?: string | number | null | undefined;
   /** Attempts that pushed an event of this type. */
   eventType?: DocumentRecordEventType | null | undefined;
-  /** Attempts at or after this time. */
+  /** Attempts at or after this time, in years 1 to 9999 UTC. */
   from?: string | null | undefined;
   /** Attempts of this push message (its webhook-id). */
   messageId?: string | number | null | undefined;
@@ -326,7 +326,7 @@ export type PushLogFilter = {
   outcome?: DeliveryOutcome | null | undefined;
   /** Attempts with this response code; 0 for attempts that received no response. */
   responseCode?: number | null | undefined;
-  /** Attempts before this time. */
+  /** Attempts before this time, in years 1 to 9999 UTC. */
   to?: string | null | undefined;
 };
 
@@ -334,13 +334,13 @@ export type PushLogFilter = {
 export type PushMessageFilter = {
   /** Messages of this push connection, deleted connections included. */
   connectionId?: string | number | null | undefined;
-  /** Messages created at or after this time. */
+  /** Messages created at or after this time, in years 1 to 9999 UTC. */
   from?: string | null | undefined;
   /** True for test messages only, false for real ones only. */
   isTest?: boolean | null | undefined;
   /** Messages in this state. */
   state?: PushMessageState | null | undefined;
-  /** Messages created before this time. */
+  /** Messages created before this time, in years 1 to 9999 UTC. */
   to?: string | null | undefined;
 };
 
