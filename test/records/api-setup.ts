@@ -1,4 +1,5 @@
 import { dataOf, type TestApp } from '../support/test-app';
+import { PushMessage } from '../../src/delivery/push-message.entity';
 import {
   CreateApiKeyDocument,
   CreateDocumentRecordTypeDocument,
@@ -6,6 +7,7 @@ import {
   CreateTemplateDocument,
   CreateTemplateSuiteDocument,
   CreateUserDocument,
+  DocumentRecordEventsDocument,
   EnablePushConnectionDocument,
   type DocumentRecordEventType,
 } from '../generated/graphql';
@@ -38,4 +40,16 @@ export async function createEnabledConnection(app: TestApp, url: string, eventTy
   const created = dataOf(await app.request(CreatePushConnectionDocument, { input: { name: 'Test listener', url, eventTypes } })).createPushConnection;
   dataOf(await app.request(EnablePushConnectionDocument, { id: created.id }));
   return created.id;
+}
+
+/** Returns a record's events oldest first, read with the workspace's member key. */
+export async function timelineOf(app: TestApp, ws: ApiWorkspace, recordId: string) {
+  const events = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: recordId, first: 100 }, ws.memberKey)).documentRecordEvents;
+  return events.edges.map((edge) => edge.node).reverse();
+}
+
+/** Returns the ids of the connections that an event queued push messages for, in ascending order. */
+export async function connectionsMessagedBy(app: TestApp, eventId: string): Promise<string[]> {
+  const messages = await app.app.services.orm.em.fork().find(PushMessage, { event: Number(eventId) });
+  return messages.map((message) => String(message.connection.id)).sort((a, b) => Number(a) - Number(b));
 }

@@ -5,13 +5,11 @@ import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { waitFor } from '../support/wait';
 import { onlyError } from './api-assertions';
-import { createEnabledConnection, setUpWorkspaceThroughApi, type ApiWorkspace } from './api-setup';
-import { PushMessage } from '../../src/delivery/push-message.entity';
+import { connectionsMessagedBy, createEnabledConnection, setUpWorkspaceThroughApi, timelineOf, type ApiWorkspace } from './api-setup';
 import {
   CreateDocumentRecordDocument,
   CreatePushConnectionDocument,
   DocumentRecordDocument,
-  DocumentRecordEventsDocument,
   DocumentsDocument,
   EnablePushConnectionDocument,
   UpdateDocumentRecordDocument,
@@ -60,18 +58,6 @@ async function readRecord(id: string) {
   return dataOf(await app.request(DocumentRecordDocument, { id }, ws.memberKey)).documentRecord;
 }
 
-/** Returns a record's events oldest first. */
-async function timelineOf(recordId: string) {
-  const events = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: recordId, first: 100 }, ws.memberKey)).documentRecordEvents;
-  return events.edges.map((edge) => edge.node).reverse();
-}
-
-/** Returns the ids of the connections that an event queued push messages for, in ascending order. */
-async function connectionsMessagedBy(eventId: string): Promise<string[]> {
-  const messages = await app.app.services.orm.em.fork().find(PushMessage, { event: Number(eventId) });
-  return messages.map((message) => String(message.connection.id)).sort((a, b) => Number(a) - Number(b));
-}
-
 /** Reports whether a statement on the test database waits for a lock, through the ORM's pool, outside any transaction. */
 async function isWaitingForLock(): Promise<boolean> {
   const rows = await app.app.services.orm.em.fork().execute<Array<{ waiting: number }>>(
@@ -116,7 +102,7 @@ describe('mutations of one GraphQL document', () => {
 
     expect(dataOf(result).restored.workflowStage).toEqual({ id: READY_TO_SIGN.id });
     expect((await readRecord(record.id)).workflowStage?.id ?? null).toBe(READY_TO_SIGN.id);
-    const events = await timelineOf(record.id);
+    const events = await timelineOf(app, ws, record.id);
     expect(events.slice(-2).map((event) => [event.type, event.parameters])).toEqual([
       ['DocumentRecordUpdated', {}],
       ['WorkflowStatusChanged', { workflowStageId: READY_TO_SIGN.id }],
@@ -138,7 +124,7 @@ describe('mutations of one GraphQL document', () => {
 
     const result = await sendAroundChange(document, variables, () => updateRecord(record.id, { templateSuiteId: null }));
 
-    expect(await connectionsMessagedBy(dataOf(result).handedBack.event.id)).toEqual([anySuiteConnection]);
+    expect(await connectionsMessagedBy(app, dataOf(result).handedBack.event.id)).toEqual([anySuiteConnection]);
   });
 
   it('createDocument sees a suite removed meanwhile', async () => {

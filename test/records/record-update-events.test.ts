@@ -3,13 +3,12 @@ import { startListener, type ReceivedRequest, type TestListener } from '../suppo
 import { validatePushResponse } from '../support/push-response-schema';
 import { waitFor } from '../support/wait';
 import { countRows, expectFieldError } from './api-assertions';
-import { createEnabledConnection, setUpWorkspaceThroughApi, type ApiWorkspace } from './api-setup';
+import { connectionsMessagedBy, createEnabledConnection, setUpWorkspaceThroughApi, timelineOf, type ApiWorkspace } from './api-setup';
 import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
 import { PushMessage } from '../../src/delivery/push-message.entity';
 import {
   CreateDocumentRecordDocument,
   DocumentRecordDocument,
-  DocumentRecordEventsDocument,
   RecordDocumentEventDocument,
   RecordDocumentEventsDocument,
   UpdateDocumentRecordDocument,
@@ -56,18 +55,6 @@ async function updateRecord(id: string, input: UpdateDocumentRecordInput) {
   return dataOf(await app.request(UpdateDocumentRecordDocument, { id, input }, ws.memberKey)).updateDocumentRecord;
 }
 
-/** Returns a record's events oldest first. */
-async function timelineOf(recordId: string) {
-  const events = dataOf(await app.request(DocumentRecordEventsDocument, { documentRecordId: recordId, first: 100 }, ws.memberKey)).documentRecordEvents;
-  return events.edges.map((edge) => edge.node).reverse();
-}
-
-/** Returns the ids of the connections that an event queued push messages for, in ascending order. */
-async function connectionsMessagedBy(eventId: string): Promise<string[]> {
-  const messages = await app.app.services.orm.em.fork().find(PushMessage, { event: Number(eventId) });
-  return messages.map((message) => String(message.connection.id)).sort((a, b) => Number(a) - Number(b));
-}
-
 /** Waits for the listener to receive a push of the event with this id and returns its parsed body. */
 async function waitForPushOf(eventId: string): Promise<Record<string, any>> {
   const isPush = (request: ReceivedRequest) => JSON.parse(request.body).event.id === Number(eventId);
@@ -86,12 +73,12 @@ describe('updateDocumentRecord events', () => {
     const updated = await updateRecord(record.id, { actingUserId: ws.ownerId, ownerId: ws.authorId });
 
     expect(updated.ownerId).toBe(ws.authorId);
-    const [, recordUpdated, ownerChanged, ...rest] = await timelineOf(record.id);
+    const [, recordUpdated, ownerChanged, ...rest] = await timelineOf(app, ws, record.id);
     expect(rest).toEqual([]);
     expect(recordUpdated).toMatchObject({ type: 'DocumentRecordUpdated', authorId: ws.ownerId, parameters: {} });
     expect(ownerChanged).toMatchObject({ type: 'DocumentOwnerChanged', authorId: ws.ownerId, parameters: { ownerId: Number(ws.authorId) } });
-    expect(await connectionsMessagedBy(recordUpdated.id)).toEqual([connections.updated]);
-    expect(await connectionsMessagedBy(ownerChanged.id)).toEqual([connections.ownerChanged]);
+    expect(await connectionsMessagedBy(app, recordUpdated.id)).toEqual([connections.updated]);
+    expect(await connectionsMessagedBy(app, ownerChanged.id)).toEqual([connections.ownerChanged]);
 
     const body = await waitForPushOf(ownerChanged.id);
     expect(body.eventType).toBe('DocumentOwnerChanged');
@@ -105,11 +92,11 @@ describe('updateDocumentRecord events', () => {
 
     await updateRecord(record.id, { actingUserId: ws.authorId, workflowStage: SIGNED });
 
-    const [, recordUpdated, stageChanged, ...rest] = await timelineOf(record.id);
+    const [, recordUpdated, stageChanged, ...rest] = await timelineOf(app, ws, record.id);
     expect(rest).toEqual([]);
     expect(recordUpdated).toMatchObject({ type: 'DocumentRecordUpdated', authorId: ws.authorId });
     expect(stageChanged).toMatchObject({ type: 'WorkflowStatusChanged', authorId: ws.authorId, parameters: { workflowStageId: SIGNED.id } });
-    expect(await connectionsMessagedBy(stageChanged.id)).toEqual([connections.stageChanged]);
+    expect(await connectionsMessagedBy(app, stageChanged.id)).toEqual([connections.stageChanged]);
 
     const body = await waitForPushOf(stageChanged.id);
     expect(body.eventType).toBe('WorkflowStatusChanged');
@@ -123,7 +110,7 @@ describe('updateDocumentRecord events', () => {
 
     await updateRecord(record.id, { name: 'Lease 2026, signed', ownerId: ws.authorId, workflowStage: SIGNED });
 
-    const [, ...events] = await timelineOf(record.id);
+    const [, ...events] = await timelineOf(app, ws, record.id);
     expect(events.map((event) => [event.type, event.authorId, event.parameters])).toEqual([
       ['DocumentRecordUpdated', null, {}],
       ['DocumentOwnerChanged', null, { ownerId: Number(ws.authorId) }],
@@ -140,7 +127,7 @@ describe('updateDocumentRecord events', () => {
     await updateRecord(record.id, { workflowStage: null });
     await updateRecord(record.id, { workflowStage: null });
 
-    const [, ...events] = await timelineOf(record.id);
+    const [, ...events] = await timelineOf(app, ws, record.id);
     expect(events.map((event) => [event.type, event.parameters])).toEqual([
       ['DocumentRecordUpdated', {}],
       ['WorkflowStatusChanged', { workflowStageId: READY_TO_SIGN.id }],
@@ -160,14 +147,14 @@ describe('updateDocumentRecord events', () => {
   ])('records no second event for %s', async (_case, repeat) => {
     const record = await createRecord();
     await updateRecord(record.id, { ownerId: ws.authorId, workflowStage: SIGNED });
-    const before = await timelineOf(record.id);
+    const before = await timelineOf(app, ws, record.id);
 
     await updateRecord(record.id, repeat());
 
-    const [, ...events] = await timelineOf(record.id);
+    const [, ...events] = await timelineOf(app, ws, record.id);
     expect(before.map((event) => event.type)).toEqual(['DocumentRecordCreated', 'DocumentRecordUpdated', 'DocumentOwnerChanged', 'WorkflowStatusChanged']);
     expect(events.slice(before.length - 1).map((event) => event.type)).toEqual(['DocumentRecordUpdated']);
-    expect(await connectionsMessagedBy(events[events.length - 1].id)).toEqual([connections.updated]);
+    expect(await connectionsMessagedBy(app, events[events.length - 1].id)).toEqual([connections.updated]);
   });
 });
 
