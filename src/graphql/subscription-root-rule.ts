@@ -42,7 +42,7 @@ export const subscriptionRootFieldRule: ValidationRule = (context: ValidationCon
  * Returns the error that subscriptionRootFieldRule reports for the first subscription in the
  * document that uses @skip or @include in its top level selection, or null. It runs none of
  * SingleFieldSubscriptionsRule's checks, so a caller that cannot replace that rule, such as the
- * HTTP handler, can check a document before the rule sees it.
+ * HTTP handler, can check a document before that rule runs.
  */
 export function findConditionalSubscriptionRoot(document: DocumentNode): GraphQLError | null {
   // A later fragment of the same name replaces an earlier one, as in graphql-js's ValidationContext.
