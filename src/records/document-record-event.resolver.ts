@@ -47,7 +47,8 @@ export class DocumentRecordEventResolver {
       'The checks of ids, parameters and idempotency keys run first, including that no two events have the same key. ' +
       'Then the keys are looked up, and every key stored with a different input is listed. ' +
       'Then, in a batch of events that change no record, the records and authors of all events are looked up together, so every event with an unknown record or author, or with a deleted record, is listed. ' +
-      'In a batch with an event that changes its record (lock, unlock, delete, restore, new owner), that lookup runs event by event and stops at the first rejected event. ' +
+      'In a batch with an event that changes its record (lock, unlock, delete, restore, new owner), that lookup runs event by event, and every rejected event is listed too. ' +
+      'There each event is checked against its record as the earlier accepted events left it, so a rejected lock or deletion does not reject the later events of its record. ' +
       'The push messages are queued after the commit. Each event may have its own idempotencyKey, as in recordDocumentEvent: ' +
       'a retried batch returns the events stored earlier with their keys and stores only the others, and it stores and pushes every event without a key again. ' +
       'A key used earlier with a different input is CONFLICT naming the event, such as inputs[3].idempotencyKey. ' +

@@ -146,10 +146,11 @@ export class DocumentRecordEventService {
   /**
    * Stores the events in order in one transaction. It first locks every record of the batch in
    * ascending id order, so two batches that share records in any order cannot deadlock on them.
-   * An unknown record is rejected when its event is stored, so the error names the first event
-   * in input order whose record, author or new owner is unknown, or whose record's flags reject
-   * it. A deadlock on other rows, such as the idempotency keys' index, aborts the transaction,
-   * and `recordEvents` runs the whole store again.
+   * Each event is checked when it is stored, against its record as the earlier accepted events
+   * left it, because a rejected event changes nothing. When any event was rejected, the
+   * transaction rolls back and the error lists every rejected event. A deadlock on other rows,
+   * such as the idempotency keys' index, aborts the transaction, and `recordEvents` runs the
+   * whole store again.
    */
   private recordInTransaction(events: CheckedEvent[], reject: (failures: EventFailure[]) => never): Promise<RecordedEventSummary[]> {
     const recordIds = [...new Set(events.map((event) => event.recordId))];
@@ -159,16 +160,18 @@ export class DocumentRecordEventService {
         await lockRecords(tx, scope.workspaceId, recordIds);
 
         const recorded: RecordedEventSummary[] = [];
+        const failures: EventFailure[] = [];
         for (const [index, event] of events.entries()) {
           try {
             recorded.push(event.changesRecord ? await recordWithRecordChanges(scope, event) : await insertPlainEvent(scope, event));
           } catch (error) {
-            // NOTE: this path names only the first rejected event. Whether a later event is
-            // accepted depends on the earlier ones (a lock, a deletion, a restoration), and a
-            // rejected event may leave unflushed record changes in the unit of work.
-            reject([{ index, error }]);
+            // An error other than a rejection, such as a database failure, may have aborted the transaction.
+            if (!isEventError(error)) throw error;
+            failures.push({ index, error });
           }
         }
+        // Throwing rolls the transaction back, so the accepted events are not stored either.
+        if (failures.length > 0) reject(failures);
         return recorded;
       });
     return retryOnStalePreparedStatement(store);

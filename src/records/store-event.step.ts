@@ -223,18 +223,26 @@ function setsOwner(type: DocumentRecordEventType): boolean {
   return type === DocumentRecordEventType.DocumentOwnerChanged;
 }
 
+/**
+ * Applies the event's flag changes or new owner to the record. It looks the new owner up before
+ * it changes anything, so a rejected event leaves the record as it was for the batch's later events.
+ */
 async function applyEventToRecord(
   scope: WorkspaceScope,
   record: DocumentRecord,
   type: DocumentRecordEventType,
   parameters: Record<string, unknown>,
 ): Promise<void> {
+  const owner = setsOwner(type) ? await findNewOwner(scope, parameters) : null;
   Object.assign(record, FLAG_CHANGES[type] ?? {});
+  if (owner) record.owner = owner;
+}
 
-  if (!setsOwner(type)) return;
+/** Returns the user that a DocumentOwnerChanged event names in `parameters.ownerId`. */
+async function findNewOwner(scope: WorkspaceScope, parameters: Record<string, unknown>): Promise<User> {
   const ownerId = parameters.ownerId;
   if (!Number.isSafeInteger(ownerId)) {
     throw new ValidationError('parameters.ownerId', `parameters.ownerId is ${JSON.stringify(ownerId)}: give the new owner's user id as an integer.`);
   }
-  record.owner = await findReferenced(scope, User, 'parameters.ownerId', 'user', ownerId as number);
+  return findReferenced(scope, User, 'parameters.ownerId', 'user', ownerId as number);
 }

@@ -283,9 +283,66 @@ describe('recordDocumentEvents with a rejected event', () => {
     ]);
 
     const error = expectFieldError(result, field);
-    expect(error.extensions?.errors).toHaveLength(1);
+    expect(error.extensions?.errors).toEqual([
+      expect.objectContaining({ index: 1, field }),
+      expect.objectContaining({ index: 2, code: 'BAD_USER_INPUT', field: 'inputs[2].documentRecordId' }),
+    ]);
     expect(await countStored()).toEqual(before);
     expect((await readRecord(record.id)).ownerId).toBe(ws.authorId);
+  });
+
+  it('lists every rejection with record changes', async () => {
+    const record = await createRecord('Locked in the batch');
+    const other = await createRecord('Deletion rejected');
+    const before = await countStored();
+
+    // The lock makes the batch run event by event in one transaction.
+    const result = await sendBatch([
+      { documentRecordId: record.id, type: 'DocumentRecordLocked', authorId: ws.authorId },
+      { documentRecordId: record.id, type: 'SignCompleted', authorId: '999999' },
+      { documentRecordId: record.id, type: 'DocumentOwnerChanged', parameters: { ownerId: Number(ws.ownerId) } },
+      { documentRecordId: '999999', type: 'DocumentRecordUnlocked' },
+      { documentRecordId: other.id, type: 'DocumentRecordDeleted', authorId: '999999' },
+      { documentRecordId: other.id, type: 'SignCompleted', authorId: ws.authorId },
+      { documentRecordId: other.id, type: 'DocumentOwnerChanged', parameters: { ownerId: 999999 } },
+    ]);
+
+    const error = expectFieldError(result, 'inputs[1].authorId');
+    const messages = [
+      'inputs[1]: authorId "999999" matches no user of this workspace: pass the id of an existing user, or create one first.',
+      `inputs[2]: Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then record DocumentOwnerChanged.`,
+      'inputs[3]: documentRecordId "999999" matches no document record of this workspace: pass the id of an existing document record, or create one first.',
+      'inputs[4]: authorId "999999" matches no user of this workspace: pass the id of an existing user, or create one first.',
+      'inputs[6]: parameters.ownerId "999999" matches no user of this workspace: pass the id of an existing user, or create one first.',
+    ];
+    expect(error.message).toBe(`5 of the 7 events were rejected, so no event was stored. ${messages.join(' ')}`);
+    expect(error.extensions?.errors).toEqual([
+      { index: 1, code: 'BAD_USER_INPUT', field: 'inputs[1].authorId', message: messages[0] },
+      { index: 2, code: 'CONFLICT', field: 'inputs[2].documentRecordId', message: messages[1] },
+      { index: 3, code: 'BAD_USER_INPUT', field: 'inputs[3].documentRecordId', message: messages[2] },
+      { index: 4, code: 'BAD_USER_INPUT', field: 'inputs[4].authorId', message: messages[3] },
+      { index: 6, code: 'BAD_USER_INPUT', field: 'inputs[6].parameters.ownerId', message: messages[4] },
+    ]);
+    expect(await countStored()).toEqual(before);
+    expect(await readRecord(record.id)).toMatchObject({ locked: false, ownerId: ws.authorId });
+    expect(await readRecord(other.id)).toMatchObject({ deleted: false, ownerId: ws.authorId });
+  });
+
+  it('quotes 10 rejections with record changes', async () => {
+    const record = await createRecord();
+    const unknownAuthors = Array.from({ length: 12 }, () => ({ documentRecordId: record.id, type: 'SignCompleted' as const, authorId: '999999' }));
+    const before = await countStored();
+
+    const result = await sendBatch([{ documentRecordId: record.id, type: 'DocumentRecordLocked' }, ...unknownAuthors]);
+
+    const error = expectFieldError(result, 'inputs[1].authorId');
+    expect(error.message).toMatch(/^12 of the 13 events were rejected, so no event was stored\. /);
+    expect(error.message).toContain('inputs[10]: authorId "999999"');
+    expect(error.message).not.toContain('inputs[11]');
+    expect(error.message).toMatch(/ extensions\.errors lists 2 more\.$/);
+    expect((error.extensions?.errors as Array<{ index: number }>).map((item) => item.index)).toEqual(Array.from({ length: 12 }, (_, index) => index + 1));
+    expect(await countStored()).toEqual(before);
+    expect((await readRecord(record.id)).locked).toBe(false);
   });
 
   it('rejects a new owner after a lock', async () => {
