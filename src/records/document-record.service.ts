@@ -115,6 +115,8 @@ export class DocumentRecordService {
  * Rejects a change of the record's template suite while the record has documents. Every document
  * comes from a template of the record's suite, as createDocument requires, and documents cannot
  * be deleted, so after the change the record would push files from a suite it no longer uses.
+ * The caller holds the record row lock, which createDocument takes before it checks the suite, so
+ * no document is added between the count and the change.
  */
 async function checkSuiteChangeAllowed(tx: EntityManager, record: DocumentRecord, suite: TemplateSuite | null): Promise<void> {
   const currentId = record.templateSuite?.id ?? null;

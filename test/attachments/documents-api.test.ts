@@ -1,5 +1,9 @@
+import pg from 'pg';
+import type { ExecutionResult } from 'graphql';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { seedWorkspace, type SeededWorkspace } from '../support/fixtures';
+import { countLockWaits } from '../support/test-database';
+import { waitFor } from '../support/wait';
 import { errorOf, seedContractRecord, seedTemplate } from './attachment-helpers';
 import {
   CreateDocumentDocument,
@@ -10,6 +14,7 @@ import {
   type DocumentContentInput,
 } from '../generated/graphql';
 import type { Template } from '../../src/catalog/template.entity';
+import { Document } from '../../src/documents/document.entity';
 import { DocumentRecord } from '../../src/records/document-record.entity';
 import { DocumentRecordEvent } from '../../src/records/document-record-event.entity';
 
@@ -43,6 +48,47 @@ const CONTENT: DocumentContentInput = {
 
 async function create(recordId: number, templateId: number, content: DocumentContentInput = CONTENT, actingUserId?: string) {
   return app.request(CreateDocumentDocument, { input: { documentRecordId: String(recordId), templateId: String(templateId), content }, actingUserId });
+}
+
+/**
+ * Runs two requests on one record with their transactions overlapping. Another session locks
+ * `heldTable` in EXCLUSIVE mode, which lets both requests read it but stops the first at its
+ * write there, after it has locked the record. The second request starts once the first waits,
+ * and the table is released once the second waits for a lock too or has finished.
+ */
+async function overlap(
+  heldTable: string,
+  first: () => Promise<ExecutionResult<unknown>>,
+  second: () => Promise<ExecutionResult<unknown>>,
+): Promise<[ExecutionResult<unknown>, ExecutionResult<unknown>]> {
+  const holder = new pg.Client({ connectionString: app.databaseUrl });
+  // pg_stat_activity is read outside the holder's transaction, which would see one snapshot of it.
+  const observer = new pg.Client({ connectionString: app.databaseUrl });
+  await Promise.all([holder.connect(), observer.connect()]);
+  let firstResult: Promise<ExecutionResult<unknown>> | undefined;
+  let secondResult: Promise<ExecutionResult<unknown>> | undefined;
+  try {
+    await holder.query('begin');
+    await holder.query(`lock table ${heldTable} in exclusive mode`);
+    firstResult = first();
+    await waitFor(async () => (await countLockWaits(observer)) > 0, { description: `the first request to wait for ${heldTable}` });
+
+    let secondSettled = false;
+    secondResult = second();
+    void secondResult.finally(() => (secondSettled = true));
+    await waitFor(async () => secondSettled || (await countLockWaits(observer)) > 1, {
+      description: 'the second request to wait for a lock or to finish',
+    });
+    await holder.query('commit');
+  } finally {
+    await holder.query('rollback');
+    await Promise.all([holder.end(), observer.end()]);
+  }
+  return [await firstResult!, await secondResult!];
+}
+
+async function documentsOf(recordId: number) {
+  return app.app.services.orm.em.fork().find(Document, { documentRecord: recordId });
 }
 
 async function eventsOf(recordId: number) {
@@ -139,6 +185,39 @@ describe('template suite of a record with documents', () => {
 
     expect(same.errors).toBeUndefined();
     expect(moved.errors).toBeUndefined();
+  });
+
+  test('rejects a document during a suite change', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    const changeSuite = () => app.request(UpdateDocumentRecordDocument, { id: String(record.id), input: { templateSuiteId: String(seeded.otherSuite.id) } });
+
+    // The suite change stops at the insert of its DocumentRecordUpdated event, with the record
+    // locked, and the document of the old suite's template is requested meanwhile.
+    const [changed, created] = await overlap('document_record_events', changeSuite, () => create(record.id, template.id));
+
+    expect(changed.errors).toBeUndefined();
+    const error = errorOf(created);
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'templateId' });
+    expect(error.message).toContain(`but document record ${record.id} uses template suite ${seeded.otherSuite.id}`);
+    const stored = await app.app.services.orm.em.fork().findOneOrFail(DocumentRecord, record.id);
+    expect(stored.templateSuite?.id).toBe(seeded.otherSuite.id);
+    expect(await documentsOf(record.id)).toEqual([]);
+  });
+
+  test('rejects a suite change during a document', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    const changeSuite = () => app.request(UpdateDocumentRecordDocument, { id: String(record.id), input: { templateSuiteId: String(seeded.otherSuite.id) } });
+
+    // The document stops at its insert, with the record locked, and the suite change is requested meanwhile.
+    const [created, changed] = await overlap('documents', () => create(record.id, template.id), changeSuite);
+
+    expect(created.errors).toBeUndefined();
+    const error = errorOf(changed);
+    expect(error).toMatchObject({ code: 'CONFLICT', field: 'templateSuiteId' });
+    expect(error.message).toContain(`cannot change from ${seeded.suite.id} to ${seeded.otherSuite.id}`);
+    const stored = await app.app.services.orm.em.fork().findOneOrFail(DocumentRecord, record.id);
+    expect(stored.templateSuite?.id).toBe(seeded.suite.id);
+    expect((await documentsOf(record.id)).map((document) => document.template.id)).toEqual([template.id]);
   });
 });
 
