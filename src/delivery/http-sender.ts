@@ -99,6 +99,18 @@ const CONTENT_LENGTH_HEADER_ERROR_REASON =
 // Codes that Node's TLS layer uses for certificate and protocol failures (OpenSSL 3).
 const TLS_ERROR_CODE = /^(ERR_SSL_|ERR_TLS_|EPROTO$)|CERT|UNABLE_TO_|_SIGNED_/;
 
+// Codes of a certificate chain that ends at no CA that Node.js trusts, with the fix that the push log names.
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+const UNTRUSTED_CERTIFICATE_FIX =
+  "docpush trusts only Node.js's CA certificates, so give the listener a certificate from a public CA, " +
+  "or, for a development listener, start docpush with NODE_EXTRA_CA_CERTS set to the listener's certificate or CA file";
+
 /**
  * Overall time limit of an attempt, whose signal aborts the DNS wait, the connect and the request at once.
  *
@@ -445,7 +457,8 @@ function describeFailure(error: unknown, state: AttemptState, deadline: AttemptD
     // OpenSSL errors put a long "library:function:file:line" message on the error and the
     // short text in `reason`.
     const reason = String((error as { reason?: unknown }).reason ?? message).trim();
-    return { kind: 'tls', message: `TLS handshake failed with ${endpoint(state)}: ${reason}${code ? ` (${code})` : ''}` };
+    const fix = UNTRUSTED_CERTIFICATE_CODES.has(code) ? `. ${UNTRUSTED_CERTIFICATE_FIX}` : '';
+    return { kind: 'tls', message: `TLS handshake failed with ${endpoint(state)}: ${reason}${code ? ` (${code})` : ''}${fix}` };
   }
   if (code === 'UND_ERR_INVALID_ARG') return { kind: 'network', message: `Request was not sent: ${message}` };
   if (code.startsWith('HPE_') || (error as Error | undefined)?.name === 'HTTPParserError') {

@@ -587,6 +587,20 @@ describe('sendWebhook TLS', () => {
     expect(serverNames).toEqual(['hooks.example.test']);
     expect(requests()).toBe(0);
   });
+
+  (certificate ? test : test.skip)('self-signed certificate error names the fix', async () => {
+    const { server, port } = await startTlsListener(certificate!);
+    servers.push(server);
+
+    const result = await sendWebhook(webhook(`https://hooks.example.test:${port}/`), loopbackPolicy());
+
+    expect(result.errorKind).toBe('tls');
+    expect(result.error).toContain(
+      'self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT). ' +
+        "docpush trusts only Node.js's CA certificates, so give the listener a certificate from a public CA, " +
+        "or, for a development listener, start docpush with NODE_EXTRA_CA_CERTS set to the listener's certificate or CA file",
+    );
+  });
 });
 
 describe('sendWebhook DNS pinning', () => {
