@@ -12,6 +12,7 @@ const NAME_DESCRIPTION =
   'A name of only whitespace and invisible characters such as U+200B counts as empty.';
 const URL_DESCRIPTION =
   `The listener URL, at most ${MAX_URL_LENGTH} characters: https, on a public address unless the server allow-list opens more. ` +
+  'A fragment ("#…") is rejected, because HTTP never sends it to the listener. ' +
   'Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, ' +
   'and an internationalised host name is stored in its punycode (xn--) form.';
 const HEADERS_DESCRIPTION = `Custom headers, at most ${MAX_HEADERS}, with names unique regardless of case.`;

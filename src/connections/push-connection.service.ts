@@ -5,6 +5,7 @@ import type { CreatePushConnectionInput, PushConnectionHeaderInput, UpdatePushCo
 import { MAX_HEADERS, MAX_HEADERS_TOTAL_BYTES, validateHeader } from './header-template';
 import { MASKED_VALUE } from './push-connection.type';
 import { rejectSecretsKeptForNewUrl } from './secret-header.check';
+import { rejectUrlFragment } from './url-fragment.check';
 import { ConflictError, NotFoundError, ValidationError, quoteId } from '../common/errors';
 import { checkName } from '../common/input-checks';
 import { newSystemName } from '../common/ids';
@@ -112,7 +113,7 @@ export class PushConnectionService {
   async update(id: string, input: UpdatePushConnectionInput): Promise<PushConnection> {
     const unlocked = await this.get(id);
     if (input.headers?.some((header) => header.secret)) await this.requireServerKey();
-    const checked = await this.validate(withoutNulls(input), unlocked.headers);
+    const checked = await this.validate(withoutNulls(input), unlocked);
 
     return this.scope.em.transactional(async (em) => {
       await lockLiveConnection(em, unlocked.id, id);
@@ -345,13 +346,16 @@ export class PushConnectionService {
 
   /**
    * Validates every given field and returns the name and URL in the form they are stored.
-   * `storedHeaders` are the connection's headers before an update, which may be sent back unchanged.
+   * `stored` is the connection before an update, whose headers and URL may be sent back unchanged.
    */
-  private async validate(input: Partial<CreatePushConnectionInput>, storedHeaders: readonly PushHeaderData[] = []): Promise<{ name?: string; url?: string }> {
+  private async validate(
+    input: Partial<CreatePushConnectionInput>,
+    stored: Pick<PushConnection, 'headers' | 'url'> | null = null,
+  ): Promise<{ name?: string; url?: string }> {
     const name = input.name === undefined ? undefined : checkName('name', input.name, 'CRM sync');
-    const url = input.url === undefined ? undefined : await checkUrl(input.url, this.deps.targetPolicy);
+    const url = input.url === undefined ? undefined : await checkUrl(input.url, stored?.url ?? null, this.deps.targetPolicy);
     if (input.eventTypes !== undefined) validateEventTypes(input.eventTypes);
-    if (input.headers !== undefined) validateHeaders(input.headers, storedHeaders);
+    if (input.headers !== undefined) validateHeaders(input.headers, stored?.headers ?? []);
     if (input.fileTypes !== undefined) validateFileTypes(input.fileTypes);
     if (input.templateSuites !== undefined) await this.checkIdsExist(TemplateSuite, 'templateSuites', 'Template suite', input.templateSuites);
     if (input.documentRecordTypes !== undefined) {
@@ -374,13 +378,15 @@ export class PushConnectionService {
 /**
  * Validates a listener URL and returns it as it is stored and sent: WHATWG-serialised, so a
  * space typed in the path is stored as %20, the form that goes on the wire and into the push log.
+ * `storedUrl` is the connection's URL before an update, which may be sent back with its fragment.
  */
-async function checkUrl(url: string, policy: TargetPolicy): Promise<string> {
+async function checkUrl(url: string, storedUrl: string | null, policy: TargetPolicy): Promise<string> {
   const trimmed = url.trim();
   if (trimmed === '') throw new ValidationError('url', 'url is missing: give the listener URL, such as https://example.com/webhooks/docpush.');
   if (trimmed.length > MAX_URL_LENGTH) {
     throw new ValidationError('url', `url is ${trimmed.length} characters long; the maximum is ${MAX_URL_LENGTH}. ${SHORTEN_URL}`);
   }
+  rejectUrlFragment(trimmed, storedUrl);
   const serialized = await checkDeliverableUrl(trimmed, policy);
   if (serialized.length > MAX_URL_LENGTH) {
     throw new ValidationError(

@@ -85,6 +85,12 @@ describe('listener URL syntax', () => {
       'URL "http://[::1:8080/" has an IPv6 address without its closing bracket: write it as [2001:db8::1] or [2001:db8::1]:8443.',
     ],
     ['text that is no URL', 'hooks', 'URL "hooks" is invalid: expected an absolute https:// or http:// URL such as https://hooks.example.com/docpush.'],
+    [
+      'a fragment',
+      'http://hooks.test:8787/in?team=a#prod',
+      'url "http://hooks.test:8787/in?team=a#prod" has the fragment "#prod", which HTTP never sends, so the listener would not receive it: ' +
+        'remove it and send "http://hooks.test:8787/in?team=a".',
+    ],
   ])('rejects %s before any DNS lookup', async (_case, url, message) => {
     const before = await countConnections();
     const lookupsBefore = lookups.length;

@@ -97,7 +97,7 @@ export type CreatePushConnectionInput = {
   templateSuiteAll?: boolean;
   /** Template suite ids, used when templateSuiteAll is false, and then at least one is required. */
   templateSuites?: Array<string | number>;
-  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, and an internationalised host name is stored in its punycode (xn--) form. */
+  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. A fragment ("#…") is rejected, because HTTP never sends it to the listener. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, and an internationalised host name is stored in its punycode (xn--) form. */
   url: string;
 };
 
@@ -439,7 +439,7 @@ export type UpdatePushConnectionInput = {
   templateSuiteAll?: boolean | null | undefined;
   /** Replaces the template suite ids, used when templateSuiteAll is false. */
   templateSuites?: Array<string | number> | null | undefined;
-  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, and an internationalised host name is stored in its punycode (xn--) form. A new URL is rejected unless the same update sends the value of every secret header again or removes it. */
+  /** The listener URL, at most 2048 characters: https, on a public address unless the server allow-list opens more. A fragment ("#…") is rejected, because HTTP never sends it to the listener. Stored and returned as it is sent, WHATWG-serialised: a space becomes %20, the host is lower-cased, and an internationalised host name is stored in its punycode (xn--) form. A new URL is rejected unless the same update sends the value of every secret header again or removes it. */
   url?: string | null | undefined;
 };
 
