@@ -37,11 +37,16 @@ export function cursorEncoder(scope: CursorScope): (id: number | string) => stri
 
 /**
  * Returns the row id in `after`, a cursor that `scope`'s list made, or null when `after` is
- * omitted. A cursor of another list, of other arguments, of an earlier build, or one that is
- * malformed raises ValidationError naming `after`.
+ * omitted or null. An empty string, a cursor of another list, of other arguments or of an
+ * earlier build, and a malformed one raise ValidationError naming `after`.
  */
 export function readCursorId(scope: CursorScope, after: string | null | undefined): string | null {
-  if (!after) return null;
+  if (after === null || after === undefined) return null;
+  if (after === '') {
+    // No list makes an empty cursor. Reading it as omitted would hide a client bug, such as a
+    // string variable left at its zero value "", behind a silent restart from the first page.
+    throw new ValidationError('after', 'after is an empty string, which is not a cursor: pass the endCursor of the previous page, or omit after (or pass null) for the first page.');
+  }
   const text = Buffer.from(after, 'base64url').toString();
   const parsed = CURSOR_TEXT.exec(text);
   if (!parsed) {

@@ -21,7 +21,9 @@ export class PageArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The `endCursor` of the previous page of this query with the same arguments; a cursor of another list or of other arguments is rejected.',
+    description:
+      'The `endCursor` of the previous page of this query with the same arguments; omit it or pass null for the first page. ' +
+      'An empty string and a cursor of another list or of other arguments are rejected.',
   })
   after?: string | null;
 }

@@ -237,3 +237,18 @@ describe('cursor of an earlier build', () => {
     });
   });
 });
+
+describe('empty cursor', () => {
+  it('is rejected by every list', async () => {
+    for (const query of everyList()) {
+      const error = errorOf(await requestPage(query, ''));
+
+      expect({ list: query.label, ...error }).toEqual({
+        list: query.label,
+        code: 'BAD_USER_INPUT',
+        field: 'after',
+        message: 'after is an empty string, which is not a cursor: pass the endCursor of the previous page, or omit after (or pass null) for the first page.',
+      });
+    }
+  });
+});
