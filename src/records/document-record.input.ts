@@ -18,7 +18,7 @@ export class WorkflowStageInput {
   @Field(() => Int, { nullable: true, description: "Legito's persistent workflow element id." })
   workflowElementPersistId?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Position of the stage in the stage list.' })
+  @Field(() => Int, { nullable: true, description: 'Position of the stage in the stage list, 0 or more.' })
   position?: number | null;
 
   @Field(() => Boolean, { nullable: true, description: 'True for the start stage.' })

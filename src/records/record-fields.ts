@@ -17,6 +17,12 @@ const MAX_COLOR_LENGTH = 32;
 /** Checks a workflow stage and drops the fields that are not set, as Legito leaves them out. */
 export function checkWorkflowStage(stage: WorkflowStageInput): WorkflowStageData {
   if (stage.id <= 0) throw new ValidationError('workflowStage.id', `workflowStage.id is ${stage.id}: give a positive integer.`);
+  if (stage.position !== undefined && stage.position !== null && stage.position < 0) {
+    throw new ValidationError(
+      'workflowStage.position',
+      `workflowStage.position is ${stage.position}: give the stage's place in the stage list as 0 or more, or omit it.`,
+    );
+  }
   const name = checkName('workflowStage.name', stage.name, 'Ready to sign');
   const color = checkOptionalText('workflowStage.color', stage.color, MAX_COLOR_LENGTH);
 

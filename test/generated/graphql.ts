@@ -491,7 +491,7 @@ export type WorkflowStageInput = {
   name: string;
   /** Legito's notify flag of the stage, stored and pushed as given. */
   notify?: boolean | null | undefined;
-  /** Position of the stage in the stage list. */
+  /** Position of the stage in the stage list, 0 or more. */
   position?: number | null | undefined;
   /** Legito's share flag of the stage, stored and pushed as given. */
   share?: boolean | null | undefined;

@@ -154,6 +154,7 @@ describe('createDocumentRecord', () => {
     ['a property name with a bell character', 'properties[0].name', { properties: [{ id: 1, name: 'Size\u0007', type: 'text', value: 'x' }] }],
     ['a workflow stage without a name', 'workflowStage.name', { workflowStage: { id: 1, name: '' } }],
     ['a workflow stage id of 0', 'workflowStage.id', { workflowStage: { id: 0, name: 'Draft' } }],
+    ['a negative workflow stage position', 'workflowStage.position', { workflowStage: { id: 1, name: 'Draft', position: -1 } }],
     ['a property of an unknown type', 'properties[0].type', { properties: [{ id: 1, name: 'Size', type: 'length', value: 3 }] }],
     ['a number property holding text', 'properties[0].value', { properties: [{ id: 1, name: 'Value', type: 'number', value: 'many' }] }],
     ['a property without a value', 'properties[0].value', { properties: [{ id: 1, name: 'Value', type: 'text' }] }],
@@ -196,6 +197,17 @@ describe('createDocumentRecord', () => {
 
     const error = expectFieldError(result, 'persons[0]');
     expect(error.message).toBe(`${start}: give at least one of definition, name and email, or remove the entry from persons.`);
+  });
+
+  it('bounds the stage position at 0', async () => {
+    const input = (position: number) => ({ name: 'Staged', authorId: ws.authorId, workflowStage: { id: 1, name: 'Draft', position } });
+
+    const first = await createRecord(input(0));
+    const result = await app.request(CreateDocumentRecordDocument, { input: input(-1) }, ws.memberKey);
+
+    expect(first.workflowStage).toMatchObject({ id: 1, position: 0 });
+    const error = expectFieldError(result, 'workflowStage.position');
+    expect(error.message).toBe("workflowStage.position is -1: give the stage's place in the stage list as 0 or more, or omit it.");
   });
 });
 
@@ -242,6 +254,7 @@ describe('updateDocumentRecord', () => {
     ['four persons', 'persons', { persons: [{}, {}, {}, {}] }],
     ['an empty person', 'persons[0]', { persons: [{}] }],
     ['a person of null fields', 'persons[2]', { persons: [{ name: 'A' }, { email: 'b@example.com' }, { definition: null, name: null }] }],
+    ['a negative workflow stage position', 'workflowStage.position', { workflowStage: { id: 25, name: 'Signed', position: -3 } }],
     ['a text property holding a number', 'properties[0].value', { properties: [{ id: 1, name: 'Note', type: 'text', value: 5 }] }],
     ['properties over 256 KiB as JSON', 'properties', { properties: notesOfJsonSize(MAX_PROPERTIES_BYTES + 1) }],
     ['a text value with 31 combining marks in a row', 'properties[0].value', { properties: [{ id: 1, name: 'Notes', type: 'text', value: `e${'\u0301'.repeat(31)}` }] }],
