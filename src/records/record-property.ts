@@ -124,15 +124,20 @@ function checkProperty(path: string, property: Record<string, unknown>): void {
     throw new ValidationError(`${path}.${unknownKey}`, `${path}.${unknownKey} is not a property key: use only ${PROPERTY_KEYS.join(', ')}.`);
   }
   if (!isInteger(property.id) || (property.id as number) <= 0) {
-    throw new ValidationError(`${path}.id`, `${path}.id is ${JSON.stringify(property.id)}: give a positive integer property id.`);
+    throw new ValidationError(
+      `${path}.id`,
+      `${path}.id is ${describeGiven(property.id)}: give the property a positive integer id, unique within the record, such as 1.`,
+    );
   }
   if (typeof property.name !== 'string' || property.name.length > MAX_NAME_LENGTH) {
-    throw new ValidationError(`${path}.name`, `${path}.name is ${JSON.stringify(property.name)}: give a name of 1 to ${MAX_NAME_LENGTH} characters.`);
+    throw new ValidationError(`${path}.name`, `${path}.name is ${describeGiven(property.name)}: give a name of 1 to ${MAX_NAME_LENGTH} characters.`);
   }
   rejectBlankName(`${path}.name`, property.name, `give a name of 1 to ${MAX_NAME_LENGTH} characters`);
   rejectControlCharacters(`${path}.name`, property.name);
   if (!(PROPERTY_TYPES as readonly unknown[]).includes(property.type)) {
-    throw new ValidationError(`${path}.type`, `${path}.type ${JSON.stringify(property.type)} is not a property type: use one of ${PROPERTY_TYPES.join(', ')}.`);
+    const fix = `use one of ${PROPERTY_TYPES.join(', ')}`;
+    if (property.type === undefined) throw new ValidationError(`${path}.type`, `${path}.type is missing: ${fix}.`);
+    throw new ValidationError(`${path}.type`, `${path}.type ${JSON.stringify(property.type)} is not a property type: ${fix}.`);
   }
   checkOptionalKeys(path, property);
 
@@ -144,6 +149,11 @@ function checkProperty(path: string, property: Record<string, unknown>): void {
   // Property tables render every text of a value, so the limit on combining marks of document
   // content applies to them too.
   for (const text of collectStrings(property.value)) rejectLongMarkRun(`${path}.value`, text);
+}
+
+/** Returns a property key's value as JSON for an error message, or "missing" when the key is absent. */
+function describeGiven(value: unknown): string {
+  return value === undefined ? 'missing' : JSON.stringify(value);
 }
 
 /** Returns every string in a JSON value, at any depth of its lists and objects. */

@@ -199,6 +199,18 @@ describe('createDocumentRecord', () => {
     expect(error.message).toBe(`${start}: give at least one of definition, name and email, or remove the entry from persons.`);
   });
 
+  it.each([
+    ['id', { name: 'Value', type: 'text', value: 'x' }, 'properties[0].id is missing: give the property a positive integer id, unique within the record, such as 1.'],
+    ['name', { id: 1, type: 'text', value: 'x' }, 'properties[0].name is missing: give a name of 1 to 200 characters.'],
+    ['type', { id: 1, name: 'Value', value: 'x' }, 'properties[0].type is missing: use one of system, text, textarea, date,'],
+  ])('names a property without its %s', async (key, property, start) => {
+    const result = await app.request(CreateDocumentRecordDocument, { input: { name: 'Incomplete', authorId: ws.authorId, properties: [property] } }, ws.memberKey);
+
+    const error = expectFieldError(result, `properties[0].${key}`);
+    expect(error.message.startsWith(start)).toBe(true);
+    expect(error.message).not.toContain('undefined');
+  });
+
   it('bounds the stage position at 0', async () => {
     const input = (position: number) => ({ name: 'Staged', authorId: ws.authorId, workflowStage: { id: 1, name: 'Draft', position } });
 
