@@ -294,9 +294,14 @@ export async function findReferenced<T extends object>(
   return found;
 }
 
-/** Creates the BAD_USER_INPUT error of an input field whose id matches no row of this workspace. */
+/**
+ * Creates the BAD_USER_INPUT error of an input field whose id matches no row of this workspace.
+ * The message writes the id in the JSON form it was given in: a string, such as an ID argument,
+ * in double quotes, and a number, such as `parameters.ownerId`, without them.
+ */
 export function referenceNotFound(field: string, label: string, id: string | number): ValidationError {
-  return new ValidationError(field, `${field} ${quoteId(id)} matches no ${label} of this workspace: pass the id of an existing ${label}, or create one first.`);
+  const quoted = typeof id === 'number' ? JSON.stringify(id) : quoteId(id);
+  return new ValidationError(field, `${field} ${quoted} matches no ${label} of this workspace: pass the id of an existing ${label}, or create one first.`);
 }
 
 /** Parses the id in an input field; an id that cannot exist raises the same error as an unknown one. */

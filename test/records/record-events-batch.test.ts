@@ -198,6 +198,15 @@ describe('recordDocumentEvents with a rejected event', () => {
     expect(await countStored()).toEqual(before);
   });
 
+  it('quotes an unknown new owner as a number', async () => {
+    const record = await createRecord();
+
+    const result = await sendBatch([{ documentRecordId: record.id, type: 'DocumentOwnerChanged', parameters: { ownerId: 999999 } }]);
+
+    const error = expectFieldError(result, 'inputs[0].parameters.ownerId');
+    expect(error.message).toBe('inputs[0]: parameters.ownerId 999999 matches no user of this workspace: pass the id of an existing user, or create one first.');
+  });
+
   it('lists every unknown or deleted reference', async () => {
     const record = await createRecord();
     const deleted = await createRecord('Deleted');

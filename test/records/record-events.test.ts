@@ -141,6 +141,19 @@ describe('recordDocumentEvent', () => {
     expect((await readRecord(record.id)).ownerId).toBe(record.ownerId);
   });
 
+  it('quotes an unknown new owner as a number', async () => {
+    const record = await createRecord();
+
+    const result = await app.request(
+      RecordDocumentEventDocument,
+      { input: { documentRecordId: record.id, type: 'DocumentOwnerChanged', parameters: { ownerId: 999999 } } },
+      ws.memberKey,
+    );
+
+    const error = expectFieldError(result, 'parameters.ownerId');
+    expect(error.message).toBe('parameters.ownerId 999999 matches no user of this workspace: pass the id of an existing user, or create one first.');
+  });
+
   it.each([
     ['workflowStageId', { workflowStageId: 'approved' }],
     ['shareUserId', { shareUserId: 0 }],
