@@ -1,5 +1,6 @@
 import { Field, Float, InputType, registerEnumType } from 'type-graphql';
 import type { TemplateLayout } from '../rendering/document-content';
+import { MAX_MARGIN_TEXT_LENGTH } from './template-layout';
 
 export const PageSizeEnum: { [K in TemplateLayout['pageSize']]: K } = { A4: 'A4', LETTER: 'LETTER', LEGAL: 'LEGAL' };
 export const PageOrientationEnum: { [K in TemplateLayout['orientation']]: K } = { portrait: 'portrait', landscape: 'landscape' };
@@ -31,6 +32,12 @@ registerEnumType(FontFamilyEnum, {
     mono: { description: 'Fixed-pitch: DejaVu Sans Mono in PDF, Courier New in DOCX and ODT.' },
   },
 });
+
+const MARGIN_TEXT_RULES =
+  `Up to ${MAX_MARGIN_TEXT_LENGTH} characters on one line: ` +
+  'control characters, line breaks and tabs included, the line and paragraph separators U+2028 and U+2029, ' +
+  'the bidirectional embeddings and overrides U+202A to U+202E, and isolates (U+2066 to U+2068) that U+2069 does not close are rejected. ' +
+  'Null, empty text or text of only whitespace and invisible characters such as U+200B removes it.';
 
 @InputType({ description: 'Page margins in millimetres; omitted sides keep their value.' })
 export class PageMarginsInput {
@@ -70,9 +77,9 @@ export class TemplateLayoutInput {
   @Field(() => Float, { nullable: true, description: 'Body font size in points, 4 to 72.' })
   fontSize?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Text printed at the top of every page, up to 500 characters; null or empty removes it.' })
+  @Field(() => String, { nullable: true, description: `Text printed at the top of every page. ${MARGIN_TEXT_RULES}` })
   headerText?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Text printed at the bottom of every page, up to 500 characters; null or empty removes it.' })
+  @Field(() => String, { nullable: true, description: `Text printed at the bottom of every page. ${MARGIN_TEXT_RULES}` })
   footerText?: string | null;
 }

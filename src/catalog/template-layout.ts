@@ -1,10 +1,11 @@
 import type { PageMarginsInput, TemplateLayoutInput } from './template-layout.input';
 import { ValidationError } from '../common/errors';
-import { checkOptionalText } from '../common/input-checks';
+import { checkOptionalLabel } from '../common/input-checks';
 import type { TemplateLayout } from '../rendering/document-content';
 import { FONT_SIZE_RANGE, findLayoutProblem } from '../rendering/page-layout';
 
-const MAX_MARGIN_TEXT_LENGTH = 500;
+/** Maximum length in characters of a header or footer text. */
+export const MAX_MARGIN_TEXT_LENGTH = 500;
 
 /**
  * Returns `base` with the fields that `input` sets, or raises BAD_USER_INPUT naming the first
@@ -20,8 +21,8 @@ export function applyLayoutInput(base: TemplateLayout, input: TemplateLayoutInpu
     margins: applyMargins(base.margins, input.margins),
     fontFamily: input.fontFamily ?? base.fontFamily,
     fontSize: input.fontSize ?? base.fontSize,
-    headerText: input.headerText === undefined ? base.headerText : checkOptionalText('layout.headerText', input.headerText, MAX_MARGIN_TEXT_LENGTH),
-    footerText: input.footerText === undefined ? base.footerText : checkOptionalText('layout.footerText', input.footerText, MAX_MARGIN_TEXT_LENGTH),
+    headerText: input.headerText === undefined ? base.headerText : checkMarginText('layout.headerText', input.headerText, base.headerText),
+    footerText: input.footerText === undefined ? base.footerText : checkMarginText('layout.footerText', input.footerText, base.footerText),
   };
 
   if (!(layout.fontSize >= FONT_SIZE_RANGE.min && layout.fontSize <= FONT_SIZE_RANGE.max)) {
@@ -30,6 +31,17 @@ export function applyLayoutInput(base: TemplateLayout, input: TemplateLayoutInpu
   const problem = findLayoutProblem(layout);
   if (problem) throw new ValidationError('layout.margins', `layout is invalid because ${problem}: use smaller margins.`);
   return layout;
+}
+
+/**
+ * Checks a header or footer text as checkOptionalLabel checks a one-line label. The PDF renderer
+ * centres the text in the margin by the height of one line, and a bidirectional override would
+ * reorder the text on every page. `stored`, the text before an update, passes when sent back
+ * unchanged, so that a template saved before this rule can still be updated.
+ */
+function checkMarginText(field: string, value: string | null, stored: string | null): string | null {
+  if (value !== null && value === stored) return stored;
+  return checkOptionalLabel(field, value, MAX_MARGIN_TEXT_LENGTH);
 }
 
 function applyMargins(base: TemplateLayout['margins'], input: PageMarginsInput | null | undefined): TemplateLayout['margins'] {

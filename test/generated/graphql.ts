@@ -379,9 +379,9 @@ export type TemplateLayoutInput = {
   fontFamily?: FontFamily | null | undefined;
   /** Body font size in points, 4 to 72. */
   fontSize?: number | null | undefined;
-  /** Text printed at the bottom of every page, up to 500 characters; null or empty removes it. */
+  /** Text printed at the bottom of every page. Up to 500 characters on one line: control characters, line breaks and tabs included, the line and paragraph separators U+2028 and U+2029, the bidirectional embeddings and overrides U+202A to U+202E, and isolates (U+2066 to U+2068) that U+2069 does not close are rejected. Null, empty text or text of only whitespace and invisible characters such as U+200B removes it. */
   footerText?: string | null | undefined;
-  /** Text printed at the top of every page, up to 500 characters; null or empty removes it. */
+  /** Text printed at the top of every page. Up to 500 characters on one line: control characters, line breaks and tabs included, the line and paragraph separators U+2028 and U+2029, the bidirectional embeddings and overrides U+202A to U+202E, and isolates (U+2066 to U+2068) that U+2069 does not close are rejected. Null, empty text or text of only whitespace and invisible characters such as U+200B removes it. */
   headerText?: string | null | undefined;
   /** Margins in mm. Left and right together, and top and bottom together, may take at most 80% of the page width and height. */
   margins?: PageMarginsInput | null | undefined;

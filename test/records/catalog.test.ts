@@ -143,6 +143,62 @@ describe('templates', () => {
     expect(await countRows(app, Template)).toBe(before);
   });
 
+  it.each<[string, string, TemplateLayoutInput, string]>([
+    [
+      'a line break in the header',
+      'layout.headerText',
+      { headerText: 'ACME s.r.o.\nLegal' },
+      'layout.headerText contains the control character U+000A at character 12: remove it, and write it on one line without tabs.',
+    ],
+    [
+      'a tab in the footer',
+      'layout.footerText',
+      { footerText: 'Page\tConfidential' },
+      'layout.footerText contains the control character U+0009 at character 5: remove it, and write it on one line without tabs.',
+    ],
+    [
+      'a right-to-left override in the footer',
+      'layout.footerText',
+      { footerText: 'Draft \u202Elaitnedifnoc' },
+      'layout.footerText contains the bidirectional control character U+202E RIGHT-TO-LEFT OVERRIDE at character 7: ' +
+        'remove it, because it changes the order in which the text is displayed.',
+    ],
+  ])('rejects %s and stores nothing', async (_case, field, layout, start) => {
+    const before = await countRows(app, Template);
+
+    const result = await app.request(CreateTemplateDocument, { input: { templateSuiteId: suiteId, name: 'Broken', layout } });
+
+    const error = expectFieldError(result, field);
+    expect(error.message.startsWith(start)).toBe(true);
+    expect(await countRows(app, Template)).toBe(before);
+  });
+
+  it('allows only closed isolates in margin texts', async () => {
+    const closed = await createTemplate('Isolated', { headerText: 'ACME \u2067שלום\u2069 Ltd', footerText: ' Confidential ' });
+    const unclosed = await app.request(CreateTemplateDocument, { input: { templateSuiteId: suiteId, name: 'Open', layout: { headerText: 'ACME \u2067שלום' } } });
+
+    expect(closed.layout).toMatchObject({ headerText: 'ACME \u2067שלום\u2069 Ltd', footerText: 'Confidential' });
+    const error = expectFieldError(unclosed, 'layout.headerText');
+    expect(error.message).toContain('U+2067 RIGHT-TO-LEFT ISOLATE at character 6: close it with U+2069');
+  });
+
+  it('accepts a stored two-line header sent back', async () => {
+    const template = await createTemplate('Two lines', { headerText: 'ACME' });
+    // A text stored before margin texts had to be one line, written past the API.
+    const em = app.app.services.orm.em.fork();
+    const stored = await em.findOneOrFail(Template, Number(template.id));
+    stored.layout = { ...stored.layout, headerText: 'ACME\nLegal' };
+    await em.flush();
+
+    const resent = await app.request(UpdateTemplateDocument, { id: template.id, input: { name: 'Renamed', layout: { headerText: 'ACME\nLegal', fontSize: 12 } } });
+    const changed = await app.request(UpdateTemplateDocument, { id: template.id, input: { layout: { headerText: 'ACME\nSales' } } });
+
+    expect(dataOf(resent).updateTemplate).toMatchObject({ name: 'Renamed', layout: { headerText: 'ACME\nLegal', fontSize: 12 } });
+    expectFieldError(changed, 'layout.headerText');
+    const read = dataOf(await app.request(TemplateDocument, { id: template.id })).template;
+    expect(read.layout.headerText).toBe('ACME\nLegal');
+  });
+
   it('rejects an unknown page size', async () => {
     const layout = { pageSize: 'A5' } as unknown as TemplateLayoutInput;
     const result = await app.request(CreateTemplateDocument, { input: { templateSuiteId: suiteId, name: 'A5', layout } });
