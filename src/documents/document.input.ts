@@ -72,7 +72,11 @@ export class UploadFileInput {
   @Field(() => ID, { description: 'A document record of this workspace that is neither locked nor deleted.' })
   documentRecordId!: string;
 
-  @Field({ description: 'File name with extension, such as "signed-contract.pdf"; unique within the record, ignoring case.' })
+  @Field({
+    description:
+      'File name with extension, such as "signed-contract.pdf"; unique within the record, ignoring case. Stored as sent, without trimming: ' +
+      'whitespace at its start or end and a dot at its end are rejected, because Windows does not support a file name that ends with a space or a dot.',
+  })
   fileName!: string;
 
   @Field({ description: 'Media type, such as "application/pdf".' })

@@ -1,5 +1,5 @@
 import { ValidationError } from '../common/errors';
-import { rejectBlankName, rejectControlCharacters, rejectLongText } from '../common/input-checks';
+import { describeCodePoint, rejectBlankName, rejectControlCharacters, rejectLongText } from '../common/input-checks';
 import { describeBytes } from './byte-size';
 
 /** The column is varchar(255). */
@@ -29,21 +29,52 @@ export function fileNameKey(name: string): string {
 }
 
 /**
- * Trims a file name and rejects an empty or invisible one, a path, the names `.` and `..`, and the
- * control and bidirectional characters that names may not contain. A right-to-left override
- * would make "invoice\u202Etxt.exe" display as "invoiceexe.txt".
+ * Rejects a file name that is empty or invisible, a path, the names `.` and `..`, and the control
+ * and bidirectional characters that names may not contain. A right-to-left override would make
+ * "invoice\u202Etxt.exe" display as "invoiceexe.txt". Returns the name unchanged.
+ *
+ * The name is not trimmed: whitespace at its start or end and a dot at its end are rejected.
+ * Listeners save attachments under this name, and Microsoft's "Naming Files, Paths, and
+ * Namespaces" advises against a file name that ends with a space or a period, because the
+ * Windows shell and user interface do not support one.
  */
 export function checkFileName(field: string, value: string): string {
-  const name = value.trim();
-  rejectBlankName(field, name, 'give the file name with its extension, such as "signed-contract.pdf"');
-  rejectLongText(field, name, MAX_FILE_NAME_LENGTH);
-  const separator = PATH_SEPARATOR.exec(name);
+  rejectBlankName(field, value, 'give the file name with its extension, such as "signed-contract.pdf"');
+  rejectControlCharacters(field, value, 'reject');
+  rejectSurroundingWhitespace(field, value);
+  rejectLongText(field, value, MAX_FILE_NAME_LENGTH);
+  const separator = PATH_SEPARATOR.exec(value);
   if (separator) {
     throw new ValidationError(field, `${field} ${JSON.stringify(value)} contains ${JSON.stringify(separator[0])}: give a plain file name without folders.`);
   }
-  rejectControlCharacters(field, name, 'reject');
-  if (name === '.' || name === '..') throw new ValidationError(field, `${field} ${JSON.stringify(value)} is not a file name: give a name such as "signed-contract.pdf".`);
-  return name;
+  if (value === '.' || value === '..') throw new ValidationError(field, `${field} ${JSON.stringify(value)} is not a file name: give a name such as "signed-contract.pdf".`);
+  if (value.endsWith('.')) {
+    throw new ValidationError(
+      field,
+      `${field} ${JSON.stringify(value)} ends with a dot, which Windows does not support at the end of a file name: ` +
+        'remove it, or end the name with its extension, such as "signed-contract.pdf".',
+    );
+  }
+  return value;
+}
+
+/** Rejects whitespace at the start or end of a file name, naming the character. */
+function rejectSurroundingWhitespace(field: string, value: string): void {
+  const quoted = JSON.stringify(value);
+  if (/^\s/u.test(value)) {
+    throw new ValidationError(field, `${field} ${quoted} starts with ${describeWhitespace(value[0])}: remove the whitespace before the name.`);
+  }
+  if (/\s$/u.test(value)) {
+    throw new ValidationError(
+      field,
+      `${field} ${quoted} ends with ${describeWhitespace(value.at(-1)!)}, which Windows does not support at the end of a file name: remove the whitespace after the name.`,
+    );
+  }
+}
+
+/** Names a whitespace character: "a space" for U+0020, else its code point, such as "the whitespace character U+00A0". */
+function describeWhitespace(character: string): string {
+  return character === ' ' ? 'a space' : `the whitespace character ${describeCodePoint(character)}`;
 }
 
 export function checkMimeType(field: string, value: string): string {

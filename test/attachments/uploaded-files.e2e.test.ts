@@ -279,6 +279,52 @@ describe('uploadFile input checks', () => {
     expect(error.message).toContain(expected);
   });
 
+  test.each([
+    ['a leading space', ' scan.pdf', 'fileName " scan.pdf" starts with a space: remove the whitespace before the name.'],
+    [
+      'a trailing space',
+      'scan.pdf ',
+      'fileName "scan.pdf " ends with a space, which Windows does not support at the end of a file name: remove the whitespace after the name.',
+    ],
+    [
+      'a trailing no-break space',
+      'scan.pdf\u00A0',
+      'fileName "scan.pdf\u00A0" ends with the whitespace character U+00A0, which Windows does not support at the end of a file name: remove the whitespace after the name.',
+    ],
+    [
+      'a leading tab',
+      '\tscan.pdf',
+      'fileName contains the control character U+0009 at character 1: remove it, and write it on one line without tabs.',
+    ],
+    [
+      'a trailing dot',
+      'scan.',
+      'fileName "scan." ends with a dot, which Windows does not support at the end of a file name: remove it, or end the name with its extension, such as "signed-contract.pdf".',
+    ],
+    [
+      'a dot before a trailing space',
+      'scan. ',
+      'fileName "scan. " ends with a space, which Windows does not support at the end of a file name: remove the whitespace after the name.',
+    ],
+  ])('rejects a file name with %s and stores nothing', async (_case, fileName, message) => {
+    const em = app.app.services.orm.em.fork();
+    const filesBefore = await em.count(UploadedFile, { documentRecord: record.id });
+
+    const error = await uploadError({ fileName });
+
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
+    expect(error.message).toBe(message);
+    expect(await em.count(UploadedFile, { documentRecord: record.id })).toBe(filesBefore);
+  });
+
+  test('rejects only outer spaces and dots', async () => {
+    const inner = await upload(record, 'v1.2 final .pdf', Buffer.from('inside'));
+    const outer = await uploadError({ fileName: 'v1.2 final .' });
+
+    expect(inner.fileName).toBe('v1.2 final .pdf');
+    expect(outer).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
+  });
+
   test('rejects a file name override', async () => {
     const em = app.app.services.orm.em.fork();
     const eventsBefore = await em.count(DocumentRecordEvent, { documentRecord: record.id });

@@ -471,7 +471,7 @@ export type UploadFileInput = {
   contentBase64: string;
   /** A document record of this workspace that is neither locked nor deleted. */
   documentRecordId: string | number;
-  /** File name with extension, such as "signed-contract.pdf"; unique within the record, ignoring case. */
+  /** File name with extension, such as "signed-contract.pdf"; unique within the record, ignoring case. Stored as sent, without trimming: whitespace at its start or end and a dot at its end are rejected, because Windows does not support a file name that ends with a space or a dot. */
   fileName: string;
   /** Media type, such as "application/pdf". */
   mimeType: string;
