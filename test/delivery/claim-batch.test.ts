@@ -5,7 +5,7 @@ import { createEnabledConnection } from '../reliability/reliability-support';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { ABANDONED_NOTE, claimAndLoadDueMessages, nextDueTime, releaseClaims, type BatchClaimOptions } from '../../src/delivery/steps/claim-batch.step';
 import { claimMessage } from '../../src/delivery/steps/claim-message.step';
-import { DisablePushConnectionDocument } from '../generated/graphql';
+import { DeletePushConnectionDocument, DisablePushConnectionDocument } from '../generated/graphql';
 
 // The API role starts no dispatcher, so only the claims of these tests take messages.
 let app: TestApp;
@@ -400,5 +400,25 @@ describe('claimMessage', () => {
 
     expect(dueBelowLimit.kind).toBe('claimed');
     expect((await readMessages([pending])).get(pending)).toMatchObject({ state: 'DELIVERING', attempts: 1, updated_at: now });
+  });
+
+  it('leaves attempts of a deleted connection running', async () => {
+    const connectionId = await newConnection('Deleted during attempts');
+    const now = new Date();
+    const [running] = await insertMessages(connectionId, 1, { state: 'DELIVERING', attempts: 1, updatedAt: new Date(now.getTime() - SECOND_MS) });
+    const [abandoned] = await insertMessages(connectionId, 1, { state: 'DELIVERING', attempts: 1, updatedAt: new Date(now.getTime() - 2 * STALE_AFTER_MS) });
+    dataOf(await app.request(DeletePushConnectionDocument, { id: String(connectionId) }));
+    // A stopping worker's release can leave a waiting message that the deletion did not see.
+    const [released] = await insertMessages(connectionId, 1, { state: 'RETRY_SCHEDULED', attempts: 1 });
+    const before = await readMessages([running, abandoned]);
+
+    // Each claim is an operator resend that was queued before the deletion.
+    const results = [];
+    for (const id of [running, abandoned, released]) results.push(await claimOne(id, { force: true, connectionConcurrency: 10, now }));
+
+    expect(results.map((result) => result.kind)).toEqual(['skipped', 'skipped', 'skipped']);
+    // The running attempt's write settles its message, and the sweeper logs the abandoned one as it cancels it.
+    expect(await readMessages([running, abandoned])).toEqual(before);
+    expect((await readMessages([released])).get(released)).toMatchObject({ state: 'CANCELLED', next_attempt_at: null });
   });
 });

@@ -74,6 +74,11 @@ async function explainSkip(em: EntityManager, messageId: string, options: ClaimO
   const message = await em.findOne(PushMessage, messageId, { populate: ['connection'], refresh: true });
   if (!message) return { kind: 'skipped', reason: 'message no longer exists' };
 
+  // The attempt of a DELIVERING message settles it when its write ends, or the sweeper logs and
+  // cancels it once stale, so cancelling it here would overwrite the outcome of a delivered attempt.
+  if (message.connection.deletedAt && message.state === PushMessageState.DELIVERING) {
+    return { kind: 'skipped', reason: 'connection was deleted; the attempt in flight settles the message' };
+  }
   if (message.connection.deletedAt && !isFinished(message.state)) {
     message.state = PushMessageState.CANCELLED;
     message.nextAttemptAt = null;
