@@ -5,6 +5,7 @@ import { seedRecord, seedWorkspace, recordEvent, type SeededWorkspace } from '..
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { PushLog } from '../../src/delivery/push-log.entity';
+import { PushMessage } from '../../src/delivery/push-message.entity';
 import { generateApiKey } from '../../src/security/api-key';
 import { bearer, captureLogs, collect, openWs, postGraphQL, type CollectedOperation, type RawResponse } from './security-support';
 
@@ -46,10 +47,16 @@ beforeAll(async () => {
   logs = captureLogs();
   app = await startTestApp({ DOCPUSH_RETRY_SCHEDULE: '100ms', DOCPUSH_SECRET_ROTATION_GRACE: '1h' }, { logger: logs.logger });
   seeded = await seedWorkspace(app);
-  okListener = await startListener();
-  failingListener = await startListener((_request, response) => {
-    response.writeHead(500, { 'content-type': 'text/plain' });
-    response.end('listener failed');
+  // Both listeners echo the request headers, as test endpoints do. The failing one redirects,
+  // which is not followed, and repeats its token in a header and in the redirect's Location too.
+  okListener = await startListener((request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ headers: request.headers }));
+  });
+  failingListener = await startListener((request, response) => {
+    const token = String(request.headers['x-api-token']);
+    response.writeHead(307, { 'content-type': 'application/json', 'x-echo-token': token, location: `https://login.example.com/retry?token=${token}` });
+    response.end(JSON.stringify({ error: 'listener failed', headers: request.headers }).replaceAll('/', '\\/'));
   });
   remember('first admin key', app.adminKey);
   await runScenario();
@@ -166,10 +173,12 @@ async function waitForDeliveries(): Promise<void> {
 /** Returns the text of each place that a secret could leak to. */
 async function searchedTexts(): Promise<Array<{ place: string; text: string }>> {
   const rows = await app.app.services.orm.em.fork().find(PushLog, {});
+  const messages = await app.app.services.orm.em.fork().find(PushMessage, {});
   return [
     { place: 'server log', text: logs.text() },
     { place: 'GraphQL error messages', text: errorMessages.join('\n') },
     { place: 'push log rows', text: JSON.stringify(rows.map((row) => ({ ...row, workspace: undefined }))) },
+    { place: 'push message errors', text: JSON.stringify(messages.map((message) => message.lastError)) },
     { place: 'subscription payloads', text: JSON.stringify(streams.map((stream) => ({ results: stream.results, error: stream.error }))) },
   ];
 }
@@ -210,9 +219,22 @@ describe('secret hygiene', () => {
 
     const row = await app.app.services.orm.em.fork().findOneOrFail(PushLog, { connectionId: Number(okConnectionId) });
     expect(row.requestHeaders).toMatchObject({ 'x-api-token': MASK, authorization: MASK, 'x-actor': 'jana@example.com' });
+    expect(JSON.parse(row.responseBody).headers).toMatchObject({ 'x-api-token': MASK, authorization: MASK, 'x-actor': 'jana@example.com' });
 
     const streamed = streams[0].results.map((result) => result.data?.deliveryLog).find((log) => log?.connectionId === okConnectionId);
     expect(streamed.requestHeaders).toMatchObject({ 'x-api-token': MASK, authorization: MASK });
+  });
+
+  it('masks secret values that a redirect echoes', async () => {
+    const rows = await app.app.services.orm.em.fork().find(PushLog, { connectionId: Number(failingConnectionId) });
+
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) {
+      expect(row.responseHeaders['x-echo-token']).toBe(MASK);
+      expect(row.responseHeaders.location).toBe(`https://login.example.com/retry?token=${MASK}`);
+      expect(row.responseError).toContain(`(Location: https://login.example.com/retry?token=${MASK})`);
+      expect(JSON.parse(row.responseBody).headers['x-api-token']).toBe(MASK);
+    }
   });
 });
 

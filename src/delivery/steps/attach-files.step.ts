@@ -232,6 +232,7 @@ export async function recordNotSentAttempt(
     loggedBody: failure.kind === 'too_large' ? failure.loggedBody : JSON.stringify(redactFileData(input.payload)),
     // Nothing was sent, so no response can echo file data.
     fileDataAnchors: [],
+    secretHeaderValues: [],
     droppedHeaders: [],
     unreadableGraceSecrets: [],
   };

@@ -23,6 +23,8 @@ export interface DeliveryRequest {
   loggedBody: string;
   /** Starts of the attached files' Base64 data, which the push log also removes from the response body (see redactEchoedFileData). */
   fileDataAnchors: string[];
+  /** Values of the secret custom headers as sent, which the push log also masks in the response (see redactEchoedSecrets). */
+  secretHeaderValues: string[];
   /** Custom headers left out because of their rendered value, each with the reason. */
   droppedHeaders: DroppedHeader[];
   /** Previous signing secrets, still in their grace period, left out because the server key cannot decrypt them. */
@@ -78,6 +80,7 @@ export function buildRequest(message: PushMessage, payload: PushPayload, secretB
     loggedHeaders: { ...custom.logged, ...fixed },
     loggedBody: payload.files ? JSON.stringify(redactFileData(payload)) : body,
     fileDataAnchors: fileDataAnchors(payload),
+    secretHeaderValues: custom.secretValues,
     droppedHeaders: custom.dropped,
     unreadableGraceSecrets: signing.unreadable,
   };
@@ -145,6 +148,7 @@ function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
   const sent: Record<string, string> = Object.create(null);
   const logged: Record<string, string> = Object.create(null);
   const dropped: DroppedHeader[] = [];
+  const secretValues: string[] = [];
   let totalBytes = 0;
 
   for (const header of message.connection.headers) {
@@ -169,8 +173,9 @@ function resolveCustomHeaders(message: PushMessage, secretBox: SecretBox) {
     totalBytes += lineBytes;
     sent[header.name.toLowerCase()] = toWireHeaderValue(value);
     logged[header.name.toLowerCase()] = header.secret ? MASKED_VALUE : value;
+    if (header.secret) secretValues.push(value);
   }
-  return { sent, logged, dropped };
+  return { sent, logged, dropped, secretValues };
 }
 
 function headerVariableSource(message: PushMessage): HeaderVariableSource {

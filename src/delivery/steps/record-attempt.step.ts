@@ -9,6 +9,7 @@ import { updateConnectionHealth, type ConnectionDisabled } from './connection-he
 import { executePrepared, executeWithBindings, numberPlaceholders, type PreparedStatement } from '../../database/raw-sql';
 import { isUniqueViolationOf } from '../../database/unique-violation';
 import { redactEchoedFileData, redactEchoedFileDataInBase64 } from '../echoed-file-data';
+import { redactEchoedSecrets, redactEchoedSecretsInBase64 } from '../echoed-secrets';
 import { PUSH_LOG_COLUMNS } from '../push-log-columns';
 
 export interface AttemptRecord {
@@ -389,7 +390,7 @@ const UPDATE_MESSAGE_STATES_SQL = `update push_messages m
 function messageStateParams(inputs: AttemptInput[], decisions: Array<AttemptRecord['decision']>): unknown[] {
   const columns: unknown[][] = [[], [], [], [], [], [], []];
   inputs.forEach((input, index) => {
-    const state = stateAfter(decisions[index], input.result);
+    const state = stateAfter(decisions[index], input.result, loggedError(input.result, input.request));
     const values = [input.message.id, input.message.attempts, state.state, state.nextAttemptAt, state.lastResponseCode, state.lastError, input.now];
     values.forEach((value, column) => columns[column].push(value));
   });
@@ -519,22 +520,35 @@ function buildLogRow(message: PushMessage, request: DeliveryRequest, result: Att
     requestHeaders: request.loggedHeaders,
     requestBody: request.loggedBody,
     responseCode: result.statusCode,
-    responseHeaders: result.responseHeaders,
-    responseBody: redactResponseBody(result, request.fileDataAnchors),
+    responseHeaders: redactResponseHeaders(result.responseHeaders, request.secretHeaderValues),
+    responseBody: redactResponseBody(result, request),
     responseBodyEncoding: result.responseBodyEncoding,
     responseBodyTruncated: result.responseBodyTruncated,
     responseBodyIncomplete: result.responseBodyIncomplete,
-    responseError: succeeded ? '' : joinSentences(result.error ?? `HTTP ${result.statusCode}`, describeDroppedHeaders(request.droppedHeaders)),
+    responseError: succeeded ? '' : joinSentences(loggedError(result, request) ?? `HTTP ${result.statusCode}`, describeDroppedHeaders(request.droppedHeaders)),
     durationMs: Math.round(result.durationMs),
     outcome: succeeded ? DeliveryOutcome.SUCCEEDED : DeliveryOutcome.FAILED,
     isTest: message.isTest,
   };
 }
 
-/** Returns the response body with the file data that the listener echoed replaced, in the body's encoding. */
-function redactResponseBody(result: AttemptResult, fileDataAnchors: readonly string[]): string {
-  if (result.responseBodyEncoding === 'base64') return redactEchoedFileDataInBase64(result.responseBody, fileDataAnchors, isCut(result));
-  return redactEchoedFileData(result.responseBody, fileDataAnchors, isCut(result));
+/** Returns the response body with the file data and secret header values that the listener echoed replaced, in the body's encoding. */
+function redactResponseBody(result: AttemptResult, request: DeliveryRequest): string {
+  if (result.responseBodyEncoding === 'base64') {
+    const withoutFiles = redactEchoedFileDataInBase64(result.responseBody, request.fileDataAnchors, isCut(result));
+    return redactEchoedSecretsInBase64(withoutFiles, request.secretHeaderValues);
+  }
+  const withoutFiles = redactEchoedFileData(result.responseBody, request.fileDataAnchors, isCut(result));
+  return redactEchoedSecrets(withoutFiles, request.secretHeaderValues);
+}
+
+/** Returns the response headers with the secret header values that the listener echoed masked. */
+function redactResponseHeaders(headers: Record<string, string>, secretHeaderValues: readonly string[]): Record<string, string> {
+  if (secretHeaderValues.length === 0) return headers;
+  // Without a prototype, a header named __proto__ stays a key, as in the sender's copy.
+  const redacted: Record<string, string> = Object.create(null);
+  for (const [name, value] of Object.entries(headers)) redacted[name] = redactEchoedSecrets(value, secretHeaderValues);
+  return redacted;
 }
 
 /** Returns whether the response body ends at an arbitrary byte, possibly inside echoed file data. */
@@ -544,8 +558,13 @@ function isCut(result: AttemptResult): boolean {
 
 type MessageState = Pick<PushMessage, 'state' | 'nextAttemptAt' | 'lastResponseCode' | 'lastError'>;
 
-function stateAfter(decision: AttemptRecord['decision'], result: AttemptResult): MessageState {
-  const recorded = { lastResponseCode: result.statusCode, lastError: result.error };
+/** Returns the attempt's error with each secret header value that it quotes masked, such as one in a redirect's Location. */
+function loggedError(result: AttemptResult, request: DeliveryRequest): string | null {
+  return result.error === null ? null : redactEchoedSecrets(result.error, request.secretHeaderValues);
+}
+
+function stateAfter(decision: AttemptRecord['decision'], result: AttemptResult, error: string | null): MessageState {
+  const recorded = { lastResponseCode: result.statusCode, lastError: error };
   switch (decision.kind) {
     case 'succeeded':
       // A 2xx whose body broke off or outlasted the time-out keeps that error in the result, but the
@@ -556,7 +575,7 @@ function stateAfter(decision: AttemptRecord['decision'], result: AttemptResult):
       return { ...recorded, state: PushMessageState.RETRY_SCHEDULED, nextAttemptAt: decision.retryAt };
     case 'give_up':
     case 'disable_connection':
-      return { ...recorded, state: PushMessageState.FAILED, nextAttemptAt: null, lastError: joinSentences(result.error ?? '', decision.reason) };
+      return { ...recorded, state: PushMessageState.FAILED, nextAttemptAt: null, lastError: joinSentences(error ?? '', decision.reason) };
   }
 }
 

@@ -1,0 +1,70 @@
+import { redactEchoedSecrets, redactEchoedSecretsInBase64 } from '../../src/delivery/echoed-secrets';
+import { toWireHeaderValue } from '../../src/connections/header-template';
+
+const MASK = '********';
+const TOKEN = 'Bearer tok/en+"q"\\42';
+
+/** Returns `text` as a JSON string's content with every non-ASCII character escaped, with hex digits in `hexCase`, as JSON encoders differ in it. */
+function asciiJson(text: string, hexCase: 'lower' | 'upper'): string {
+  return JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/[^\x00-\x7f]/g, (character) => {
+      const hex = character.charCodeAt(0).toString(16).padStart(4, '0');
+      return `\\u${hexCase === 'upper' ? hex.toUpperCase() : hex}`;
+    });
+}
+
+describe('redactEchoedSecrets', () => {
+  it.each([
+    ['as sent', TOKEN],
+    ['in JSON', JSON.stringify(TOKEN).slice(1, -1)],
+    ['with escaped slashes', JSON.stringify(TOKEN).slice(1, -1).replaceAll('/', '\\/')],
+    ['with escaped plus signs', JSON.stringify(TOKEN).slice(1, -1).replaceAll('+', '\\u002B')],
+  ])('masks a value %s', (_case, spelling) => {
+    const body = `{"headers":{"authorization":"${spelling}","x-other":"kept"}}`;
+
+    expect(redactEchoedSecrets(body, [TOKEN])).toBe(`{"headers":{"authorization":"${MASK}","x-other":"kept"}}`);
+  });
+
+  it('masks every occurrence of each value', () => {
+    const body = `first ${TOKEN}, second key-0123456789, third ${TOKEN}`;
+
+    expect(redactEchoedSecrets(body, [TOKEN, 'key-0123456789'])).toBe(`first ${MASK}, second ${MASK}, third ${MASK}`);
+  });
+
+  it('masks non-ASCII values in their echoed forms', () => {
+    const secret = 'heslo-Jiří-😀-0042';
+    const wire = toWireHeaderValue(secret);
+    const body = [secret, asciiJson(secret, 'lower'), wire, asciiJson(wire, 'upper')].join(' ');
+
+    expect(body).toContain('\\u0159');
+    expect(body).toContain('\\u00C5');
+    expect(redactEchoedSecrets(body, [secret])).toBe([MASK, MASK, MASK, MASK].join(' '));
+  });
+
+  it('masks a value without letters or digits', () => {
+    const secret = '#$%&*!?~';
+
+    expect(redactEchoedSecrets(`token=${secret}`, [secret])).toBe(`token=${MASK}`);
+  });
+
+  it('keeps values shorter than 8 characters', () => {
+    const body = 'status=yes, id=1234567';
+
+    expect(redactEchoedSecrets(body, ['yes', '1234567'])).toBe(body);
+  });
+
+  it('keeps a body without secrets', () => {
+    expect(redactEchoedSecrets('{"ok":true}', [])).toBe('{"ok":true}');
+    expect(redactEchoedSecrets('{"ok":true}', [TOKEN])).toBe('{"ok":true}');
+  });
+
+  it('masks a value in a Base64 body', () => {
+    const secret = 'heslo-Jiří-0042';
+    const body = Buffer.concat([Buffer.from([0xff, 0x00]), Buffer.from(`token=${secret};`, 'utf8')]);
+
+    const redacted = Buffer.from(redactEchoedSecretsInBase64(body.toString('base64'), [secret]), 'base64');
+
+    expect(redacted).toEqual(Buffer.concat([Buffer.from([0xff, 0x00]), Buffer.from(`token=${MASK};`)]));
+  });
+});
