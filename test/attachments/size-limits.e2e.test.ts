@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { recordEvent, seedWorkspace, type SeededWorkspace } from '../support/fixtures';
-import { createEnabledConnection, errorOf, loadMessage, seedContractRecord, waitForLogs } from './attachment-helpers';
-import { UploadFileDocument } from '../generated/graphql';
+import { createEnabledConnection, errorOf, loadMessage, seedContractRecord, seedTemplate, waitForLogs } from './attachment-helpers';
+import { CreateDocumentDocument, UploadFileDocument } from '../generated/graphql';
+import { parsePrometheusText, sampleValue } from '../observability/prometheus-text';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { PushMessageState } from '../../src/delivery/push-message.entity';
 import { REDACTED_FILE_DATA } from '../../src/delivery/push-payload';
@@ -86,5 +87,37 @@ describe('message size limit', () => {
     expect(listener.requests).toHaveLength(1);
     expect(await waitForLogs(app, { messageId: bigMessageId }, 1)).toHaveLength(1);
     expect((await loadMessage(app, bigMessageId)).attempts).toBe(1);
+  });
+});
+
+describe('generated files over the size limit', () => {
+  /** Returns how many txt files this process has rendered, from /metrics, which shows the series from the first render on. */
+  async function txtRenders(): Promise<number> {
+    const response = await fetch(`${app.app.monitoringUrl}/metrics`);
+    const samples = parsePrometheusText(await response.text());
+    const series = samples.filter((sample) => sample.name === 'docpush_render_duration_seconds_count' && sample.labels.file_type === 'txt');
+    return series.length === 0 ? 0 : sampleValue(series, 'docpush_render_duration_seconds_count');
+  }
+
+  test('stops rendering once past the limit', async () => {
+    const record = await seedContractRecord(app, seeded, seeded.suite);
+    // Each document renders to more than 3,000 bytes of text, so its Base64 data passes 4,000 bytes and two pass the limit.
+    const content = { title: 'Annex', blocks: [{ kind: 'paragraph' as const, text: 'Scope of the annex. '.repeat(150) }] };
+    for (let index = 1; index <= 5; index += 1) {
+      const template = await seedTemplate(app, seeded, seeded.suite, `Annex ${index}`);
+      const input = { documentRecordId: String(record.id), templateId: String(template.id), content };
+      dataOf(await app.request(CreateDocumentDocument, { input }));
+    }
+    const connection = await createEnabledConnection(app, { url: listener.url, attachFilesGenerated: true, fileTypes: ['txt'] });
+    const rendersBefore = await txtRenders();
+
+    await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    const [log] = await waitForLogs(app, { connectionId: connection.id }, 1);
+
+    expect(await txtRenders()).toBe(rendersBefore + 2);
+    expect(log).toMatchObject({ responseCode: 0, outcome: 'FAILED' });
+    expect(log.responseError).toContain('would be more than');
+    expect(log.responseError).toContain(`limit of ${MESSAGE_SIZE_LIMIT} bytes`);
+    expect(JSON.parse(log.requestBody).files.generated).toHaveLength(2);
   });
 });

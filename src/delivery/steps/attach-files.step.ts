@@ -21,7 +21,8 @@ export type AttachResult =
   /** `body` is the payload's JSON when the size check made it final already (no uploaded file data to add), else null. */
   | { kind: 'ready'; payload: PushPayload; body: string | null }
   | { kind: 'render_failed'; error: RenderError; durationMs: number }
-  | { kind: 'too_large'; sizeBytes: number; limitBytes: number; loggedBody: string; durationMs: number };
+  /** `renderingStopped` is true when rendering stopped once the generated files passed the limit, so `sizeBytes` counts only the files rendered by then. */
+  | { kind: 'too_large'; sizeBytes: number; limitBytes: number; loggedBody: string; durationMs: number; renderingStopped: boolean };
 
 /** Why an attempt ended before sending: a file, the size limit, or a stored secret the server key cannot decrypt. */
 export type NotSentResult = Exclude<AttachResult, { kind: 'ready' }> | { kind: 'secret_unreadable'; reason: string; durationMs: number };
@@ -44,8 +45,10 @@ export interface AttachFilesOptions {
  *
  * Returns `render_failed` when any file fails to render, because a message must not go out
  * without one of its files. Returns `too_large` when the JSON body would exceed
- * `messageSizeLimitBytes`, found before the uploaded files' bytes are read. With a render cache
- * a file is rendered once per render input and file type, however many messages carry it.
+ * `messageSizeLimitBytes`, found before the uploaded files' bytes are read, and as soon as the
+ * files rendered so far pass it, so that a record with many documents is not rendered whole into
+ * memory. With a render cache a file is rendered once per render input and file type, however
+ * many messages carry it.
  *
  * NOTE: the record's fields come from the event's snapshot, but its documents and uploaded files
  * are read at each attempt. A retry after a new document version, an upload or a deletion carries
@@ -72,9 +75,11 @@ export async function attachFiles(
   const uploaded = uploadedRows.map((row, index) => toUploadedEntry(row, record, uploadedNames[index]));
 
   let generated: GeneratedFilePayload[] = [];
+  let renderingStopped = false;
   if (connection.attachFilesGenerated) {
+    const maxDataBytes = options.messageSizeLimitBytes - base64Size(uploadedRows);
     try {
-      generated = await renderGeneratedFiles(em, record, connection.fileTypes, takenNames, options);
+      ({ files: generated, stopped: renderingStopped } = await renderGeneratedFiles(em, record, connection.fileTypes, takenNames, maxDataBytes, options));
     } catch (error) {
       if (error instanceof RenderError) return { kind: 'render_failed', error, durationMs: elapsed() };
       throw error;
@@ -87,7 +92,7 @@ export async function attachFiles(
   const sizeBytes = messageSize(json, uploadedRows);
   if (sizeBytes > options.messageSizeLimitBytes) {
     const loggedBody = JSON.stringify(redactFileData(withFiles));
-    return { kind: 'too_large', sizeBytes, limitBytes: options.messageSizeLimitBytes, loggedBody, durationMs: elapsed() };
+    return { kind: 'too_large', sizeBytes, limitBytes: options.messageSizeLimitBytes, loggedBody, durationMs: elapsed(), renderingStopped };
   }
 
   if (uploadedRows.length === 0) return { kind: 'ready', payload: withFiles, body: json };
@@ -95,18 +100,25 @@ export async function attachFiles(
   return { kind: 'ready', payload: withFiles, body: null };
 }
 
+/**
+ * Renders each document of the record to each file type, and stops with `stopped` set once the
+ * Base64 data of the files rendered so far has more than `maxDataBytes`, because the message is
+ * then over its size limit whatever follows.
+ */
 async function renderGeneratedFiles(
   em: EntityManager,
   record: DocumentRecord,
   fileTypes: PushMessage['connection']['fileTypes'],
   takenNames: Set<string>,
+  maxDataBytes: number,
   options: Pick<AttachFilesOptions, 'metrics' | 'renderCache' | 'renderPool'>,
-): Promise<GeneratedFilePayload[]> {
+): Promise<{ files: GeneratedFilePayload[]; stopped: boolean }> {
   const documents = await em.find(Document, { documentRecord: record.id }, { populate: ['template'], orderBy: { id: 'asc' } });
-  if (documents.length === 0) return [];
+  if (documents.length === 0) return { files: [], stopped: false };
   const userNames = await loadPropertyUserNames(em, record);
 
   const files: GeneratedFilePayload[] = [];
+  let dataBytes = 0;
   for (const document of documents) {
     const input = buildRenderInput(record, document, document.template, userNames);
     for (const fileType of fileTypes) {
@@ -120,9 +132,11 @@ async function renderGeneratedFiles(
         size: bytes.length,
         data: bytes.toString('base64'),
       });
+      dataBytes += files[files.length - 1].data.length;
+      if (dataBytes > maxDataBytes) return { files, stopped: true };
     }
   }
-  return files;
+  return { files, stopped: false };
 }
 
 /** Renders one file and observes its render time, which leaves out the wait for a free render thread. */
@@ -170,8 +184,12 @@ function addFiles(
  * JSON escaping, so each adds the Base64 length of its stored size.
  */
 function messageSize(json: string, uploadedRows: UploadedFile[]): number {
-  const base64Bytes = uploadedRows.reduce((sum, row) => sum + 4 * Math.ceil(row.size / 3), 0);
-  return Buffer.byteLength(json) + base64Bytes;
+  return Buffer.byteLength(json) + base64Size(uploadedRows);
+}
+
+/** Returns the length of the uploaded files' data as Base64, from their stored sizes. */
+function base64Size(uploadedRows: UploadedFile[]): number {
+  return uploadedRows.reduce((sum, row) => sum + 4 * Math.ceil(row.size / 3), 0);
 }
 
 /**
@@ -257,9 +275,11 @@ export async function recordNotSentAttempt(
 function describeNotSent(failure: NotSentResult): string {
   if (failure.kind === 'render_failed') return `Not sent. ${failure.error.message}.`;
   if (failure.kind === 'secret_unreadable') return `Not sent. The request could not be signed: ${failure.reason}`;
+  const size = failure.renderingStopped ? `more than ${describeBytes(failure.sizeBytes)}` : describeBytes(failure.sizeBytes);
+  const stopped = failure.renderingStopped ? 'Rendering stopped there, so the logged body lists only the files rendered until then. ' : '';
   return (
-    `Not sent. The message would be ${describeBytes(failure.sizeBytes)}, over the message size limit of ` +
-    `${describeBytes(failure.limitBytes)} set by DOCPUSH_MESSAGE_SIZE_LIMIT. ` +
+    `Not sent. The message would be ${size}, over the message size limit of ` +
+    `${describeBytes(failure.limitBytes)} set by DOCPUSH_MESSAGE_SIZE_LIMIT. ${stopped}` +
     'Turn off file attachments of the connection, remove files from the record or raise the limit, then resend the message.'
   );
 }
