@@ -19,7 +19,8 @@ interface GraphQLErrorBody {
 
 /**
  * Responds to errors raised before GraphQL sees a request (body too large, malformed JSON, an
- * unsupported encoding) with a GraphQL-shaped body `{ errors: [{ message, extensions: { code } }] }`,
+ * unsupported encoding, a compressed body that does not decompress) with a GraphQL-shaped body
+ * `{ errors: [{ message, extensions: { code } }] }`,
  * a database that cannot serve the request (such as the API key lookup) with 503
  * `SERVICE_UNAVAILABLE`, and any other error with a generic 500. Express's default handler would
  * respond with an HTML page that carries the stack trace outside production.
@@ -30,14 +31,14 @@ export function createRequestErrorHandler(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const { status, body } = describeRequestError(error as BodyParserError);
+    const { status, body } = describeRequestError(error as BodyParserError, request.headers['content-encoding']);
     if (status >= 500) logger.error({ err: error, method: request.method, path: request.path }, 'request failed before GraphQL execution');
     else logger.info({ status, code: body.errors[0].extensions.code, method: request.method, path: request.path }, 'request rejected before GraphQL execution');
     response.status(status).json(body);
   };
 }
 
-function describeRequestError(error: BodyParserError): { status: number; body: GraphQLErrorBody } {
+function describeRequestError(error: BodyParserError, contentEncoding: string | undefined): { status: number; body: GraphQLErrorBody } {
   const reply = (status: number, code: string, message: string) => ({ status, body: { errors: [{ message, extensions: { code } }] } });
 
   switch (error?.type) {
@@ -60,7 +61,25 @@ function describeRequestError(error: BodyParserError): { status: number; body: G
     case 'request.size.invalid':
       return reply(400, 'BAD_REQUEST', 'The request body ended before its declared Content-Length: send the whole body.');
     default:
+      if (isDecompressionError(error, contentEncoding)) {
+        return reply(
+          400,
+          'BAD_REQUEST',
+          `The request body is not valid ${JSON.stringify(contentEncoding)} data (${error.message}): ` +
+            'compress the whole JSON body with the Content-Encoding that the request names, or send it uncompressed without Content-Encoding.',
+        );
+      }
       if (isDatabaseUnavailable(error)) return reply(503, 'SERVICE_UNAVAILABLE', databaseUnavailableMessage(error));
       return reply(500, 'INTERNAL_SERVER_ERROR', 'Internal server error; the server log has the details.');
   }
+}
+
+/**
+ * Reports whether `error` is the rejection of a compressed body by its decompression stream, such
+ * as gzip data cut short. body-parser 2.4 passes such an error on with status 400 and without the
+ * `type` that its own errors and those of raw-body carry.
+ */
+function isDecompressionError(error: BodyParserError, contentEncoding: string | undefined): boolean {
+  const compressed = contentEncoding !== undefined && contentEncoding.toLowerCase() !== 'identity';
+  return compressed && error?.type === undefined && error?.status === 400;
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { getIntrospectionQuery, getNamedType, parse, getNullableType, isListType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -159,6 +160,38 @@ describe('request body size', () => {
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: bearer(app.adminKey), padding: 'x'.repeat(BODY_LIMIT) } }));
 
     expect(await closed).toBe(1009);
+  });
+});
+
+describe('compressed request body', () => {
+  const query = JSON.stringify({ query: '{ workspace { id } }' });
+
+  /** Posts `body` as JSON that the Content-Encoding header says is compressed with `encoding`. */
+  async function postCompressed(body: Buffer, encoding: string): Promise<RawResponse> {
+    const headers = { 'content-type': 'application/json', 'content-encoding': encoding, authorization: bearer(app.adminKey) };
+    const response = await fetch(app.url, { method: 'POST', headers, body });
+    return { status: response.status, body: (await response.json()) as RawResponse['body'] };
+  }
+
+  it('passes a gzip body on to GraphQL', async () => {
+    const response = await postCompressed(gzipSync(query), 'gzip');
+
+    expect(response.status).toBe(200);
+    expect(response.body.errors).toBeUndefined();
+  });
+
+  it.each([
+    ['gzip', 'not gzip data', Buffer.from('not gzip data')],
+    ['gzip', 'cut short', gzipSync(query).subarray(0, 20)],
+    ['deflate', 'not deflate data', Buffer.from('not deflate data')],
+    ['br', 'not Brotli data', Buffer.from('not Brotli data')],
+  ])('answers %s that is %s with 400', async (encoding, _description, body) => {
+    const response = await postCompressed(body, encoding);
+
+    expect(response.status).toBe(400);
+    const error = onlyError(response);
+    expect(error.extensions).toEqual({ code: 'BAD_REQUEST' });
+    expect(error.message).toMatch(new RegExp(`^The request body is not valid "${encoding}" data \\(.+\\): compress the whole JSON body`));
   });
 });
 
