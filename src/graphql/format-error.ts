@@ -22,6 +22,10 @@ export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: original.extensions() };
     }
 
+    if (isUncodedRequestError(unwrapped)) {
+      return { message: withPersistedQueryFix(unwrapped.message), extensions: { code: 'BAD_REQUEST' } };
+    }
+
     const code = formatted.extensions?.code;
     if (code && code !== 'INTERNAL_SERVER_ERROR') {
       // Parse and validation errors from graphql-js and Apollo Server are safe to show as they are.
@@ -41,6 +45,32 @@ export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * Reports whether `error` is one that Apollo Server raised about the request itself with a 4xx
+ * HTTP status but without extensions.code. In Apollo Server 5.5 these are the errors of a
+ * persisted query with another version than 1 or a hash that does not match its query text.
+ * Apollo Server would report them as INTERNAL_SERVER_ERROR.
+ */
+function isUncodedRequestError(error: unknown): error is GraphQLError {
+  if (!(error instanceof GraphQLError) || error.originalError !== undefined || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** Fixes for Apollo Server 5.5's messages about an invalid `extensions.persistedQuery`, which name none. */
+const PERSISTED_QUERY_FIXES: ReadonlyMap<string, string> = new Map([
+  ['Unsupported persisted query version', 'Send extensions.persistedQuery.version 1, or leave extensions.persistedQuery out.'],
+  [
+    'provided sha does not match query',
+    'Send the SHA-256 hash of the query text, in lower-case hex, as extensions.persistedQuery.sha256Hash, or leave extensions.persistedQuery out.',
+  ],
+]);
+
+function withPersistedQueryFix(message: string): string {
+  const fix = PERSISTED_QUERY_FIXES.get(message);
+  return fix ? `${message}. ${fix}` : message;
 }
 
 /** graphql-js 16's messages for a variable that does not fit its type, with the path inside it when there is one. */
