@@ -29,7 +29,7 @@ export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
     const code = formatted.extensions?.code;
     if (code && code !== 'INTERNAL_SERVER_ERROR') {
       // Parse and validation errors from graphql-js and Apollo Server are safe to show as they are.
-      const field = code === 'BAD_USER_INPUT' ? variableFieldOf(formatted.message) : null;
+      const field = code === 'BAD_USER_INPUT' ? fieldOf(formatted) : null;
       const extensions = field ? { code, field } : { code };
       return { message: withFix(formatted.message), locations: formatted.locations, path: formatted.path, extensions };
     }
@@ -71,6 +71,12 @@ const PERSISTED_QUERY_FIXES: ReadonlyMap<string, string> = new Map([
 function withPersistedQueryFix(message: string): string {
   const fix = PERSISTED_QUERY_FIXES.get(message);
   return fix ? `${message}. ${fix}` : message;
+}
+
+/** Returns the field that an error of invalid input names in its extensions, or else in its message as graphql-js writes it, or null. */
+function fieldOf(formatted: GraphQLFormattedError): string | null {
+  const field = formatted.extensions?.field;
+  return typeof field === 'string' ? field : variableFieldOf(formatted.message);
 }
 
 /** graphql-js 16's messages for a variable that does not fit its type, with the path inside it when there is one. */

@@ -7,6 +7,7 @@ import type { Caller, RequestContext } from '../graphql/context';
 import { MAX_QUERY_TOKENS, checkQueryCost, checkVariableListSizes, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
 import { introspectionRules } from '../graphql/introspection';
 import { docpushSpecifiedRules } from '../graphql/subscription-root-rule';
+import { checkNullVariables } from '../graphql/null-variables';
 import { UnauthenticatedError } from '../common/errors';
 import { MALFORMED_KEY_MESSAGE, authenticate, isKeyActive } from '../workspace/auth.service';
 import { revokedReason, type WsSessions } from './ws-sessions';
@@ -238,9 +239,10 @@ function prepareOperation(schema: GraphQLSchema, payload: SubscribePayload, rule
 }
 
 /**
- * Returns the errors of an operation name that selects no operation and of variables that do not
- * fit the operation, with the codes that Apollo Server gives them over HTTP, or null. Execution
- * would report them without a code, which the error formatter turns into an internal error.
+ * Returns the errors of an operation name that selects no operation, of variables that do not
+ * fit the operation, and of a null variable where a value is needed, with the codes that they get
+ * over HTTP, or null. Execution would report them without a code, which the error formatter
+ * turns into an internal error.
  */
 function checkOperationAndVariables(schema: GraphQLSchema, document: DocumentNode, payload: SubscribePayload): GraphQLError[] | null {
   const operation = getOperationAST(document, payload.operationName);
@@ -251,6 +253,7 @@ function checkOperationAndVariables(schema: GraphQLSchema, document: DocumentNod
     return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
   }
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-  if (!coerced.errors) return null;
-  return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+  if (coerced.errors) return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+  const nullError = checkNullVariables(schema, document, operation, payload.variables);
+  return nullError ? [nullError] : null;
 }

@@ -11,6 +11,7 @@ import { createErrorFormatter } from '../graphql/format-error';
 import { MAX_QUERY_TOKENS, checkQueryCost, checkVariableListSizes, queryLimitRules, type QueryLimits } from '../graphql/query-limits';
 import { introspectionRules } from '../graphql/introspection';
 import { findConditionalSubscriptionRoot } from '../graphql/subscription-root-rule';
+import { checkNullVariables } from '../graphql/null-variables';
 import { createRequestErrorHandler } from './request-errors';
 import { authenticatedRequestOf, requireApiKey } from './request-auth';
 import { startGraphqlWs } from './graphql-ws.server';
@@ -121,16 +122,20 @@ export async function startHttpServer(schema: GraphQLSchema, services: AppServic
 }
 
 /**
- * Rejects an operation with a list in its variables longer than MAX_VARIABLE_LIST_ITEMS, or whose
- * estimated cost, with its variables, is above the limit, before it runs, with HTTP status 400.
- * The checks run only for requests that requireApiKey let through.
+ * Rejects an operation with a list in its variables longer than MAX_VARIABLE_LIST_ITEMS, whose
+ * estimated cost, with its variables, is above the limit, or with a null variable where a value is
+ * needed, before it runs, with HTTP status 400. The checks run only for requests that
+ * requireApiKey let through.
  */
 function queryCostPlugin(schema: GraphQLSchema, maxComplexity: number): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          const error = checkVariableListSizes(request.variables) ?? checkQueryCost(schema, document, request.operationName, request.variables, maxComplexity);
+        async didResolveOperation({ request, document, operation }) {
+          const error =
+            checkVariableListSizes(request.variables) ??
+            checkQueryCost(schema, document, request.operationName, request.variables, maxComplexity) ??
+            (operation ? checkNullVariables(schema, document, operation, request.variables) : null);
           if (error) throw error;
         },
       };
