@@ -24,8 +24,9 @@ export class TemplateService {
   async list(templateSuiteId: string | null | undefined, first: number, after?: string | null): Promise<Page<Template>> {
     const where: FilterQuery<Template> = { workspace: this.scope.workspaceId };
     if (templateSuiteId !== null && templateSuiteId !== undefined) {
-      // The id, not the entity, because the filter is part of the page's cursors.
-      where.templateSuite = (await findReferenced(this.scope, TemplateSuite, 'templateSuiteId', 'template suite', templateSuiteId)).id;
+      // An unknown or malformed suite id is NOT_FOUND, as the record id of `files` and the connection id of `pushLogs` are.
+      // The filter takes the id, not the entity, because the filter is part of the page's cursors.
+      where.templateSuite = (await this.scope.get(TemplateSuite, 'Template suite', templateSuiteId, {}, 'templateSuiteId')).id;
     }
     return findPage(this.scope.em, Template, 'templates', where, { first, after });
   }

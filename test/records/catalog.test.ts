@@ -245,7 +245,14 @@ describe('templates', () => {
     const listed = dataOf(await app.request(TemplatesDocument, { templateSuiteId: otherSuite.id })).templates;
     expect(listed.totalCount).toBe(1);
     expect(listed.edges[0].node).toMatchObject({ id: template.id, templateSuiteId: otherSuite.id });
-    expectFieldError(await app.request(TemplatesDocument, { templateSuiteId: '999999' }), 'templateSuiteId');
+  });
+
+  it.each(['999999', 'abc'])('lists templates of suite %j as NOT_FOUND', async (templateSuiteId) => {
+    const error = expectFieldError(await app.request(TemplatesDocument, { templateSuiteId }), 'templateSuiteId', 'NOT_FOUND');
+
+    expect(error.message).toBe(
+      `Template suite "${templateSuiteId}" was not found in this workspace: check templateSuiteId, or list its template suites with the templateSuites query.`,
+    );
   });
 
   it('keeps a template with documents in its suite', async () => {
