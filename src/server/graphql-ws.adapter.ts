@@ -74,7 +74,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
         protocol: socket.protocol,
         send: (data) => sendText(socket, data),
         close: (code, reason) => socket.close(code, reason),
-        onMessage: (handle) => socket.on('message', (data) => void handleMessage(socket, String(data), handle, logger)),
+        onMessage: (handle) => socket.on('message', (data) => void handleMessage(socket, String(data), handle, logger, addresses)),
       },
       { socket, request, addresses } as WsExtra & Partial<E>,
     );
@@ -100,11 +100,25 @@ function sendText(socket: WebSocket, data: string): Promise<void> {
   });
 }
 
-/** Passes one message to graphql-ws; an error it raises (a hook that failed) closes the connection with 4500. */
-async function handleMessage(socket: WebSocket, data: string, handle: (data: string) => Promise<void>, logger: Logger): Promise<void> {
+/**
+ * graphql-ws 6.4.2's error for a well-formed message of a type that only a server sends, such as
+ * `next` or `connection_ack`. The protocol closes the socket with 4400 for such a message.
+ */
+const UNEXPECTED_MESSAGE_TYPE = /^Unexpected message of type [\w-]{1,40} received$/;
+
+/**
+ * Passes one message to graphql-ws. A message of a type that only a server sends closes the
+ * connection with 4400, and any other error it raises (a hook that failed) with 4500.
+ */
+async function handleMessage(socket: WebSocket, data: string, handle: (data: string) => Promise<void>, logger: Logger, addresses: RequestAddresses): Promise<void> {
   try {
     await handle(data);
   } catch (error) {
+    if (error instanceof Error && UNEXPECTED_MESSAGE_TYPE.test(error.message)) {
+      logger.info({ reason: error.message, ...addresses }, 'closed a graphql-ws connection whose client sent a message type that only the server sends');
+      socket.close(CloseCode.BadRequest, error.message);
+      return;
+    }
     logger.error({ err: error }, 'graphql-ws message handling failed; closing the connection');
     socket.close(CloseCode.InternalServerError, INTERNAL_ERROR_REASON);
   }
