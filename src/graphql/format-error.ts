@@ -12,7 +12,7 @@ import { databaseUnavailableMessage, isDatabaseUnavailable } from '../database/d
  * rejected value was not close to.
  */
 export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
-  const withFix = (message: string) => withEnumValues(schema, withTokenLimitFix(message));
+  const withFix = (message: string) => withDateTimeFix(withEnumValues(schema, withTokenLimitFix(message)));
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // graphql-ws reports an error thrown by a subscription's event stream as a GraphQLError
     // without a path, which unwrapResolverError leaves wrapped.
@@ -112,4 +112,17 @@ function withEnumValues(schema: GraphQLSchema, message: string): string {
   const type = enumName ? schema.getType(enumName) : undefined;
   if (!isEnumType(type)) return message;
   return `${message} Use one of: ${type.getValues().map((value) => value.name).join(', ')}.`;
+}
+
+/**
+ * graphql-scalars 1.25's messages for an input that its DateTime scalar (DateTimeISO in the
+ * schema) rejects, such as a date without a time. They name the value but not the form to use.
+ */
+const INVALID_DATE_TIME = /DateTime cannot represent (?:an invalid date-time-string|non string or Date type) /;
+
+/** Appends the form of a valid time to graphql-scalars's message for an invalid DateTimeISO input. */
+function withDateTimeFix(message: string): string {
+  if (!INVALID_DATE_TIME.test(message)) return message;
+  const sentence = message.endsWith('.') ? message : `${message}.`;
+  return `${sentence} Give a date and time with a UTC offset, such as 2026-12-04T19:48:09Z or 2026-12-04T20:48:09.250+01:00.`;
 }

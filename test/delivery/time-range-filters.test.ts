@@ -1,5 +1,6 @@
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { PushLogsDocument, PushMessagesDocument } from '../generated/graphql';
+import { bearer, postGraphQL } from '../security/security-support';
 
 let app: TestApp;
 
@@ -50,5 +51,35 @@ describe('time range filters', () => {
 
     expect(logs.totalCount).toBe(0);
     expect(messages.totalCount).toBe(0);
+  });
+});
+
+describe('invalid time', () => {
+  const TIME_FIX = 'Give a date and time with a UTC offset, such as 2026-12-04T19:48:09Z or 2026-12-04T20:48:09.250+01:00.';
+
+  it.each([
+    ['a date without a time', '2026-12-04', 'DateTime cannot represent an invalid date-time-string 2026-12-04.'],
+    ['a time without an offset', '2026-12-04T19:48:09', 'DateTime cannot represent an invalid date-time-string 2026-12-04T19:48:09.'],
+    ['a Unix time in milliseconds', 1796522270689, 'DateTime cannot represent non string or Date type 1796522270689.'],
+  ])('names the form to use for %s', async (_label, from, rejection) => {
+    const result = await app.request(PushLogsDocument, { filter: { from: from as string } });
+
+    expect(result.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+    expect(result.errors?.[0].message).toContain(`${rejection} ${TIME_FIX}`);
+  });
+
+  it('names the form to use for a literal', async () => {
+    const result = await postGraphQL(app.url, '{ pushLogs(filter: { to: "yesterday" }) { totalCount } }', {}, bearer(app.adminKey));
+
+    expect(result.body.errors?.[0].extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(result.body.errors?.[0].message).toBe(`DateTime cannot represent an invalid date-time-string yesterday. ${TIME_FIX}`);
+  });
+
+  it('accepts the times that the fix gives', async () => {
+    for (const from of ['2026-12-04T19:48:09Z', '2026-12-04T20:48:09.250+01:00']) {
+      const result = await app.request(PushLogsDocument, { filter: { from } });
+
+      expect(result.errors).toBeUndefined();
+    }
   });
 });
