@@ -158,6 +158,23 @@ describe('PDF renderer property taller than a page', () => {
     expect(text).toContain('last row');
     expect(text).toContain('After the table.');
   });
+
+  test('writes a tall property name whole', async () => {
+    // At 72 pt the name's 50 words take more lines of the narrow name column than one page holds.
+    const input = withBlocks(buildSampleInput({ fontSize: 72 }), [{ kind: 'propertyTable' }]);
+    input.record.properties = [
+      { name: 'Before', value: 'first row' },
+      { name: 'ЖЖЖ '.repeat(50).trim(), value: 'long name' },
+      { name: 'After', value: 'last row' },
+    ];
+
+    const text = pdfText((await inspectPdfs([await renderDocument(input, 'pdf')]))[0]);
+
+    expect(countOf('Ж', text)).toBe(150);
+    expect(text).toContain('long name');
+    expect(text).toContain('first row');
+    expect(text).toContain('last row');
+  });
 });
 
 describe('addLineBreakOpportunities', () => {

@@ -206,8 +206,8 @@ const CELL_PADDING = { top: 3, right: 5, bottom: 3, left: 5 };
 
 /**
  * Writes the record's properties as a two-column table. pdfkit cannot split a table row across
- * pages, and it cuts a taller row off at the page's end. A property whose value is taller than a
- * page is therefore written as its name and a paragraph, between the table's parts.
+ * pages, and it cuts a taller row off at the page's end. A property whose name or value is taller
+ * than a page is therefore written as its name and a paragraph, between the table's parts.
  */
 function writeTable(context: PdfContext, caption: string | undefined): void {
   const { doc, layout, fonts, properties } = context;
@@ -215,12 +215,16 @@ function writeTable(context: PdfContext, caption: string | undefined): void {
   if (properties.length === 0) return;
 
   const textWidth = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const nameWidth = textWidth * NAME_COLUMN_SHARE - CELL_PADDING.left - CELL_PADDING.right;
   const valueWidth = textWidth * (1 - NAME_COLUMN_SHARE) - CELL_PADDING.left - CELL_PADDING.right;
   const pageHeight = doc.page.height - doc.page.margins.top - doc.page.margins.bottom - CELL_PADDING.top - CELL_PADDING.bottom;
   let rows: RenderProperty[] = [];
   for (const property of properties) {
+    // A name is short, but a large font in a narrow name column can still make it taller than a page.
+    doc.font(fonts.bold).fontSize(layout.fontSize);
+    const nameFits = doc.heightOfString(addLineBreakOpportunities(property.name), { width: nameWidth }) < pageHeight;
     doc.font(fonts.regular).fontSize(layout.fontSize);
-    if (doc.heightOfString(addLineBreakOpportunities(property.value), { width: valueWidth }) < pageHeight) {
+    if (nameFits && doc.heightOfString(addLineBreakOpportunities(property.value), { width: valueWidth }) < pageHeight) {
       rows.push(property);
       continue;
     }
