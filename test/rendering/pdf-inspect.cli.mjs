@@ -1,6 +1,6 @@
 // Reads PDFs with pdfjs-dist in a plain Node process, because Jest's CommonJS runtime cannot
 // load pdfjs-dist's ES modules. Input on stdin: a JSON array of Base64 PDFs. Output on stdout:
-// a JSON array with, per PDF, the page count, each page's text and size, the document information,
+// a JSON array with, per PDF, the page count, each page's text, text items and size, the document information,
 // the raw XMP metadata and every font that the pages select.
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
@@ -20,6 +20,13 @@ function pageText(textContent) {
   return text;
 }
 
+/** Returns each text item of a page with the position of its baseline's start, in points from the page's bottom left corner. */
+function pageItems(textContent) {
+  return textContent.items
+    .filter((item) => 'str' in item && item.str !== '')
+    .map((item) => ({ text: item.str, x: item.transform[4], y: item.transform[5], width: item.width, height: item.height }));
+}
+
 async function pageFonts(page) {
   const operators = await page.getOperatorList();
   const fonts = [];
@@ -35,18 +42,21 @@ async function inspect(base64) {
   const data = new Uint8Array(Buffer.from(base64, 'base64'));
   const pdf = await getDocument({ data, verbosity: 0, disableFontFace: true, fontExtraProperties: true, useSystemFonts: false }).promise;
   const pages = [];
+  const items = [];
   const pageSizes = [];
   const fonts = [];
   for (let number = 1; number <= pdf.numPages; number++) {
     const page = await pdf.getPage(number);
-    pages.push(pageText(await page.getTextContent()));
+    const textContent = await page.getTextContent();
+    pages.push(pageText(textContent));
+    items.push(pageItems(textContent));
     const [left, bottom, right, top] = page.view;
     pageSizes.push([right - left, top - bottom]);
     fonts.push(...(await pageFonts(page)));
   }
   const { info, metadata } = await pdf.getMetadata();
   await pdf.destroy();
-  return { numPages: pdf.numPages, pages, pageSizes, info, xmp: metadata ? metadata.getRaw() : null, fonts };
+  return { numPages: pdf.numPages, pages, items, pageSizes, info, xmp: metadata ? metadata.getRaw() : null, fonts };
 }
 
 const inputs = JSON.parse(await readStdin());

@@ -5,6 +5,8 @@ export interface PdfInspection {
   numPages: number;
   /** Text of each page as pdfjs extracts it, with a line break where pdfjs reports one. */
   pages: string[];
+  /** Text items of each page, with the start of each item's baseline in points from the page's bottom left corner. */
+  items: PdfTextItem[][];
   /** Width and height of each page in points (1/72 in). */
   pageSizes: Array<[number, number]>;
   /** The document information dictionary and pdfjs's PDFFormatVersion. */
@@ -13,6 +15,15 @@ export interface PdfInspection {
   xmp: string | null;
   /** Every font a page selects: its PostScript name, type and whether its file is embedded. */
   fonts: Array<{ name: string; type: string; embedded: boolean }>;
+}
+
+/** A run of text that pdfjs reports, with its width and font height in points. */
+export interface PdfTextItem {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 const SCRIPT = join(__dirname, 'pdf-inspect.cli.mjs');

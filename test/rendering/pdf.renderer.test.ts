@@ -105,6 +105,63 @@ describe('PDF renderer layout', () => {
   });
 });
 
+describe('PDF renderer long header and footer', () => {
+  // About 380 characters each, which take 5 lines at 9.35 pt across A4's text width, while a
+  // 10 mm margin has room for 2 of them.
+  const headerWords = Array.from({ length: 60 }, (_, index) => `head${index}`);
+  const footerWords = Array.from({ length: 60 }, (_, index) => `foot${index}`);
+  const marginMm = 10;
+  let inspection: PdfInspection;
+
+  beforeAll(async () => {
+    const layout = {
+      headerText: headerWords.join(' '),
+      footerText: footerWords.join(' '),
+      margins: { top: marginMm, right: 20, bottom: marginMm, left: 20 },
+    };
+    const input = withBlocks(buildSampleInput(layout), [{ kind: 'paragraph', text: 'The only paragraph.' }]);
+    input.document.content.title = 'Short';
+    [inspection] = await inspectPdfs([await renderDocument(input, 'pdf')]);
+  });
+
+  test('adds no page', () => {
+    expect(inspection.numPages).toBe(1);
+  });
+
+  test('stay in their margins', () => {
+    const [, pageHeight] = inspection.pageSizes[0];
+    const margin = (marginMm * 72) / 25.4;
+    const items = inspection.items[0];
+    const header = items.filter((item) => item.text.includes('head'));
+    const footer = items.filter((item) => item.text.includes('foot'));
+    const body = items.filter((item) => !header.includes(item) && !footer.includes(item));
+
+    expect(header.length).toBeGreaterThan(1);
+    expect(footer.length).toBeGreaterThan(1);
+    expect(body.map((item) => item.text).join(' ')).toBe('Short The only paragraph.');
+    // Each line's baseline lies in its margin band, whose full height the cut-off text fills.
+    for (const item of header) {
+      expect(item.y).toBeGreaterThanOrEqual(pageHeight - margin);
+      expect(item.y).toBeLessThanOrEqual(pageHeight);
+    }
+    for (const item of footer) {
+      expect(item.y).toBeGreaterThanOrEqual(0);
+      expect(item.y).toBeLessThanOrEqual(margin);
+    }
+  });
+
+  test('end with an ellipsis where cut off', () => {
+    const items = inspection.items[0];
+    const header = items.filter((item) => item.text.includes('head')).map((item) => item.text.trim());
+    const footer = items.filter((item) => item.text.includes('foot')).map((item) => item.text.trim());
+
+    expect(header[0]).toMatch(/^head0 head1 /);
+    expect(header.at(-1)).toMatch(/…$/);
+    expect(footer[0]).toMatch(/^foot0 foot1 /);
+    expect(footer.at(-1)).toMatch(/…$/);
+  });
+});
+
 describe('PDF renderer long words', () => {
   const LONG_WORD = 'Ж'.repeat(CONTENT_LIMITS.paragraphLength);
   let pool: RenderPool;
@@ -160,7 +217,7 @@ describe('PDF renderer property taller than a page', () => {
   });
 
   test('writes a tall property name whole', async () => {
-    // At 72 pt the name's 50 words take more lines of the narrow name column than one page holds.
+    // At 72 pt the name's 50 words take more lines of the narrow name column than fit on one page.
     const input = withBlocks(buildSampleInput({ fontSize: 72 }), [{ kind: 'propertyTable' }]);
     input.record.properties = [
       { name: 'Before', value: 'first row' },

@@ -250,7 +250,11 @@ function writeTableRows(context: PdfContext, rows: RenderProperty[], textWidth: 
   doc.x = doc.page.margins.left;
 }
 
-/** Writes the layout's header and footer text centred in the top and bottom margin of every page. */
+/**
+ * Writes the layout's header and footer text centred in the top and bottom margin of every page.
+ * A text wraps to the width between the side margins, and one that needs more lines than fit in its
+ * margin is cut off with an ellipsis, so it neither overlaps the body nor adds a page.
+ */
 function drawHeaderAndFooter(context: PdfContext): void {
   const { doc, layout, fonts } = context;
   if (!layout.headerText && !layout.footerText) return;
@@ -258,14 +262,27 @@ function drawHeaderAndFooter(context: PdfContext): void {
   for (let index = range.start; index < range.start + range.count; index++) {
     doc.switchToPage(index);
     doc.font(fonts.regular).fontSize(layout.fontSize * MARGIN_TEXT_SCALE);
-    const { margins, width, height } = doc.page;
+    const { margins, height } = doc.page;
     const bottomMargin = margins.bottom;
-    const lineHeight = doc.currentLineHeight();
-    const options = { width: width - margins.left - margins.right, align: 'center' as const, lineBreak: false };
     // pdfkit adds a page when text starts below the bottom margin, so the margin is lifted while writing.
     margins.bottom = 0;
-    if (layout.headerText) doc.text(layout.headerText, margins.left, Math.max(0, margins.top / 2 - lineHeight / 2), options);
-    if (layout.footerText) doc.text(layout.footerText, margins.left, height - bottomMargin / 2 - lineHeight / 2, options);
+    if (layout.headerText) writeMarginText(doc, layout.headerText, 0, margins.top);
+    if (layout.footerText) writeMarginText(doc, layout.footerText, height - bottomMargin, bottomMargin);
     margins.bottom = bottomMargin;
   }
+}
+
+/**
+ * Writes `text` centred in the band of the page that starts `top` points from its top edge and is
+ * `bandHeight` high, wrapped to the width between the side margins. Lines that do not fit in the
+ * band are left out and the last line written ends with an ellipsis. A band lower than one line
+ * still gets one line, centred on the band, but never above the top edge of the page.
+ */
+function writeMarginText(doc: PDFKit.PDFDocument, text: string, top: number, bandHeight: number): void {
+  const { margins, width } = doc.page;
+  const options = { width: width - margins.left - margins.right, align: 'center' as const };
+  const maxHeight = Math.max(bandHeight, doc.currentLineHeight());
+  const textHeight = Math.min(doc.heightOfString(text, options), maxHeight);
+  const y = Math.max(0, top + (bandHeight - textHeight) / 2);
+  doc.text(text, margins.left, y, { ...options, height: maxHeight, ellipsis: true });
 }
