@@ -162,6 +162,37 @@ describe('PDF renderer long header and footer', () => {
   });
 });
 
+describe('PDF renderer list on a narrow page', () => {
+  let pool: RenderPool;
+
+  // Without room for the item text, pdfkit wrapped without end until its heap ran out, so a
+  // thread with a small heap bounds the render.
+  beforeEach(() => {
+    pool = new RenderPool({ size: 1, timeoutMs: 15_000, maxHeapMb: 256, logger: pino({ level: 'silent' }) });
+  });
+
+  afterEach(async () => {
+    await pool.close();
+  });
+
+  test('writes every item at 72 pt', async () => {
+    // The widest margins that a layout accepts leave 42 mm (119 pt) of A4's width for text.
+    const layout = { fontSize: 72, margins: { top: 10, right: 84, bottom: 10, left: 84 }, headerText: null, footerText: null };
+    const input = withBlocks(buildSampleInput(layout), [
+      { kind: 'list', ordered: true, items: ['Alpha', 'Beta'] },
+      { kind: 'list', ordered: false, items: ['Gamma'] },
+    ]);
+    input.document.content.title = 'T';
+
+    const { bytes } = await pool.render(input, 'pdf');
+    const text = pdfText((await inspectPdfs([bytes]))[0]).replace(/\s/g, '');
+
+    expect(text).toContain('Alpha');
+    expect(text).toContain('Beta');
+    expect(text).toContain('Gamma');
+  });
+});
+
 describe('PDF renderer long words', () => {
   const LONG_WORD = 'Ж'.repeat(CONTENT_LIMITS.paragraphLength);
   let pool: RenderPool;

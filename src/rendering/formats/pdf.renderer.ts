@@ -191,13 +191,21 @@ function writeBlock(context: PdfContext, block: ContentBlock): void {
   }
 }
 
+/**
+ * Writes a list one font size in from the left margin. pdfkit 0.20.2 puts each item's label in an
+ * indent of up to two font sizes (two ascender heights) before its text. With a large font on a
+ * narrow page, that offset and the indent take the whole text width, and pdfkit then wraps a word
+ * without end until its heap runs out. So where they could take more than half the text width,
+ * both shrink to fit in that half.
+ */
 function writeList(context: PdfContext, items: string[], ordered: boolean): void {
   const { doc, layout, fonts } = context;
   doc.font(fonts.regular).fontSize(layout.fontSize);
-  doc.list(items.map(addLineBreakOpportunities), doc.page.margins.left + layout.fontSize, doc.y, {
-    listType: ordered ? 'numbered' : 'bullet',
-    paragraphGap: layout.fontSize * 0.3,
-  });
+  const textWidth = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const scale = Math.min(1, textWidth / 2 / (3 * layout.fontSize));
+  const options: PDFKit.Mixins.TextOptions = { listType: ordered ? 'numbered' : 'bullet', paragraphGap: layout.fontSize * 0.3 };
+  const shrunk = scale < 1 ? { textIndent: 2 * layout.fontSize * scale } : {};
+  doc.list(items.map(addLineBreakOpportunities), doc.page.margins.left + layout.fontSize * scale, doc.y, { ...options, ...shrunk });
   doc.moveDown(PARAGRAPH_GAP);
 }
 
