@@ -48,7 +48,7 @@ export class PushMessageResolver {
   @Mutation(() => Int, {
     description:
       'Queues again every FAILED message of the connection whose last attempt was at or after `since` (at most 14 days back), ' +
-      'keeping their attempt counts, so each gets one more attempt. Test messages are left out. On a disabled connection they wait until it is enabled, unlike resendPushMessage, which rejects a disabled connection. Returns how many were queued. ' +
+      'keeping their attempt counts, so each gets one more attempt, and retries only if its retry schedule has steps left (a message that failed after a 410, or unsent, before the schedule ran out). Test messages are left out. On a disabled connection they wait until it is enabled, unlike resendPushMessage, which rejects a disabled connection. Returns how many were queued. ' +
       NEEDS_ADMIN_KEY,
   })
   async recoverFailedMessages(

@@ -92,9 +92,10 @@ export class PushMessageService {
 
   /**
    * Queues again every FAILED message of the connection whose last attempt was at or after
-   * `since`, at most 14 days back. Each becomes PENDING with its attempt count kept, so it gets
-   * one more attempt and fails again without retries if that attempt fails. Test messages are
-   * left out. Returns how many messages were recovered.
+   * `since`, at most 14 days back. Each becomes PENDING with its attempt count kept, so one whose
+   * retry schedule ran out fails again without retries if its next attempt fails. A message that
+   * failed earlier, after a 410 or unsent, gets the rest of its schedule when its next attempt
+   * fails in a way that is retried. Test messages are left out. Returns how many were recovered.
    */
   async recoverFailed(connectionId: string, since: Date): Promise<number> {
     const connection = await this.scope.get(PushConnection, 'Push connection', connectionId, { deletedAt: null }, 'connectionId');
