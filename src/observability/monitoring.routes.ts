@@ -3,6 +3,7 @@ import express, { Router } from 'express';
 import type { Logger } from '../common/logger';
 import type { AppMetrics } from './metrics';
 import type { ReadinessProbe } from './health';
+import { listen } from '../server/listen';
 
 export const HEALTH_PATH = '/healthz';
 export const READY_PATH = '/readyz';
@@ -59,13 +60,7 @@ export async function startMonitoringServer(monitoring: Monitoring, options: { h
   const app = express();
   app.use(createMonitoringRouter(monitoring, options.logger));
   const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.host, options.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
 

@@ -58,6 +58,15 @@ describe('first start that fails on a taken port', () => {
     expect(entries.filter((entry) => entry.msg.includes('graphql-ws'))).toEqual([]);
   });
 
+  it('names the taken port of a worker', async () => {
+    const takenPort = (portHolder.address() as net.AddressInfo).port;
+
+    const error = await rejectionOf(startAppOnDatabase(database.url, { DOCPUSH_ROLE: 'worker', PORT: String(takenPort) }));
+
+    expect(error.message).toBe(`Port ${takenPort} on 127.0.0.1 is already in use: stop the other process or set PORT to a free port.`);
+    expect(await countOtherSessions(database.url)).toBe(0);
+  });
+
   it('names a HOST of another machine', async () => {
     const logs = captureLogs();
 
