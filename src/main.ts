@@ -14,20 +14,26 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, config.logFormat);
 
   // Signals are handled from the very start: one that arrives during start-up stops the app as
-  // soon as it is up, so the embedded PostgreSQL never outlives the process.
+  // soon as it is up, so the embedded PostgreSQL never outlives the process. The deadline runs
+  // from the first signal, because a start can wait indefinitely, such as for the schema set-up
+  // lock of another process.
+  // NOTE: a start that the deadline ends leaves its embedded PostgreSQL running, which the next
+  // start on the same data directory stops.
   let app: RunningApp | null = null;
   let stopRequested: string | null = null;
   let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopRequested === null) {
+      logger.info({ signal, starting: app === null }, 'shutdown requested');
+      const deadline = setTimeout(() => {
+        logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'clean shutdown took too long; exiting');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS);
+      deadline.unref();
+    }
     stopRequested = signal;
     if (!app || stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutdown requested');
-    const deadline = setTimeout(() => {
-      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'clean shutdown took too long; exiting');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
     // NOTE: exit explicitly after a clean stop: Agenda 6.2.6 leaves a lock-check timer per job
     // that would otherwise keep the process alive for minutes.
     app

@@ -30,6 +30,24 @@ export function newSecretKey(): string {
  * and resolves once it logs that it is ready. Its logs are JSON lines at level info.
  */
 export async function startDocpushProcess(env: Record<string, string>): Promise<DocpushProcess> {
+  const handle = spawnDocpushProcess(env);
+  try {
+    await waitFor(
+      () => {
+        if (handle.child.exitCode !== null || handle.child.signalCode !== null) throw new Error(`docpush exited while starting:\n${handle.output()}`);
+        return handle.output().includes('"msg":"docpush is ready"');
+      },
+      { timeoutMs: START_TIMEOUT_MS, intervalMs: 50, description: 'the docpush process to log that it is ready' },
+    );
+  } catch (error) {
+    await handle.kill('SIGKILL');
+    throw error;
+  }
+  return handle;
+}
+
+/** Starts `src/main.ts` as startDocpushProcess does, without waiting for it to be ready. */
+export function spawnDocpushProcess(env: Record<string, string>): DocpushProcess {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
     env: {
@@ -53,7 +71,7 @@ export async function startDocpushProcess(env: Record<string, string>): Promise<
   let ended = false;
   void exited.then(() => (ended = true));
 
-  const handle: DocpushProcess = {
+  return {
     child,
     output: () => output,
     exited,
@@ -62,19 +80,6 @@ export async function startDocpushProcess(env: Record<string, string>): Promise<
       return exited;
     },
   };
-  try {
-    await waitFor(
-      () => {
-        if (ended) throw new Error(`docpush exited while starting:\n${output}`);
-        return output.includes('"msg":"docpush is ready"');
-      },
-      { timeoutMs: START_TIMEOUT_MS, intervalMs: 50, description: 'the docpush process to log that it is ready' },
-    );
-  } catch (error) {
-    await handle.kill('SIGKILL');
-    throw error;
-  }
-  return handle;
 }
 
 export interface PostgresProcess {
