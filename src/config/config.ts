@@ -172,6 +172,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 const MAX_RETRY_DELAY_MS = 30 * 86_400_000;
 
+/**
+ * Maximum of a duration that docpush adds to or subtracts from the current time in SQL, such as
+ * the retention cutoff: 365000d, about 1,000 years. MikroORM 6.6.16 sends a Date parameter as
+ * ISO 8601 text, which PostgreSQL rejects before year 1 and after year 9999, so a longer duration
+ * would fail every run of the statement that uses it.
+ */
+const MAX_DATE_OFFSET_MS = 365_000 * 86_400_000;
+
 export function loadConfig(source: Env = process.env): Config {
   const read = new Set<string>();
   const env = recordReads(source, read);
@@ -218,14 +226,14 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
       // A worker normally takes a due message within one poll interval, and at once when NOTIFY
       // wakes it. A grace of two intervals, at least a minute, keeps the sweeper from queuing
       // duplicate jobs for messages whose own job is merely a little late.
-      sweepGraceMs: duration(env, 'DOCPUSH_SWEEP_GRACE', `${Math.max(processEveryMs * 2, 60_000)}ms`),
+      sweepGraceMs: dateOffset(env, 'DOCPUSH_SWEEP_GRACE', duration(env, 'DOCPUSH_SWEEP_GRACE', `${Math.max(processEveryMs * 2, 60_000)}ms`), '1m'),
       queueVacuumIntervalMs: positiveDuration(env, 'DOCPUSH_QUEUE_VACUUM_INTERVAL', '15s'),
       queueVacuumMinDeadRows: integer(env, 'DOCPUSH_QUEUE_VACUUM_MIN_DEAD_ROWS', 10_000, 1, 1_000_000_000),
     },
     delivery: {
       attemptTimeoutMs,
       connectionConcurrency: integer(env, 'DOCPUSH_CONNECTION_CONCURRENCY', 10, 1, 10000),
-      connectionBusyDelayMs: positiveDuration(env, 'DOCPUSH_CONNECTION_BUSY_DELAY', '2s'),
+      connectionBusyDelayMs: dateOffset(env, 'DOCPUSH_CONNECTION_BUSY_DELAY', positiveDuration(env, 'DOCPUSH_CONNECTION_BUSY_DELAY', '2s'), '2s'),
       disableAfterMs: positiveDuration(env, 'DOCPUSH_DISABLE_AFTER', '5d'),
       attemptWriteWaitMs: boundedDuration(env, 'DOCPUSH_ATTEMPT_WRITE_WAIT', '5ms', 1_000),
       maxResponseBytes: byteSize(env, 'DOCPUSH_RESPONSE_BODY_LIMIT', 64 * 1024, 0, 16 * 1024 * 1024),
@@ -236,7 +244,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
       detailLinkBaseUrl: detailLinkBaseUrl(env),
     },
     retention: {
-      pushLogMs: positiveDuration(env, 'DOCPUSH_LOG_RETENTION', '30d'),
+      pushLogMs: dateOffset(env, 'DOCPUSH_LOG_RETENTION', positiveDuration(env, 'DOCPUSH_LOG_RETENTION', '30d'), '30d'),
       intervalMs: positiveDuration(env, 'DOCPUSH_RETENTION_INTERVAL', '1h'),
       batchSize: integer(env, 'DOCPUSH_RETENTION_BATCH_SIZE', 1000, 1, 100000),
     },
@@ -376,6 +384,16 @@ function positiveDuration(env: Env, name: string, fallback: string): number {
   const value = duration(env, name, fallback);
   if (value <= 0) throw new ValidationError(name, `${name}=${JSON.stringify(env[name])} is invalid: expected a duration above zero, such as ${fallback}.`);
   return value;
+}
+
+/** Rejects `valueMs`, the value of the duration setting `name`, when it is above MAX_DATE_OFFSET_MS, and returns it otherwise. */
+function dateOffset(env: Env, name: string, valueMs: number, example: string): number {
+  if (valueMs <= MAX_DATE_OFFSET_MS) return valueMs;
+  throw new ValidationError(
+    name,
+    `${name}=${JSON.stringify(env[name])} is invalid: expected a duration of at most 365000d (about 1,000 years), such as ${example}, ` +
+      'because the database cannot compute a time that far from now.',
+  );
 }
 
 /** Reads the delay of a repeating timer, which must be above zero and at most MAX_TIMER_MS. */

@@ -62,6 +62,25 @@ describe('loadConfig DOCPUSH_JOB_LOCK_LIFETIME', () => {
   });
 });
 
+// These durations go into SQL as times before or after now, which PostgreSQL accepts in the form MikroORM sends only from year 1 to 9999.
+describe('loadConfig durations from now', () => {
+  it.each(['DOCPUSH_LOG_RETENTION', 'DOCPUSH_SWEEP_GRACE', 'DOCPUSH_CONNECTION_BUSY_DELAY'])('rejects %s over 1,000 years', (name) => {
+    const error = errorOf({ [name]: '1000000d' });
+
+    expect(error.field).toBe(name);
+    expect(error.message).toContain(`${name}="1000000d" is invalid`);
+    expect(error.message).toContain('at most 365000d (about 1,000 years)');
+  });
+
+  it('accepts 365000d', () => {
+    const config = loadConfig({ DOCPUSH_LOG_RETENTION: '365000d', DOCPUSH_SWEEP_GRACE: '365000d', DOCPUSH_CONNECTION_BUSY_DELAY: '365000d' });
+
+    expect(config.retention.pushLogMs).toBe(365_000 * 86_400_000);
+    expect(config.jobs.sweepGraceMs).toBe(365_000 * 86_400_000);
+    expect(config.delivery.connectionBusyDelayMs).toBe(365_000 * 86_400_000);
+  });
+});
+
 describe('loadConfig DOCPUSH_ATTEMPT_WRITE_WAIT', () => {
   it('defaults to 5 ms and accepts 0', () => {
     expect(loadConfig({}).delivery.attemptWriteWaitMs).toBe(5);
