@@ -54,6 +54,11 @@ export class AppMetrics implements DeliveryMetrics {
   private readonly renderDuration: Histogram<'file_type'>;
   private readonly backlogGauges: { pending: Gauge; due: Gauge; oldestDueAge: Gauge; disabledConnections: Gauge<'cause'> };
   private backlogReadFailing = false;
+  /**
+   * The backlog read that is running, which every scrape meanwhile waits for. Without it, each of
+   * many concurrent scrapes, which need no API key, would hold a connection of the main pool.
+   */
+  private backlogRefresh: Promise<void> | null = null;
 
   constructor(private readonly sources: MetricsSources) {
     const registers = [this.registry];
@@ -158,7 +163,10 @@ export class AppMetrics implements DeliveryMetrics {
 
   /** Reads the backlog gauges from the database, then returns every metric in the Prometheus text format. */
   async scrape(): Promise<string> {
-    await this.refreshBacklogGauges();
+    this.backlogRefresh ??= this.refreshBacklogGauges().finally(() => {
+      this.backlogRefresh = null;
+    });
+    await this.backlogRefresh;
     return this.registry.metrics();
   }
 

@@ -258,3 +258,36 @@ describe('backlog gauges while push_messages is locked', () => {
     }
   });
 });
+
+describe('concurrent scrapes while push_messages is locked', () => {
+  let smallPool: TestApp;
+
+  beforeAll(async () => {
+    smallPool = await startTestApp({ DOCPUSH_ROLE: 'api', DOCPUSH_DB_POOL_SIZE: '2' });
+  });
+
+  afterAll(async () => {
+    await smallPool?.stop();
+  });
+
+  it('share one backlog query', async () => {
+    const blocker = new pg.Client({ connectionString: smallPool.databaseUrl });
+    await blocker.connect();
+    let scrapes: Array<Promise<Sample[]>> = [];
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table push_messages in access exclusive mode');
+      scrapes = Array.from({ length: 10 }, () => scrape(smallPool));
+      await waitFor(async () => (await countActiveQueries(blocker, 'with due as (')) > 0, { description: 'the backlog query to wait for the lock' });
+
+      // A query of one scrape per pool connection would leave none free until the acquire time-out.
+      const rows = await smallPool.app.services.orm.em.fork().execute('select 1 as one');
+
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+    }
+    await Promise.all(scrapes);
+  });
+});
