@@ -1,8 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, statSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, statSync, mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import type { Logger } from '../common/logger';
 
 export interface EmbeddedDatabase {
@@ -15,7 +17,15 @@ export interface EmbeddedDatabase {
 }
 
 const SUPERUSER = 'postgres';
-const PASSWORD = 'docpush';
+/**
+ * Superuser password of the data folders that earlier builds initialised. Any local user could
+ * connect with it, so a start on such a folder replaces it (replaceLegacyPassword).
+ */
+const LEGACY_PASSWORD = 'docpush';
+/** File in the data folder, mode 0600, that contains the superuser's generated password. */
+export const PASSWORD_FILE_NAME = 'docpush-superuser.password';
+/** SQLSTATE of a failed password authentication (invalid_password). */
+const INVALID_PASSWORD = '28P01';
 const READY_TIMEOUT_MS = 60_000;
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. */
@@ -50,7 +60,14 @@ export async function startEmbeddedPostgres(options: {
   const binaries = await loadBinaries();
   const owner = prepareDataDir(dataDir);
   const initialised = !existsSync(path.join(dataDir, 'PG_VERSION'));
-  if (initialised) initialise(binaries.initdb, dataDir, owner);
+  let password: string | null;
+  if (initialised) {
+    password = generatePassword();
+    initialise(binaries.initdb, dataDir, owner, password);
+    writePasswordFile(passwordPath(dataDir), password, owner);
+  } else {
+    password = readPasswordFile(passwordPath(dataDir));
+  }
   await stopOrphanedServer(dataDir, options.logger);
 
   const port = options.port ?? (await findFreePort());
@@ -60,9 +77,17 @@ export async function startEmbeddedPostgres(options: {
     ...(owner ?? {}),
   });
   await waitUntilReady(child, options.logger);
+  if (password === null) {
+    try {
+      password = await replaceLegacyPassword(dataDir, { port, owner, logger: options.logger });
+    } catch (error) {
+      await stopServer(child);
+      throw error;
+    }
+  }
 
   return {
-    url: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    url: `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/postgres`,
     dataDir,
     initialised,
     stop: async () => {
@@ -125,9 +150,9 @@ function lookUpUser(name: string): Owner {
   }
 }
 
-function initialise(initdb: string, dataDir: string, owner: Owner): void {
+function initialise(initdb: string, dataDir: string, owner: Owner, password: string): void {
   const passwordFile = path.join(os.tmpdir(), `docpush-pgpass-${process.pid}-${Date.now()}`);
-  writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   if (owner) chownSync(passwordFile, owner.uid, owner.gid);
   try {
     execFileSync(initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--no-instructions'], {
@@ -141,6 +166,91 @@ function initialise(initdb: string, dataDir: string, owner: Owner): void {
   } finally {
     rmSync(passwordFile, { force: true });
   }
+}
+
+/** Returns a new superuser password: 32 random bytes as Base64url, which a URL carries unencoded. */
+function generatePassword(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function passwordPath(dataDir: string): string {
+  return path.join(dataDir, PASSWORD_FILE_NAME);
+}
+
+/** Returns the password in `file`, or null when the file does not exist. */
+function readPasswordFile(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/**
+ * Writes the password to `file` with mode 0600, through a rename, so that no reader sees a
+ * half-written file. The file belongs to the data folder's owner, so that a base backup can copy it.
+ */
+function writePasswordFile(file: string, password: string, owner: Owner): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${password}\n`, { mode: 0o600 });
+  if (owner) chownSync(temporary, owner.uid, owner.gid);
+  renameSync(temporary, file);
+}
+
+/**
+ * Replaces the fixed superuser password of a data folder that an earlier build initialised with a
+ * generated one, and returns it. The new password is written to a pending file before the server
+ * gets it and renamed into place after, so a start that dies in between finds it at its next try.
+ */
+async function replaceLegacyPassword(dataDir: string, server: { port: number; owner: Owner; logger?: Logger }): Promise<string> {
+  const { port, owner, logger } = server;
+  const file = passwordPath(dataDir);
+  const pendingFile = `${file}.pending`;
+  const pending = readPasswordFile(pendingFile);
+  if (pending !== null && (await acceptsPassword(port, pending))) {
+    renameSync(pendingFile, file);
+    return pending;
+  }
+  if (!(await acceptsPassword(port, LEGACY_PASSWORD))) {
+    throw new Error(
+      `The embedded PostgreSQL in ${dataDir} rejects the superuser password of earlier docpush builds, and ${file} does not exist. ` +
+        `Restore ${PASSWORD_FILE_NAME} from a backup of that folder, or, if the folder holds no data yet, delete it and start again.`,
+    );
+  }
+
+  const password = generatePassword();
+  writePasswordFile(pendingFile, password, owner);
+  const client = superuserClient(port, LEGACY_PASSWORD);
+  await client.connect();
+  try {
+    // PostgreSQL logs the text of a failed statement, which here contains the password, unless this setting is above ERROR.
+    await client.query('set log_min_error_statement = panic');
+    await client.query(`alter role ${SUPERUSER} password ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+  renameSync(pendingFile, file);
+  logger?.warn({ dataDir, passwordFile: file }, 'replaced the fixed superuser password of the embedded PostgreSQL, which earlier builds set, with a generated one');
+  return password;
+}
+
+/** Returns whether the server accepts `password` for the superuser. */
+async function acceptsPassword(port: number, password: string): Promise<boolean> {
+  const client = superuserClient(port, password);
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === INVALID_PASSWORD) return false;
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function superuserClient(port: number, password: string): pg.Client {
+  return new pg.Client({ host: '127.0.0.1', port, user: SUPERUSER, password, database: 'postgres' });
 }
 
 /**
