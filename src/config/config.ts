@@ -528,7 +528,7 @@ function renderThreads(env: Env): number {
   const fallback = Math.max(1, availableParallelism() - 1);
   const raw = env.DOCPUSH_RENDER_THREADS;
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  const value = decimalNumber(raw);
   if (!Number.isInteger(value) || value < 1 || value > MAX_RENDER_THREADS) {
     throw new ValidationError(
       'DOCPUSH_RENDER_THREADS',
@@ -539,10 +539,21 @@ function renderThreads(env: Env): number {
   return value;
 }
 
+/**
+ * A number in decimal digits, with an optional fraction and spaces around it. Number() alone
+ * also reads a blank value as 0, and "0x10" and "1e3" as 16 and 1000.
+ */
+const DECIMAL_NUMBER = /^\s*(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
+
+/** Returns the number that `raw` writes in decimal digits, or NaN for any other text. */
+function decimalNumber(raw: string): number {
+  return DECIMAL_NUMBER.test(raw) ? Number(raw) : Number.NaN;
+}
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  const value = decimalNumber(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ValidationError(name, `${name}=${JSON.stringify(raw)} is invalid: expected an integer from ${min} to ${max}.`);
   }
@@ -553,7 +564,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 function byteSize(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  const value = decimalNumber(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ValidationError(
       name,
@@ -575,7 +586,7 @@ function formatBytes(bytes: number): string {
 function fraction(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  const value = decimalNumber(raw);
   if (!Number.isFinite(value) || value < 0 || value >= 1) {
     throw new ValidationError(name, `${name}=${JSON.stringify(raw)} is invalid: expected a fraction from 0 up to 1, such as 0.2.`);
   }

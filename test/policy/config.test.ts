@@ -81,6 +81,32 @@ describe('loadConfig durations from now', () => {
   });
 });
 
+describe('loadConfig number settings', () => {
+  it.each([
+    ['PORT', ' '],
+    ['PORT', '0x10'],
+    ['DOCPUSH_DB_POOL_SIZE', '1e2'],
+    ['DOCPUSH_MAX_QUERY_ALIASES', '\t'],
+    ['DOCPUSH_RESPONSE_BODY_LIMIT', ' '],
+    ['DOCPUSH_RENDER_CACHE_SIZE', ' '],
+    ['DOCPUSH_RENDER_THREADS', '0x2'],
+    ['DOCPUSH_RETRY_JITTER', ' '],
+  ])('rejects %s=%j', (name, value) => {
+    const error = errorOf({ [name]: value });
+
+    expect(error.field).toBe(name);
+    expect(error.message).toContain(`${name}=${JSON.stringify(value)} is invalid`);
+  });
+
+  it('accepts decimal numbers with spaces around them', () => {
+    const config = loadConfig({ PORT: ' 4001 ', DOCPUSH_RETRY_JITTER: '.5', DOCPUSH_RESPONSE_BODY_LIMIT: '0' });
+
+    expect(config.port).toBe(4001);
+    expect(config.delivery.retryJitter).toBe(0.5);
+    expect(config.delivery.maxResponseBytes).toBe(0);
+  });
+});
+
 describe('loadConfig DOCPUSH_ATTEMPT_WRITE_WAIT', () => {
   it('defaults to 5 ms and accepts 0', () => {
     expect(loadConfig({}).delivery.attemptWriteWaitMs).toBe(5);
