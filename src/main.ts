@@ -20,10 +20,12 @@ async function main(): Promise<void> {
   // NOTE: a start that the deadline ends leaves its embedded PostgreSQL running, which the next
   // start on the same data directory stops.
   let app: RunningApp | null = null;
-  let stopRequested: string | null = null;
+  let stopRequested = false;
   let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopRequested === null) {
+  let exitCode = 0;
+  /** Stops docpush after `signal`, or after the exit of its embedded PostgreSQL when `signal` is null. */
+  const shutdown = (signal: string | null) => {
+    if (!stopRequested) {
       logger.info({ signal, starting: app === null }, 'shutdown requested');
       const deadline = setTimeout(() => {
         logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'clean shutdown took too long; exiting');
@@ -31,14 +33,14 @@ async function main(): Promise<void> {
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
     }
-    stopRequested = signal;
+    stopRequested = true;
     if (!app || stopping) return;
     stopping = true;
     // NOTE: exit explicitly after a clean stop: Agenda 6.2.6 leaves a lock-check timer per job
     // that would otherwise keep the process alive for minutes.
     app
       .stop()
-      .then(() => process.exit(0))
+      .then(() => process.exit(exitCode))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
@@ -46,9 +48,13 @@ async function main(): Promise<void> {
   };
   for (const signal of STOP_SIGNALS) process.on(signal, () => shutdown(signal));
 
-  app = await startApp(config, { logger });
+  const onDatabaseExit = () => {
+    exitCode = 1;
+    shutdown(null);
+  };
+  app = await startApp(config, { logger, onDatabaseExit });
   if (app.firstAdminKey) printFirstAdminKey(app.firstAdminKey, app.url);
-  if (stopRequested) shutdown(stopRequested);
+  if (stopRequested) shutdown(null);
 }
 
 function printFirstAdminKey(key: string, url: string | null): void {

@@ -40,6 +40,11 @@ export interface AppOptions {
   logger?: Logger;
   /** Replaces DNS resolution of listener hosts; tests use it to map names to chosen addresses. */
   resolve?: Resolver;
+  /**
+   * Called when the embedded PostgreSQL exits while docpush runs, which nothing restarts. The
+   * exit is logged as an error, and main.ts then stops docpush with exit code 1.
+   */
+  onDatabaseExit?: () => void;
 }
 
 export interface RunningApp {
@@ -83,7 +88,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   warnAboutOpenedTargets(config, logger);
   logSettingWarnings(config, logger);
 
-  const embedded = config.databaseUrl ? null : await startEmbedded(config, logger);
+  const embedded = config.databaseUrl ? null : await startEmbedded(config, logger, options.onDatabaseExit);
   try {
     return await startOnDatabase(config, { logger, embedded, targetPolicy, serverKey });
   } catch (error) {
@@ -438,10 +443,14 @@ function warnAboutOpenedTargets(config: Config, logger: Logger): void {
   }
 }
 
-async function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedDatabase> {
+async function startEmbedded(config: Config, logger: Logger, onDatabaseExit?: () => void): Promise<EmbeddedDatabase> {
   const dataDir = path.join(config.dataDir, 'postgres');
   logger.info({ dataDir }, 'no DATABASE_URL set; starting embedded PostgreSQL');
-  const embedded = await startEmbeddedPostgres({ dataDir, logger });
+  const onUnexpectedExit = (exit: { code: number | null; signal: NodeJS.Signals | null }) => {
+    logger.error({ ...exit, dataDir }, 'embedded PostgreSQL exited while docpush was running; docpush cannot work without it and stops');
+    onDatabaseExit?.();
+  };
+  const embedded = await startEmbeddedPostgres({ dataDir, logger, onUnexpectedExit });
   if (embedded.initialised) {
     // A relative DOCPUSH_DATA_DIR resolves against the working directory, so a start from another
     // folder lands here too, with an empty database instead of the one used before.

@@ -55,6 +55,8 @@ export async function startEmbeddedPostgres(options: {
   /** When false, the data folder is deleted on stop. */
   persistent?: boolean;
   logger?: Logger;
+  /** Called when the server exits after it was ready without `stop` having been called, such as when the OOM killer ends it. */
+  onUnexpectedExit?: (exit: { code: number | null; signal: NodeJS.Signals | null }) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const binaries = await loadBinaries();
@@ -86,11 +88,17 @@ export async function startEmbeddedPostgres(options: {
     }
   }
 
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) options.onUnexpectedExit?.({ code, signal });
+  });
+
   return {
     url: `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/postgres`,
     dataDir,
     initialised,
     stop: async () => {
+      stopping = true;
       await stopServer(child);
       if (options.persistent === false) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { startDocpushProcess } from './docpush-process';
 
 /** Two starts of docpush in child processes, each with ts-node and an embedded PostgreSQL; the first also runs initdb. */
@@ -34,6 +34,31 @@ describe('embedded PostgreSQL data directory', () => {
         const secondMessages = logEntries(second.output()).map((entry) => String(entry.msg));
         expect(secondMessages).toContain('docpush is ready');
         expect(secondMessages.filter((message) => message.startsWith(NEW_INSTALLATION_MESSAGE))).toEqual([]);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe('embedded PostgreSQL that exits', () => {
+  it(
+    'stops docpush with exit code 1',
+    async () => {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'docpush-embedded-'));
+      try {
+        const docpush = await startDocpushProcess({ DOCPUSH_DATA_DIR: dataDir });
+        const postmasterPid = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+        // As the OOM killer would end it.
+        process.kill(postmasterPid, 'SIGKILL');
+        const exit = await docpush.exited;
+
+        expect(exit).toEqual({ code: 1, signal: null });
+        const failure = logEntries(docpush.output()).find((entry) => String(entry.msg).startsWith('embedded PostgreSQL exited while docpush was running'));
+        expect(failure?.level).toBe(50);
+        expect(failure?.signal).toBe('SIGKILL');
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }
