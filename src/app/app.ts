@@ -31,6 +31,7 @@ import { buildDocpushSchema } from '../graphql/schema';
 import { startHttpServer, GRAPHQL_PATH, type RunningHttpServer } from '../server/http-server';
 import { ensureFirstWorkspace } from '../workspace/workspace.service';
 import type { AppServices } from './app-services';
+import { dataDirError } from './data-dir-error';
 import { AppMetrics } from '../observability/metrics';
 import { ReadinessProbe } from '../observability/health';
 import { startMonitoringServer, type Monitoring, type RunningMonitoringServer } from '../observability/monitoring.routes';
@@ -78,6 +79,14 @@ const HANDED_BACK_JOB_DELAY_MS = 5_000;
 
 /** Starts docpush: database (embedded when no URL is configured), migrations, job queue and the roles configured. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  try {
+    return await startConfiguredApp(config, options);
+  } catch (error) {
+    throw dataDirError(error, config.dataDir) ?? error;
+  }
+}
+
+async function startConfiguredApp(config: Config, options: AppOptions): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
   warnAboutUnknownSettings(config, logger);
   warnAboutUnitlessDurations(config, logger);

@@ -1,4 +1,7 @@
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -102,6 +105,31 @@ describe('first start that fails on a taken port', () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe('start with a data directory that is a file', () => {
+  let database: TestDatabase;
+  let folder: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    folder = mkdtempSync(path.join(os.tmpdir(), 'docpush-data-file-'));
+  });
+
+  afterAll(async () => {
+    rmSync(folder, { recursive: true, force: true });
+    await database.drop();
+  });
+
+  it('names DOCPUSH_DATA_DIR and the fix', async () => {
+    const dataDir = path.join(folder, 'data');
+    writeFileSync(dataDir, 'not a directory');
+
+    const error = await rejectionOf(startAppOnDatabase(database.url, { DOCPUSH_DATA_DIR: dataDir }));
+
+    expect(error.message).toContain(`DOCPUSH_DATA_DIR=${JSON.stringify(dataDir)} cannot be used: ENOTDIR`);
+    expect(error.message).toContain('Set DOCPUSH_DATA_DIR to a directory that this process may create and write');
   });
 });
 
