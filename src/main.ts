@@ -3,9 +3,6 @@ import { loadConfig } from './config/config';
 import { createLogger } from './common/logger';
 import { startApp, type RunningApp } from './app/app';
 
-/** Maximum wait for a clean stop after a signal before the process exits anyway. */
-const SHUTDOWN_DEADLINE_MS = 30_000;
-
 /** Signals that end docpush cleanly: Ctrl-C, a service manager's stop, a closed terminal. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -28,9 +25,9 @@ async function main(): Promise<void> {
     if (!stopRequested) {
       logger.info({ signal, starting: app === null }, 'shutdown requested');
       const deadline = setTimeout(() => {
-        logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'clean shutdown took too long; exiting');
+        logger.error({ deadlineMs: config.shutdownTimeoutMs }, 'clean shutdown took too long; exiting');
         process.exit(1);
-      }, SHUTDOWN_DEADLINE_MS);
+      }, config.shutdownTimeoutMs);
       deadline.unref();
     }
     stopRequested = true;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { isIPv6 } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Config } from '../config/config';
+import { drainDeadlineMs, type Config } from '../config/config';
 import { findSettingWarnings } from '../config/setting-warnings';
 import { createLogger, type Logger } from '../common/logger';
 import { PgChannelListener } from '../common/pg-channel-listener';
@@ -493,7 +493,7 @@ async function stopApp(parts: {
   // No probe arrives any more, so the readiness connection can close.
   await parts.monitoring.readiness.close();
   // Both drain at once, so a stop waits for the longer of the two, not their sum.
-  const drainTimeoutMs = parts.config.delivery.attemptTimeoutMs + 1000;
+  const drainTimeoutMs = drainDeadlineMs(parts.config.delivery.attemptTimeoutMs);
   await Promise.all([parts.worker.dispatcher?.stop(drainTimeoutMs), parts.queue.stop(drainTimeoutMs)]);
   // Attempts whose requests a drain deadline aborted may still wait for their write.
   await parts.worker.attemptBatcher?.drain();

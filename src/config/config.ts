@@ -36,6 +36,11 @@ export interface Config {
   logFormat: 'json' | null;
   /** base64 of a 32-byte key that encrypts signing secrets; generated into `dataDir` when null. */
   secretKey: string | null;
+  /**
+   * Maximum wait after a stop signal before the process exits with code 1 (DOCPUSH_SHUTDOWN_TIMEOUT).
+   * It is longer than the drain deadline of a stopping worker, drainDeadlineMs of the attempt time-out.
+   */
+  shutdownTimeoutMs: number;
   jobs: {
     backend: JobBackend;
     mongoUrl: string | null;
@@ -215,6 +220,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logFormat: logFormat(env),
     secretKey: env.DOCPUSH_SECRET_KEY || null,
+    shutdownTimeoutMs: shutdownTimeout(env, attemptTimeoutMs),
     jobs: {
       backend: jobBackend,
       mongoUrl: mongoUrl(env, jobBackend),
@@ -394,6 +400,33 @@ function dateOffset(env: Env, name: string, valueMs: number, example: string): n
     `${name}=${JSON.stringify(env[name])} is invalid: expected a duration of at most 365000d (about 1,000 years), such as ${example}, ` +
       'because the database cannot compute a time that far from now.',
   );
+}
+
+/**
+ * Returns how long a stopping worker waits for its open requests before it aborts them: the
+ * attempt time-out and 1 s for the responses that arrive at its end.
+ */
+export function drainDeadlineMs(attemptTimeoutMs: number): number {
+  return attemptTimeoutMs + 1000;
+}
+
+/**
+ * Reads DOCPUSH_SHUTDOWN_TIMEOUT. A shorter one than the drain deadline would end a stopping
+ * worker before it aborts and logs its open attempts. The default leaves 14 s after the drain
+ * deadline for the attempt writes and the closing of pools: 30 s with the default attempt time-out.
+ */
+function shutdownTimeout(env: Env, attemptTimeoutMs: number): number {
+  const name = 'DOCPUSH_SHUTDOWN_TIMEOUT';
+  const drainMs = drainDeadlineMs(attemptTimeoutMs);
+  const value = timerDuration(env, name, `${Math.min(drainMs + 14_000, MAX_TIMER_MS)}ms`);
+  if (env[name] && value <= drainMs) {
+    throw new ValidationError(
+      name,
+      `${name}=${JSON.stringify(env[name])} (${value} ms) must be longer than the drain deadline of a stopping worker, ` +
+        `DOCPUSH_ATTEMPT_TIMEOUT plus 1 s (${drainMs} ms); raise it, or leave it unset to get the drain deadline plus 14 s.`,
+    );
+  }
+  return value;
 }
 
 /** Reads the delay of a repeating timer, which must be above zero and at most MAX_TIMER_MS. */

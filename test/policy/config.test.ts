@@ -395,3 +395,24 @@ describe('loadConfig DOCPUSH_TRUSTED_PROXIES', () => {
     expect(error.message).toBe(`DOCPUSH_TRUSTED_PROXIES entry ${JSON.stringify(entry)} is invalid: ${reason}`);
   });
 });
+
+describe('loadConfig DOCPUSH_SHUTDOWN_TIMEOUT', () => {
+  it('defaults to 14 s after the drain deadline', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(30_000);
+    expect(loadConfig({ DOCPUSH_ATTEMPT_TIMEOUT: '60s' }).shutdownTimeoutMs).toBe(75_000);
+  });
+
+  it('rejects a time-out within the drain deadline', () => {
+    const error = errorOf({ DOCPUSH_ATTEMPT_TIMEOUT: '60s', DOCPUSH_SHUTDOWN_TIMEOUT: '30s' });
+
+    expect(error.field).toBe('DOCPUSH_SHUTDOWN_TIMEOUT');
+    expect(error.message).toBe(
+      'DOCPUSH_SHUTDOWN_TIMEOUT="30s" (30000 ms) must be longer than the drain deadline of a stopping worker, ' +
+        'DOCPUSH_ATTEMPT_TIMEOUT plus 1 s (61000 ms); raise it, or leave it unset to get the drain deadline plus 14 s.',
+    );
+  });
+
+  it('accepts a time-out past the drain deadline', () => {
+    expect(loadConfig({ DOCPUSH_ATTEMPT_TIMEOUT: '1s', DOCPUSH_SHUTDOWN_TIMEOUT: '3s' }).shutdownTimeoutMs).toBe(3_000);
+  });
+});
