@@ -322,7 +322,7 @@ describe('recordDocumentEvents with a rejected event', () => {
       `inputs[2]: Document record ${record.id} is locked: record a DocumentRecordUnlocked event first, then record DocumentOwnerChanged.`,
       'inputs[3]: documentRecordId "999999" matches no document record of this workspace: pass the id of an existing document record, or create one first.',
       'inputs[4]: authorId "999999" matches no user of this workspace: pass the id of an existing user, or create one first.',
-      'inputs[6]: parameters.ownerId "999999" matches no user of this workspace: pass the id of an existing user, or create one first.',
+      'inputs[6]: parameters.ownerId 999999 matches no user of this workspace: pass the id of an existing user, or create one first.',
     ];
     expect(error.message).toBe(`5 of the 7 events were rejected, so no event was stored. ${messages.join(' ')}`);
     expect(error.extensions?.errors).toEqual([
