@@ -162,6 +162,26 @@ describe('PDF renderer long header and footer', () => {
   });
 });
 
+describe('PDF renderer footer in a thin margin', () => {
+  // A bottom margin of 0 or 1 mm is lower than one line of the footer's font.
+  test.each([0, 1])('writes the footer on the page with a %d mm margin', async (bottom) => {
+    const layout = { headerText: 'Top line', footerText: 'Bottom line', margins: { top: bottom, right: 20, bottom, left: 20 } };
+    const input = withBlocks(buildSampleInput(layout), [{ kind: 'paragraph', text: 'The only paragraph.' }]);
+    input.document.content.title = 'Short';
+
+    const [inspection] = await inspectPdfs([await renderDocument(input, 'pdf')]);
+
+    const [, pageHeight] = inspection.pageSizes[0];
+    const footer = inspection.items[0].filter((item) => item.text.includes('Bottom line'));
+    const header = inspection.items[0].filter((item) => item.text.includes('Top line'));
+    expect(inspection.numPages).toBe(1);
+    expect(footer).toHaveLength(1);
+    expect(footer[0].y).toBeGreaterThanOrEqual(0);
+    expect(header).toHaveLength(1);
+    expect(header[0].y).toBeLessThanOrEqual(pageHeight);
+  });
+});
+
 describe('PDF renderer list on a narrow page', () => {
   let pool: RenderPool;
 

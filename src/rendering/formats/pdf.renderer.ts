@@ -261,7 +261,8 @@ function writeTableRows(context: PdfContext, rows: RenderProperty[], textWidth: 
 /**
  * Writes the layout's header and footer text centred in the top and bottom margin of every page.
  * A text wraps to the width between the side margins, and one that needs more lines than fit in its
- * margin is cut off with an ellipsis, so it neither overlaps the body nor adds a page.
+ * margin is cut off with an ellipsis, so it adds no page. It overlaps the body only in a margin
+ * lower than one line.
  */
 function drawHeaderAndFooter(context: PdfContext): void {
   const { doc, layout, fonts } = context;
@@ -284,13 +285,15 @@ function drawHeaderAndFooter(context: PdfContext): void {
  * Writes `text` centred in the band of the page that starts `top` points from its top edge and is
  * `bandHeight` high, wrapped to the width between the side margins. Lines that do not fit in the
  * band are left out and the last line written ends with an ellipsis. A band lower than one line
- * still gets one line, centred on the band, but never above the top edge of the page.
+ * still gets one line, centred on the band. Where that line would cross the page's top or bottom
+ * edge, such as a footer in a bottom margin of 0 or 1 mm, it moves onto the page.
  */
 function writeMarginText(doc: PDFKit.PDFDocument, text: string, top: number, bandHeight: number): void {
-  const { margins, width } = doc.page;
+  const { margins, width, height } = doc.page;
   const options = { width: width - margins.left - margins.right, align: 'center' as const };
   const maxHeight = Math.max(bandHeight, doc.currentLineHeight());
   const textHeight = Math.min(doc.heightOfString(text, options), maxHeight);
-  const y = Math.max(0, top + (bandHeight - textHeight) / 2);
+  const lowestY = height - doc.currentLineHeight(true);
+  const y = Math.min(Math.max(0, top + (bandHeight - textHeight) / 2), lowestY);
   doc.text(text, margins.left, y, { ...options, height: maxHeight, ellipsis: true });
 }
