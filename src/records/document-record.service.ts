@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DocumentRecord } from './document-record.entity';
-import type { CreateDocumentRecordInput, UpdateDocumentRecordInput } from './document-record.input';
+import { DocumentRecord, type WorkflowStageData } from './document-record.entity';
+import type { CreateDocumentRecordInput, UpdateDocumentRecordInput, WorkflowStageInput } from './document-record.input';
 import { DocumentRecordEventType } from './event-type';
 import { recordEventWithMessages } from './event-recorder.service';
 import { checkProperties } from './record-property';
@@ -77,7 +77,9 @@ export class DocumentRecordService {
   async update(id: string, input: UpdateDocumentRecordInput): Promise<RecordChange> {
     checkSomethingChanges(input);
     const name = isSet(input.name) ? checkName('name', input.name, 'Purchase Agreement', MAX_RECORD_NAME_LENGTH) : undefined;
-    const workflowStage = input.workflowStage ? checkWorkflowStage(input.workflowStage) : input.workflowStage;
+    const workflowStage = input.workflowStage
+      ? checkWorkflowStage(input.workflowStage, await this.findStoredStageForNegativePosition(id, input.workflowStage))
+      : input.workflowStage;
     const properties = isSet(input.properties) ? checkProperties('properties', input.properties) : undefined;
     const persons = isSet(input.persons) ? checkPersons(input.persons) : undefined;
 
@@ -104,6 +106,20 @@ export class DocumentRecordService {
       const messageIds = await recordUpdateEvents(tx, record, before, actingUser);
       return { record, messageIds };
     });
+  }
+
+  /**
+   * Returns the stored workflow stage of record `id` when `stage` has a negative position, which
+   * checkWorkflowStage accepts only as sent back unchanged, or null. The read takes no lock, so a
+   * position stored by a concurrent update may pass too.
+   */
+  private async findStoredStageForNegativePosition(id: string, stage: WorkflowStageInput): Promise<WorkflowStageData | null> {
+    if (stage.position === undefined || stage.position === null || stage.position >= 0) return null;
+    const numericId = parseId(id);
+    if (!Number.isSafeInteger(numericId)) return null;
+    // A fork, so that the update's locked read loads the record fresh.
+    const record = await this.scope.em.fork().findOne(DocumentRecord, { id: numericId, workspace: this.scope.workspaceId });
+    return record?.workflowStage ?? null;
   }
 
   private inTransaction<T>(work: (scope: WorkspaceScope, tx: EntityManager) => Promise<T>): Promise<T> {

@@ -14,10 +14,15 @@ export const MAX_PARAMETERS_BYTES = 64 * 1024;
 
 const MAX_COLOR_LENGTH = 32;
 
-/** Checks a workflow stage and drops the fields that are not set, as Legito leaves them out. */
-export function checkWorkflowStage(stage: WorkflowStageInput): WorkflowStageData {
+/**
+ * Checks a workflow stage and drops the fields that are not set, as Legito leaves them out.
+ * `storedStage` is the record's stage before an update. Its negative position, which earlier
+ * builds stored, may be sent back with the same stage id, so that such a record stays editable.
+ */
+export function checkWorkflowStage(stage: WorkflowStageInput, storedStage: WorkflowStageData | null = null): WorkflowStageData {
   if (stage.id <= 0) throw new ValidationError('workflowStage.id', `workflowStage.id is ${stage.id}: give a positive integer.`);
-  if (stage.position !== undefined && stage.position !== null && stage.position < 0) {
+  const keepsStoredPosition = storedStage !== null && storedStage.id === stage.id && storedStage.position === stage.position;
+  if (stage.position !== undefined && stage.position !== null && stage.position < 0 && !keepsStoredPosition) {
     throw new ValidationError(
       'workflowStage.position',
       `workflowStage.position is ${stage.position}: give the stage's place in the stage list as 0 or more, or omit it.`,

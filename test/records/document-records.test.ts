@@ -256,6 +256,25 @@ describe('updateDocumentRecord', () => {
     ]);
   });
 
+  it('accepts a stored negative stage position sent back', async () => {
+    const record = await createRecord();
+    // A position that earlier builds accepted, written past the API.
+    const em = app.app.services.orm.em.fork();
+    const stored = await em.findOneOrFail(DocumentRecord, Number(record.id));
+    stored.workflowStage = { id: 24, name: 'Ready to sign', position: -1 };
+    await em.flush();
+    const update = (input: UpdateDocumentRecordInput) => app.request(UpdateDocumentRecordDocument, { id: record.id, input });
+
+    const resent = await update({ name: 'Renamed', workflowStage: { id: 24, name: 'Ready to sign', position: -1 } });
+    const changed = await update({ workflowStage: { id: 24, name: 'Ready to sign', position: -2 } });
+    const otherStage = await update({ workflowStage: { id: 25, name: 'Signed', position: -1 } });
+
+    expect(resent.errors).toBeUndefined();
+    expect(dataOf(resent).updateDocumentRecord).toMatchObject({ name: 'Renamed', workflowStage: { id: 24, position: -1 } });
+    expectFieldError(changed, 'workflowStage.position');
+    expectFieldError(otherStage, 'workflowStage.position');
+  });
+
   const invalidUpdates: Array<[string, string, UpdateDocumentRecordInput]> = [
     ['no change', 'input', { actingUserId: '1' }],
     ['only null for fields that cannot be cleared', 'input', { name: null, ownerId: null }],
