@@ -8,7 +8,7 @@ import type { RetryPolicyConfig } from './retry-policy';
 import type { DeliveryMetrics } from '../observability/metrics';
 import { claimMessage } from './steps/claim-message.step';
 import { buildPayload, buildRequest, type DeliveryRequest } from './steps/build-request.step';
-import { recordAttempt, type AttemptRecord } from './steps/record-attempt.step';
+import { loggedError, recordAttempt, type AttemptRecord } from './steps/record-attempt.step';
 import { attachFiles, recordNotSentAttempt } from './steps/attach-files.step';
 import { deferBusyMessage } from './steps/defer-busy.step';
 import { abandonedWriteTimeoutMs, recordAbandonedAttempts } from './steps/record-abandoned.step';
@@ -185,7 +185,9 @@ async function sendAndRecord(
   const result = deps.attemptBatcher ? await deps.attemptBatcher.whileSending(sending) : await sending;
   const input = { message, request, result, retryPolicy: deps.retryPolicy, disableAfterMs: deps.disableAfterMs, now: now() };
   const record = deps.attemptBatcher ? await deps.attemptBatcher.record(input) : await recordAttempt(em, input);
-  return { result, record };
+  // The server log quotes the error as the push log stores it, with echoed secret header values
+  // masked, because redacting the URLs in it leaves a short secret in a redirect's path.
+  return { result: { ...result, error: loggedError(result, request) }, record };
 }
 
 /**
@@ -204,7 +206,7 @@ function warnOfUnreadableSecrets(deps: DeliveryDeps, message: PushMessage, reque
 
 function logAttempt(logger: Logger, ids: Record<string, unknown>, result: AttemptResult, record: AttemptRecord): void {
   const fields = { ...ids, statusCode: result.statusCode, durationMs: Math.round(result.durationMs) };
-  // The push log keeps the error as it is; the server log gets it with any quoted URL redacted.
+  // The server log gets the error of the push log with any quoted URL redacted as well.
   const error = result.error === null ? null : redactUrlsInText(result.error);
   switch (record.decision.kind) {
     case 'succeeded':

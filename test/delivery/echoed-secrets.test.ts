@@ -1,5 +1,12 @@
 import { redactEchoedSecrets, redactEchoedSecretsInBase64 } from '../../src/delivery/echoed-secrets';
 import { toWireHeaderValue } from '../../src/connections/header-template';
+import { DocumentRecordEventType } from '../../src/records/event-type';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { startListener, type TestListener } from '../support/listener';
+import { recordEvent, seedRecord, seedWorkspace } from '../support/fixtures';
+import { waitFor } from '../support/wait';
+import { captureLogs } from '../security/security-support';
+import { createEnabledConnection } from '../reliability/reliability-support';
 
 const MASK = '********';
 const TOKEN = 'Bearer tok/en+"q"\\42';
@@ -66,5 +73,40 @@ describe('redactEchoedSecrets', () => {
     const redacted = Buffer.from(redactEchoedSecretsInBase64(body.toString('base64'), [secret]), 'base64');
 
     expect(redacted).toEqual(Buffer.concat([Buffer.from([0xff, 0x00]), Buffer.from(`token=${MASK};`)]));
+  });
+});
+
+describe('echoed secret in the server log', () => {
+  // Shorter than the 16 characters from which the server log's URL redaction takes a path segment for a token.
+  const shortSecret = 'pw-4f7a9c2e';
+  let app: TestApp;
+  let listener: TestListener;
+  let logs: ReturnType<typeof captureLogs>;
+
+  beforeAll(async () => {
+    logs = captureLogs();
+    app = await startTestApp({ DOCPUSH_RETRY_SCHEDULE: '1h' }, { logger: logs.logger });
+    // A redirect is not followed, and its Location repeats the token as a path segment.
+    listener = await startListener((request, response) => {
+      response.writeHead(307, { location: `https://login.example.com/retry/${String(request.headers['x-api-token'])}` });
+      response.end();
+    });
+  });
+
+  afterAll(async () => {
+    await listener?.close();
+    await app?.stop();
+  });
+
+  it('masks a value in a redirect path', async () => {
+    const seeded = await seedWorkspace(app);
+    await createEnabledConnection(app, { url: listener.url, headers: [{ name: 'X-Api-Token', value: shortSecret, secret: true }] });
+
+    await recordEvent(app, await seedRecord(app, seeded), DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+    await waitFor(() => logs.text().includes('delivery failed; retry scheduled'), { description: 'the server log line of the failed attempt' });
+
+    expect(listener.requests).toHaveLength(1);
+    expect(logs.text()).toContain(`(Location: https://login.example.com/retry/${MASK})`);
+    expect(logs.text()).not.toContain(shortSecret);
   });
 });

@@ -559,7 +559,7 @@ function isCut(result: AttemptResult): boolean {
 type MessageState = Pick<PushMessage, 'state' | 'nextAttemptAt' | 'lastResponseCode' | 'lastError'>;
 
 /** Returns the attempt's error with each secret header value that it quotes masked, such as one in a redirect's Location. */
-function loggedError(result: AttemptResult, request: DeliveryRequest): string | null {
+export function loggedError(result: AttemptResult, request: DeliveryRequest): string | null {
   return result.error === null ? null : redactEchoedSecrets(result.error, request.secretHeaderValues);
 }
 
