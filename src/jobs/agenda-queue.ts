@@ -361,15 +361,17 @@ export class AgendaQueue implements DeliveryQueue {
 }
 
 /**
- * Renews the lock of a running job every third of `lockLifetimeMs`. Agenda 6.2.6 cancels a job
- * that outlives its lock (checkIfJobIsStillAlive in its JobProcessor): it emits an error, which
- * the queue logs, and frees the job's concurrency slot while the work still runs. The pipeline
+ * Renews the lock of a running job at its start and then every third of `lockLifetimeMs`. Agenda
+ * 6.2.6 cancels a job that outlives its lock (checkIfJobIsStillAlive in its JobProcessor): it
+ * emits an error, which the queue logs, and frees the job's concurrency slot while the work still
+ * runs. Agenda locks a job when it fetches it, up to a poll interval before the job is due, and a
+ * job may also wait for a free slot, so the lock can be old when the job starts. The pipeline
  * renews a delivery attempt's claim on its message apart from this. Returns a function that
  * stops the renewals and waits for one in flight.
  */
 function renewJobLock(job: Job, lockLifetimeMs: number, logger: Logger): () => Promise<void> {
   let touching: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
+  const renew = () => {
     touching = job.touch().catch((error: unknown) => {
       const data = job.attrs.data as Partial<DeliverJobData> | undefined;
       logger.warn(
@@ -377,7 +379,9 @@ function renewJobLock(job: Job, lockLifetimeMs: number, logger: Logger): () => P
         'renewing the lock of a job failed; Agenda cancels the job once its lock expires, while its work runs on',
       );
     });
-  }, Math.max(1, Math.floor(lockLifetimeMs / 3)));
+  };
+  renew();
+  const timer = setInterval(renew, Math.max(1, Math.floor(lockLifetimeMs / 3)));
   timer.unref();
   return async () => {
     clearInterval(timer);
