@@ -41,7 +41,9 @@ async function startQuickListenerProcess() {
 }
 
 beforeAll(async () => {
-  app = await startTestApp({ DOCPUSH_ATTEMPT_TIMEOUT: '500ms', DOCPUSH_RETRY_SCHEDULE: '1m' });
+  // The job lock lifetime also limits each render, and its default of four attempt time-outs (2 s)
+  // could end these renders on a loaded machine.
+  app = await startTestApp({ DOCPUSH_ATTEMPT_TIMEOUT: '500ms', DOCPUSH_JOB_LOCK_LIFETIME: '60s', DOCPUSH_RETRY_SCHEDULE: '1m' });
   seeded = await seedWorkspace(app);
   filesListener = await startListener();
   quickListener = await startQuickListenerProcess();
