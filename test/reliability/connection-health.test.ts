@@ -6,7 +6,17 @@ import { DocumentRecordEventType } from '../../src/records/event-type';
 import { PushConnection } from '../../src/connections/push-connection.entity';
 import { updateConnectionHealth } from '../../src/delivery/steps/connection-health.step';
 import { DisablePushConnectionDocument, EnablePushConnectionDocument, PushConnectionDocument, PushConnectionStatusDocument } from '../generated/graphql';
-import { collectSubscription, createEnabledConnection, deleteAllConnections, fetchLogsOfMessage, waitForMessageState, WAIT_TIMEOUT_MS } from './reliability-support';
+import {
+  collectSubscription,
+  createEnabledConnection,
+  createWatchedConnection,
+  deleteAllConnections,
+  endStatusSubscriptions,
+  fetchLogsOfMessage,
+  waitForMessageState,
+  WAIT_TIMEOUT_MS,
+  type StatusSubscription,
+} from './reliability-support';
 
 // Each test waits for deliveries with deadlines of its own; this bounds the whole test.
 jest.setTimeout(90_000);
@@ -26,6 +36,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  await endStatusSubscriptions(app);
   await deleteAllConnections(app);
 });
 
@@ -37,12 +48,6 @@ async function loadConnection(id: string | number): Promise<PushConnection> {
   return app.app.services.orm.em.fork().findOneOrFail(PushConnection, Number(id));
 }
 
-async function subscribeToStatus(connectionId: string) {
-  const status = collectSubscription(app.wsClient(), PushConnectionStatusDocument, { connectionId });
-  await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > 0, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the status subscription to register' });
-  return status;
-}
-
 describe('automatic disabling', () => {
   it('disables a connection failing too long, and enabling resumes delivery', async () => {
     let failing = true;
@@ -51,8 +56,7 @@ describe('automatic disabling', () => {
       response.end(failing ? 'down' : 'ok');
     });
     try {
-      const connection = await createEnabledConnection(app, { url: listener.url });
-      const status = await subscribeToStatus(connection.id);
+      const { connection, status } = await createWatchedConnection(app, { url: listener.url });
       const record = await seedRecord(app, seeded);
       const { messageIds } = await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
       const [messageId] = messageIds;
@@ -96,8 +100,7 @@ describe('automatic disabling', () => {
   it('streams admin disable and enable', async () => {
     const listener = await startListener();
     try {
-      const connection = await createEnabledConnection(app, { url: listener.url });
-      const status = await subscribeToStatus(connection.id);
+      const { connection, status } = await createWatchedConnection(app, { url: listener.url });
 
       dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id }));
       dataOf(await app.request(EnablePushConnectionDocument, { id: connection.id }));
@@ -113,7 +116,7 @@ describe('automatic disabling', () => {
 
 describe('disabling a disabled connection', () => {
   /** Enables the connection and returns the status changes streamed up to that ENABLED event. */
-  async function enableAndCollectChanges(connectionId: string, status: Awaited<ReturnType<typeof subscribeToStatus>>): Promise<string[]> {
+  async function enableAndCollectChanges(connectionId: string, status: StatusSubscription): Promise<string[]> {
     dataOf(await app.request(EnablePushConnectionDocument, { id: connectionId }));
     const changes = () => status.received.map((event) => event.pushConnectionStatus.change);
     await waitFor(() => changes().includes('ENABLED'), { timeoutMs: WAIT_TIMEOUT_MS, description: 'the ENABLED status event' });
@@ -122,8 +125,7 @@ describe('disabling a disabled connection', () => {
   }
 
   it('keeps the reason and time of docpush', async () => {
-    const connection = await createEnabledConnection(app, { url: 'http://127.0.0.1:9/webhook' });
-    const status = await subscribeToStatus(connection.id);
+    const { connection, status } = await createWatchedConnection(app, { url: 'http://127.0.0.1:9/webhook' });
     const goneAt = new Date('2026-03-02T08:00:00Z');
     const goneReason = 'The listener answered 410 Gone, so docpush disabled the connection.';
     await app.app.services.orm.em.fork().transactional((tx) =>
@@ -140,8 +142,7 @@ describe('disabling a disabled connection', () => {
   });
 
   it('keeps the time of the first admin disable', async () => {
-    const connection = await createEnabledConnection(app, { url: 'http://127.0.0.1:9/webhook' });
-    const status = await subscribeToStatus(connection.id);
+    const { connection, status } = await createWatchedConnection(app, { url: 'http://127.0.0.1:9/webhook' });
     const first = dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id })).disablePushConnection;
 
     const second = dataOf(await app.request(DisablePushConnectionDocument, { id: connection.id })).disablePushConnection;

@@ -9,24 +9,75 @@ import {
   CreatePushConnectionDocument,
   DeletePushConnectionDocument,
   EnablePushConnectionDocument,
+  PushConnectionStatusDocument,
   PushConnectionsDocument,
   PushLogsDocument,
   PushMessageDocument,
   type CreatePushConnectionInput,
+  type PushConnectionStatusSubscription,
+  type PushConnectionStatusSubscriptionVariables,
   type PushMessageState,
 } from '../generated/graphql';
 
-export type CreatedConnection = Awaited<ReturnType<typeof createEnabledConnection>>;
+export type CreatedConnection = Awaited<ReturnType<typeof createConnection>>;
 
-/** Creates a push connection through the API and enables it. */
-export async function createEnabledConnection(app: TestApp, input: Partial<CreatePushConnectionInput> & { url: string }) {
-  const created = dataOf(
+type ConnectionInput = Partial<CreatePushConnectionInput> & { url: string };
+
+/** Creates a push connection through the API. It starts disabled, and creating it sends no status event. */
+async function createConnection(app: TestApp, input: ConnectionInput) {
+  return dataOf(
     await app.request(CreatePushConnectionDocument, {
       input: { name: 'Reliability listener', eventTypes: ['DocumentRecordUpdated'], ...input },
     }),
   ).createPushConnection;
+}
+
+/** Creates a push connection through the API and enables it. */
+export async function createEnabledConnection(app: TestApp, input: ConnectionInput) {
+  const created = await createConnection(app, input);
   dataOf(await app.request(EnablePushConnectionDocument, { id: created.id }));
   return created;
+}
+
+export type StatusSubscription = ReturnType<typeof collectSubscription<PushConnectionStatusSubscription, PushConnectionStatusSubscriptionVariables>>;
+
+/** Unsubscribe functions of the subscriptions that createWatchedConnection opened and endStatusSubscriptions has not ended. */
+const openStatusSubscriptions = new Set<() => void>();
+
+/**
+ * Creates a push connection, subscribes to its status changes and then enables it. Returns once
+ * the subscription has received that ENABLED event, with `received` emptied, so it collects only
+ * the changes made after the enable.
+ *
+ * The feed emits a change when its notification arrives, which can be after the mutation has
+ * returned. So a subscription opened just after an enable can still receive that ENABLED event
+ * before later changes, which is why the enable here waits until the subscription has attached.
+ * The subscriber count shows that attach only when it rises from zero, so call
+ * endStatusSubscriptions in afterEach.
+ */
+export async function createWatchedConnection(app: TestApp, input: ConnectionInput): Promise<{ connection: CreatedConnection; status: StatusSubscription }> {
+  const feed = app.app.services.connectionStatusFeed;
+  await waitFor(() => feed.subscriberCount === 0, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the status subscriptions of earlier tests to end' });
+  const connection = await createConnection(app, input);
+  const status = collectSubscription(app.wsClient(), PushConnectionStatusDocument, { connectionId: connection.id });
+  openStatusSubscriptions.add(status.unsubscribe);
+  await waitFor(() => feed.subscriberCount > 0, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the status subscription to attach' });
+
+  dataOf(await app.request(EnablePushConnectionDocument, { id: connection.id }));
+  const [enabled] = await status.waitForCount(1);
+  expect(enabled.pushConnectionStatus).toMatchObject({ connectionId: connection.id, change: 'ENABLED' });
+  status.received.splice(0);
+  return { connection, status };
+}
+
+/** Ends the subscriptions that createWatchedConnection opened and waits until the feed has detached them. */
+export async function endStatusSubscriptions(app: TestApp): Promise<void> {
+  for (const unsubscribe of openStatusSubscriptions) unsubscribe();
+  openStatusSubscriptions.clear();
+  await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount === 0, {
+    timeoutMs: WAIT_TIMEOUT_MS,
+    description: 'the status subscriptions to detach',
+  });
 }
 
 /** Deletes every connection of the workspace, so that the next test's events trigger only its own. */

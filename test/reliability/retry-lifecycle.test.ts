@@ -3,11 +3,12 @@ import { startListener, type ReceivedRequest } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 import { DocumentRecordEventType } from '../../src/records/event-type';
-import { DeletePushConnectionDocument, PushConnectionDocument, PushConnectionStatusDocument } from '../generated/graphql';
+import { DeletePushConnectionDocument, PushConnectionDocument } from '../generated/graphql';
 import {
-  collectSubscription,
   createEnabledConnection,
+  createWatchedConnection,
   deleteAllConnections,
+  endStatusSubscriptions,
   fetchLogsOfMessage,
   fetchMessage,
   startHoldingListener,
@@ -31,6 +32,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  await endStatusSubscriptions(app);
   await deleteAllConnections(app);
 });
 
@@ -119,9 +121,7 @@ describe('listener answers', () => {
       response.end('gone');
     });
     try {
-      const connection = await createEnabledConnection(app, { url: listener.url });
-      const status = collectSubscription(app.wsClient(), PushConnectionStatusDocument, { connectionId: connection.id });
-      await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > 0, { timeoutMs: WAIT_TIMEOUT_MS, description: 'the status subscription to register' });
+      const { connection, status } = await createWatchedConnection(app, { url: listener.url });
       const [messageId] = await pushOneEvent();
 
       const message = await waitForMessageState(app, messageId, 'FAILED');
