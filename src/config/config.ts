@@ -178,10 +178,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_RETRY_DELAY_MS = 30 * 86_400_000;
 
 /**
- * Maximum of a duration that docpush adds to or subtracts from the current time in SQL, such as
- * the retention cutoff: 365000d, about 1,000 years. MikroORM 6.6.16 sends a Date parameter as
- * ISO 8601 text, which PostgreSQL rejects before year 1 and after year 9999, so a longer duration
- * would fail every run of the statement that uses it.
+ * Maximum of a duration that docpush adds to or subtracts from the current time: 365000d, about
+ * 1,000 years. MikroORM 6.6.16 sends a Date parameter, such as the retention cutoff, as ISO 8601
+ * text, which PostgreSQL rejects before year 1 and after year 9999, so a longer duration would
+ * fail every run of the statement that uses it. The same cap applies to the interval of a
+ * maintenance job, which Agenda 6.2.6 adds to the job's last run, and to the secret rotation
+ * grace: a time past the end of JavaScript's Date range (year 275760) fails the job's next
+ * schedule or the rotation.
  */
 const MAX_DATE_OFFSET_MS = 365_000 * 86_400_000;
 
@@ -228,12 +231,12 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
       concurrency: integer(env, 'DOCPUSH_JOB_CONCURRENCY', 100, 1, 10000),
       claimBatchSize: integer(env, 'DOCPUSH_CLAIM_BATCH_SIZE', 50, 1, 1000),
       lockLifetimeMs: lockLifetime(env, attemptTimeoutMs),
-      sweepIntervalMs: positiveDuration(env, 'DOCPUSH_SWEEP_INTERVAL', '30s'),
+      sweepIntervalMs: jobInterval(env, 'DOCPUSH_SWEEP_INTERVAL', '30s'),
       // A worker normally takes a due message within one poll interval, and at once when NOTIFY
       // wakes it. A grace of two intervals, at least a minute, keeps the sweeper from queuing
       // duplicate jobs for messages whose own job is merely a little late.
       sweepGraceMs: dateOffset(env, 'DOCPUSH_SWEEP_GRACE', duration(env, 'DOCPUSH_SWEEP_GRACE', `${Math.max(processEveryMs * 2, 60_000)}ms`), '1m'),
-      queueVacuumIntervalMs: positiveDuration(env, 'DOCPUSH_QUEUE_VACUUM_INTERVAL', '15s'),
+      queueVacuumIntervalMs: jobInterval(env, 'DOCPUSH_QUEUE_VACUUM_INTERVAL', '15s'),
       queueVacuumMinDeadRows: integer(env, 'DOCPUSH_QUEUE_VACUUM_MIN_DEAD_ROWS', 10_000, 1, 1_000_000_000),
     },
     delivery: {
@@ -251,7 +254,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
     },
     retention: {
       pushLogMs: dateOffset(env, 'DOCPUSH_LOG_RETENTION', positiveDuration(env, 'DOCPUSH_LOG_RETENTION', '30d'), '30d'),
-      intervalMs: positiveDuration(env, 'DOCPUSH_RETENTION_INTERVAL', '1h'),
+      intervalMs: jobInterval(env, 'DOCPUSH_RETENTION_INTERVAL', '1h'),
       batchSize: integer(env, 'DOCPUSH_RETENTION_BATCH_SIZE', 1000, 1, 100000),
     },
     attachments: {
@@ -260,7 +263,7 @@ function readSettings(env: Env): Omit<Config, 'unknownSettings' | 'unitlessDurat
       renderCacheBytes: byteSize(env, 'DOCPUSH_RENDER_CACHE_SIZE', 64 * MIB, 0, 16 * 1024 * MIB),
       renderThreads: renderThreads(env),
     },
-    signing: { rotationGraceMs: duration(env, 'DOCPUSH_SECRET_ROTATION_GRACE', '24h') },
+    signing: { rotationGraceMs: dateOffset(env, 'DOCPUSH_SECRET_ROTATION_GRACE', duration(env, 'DOCPUSH_SECRET_ROTATION_GRACE', '24h'), '24h') },
     api: {
       // File uploads travel as Base64 inside the GraphQL request, so the default leaves room for them.
       maxRequestBodyBytes: byteSize(env, 'DOCPUSH_REQUEST_BODY_LIMIT', 40 * MIB, 1024, 1024 * MIB),
@@ -398,8 +401,13 @@ function dateOffset(env: Env, name: string, valueMs: number, example: string): n
   throw new ValidationError(
     name,
     `${name}=${JSON.stringify(env[name])} is invalid: expected a duration of at most 365000d (about 1,000 years), such as ${example}, ` +
-      'because the database cannot compute a time that far from now.',
+      'because docpush cannot compute or store a time that far from now.',
   );
+}
+
+/** Reads the interval of a maintenance job, which Agenda adds to the job's last run to store its next run. */
+function jobInterval(env: Env, name: string, fallback: string): number {
+  return dateOffset(env, name, positiveDuration(env, name, fallback), fallback);
 }
 
 /**

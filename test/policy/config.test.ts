@@ -62,9 +62,20 @@ describe('loadConfig DOCPUSH_JOB_LOCK_LIFETIME', () => {
   });
 });
 
-// These durations go into SQL as times before or after now, which PostgreSQL accepts in the form MikroORM sends only from year 1 to 9999.
+// These durations are added to or subtracted from now. PostgreSQL accepts such a time in the form MikroORM sends only from
+// year 1 to 9999, and a JavaScript Date only up to year 275760, so all of them share the cap of 365000d.
+const DURATIONS_FROM_NOW = [
+  'DOCPUSH_LOG_RETENTION',
+  'DOCPUSH_SWEEP_GRACE',
+  'DOCPUSH_CONNECTION_BUSY_DELAY',
+  'DOCPUSH_SECRET_ROTATION_GRACE',
+  'DOCPUSH_SWEEP_INTERVAL',
+  'DOCPUSH_RETENTION_INTERVAL',
+  'DOCPUSH_QUEUE_VACUUM_INTERVAL',
+];
+
 describe('loadConfig durations from now', () => {
-  it.each(['DOCPUSH_LOG_RETENTION', 'DOCPUSH_SWEEP_GRACE', 'DOCPUSH_CONNECTION_BUSY_DELAY'])('rejects %s over 1,000 years', (name) => {
+  it.each(DURATIONS_FROM_NOW)('rejects %s over 1,000 years', (name) => {
     const error = errorOf({ [name]: '1000000d' });
 
     expect(error.field).toBe(name);
@@ -73,11 +84,15 @@ describe('loadConfig durations from now', () => {
   });
 
   it('accepts 365000d', () => {
-    const config = loadConfig({ DOCPUSH_LOG_RETENTION: '365000d', DOCPUSH_SWEEP_GRACE: '365000d', DOCPUSH_CONNECTION_BUSY_DELAY: '365000d' });
+    const config = loadConfig(Object.fromEntries(DURATIONS_FROM_NOW.map((name) => [name, '365000d'])));
 
     expect(config.retention.pushLogMs).toBe(365_000 * 86_400_000);
     expect(config.jobs.sweepGraceMs).toBe(365_000 * 86_400_000);
     expect(config.delivery.connectionBusyDelayMs).toBe(365_000 * 86_400_000);
+    expect(config.signing.rotationGraceMs).toBe(365_000 * 86_400_000);
+    expect(config.jobs.sweepIntervalMs).toBe(365_000 * 86_400_000);
+    expect(config.retention.intervalMs).toBe(365_000 * 86_400_000);
+    expect(config.jobs.queueVacuumIntervalMs).toBe(365_000 * 86_400_000);
   });
 });
 
