@@ -18,7 +18,12 @@ export class WorkflowStageInput {
   @Field(() => Int, { nullable: true, description: "Legito's persistent workflow element id." })
   workflowElementPersistId?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Position of the stage in the stage list, 0 or more.' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Position of the stage in the stage list, 0 or more. An update also accepts the negative position that the record stores, ' +
+      'sent back unchanged with the same stage id, because earlier builds stored negative positions.',
+  })
   position?: number | null;
 
   @Field(() => Boolean, { nullable: true, description: 'True for the start stage.' })

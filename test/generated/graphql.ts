@@ -491,7 +491,7 @@ export type WorkflowStageInput = {
   name: string;
   /** Legito's notify flag of the stage, stored and pushed as given. */
   notify?: boolean | null | undefined;
-  /** Position of the stage in the stage list, 0 or more. */
+  /** Position of the stage in the stage list, 0 or more. An update also accepts the negative position that the record stores, sent back unchanged with the same stage id, because earlier builds stored negative positions. */
   position?: number | null | undefined;
   /** Legito's share flag of the stage, stored and pushed as given. */
   share?: boolean | null | undefined;
