@@ -3,16 +3,18 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { DocpushError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { databaseUnavailableMessage, isDatabaseUnavailable } from '../database/database-unavailable';
+import { literalPathOf, withoutInputPrefix } from './literal-path';
 
 /**
  * Maps errors to what clients receive. Our own errors keep their message and their extensions:
- * code, field and, for a batch, the rejected items. A database that cannot serve the request
- * gives SERVICE_UNAVAILABLE. Any other error thrown by a resolver is logged and replaced by a
+ * code, field and, for a batch, the rejected items. An invalid variable, and an invalid value
+ * written in the query document, get the path of the value as their field. A database that
+ * cannot serve the request gives SERVICE_UNAVAILABLE. Any other error thrown by a resolver is logged and replaced by a
  * generic message, so no stack trace, SQL or secret leaves the server. `schema` supplies the values of an enum that a
  * rejected value was not close to.
  */
 export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
-  const withFix = (message: string) => withDateTimeFix(withEnumValues(schema, withTokenLimitFix(message)));
+  const withFix = (message: string) => withIntFix(withDateTimeFix(withEnumValues(schema, withTokenLimitFix(message))));
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // graphql-ws reports an error thrown by a subscription's event stream as a GraphQLError
     // without a path, which unwrapResolverError leaves wrapped.
@@ -29,7 +31,7 @@ export function createErrorFormatter(logger: Logger, schema: GraphQLSchema) {
     const code = formatted.extensions?.code;
     if (code && code !== 'INTERNAL_SERVER_ERROR') {
       // Parse and validation errors from graphql-js and Apollo Server are safe to show as they are.
-      const field = code === 'BAD_USER_INPUT' ? fieldOf(formatted) : null;
+      const field = inputFieldOf(code, formatted, unwrapped);
       const extensions = field ? { code, field } : { code };
       return { message: withFix(formatted.message), locations: formatted.locations, path: formatted.path, extensions };
     }
@@ -73,6 +75,16 @@ function withPersistedQueryFix(message: string): string {
   return fix ? `${message}. ${fix}` : message;
 }
 
+/**
+ * Returns the field of a BAD_USER_INPUT error, or the argument path of a GRAPHQL_VALIDATION_FAILED
+ * error about a value written in the query document, or null. Both name a value's field alike.
+ */
+function inputFieldOf(code: unknown, formatted: GraphQLFormattedError, error: unknown): string | null {
+  if (code === 'BAD_USER_INPUT') return fieldOf(formatted);
+  if (code === 'GRAPHQL_VALIDATION_FAILED' && error instanceof GraphQLError) return literalPathOf(error);
+  return null;
+}
+
 /** Returns the field that an error of invalid input names in its extensions, or else in its message as graphql-js writes it, or null. */
 function fieldOf(formatted: GraphQLFormattedError): string | null {
   const field = formatted.extensions?.field;
@@ -92,7 +104,7 @@ function variableFieldOf(message: string): string | null {
   if (!match) return null;
   const [, variable, path] = match;
   if (!path) return variable;
-  return variable === 'input' && path.startsWith('input.') ? path.slice('input.'.length) : path;
+  return variable === 'input' ? withoutInputPrefix(path) : path;
 }
 
 /** graphql-js 16 names the token limit but not the way around it. Its message reads "more that". */
@@ -125,4 +137,14 @@ function withDateTimeFix(message: string): string {
   if (!INVALID_DATE_TIME.test(message)) return message;
   const sentence = message.endsWith('.') ? message : `${message}.`;
   return `${sentence} Give a date and time with a UTC offset, such as 2026-12-04T19:48:09Z or 2026-12-04T20:48:09.250+01:00.`;
+}
+
+/** graphql-js 16's messages for a value that its Int scalar rejects, which name neither the range nor a valid value. */
+const INVALID_INT = /\bInt cannot represent non(?:-integer| 32-bit signed integer) value: /;
+
+/** Appends the range of GraphQL's Int to graphql-js's message for an invalid Int input. */
+function withIntFix(message: string): string {
+  if (!INVALID_INT.test(message)) return message;
+  const sentence = message.endsWith('.') ? message : `${message}.`;
+  return `${sentence} Give a whole number from -2147483648 to 2147483647, the range of GraphQL's Int type. The field's description may state a smaller range.`;
 }

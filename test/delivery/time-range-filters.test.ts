@@ -71,7 +71,7 @@ describe('invalid time', () => {
   it('names the form to use for a literal', async () => {
     const result = await postGraphQL(app.url, '{ pushLogs(filter: { to: "yesterday" }) { totalCount } }', {}, bearer(app.adminKey));
 
-    expect(result.body.errors?.[0].extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(result.body.errors?.[0].extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', field: 'filter.to' });
     expect(result.body.errors?.[0].message).toBe(`DateTime cannot represent an invalid date-time-string yesterday. ${TIME_FIX}`);
   });
 
