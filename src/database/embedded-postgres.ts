@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../common/logger';
+import { syncParentDirectory, writeFileSynced } from '../common/durable-file';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -201,9 +202,10 @@ function readPasswordFile(file: string): string | null {
  */
 function writePasswordFile(file: string, password: string, owner: Owner): void {
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${password}\n`, { mode: 0o600 });
+  writeFileSynced(temporary, `${password}\n`, { mode: 0o600 });
   if (owner) chownSync(temporary, owner.uid, owner.gid);
   renameSync(temporary, file);
+  syncParentDirectory(file);
 }
 
 /**
@@ -218,6 +220,7 @@ async function replaceLegacyPassword(dataDir: string, server: { port: number; ow
   const pending = readPasswordFile(pendingFile);
   if (pending !== null && (await acceptsPassword(port, pending))) {
     renameSync(pendingFile, file);
+    syncParentDirectory(file);
     return pending;
   }
   if (!(await acceptsPassword(port, LEGACY_PASSWORD))) {
@@ -239,6 +242,7 @@ async function replaceLegacyPassword(dataDir: string, server: { port: number; ow
     await client.end();
   }
   renameSync(pendingFile, file);
+  syncParentDirectory(file);
   logger?.warn({ dataDir, passwordFile: file }, 'replaced the fixed superuser password of the embedded PostgreSQL, which earlier builds set, with a generated one');
   return password;
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 
 import { ValidationError } from '../common/errors';
 import type { Logger } from '../common/logger';
+import { syncParentDirectory, writeFileSynced } from '../common/durable-file';
 
 const ALGORITHM = 'aes-256-gcm';
 export const SERVER_KEY_BYTES = 32;
@@ -205,11 +206,14 @@ function createKeyFile(keyPath: string, logger: Logger | undefined): Buffer {
   fs.mkdirSync(path.dirname(keyPath), { recursive: true, mode: 0o700 });
   const key = randomBytes(SERVER_KEY_BYTES);
   const temporaryPath = `${keyPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  fs.writeFileSync(temporaryPath, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  // Flushed to disk before it is linked: stored secrets are sealed with the key as soon as the
+  // first connection is created, and a key file lost to a power loss could not open them.
+  writeFileSynced(temporaryPath, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   try {
     // link() fails with EEXIST instead of replacing, so when another process created the file
     // first, its key wins and this one is discarded. Readers never see a half-written file.
     fs.linkSync(temporaryPath, keyPath);
+    syncParentDirectory(keyPath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const winner = readKeyFile(keyPath, logger);
