@@ -123,8 +123,8 @@ export async function loadMessage(app: TestApp, id: string): Promise<PushMessage
 }
 
 /**
- * Subscribes to deliveryLog and collects what arrives until the client is disposed. Wait for
- * the app's deliveryLogFeed.subscriberCount to grow before causing the logs to stream.
+ * Subscribes to deliveryLog and collects what arrives until the client is disposed. Open it with
+ * subscribeAttached of test/support/feed-subscribers before causing the logs to stream.
  */
 export function collectDeliveryLog(client: Client, variables: { connectionId?: string } = {}) {
   const received: DeliveryLogSubscription['deliveryLog'][] = [];

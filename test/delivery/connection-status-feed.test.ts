@@ -2,6 +2,7 @@ import pg from 'pg';
 import { print } from 'graphql';
 import { startTestApp, dataOf, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
+import { subscribeAttached } from '../support/feed-subscribers';
 import {
   CreatePushConnectionDocument,
   DisablePushConnectionDocument,
@@ -178,12 +179,15 @@ describe('pushConnectionStatus subscription', () => {
     const client = app.wsClient();
     const changes: string[] = [];
     const errors: unknown[] = [];
-    const subscribersBefore = app.app.services.connectionStatusFeed.subscriberCount;
-    const unsubscribe = client.subscribe<PushConnectionStatusSubscription>(
-      { query: print(PushConnectionStatusDocument) },
-      { next: (result) => (result.data ? changes.push(result.data.pushConnectionStatus.change) : errors.push(result.errors)), error: (error) => errors.push(error), complete: () => {} },
+    const unsubscribe = await subscribeAttached(
+      app.app.services.connectionStatusFeed,
+      () =>
+        client.subscribe<PushConnectionStatusSubscription>(
+          { query: print(PushConnectionStatusDocument) },
+          { next: (result) => (result.data ? changes.push(result.data.pushConnectionStatus.change) : errors.push(result.errors)), error: (error) => errors.push(error), complete: () => {} },
+        ),
+      { name: 'pushConnectionStatus' },
     );
-    await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > subscribersBefore, { description: 'the status subscription' });
 
     // Each change commits in a transaction of its own, microseconds after the one before, so
     // their notifications arrive together and their loads would overlap.
@@ -217,12 +221,15 @@ describe('pushConnectionStatus event state', () => {
     const events: StatusEvent[] = [];
     const errors: unknown[] = [];
     const client = app.wsClient();
-    const subscribersBefore = app.app.services.connectionStatusFeed.subscriberCount;
-    const unsubscribe = client.subscribe<PushConnectionStatusSubscription>(
-      { query: print(PushConnectionStatusDocument) },
-      { next: (result) => (result.data ? events.push(result.data.pushConnectionStatus) : errors.push(result.errors)), error: (error) => errors.push(error), complete: () => {} },
+    const unsubscribe = await subscribeAttached(
+      app.app.services.connectionStatusFeed,
+      () =>
+        client.subscribe<PushConnectionStatusSubscription>(
+          { query: print(PushConnectionStatusDocument) },
+          { next: (result) => (result.data ? events.push(result.data.pushConnectionStatus) : errors.push(result.errors)), error: (error) => errors.push(error), complete: () => {} },
+        ),
+      { name: 'pushConnectionStatus' },
     );
-    await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > subscribersBefore, { description: 'the status subscription' });
 
     // Several clients toggle at once, so changes commit back to back while earlier ones are still being streamed.
     const clients = 10;

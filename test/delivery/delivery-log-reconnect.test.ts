@@ -12,6 +12,7 @@ import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '..
 import { findListenBackendPids } from '../support/listen-backends';
 import { countActiveQueries } from '../support/test-database';
 import { waitFor } from '../support/wait';
+import { subscribeAttached } from '../support/feed-subscribers';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DELIVERY_LOG_CHANNEL, MAX_CATCH_UP_ROWS, deliveryLogNotifications } from '../../src/delivery/delivery-log.feed';
 import { collectSubscription, createEnabledConnection, WAIT_TIMEOUT_MS } from '../reliability/reliability-support';
@@ -63,8 +64,9 @@ afterAll(async () => {
 /** Delivers one event to a new connection and a new subscriber, and returns both with the streamed row's id. */
 async function deliverOneStreamed() {
   const connection = await createEnabledConnection(app, { url: listener.url });
-  const stream = collectSubscription(app.wsClient(), DeliveryLogDocument, { connectionId: connection.id });
-  await waitFor(() => app.app.services.deliveryLogFeed.subscriberCount > 0, { description: 'the deliveryLog subscriber' });
+  const stream = await subscribeAttached(app.app.services.deliveryLogFeed, () => collectSubscription(app.wsClient(), DeliveryLogDocument, { connectionId: connection.id }), {
+    name: 'deliveryLog',
+  });
   const record = await seedRecord(app, seeded);
   await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
   const [first] = await stream.waitForCount(1);

@@ -5,6 +5,7 @@ import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, seedUser, recordEvent, type SeededWorkspace } from '../support/fixtures';
 import { validatePushResponse } from '../support/push-response-schema';
 import { waitFor } from '../support/wait';
+import { subscribeAttached, waitForNoSubscribers } from '../support/feed-subscribers';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import {
   CreatePushConnectionDocument,
@@ -70,9 +71,7 @@ describe('delivery of a matching event', () => {
       headers: [{ name: 'X-Actor', value: '{{LEGITO.currentUser.email}} via {{documentBuilder.event}}' }],
     });
     const client = app.wsClient();
-    const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
-    const stream = collectDeliveryLog(client, { connectionId: connection.id });
-    await waitFor(() => app.app.services.deliveryLogFeed.subscriberCount > subscribersBefore, { description: 'the deliveryLog subscriber' });
+    const stream = await subscribeAttached(app.app.services.deliveryLogFeed, () => collectDeliveryLog(client, { connectionId: connection.id }), { name: 'deliveryLog' });
     const record = await seedRecord(app, seeded);
 
     const sentAt = Date.now();
@@ -162,9 +161,9 @@ describe('delivery of a matching event', () => {
     });
     try {
       const connection = await createEnabledConnection({ url: answering.url, eventTypes: ['DocumentDownload'] });
-      const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
-      const stream = collectDeliveryLog(app.wsClient(), { connectionId: connection.id });
-      await waitFor(() => app.app.services.deliveryLogFeed.subscriberCount > subscribersBefore, { description: 'the deliveryLog subscriber' });
+      const stream = await subscribeAttached(app.app.services.deliveryLogFeed, () => collectDeliveryLog(app.wsClient(), { connectionId: connection.id }), {
+        name: 'deliveryLog',
+      });
       const record = await seedRecord(app, seeded);
 
       await recordEvent(app, record, DocumentRecordEventType.DocumentDownload, seeded.author);
@@ -230,7 +229,7 @@ describe('deliveryLog subscription', () => {
   });
 
   it.each(['abc', '0', '-1', '1e0', '0x1', ' 1', '12345678901234567890'])('rejects malformed connection id %j', async (connectionId) => {
-    const subscribersBefore = app.app.services.deliveryLogFeed.subscriberCount;
+    await waitForNoSubscribers(app.app.services.deliveryLogFeed, { name: 'deliveryLog' });
 
     const errors = await deliveryLogErrors(connectionId);
 
@@ -240,7 +239,7 @@ describe('deliveryLog subscription', () => {
     expect(errors[0].message).toBe(
       `Push connection ${JSON.stringify(connectionId)} was not found in this workspace: pass the id of one of its connections (pushConnections lists them), or leave connectionId out to stream every connection.`,
     );
-    expect(app.app.services.deliveryLogFeed.subscriberCount).toBe(subscribersBefore);
+    expect(app.app.services.deliveryLogFeed.subscriberCount).toBe(0);
   });
 
   it('uses NOT_FOUND for malformed ids', async () => {

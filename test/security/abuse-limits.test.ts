@@ -11,6 +11,7 @@ import { DELIVERY_LOG_CHANNEL, deliveryLogNotifications } from '../../src/delive
 import { DeliveryOutcome, PushLog } from '../../src/delivery/push-log.entity';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { waitFor } from '../support/wait';
+import { waitForNoSubscribers } from '../support/feed-subscribers';
 import { bearer, collect, okData, openWs, postGraphQL, waitForFeedSubscribers, type CollectedOperation, type RawResponse, type WsProbe } from './security-support';
 
 const BODY_LIMIT = 100_000;
@@ -405,6 +406,8 @@ describe('graphql-ws request errors', () => {
     ['@skip on the root field', 'subscription ($off: Boolean!) { deliveryLog @skip(if: $off) { id } }'],
     ['@include in a fragment', 'subscription Log($on: Boolean!) { ...Root } fragment Root on Subscription { deliveryLog @include(if: $on) { id } }'],
   ])('reject %s of a subscription as a validation error', async (_case, query) => {
+    const statusFeed = app.app.services.connectionStatusFeed;
+    await waitForNoSubscribers(statusFeed, { name: 'pushConnectionStatus' });
     const probe = openWs(app.url, { authorization: bearer(app.adminKey) });
     const other = collect(probe.client, 'subscription { pushConnectionStatus { connectionId } }');
     const conditional = collect(probe.client, query, { off: true, on: true });
@@ -417,8 +420,7 @@ describe('graphql-ws request errors', () => {
       }),
     ]);
     // The connection and its other subscription stay open: the status subscription still streams.
-    const statusFeed = app.app.services.connectionStatusFeed;
-    await waitFor(() => statusFeed.subscriberCount >= 1, { description: 'a pushConnectionStatus subscriber' });
+    await waitFor(() => statusFeed.subscriberCount === 1, { description: 'the pushConnectionStatus subscription to attach' });
     const created = okData(
       await call('mutation { createPushConnection(input: { name: "Still open", url: "https://127.0.0.1:1/hook", eventTypes: [DocumentRecordUpdated] }) { id } }'),
     ).createPushConnection;

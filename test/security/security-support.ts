@@ -130,7 +130,11 @@ export function collect(client: Client, query: string, variables: Record<string,
   return collected;
 }
 
-/** Waits until the delivery log feed has `count` subscribers, so a subscription is in place before the test triggers deliveries. */
+/**
+ * Waits until the delivery log feed has at least `count` subscribers. That shows a new subscription
+ * in place only while no subscription of an earlier test can still detach. subscribeAttached of
+ * test/support/feed-subscribers waits for those first.
+ */
 export async function waitForFeedSubscribers(app: TestApp, count: number): Promise<void> {
   const feed = app.app.services.deliveryLogFeed;
   await waitFor(() => feed.subscriberCount >= count, { description: `${count} deliveryLog subscriber(s)` });

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { CloseCode, createClient, type Client } from 'graphql-ws';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
+import { waitForNoSubscribers } from '../support/feed-subscribers';
 import { addApiKey, captureLogs } from '../security/security-support';
 import { loadConfig } from '../../src/config/config';
 import { ApiKeyRole } from '../../src/workspace/api-key.entity';
@@ -42,6 +43,9 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.dispose()));
   for (const clear of cleanups.splice(0)) clear();
+  // connectSubscribed and 'frees a slot' compare the subscriber count with its value before, so
+  // no subscription of an earlier test may detach while the next test runs.
+  await waitForNoSubscribers(app.app.services.connectionStatusFeed, { name: 'pushConnectionStatus' });
 });
 
 afterAll(async () => {
