@@ -15,9 +15,9 @@ import { waitFor } from '../support/wait';
 import { subscribeAttached } from '../support/feed-subscribers';
 import { DocumentRecordEventType } from '../../src/records/event-type';
 import { DELIVERY_LOG_CHANNEL, MAX_CATCH_UP_ROWS, deliveryLogNotifications } from '../../src/delivery/delivery-log.feed';
-import { collectSubscription, createEnabledConnection, WAIT_TIMEOUT_MS } from '../reliability/reliability-support';
+import { collectSubscription, createEnabledConnection, createWatchedConnection, endStatusSubscriptions, WAIT_TIMEOUT_MS } from '../reliability/reliability-support';
 import { createOtherWorkspace } from '../security/security-support';
-import { DeliveryLogDocument, PushConnectionStatusDocument } from '../generated/graphql';
+import { DeliveryLogDocument } from '../generated/graphql';
 
 /** A subscription that selects no large field. */
 const SUMMARY_SUBSCRIPTION = parse('subscription { deliveryLog { id outcome } }') as TypedDocumentNode<
@@ -51,6 +51,10 @@ beforeAll(async () => {
   adminUrl.pathname = '/postgres';
   admin = new pg.Client({ connectionString: adminUrl.toString() });
   await admin.connect();
+});
+
+afterEach(async () => {
+  await endStatusSubscriptions(app);
 });
 
 afterAll(async () => {
@@ -246,9 +250,9 @@ describe('deliveryLog after a lost LISTEN connection', () => {
 
 describe('pushConnectionStatus after a lost LISTEN connection', () => {
   it('ends with SUBSCRIPTION_ENDED', async () => {
-    const connection = await createEnabledConnection(app, { url: listener.url });
-    const stream = collectSubscription(app.wsClient(), PushConnectionStatusDocument, { connectionId: connection.id });
-    await waitFor(() => app.app.services.connectionStatusFeed.subscriberCount > 0, { description: 'the pushConnectionStatus subscriber' });
+    // The subscription has received the ENABLED event of the connection, so no earlier event can
+    // arrive in place of the error.
+    const { connection, status: stream } = await createWatchedConnection(app, { url: listener.url });
 
     // A status change while notifications are lost: the subscriber could never receive it.
     await whileListenIsLost(async () => {
