@@ -578,10 +578,18 @@ describe('graphql-ws operations per connection', () => {
     // The complete message goes out just before the next subscribe, with no wait between them.
     first.unsubscribe();
     const replacement = collect(opened.probe.client, subscription);
-    const messageId = await publishPushLog();
+    // The feed's count is the same before and after the swap, so only a streamed row shows that
+    // the replacement is attached. Each round ends once the other subscriptions have the row.
+    await waitFor(
+      async () => {
+        await waitForDelivery(others, await publishPushLog());
+        return replacement.results.length > 0 || replacement.error !== undefined;
+      },
+      { description: 'a push log on the replacement subscription' },
+    );
 
-    await waitForDelivery([replacement, ...others], messageId);
     expect(replacement.error).toBeUndefined();
+    expect(replacement.results[0].data?.deliveryLog.messageId).toMatch(/^ws-limit-/);
     const overLimit = collect(opened.probe.client, subscription);
     await overLimit.ended;
     expect(overLimit.error).toEqual([limitError]);
@@ -597,6 +605,7 @@ describe('graphql-ws operations per connection', () => {
       expect(invalid.error).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
     }
     const last = collect(opened.probe.client, subscription);
+    await waitForFeedSubscribers(app, opened.subscribersBefore + WS_OPERATION_LIMIT);
     const messageId = await publishPushLog();
 
     await waitForDelivery([...opened.operations, last], messageId);
