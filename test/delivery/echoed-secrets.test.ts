@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import { redactEchoedSecrets, redactEchoedSecretsInBase64 } from '../../src/delivery/echoed-secrets';
 import { toWireHeaderValue } from '../../src/connections/header-template';
 import { DocumentRecordEventType } from '../../src/records/event-type';
@@ -20,6 +21,17 @@ function asciiJson(text: string, hexCase: 'lower' | 'upper'): string {
       return `\\u${hexCase === 'upper' ? hex.toUpperCase() : hex}`;
     });
 }
+
+/**
+ * Calls redactEchoedSecrets under a watchdog that throws after WATCHDOG_MS. A search that
+ * backtracks on these inputs takes hours, so it fails here instead of hanging the run. A linear
+ * one takes milliseconds, far below the watchdog even on a busy machine.
+ */
+function redactWithinWatchdog(text: string, secrets: string[]): string {
+  return vm.runInNewContext('redact(text, secrets)', { redact: redactEchoedSecrets, text, secrets }, { timeout: WATCHDOG_MS }) as string;
+}
+
+const WATCHDOG_MS = 20_000;
 
 describe('redactEchoedSecrets', () => {
   it.each([
@@ -47,6 +59,35 @@ describe('redactEchoedSecrets', () => {
     expect(body).toContain('\\u0159');
     expect(body).toContain('\\u00C5');
     expect(redactEchoedSecrets(body, [secret])).toBe([MASK, MASK, MASK, MASK].join(' '));
+  });
+
+  it('masks a tab escaped as in JSON', () => {
+    const secret = 'part-one\tpart-two';
+
+    expect(redactEchoedSecrets(JSON.stringify({ token: secret }), [secret])).toBe(`{"token":"${MASK}"}`);
+  });
+
+  it('masks a value of repeated backslashes', () => {
+    const secret = `${'\\'.repeat(64)}x`;
+    // The near miss first: each of its backslashes is one character as sent, or half of an escape in JSON.
+    const body = JSON.stringify({ nearMiss: `${'\\'.repeat(64)}y`, token: secret });
+
+    const redacted = redactWithinWatchdog(body, [secret]);
+
+    expect(redacted).toBe(`{"nearMiss":"${'\\\\'.repeat(64)}y","token":"${MASK}"}`);
+  });
+
+  it('masks a repetitive value in a long body', () => {
+    const secret = `${'a'.repeat(4095)}!`;
+    const filler = 'a'.repeat(1024 * 1024);
+
+    const redacted = redactWithinWatchdog(`${filler}${secret}`, [secret]);
+
+    expect(redacted).toBe(`${filler}${MASK}`);
+  });
+
+  it('masks overlapping occurrences with one mask', () => {
+    expect(redactEchoedSecrets('x abcabcabcab y', ['abcabcab'])).toBe(`x ${MASK} y`);
   });
 
   it('masks a value without letters or digits', () => {
