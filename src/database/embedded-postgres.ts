@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, statSync, mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, statSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,8 +66,16 @@ export async function startEmbeddedPostgres(options: {
   let password: string | null;
   if (initialised) {
     password = generatePassword();
-    initialise(binaries.initdb, dataDir, owner, password);
-    writePasswordFile(passwordPath(dataDir), password, owner);
+    // initdb runs on if docpush is killed meanwhile (SIGKILL reaches docpush alone), and sets the
+    // password from this file, which the next start then finds (replaceLegacyPassword).
+    const initdbPasswordFile = initdbPasswordPath(dataDir);
+    writePasswordFile(initdbPasswordFile, password, owner);
+    try {
+      initialise(binaries.initdb, dataDir, owner, initdbPasswordFile);
+      writePasswordFile(passwordPath(dataDir), password, owner);
+    } finally {
+      rmSync(initdbPasswordFile, { force: true });
+    }
   } else {
     password = readPasswordFile(passwordPath(dataDir));
   }
@@ -159,10 +167,8 @@ function lookUpUser(name: string): Owner {
   }
 }
 
-function initialise(initdb: string, dataDir: string, owner: Owner, password: string): void {
-  const passwordFile = path.join(os.tmpdir(), `docpush-pgpass-${process.pid}-${Date.now()}`);
-  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-  if (owner) chownSync(passwordFile, owner.uid, owner.gid);
+/** Runs initdb on `dataDir` with the superuser password in `passwordFile`, which the data folder's owner can read. */
+function initialise(initdb: string, dataDir: string, owner: Owner, passwordFile: string): void {
   try {
     execFileSync(initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--no-instructions'], {
       stdio: 'pipe',
@@ -172,8 +178,6 @@ function initialise(initdb: string, dataDir: string, owner: Owner, password: str
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
     throw new Error(`initdb failed for ${dataDir}: ${stderr || (error as Error).message}`);
-  } finally {
-    rmSync(passwordFile, { force: true });
   }
 }
 
@@ -184,6 +188,14 @@ function generatePassword(): string {
 
 function passwordPath(dataDir: string): string {
   return path.join(dataDir, PASSWORD_FILE_NAME);
+}
+
+/**
+ * Returns the path of the file that contains the password of an initdb until the password file
+ * is written. It is beside the data folder, because initdb requires an empty folder.
+ */
+function initdbPasswordPath(dataDir: string): string {
+  return `${dataDir}.${PASSWORD_FILE_NAME}.initdb`;
 }
 
 /** Returns the password in `file`, or null when the file does not exist. */
@@ -209,19 +221,23 @@ function writePasswordFile(file: string, password: string, owner: Owner): void {
 }
 
 /**
- * Replaces the fixed superuser password of a data folder that an earlier build initialised with a
- * generated one, and returns it. The new password is written to a pending file before the server
- * gets it and renamed into place after, so a start that dies in between finds it at its next try.
+ * Returns the password of a data folder without a password file. That is the password of an
+ * initdb that outlived a killed docpush, or a password that a killed start was setting, when the
+ * server accepts it. Otherwise it is the fixed password of a folder that an earlier build
+ * initialised, which this replaces with a generated one. The new password is written to a
+ * pending file before the server gets it and renamed into place after, so a start that dies in
+ * between finds it at its next try.
  */
 async function replaceLegacyPassword(dataDir: string, server: { port: number; owner: Owner; logger?: Logger }): Promise<string> {
   const { port, owner, logger } = server;
   const file = passwordPath(dataDir);
   const pendingFile = `${file}.pending`;
-  const pending = readPasswordFile(pendingFile);
-  if (pending !== null && (await acceptsPassword(port, pending))) {
-    renameSync(pendingFile, file);
-    syncParentDirectory(file);
-    return pending;
+  for (const candidateFile of [pendingFile, initdbPasswordPath(dataDir)]) {
+    const candidate = readPasswordFile(candidateFile);
+    if (candidate === null || !(await acceptsPassword(port, candidate))) continue;
+    writePasswordFile(file, candidate, owner);
+    rmSync(candidateFile, { force: true });
+    return candidate;
   }
   if (!(await acceptsPassword(port, LEGACY_PASSWORD))) {
     throw new Error(

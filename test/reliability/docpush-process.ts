@@ -94,6 +94,28 @@ export interface PostgresProcess {
 
 /** Starts an embedded PostgreSQL in a helper process, on a fixed folder and port so a restart finds its data. */
 export async function startPostgresProcess(dataDir: string, port: number): Promise<PostgresProcess> {
+  const helper = spawnPostgresProcess(dataDir, port);
+  await waitFor(
+    () => {
+      if (helper.exitCode() !== undefined) throw new Error(`The PostgreSQL helper exited with code ${helper.exitCode()}:\n${helper.output()}`);
+      return /READY \S+\n/.test(helper.output());
+    },
+    { timeoutMs: 60_000, intervalMs: 50, description: 'the embedded PostgreSQL to start' },
+  );
+  const url = /READY (\S+)\n/.exec(helper.output())![1];
+  return { url, pid: helper.pid, killHelper: helper.killHelper, stop: helper.stop };
+}
+
+/** A PostgreSQL helper process that may still be starting. */
+export interface SpawnedPostgresProcess extends Omit<PostgresProcess, 'url'> {
+  /** Everything the helper wrote to stdout and stderr so far. */
+  output(): string;
+  /** The helper's exit code, or undefined while it runs. */
+  exitCode(): number | null | undefined;
+}
+
+/** Starts an embedded PostgreSQL in a helper process as startPostgresProcess does, without waiting for it to be ready. */
+export function spawnPostgresProcess(dataDir: string, port: number): SpawnedPostgresProcess {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/reliability/postgres-server.script.ts', dataDir, String(port)], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir() },
@@ -105,17 +127,10 @@ export async function startPostgresProcess(dataDir: string, port: number): Promi
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', (code) => ((exitCode = code), resolve())));
 
-  await waitFor(
-    () => {
-      if (exitCode !== undefined) throw new Error(`The PostgreSQL helper exited with code ${exitCode}:\n${output}`);
-      return /READY \S+\n/.test(output);
-    },
-    { timeoutMs: 60_000, intervalMs: 50, description: 'the embedded PostgreSQL to start' },
-  );
-  const url = /READY (\S+)\n/.exec(output)![1];
   return {
-    url,
     pid: child.pid!,
+    output: () => output,
+    exitCode: () => exitCode,
     killHelper: async () => {
       child.kill('SIGKILL');
       await exited;

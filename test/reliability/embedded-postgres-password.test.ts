@@ -1,9 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import pg from 'pg';
 import { PASSWORD_FILE_NAME, findFreePort } from '../../src/database/embedded-postgres';
-import { startPostgresProcess, type PostgresProcess } from './docpush-process';
+import { spawnPostgresProcess, startPostgresProcess, type PostgresProcess } from './docpush-process';
+import { waitFor } from '../support/wait';
 
 // Each test runs initdb and starts PostgreSQL in a helper process up to twice.
 jest.setTimeout(120_000);
@@ -48,6 +49,20 @@ async function connectionError(url: string, password: string): Promise<string | 
   }
 }
 
+/** Returns whether an initdb process runs on `dataDir`, read from the command lines in /proc. */
+function initdbRunsOn(dataDir: string): boolean {
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let commandLine: string[];
+    try {
+      commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (path.basename(commandLine[0] ?? '') === 'initdb' && commandLine.includes(`--pgdata=${dataDir}`)) return true;
+  }
+  return false;
+}
+
 function passwordOf(url: string): string {
   return new URL(url).password;
 }
@@ -87,5 +102,20 @@ describe('embedded PostgreSQL superuser password', () => {
     expect(await connectionError(url, passwordOf(url))).toBeNull();
     expect(await connectionError(url, LEGACY_PASSWORD)).toBe('28P01');
     expect(existsSync(path.join(dataDir, PASSWORD_FILE_NAME))).toBe(true);
+  });
+
+  it('is found after a kill during initdb', async () => {
+    const killed = spawnPostgresProcess(dataDir, await findFreePort());
+    // initdb writes PG_VERSION first and then runs for seconds, and SIGKILL ends the helper alone.
+    await waitFor(() => existsSync(path.join(dataDir, 'PG_VERSION')), { timeoutMs: 60_000, intervalMs: 10, description: 'initdb to start on the data folder' });
+    await killed.killHelper();
+    expect(initdbRunsOn(dataDir)).toBe(true);
+    await waitFor(() => !initdbRunsOn(dataDir), { timeoutMs: 60_000, intervalMs: 50, description: 'the orphaned initdb to finish' });
+
+    const url = await start();
+
+    expect(await connectionError(url, passwordOf(url))).toBeNull();
+    expect(statSync(path.join(dataDir, PASSWORD_FILE_NAME)).mode & 0o777).toBe(0o600);
+    expect(existsSync(`${dataDir}.${PASSWORD_FILE_NAME}.initdb`)).toBe(false);
   });
 });
