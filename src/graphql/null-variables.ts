@@ -11,7 +11,8 @@ import {
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
+  type SelectionNode,
+  type ValueNode,
 } from 'graphql';
 
 /**
@@ -22,7 +23,8 @@ import {
  * such as `users(first: $first)` with `$first: Int` and `first: Int! = 20`. A null value there
  * makes graphql-js 16 fail the field at execution with an error that has no extensions.code,
  * which clients would receive as INTERNAL_SERVER_ERROR. A variable of a non-null type is left
- * to variable coercion, which rejects a null value with its own error.
+ * to variable coercion, which rejects a null value with its own error. A field or fragment that
+ * @skip or @include leaves out is not checked, because graphql-js never reads its arguments.
  */
 export function checkNullVariables(
   schema: GraphQLSchema,
@@ -30,12 +32,34 @@ export function checkNullVariables(
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>> | null | undefined,
 ): GraphQLError | null {
-  const nullVariables = findNullVariables(operation, variables ?? {});
+  const values = variables ?? {};
+  const nullVariables = findNullVariables(operation, values);
   if (nullVariables.size === 0) return null;
+
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  // The operation, then each fragment that an included spread names, once. A spread of a fragment
+  // that the document does not define is left out, because validation has reported it.
+  const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [operation];
+  const queued = new Set<string>();
+  const isLeftOut = (node: SelectionNode) => isLeftOutBy(node, operation, values);
 
   const typeInfo = new TypeInfo(schema);
   let error: GraphQLError | null = null;
   const visitor = visitWithTypeInfo(typeInfo, {
+    Field: (node) => (isLeftOut(node) ? false : undefined),
+    InlineFragment: (node) => (isLeftOut(node) ? false : undefined),
+    FragmentSpread(node) {
+      if (isLeftOut(node)) return false;
+      const fragment = fragments.get(node.name.value);
+      if (fragment && !queued.has(node.name.value)) {
+        queued.add(node.name.value);
+        pending.push(fragment);
+      }
+      return undefined;
+    },
     Variable(node, _key, parent, path, ancestors) {
       const name = node.name.value;
       const fromDefault = nullVariables.get(name);
@@ -52,11 +76,36 @@ export function checkNullVariables(
       return BREAK;
     },
   });
-  for (const definition of [operation, ...usedFragments(document, operation.selectionSet)]) {
-    visit(definition, visitor);
+  for (let index = 0; index < pending.length; index += 1) {
+    visit(pending[index], visitor);
     if (error) return error;
   }
   return null;
+}
+
+/**
+ * Returns whether @skip or @include leaves `node` out of the result, with an `if` that is a
+ * literal or a variable whose value or default is true or false. An `if` of another value leaves
+ * the node in, so that the Variable visitor reports a null one.
+ */
+function isLeftOutBy(node: SelectionNode, operation: OperationDefinitionNode, values: Readonly<Record<string, unknown>>): boolean {
+  return (node.directives ?? []).some((directive) => {
+    const name = directive.name.value;
+    if (name !== 'skip' && name !== 'include') return false;
+    const condition = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
+    const value = condition === undefined ? undefined : booleanOf(condition, operation, values);
+    return name === 'skip' ? value === true : value === false;
+  });
+}
+
+/** Returns the boolean value of `value` in this request, or undefined when it is not a boolean. */
+function booleanOf(value: ValueNode, operation: OperationDefinitionNode, values: Readonly<Record<string, unknown>>): boolean | undefined {
+  if (value.kind === Kind.BOOLEAN) return value.value;
+  if (value.kind !== Kind.VARIABLE) return undefined;
+  const name = value.name.value;
+  if (Object.hasOwn(values, name)) return typeof values[name] === 'boolean' ? (values[name] as boolean) : undefined;
+  const definition = operation.variableDefinitions?.find((candidate) => candidate.variable.name.value === name);
+  return definition?.defaultValue?.kind === Kind.BOOLEAN ? definition.defaultValue.value : undefined;
 }
 
 /**
@@ -75,30 +124,6 @@ function findNullVariables(operation: OperationDefinitionNode, variables: Readon
     }
   }
   return found;
-}
-
-/**
- * Returns the fragments that `selectionSet` spreads, directly or through other fragments. A
- * fragment that the document does not define is left out, because validation has reported it.
- */
-function usedFragments(document: DocumentNode, selectionSet: SelectionSetNode): FragmentDefinitionNode[] {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const used = new Map<string, FragmentDefinitionNode>();
-  const pending: SelectionSetNode[] = [selectionSet];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    visit(next, {
-      FragmentSpread(spread) {
-        const fragment = fragments.get(spread.name.value);
-        if (!fragment || used.has(spread.name.value)) return;
-        used.set(spread.name.value, fragment);
-        pending.push(fragment.selectionSet);
-      },
-    });
-  }
-  return [...used.values()];
 }
 
 /**

@@ -67,6 +67,21 @@ describe('null variable in a position that needs a value', () => {
     expect(response.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: '@include(if:)' });
   });
 
+  it('names a field that a spread elsewhere includes', async () => {
+    const query =
+      'query ($first: Int, $show: Boolean!) { ...Users @include(if: $show) ...Users } fragment Users on Query { users(first: $first) { totalCount } }';
+
+    const response = await call(query, { first: null, show: false });
+
+    expect(response.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
+  it('names a null condition of @skip', async () => {
+    const response = await call('query ($first: Int, $hide: Boolean = false) { users(first: $first) @skip(if: $hide) { totalCount } }', { first: 1, hide: null });
+
+    expect(response.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: '@skip(if:)' });
+  });
+
   it('names a default of null as the cause', async () => {
     const response = await call('query ($first: Int = null) { users(first: $first) { totalCount } }', {});
 
@@ -91,6 +106,31 @@ describe('null variable where null is allowed', () => {
 
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data).toEqual({ users: { totalCount: expect.any(Number) } });
+  });
+
+  it.each([
+    ['a field', 'query ($first: Int, $show: Boolean!) { users(first: $first) @include(if: $show) { totalCount } workspace { id } }'],
+    ['an inline fragment', 'query ($first: Int, $show: Boolean!) { ... @include(if: $show) { users(first: $first) { totalCount } } workspace { id } }'],
+    ['a fragment spread', 'query ($first: Int, $show: Boolean!) { ...Users @include(if: $show) workspace { id } } fragment Users on Query { users(first: $first) { totalCount } }'],
+    ['a field by default', 'query ($first: Int, $hide: Boolean = true) { users(first: $first) @skip(if: $hide) { totalCount } workspace { id } }'],
+    ['a field by a literal', 'query ($first: Int) { users(first: $first) @skip(if: true) { totalCount } workspace { id } }'],
+  ])('runs when @skip or @include leaves out %s', async (_node, query) => {
+    const response = await call(query, { first: null, show: false });
+
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data).toEqual({ workspace: { id: expect.any(String) } });
+  });
+
+  it('runs over graphql-ws when @include leaves out a field', async () => {
+    const probe = openWs(app.url, { authorization: bearer(app.adminKey) });
+    const query = 'query ($first: Int, $show: Boolean!) { users(first: $first) @include(if: $show) { totalCount } workspace { id } }';
+    const operation = collect(probe.client, query, { first: null, show: false });
+
+    await operation.ended;
+
+    expect(operation.error).toBeUndefined();
+    expect(operation.results).toEqual([{ data: { workspace: { id: expect.any(String) } } }]);
+    await probe.client.dispose();
   });
 
   it('runs with null in a nullable argument', async () => {
