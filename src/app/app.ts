@@ -487,13 +487,18 @@ async function stopApp(parts: {
   config: Config;
 }): Promise<void> {
   parts.logger.info('stopping docpush');
+  // The drain deadline counts from here. The HTTP stop waits up to 10 s (Apollo Server's grace
+  // period) for requests in flight, and the worker keeps claiming messages meanwhile. Counted from
+  // the end of the HTTP stop, the drain could outlast DOCPUSH_SHUTDOWN_TIMEOUT, which need only be
+  // longer than the drain deadline.
+  const drainEndsAt = Date.now() + drainDeadlineMs(parts.config.delivery.attemptTimeoutMs);
   await parts.http?.stop();
   await parts.monitoringServer?.stop();
   parts.logger.debug('HTTP server stopped');
   // No probe arrives any more, so the readiness connection can close.
   await parts.monitoring.readiness.close();
   // Both drain at once, so a stop waits for the longer of the two, not their sum.
-  const drainTimeoutMs = drainDeadlineMs(parts.config.delivery.attemptTimeoutMs);
+  const drainTimeoutMs = Math.max(0, drainEndsAt - Date.now());
   await Promise.all([parts.worker.dispatcher?.stop(drainTimeoutMs), parts.queue.stop(drainTimeoutMs)]);
   // Attempts whose requests a drain deadline aborted may still wait for their write.
   await parts.worker.attemptBatcher?.drain();

@@ -411,8 +411,8 @@ function jobInterval(env: Env, name: string, fallback: string): number {
 }
 
 /**
- * Returns how long a stopping worker waits for its open requests before it aborts them: the
- * attempt time-out and 1 s for the responses that arrive at its end.
+ * Returns how long after the start of a stop a stopping worker aborts the requests still open:
+ * the attempt time-out and 1 s for the responses that arrive at its end.
  */
 export function drainDeadlineMs(attemptTimeoutMs: number): number {
   return attemptTimeoutMs + 1000;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { startListener, type TestListener } from '../support/listener';
 import { seedWorkspace, seedRecord, recordEvent, type SeededWorkspace } from '../support/fixtures';
@@ -107,5 +108,65 @@ describe('graceful shutdown', () => {
 
     expect(await worker.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect((await readJobs()).filter((job) => job.locked_at !== null)).toEqual([]);
+  });
+});
+
+/**
+ * Sends the headers and the start of the body of a GraphQL request to `url` and nothing more, so
+ * that the server's HTTP stop waits its grace period (10 s in Apollo Server 5) for the request.
+ */
+async function openStalledRequest(url: string, apiKey: string): Promise<net.Socket> {
+  const { hostname, port, pathname } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.on('error', () => undefined);
+  socket.write(
+    `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${apiKey}\r\n` +
+      'Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"query":"',
+  );
+  return socket;
+}
+
+describe('stop with an HTTP request in flight', () => {
+  const attemptTimeoutMs = 25_000;
+  // Above the drain deadline of 26 s, so the setting is valid.
+  const shutdownTimeoutMs = 30_000;
+  // Due while the HTTP stop still waits for the stalled request.
+  const retryDelayMs = 6_000;
+
+  it('drains the worker by the deadline', async () => {
+    // The first attempt fails at once, and its retry gets no response until the drain deadline ends it.
+    const holding = await startListener((_request, response) => {
+      if (holding.requests.length > 1) return;
+      response.writeHead(500);
+      response.end('failed');
+    });
+    let stalled: net.Socket | null = null;
+    try {
+      await createEnabledConnection(app, { url: holding.url });
+      const record = await seedRecord(app, seeded);
+      worker = await startDocpushProcess({
+        ...workerEnv(),
+        DOCPUSH_ROLE: 'all',
+        DOCPUSH_ATTEMPT_TIMEOUT: `${attemptTimeoutMs}ms`,
+        DOCPUSH_SHUTDOWN_TIMEOUT: `${shutdownTimeoutMs}ms`,
+        DOCPUSH_RETRY_SCHEDULE: `${retryDelayMs}ms`,
+      });
+      const workerUrl = /"url":"([^"]+)"[^\n]*"msg":"docpush is ready"/.exec(worker.output())![1];
+      stalled = await openStalledRequest(workerUrl, app.adminKey);
+
+      await recordEvent(app, record, DocumentRecordEventType.DocumentRecordUpdated, seeded.author);
+      await holding.waitForRequests(1, WAIT_TIMEOUT_MS);
+      const exiting = worker.kill('SIGTERM');
+      // The retry starts during the HTTP stop, so its request is still open at the drain deadline.
+      await holding.waitForRequests(2, WAIT_TIMEOUT_MS);
+      const exit = await exiting;
+
+      expect(worker.output()).not.toContain('clean shutdown took too long');
+      expect(exit).toEqual({ code: 0, signal: null });
+    } finally {
+      stalled?.destroy();
+      await holding.close();
+    }
   });
 });
