@@ -15,8 +15,8 @@ function transitionKey(state: number, unit: number): number {
 /**
  * An Aho-Corasick automaton over the UTF-16 code units of a set of strings. It finds every
  * occurrence of each of them in one pass over a text, in time linear in the text's length. A
- * regular expression or String.prototype.indexOf backtracks instead, for minutes on a long text
- * and a repetitive string such as "aaa…a!".
+ * regular expression or String.prototype.indexOf backtracks instead: on a long text and a
+ * repetitive string such as "aaa…a!", measured at tens of seconds on a 2-core machine.
  */
 export class SpellingMatcher {
   private readonly transitions = new Map<number, number>();

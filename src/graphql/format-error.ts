@@ -135,8 +135,12 @@ const INVALID_DATE_TIME = /DateTime cannot represent (?:an invalid date-time-str
 /** Appends the form of a valid time to graphql-scalars's message for an invalid DateTimeISO input. */
 function withDateTimeFix(message: string): string {
   if (!INVALID_DATE_TIME.test(message)) return message;
-  const sentence = message.endsWith('.') ? message : `${message}.`;
-  return `${sentence} Give a date and time with a UTC offset, such as 2026-12-04T19:48:09Z or 2026-12-04T20:48:09.250+01:00.`;
+  return `${asSentence(message)} Give a date and time with a UTC offset, such as 2026-12-04T19:48:09Z or 2026-12-04T20:48:09.250+01:00.`;
+}
+
+/** Returns `message` ending with a full stop, so that a fix can follow it as a sentence. */
+function asSentence(message: string): string {
+  return message.endsWith('.') ? message : `${message}.`;
 }
 
 /** graphql-js 16's messages for a value that its Int scalar rejects, which name neither the range nor a valid value. */
@@ -145,6 +149,5 @@ const INVALID_INT = /\bInt cannot represent non(?:-integer| 32-bit signed intege
 /** Appends the range of GraphQL's Int to graphql-js's message for an invalid Int input. */
 function withIntFix(message: string): string {
   if (!INVALID_INT.test(message)) return message;
-  const sentence = message.endsWith('.') ? message : `${message}.`;
-  return `${sentence} Give a whole number from -2147483648 to 2147483647, the range of GraphQL's Int type. The field's description may state a smaller range.`;
+  return `${asSentence(message)} Give a whole number from -2147483648 to 2147483647, the range of GraphQL's Int type. The field's description may state a smaller range.`;
 }

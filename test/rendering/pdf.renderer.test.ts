@@ -164,7 +164,7 @@ describe('PDF renderer long header and footer', () => {
 
 describe('PDF renderer footer in a thin margin', () => {
   // A bottom margin of 0 or 1 mm is lower than one line of the footer's font.
-  test.each([0, 1])('writes the footer on the page with a %d mm margin', async (bottom) => {
+  test.each([0, 1])('keeps a footer on the page at %d mm', async (bottom) => {
     const layout = { headerText: 'Top line', footerText: 'Bottom line', margins: { top: bottom, right: 20, bottom, left: 20 } };
     const input = withBlocks(buildSampleInput(layout), [{ kind: 'paragraph', text: 'The only paragraph.' }]);
     input.document.content.title = 'Short';
